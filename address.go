@@ -1,0 +1,84 @@
+package argos
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/kycgo/argos/internal/lenient"
+)
+
+// AddressCodeRequest is the form of POST /address_code. Address is
+// required; Language (for example "en") is optional.
+type AddressCodeRequest struct {
+	Address  string
+	Language string
+}
+
+// LogValue implements slog.LogValuer without the address.
+func (r AddressCodeRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("language", r.Language))
+}
+
+// Format prints a redacted summary for every verb.
+func (r AddressCodeRequest) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, "argos.AddressCodeRequest{Language:"+r.Language+" Address:"+redacted+"}")
+}
+
+// AddressCode is the normalised address POST /address_code returns; pass it
+// to Step2Request.SetAddress.
+type AddressCode struct {
+	FormattedAddress string `json:"formatted_address"`
+	CompoundCode     string `json:"compound_code"`
+	GlobalCode       string `json:"global_code"`
+}
+
+// AddressCode turns a typed address into the codes Step 2 expects, for
+// projects that collect an address.
+//
+// It calls POST /address_code (form-urlencoded). The request is never
+// repeated once it may have reached Argos.
+func (c *Client) AddressCode(ctx context.Context, r *AddressCodeRequest) (*AddressCode, error) {
+	const op = "AddressCode"
+	if r == nil || strings.TrimSpace(r.Address) == "" {
+		return nil, &ValidationError{Field: "Address", Reason: "is required"}
+	}
+	if err := checkText("Language", r.Language); err != nil {
+		return nil, err
+	}
+	v := url.Values{"address": {r.Address}}
+	if r.Language != "" {
+		v.Set("language", r.Language)
+	}
+	encoded := v.Encode()
+	var w struct {
+		FormattedAddress lenient.String `json:"formatted_address"`
+		CompoundCode     lenient.String `json:"compound_code"`
+		GlobalCode       lenient.String `json:"global_code"`
+		// Accept the camelCase spelling Step 2 uses, too.
+		CompoundCode2 lenient.String `json:"compoundCode"`
+		GlobalCode2   lenient.String `json:"globalCode"`
+	}
+	cl := &call{
+		op: op, method: http.MethodPost, path: "/address_code",
+		body:        func() io.ReadCloser { return io.NopCloser(strings.NewReader(encoded)) },
+		bodyLen:     int64(len(encoded)),
+		contentType: "application/x-www-form-urlencoded",
+	}
+	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+		return nil, err
+	}
+	a := &AddressCode{
+		FormattedAddress: string(w.FormattedAddress),
+		CompoundCode:     firstNonEmpty(string(w.CompoundCode), string(w.CompoundCode2)),
+		GlobalCode:       firstNonEmpty(string(w.GlobalCode), string(w.GlobalCode2)),
+	}
+	if a.FormattedAddress == "" && a.CompoundCode == "" && a.GlobalCode == "" {
+		return nil, unexpected(op, "no formatted_address, compound_code or global_code field")
+	}
+	return a, nil
+}

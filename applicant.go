@@ -1,0 +1,37 @@
+package argos
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+// ApplicantSubmission is one approved submission of an applicant.
+type ApplicantSubmission struct {
+	SubmissionID          string `json:"submission_id"`
+	Email                 string `json:"email"`
+	DuplicatedInformation string `json:"duplicated_information"`
+}
+
+// ApplicantSubmissions returns the approved submissions of the person behind
+// applicantID (Submission.ApplicantID): the duplicates Argos matched by name,
+// birth date, nationality, gender and face, or just the one approved
+// submission.
+//
+// It calls GET /submission/applicant?applicant_id=…, which answers with a
+// bare JSON array.
+func (c *Client) ApplicantSubmissions(ctx context.Context, applicantID string) ([]ApplicantSubmission, error) {
+	if err := checkID("applicant ID", applicantID); err != nil {
+		return nil, err
+	}
+	var out []ApplicantSubmission
+	cl := &call{op: "ApplicantSubmissions", method: http.MethodGet, path: "/submission/applicant",
+		query: url.Values{"applicant_id": {applicantID}}}
+	if err := c.doJSON(ctx, cl, &out, true); err != nil {
+		return nil, err
+	}
+	if out == nil {
+		out = []ApplicantSubmission{}
+	}
+	return out, nil
+}

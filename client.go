@@ -1,0 +1,543 @@
+package argos
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Base URLs. DefaultBaseURL is the API guide's (v2) host the SDK implements;
+// BaseURLV3 is the vendor's current host. Both serve the same paths.
+const (
+	DefaultBaseURL = "https://rest-api.argoskyc.com/v2"
+	BaseURLV3      = "https://rest-api.argosidentity.com/v3"
+)
+
+// Version is the SDK version sent in the User-Agent header.
+const Version = "0.1.0"
+
+const defaultUserAgent = "argos-go/" + Version
+
+// MaxResponseSize bounds the JSON bodies the client reads (lists included).
+// Downloads (Image, AMLReport) are streamed and not bounded by it.
+const MaxResponseSize = 32 << 20
+
+// Client calls the Argos KYC REST API. It is safe for concurrent use; create
+// one per API key and reuse it.
+type Client struct {
+	baseURL    *url.URL
+	key        *APIKey
+	httpClient *http.Client
+	rc         *retryablehttp.Client
+	logger     *slog.Logger
+	retry      RetryPolicy
+	timeout    time.Duration
+	userAgent  string
+}
+
+// APIKey holds the project's API key. It never prints: String, GoString,
+// every fmt verb, slog and JSON show "[REDACTED]".
+type APIKey string
+
+const redacted = "[REDACTED]"
+
+// String returns "[REDACTED]".
+func (APIKey) String() string { return redacted }
+
+// GoString returns "[REDACTED]".
+func (APIKey) GoString() string { return redacted }
+
+// Format prints "[REDACTED]" for every verb.
+func (APIKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+
+// LogValue implements slog.LogValuer.
+func (APIKey) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalJSON implements json.Marshaler with "[REDACTED]".
+func (APIKey) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// NewClient returns a client for the project whose API key is apiKey. It
+// fails on an empty key, a base URL that is not https, or an invalid option.
+func NewClient(apiKey string, opts ...Option) (*Client, error) {
+	if strings.TrimSpace(apiKey) == "" {
+		return nil, &ValidationError{Field: "API key", Reason: "is empty"}
+	}
+	if strings.ContainsAny(apiKey, "\r\n\x00") {
+		return nil, &ValidationError{Field: "API key", Reason: "contains control characters"}
+	}
+	key := APIKey(apiKey)
+	base, _ := parseBaseURL(DefaultBaseURL)
+	c := &Client{
+		baseURL:   base,
+		key:       &key,
+		logger:    slog.New(slog.DiscardHandler),
+		retry:     DefaultRetryPolicy,
+		timeout:   DefaultTimeout,
+		userAgent: defaultUserAgent,
+	}
+	if err := applyOptions(c, opts); err != nil {
+		return nil, err
+	}
+	c.rc = c.newRetryClient()
+	return c, nil
+}
+
+// String describes the client without its API key.
+func (c *Client) String() string { return "argos.Client{" + c.baseURL.String() + "}" }
+
+// GoString describes the client without its API key.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so %+v cannot reveal the key.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// BaseURL returns the base URL the client sends to.
+func (c *Client) BaseURL() string { return c.baseURL.String() }
+
+func (c *Client) newRetryClient() *retryablehttp.Client {
+	hc := &http.Client{Transport: defaultTransport()}
+	if c.httpClient != nil {
+		copied := *c.httpClient
+		hc = &copied
+		if hc.Transport == nil {
+			hc.Transport = defaultTransport()
+		}
+	}
+	userRedirect := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if err := c.checkRedirect(req, via); err != nil {
+			return err
+		}
+		if userRedirect != nil {
+			return userRedirect(req, via)
+		}
+		return nil
+	}
+	hc.Transport = &loggingTransport{base: hc.Transport, logger: c.logger}
+	return &retryablehttp.Client{
+		HTTPClient:   hc,
+		Logger:       nil,
+		RetryWaitMin: c.retry.MinWait,
+		RetryWaitMax: c.retry.MaxWait,
+		RetryMax:     c.retry.MaxRetries,
+		CheckRetry:   checkRetry,
+		Backoff:      backoff,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
+	}
+}
+
+// defaultTransport is net/http's default transport with TLS 1.2 as the floor.
+// Certificates are always verified.
+func defaultTransport() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	return t
+}
+
+// checkRedirect keeps the API key only on https requests to the API host:
+// net/http copies custom headers such as x-api-key to every redirect target.
+// Plain-HTTP targets and redirected POSTs (whose streamed body cannot be
+// replayed) are refused.
+func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("argos: stopped after 10 redirects")
+	}
+	if req.URL.Scheme != "https" {
+		return ErrInsecureRedirect
+	}
+	if via[0].Method == http.MethodPost {
+		return http.ErrUseLastResponse
+	}
+	if !strings.EqualFold(req.URL.Host, c.baseURL.Host) {
+		req.Header.Del(headerAPIKey)
+	}
+	return nil
+}
+
+const headerAPIKey = "x-api-key"
+
+// call describes one API call; the one request path below serves every
+// endpoint.
+type call struct {
+	op     string // method name, for errors
+	method string
+	path   string // below the base URL
+	query  url.Values
+	// body, when set, returns a fresh body for each attempt.
+	body        func() io.ReadCloser
+	bodyLen     int64 // -1: unknown
+	contentType string
+	accept      string
+	// started reports whether a previous attempt's body was read from.
+	started func() bool
+}
+
+// idempotent calls (GET, DELETE) may be repeated; others only when they
+// provably never left the machine.
+func (r *call) idempotent() bool { return r.method == http.MethodGet || r.method == http.MethodDelete }
+
+type stateKey struct{}
+
+// callState is shared by the attempts of one call.
+type callState struct {
+	idempotent bool
+	started    func() bool
+	attempts   atomic.Int32
+	connected  atomic.Bool // some attempt got a connection
+}
+
+// send runs the call with retries and returns the 2xx response (body open)
+// or an error. The returned cancel must be called when the body is done.
+func (c *Client) send(ctx context.Context, r *call) (*http.Response, context.CancelFunc, error) {
+	if ctx == nil {
+		return nil, nil, &ValidationError{Field: "context", Reason: "is nil"}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, nil, fmt.Errorf("argos: %s: %w", r.op, err)
+	}
+	cancel := context.CancelFunc(func() {})
+	if c.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+	}
+	st := &callState{idempotent: r.idempotent(), started: r.started}
+	ctx = context.WithValue(ctx, stateKey{}, st)
+
+	u := *c.baseURL
+	u.Path = c.baseURL.Path + r.path
+	if len(r.query) > 0 {
+		u.RawQuery = r.query.Encode()
+	}
+	var rawBody any
+	if r.body != nil {
+		rawBody = retryablehttp.ReaderFunc(func() (io.Reader, error) { return r.body(), nil })
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), rawBody)
+	if err != nil {
+		cancel()
+		return nil, nil, fmt.Errorf("argos: %s: building request: %w", r.op, sanitize(err))
+	}
+	if r.body != nil {
+		req.ContentLength = r.bodyLen
+		if r.bodyLen < 0 {
+			req.ContentLength = 0 // unknown: sent chunked
+		}
+		req.Header.Set("Content-Type", r.contentType)
+	}
+	req.Header.Set(headerAPIKey, string(*c.key))
+	req.Header.Set("User-Agent", c.userAgent)
+	accept := r.accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	req.Header.Set("Accept", accept)
+
+	resp, err := c.rc.Do(req)
+	attempts := int(st.attempts.Load())
+	if err != nil {
+		cancel()
+		return nil, nil, c.transportError(ctx, r, st, err)
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return resp, cancel, nil
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	body, truncated, readErr := readCapped(resp.Body, MaxErrorBody)
+	if readErr != nil && len(body) == 0 && ctx.Err() != nil {
+		return nil, nil, c.transportError(ctx, r, st, readErr)
+	}
+	apiErr := newAPIError(r.method, c.baseURL.Path+r.path, resp, body, truncated)
+	apiErr.Attempts = attempts
+	if !st.idempotent {
+		switch resp.StatusCode {
+		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			apiErr.OutcomeUnknown = true
+		}
+	}
+	return nil, nil, apiErr
+}
+
+// transportError turns a failed send into an error without URLs' query
+// values; a non-idempotent call that may have been sent becomes an
+// *OutcomeUnknownError.
+func (c *Client) transportError(ctx context.Context, r *call, st *callState, err error) error {
+	err = sanitize(err)
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		err = fmt.Errorf("%w (%w)", ctxErr, err)
+	}
+	if !st.idempotent && mayHaveBeenSent(st) {
+		return &OutcomeUnknownError{Op: r.op, Err: err}
+	}
+	return fmt.Errorf("argos: %s: %w", r.op, err)
+}
+
+func mayHaveBeenSent(st *callState) bool {
+	return st.connected.Load() || (st.started != nil && st.started())
+}
+
+// sanitize strips the query string from the URL inside a *url.Error (the
+// query carries emails and user IDs), keeping the error chain for
+// errors.Is/As.
+func sanitize(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &url.Error{Op: ue.Op, URL: redactURL(ue.URL), Err: ue.Err}
+	}
+	return err
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "[unparseable URL]"
+	}
+	u.User = nil
+	u.RawQuery = ""
+	u.Fragment = ""
+	return u.String()
+}
+
+// checkRetry implements the retry rules: GET/DELETE on connection errors and
+// 429/500/502/503/504; POST only when no connection was ever made and no byte
+// of the body was read.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	st, _ := ctx.Value(stateKey{}).(*callState)
+	idempotent := st == nil || st.idempotent
+	if err != nil {
+		if !retryableTransportError(err) {
+			return false, nil
+		}
+		if idempotent {
+			return true, nil
+		}
+		return st != nil && !mayHaveBeenSent(st), nil
+	}
+	if !idempotent {
+		return false, nil
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true, nil
+	}
+	return false, nil
+}
+
+func retryableTransportError(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, ErrInsecureRedirect) {
+		return false
+	}
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalid          x509.CertificateInvalidError
+		verify           *tls.CertificateVerificationError
+		recordHeader     tls.RecordHeaderError
+	)
+	if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
+		errors.As(err, &verify) || errors.As(err, &recordHeader) {
+		return false
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "stopped after 10 redirects") || strings.Contains(msg, "unsupported protocol scheme") {
+		return false
+	}
+	return true
+}
+
+// backoff waits MinWait·2^n with jitter, capped at MaxWait; a Retry-After
+// header (seconds or HTTP date) replaces it, also capped at MaxWait.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(ra, maxWait)
+		}
+	}
+	wait := maxWait
+	if attempt < 30 {
+		if w := minWait << attempt; w > 0 && w < maxWait {
+			wait = w
+		}
+	}
+	// Equal jitter: somewhere in [wait/2, wait].
+	half := wait / 2
+	if half <= 0 {
+		return wait
+	}
+	return half + rand.N(half+1)
+}
+
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// loggingTransport logs each attempt (method, path, status, attempt,
+// duration only) and notes whether a connection was made, which decides if
+// a failed POST may be retried.
+type loggingTransport struct {
+	base   http.RoundTripper
+	logger *slog.Logger
+}
+
+func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	st, _ := req.Context().Value(stateKey{}).(*callState)
+	attempt := 0
+	if st != nil {
+		attempt = int(st.attempts.Add(1))
+		trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { st.connected.Store(true) }}
+		req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+	}
+	start := time.Now()
+	resp, err := t.base.RoundTrip(req)
+	attrs := []slog.Attr{
+		slog.String("method", req.Method),
+		slog.String("host", req.URL.Host),
+		slog.String("path", req.URL.Path),
+		slog.Int("attempt", attempt),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", errorKind(err)))
+		t.logger.LogAttrs(req.Context(), slog.LevelDebug, "argos request failed", attrs...)
+		return nil, err
+	}
+	attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	t.logger.LogAttrs(req.Context(), slog.LevelDebug, "argos request", attrs...)
+	return resp, nil
+}
+
+// errorKind names a transport error's class without its text (which may
+// carry a URL).
+func errorKind(err error) string {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "deadline exceeded"
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return "timeout"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed"
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) {
+		return "network error (" + opErr.Op + ")"
+	}
+	return fmt.Sprintf("%T", err)
+}
+
+// readCapped reads at most limit bytes and reports whether there was more.
+func readCapped(r io.Reader, limit int64) ([]byte, bool, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(b)) > limit {
+		return b[:limit], true, err
+	}
+	return b, false, err
+}
+
+// doJSON sends the call and decodes a JSON object (or array, when wantArray)
+// into v, leniently.
+func (c *Client) doJSON(ctx context.Context, r *call, v any, wantArray bool) error {
+	resp, cancel, err := c.send(ctx, r)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	body, truncated, err := readCapped(resp.Body, MaxResponseSize)
+	if err != nil {
+		return readError(ctx, r, err)
+	}
+	if truncated {
+		return &DecodeError{Op: r.op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+			Reason: fmt.Sprintf("body larger than %d bytes", MaxResponseSize), Err: ErrResponseTooLarge}
+	}
+	return decodeLenient(r.op, resp, body, v, wantArray)
+}
+
+// decodeLenient decodes body into v. The top-level shape must match (object
+// or array); inside it, a value of an unexpected JSON type is skipped rather
+// than failing the response (encoding/json fills every other field and
+// reports such mismatches as *json.UnmarshalTypeError, which is ignored).
+func decodeLenient(op string, resp *http.Response, body []byte, v any, wantArray bool) error {
+	derr := func(reason string, err error) error {
+		return &DecodeError{Op: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Reason: reason, Err: err}
+	}
+	trimmed := strings.TrimSpace(string(body))
+	if trimmed == "" {
+		return derr("empty body", nil)
+	}
+	want := byte('{')
+	if wantArray {
+		want = '['
+	}
+	if trimmed[0] != want {
+		if trimmed[0] == '<' {
+			return derr("an HTML page instead of JSON", nil)
+		}
+		return derr("not a JSON "+map[bool]string{false: "object", true: "array"}[wantArray], nil)
+	}
+	err := json.Unmarshal(body, v)
+	var typeErr *json.UnmarshalTypeError
+	if err != nil && !errors.As(err, &typeErr) {
+		return derr("malformed JSON", err)
+	}
+	return nil
+}
+
+// readError reports a failure while reading a 2xx body: for a call that
+// changes state the answer was lost, so the outcome is unknown.
+func readError(ctx context.Context, r *call, err error) error {
+	err = sanitize(err)
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		err = fmt.Errorf("%w (%w)", ctxErr, err)
+	}
+	err = fmt.Errorf("reading the response: %w", err)
+	if !r.idempotent() {
+		return &OutcomeUnknownError{Op: r.op, Err: err}
+	}
+	return fmt.Errorf("argos: %s: %w", r.op, err)
+}
+
+// unexpected is the error for a 2xx body that decoded but lacks the fields
+// that make it the documented answer.
+func unexpected(op, reason string) error {
+	return &DecodeError{Op: op, StatusCode: http.StatusOK, Reason: reason}
+}

@@ -1,0 +1,50 @@
+// Package argos is a client for the Argos KYC REST API: identity
+// verification in two steps, an ID image (Step 1) and then a selfie with the
+// applicant's confirmed data (Step 2), after which the backend reads results,
+// images and AML reports.
+//
+//	client, err := argos.NewClient(os.Getenv("ARGOS_API_KEY"))
+//	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
+//		IssuingCountry: "USA", Email: "applicant@example.com", IDType: string(argos.IDDriversLicense),
+//		IDImage: &argos.File{Name: "id.jpg", Body: idFile}, UserID: "user-42",
+//	})
+//	s2, err := client.SubmitStep2(ctx, &argos.Step2Request{
+//		SubmissionID: s1.SubmissionID, FaceImage: &argos.File{Body: selfie},
+//		Name: s1.ReviewOCRData.Name, DateOfBirth: s1.ReviewOCRData.BirthDate,
+//	})
+//	if s2.CanRetry() { /* ask for another selfie: s2.Retry says why */ }
+//	sub, err := client.GetSubmission(ctx, s1.SubmissionID)
+//
+// # Behaviour shared by every call
+//
+// The API key travels only in the x-api-key header, only over HTTPS and only
+// to the base URL's host: a redirect to another host drops it, a redirect to
+// plain HTTP is refused. Every call takes a context first; it cancels the
+// request, retry waits and download reads.
+//
+// GET and DELETE calls are retried on connection errors and on 429, 500,
+// 502, 503 and 504, with capped exponential backoff and jitter, honouring
+// Retry-After up to RetryPolicy.MaxWait. SubmitStep1, SubmitStep2 and
+// AddressCode create or change state and the API has no idempotency key, so
+// they are retried only when no connection was ever made; once a request may
+// have been sent, a failure is an error matching ErrOutcomeUnknown and the
+// request is not repeated: look the submission up by user ID or email
+// (ListSubmissions) before trying again.
+//
+// Every non-2xx answer is an *APIError that errors.Is matches against
+// ErrBadRequest, ErrForbidden (ErrInvalidAPIKey, ErrIPNotAllowed),
+// ErrPayloadTooLarge, ErrRateLimited, ErrServer and ErrNotFound. Input is
+// checked before sending (*ValidationError, ErrValidation). No error string
+// contains the API key, query values or applicant data, and Submission,
+// ApplicantData and the request types log and print redacted. The client
+// logs through log/slog (WithLogger) method, path, status, attempt and
+// duration only.
+//
+// Decoding is lenient, because Argos' documentation disagrees with itself:
+// numbers sent as strings, nulls, odd timestamps and unknown fields never
+// fail a response, and an absent score (nil) stays distinct from 0.
+//
+// Uploads stream (memory does not grow with the image) and downloads hand
+// back the open body. For tests, package argostest runs a fake Argos server
+// in-process; see examples/quickstart.
+package argos

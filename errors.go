@@ -1,0 +1,296 @@
+package argos
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Sentinel errors. Match them with errors.Is; the concrete error is an
+// *APIError (status-based sentinels) or one of the types below.
+var (
+	// ErrBadRequest matches every 4xx answer not matched by a more specific
+	// sentinel below (400 with a documented business message, 404, 405, …).
+	ErrBadRequest = errors.New("argos: bad request")
+	// ErrForbidden matches every 403: a missing or wrong API key
+	// (ErrInvalidAPIKey) or a caller IP that is not allow-listed
+	// (ErrIPNotAllowed).
+	ErrForbidden = errors.New("argos: forbidden")
+	// ErrInvalidAPIKey matches a 403 "Forbidden": the API key is missing or
+	// wrong.
+	ErrInvalidAPIKey = errors.New("argos: invalid API key")
+	// ErrIPNotAllowed matches a 403 "…explicit deny": the caller's IP address
+	// is not on the project's allow-list.
+	ErrIPNotAllowed = errors.New("argos: caller IP not allow-listed")
+	// ErrPayloadTooLarge matches a 413.
+	ErrPayloadTooLarge = errors.New("argos: payload too large")
+	// ErrRateLimited matches a 429.
+	ErrRateLimited = errors.New("argos: rate limited")
+	// ErrServer matches every 5xx.
+	ErrServer = errors.New("argos: server error")
+	// ErrNotFound matches an answer saying the submission does not exist: a
+	// 404, a documented "not Exist Submission Data" or "invalid submission id"
+	// message, or an empty Items list from GetSubmission.
+	ErrNotFound = errors.New("argos: not found")
+	// ErrAlreadyProcessed matches Step 2's "this submission is already
+	// processed".
+	ErrAlreadyProcessed = errors.New("argos: submission already processed")
+	// ErrValidation matches every *ValidationError: bad input caught before
+	// any request was sent.
+	ErrValidation = errors.New("argos: invalid input")
+	// ErrOutcomeUnknown matches a failed Step 1, Step 2 or address_code call
+	// whose request may have reached Argos: it may or may not have been
+	// processed, and the SDK did not send it again.
+	ErrOutcomeUnknown = errors.New("argos: outcome unknown")
+	// ErrUnexpectedResponse matches a 2xx answer whose body is not the
+	// documented JSON (empty, HTML, another shape, malformed).
+	ErrUnexpectedResponse = errors.New("argos: unexpected response")
+	// ErrResponseTooLarge matches a JSON or error body larger than the SDK
+	// reads (MaxResponseSize).
+	ErrResponseTooLarge = errors.New("argos: response too large")
+	// ErrInsecureRedirect matches a redirect to a plain-HTTP URL, which the
+	// client refuses to follow.
+	ErrInsecureRedirect = errors.New("argos: refused redirect to plain HTTP")
+	// ErrPaginationStalled matches AllSubmissions ending because the server
+	// returned a page key it had returned before.
+	ErrPaginationStalled = errors.New("argos: pagination cursor did not advance")
+)
+
+// MaxErrorBody is how much of an error response body APIError keeps.
+const MaxErrorBody = 64 << 10
+
+// APIError is returned for every non-2xx answer. Use errors.As to read it and
+// errors.Is with the sentinels to branch on it.
+//
+// Code, Message and TraceID come from whichever documented body shape came
+// back (errorCode, message, statusCode, traceId, errors[0].message, or a
+// plain-text body). Message is the server's text as sent and may contain
+// applicant data (Argos echoes the email in some messages); Error() never
+// prints it unredacted.
+type APIError struct {
+	StatusCode int
+	Code       string
+	Message    string
+	TraceID    string
+	// Method and Path name the request (the path has no query).
+	Method, Path string
+	// RetryAfter is the server's Retry-After, when it sent one.
+	RetryAfter time.Duration
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// OutcomeUnknown is set for a 502/503/504 answer to a Step 1, Step 2 or
+	// address_code request: a gateway answered, and whether Argos processed
+	// the request is unknown.
+	OutcomeUnknown bool
+	// Body is the raw response body, at most MaxErrorBody bytes.
+	Body []byte
+	// Truncated reports that Body was cut at MaxErrorBody.
+	Truncated bool
+}
+
+// Error describes the failure without the API key, query values or
+// applicant data.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "argos: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Code != "" {
+		b.WriteString(": " + redactText(e.Code))
+	}
+	if e.Message != "" && e.Message != e.Code {
+		b.WriteString(": " + redactText(e.Message))
+	}
+	if e.TraceID != "" {
+		b.WriteString(" (trace " + redactText(e.TraceID) + ")")
+	}
+	if e.OutcomeUnknown {
+		b.WriteString("; " + outcomeHint)
+	}
+	return b.String()
+}
+
+// Is reports whether target is one of the sentinels this answer matches.
+func (e *APIError) Is(target error) bool {
+	text := strings.ToLower(e.Code + " " + e.Message)
+	switch target {
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrIPNotAllowed:
+		return e.StatusCode == http.StatusForbidden && strings.Contains(text, "explicit deny")
+	case ErrInvalidAPIKey:
+		return (e.StatusCode == http.StatusForbidden && !strings.Contains(text, "explicit deny")) ||
+			strings.Contains(text, "invalid api key")
+	case ErrPayloadTooLarge:
+		return e.StatusCode == http.StatusRequestEntityTooLarge
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	case ErrServer:
+		return e.StatusCode >= 500
+	case ErrBadRequest:
+		return e.StatusCode >= 400 && e.StatusCode < 500 && e.StatusCode != http.StatusForbidden &&
+			e.StatusCode != http.StatusRequestEntityTooLarge && e.StatusCode != http.StatusTooManyRequests
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound ||
+			(e.StatusCode == http.StatusBadRequest && (strings.Contains(text, "not exist submission data") ||
+				strings.Contains(text, "invalid submission id")))
+	case ErrAlreadyProcessed:
+		return strings.Contains(text, "already processed")
+	case ErrOutcomeUnknown:
+		return e.OutcomeUnknown
+	}
+	return false
+}
+
+// newAPIError decodes every documented error body shape. body is at most
+// MaxErrorBody bytes; truncated says there was more.
+func newAPIError(method, path string, resp *http.Response, body []byte, truncated bool) *APIError {
+	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Body: body, Truncated: truncated}
+	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		e.RetryAfter = ra
+	}
+	trimmed := bytes.TrimSpace(body)
+	var shape struct {
+		ErrorCode json.RawMessage `json:"errorCode"`
+		Code      json.RawMessage `json:"code"`
+		Message   json.RawMessage `json:"message"`
+		Error     json.RawMessage `json:"error"`
+		TraceID   json.RawMessage `json:"traceId"`
+		Errors    []struct {
+			Code    json.RawMessage `json:"code"`
+			Message json.RawMessage `json:"message"`
+		} `json:"errors"`
+	}
+	if len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &shape) == nil {
+		e.Code = firstText(shape.ErrorCode, shape.Code)
+		e.Message = firstText(shape.Message, shape.Error)
+		e.TraceID = firstText(shape.TraceID)
+		if len(shape.Errors) > 0 {
+			if e.Message == "" {
+				e.Message = firstText(shape.Errors[0].Message)
+			}
+			if e.Code == "" {
+				e.Code = firstText(shape.Errors[0].Code)
+			}
+		}
+		return e
+	}
+	if len(trimmed) > 0 && trimmed[0] == '"' {
+		var s string
+		if json.Unmarshal(trimmed, &s) == nil {
+			e.Message = s
+			return e
+		}
+	}
+	// A plain-text body is the message; an HTML page (a proxy's) is not.
+	ct := strings.ToLower(resp.Header.Get("Content-Type"))
+	if len(trimmed) > 0 && len(trimmed) <= 1024 && trimmed[0] != '<' && !strings.Contains(ct, "html") && utf8.Valid(trimmed) {
+		e.Message = string(trimmed)
+	}
+	return e
+}
+
+func firstText(raws ...json.RawMessage) string {
+	for _, r := range raws {
+		r = bytes.TrimSpace(r)
+		if len(r) == 0 || string(r) == "null" {
+			continue
+		}
+		var s string
+		if r[0] == '"' {
+			if json.Unmarshal(r, &s) == nil && s != "" {
+				return s
+			}
+			continue
+		}
+		if r[0] != '{' && r[0] != '[' {
+			return string(r)
+		}
+	}
+	return ""
+}
+
+// ValidationError reports bad input found before any request was sent. It
+// names the field and the rule, never the value.
+type ValidationError struct {
+	Field  string
+	Reason string
+}
+
+func (e *ValidationError) Error() string { return "argos: invalid " + e.Field + ": " + e.Reason }
+
+// Is makes errors.Is(err, ErrValidation) true.
+func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
+
+const outcomeHint = "the request may have reached Argos, so whether it was processed is unknown; " +
+	"it was not sent again: look the submission up (ListSubmissions by UserID or Email) before retrying"
+
+// OutcomeUnknownError is returned when a Step 1, Step 2 or address_code
+// request failed after it may have been sent (connection reset, timeout,
+// cancellation mid-request). The SDK never repeats such a request; find out
+// what happened by listing submissions by user ID or email.
+type OutcomeUnknownError struct {
+	Op  string
+	Err error
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	return "argos: " + e.Op + ": " + e.Err.Error() + "; " + outcomeHint
+}
+
+// Unwrap returns the transport or context error.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrOutcomeUnknown) true.
+func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
+// DecodeError is returned when a 2xx body is not the documented JSON.
+type DecodeError struct {
+	Op          string
+	StatusCode  int
+	ContentType string
+	Reason      string
+	Err         error
+}
+
+func (e *DecodeError) Error() string {
+	s := fmt.Sprintf("argos: %s: unexpected %d response (%s): %s", e.Op, e.StatusCode, redactText(e.ContentType), e.Reason)
+	if e.Err != nil {
+		s += ": " + redactText(e.Err.Error())
+	}
+	return s
+}
+
+// Unwrap returns the JSON error, if any.
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrUnexpectedResponse) true.
+func (e *DecodeError) Is(target error) bool { return target == ErrUnexpectedResponse }
+
+var (
+	emailRe  = regexp.MustCompile(`[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+`)
+	digitsRe = regexp.MustCompile(`\d[\d*\-]{5,}\d|\d{6,}`)
+)
+
+// redactText makes server text safe for an error string: emails and long
+// digit runs (ID numbers, phone numbers) are masked, control characters
+// dropped, and the length capped.
+func redactText(s string) string {
+	s = emailRe.ReplaceAllString(s, "[email]")
+	s = digitsRe.ReplaceAllString(s, "[number]")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	const maxLen = 200
+	if utf8.RuneCountInString(s) > maxLen {
+		s = string([]rune(s)[:maxLen]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,212 @@
+// Package form builds streaming multipart/form-data request bodies.
+//
+// Unlike mime/multipart with an io.Pipe, a Multipart body needs no goroutine:
+// it is an io.MultiReader over pre-rendered part headers, text values and the
+// callers' file readers, so nothing is read from a file until the transport
+// reads the body, and memory does not grow with the file size. When every
+// file's size is known the exact Content-Length is known too, so the request
+// is not sent chunked.
+package form
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io"
+	"strings"
+	"sync/atomic"
+)
+
+// ErrUnsafeHeaderValue is returned for a field name or file name that holds a
+// control character (CR, LF, NUL, …), which could break the part headers.
+var ErrUnsafeHeaderValue = errors.New("form: control character in a part header value")
+
+// ErrShortFile is returned while streaming when a file delivers fewer bytes
+// than its declared size.
+var ErrShortFile = errors.New("form: file is shorter than its declared size")
+
+var errTooLarge = errors.New("form: file larger than its limit")
+
+// Multipart is a multipart/form-data body under construction. Add parts with
+// Field and File, then call Reader for each attempt to send it.
+type Multipart struct {
+	boundary string
+	parts    []part
+	started  atomic.Bool
+}
+
+type part struct {
+	header []byte
+	value  string
+	file   io.Reader
+	size   int64 // -1: unknown
+	limit  int64 // 0: none
+	tooBig error
+}
+
+// New returns an empty body with a random boundary.
+func New() *Multipart {
+	var b [15]byte
+	_, _ = rand.Read(b[:])
+	return &Multipart{boundary: "argos" + hex.EncodeToString(b[:])}
+}
+
+// ContentType is the Content-Type header value, boundary included.
+func (m *Multipart) ContentType() string {
+	return "multipart/form-data; boundary=" + m.boundary
+}
+
+// Field adds a text part.
+func (m *Multipart) Field(name, value string) error {
+	if err := checkHeaderValue(name); err != nil {
+		return err
+	}
+	m.parts = append(m.parts, part{header: m.header(name, "", ""), value: value, size: int64(len(value))})
+	return nil
+}
+
+// File adds a file part read from r. size is the number of bytes r will
+// deliver, or -1 when unknown. When limit > 0 and the file turns out to be
+// larger than limit while streaming, reading the body fails with tooBig.
+func (m *Multipart) File(name, fileName, contentType string, r io.Reader, size, limit int64, tooBig error) error {
+	for _, s := range []string{name, fileName, contentType} {
+		if err := checkHeaderValue(s); err != nil {
+			return err
+		}
+	}
+	m.parts = append(m.parts, part{header: m.header(name, fileName, contentType), file: r, size: size, limit: limit, tooBig: tooBig})
+	return nil
+}
+
+// Len is the exact body length in bytes, or -1 when a file's size is unknown.
+func (m *Multipart) Len() int64 {
+	n := int64(len(m.closing()))
+	for _, p := range m.parts {
+		if p.size < 0 {
+			return -1
+		}
+		n += int64(len(p.header)) + p.size + 2
+	}
+	return n
+}
+
+// Started reports whether any reader returned by Reader has been read from.
+func (m *Multipart) Started() bool { return m.started.Load() }
+
+// Reader returns the body. File readers are shared, so only one returned
+// reader can be read to the end; a reader that was never read leaves them
+// untouched.
+func (m *Multipart) Reader() io.ReadCloser {
+	readers := make([]io.Reader, 0, 3*len(m.parts)+1)
+	for _, p := range m.parts {
+		readers = append(readers, bytes.NewReader(p.header))
+		switch {
+		case p.file == nil:
+			readers = append(readers, strings.NewReader(p.value))
+		case p.size >= 0:
+			readers = append(readers, &exactReader{r: p.file, left: p.size})
+		default:
+			readers = append(readers, &limitReader{r: p.file, left: p.limit, limited: p.limit > 0, err: p.tooBig})
+		}
+		readers = append(readers, strings.NewReader("\r\n"))
+	}
+	readers = append(readers, strings.NewReader(m.closing()))
+	return &body{r: io.MultiReader(readers...), m: m}
+}
+
+func (m *Multipart) closing() string { return "--" + m.boundary + "--\r\n" }
+
+func (m *Multipart) header(name, fileName, contentType string) []byte {
+	var b strings.Builder
+	b.WriteString("--" + m.boundary + "\r\n")
+	b.WriteString(`Content-Disposition: form-data; name="` + escapeQuotes(name) + `"`)
+	if contentType != "" || fileName != "" {
+		b.WriteString(`; filename="` + escapeQuotes(fileName) + `"`)
+		if contentType == "" {
+			contentType = "application/octet-stream"
+		}
+		b.WriteString("\r\nContent-Type: " + contentType)
+	}
+	b.WriteString("\r\n\r\n")
+	return []byte(b.String())
+}
+
+// escapeQuotes escapes as mime/multipart does, so a server's parser reads
+// the same name back.
+var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
+func escapeQuotes(s string) string { return quoteEscaper.Replace(s) }
+
+func checkHeaderValue(s string) error {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return ErrUnsafeHeaderValue
+		}
+	}
+	return nil
+}
+
+type body struct {
+	r io.Reader
+	m *Multipart
+}
+
+func (b *body) Read(p []byte) (int, error) {
+	b.m.started.Store(true)
+	return b.r.Read(p)
+}
+
+func (b *body) Close() error { return nil }
+
+// exactReader delivers exactly left bytes or fails.
+type exactReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (e *exactReader) Read(p []byte) (int, error) {
+	if e.left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.left {
+		p = p[:e.left]
+	}
+	n, err := e.r.Read(p)
+	e.left -= int64(n)
+	if errors.Is(err, io.EOF) {
+		if e.left > 0 {
+			return n, ErrShortFile
+		}
+		err = nil
+	}
+	if e.left == 0 && err == nil {
+		return n, io.EOF
+	}
+	return n, err
+}
+
+// limitReader fails with err once more than left bytes were read.
+type limitReader struct {
+	r       io.Reader
+	left    int64
+	limited bool
+	err     error
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.limited && int64(len(p)) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	if l.limited {
+		l.left -= int64(n)
+		if l.left < 0 {
+			if l.err != nil {
+				return 0, l.err
+			}
+			return 0, errTooLarge
+		}
+	}
+	return n, err
+}

@@ -1,0 +1,21 @@
+package argos
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+// AMLReport downloads the AML screening report (a PDF) for one AML hit.
+// resourceID comes from the submission's aml data (see
+// Submission.AMLResourceIDs); Argos issues them only for "Red Flag" results.
+// Close the returned Body.
+//
+// It calls GET /report/aml?resourceId=….
+func (c *Client) AMLReport(ctx context.Context, resourceID string) (*Download, error) {
+	if err := checkID("resource ID", resourceID); err != nil {
+		return nil, err
+	}
+	return c.download(ctx, &call{op: "AMLReport", method: http.MethodGet, path: "/report/aml",
+		query: url.Values{"resourceId": {resourceID}}, accept: "application/pdf"})
+}

@@ -1,0 +1,160 @@
+package argos
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// KYCStatus is a submission's KYC result (kyc.result in GET /submission,
+// kycStatus in Step 1 and Step 2 answers). The set is open: values the
+// constants do not name are kept as sent.
+type KYCStatus string
+
+// Documented KYC statuses (API.md §11.1).
+const (
+	KYCApproved   KYCStatus = "approved"
+	KYCRejected   KYCStatus = "rejected"
+	KYCPending    KYCStatus = "pending"
+	KYCIncomplete KYCStatus = "incomplete"
+)
+
+// Final reports whether the status is a decision (approved or rejected).
+func (s KYCStatus) Final() bool { return s == KYCApproved || s == KYCRejected }
+
+// IDType is the kind of identity document (idType). The set is open.
+type IDType string
+
+// Documented ID types (API.md §11.4).
+const (
+	IDPassport                       IDType = "passport"
+	IDGovernmentID                   IDType = "government_id"
+	IDDriversLicense                 IDType = "drivers_license"
+	IDResidencePermit                IDType = "residence_permit"
+	IDVisa                           IDType = "visa"
+	IDVehicleRegistrationCertificate IDType = "vehicle_registration_certificate"
+	IDAadhaar                        IDType = "aadhaar"
+	IDPancard                        IDType = "pancard"
+	IDUniversal                      IDType = "universal"
+)
+
+// Gender is an applicant's gender as Argos reports it. The set is open.
+type Gender string
+
+// Documented genders.
+const (
+	GenderMale   Gender = "male"
+	GenderFemale Gender = "female"
+)
+
+// RequestType selects which part of each submission GET /submission returns
+// (request_type). The set is open.
+type RequestType string
+
+// Documented request types (API.md §4.1).
+const (
+	RequestKYC    RequestType = "kyc"
+	RequestAML    RequestType = "aml"
+	RequestData   RequestType = "data"
+	RequestOthers RequestType = "others"
+)
+
+// Known retry codes (API.md §11.3); Argos documents more than these.
+const (
+	RetryFaceCompare         = "face_compare_underscore"
+	RetryMRZProtocolFail     = "mrz_protocol_fail"
+	RetryBarcodeProtocolFail = "barcode_protocol_fail"
+	RetryDocumentExpired     = "document_expired"
+	RetryGlareDetected       = "glare_detected"
+)
+
+// Known reject codes of kyc.commentCode (API.md §11.2).
+const (
+	RejectTooManyRetry    = "too_many_retry"
+	RejectDataMismatch    = "id_info_dataMismatch"
+	RejectDuplicateUser   = "duplicate_user"
+	RejectDuplicatedFace  = "duplicated_face"
+	RejectExpiredID       = "expired_id"
+	RejectBlacklist       = "id_info_blacklist"
+	RejectNotOfAge        = "id_info_notOfAge"
+	RejectInvalidIDImage  = "id_image_invalidImage"
+	RejectOther           = "other"
+	RejectAutomaticFailed = "automatic_verification_fail"
+)
+
+// MaxAttempts is how many tries a submission gets in all, Step 1 retries
+// included; at MaxAttempts failed tries Argos rejects it.
+const MaxAttempts = 3
+
+// MaxImageSize is the largest image the API accepts (2 MB, API.md §6.1).
+const MaxImageSize = 2 << 20
+
+// File is an image to upload. Body is streamed, not buffered; when it also
+// has a known size (an *os.File, *bytes.Reader, *strings.Reader, anything
+// with Len() or Seek) the request carries an exact Content-Length and an
+// oversized file is refused before sending. ContentType "" means detected
+// from the bytes; only JPEG and PNG are accepted.
+//
+// The SDK reads Body but does not close it.
+type File struct {
+	Name        string
+	ContentType string
+	Body        io.Reader
+}
+
+// String describes the file without its name (file names often carry the
+// applicant's name).
+func (f *File) String() string {
+	if f == nil {
+		return "<nil>"
+	}
+	return "argos.File{" + redacted + "}"
+}
+
+// Format prints String for every verb.
+func (f *File) Format(s fmt.State, _ rune) { _, _ = io.WriteString(s, f.String()) }
+
+// LogValue implements slog.LogValuer without the file name.
+func (f *File) LogValue() slog.Value {
+	if f == nil {
+		return slog.StringValue("<nil>")
+	}
+	return slog.GroupValue(slog.String("content_type", f.ContentType))
+}
+
+// ParseTimestamp reads the timestamp forms Argos sends: RFC 3339 (the real
+// samples, "2022-04-07T00:30:35.919Z"), "2006-01-02 15:04:05",
+// "2006-01-02-15-04-05-000" (the developers site's placeholder format),
+// "2006-01-02" and Unix time in milliseconds or seconds.
+func ParseTimestamp(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00",
+		"2006-01-02 15:04:05.999999999", "2006-01-02-15-04-05-000", "2006-01-02-15-04-05", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil && n > 0 {
+		if n > 1e11 {
+			return time.UnixMilli(n).UTC(), nil
+		}
+		return time.Unix(n, 0).UTC(), nil
+	}
+	return time.Time{}, errors.New("argos: unrecognised timestamp format")
+}
+
+// ignoreTypeErrors drops *json.UnmarshalTypeError: encoding/json skips a
+// value of the wrong JSON type, fills every other field and reports the
+// mismatch at the end, which for Argos' drifting docs is not a failure.
+func ignoreTypeErrors(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return nil
+	}
+	return err
+}
