@@ -277,6 +277,12 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, context.Can
 // values; a non-idempotent call that may have been sent becomes an
 // *OutcomeUnknownError.
 func (c *Client) transportError(ctx context.Context, r *call, st *callState, err error) error {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		// The body itself was refused while streaming (an image over the
+		// limit): the request was cut short and cannot have been processed.
+		return ve
+	}
 	err = sanitize(err)
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 		err = fmt.Errorf("%w (%w)", ctxErr, err)

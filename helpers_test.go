@@ -1,0 +1,62 @@
+package argos_test
+
+import (
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kycgo/argos"
+)
+
+const (
+	testKey  = "sk_test_5ecret_k3y_do_not_print"
+	mockBase = "https://api.argos.test/v2"
+)
+
+var fastRetries = argos.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}
+
+// newMockClient returns a client whose transport is an httpmock transport.
+func newMockClient(t *testing.T, opts ...argos.Option) (*argos.Client, *httpmock.MockTransport) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	opts = append([]argos.Option{
+		argos.WithBaseURL(mockBase),
+		argos.WithHTTPClient(&http.Client{Transport: mt}),
+		argos.WithRetryPolicy(fastRetries),
+	}, opts...)
+	c, err := argos.NewClient(testKey, opts...)
+	require.NoError(t, err)
+	return c, mt
+}
+
+// fixture reads a file under testdata/.
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(name)))
+	require.NoError(t, err)
+	return b
+}
+
+// jsonResponder answers with a fixture as JSON.
+func jsonResponder(t *testing.T, status int, name string) httpmock.Responder {
+	t.Helper()
+	resp := httpmock.NewBytesResponse(status, fixture(t, name))
+	resp.Header.Set("Content-Type", "application/json")
+	return httpmock.ResponderFromResponse(resp)
+}
+
+// image opens a sample image as an *argos.File.
+func image(t *testing.T, name string) *argos.File {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "images", name))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = f.Close() })
+	return &argos.File{Name: name, Body: f}
+}
+
+func ptr(f float64) *float64 { return &f }
