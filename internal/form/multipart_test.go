@@ -1,0 +1,159 @@
+package form
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func parse(t *testing.T, m *Multipart, body []byte) map[string]string {
+	t.Helper()
+	_, params, err := mime.ParseMediaType(m.ContentType())
+	require.NoError(t, err)
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	got := map[string]string{}
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return got
+		}
+		require.NoError(t, err)
+		b, err := io.ReadAll(p)
+		require.NoError(t, err)
+		key := p.FormName()
+		if p.FileName() != "" {
+			key += "|" + p.FileName() + "|" + p.Header.Get("Content-Type")
+		}
+		got[key] = string(b)
+	}
+}
+
+func TestMultipartRoundTripsThroughMimeMultipart(t *testing.T) {
+	m := New()
+	require.NoError(t, m.Field("email", "a@example.com"))
+	require.NoError(t, m.Field("note", "line one\r\n--not-a-boundary\r\nline \"two\""))
+	require.NoError(t, m.File("idImage", `a "quoted" \name.png`, "image/png", strings.NewReader("PNGDATA"), 7, 100, nil))
+	require.NoError(t, m.File("back", "b.jpg", "image/jpeg", strings.NewReader("JPEGDATA"), -1, 100, nil))
+
+	body, err := io.ReadAll(m.Reader())
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{
+		"email":                                  "a@example.com",
+		"note":                                   "line one\r\n--not-a-boundary\r\nline \"two\"",
+		`idImage|a "quoted" \name.png|image/png`: "PNGDATA",
+		"back|b.jpg|image/jpeg":                  "JPEGDATA",
+	}, parse(t, m, body))
+	assert.Equal(t, int64(-1), m.Len(), "one size is unknown")
+}
+
+func TestMultipartLenIsExactWhenSizesAreKnown(t *testing.T) {
+	m := New()
+	require.NoError(t, m.Field("a", "1"))
+	require.NoError(t, m.File("f", "f.png", "image/png", strings.NewReader("12345"), 5, 0, nil))
+	body, err := io.ReadAll(m.Reader())
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(body)), m.Len())
+}
+
+func TestMultipartRefusesControlCharactersInHeaders(t *testing.T) {
+	m := New()
+	assert.ErrorIs(t, m.Field("a\r\nb", "v"), ErrUnsafeHeaderValue)
+	assert.ErrorIs(t, m.File("f", "x\n.png", "image/png", strings.NewReader(""), 0, 0, nil), ErrUnsafeHeaderValue)
+	assert.ErrorIs(t, m.File("f", "x.png", "image/png\r\nX: y", strings.NewReader(""), 0, 0, nil), ErrUnsafeHeaderValue)
+}
+
+func TestMultipartEnforcesSizes(t *testing.T) {
+	tooBig := errors.New("too big")
+	t.Run("a stream over its limit fails with the caller's error", func(t *testing.T) {
+		m := New()
+		require.NoError(t, m.File("f", "f", "image/png", strings.NewReader(strings.Repeat("x", 11)), -1, 10, tooBig))
+		_, err := io.ReadAll(m.Reader())
+		assert.ErrorIs(t, err, tooBig)
+	})
+	t.Run("a stream at its limit passes", func(t *testing.T) {
+		m := New()
+		require.NoError(t, m.File("f", "f", "image/png", strings.NewReader(strings.Repeat("x", 10)), -1, 10, tooBig))
+		_, err := io.ReadAll(m.Reader())
+		assert.NoError(t, err)
+	})
+	t.Run("a file shorter than declared fails", func(t *testing.T) {
+		m := New()
+		require.NoError(t, m.File("f", "f", "image/png", strings.NewReader("abc"), 5, 0, nil))
+		_, err := io.ReadAll(m.Reader())
+		assert.ErrorIs(t, err, ErrShortFile)
+	})
+	t.Run("a file longer than declared is cut at its size so Content-Length holds", func(t *testing.T) {
+		m := New()
+		require.NoError(t, m.File("f", "f", "image/png", strings.NewReader("abcdef"), 3, 0, nil))
+		body, err := io.ReadAll(m.Reader())
+		require.NoError(t, err)
+		assert.Equal(t, int64(len(body)), m.Len())
+	})
+}
+
+func TestMultipartReadsNothingUntilTheBodyIsRead(t *testing.T) {
+	src := &countingReader{r: strings.NewReader("data")}
+	m := New()
+	require.NoError(t, m.File("f", "f", "image/png", src, 4, 0, nil))
+	r := m.Reader()
+	assert.False(t, m.Started())
+	assert.Zero(t, src.n, "building the body reads nothing")
+	_, err := io.ReadAll(r)
+	require.NoError(t, err)
+	assert.True(t, m.Started())
+	assert.Equal(t, 4, src.n)
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// The benchmarks compare streaming a near-limit image with the usual
+// buffered approach (mime/multipart into a bytes.Buffer). Run with
+// go test -bench Multipart -benchmem ./internal/form
+const benchImageSize = 2<<20 - 1024
+
+func BenchmarkMultipartStreaming(b *testing.B) {
+	img := bytes.Repeat([]byte{0xAB}, benchImageSize)
+	b.SetBytes(benchImageSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		m := New()
+		_ = m.Field("email", "a@example.com")
+		_ = m.File("idImage", "id.png", "image/png", bytes.NewReader(img), int64(len(img)), 0, nil)
+		if _, err := io.Copy(io.Discard, m.Reader()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMultipartBufferedBaseline(b *testing.B) {
+	img := bytes.Repeat([]byte{0xAB}, benchImageSize)
+	b.SetBytes(benchImageSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		_ = w.WriteField("email", "a@example.com")
+		fw, _ := w.CreateFormFile("idImage", "id.png")
+		_, _ = fw.Write(img)
+		_ = w.Close()
+		if _, err := io.Copy(io.Discard, &buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
