@@ -1,0 +1,232 @@
+package argos_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/argostest"
+)
+
+// These tests run the SDK against the fake Argos server end to end.
+
+func fakeClient(t *testing.T, opts ...argos.Option) (*argos.Client, *argostest.Server) {
+	t.Helper()
+	return argostest.NewClient(t, append([]argos.Option{argos.WithRetryPolicy(fastRetries)}, opts...)...)
+}
+
+func step1(t *testing.T, c *argos.Client, email, userID string) *argos.Step1Response {
+	t.Helper()
+	s1, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
+		IssuingCountry: "USA", Email: email, IDType: string(argos.IDPassport), UserID: userID,
+		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(readImage(t, "id_front.png"))},
+	})
+	require.NoError(t, err)
+	return s1
+}
+
+func step2(t *testing.T, c *argos.Client, id string) (*argos.Step2Response, error) {
+	t.Helper()
+	return c.SubmitStep2(context.Background(), &argos.Step2Request{
+		SubmissionID: id, FaceImage: &argos.File{Body: bytes.NewReader(readImage(t, "selfie.jpg"))},
+		Name: "Test Applicant", DateOfBirth: "1990-01-01", Nationality: "USA", Gender: "female",
+	})
+}
+
+func TestTheWholeFlowAgainstTheFake(t *testing.T) {
+	c, srv := fakeClient(t)
+	ctx := context.Background()
+
+	s1 := step1(t, c, "flow@example.com", "flow-user")
+	require.NotEmpty(t, s1.SubmissionID)
+
+	s2, err := step2(t, c, s1.SubmissionID)
+	require.NoError(t, err)
+	assert.Equal(t, argos.KYCApproved, s2.KYCStatus)
+	require.NotNil(t, s2.FaceSimilarityScore)
+
+	sub, err := c.GetSubmission(ctx, s1.SubmissionID)
+	require.NoError(t, err)
+	assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+	assert.Equal(t, "flow@example.com", sub.Email)
+	assert.Equal(t, "flow-user", sub.UserID)
+	assert.Equal(t, "Test Applicant", sub.Data.Name)
+	assert.NotEmpty(t, sub.ApplicantID)
+
+	page, err := c.ListSubmissions(ctx, &argos.ListSubmissionsParams{UserID: "flow-user"})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+
+	for typ, file := range map[argos.ImageType]string{argos.ImageID: "id_front.png", argos.ImageSelfie: "selfie.jpg"} {
+		d, err := c.Image(ctx, s1.SubmissionID, typ)
+		require.NoError(t, err)
+		data, err := io.ReadAll(d.Body)
+		require.NoError(t, d.Body.Close())
+		require.NoError(t, err)
+		assert.Equal(t, readImage(t, file), data, "%s comes back byte for byte", typ)
+	}
+
+	res, err := c.DeleteSubmission(ctx, s1.SubmissionID)
+	require.NoError(t, err)
+	assert.Equal(t, "success", res.Message)
+	after, err := c.GetSubmission(ctx, s1.SubmissionID)
+	require.NoError(t, err)
+	assert.Empty(t, after.Email)
+	assert.NotEqual(t, "Test Applicant", after.Data.Name)
+	assert.Empty(t, after.Data.DateOfBirth)
+	_, err = c.Image(ctx, s1.SubmissionID, argos.ImageSelfie)
+	assert.ErrorIs(t, err, argos.ErrBadRequest)
+
+	for _, r := range srv.Requests() {
+		assert.NotContains(t, r.String(), srv.APIKey)
+	}
+}
+
+func TestThreeFailedTriesRejectTheSubmission(t *testing.T) {
+	c, srv := fakeClient(t)
+	s1 := step1(t, c, "three@example.com", "u3")
+	srv.ScriptStep2(argostest.OutcomeFaceMismatch, argostest.OutcomeLivenessFail, argostest.OutcomeNoFace)
+
+	var last *argos.Step2Response
+	for try := 1; try <= 3; try++ {
+		s2, err := step2(t, c, s1.SubmissionID)
+		require.NoError(t, err)
+		assert.Equal(t, try, s2.RetryCount)
+		assert.Equal(t, try < 3, s2.CanRetry(), "try %d", try)
+		last = s2
+	}
+	assert.Equal(t, argos.KYCRejected, last.KYCStatus)
+
+	_, err := step2(t, c, s1.SubmissionID)
+	assert.ErrorIs(t, err, argos.ErrAlreadyProcessed)
+
+	sub, err := c.GetSubmission(context.Background(), s1.SubmissionID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{argos.RejectTooManyRetry}, sub.KYC.CommentCode)
+	assert.Len(t, sub.KYC.Attempts, 3)
+}
+
+func TestAPendingSubmissionIsDecidedByAReviewer(t *testing.T) {
+	c, srv := fakeClient(t)
+	s1 := step1(t, c, "pending@example.com", "up")
+	srv.ScriptStep2(argostest.OutcomePending)
+	s2, err := step2(t, c, s1.SubmissionID)
+	require.NoError(t, err)
+	assert.Equal(t, argos.KYCPending, s2.KYCStatus)
+	assert.False(t, s2.CanRetry())
+
+	require.NoError(t, srv.SetKYCResult(s1.SubmissionID, argos.KYCRejected, "document looks edited"))
+	sub, err := c.GetSubmission(context.Background(), s1.SubmissionID)
+	require.NoError(t, err)
+	assert.Equal(t, argos.KYCRejected, sub.KYC.Result)
+	assert.True(t, sub.KYC.Result.Final())
+}
+
+func TestGetsRecoverFromFaultsAtTheFake(t *testing.T) {
+	c, srv := fakeClient(t)
+	s1 := step1(t, c, "faults@example.com", "uf")
+	srv.ResetRequests()
+	srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Times: 2, Status: 503})
+	srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Status: 429, RetryAfter: "0"})
+
+	sub, err := c.GetSubmission(context.Background(), s1.SubmissionID)
+	require.NoError(t, err)
+	assert.Equal(t, s1.SubmissionID, sub.ID)
+	assert.Len(t, srv.Requests(), 4, "three faults, then the answer")
+}
+
+func TestPostsAreNotRepeatedAtTheFake(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault argostest.Fault
+	}{
+		{"a 503 from the gateway", argostest.Fault{Status: 503}},
+		{"a dropped connection", argostest.Fault{Drop: true}},
+		{"an answer cut short after Argos processed it", argostest.Fault{Truncate: true}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name+" leaves the outcome unknown and is not resent", func(t *testing.T) {
+			c, srv := fakeClient(t)
+			tc.fault.Method, tc.fault.Path = http.MethodPost, "/submission/step1"
+			srv.InjectFault(tc.fault)
+			_, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
+				IssuingCountry: "USA", Email: "post@example.com", IDType: "passport", UserID: "post-user",
+				IDImage: &argos.File{Body: bytes.NewReader(readImage(t, "id_front.png"))}})
+			require.ErrorIs(t, err, argos.ErrOutcomeUnknown)
+			assert.Len(t, srv.Requests(), 1)
+			assert.NotContains(t, err.Error(), "post@example.com")
+
+			// What the error says to do: look the submission up by user ID.
+			page, err := c.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{UserID: "post-user"})
+			require.NoError(t, err)
+			if tc.fault.Truncate {
+				assert.Len(t, page.Items, 1, "the request took effect")
+			} else {
+				assert.Empty(t, page.Items)
+			}
+		})
+	}
+}
+
+func TestAStep1RetryCountsTowardsTheThreeTries(t *testing.T) {
+	c, srv := fakeClient(t)
+	s1 := step1(t, c, "retry1@example.com", "ur")
+	retry, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
+		IssuingCountry: "USA", Email: "retry1@example.com", IDType: "passport", SubmissionID: s1.SubmissionID,
+		IDImage: &argos.File{Body: bytes.NewReader(readImage(t, "id_back.png"))}})
+	require.NoError(t, err)
+	assert.Equal(t, s1.SubmissionID, retry.SubmissionID)
+
+	srv.ScriptStep2(argostest.OutcomeFaceMismatch)
+	s2, err := step2(t, c, s1.SubmissionID)
+	require.NoError(t, err)
+	assert.Equal(t, 2, s2.RetryCount, "one Step 1 retry and one failed Step 2")
+	assert.Equal(t, 1, s2.RetriesLeft())
+}
+
+func TestPagingThroughTheFakeWithCountOne(t *testing.T) {
+	c, _ := fakeClient(t)
+	want := map[string]bool{}
+	for i := range 5 {
+		want[step1(t, c, fmt.Sprintf("page%d@example.com", i), "pager").SubmissionID] = true
+	}
+	got := map[string]bool{}
+	for sub, err := range c.AllSubmissions(context.Background(), &argos.ListSubmissionsParams{Count: 1, UserID: "pager"}) {
+		require.NoError(t, err)
+		assert.False(t, got[sub.ID], "no submission twice")
+		got[sub.ID] = true
+	}
+	assert.Equal(t, want, got)
+}
+
+func TestAWrongKeyIsForbiddenAtTheFake(t *testing.T) {
+	_, srv := fakeClient(t)
+	c, err := argos.NewClient("wrong", argos.WithBaseURL(srv.BaseURL), argos.WithHTTPClient(srv.HTTPClient()))
+	require.NoError(t, err)
+	_, err = c.ListSubmissions(context.Background(), nil)
+	assert.ErrorIs(t, err, argos.ErrForbidden)
+	assert.ErrorIs(t, err, argos.ErrInvalidAPIKey)
+}
+
+func TestADownloadReadStopsWithTheContext(t *testing.T) {
+	c, srv := fakeClient(t)
+	s1 := step1(t, c, "stall@example.com", "us")
+	srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/image", StallBody: time.Minute})
+	ctx, cancel := context.WithCancel(context.Background())
+	d, err := c.Image(ctx, s1.SubmissionID, argos.ImageID)
+	require.NoError(t, err)
+	defer d.Body.Close()
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err = io.ReadAll(d.Body)
+	require.Error(t, err)
+	assert.Less(t, time.Since(start), 5*time.Second)
+}
