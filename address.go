@@ -68,6 +68,7 @@ func (c *Client) AddressCode(ctx context.Context, r *AddressCodeRequest) (*Addre
 		body:        func() io.ReadCloser { return io.NopCloser(strings.NewReader(encoded)) },
 		bodyLen:     int64(len(encoded)),
 		contentType: "application/x-www-form-urlencoded",
+		sensitive:   []string{r.Address},
 	}
 	if err := c.doJSON(ctx, cl, &w, false); err != nil {
 		return nil, err

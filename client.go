@@ -186,6 +186,27 @@ type call struct {
 	accept      string
 	// started reports whether a previous attempt's body was read from.
 	started func() bool
+	// sensitive are the applicant values the request carries; they are
+	// masked wherever the server echoes them into an error string.
+	sensitive []string
+}
+
+// sensitiveValues lists the query and form values worth masking.
+func (r *call) sensitiveValues() []string {
+	out := append([]string(nil), r.sensitive...)
+	for k, vs := range r.query {
+		if !publicField[k] {
+			out = append(out, vs...)
+		}
+	}
+	return out
+}
+
+// publicField names request fields whose values are codes, not applicant
+// data, and may appear in error strings.
+var publicField = map[string]bool{
+	"idType": true, "issuingCountry": true, "nationality": true, "gender": true, "language": true,
+	"type": true, "count": true, "request_type": true, "start_date": true, "end_date": true,
 }
 
 // idempotent calls (GET, DELETE) may be repeated; others only when they
@@ -263,6 +284,7 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, context.Can
 		return nil, nil, c.transportError(ctx, r, st, readErr)
 	}
 	apiErr := newAPIError(r.method, c.baseURL.Path+r.path, resp, body, truncated)
+	apiErr.sensitive = r.sensitiveValues()
 	apiErr.Attempts = attempts
 	if !st.idempotent {
 		switch resp.StatusCode {
@@ -390,7 +412,7 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 	if half <= 0 {
 		return wait
 	}
-	return half + rand.N(half+1)
+	return half + rand.N(half+1) //nolint:gosec // jitter needs no cryptographic randomness
 }
 
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
@@ -433,7 +455,6 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	resp, err := t.base.RoundTrip(req)
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),
-		slog.String("host", req.URL.Host),
 		slog.String("path", req.URL.Path),
 		slog.Int("attempt", attempt),
 		slog.Duration("duration", time.Since(start)),

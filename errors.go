@@ -92,6 +92,9 @@ type APIError struct {
 	Body []byte
 	// Truncated reports that Body was cut at MaxErrorBody.
 	Truncated bool
+
+	// sensitive are the request's applicant values, masked in Error.
+	sensitive []string
 }
 
 // Error describes the failure without the API key, query values or
@@ -100,13 +103,13 @@ func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "argos: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Code != "" {
-		b.WriteString(": " + redactText(e.Code))
+		b.WriteString(": " + e.redact(e.Code))
 	}
 	if e.Message != "" && e.Message != e.Code {
-		b.WriteString(": " + redactText(e.Message))
+		b.WriteString(": " + e.redact(e.Message))
 	}
 	if e.TraceID != "" {
-		b.WriteString(" (trace " + redactText(e.TraceID) + ")")
+		b.WriteString(" (trace " + e.redact(e.TraceID) + ")")
 	}
 	if e.OutcomeUnknown {
 		b.WriteString("; " + outcomeHint)
@@ -144,6 +147,17 @@ func (e *APIError) Is(target error) bool {
 		return e.OutcomeUnknown
 	}
 	return false
+}
+
+// redact masks the request's own applicant values (a name, a birth date,
+// a user ID the server echoes back), then emails and long digit runs.
+func (e *APIError) redact(s string) string {
+	for _, v := range e.sensitive {
+		if len(v) >= 3 {
+			s = strings.ReplaceAll(s, v, "[redacted]")
+		}
+	}
+	return redactText(s)
 }
 
 // newAPIError decodes every documented error body shape. body is at most

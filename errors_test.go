@@ -144,3 +144,20 @@ func TestValidationErrorNamesTheFieldNotTheValue(t *testing.T) {
 	assert.NotContains(t, err.Error(), "jane")
 	assert.True(t, errors.Is(err, argos.ErrValidation))
 }
+
+func TestAPIErrorStringsMaskWhatTheRequestCarried(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder(http.MethodPost, mockBase+"/submission/step2",
+		httpmock.NewStringResponder(400, `{"message":"name Jane Q. Public does not match date 1990-01-31 for user-77"}`))
+	_, err := c.SubmitStep2(context.Background(), &argos.Step2Request{SubmissionID: "sub-1", FaceImage: image(t, "selfie.jpg"),
+		Name: "Jane Q. Public", DateOfBirth: "1990-01-31"})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "Jane Q. Public")
+	assert.NotContains(t, err.Error(), "1990-01-31")
+	assert.Contains(t, err.Error(), "does not match")
+
+	mt.RegisterResponder(http.MethodGet, mockBase+"/submission", httpmock.NewStringResponder(400, `{"message":"bad userid user-secret-77"}`))
+	_, err = c.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{UserID: "user-secret-77"})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "user-secret-77")
+}

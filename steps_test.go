@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -51,7 +52,7 @@ func multipartServer(t *testing.T, answer string) (*argos.Client, func() []recei
 			mr := multipart.NewReader(r.Body, params["boundary"])
 			for {
 				p, err := mr.NextPart()
-				if err == io.EOF {
+				if errors.Is(err, io.EOF) {
 					break
 				}
 				if !assert.NoError(t, err) {
@@ -95,8 +96,8 @@ func TestSubmitStep1SendsEveryFieldAsMultipart(t *testing.T) {
 
 	resp, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
 		IssuingCountry: "USA", Email: "john@example.com", IDType: string(argos.IDDriversLicense),
-		IDImage:     image(t, "id_front.png"),
-		IDBackImage: &argos.File{Name: "back.png", ContentType: "image/png", Body: bytes.NewReader(readImage(t, "id_back.png"))},
+		IDImage:      image(t, "id_front.png"),
+		IDBackImage:  &argos.File{Name: "back.png", ContentType: "image/png", Body: bytes.NewReader(readImage(t, "id_back.png"))},
 		SubmissionID: "retry-1", UserID: "user1", CF1: "test", CF2: "two", CF3: "three",
 		CustomOptions: map[string]any{"approvePeriod": false, "blacklistCountries": false},
 	})

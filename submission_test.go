@@ -255,7 +255,9 @@ func TestAllSubmissionsEndsWhenTheCursorDoesNotAdvance(t *testing.T) {
 func TestAllSubmissionsStopsWhenTheLoopBreaks(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, 200, "submission_list_page1.json"))
-	for range c.AllSubmissions(context.Background(), nil) {
+	for sub, err := range c.AllSubmissions(context.Background(), nil) {
+		require.NoError(t, err)
+		require.NotNil(t, sub)
 		break
 	}
 	assert.Equal(t, 1, mt.GetTotalCallCount())

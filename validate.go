@@ -52,8 +52,9 @@ func checkEmail(v string) error {
 
 // formBuilder collects a multipart body and the first input error.
 type formBuilder struct {
-	m   *form.Multipart
-	err error
+	m         *form.Multipart
+	err       error
+	sensitive []string
 }
 
 func newFormBuilder() *formBuilder { return &formBuilder{m: form.New()} }
@@ -62,6 +63,9 @@ func newFormBuilder() *formBuilder { return &formBuilder{m: form.New()} }
 func (b *formBuilder) text(name, value string) {
 	if b.err != nil || value == "" {
 		return
+	}
+	if !publicField[name] {
+		b.sensitive = append(b.sensitive, value)
 	}
 	b.err = b.m.Field(name, value)
 }
@@ -127,6 +131,7 @@ func (b *formBuilder) call(op, path string) *call {
 		bodyLen:     b.m.Len(),
 		contentType: b.m.ContentType(),
 		started:     b.m.Started,
+		sensitive:   b.sensitive,
 	}
 }
 

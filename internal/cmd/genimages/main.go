@@ -10,7 +10,7 @@
 //	go run ./internal/cmd/genimages -out testdata/images
 //
 // or, equivalently, with "go generate ./internal/cmd/genimages" (see the
-// go:generate directive below the package clause).
+// generate directive below the package clause).
 //
 // It writes id_front.png, id_back.png, selfie.jpg, selfie.png, address.png
 // and not_image.txt. It does not write an oversize image: tests build that on
