@@ -271,8 +271,11 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, context.Can
 	resp, err := c.rc.Do(req)
 	attempts := int(st.attempts.Load())
 	if err != nil {
+		// Classify before cancelling: transportError reads ctx.Err() to tell
+		// the caller's cancellation and our timeout from network failures.
+		err = c.transportError(ctx, r, st, err)
 		cancel()
-		return nil, nil, c.transportError(ctx, r, st, err)
+		return nil, nil, err
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return resp, cancel, nil
@@ -501,22 +504,59 @@ func readCapped(r io.Reader, limit int64) ([]byte, bool, error) {
 
 // doJSON sends the call and decodes a JSON object (or array, when wantArray)
 // into v, leniently.
+//
+// A GET or DELETE whose 2xx body breaks off while being read (connection
+// reset, truncated body) is sent again under the same retry policy; a POST
+// whose answer was lost is an *OutcomeUnknownError.
 func (c *Client) doJSON(ctx context.Context, r *call, v any, wantArray bool) error {
+	for retry := 0; ; retry++ {
+		resp, body, err := c.fetch(ctx, r) //nolint:bodyclose // fetch read and closed the body; resp is used for its status and headers
+		if err == nil {
+			return decodeLenient(r.op, resp, body, v, wantArray)
+		}
+		var re *readFailure
+		if !errors.As(err, &re) {
+			return err
+		}
+		if !r.idempotent() || retry >= c.retry.MaxRetries || ctx.Err() != nil {
+			return readError(ctx, r, re.err)
+		}
+		timer := time.NewTimer(backoff(c.retry.MinWait, c.retry.MaxWait, retry, nil))
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return readError(ctx, r, re.err)
+		case <-timer.C:
+		}
+	}
+}
+
+// readFailure is a 2xx body that could not be read to its end.
+type readFailure struct{ err error }
+
+func (e *readFailure) Error() string { return e.err.Error() }
+
+// fetch sends the call and reads its 2xx body, at most MaxResponseSize
+// bytes.
+func (c *Client) fetch(ctx context.Context, r *call) (*http.Response, []byte, error) {
 	resp, cancel, err := c.send(ctx, r)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	defer cancel()
 	defer resp.Body.Close()
 	body, truncated, err := readCapped(resp.Body, MaxResponseSize)
 	if err != nil {
-		return readError(ctx, r, err)
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			err = fmt.Errorf("%w (%w)", ctxErr, err)
+		}
+		return nil, nil, &readFailure{err: err}
 	}
 	if truncated {
-		return &DecodeError{Op: r.op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+		return nil, nil, &DecodeError{Op: r.op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
 			Reason: fmt.Sprintf("body larger than %d bytes", MaxResponseSize), Err: ErrResponseTooLarge}
 	}
-	return decodeLenient(r.op, resp, body, v, wantArray)
+	return resp, body, nil
 }
 
 // decodeLenient decodes body into v. The top-level shape must match (object

@@ -105,7 +105,7 @@ func (e *APIError) Error() string {
 	if e.Code != "" {
 		b.WriteString(": " + e.redact(e.Code))
 	}
-	if e.Message != "" && e.Message != e.Code {
+	if e.Message != "" && e.Message != e.Code && !strings.EqualFold(e.Message, http.StatusText(e.StatusCode)) {
 		b.WriteString(": " + e.redact(e.Message))
 	}
 	if e.TraceID != "" {
@@ -227,6 +227,19 @@ func firstText(raws ...json.RawMessage) string {
 	}
 	return ""
 }
+
+// opError names the operation in front of a sentinel:
+// "argos: GetSubmission: not found".
+type opError struct {
+	op  string
+	err error
+}
+
+func (e *opError) Error() string {
+	return "argos: " + e.op + ": " + strings.TrimPrefix(e.err.Error(), "argos: ")
+}
+
+func (e *opError) Unwrap() error { return e.err }
 
 // ValidationError reports bad input found before any request was sent. It
 // names the field and the rule, never the value.

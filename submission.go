@@ -385,7 +385,7 @@ func (c *Client) GetSubmission(ctx context.Context, submissionID string) (*Submi
 	if len(list.Items) > 0 {
 		return &list.Items[0], nil
 	}
-	return nil, fmt.Errorf("argos: %s: %w", op, ErrNotFound)
+	return nil, &opError{op: op, err: ErrNotFound}
 }
 
 // ListSubmissions returns one page of submissions matching p (nil: all).
@@ -498,7 +498,7 @@ func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams) i
 				return
 			}
 			if seen[*page.Next] {
-				yield(nil, fmt.Errorf("argos: AllSubmissions: %w", ErrPaginationStalled))
+				yield(nil, &opError{op: "AllSubmissions", err: ErrPaginationStalled})
 				return
 			}
 			seen[*page.Next] = true

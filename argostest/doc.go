@@ -1,0 +1,64 @@
+// Package argostest provides an in-process fake of the Argos KYC REST API for
+// integration tests of code that uses package argos.
+//
+// A Server listens on 127.0.0.1 over TLS with a certificate only its own
+// HTTPClient trusts, and a random API key. It keeps submissions in memory and
+// answers the API guide's endpoints (GET /submission, GET
+// /submission/applicant, POST /submission/step1 and /submission/step2, POST
+// /address_code, DELETE /submission, GET /report/aml, GET /image) under both
+// /v2 and /v3, with the documented response and error bodies.
+//
+// Tests decide what the fake's "verification" concludes instead of sending
+// real faces:
+//
+//	client, srv := argostest.NewClient(t)
+//	srv.ScriptStep2(argostest.OutcomeFaceMismatch, argostest.OutcomeApprove)
+//
+//	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{ /* … */ })
+//	// first Step 2: {"retry":[{"retryCode":"face_compare_underscore",…}],"kycStatus":"incomplete","retryCount":1}
+//	// second Step 2: {"verificationResult":"success",…,"kycStatus":"approved","retryCount":1}
+//
+// Other hooks: SetKYCResult finishes a pending submission as a reviewer
+// would, SetAMLHits gives an approved submission AML "Red Flag" hits whose
+// reports GET /report/aml serves, InjectFault makes the next requests fail
+// (error statuses, Retry-After, latency, dropped connections, truncated or
+// stalled bodies), and Requests lists what the client sent, with the API key
+// redacted.
+//
+// SamplePNG and SampleJPEG return small valid images to upload.
+//
+// # What the fake models
+//
+// Validation and error messages of Step 1 and Step 2 (API.md §6.3, §7.3); the
+// 2 MB image and 6 MB body limits (413); the shared retry count (Step 1
+// retries and failed Step 2 tries, rejected with "too_many_retry" at 3);
+// duplicate-email refusal unless customOptions has "approvePeriod": false;
+// deterministic OCR data and address codes; applicant IDs shared by approved
+// submissions with the same name, birth date, gender and nationality;
+// filters, request_type projections and nextpageKey pagination of GET
+// /submission; deletion that keeps only ID, creation time, ID type and KYC
+// result; gateway errors (403 Forbidden, the IP allow-list's explicit deny,
+// 404 for unknown paths, 403 "Missing Authentication Token" for a method a
+// path does not have).
+//
+// Choices where the documentation is silent: a failed DELETE without
+// submission_id answers {"errorCode":"not Exist Submission ID"} and one for an
+// unknown or already deleted submission {"message":"not Exist Submission
+// Data","statusCode":400}, so both documented shapes occur; GET
+// /submission/applicant with an unknown applicant_id answers []; errors of
+// GET /image and GET /report/aml are 400 {"message":…}; a Step 1 retry whose
+// try is the third answers 200 {"submissionId","kycStatus":"rejected",
+// "retryCount":3}; list items carry the short field set of the list samples,
+// and a request_type projection the full one.
+//
+// # What it does not model
+//
+// Real OCR, face comparison or liveness (outcomes are scripted); the
+// 24-hour timeouts; webhooks; payload encryption (the "data" parameter);
+// the v3-only endpoints (PATCH, PUT image, migration, review, tokens, partial
+// delete, AML monitoring, FaceAuth); rate limits (inject a 429 Fault
+// instead); differences between v2 and v3, which the docs do not show.
+//
+// The fake logs nothing unless given WithLogger, and then only method, path,
+// status and duration.
+package argostest

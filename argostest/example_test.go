@@ -1,0 +1,214 @@
+package argostest_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"testing"
+	"time"
+
+	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/argostest"
+)
+
+// exampleClient returns an SDK client for srv, as NewClient does in tests.
+func exampleClient(srv *argostest.Server) *argos.Client {
+	client, err := argos.NewClient(srv.APIKey,
+		argos.WithBaseURL(srv.BaseURL),
+		argos.WithHTTPClient(srv.HTTPClient()),
+		argos.WithRetryPolicy(argos.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return client
+}
+
+// The fake decides each Step 2 try as scripted: here the first selfie does
+// not match the ID and the second one is approved.
+func Example() {
+	srv := argostest.NewServer(argostest.WithSubmissionIDs(func() string { return "1cz94l9ksfi1bokk" }))
+	defer srv.Close()
+	client := exampleClient(srv)
+	ctx := context.Background()
+
+	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
+		IssuingCountry: "USA",
+		Email:          "applicant@example.com",
+		IDType:         string(argos.IDPassport),
+		IDImage:        &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("submission", s1.SubmissionID)
+
+	srv.ScriptStep2(argostest.OutcomeFaceMismatch)
+	for {
+		s2, err := client.SubmitStep2(ctx, &argos.Step2Request{
+			SubmissionID: s1.SubmissionID,
+			FaceImage:    &argos.File{Name: "selfie.jpg", Body: bytes.NewReader(argostest.SampleJPEG())},
+			Name:         "John Smith",
+			DateOfBirth:  "1975-08-25",
+		})
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(s2.KYCStatus, "after", s2.RetryCount, "failed tries")
+		if !s2.CanRetry() {
+			break
+		}
+		fmt.Println("retry:", s2.Retry[0].Code)
+	}
+	// Output:
+	// submission 1cz94l9ksfi1bokk
+	// incomplete after 1 failed tries
+	// retry: face_compare_underscore
+	// approved after 1 failed tries
+}
+
+// NewClient gives a test an SDK client wired to a fresh fake server that is
+// closed when the test ends.
+func ExampleNewClient() {
+	var t *testing.T // the test's *testing.T
+	client, srv := argostest.NewClient(t)
+	srv.ScriptStep2(argostest.OutcomePending)
+
+	// … run the code under test with client, then check what it sent:
+	_ = client
+	for _, r := range srv.Requests() {
+		fmt.Println(r) // method, path and status only
+	}
+}
+
+// Injected faults make the next matching requests fail. The SDK retries a
+// GET through two 503s; Requests shows what happened.
+func ExampleServer_InjectFault() {
+	srv := argostest.NewServer()
+	defer srv.Close()
+	client := exampleClient(srv)
+
+	srv.InjectFault(argostest.Fault{Method: "GET", Path: "/submission", Status: 503, RetryAfter: "0", Times: 2})
+	list, err := client.ListSubmissions(context.Background(), nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(list.Items), "submissions")
+	for _, r := range srv.Requests() {
+		fmt.Println(r)
+	}
+	// Output:
+	// 0 submissions
+	// GET /v2/submission 503
+	// GET /v2/submission 503
+	// GET /v2/submission 200
+}
+
+// SetAMLHits turns an approved submission's AML result into a "Red Flag"
+// whose reports the fake serves as PDFs.
+func ExampleServer_SetAMLHits() {
+	srv := argostest.NewServer()
+	defer srv.Close()
+	client := exampleClient(srv)
+	ctx := context.Background()
+
+	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
+		IssuingCountry: "KOR", Email: "applicant@example.com", IDType: string(argos.IDGovernmentID),
+		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.SubmitStep2(ctx, &argos.Step2Request{
+		SubmissionID: s1.SubmissionID, Name: "Hong Gildong", DateOfBirth: "1998-11-12",
+		FaceImage: &argos.File{Name: "selfie.jpg", Body: bytes.NewReader(argostest.SampleJPEG())},
+	}); err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.SetAMLHits(s1.SubmissionID, 2); err != nil {
+		log.Fatal(err)
+	}
+
+	sub, err := client.GetSubmission(ctx, s1.SubmissionID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ids := sub.AMLResourceIDs()
+	fmt.Println(len(ids), "AML hits")
+
+	report, err := client.AMLReport(ctx, ids[0])
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer report.Body.Close()
+	pdf, err := io.ReadAll(report.Body)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(report.ContentType, report.Filename, string(pdf[:8]))
+	// Output:
+	// 2 AML hits
+	// application/pdf report.pdf %PDF-1.4
+}
+
+// WithClock makes timestamps deterministic.
+func ExampleWithClock() {
+	at := time.Date(2024, 3, 1, 9, 30, 0, 0, time.UTC)
+	srv := argostest.NewServer(argostest.WithClock(func() time.Time { return at }))
+	defer srv.Close()
+	client := exampleClient(srv)
+
+	s1, err := client.SubmitStep1(context.Background(), &argos.Step1Request{
+		IssuingCountry: "USA", Email: "applicant@example.com", IDType: string(argos.IDDriversLicense),
+		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	sub, err := client.GetSubmission(context.Background(), s1.SubmissionID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sub.CreatedAt, sub.KYC.Result)
+	// Output:
+	// 2024-03-01T09:30:00.000Z incomplete
+}
+
+// SetKYCResult plays the reviewer of a submission that Step 2 left pending.
+func ExampleServer_SetKYCResult() {
+	srv := argostest.NewServer()
+	defer srv.Close()
+	client := exampleClient(srv)
+	ctx := context.Background()
+
+	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
+		IssuingCountry: "USA", Email: "applicant@example.com", IDType: string(argos.IDPassport),
+		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv.ScriptStep2(argostest.OutcomePending)
+	s2, err := client.SubmitStep2(ctx, &argos.Step2Request{
+		SubmissionID: s1.SubmissionID, Name: "John Smith", DateOfBirth: "1975-08-25",
+		FaceImage: &argos.File{Name: "selfie.jpg", Body: bytes.NewReader(argostest.SampleJPEG())},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("after Step 2:", s2.KYCStatus)
+
+	if err := srv.SetKYCResult(s1.SubmissionID, argos.KYCRejected, "ID photo is blurred"); err != nil {
+		log.Fatal(err)
+	}
+	sub, err := client.GetSubmission(ctx, s1.SubmissionID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("after review:", sub.KYC.Result, sub.KYC.CommentCode)
+	// Output:
+	// after Step 2: pending
+	// after review: rejected [other]
+}

@@ -1,0 +1,289 @@
+package argostest_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kycgo/argos/argostest"
+)
+
+func TestFaultStatus(t *testing.T) {
+	tests := []struct {
+		name      string
+		fault     argostest.Fault
+		wantCT    string
+		wantBody  string
+		wantRetry string
+	}{
+		{"a 500 gets the gateway's default body", argostest.Fault{Status: 500}, "application/json", `{"message":"Internal Server Error"}`, ""},
+		{"a 502 gets Bad Gateway", argostest.Fault{Status: 502}, "application/json", `{"message":"Bad Gateway"}`, ""},
+		{"a 429 carries Retry-After", argostest.Fault{Status: 429, RetryAfter: "2"}, "application/json", `{"message":"Too Many Requests"}`, "2"},
+		{"a 503 with an HTTP-date Retry-After", argostest.Fault{Status: 503, RetryAfter: "Wed, 21 Oct 2015 07:28:00 GMT"},
+			"application/json", `{"message":"Service Unavailable"}`, "Wed, 21 Oct 2015 07:28:00 GMT"},
+		{"a custom body and content type are sent as given", argostest.Fault{Status: 502, Body: "<html>bad gateway</html>", ContentType: "text/html"},
+			"text/html", "<html>bad gateway</html>", ""},
+		{"the IP allow-list deny can be injected", argostest.Fault{Status: 403, Body: `{"message":"User is not authorized to access this resource with an explicit deny"}`},
+			"application/json", `{"message":"User is not authorized to access this resource with an explicit deny"}`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newRaw(t)
+			c.srv.InjectFault(tt.fault)
+			r := c.get("/submission", nil)
+			assert.Equal(t, tt.fault.Status, r.Status)
+			assert.Equal(t, tt.wantCT, r.Header.Get("Content-Type"))
+			assert.Equal(t, tt.wantBody, string(r.Body))
+			assert.Equal(t, tt.wantRetry, r.Header.Get("Retry-After"))
+			assert.Equal(t, http.StatusOK, c.get("/submission", nil).Status, "one use by default")
+		})
+	}
+
+	t.Run("a fault is matched before the API key is checked", func(t *testing.T) {
+		c := newRaw(t)
+		c.key = "wrong"
+		c.srv.InjectFault(argostest.Fault{Status: 500})
+		assert.Equal(t, 500, c.get("/submission", nil).Status)
+		assert.Equal(t, 403, c.get("/submission", nil).Status)
+	})
+	t.Run("Times counts matching requests only", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Method: "GET", Path: "/image", Status: 503, Times: 2})
+		assert.Equal(t, 200, c.get("/submission", nil).Status)
+		assert.Equal(t, 503, c.get("/image", nil).Status)
+		assert.Equal(t, 400, c.postForm("/address_code", nil).Status)
+		assert.Equal(t, 503, c.get("/image", nil).Status)
+		assert.Equal(t, 400, c.get("/image", nil).Status)
+	})
+	t.Run("the path matches under both v2 and v3", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Path: "/submission", Status: 500, Times: 2})
+		assert.Equal(t, 500, c.get("/submission", nil).Status)
+		r, err := c.srv.HTTPClient().Get(c.srv.URL("v3") + "/submission")
+		require.NoError(t, err)
+		r.Body.Close()
+		assert.Equal(t, 500, r.StatusCode)
+	})
+	t.Run("the method must match when given", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Method: "DELETE", Path: "/submission", Status: 500})
+		assert.Equal(t, 200, c.get("/submission", nil).Status)
+		assert.Equal(t, 500, c.do(http.MethodDelete, "/submission", nil, "", nil).Status)
+	})
+	t.Run("faults apply in the order they were injected", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Status: 502})
+		c.srv.InjectFault(argostest.Fault{Status: 503})
+		assert.Equal(t, 502, c.get("/submission", nil).Status)
+		assert.Equal(t, 503, c.get("/submission", nil).Status)
+		assert.Equal(t, 200, c.get("/submission", nil).Status)
+	})
+	t.Run("a negative Times applies until ClearFaults", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Status: 500, Times: -1})
+		for range 5 {
+			assert.Equal(t, 500, c.get("/submission", nil).Status)
+		}
+		c.srv.ClearFaults()
+		assert.Equal(t, 200, c.get("/submission", nil).Status)
+	})
+	t.Run("a status fault does not run the endpoint", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Path: "/submission/step1", Status: 500})
+		r := c.postMultipart("/submission/step1", step1Fields("a@example.com"), map[string]file{"idImage": png("x.png")})
+		assert.Equal(t, 500, r.Status)
+		assert.Empty(t, ids(t, c.get("/submission", nil)))
+	})
+}
+
+func TestFaultLatency(t *testing.T) {
+	t.Run("latency delays a normal response", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Latency: 50 * time.Millisecond})
+		start := time.Now()
+		r := c.get("/submission", nil)
+		assert.Equal(t, 200, r.Status)
+		assert.GreaterOrEqual(t, time.Since(start), 50*time.Millisecond)
+		assert.True(t, c.srv.Requests()[0].Faulted)
+	})
+	t.Run("latency combines with a status", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Latency: 20 * time.Millisecond, Status: 504})
+		start := time.Now()
+		assert.Equal(t, 504, c.get("/submission", nil).Status)
+		assert.GreaterOrEqual(t, time.Since(start), 20*time.Millisecond)
+	})
+	t.Run("latency ends early when the client gives up", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Latency: time.Minute})
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.srv.BaseURL+"/submission", nil)
+		_, err := c.srv.HTTPClient().Do(req)
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		require.Eventually(t, func() bool { return len(c.srv.Requests()) == 1 }, 5*time.Second, 5*time.Millisecond,
+			"the handler returns once the client is gone")
+		assert.Equal(t, 0, c.srv.Requests()[0].Status)
+	})
+}
+
+func TestFaultConnection(t *testing.T) {
+	t.Run("Drop closes the connection before the endpoint runs", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Path: "/submission/step1", Drop: true})
+		ct, body := multipartBody(t, step1Fields("a@example.com"), map[string]file{"idImage": png("x.png")})
+		req, _ := http.NewRequest(http.MethodPost, c.srv.BaseURL+"/submission/step1", body)
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("x-api-key", c.key)
+		_, err := c.srv.HTTPClient().Do(req)
+		require.Error(t, err)
+		assert.Empty(t, ids(t, c.get("/submission", nil)), "no submission was made")
+		reqs := c.srv.Requests()
+		require.Len(t, reqs, 2)
+		assert.Equal(t, 0, reqs[0].Status)
+		assert.True(t, reqs[0].Faulted)
+	})
+	t.Run("Truncate without a status cuts the real response after it took effect", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Path: "/submission/step1", Truncate: true})
+		ct, body := multipartBody(t, step1Fields("a@example.com"), map[string]file{"idImage": png("x.png")})
+		req, _ := http.NewRequest(http.MethodPost, c.srv.BaseURL+"/submission/step1", body)
+		req.Header.Set("Content-Type", ct)
+		req.Header.Set("x-api-key", c.key)
+		resp, err := c.srv.HTTPClient().Do(req)
+		require.NoError(t, err, "the headers arrive")
+		defer resp.Body.Close()
+		assert.Equal(t, 200, resp.StatusCode)
+		got, err := io.ReadAll(resp.Body)
+		assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+		assert.Less(t, int64(len(got)), resp.ContentLength)
+		assert.True(t, strings.HasPrefix(string(got), `{"reviewOCRData"`), "%s", got)
+		assert.Len(t, ids(t, c.get("/submission", nil)), 1, "the submission was made")
+	})
+	t.Run("Truncate with a status sends part of that body", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Status: 500, Body: `{"message":"Internal Server Error"}`, Truncate: true})
+		resp, err := c.srv.HTTPClient().Get(c.srv.BaseURL + "/submission")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		assert.Equal(t, 500, resp.StatusCode)
+		got, err := io.ReadAll(resp.Body)
+		assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+		assert.Equal(t, `{"message":"Inter`, string(got))
+	})
+	t.Run("StallBody delays the rest of the real body", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{StallBody: 60 * time.Millisecond})
+		start := time.Now()
+		r := c.get("/submission", nil)
+		assert.Equal(t, 200, r.Status)
+		assert.JSONEq(t, `{"Items":[]}`, string(r.Body))
+		assert.GreaterOrEqual(t, time.Since(start), 60*time.Millisecond)
+	})
+	t.Run("StallBody lets a client time out while reading the body", func(t *testing.T) {
+		c := newRaw(t)
+		c.srv.InjectFault(argostest.Fault{Status: 200, Body: `{"Items":[]}`, StallBody: time.Minute})
+		start := time.Now()
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, c.srv.BaseURL+"/submission", nil)
+		resp, err := c.srv.HTTPClient().Do(req)
+		require.NoError(t, err, "the headers arrive at once")
+		defer resp.Body.Close()
+		got, err := io.ReadAll(resp.Body)
+		require.Error(t, err, "got %q after %v", got, time.Since(start))
+		assert.True(t, errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "deadline"), "%v", err)
+		assert.Equal(t, `{"Item`, string(got))
+	})
+	t.Run("Close releases a stalled response at once", func(t *testing.T) {
+		srv := argostest.NewServer()
+		srv.InjectFault(argostest.Fault{StallBody: time.Hour})
+		req, _ := http.NewRequest(http.MethodGet, srv.BaseURL+"/submission", nil)
+		req.Header.Set("x-api-key", srv.APIKey)
+		resp, err := srv.HTTPClient().Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		done := make(chan struct{})
+		go func() {
+			srv.Close()
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("Close waited for the stall")
+		}
+	})
+}
+
+func TestRequests(t *testing.T) {
+	t.Run("requests are recorded with fields, files and status", func(t *testing.T) {
+		c := newRaw(t)
+		id := c.step1("a@example.com")
+		c.get("/submission", url.Values{"submission_id": {id}})
+		reqs := c.srv.Requests()
+		require.Len(t, reqs, 2)
+
+		s1 := reqs[0]
+		assert.Equal(t, "POST", s1.Method)
+		assert.Equal(t, "v2", s1.Version)
+		assert.Equal(t, "/submission/step1", s1.Path)
+		assert.Equal(t, 200, s1.Status)
+		assert.Equal(t, "a@example.com", s1.Form["email"])
+		assert.Equal(t, argostest.FileInfo{Name: "front.png", ContentType: "image/png", Size: len(argostest.SamplePNG())}, s1.Files["idImage"])
+		assert.WithinDuration(t, time.Now(), s1.Time, time.Minute)
+		assert.False(t, s1.Faulted)
+
+		assert.Equal(t, id, reqs[1].Query.Get("submission_id"))
+		assert.Equal(t, "GET /v2/submission 200", reqs[1].String())
+	})
+	t.Run("the API key never appears in recorded requests", func(t *testing.T) {
+		c := newRaw(t)
+		c.step1("a@example.com")
+		c.srv.InjectFault(argostest.Fault{Status: 500})
+		c.get("/submission", nil)
+		reqs := c.srv.Requests()
+		require.Len(t, reqs, 2)
+		for _, r := range reqs {
+			assert.Equal(t, argostest.Redacted, r.Header.Get("X-Api-Key"))
+			for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+				out := sprintf(format, r)
+				assert.NotContains(t, out, c.key, format)
+				assert.NotContains(t, out, "a@example.com", format)
+			}
+		}
+		assert.NotContains(t, sprintf("%+v", reqs), c.key)
+	})
+	t.Run("Requests returns copies", func(t *testing.T) {
+		c := newRaw(t)
+		c.step1("a@example.com")
+		reqs := c.srv.Requests()
+		reqs[0].Form["email"] = "changed"
+		reqs[0].Header.Set("X-Api-Key", "changed")
+		assert.Equal(t, "a@example.com", c.srv.Requests()[0].Form["email"])
+		assert.Equal(t, argostest.Redacted, c.srv.Requests()[0].Header.Get("X-Api-Key"))
+	})
+	t.Run("ResetRequests forgets them", func(t *testing.T) {
+		c := newRaw(t)
+		c.get("/submission", nil)
+		c.srv.ResetRequests()
+		assert.Empty(t, c.srv.Requests())
+		c.get("/submission", nil)
+		assert.Len(t, c.srv.Requests(), 1)
+	})
+	t.Run("an address_code form is recorded", func(t *testing.T) {
+		c := newRaw(t)
+		c.postForm("/address_code", url.Values{"address": {"1 Main St"}, "language": {"en"}})
+		r := c.srv.Requests()[0]
+		assert.Equal(t, map[string]string{"address": "1 Main St", "language": "en"}, r.Form)
+		assert.Nil(t, r.Files)
+	})
+}

@@ -1,0 +1,349 @@
+package argostest
+
+import (
+	"bufio"
+	"crypto/subtle"
+	"encoding/json"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Messages of the API's gateway (API.md §2.2).
+const (
+	msgForbidden     = "Forbidden"
+	msgIPDenied      = "User is not authorized to access this resource with an explicit deny"
+	msgTooLarge      = "Request Entity Too Large"
+	msgBadQuery      = "Invalid Query String parameters"
+	msgNotFound      = "Not Found"
+	msgMissingToken  = "Missing Authentication Token"
+	msgMissingParams = "missing required parameters"
+	msgParseFailed   = "failed to parse the input data"
+)
+
+// Handler is the fake Argos API as an http.Handler: the implementation behind
+// Server, for serving it some other way (cmd/argos-fake serves it on a fixed
+// address). It answers under both /v2 and /v3. Its methods are safe for
+// concurrent use.
+type Handler struct {
+	cfg  config
+	done chan struct{}
+
+	closeOnce sync.Once
+
+	mu          sync.Mutex
+	subs        map[string]*submission
+	resources   map[string]string // AML resourceId → submission ID
+	applicants  map[string]string // duplicated_information → applicant_id
+	step2Script []Outcome
+	faults      []*Fault
+
+	// reqMu guards the request records alone: endpoints write their answers
+	// while holding mu, and recording a status must not wait for it.
+	reqMu    sync.Mutex
+	requests []*Request
+}
+
+// NewHandler returns a fake Argos API with no submissions.
+func NewHandler(opts ...ServerOption) *Handler {
+	h := &Handler{
+		done:       make(chan struct{}),
+		subs:       map[string]*submission{},
+		resources:  map[string]string{},
+		applicants: map[string]string{},
+	}
+	for _, o := range opts {
+		o(&h.cfg)
+	}
+	if h.cfg.apiKey == "" {
+		h.cfg.apiKey = randomKey()
+	}
+	if h.cfg.clock == nil {
+		h.cfg.clock = time.Now
+	}
+	if h.cfg.ids == nil {
+		h.cfg.ids = newID
+	}
+	return h
+}
+
+// APIKey returns the API key the handler accepts.
+func (h *Handler) APIKey() string { return h.cfg.apiKey }
+
+// Close ends every wait a Fault started (Latency, StallBody), so that a
+// server shutting down does not wait for them. The handler still answers
+// requests afterwards, without delays.
+func (h *Handler) Close() {
+	h.closeOnce.Do(func() { close(h.done) })
+}
+
+// now returns the server's time, truncated to the millisecond the API's
+// timestamps carry.
+func (h *Handler) now() time.Time {
+	return h.cfg.clock().UTC().Truncate(time.Millisecond)
+}
+
+// Requests returns a copy of the requests served so far, oldest first.
+func (h *Handler) Requests() []Request {
+	h.reqMu.Lock()
+	defer h.reqMu.Unlock()
+	out := make([]Request, len(h.requests))
+	for i, r := range h.requests {
+		out[i] = r.clone()
+	}
+	return out
+}
+
+// ResetRequests forgets the requests recorded so far.
+func (h *Handler) ResetRequests() {
+	h.reqMu.Lock()
+	defer h.reqMu.Unlock()
+	h.requests = nil
+}
+
+// Submission returns the submission with that ID as GET
+// /submission?submission_id= would show it, and whether it exists.
+func (h *Handler) Submission(id string) (json.RawMessage, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s, ok := h.subs[id]
+	if !ok {
+		return nil, false
+	}
+	b, err := json.Marshal(s.render(true))
+	if err != nil {
+		return nil, false
+	}
+	return b, true
+}
+
+// endpoint serves one method of one path and returns the status it sent.
+type endpoint func(h *Handler, w http.ResponseWriter, r *http.Request, b *body) int
+
+var routes = map[string]map[string]endpoint{
+	"/submission":           {http.MethodGet: (*Handler).getSubmission, http.MethodDelete: (*Handler).deleteSubmission},
+	"/submission/applicant": {http.MethodGet: (*Handler).getApplicant},
+	"/submission/step1":     {http.MethodPost: (*Handler).step1},
+	"/submission/step2":     {http.MethodPost: (*Handler).step2},
+	"/address_code":         {http.MethodPost: (*Handler).addressCode},
+	"/report/aml":           {http.MethodGet: (*Handler).amlReport},
+	"/image":                {http.MethodGet: (*Handler).image},
+}
+
+// splitVersion splits "/v3/submission" into "v3" and "/submission".
+func splitVersion(p string) (version, rest string) {
+	for _, v := range []string{"v2", "v3"} {
+		prefix := "/" + v
+		if p == prefix {
+			return v, "/"
+		}
+		if strings.HasPrefix(p, prefix+"/") {
+			return v, p[len(prefix):]
+		}
+	}
+	return "", p
+}
+
+// ServeHTTP serves one request: faults first, then the IP allow-list and the
+// API key, then the endpoint.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	version, path := splitVersion(r.URL.Path)
+	rec := &Request{
+		Method:  r.Method,
+		Version: version,
+		Path:    path,
+		Query:   r.URL.Query(),
+		Header:  redactHeader(r.Header),
+		Time:    time.Now(),
+	}
+	// The request is on record from the moment it arrives, and every field
+	// is filled in before the client can see any answer, so a test that
+	// calls Requests right after a call returns sees this request whole,
+	// even when a fault hung up on it.
+	h.reqMu.Lock()
+	h.requests = append(h.requests, rec)
+	h.reqMu.Unlock()
+	set := func(fn func(*Request)) {
+		h.reqMu.Lock()
+		fn(rec)
+		h.reqMu.Unlock()
+	}
+	w = &statusWriter{ResponseWriter: w, onStatus: func(code int) { set(func(r *Request) { r.Status = code }) }}
+	defer func() {
+		if l := h.cfg.logger; l != nil {
+			l.LogAttrs(r.Context(), slog.LevelInfo, "argostest request",
+				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Int("status", h.statusOf(rec)), slog.Duration("duration", time.Since(start)))
+		}
+	}()
+
+	f := h.takeFault(r.Method, path)
+	if f != nil {
+		set(func(r *Request) { r.Faulted = true })
+		if !h.wait(r.Context(), f.Latency) && r.Context().Err() != nil {
+			return // the client is gone
+		}
+		if f.Drop {
+			hangUp(w, nil)
+			return
+		}
+	}
+
+	b := readBody(w, r)
+	set(func(r *Request) {
+		r.Form, r.Files = b.form, b.fileInfos()
+		if len(r.Form) == 0 {
+			r.Form = nil
+		}
+	})
+
+	switch {
+	case f == nil || (f.Status == 0 && !f.Truncate && f.StallBody == 0):
+		h.serve(w, r, version, path, b) // statusWriter records the status
+	case f.Status != 0:
+		resp := faultResponse(f)
+		set(func(r *Request) { r.Status = resp.status })
+		h.send(w, r, f, resp)
+	default: // Truncate or StallBody of the real response
+		resp := newBufferedResponse()
+		h.serve(resp, r, version, path, b)
+		if resp.status == 0 {
+			resp.status = http.StatusOK
+		}
+		set(func(r *Request) { r.Status = resp.status })
+		h.send(w, r, f, resp)
+	}
+}
+
+// statusOf reads a recorded request's status under the lock.
+func (h *Handler) statusOf(r *Request) int {
+	h.reqMu.Lock()
+	defer h.reqMu.Unlock()
+	return r.Status
+}
+
+// statusWriter reports the status before any byte of the answer leaves, and
+// keeps the Hijacker and Flusher of the writer it wraps.
+type statusWriter struct {
+	http.ResponseWriter
+	onStatus func(int)
+	wrote    bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.wrote = true
+		w.onStatus(code)
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Flush implements http.Flusher.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Hijack implements http.Hijacker.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, http.ErrNotSupported
+	}
+	return hj.Hijack()
+}
+
+// Unwrap lets http.ResponseController reach the wrapped writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// send writes resp as fault f says: cut short, stalled or whole.
+func (h *Handler) send(w http.ResponseWriter, r *http.Request, f *Fault, resp *bufferedResponse) {
+	if f.Truncate {
+		hangUp(w, resp)
+		return
+	}
+	body := resp.body.Bytes()
+	if f.StallBody > 0 {
+		writeHalf(w, resp)
+		if h.wait(r.Context(), f.StallBody) {
+			_, _ = w.Write(body[len(body)/2:])
+		}
+		// Otherwise the client is gone or the server is closing: the response
+		// stays short of its Content-Length and net/http closes the connection.
+		return
+	}
+	for k, v := range resp.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(resp.status)
+	_, _ = w.Write(body)
+}
+
+// serve runs the endpoint after the allow-list and key checks and returns the
+// status it sent.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, version, path string, b *body) int {
+	if h.cfg.ipDenied {
+		return writeMessage(w, http.StatusForbidden, msgIPDenied)
+	}
+	key := r.Header.Get("x-api-key")
+	if subtle.ConstantTimeCompare([]byte(key), []byte(h.cfg.apiKey)) != 1 {
+		return writeMessage(w, http.StatusForbidden, msgForbidden)
+	}
+	methods, ok := routes[strings.TrimSuffix(path, "/")]
+	if version == "" || !ok {
+		return writeMessage(w, http.StatusNotFound, msgNotFound)
+	}
+	ep, ok := methods[r.Method]
+	if !ok {
+		// What API Gateway answers for a method a resource does not have.
+		return writeMessage(w, http.StatusForbidden, msgMissingToken)
+	}
+	if b.tooLarge {
+		return writeMessage(w, http.StatusRequestEntityTooLarge, msgTooLarge)
+	}
+	return ep(h, w, r, b)
+}
+
+// writeJSON writes v as a JSON response and returns status.
+func writeJSON(w http.ResponseWriter, status int, v any) int {
+	data, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		data = []byte(`{"message":"Internal Server Error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(data)
+	return status
+}
+
+// writeMessage writes {"message": msg}.
+func writeMessage(w http.ResponseWriter, status int, msg string) int {
+	return writeJSON(w, status, map[string]string{"message": msg})
+}
+
+// badRequest writes a 400 with {"message": msg}.
+func badRequest(w http.ResponseWriter, msg string) int {
+	return writeMessage(w, http.StatusBadRequest, msg)
+}
+
+// clientIP is the address of the client without the port.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,56 @@
+package argostest
+
+import (
+	"log/slog"
+	"time"
+)
+
+// A ServerOption configures a Server or a Handler.
+type ServerOption func(*config)
+
+type config struct {
+	apiKey   string
+	clock    func() time.Time
+	ids      func() string
+	logger   *slog.Logger
+	ipDenied bool
+}
+
+// WithAPIKey sets the API key the fake accepts in the x-api-key header.
+// Without it every server gets a fresh random key ("test_" and 32 hex
+// digits), so a test cannot pass by accident with a key from elsewhere.
+func WithAPIKey(key string) ServerOption {
+	return func(c *config) { c.apiKey = key }
+}
+
+// WithClock sets the clock that stamps created_at, updated_at and the other
+// timestamps of submissions; it is called once per request that changes a
+// submission. Use a fixed or stepping clock for deterministic output. The
+// default is time.Now. Recorded requests are stamped with time.Now.
+func WithClock(now func() time.Time) ServerOption {
+	return func(c *config) { c.clock = now }
+}
+
+// WithSubmissionIDs sets the function that makes up the ID of each new
+// submission. It must return a different ID on each call; a repeated ID makes
+// Step 1 fail with 400 "data processing error". The default returns 16 random
+// lowercase letters and digits, like the real API.
+func WithSubmissionIDs(next func() string) ServerOption {
+	return func(c *config) { c.ids = next }
+}
+
+// WithLogger makes the fake log one line per request: method, path (without
+// query), status and duration. It never logs query strings, bodies, headers
+// or the API key. By default the fake logs nothing.
+func WithLogger(l *slog.Logger) ServerOption {
+	return func(c *config) { c.logger = l }
+}
+
+// WithIPDenied makes the fake answer every request the way the API answers a
+// caller whose IP address is not allow-listed for the project: 403 with
+// {"message":"User is not authorized to access this resource with an
+// explicit deny"}. To deny only some requests, inject a Fault with that body
+// instead.
+func WithIPDenied() ServerOption {
+	return func(c *config) { c.ipDenied = true }
+}

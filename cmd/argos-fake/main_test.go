@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"flag"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/argostest"
+)
+
+// started is what run printed.
+type started struct {
+	baseURL, key, certFile string
+}
+
+// start runs the command with args until the test ends and returns what it
+// printed.
+func start(t *testing.T, args ...string) started {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, args, pw)
+		pw.Close()
+		done <- err
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err, "run returns nil after a clean shutdown")
+		case <-time.After(10 * time.Second):
+			t.Error("run did not stop")
+		}
+	})
+
+	var s started
+	sc := bufio.NewScanner(pr)
+	for s.certFile == "" && sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "base URL: "):
+			s.baseURL = strings.Fields(strings.TrimPrefix(line, "base URL: "))[0]
+		case strings.HasPrefix(line, "API key:  "):
+			s.key = strings.TrimPrefix(line, "API key:  ")
+		case strings.HasPrefix(line, "CA file:  "):
+			s.certFile = strings.TrimPrefix(line, "CA file:  ")
+		}
+	}
+	require.NotEmpty(t, s.certFile, "run printed its details")
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	return s
+}
+
+// trusting returns an HTTP client that trusts the certificate in file.
+func trusting(t *testing.T, file string) *http.Client {
+	t.Helper()
+	pemBytes, err := os.ReadFile(file)
+	require.NoError(t, err)
+	pool := x509.NewCertPool()
+	require.True(t, pool.AppendCertsFromPEM(pemBytes), "the file holds a PEM certificate")
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{Transport: tr}
+}
+
+func TestRun(t *testing.T) {
+	t.Run("it serves the fake API to an SDK client that trusts the written certificate", func(t *testing.T) {
+		certFile := filepath.Join(t.TempDir(), "ca.pem")
+		s := start(t, "-addr", "127.0.0.1:0", "-key", "local-key", "-cert-out", certFile)
+		assert.Regexp(t, `^https://127\.0\.0\.1:\d+/v2$`, s.baseURL)
+		assert.Equal(t, "local-key", s.key)
+		assert.Equal(t, certFile, s.certFile)
+
+		client, err := argos.NewClient(s.key, argos.WithBaseURL(s.baseURL), argos.WithHTTPClient(trusting(t, certFile)))
+		require.NoError(t, err)
+		ctx := context.Background()
+		s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
+			IssuingCountry: "USA", Email: "a@example.com", IDType: string(argos.IDPassport),
+			IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
+		})
+		require.NoError(t, err)
+		got, err := client.GetSubmission(ctx, s1.SubmissionID)
+		require.NoError(t, err)
+		assert.Equal(t, argos.KYCIncomplete, got.KYC.Result)
+	})
+	t.Run("v3 answers too", func(t *testing.T) {
+		s := start(t, "-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem"))
+		assert.Regexp(t, `^test_[0-9a-f]{32}$`, s.key, "a random key by default")
+		req, _ := http.NewRequest(http.MethodGet, strings.TrimSuffix(s.baseURL, "/v2")+"/v3/submission", nil)
+		req.Header.Set("x-api-key", s.key)
+		resp, err := trusting(t, s.certFile).Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, "HTTP/1.1", resp.Proto)
+	})
+	t.Run("a wrong key is forbidden", func(t *testing.T) {
+		s := start(t, "-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem"))
+		req, _ := http.NewRequest(http.MethodGet, s.baseURL+"/submission", nil)
+		req.Header.Set("x-api-key", "wrong")
+		resp, err := trusting(t, s.certFile).Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	})
+}
+
+func TestRunErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"an unknown flag is an error", []string{"-nope"}, "flag provided but not defined"},
+		{"a stray argument is an error", []string{"-addr", "127.0.0.1:0", "extra"}, "unexpected arguments"},
+		{"an address that cannot be listened on is an error", []string{"-addr", "256.0.0.1:0"}, "listen"},
+		{"a certificate path that cannot be written is an error",
+			[]string{"-addr", "127.0.0.1:0", "-cert-out", filepath.Join("/nonexistent-dir", "x", "ca.pem")}, "writing the certificate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(context.Background(), tt.args, &out)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+	t.Run("-h prints the usage", func(t *testing.T) {
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"-h"}, &out)
+		assert.ErrorIs(t, err, flag.ErrHelp)
+		assert.Contains(t, out.String(), "-cert-out")
+	})
+}
+
+func TestSelfSignedCert(t *testing.T) {
+	t.Run("it covers loopback, localhost and the listen host", func(t *testing.T) {
+		now := time.Now()
+		_, pemBytes, err := selfSignedCert("fake.test", now)
+		require.NoError(t, err)
+		pool := x509.NewCertPool()
+		require.True(t, pool.AppendCertsFromPEM(pemBytes))
+		block, _ := pem.Decode(pemBytes)
+		require.NotNil(t, block)
+		cert, err := x509.ParseCertificate(block.Bytes)
+		require.NoError(t, err)
+		for _, host := range []string{"127.0.0.1", "::1", "localhost", "fake.test"} {
+			_, err := cert.Verify(x509.VerifyOptions{DNSName: host, Roots: pool, CurrentTime: now})
+			assert.NoError(t, err, host)
+		}
+		_, err = cert.Verify(x509.VerifyOptions{DNSName: "other.test", Roots: pool, CurrentTime: now})
+		assert.Error(t, err)
+	})
+}

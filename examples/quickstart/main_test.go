@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/argostest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func envOf(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestRun(t *testing.T) {
+	t.Run("runs the whole flow against the fake when no API key is set", func(t *testing.T) {
+		defer goleak.VerifyNone(t)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		var out bytes.Buffer
+
+		err := run(ctx, &out, envOf(nil))
+
+		require.NoError(t, err, out.String())
+		log := out.String()
+		for _, want := range []string{
+			"Using the in-process fake Argos server at https://127.0.0.1:",
+			"1. Step 1: uploading the sample ID image",
+			"2. Step 2: uploading the selfie",
+			"   KYC status: incomplete\n",
+			"retry reason: The face doesn’t match. Please retry with another face image. (face_compare_underscore)",
+			"retries left: 2, can retry: true",
+			"3. Step 2 again",
+			"   KYC status: approved (face similarity 99, liveness 95)",
+			"4. Waiting for the final KYC result",
+			"KYC status: approved after 2 attempts",
+			"5. Listing the submissions of user quickstart-",
+			"   1 submission\n",
+			"6. Downloading the selfie",
+			"received image/jpeg, 6692 bytes",
+			"7. Deleting submission ",
+			"Argos answered: success: Submission #",
+			"8. Looking the deleted submission up again",
+			"gone: email, name (it reads \"Deleted Submission\"), birth date, gender, nationality, images",
+		} {
+			assert.Contains(t, log, want)
+		}
+		lines := strings.Split(strings.TrimSpace(log), "\n")
+		assert.Equal(t, "Done: KYC approved, submission deleted.", lines[len(lines)-1])
+		assert.NotContains(t, log, "applicant@example.com", "the log shows no email")
+	})
+
+	t.Run("refuses real mode without ARGOS_EMAIL and sends nothing", func(t *testing.T) {
+		var out bytes.Buffer
+
+		err := run(context.Background(), &out, envOf(map[string]string{"ARGOS_API_KEY": "live_secret_key_123"}))
+
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "ARGOS_EMAIL")
+		assert.NotContains(t, err.Error(), "live_secret_key_123")
+		assert.Empty(t, out.String())
+	})
+
+	t.Run("never shows the API key, even when the client cannot be created", func(t *testing.T) {
+		var out bytes.Buffer
+
+		err := run(context.Background(), &out, envOf(map[string]string{
+			"ARGOS_API_KEY":  "live_secret_key_123",
+			"ARGOS_EMAIL":    "applicant@example.com",
+			"ARGOS_BASE_URL": "http://rest-api.example.invalid/v2",
+		}))
+
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "https")
+		assert.NotContains(t, err.Error()+out.String(), "live_secret_key_123")
+	})
+
+	t.Run("stops when the context is cancelled", func(t *testing.T) {
+		defer goleak.VerifyNone(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var out bytes.Buffer
+
+		err := run(ctx, &out, envOf(nil))
+
+		require.ErrorIs(t, err, context.Canceled)
+		assert.Contains(t, out.String(), "1. Step 1")
+		assert.NotContains(t, out.String(), "2. Step 2")
+	})
+}
+
+// newQuickstart returns a quickstart on a fake server the test scripts.
+func newQuickstart(t *testing.T, out *bytes.Buffer, pollFor time.Duration) (*quickstart, *argostest.Server) {
+	t.Helper()
+	srv := argostest.NewServer()
+	t.Cleanup(srv.Close)
+	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL), argos.WithHTTPClient(srv.HTTPClient()))
+	require.NoError(t, err)
+	return &quickstart{
+		client: client,
+		out:    &logger{w: out},
+		cfg:    settings{email: fakeEmail, pollEvery: 20 * time.Millisecond, pollFor: pollFor},
+		userID: "quickstart-test",
+	}, srv
+}
+
+func TestPolling(t *testing.T) {
+	t.Run("prints pending until a reviewer decides", func(t *testing.T) {
+		var out bytes.Buffer
+		q, srv := newQuickstart(t, &out, 5*time.Second)
+		srv.ScriptStep2(argostest.OutcomePending)
+		go func() {
+			time.Sleep(150 * time.Millisecond)
+			for _, r := range srv.Requests() {
+				if r.Path == "/submission/step2" {
+					_ = srv.SetKYCResult(r.Form["submissionId"], argos.KYCRejected, "Document looks altered")
+				}
+			}
+		}()
+
+		err := q.run(context.Background())
+
+		require.NoError(t, err, out.String())
+		log := out.String()
+		assert.Contains(t, log, "   KYC status: pending (face similarity 88, liveness 91)")
+		assert.Contains(t, log, "  KYC status: pending\n")
+		assert.Contains(t, log, "KYC status: rejected after 1 attempt")
+		assert.Contains(t, log, "comment: Document looks altered (other)")
+		assert.Contains(t, log, "Done: KYC rejected, submission deleted.")
+	})
+
+	t.Run("gives up waiting at the deadline and still cleans up", func(t *testing.T) {
+		var out bytes.Buffer
+		q, srv := newQuickstart(t, &out, 100*time.Millisecond)
+		srv.ScriptStep2(argostest.OutcomePending)
+
+		err := q.run(context.Background())
+
+		require.NoError(t, err, out.String())
+		log := out.String()
+		assert.Contains(t, log, "Argos will decide later")
+		assert.Contains(t, log, "Deleting submission")
+		assert.Contains(t, log, "Done: KYC pending, submission deleted.")
+	})
+
+	t.Run("does not wait for an incomplete submission after the one retry", func(t *testing.T) {
+		var out bytes.Buffer
+		q, srv := newQuickstart(t, &out, time.Second)
+		srv.ScriptStep2(argostest.OutcomeNoFace, argostest.OutcomeNoFace, argostest.OutcomeNoFace)
+
+		err := q.run(context.Background())
+
+		require.NoError(t, err, out.String())
+		log := out.String()
+		assert.Contains(t, log, "retries left: 2, can retry: true")
+		assert.Contains(t, log, "retries left: 1, can retry: true")
+		assert.Contains(t, log, "not retrying again")
+		assert.NotContains(t, log, "Waiting for the final KYC result")
+		assert.Contains(t, log, "Done: KYC incomplete, submission deleted.")
+	})
+
+	t.Run("deletes the submission even when a later step fails", func(t *testing.T) {
+		var out bytes.Buffer
+		q, srv := newQuickstart(t, &out, time.Second)
+		srv.InjectFault(argostest.Fault{Method: "POST", Path: "/submission/step2", Status: 500})
+
+		err := q.run(context.Background())
+
+		require.ErrorIs(t, err, argos.ErrServer)
+		log := out.String()
+		assert.Contains(t, log, "failed: argos: POST /v2/submission/step2: 500 Internal Server Error")
+		assert.Contains(t, log, "Argos answered: success: Submission #")
+		assert.Contains(t, log, "Stopped early (see above); the submission was deleted.")
+	})
+}
