@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -389,11 +390,18 @@ func retryableTransportError(err error) bool {
 		errors.As(err, &verify) || errors.As(err, &recordHeader) {
 		return false
 	}
-	msg := err.Error()
-	if strings.Contains(msg, "stopped after 10 redirects") || strings.Contains(msg, "unsupported protocol scheme") {
-		return false
+	// Only network failures are worth another attempt: a redirect loop, a
+	// transport that refuses the request (a replayer without a fixture, a
+	// proxy misconfiguration) or any other error fails the same way again.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // *url.Error is itself a net.Error: look inside it
 	}
-	return true
+	var netErr net.Error
+	return errors.As(err, &netErr) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE)
 }
 
 // backoff waits MinWait·2^n with jitter, capped at MaxWait; a Retry-After
