@@ -30,6 +30,11 @@ func (c *Client) ApplicantSubmissions(ctx context.Context, applicantID string) (
 	if err := c.doJSON(ctx, cl, &out, true); err != nil {
 		return nil, err
 	}
+	for i := range out {
+		if out[i].SubmissionID == "" {
+			return nil, unexpected("ApplicantSubmissions", "an item without submission_id")
+		}
+	}
 	if out == nil {
 		out = []ApplicantSubmission{}
 	}

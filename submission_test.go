@@ -388,3 +388,12 @@ func TestAddressCodeNeedsAnAddress(t *testing.T) {
 	}
 	assert.Zero(t, mt.GetTotalCallCount())
 }
+
+func TestApplicantSubmissionsRefusesAnArrayOfAnotherShape(t *testing.T) {
+	for _, body := range []string{`[1,2,3]`, `[{"Items":[]}]`, `[null]`} {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder(http.MethodGet, mockBase+"/submission/applicant", httpmock.NewStringResponder(200, body))
+		_, err := c.ApplicantSubmissions(context.Background(), "app1")
+		assert.ErrorIs(t, err, argos.ErrUnexpectedResponse, body)
+	}
+}
