@@ -37,6 +37,13 @@ type AddressCode struct {
 	GlobalCode       string `json:"global_code"`
 }
 
+// LogValue implements slog.LogValuer: "[REDACTED]" (an address is personal
+// data).
+func (AddressCode) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// Format prints "[REDACTED]" for every verb.
+func (AddressCode) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+
 // AddressCode turns a typed address into the codes Step 2 expects, for
 // projects that collect an address.
 //

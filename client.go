@@ -165,6 +165,9 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if via[0].Method == http.MethodPost {
 		return http.ErrUseLastResponse
 	}
+	// net/http sends the previous URL as Referer, query (submission ID,
+	// email, user ID) included: never pass it on.
+	req.Header.Del("Referer")
 	if !strings.EqualFold(req.URL.Host, c.baseURL.Host) {
 		req.Header.Del(headerAPIKey)
 	}
@@ -224,18 +227,20 @@ type callState struct {
 	connected  atomic.Bool // some attempt got a connection
 }
 
-// send runs the call with retries and returns the 2xx response (body open)
-// or an error. The returned cancel must be called when the body is done.
-func (c *Client) send(ctx context.Context, r *call) (*http.Response, context.CancelFunc, error) {
-	if ctx == nil {
-		return nil, nil, &ValidationError{Field: "context", Reason: "is nil"}
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, nil, fmt.Errorf("argos: %s: %w", r.op, err)
-	}
-	cancel := context.CancelFunc(func() {})
+// withTimeout bounds one call (all its attempts, waits and reads) by
+// WithTimeout.
+func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	if c.timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		return context.WithTimeout(ctx, c.timeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// send runs the call with retries and returns the 2xx response (body open)
+// or an error. ctx already carries the call's timeout (withTimeout).
+func (c *Client) send(ctx context.Context, r *call) (*http.Response, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("argos: %s: %w", r.op, err)
 	}
 	st := &callState{idempotent: r.idempotent(), started: r.started}
 	ctx = context.WithValue(ctx, stateKey{}, st)
@@ -251,8 +256,7 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, context.Can
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), rawBody)
 	if err != nil {
-		cancel()
-		return nil, nil, fmt.Errorf("argos: %s: building request: %w", r.op, sanitize(err))
+		return nil, fmt.Errorf("argos: %s: building request: %w", r.op, sanitize(err))
 	}
 	if r.body != nil {
 		req.ContentLength = r.bodyLen
@@ -272,23 +276,18 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, context.Can
 	resp, err := c.rc.Do(req)
 	attempts := int(st.attempts.Load())
 	if err != nil {
-		// Classify before cancelling: transportError reads ctx.Err() to tell
-		// the caller's cancellation and our timeout from network failures.
-		err = c.transportError(ctx, r, st, err)
-		cancel()
-		return nil, nil, err
+		return nil, c.transportError(ctx, r, st, err)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return resp, cancel, nil
+		return resp, nil
 	}
-	defer cancel()
 	defer resp.Body.Close()
 	body, truncated, readErr := readCapped(resp.Body, MaxErrorBody)
 	if readErr != nil && len(body) == 0 && ctx.Err() != nil {
-		return nil, nil, c.transportError(ctx, r, st, readErr)
+		return nil, c.transportError(ctx, r, st, readErr)
 	}
 	apiErr := newAPIError(r.method, c.baseURL.Path+r.path, resp, body, truncated)
-	apiErr.sensitive = r.sensitiveValues()
+	apiErr.sensitive = append(r.sensitiveValues(), string(*c.key))
 	apiErr.Attempts = attempts
 	if !st.idempotent {
 		switch resp.StatusCode {
@@ -296,7 +295,7 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, context.Can
 			apiErr.OutcomeUnknown = true
 		}
 	}
-	return nil, nil, apiErr
+	return nil, apiErr
 }
 
 // transportError turns a failed send into an error without URLs' query
@@ -390,6 +389,12 @@ func retryableTransportError(err error) bool {
 		errors.As(err, &verify) || errors.As(err, &recordHeader) {
 		return false
 	}
+	// A TLS alert (no common protocol version or cipher, a handshake
+	// failure) comes back the same on every attempt.
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && (opErr.Op == "remote error" || opErr.Op == "local error") {
+		return false
+	}
 	// Only network failures are worth another attempt: a redirect loop, a
 	// transport that refuses the request (a replayer without a fixture, a
 	// proxy misconfiguration) or any other error fails the same way again.
@@ -441,7 +446,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return time.Duration(secs) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), 24*time.Hour), true
 	}
 	return 0, false
 }
@@ -517,6 +522,11 @@ func readCapped(r io.Reader, limit int64) ([]byte, bool, error) {
 // reset, truncated body) is sent again under the same retry policy; a POST
 // whose answer was lost is an *OutcomeUnknownError.
 func (c *Client) doJSON(ctx context.Context, r *call, v any, wantArray bool) error {
+	if ctx == nil {
+		return &ValidationError{Field: "context", Reason: "is nil"}
+	}
+	ctx, cancel := c.withTimeout(ctx)
+	defer cancel()
 	for retry := 0; ; retry++ {
 		resp, body, err := c.fetch(ctx, r) //nolint:bodyclose // fetch read and closed the body; resp is used for its status and headers
 		if err == nil {
@@ -547,11 +557,10 @@ func (e *readFailure) Error() string { return e.err.Error() }
 // fetch sends the call and reads its 2xx body, at most MaxResponseSize
 // bytes.
 func (c *Client) fetch(ctx context.Context, r *call) (*http.Response, []byte, error) {
-	resp, cancel, err := c.send(ctx, r)
+	resp, err := c.send(ctx, r)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer cancel()
 	defer resp.Body.Close()
 	body, truncated, err := readCapped(resp.Body, MaxResponseSize)
 	if err != nil {

@@ -98,7 +98,9 @@ type APIError struct {
 }
 
 // Error describes the failure without the API key, query values or
-// applicant data.
+// applicant data. The server's message is included only when it is one of
+// the messages Argos documents (with any email in it masked); other text
+// could carry a name or an ID number, so it stays in Message.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "argos: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
@@ -106,7 +108,11 @@ func (e *APIError) Error() string {
 		b.WriteString(": " + e.redact(e.Code))
 	}
 	if e.Message != "" && e.Message != e.Code && !strings.EqualFold(e.Message, http.StatusText(e.StatusCode)) {
-		b.WriteString(": " + e.redact(e.Message))
+		if msg := e.redact(e.Message); documentedMessage(msg) {
+			b.WriteString(": " + msg)
+		} else {
+			b.WriteString(": (server message withheld from the error string: see APIError.Message)")
+		}
 	}
 	if e.TraceID != "" {
 		b.WriteString(" (trace " + e.redact(e.TraceID) + ")")
@@ -160,6 +166,36 @@ func (e *APIError) redact(s string) string {
 	return redactText(s)
 }
 
+// documentedMessages are the error texts of API.md §2.2, §6.3, §7.3, §9
+// and the gateway's, lower-cased and without a final full stop.
+var documentedMessages = func() map[string]bool {
+	m := map[string]bool{}
+	for _, s := range []string{
+		"Forbidden", "User is not authorized to access this resource with an explicit deny",
+		"Request Entity Too Large", "Invalid Query String parameters", "Internal Server Error", "Bad Gateway",
+		"Service Unavailable", "Gateway Timeout", "Too Many Requests", "Not Found", "Missing Authentication Token",
+		"Endpoint request timed out",
+		"failed to parse the input data", "invalid id image", "missing required parameters",
+		"invalid id type : id type must be passport, government_id or drivers_license", "invalid email address format",
+		"id image processing error", "data processing error", "failed to find the project",
+		"invalid api key", "invalid face image", "invalid or missing an address image", "missing address data parameters",
+		"invalid submission id", "this submission is already processed", "missing required parameters for identity verification",
+		"not Exist Submission ID", "not Exist Submission Data", "not Exist Project Data", "delete Process FAIL",
+		"adminName and comment is required", "Invalid payload", "Required input data is missing", "Invalid project",
+		"Invalid admin", "Invalid submission", "faceAuth_project not found",
+		"[email] had submitted another KYC and is already approved; therefore, this submission is not accepted to avoid duplicate submissions",
+	} {
+		m[normalizeMessage(s)] = true
+	}
+	return m
+}()
+
+func normalizeMessage(s string) string {
+	return strings.TrimRight(strings.ToLower(strings.TrimSpace(s)), ". ")
+}
+
+func documentedMessage(redacted string) bool { return documentedMessages[normalizeMessage(redacted)] }
+
 // newAPIError decodes every documented error body shape. body is at most
 // MaxErrorBody bytes; truncated says there was more.
 func newAPIError(method, path string, resp *http.Response, body []byte, truncated bool) *APIError {
@@ -193,6 +229,28 @@ func newAPIError(method, path string, resp *http.Response, body []byte, truncate
 		}
 		return e
 	}
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		// Near-JSON, as the docs print it: trailing commas, JS object
+		// literals with single quotes and bare keys.
+		for _, m := range looseField.FindAllSubmatch(trimmed, -1) {
+			key, val := string(m[1]), looseValue(m[2])
+			switch key {
+			case "errorCode", "code":
+				if e.Code == "" {
+					e.Code = val
+				}
+			case "message", "error":
+				if e.Message == "" {
+					e.Message = val
+				}
+			case "traceId":
+				e.TraceID = val
+			}
+		}
+		if e.Code != "" || e.Message != "" {
+			return e
+		}
+	}
 	if len(trimmed) > 0 && trimmed[0] == '"' {
 		var s string
 		if json.Unmarshal(trimmed, &s) == nil {
@@ -206,6 +264,20 @@ func newAPIError(method, path string, resp *http.Response, body []byte, truncate
 		e.Message = string(trimmed)
 	}
 	return e
+}
+
+// looseField finds "key": "value" pairs of the error fields in text that is
+// not quite JSON.
+var looseField = regexp.MustCompile(`["']?\b(errorCode|code|message|error|traceId)\b["']?\s*:\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')`)
+
+func looseValue(quoted []byte) string {
+	if len(quoted) >= 2 && quoted[0] == '"' {
+		var s string
+		if json.Unmarshal(quoted, &s) == nil {
+			return s
+		}
+	}
+	return strings.ReplaceAll(string(quoted[1:len(quoted)-1]), `\'`, "'")
 }
 
 func firstText(raws ...json.RawMessage) string {

@@ -50,8 +50,13 @@ func (c *Client) Image(ctx context.Context, submissionID string, t ImageType) (*
 // download sends the call and hands back the open body. The call's timeout
 // (WithTimeout) keeps running until the body is closed.
 func (c *Client) download(ctx context.Context, r *call) (*Download, error) {
-	resp, cancel, err := c.send(ctx, r) //nolint:bodyclose // the body is handed to the caller in Download, who closes it
+	if ctx == nil {
+		return nil, &ValidationError{Field: "context", Reason: "is nil"}
+	}
+	ctx, cancel := c.withTimeout(ctx)
+	resp, err := c.send(ctx, r) //nolint:bodyclose // the body is handed to the caller in Download, who closes it
 	if err != nil {
+		cancel()
 		return nil, err
 	}
 	d := &Download{

@@ -316,16 +316,16 @@ type ListSubmissionsParams struct {
 	// StartDate and EndDate bound the period, as YYYY-MM-DD or YYYYMMDD (the
 	// docs show both); they are sent as given.
 	StartDate, EndDate string
-	// RequestType limits each item to one part (see the Request…
-	// constants).
-	RequestType RequestType
+	// RequestType limits each item to one part: string(argos.RequestKYC),
+	// RequestAML, RequestData or RequestOthers.
+	RequestType string
 	// Next continues a listing from SubmissionList.Next.
 	Next *PageKey
 }
 
 // LogValue implements slog.LogValuer without the email or user ID.
 func (p ListSubmissionsParams) LogValue() slog.Value {
-	return slog.GroupValue(slog.Int("count", p.Count), slog.String("request_type", string(p.RequestType)),
+	return slog.GroupValue(slog.Int("count", p.Count), slog.String("request_type", p.RequestType),
 		slog.Bool("by_user_id", p.UserID != ""), slog.Bool("by_email", p.Email != ""), slog.Bool("next", p.Next != nil))
 }
 
@@ -343,6 +343,20 @@ type PageKey struct {
 type SubmissionList struct {
 	Items []Submission `json:"Items"`
 	Next  *PageKey     `json:"nextpageKey"`
+}
+
+// LogValue implements slog.LogValuer: the page's size and IDs only.
+func (l SubmissionList) LogValue() slog.Value {
+	ids := make([]string, len(l.Items))
+	for i := range l.Items {
+		ids[i] = l.Items[i].ID
+	}
+	return slog.GroupValue(slog.Int("items", len(l.Items)), slog.Any("submission_ids", ids), slog.Bool("next", l.Next != nil))
+}
+
+// Format prints the items redacted (see Submission.String).
+func (l SubmissionList) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.SubmissionList{Items:%v Next:%v}", l.Items, l.Next)
 }
 
 // UnmarshalJSON decodes leniently and treats an empty page key as none.
@@ -409,6 +423,9 @@ func (c *Client) listSubmissions(ctx context.Context, op string, q url.Values) (
 	if list.Items == nil {
 		return nil, unexpected(op, "no Items list")
 	}
+	if list.Next != nil && (list.Next.ID == "" || list.Next.CreatedAt == "") {
+		return nil, unexpected(op, "a nextpageKey without id or created_at")
+	}
 	return &list, nil
 }
 
@@ -442,7 +459,7 @@ func (p *ListSubmissionsParams) query() (url.Values, error) {
 	}
 	set("start_date", p.StartDate)
 	set("end_date", p.EndDate)
-	set("request_type", string(p.RequestType))
+	set("request_type", p.RequestType)
 	if p.Next != nil {
 		if p.Next.ID == "" || p.Next.CreatedAt == "" {
 			return nil, &ValidationError{Field: "Next", Reason: "needs both ID and CreatedAt"}
@@ -675,6 +692,18 @@ type Step1Response struct {
 	Retry         []RetryReason
 }
 
+// LogValue implements slog.LogValuer without the OCR data.
+func (r Step1Response) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Bool("file_upload", r.FileUpload),
+		slog.String("kyc_status", string(r.KYCStatus)), slog.Int("retry_count", r.RetryCount))
+}
+
+// Format prints a redacted summary for every verb.
+func (r Step1Response) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Step1Response{SubmissionID:%s FileUpload:%t KYCStatus:%s RetryCount:%d ReviewOCRData:%s}",
+		r.SubmissionID, r.FileUpload, r.KYCStatus, r.RetryCount, redacted)
+}
+
 // UnmarshalJSON accepts submissionId and the documented Submissionid.
 func (r *Step1Response) UnmarshalJSON(b []byte) error {
 	var w struct {
@@ -851,8 +880,9 @@ func (r *Step2Response) UnmarshalJSON(b []byte) error {
 }
 
 // RetriesLeft is how many more tries the submission gets: MaxAttempts minus
-// RetryCount (which counts Step 1 retries too), never below 0.
-func (r *Step2Response) RetriesLeft() int { return max(MaxAttempts-r.RetryCount, 0) }
+// RetryCount (which counts Step 1 retries too), between 0 and MaxAttempts
+// whatever the server sent.
+func (r *Step2Response) RetriesLeft() int { return min(max(MaxAttempts-r.RetryCount, 0), MaxAttempts) }
 
 // CanRetry reports whether Step 2 may be sent again for this submission:
 // the status is incomplete and tries remain.

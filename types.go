@@ -109,21 +109,15 @@ type File struct {
 
 // String describes the file without its name (file names often carry the
 // applicant's name).
-func (f *File) String() string {
-	if f == nil {
-		return "<nil>"
-	}
-	return "argos.File{" + redacted + "}"
+func (f File) String() string {
+	return "argos.File{ContentType:" + f.ContentType + " Name:" + redacted + "}"
 }
 
 // Format prints String for every verb.
-func (f *File) Format(s fmt.State, _ rune) { _, _ = io.WriteString(s, f.String()) }
+func (f File) Format(s fmt.State, _ rune) { _, _ = io.WriteString(s, f.String()) }
 
 // LogValue implements slog.LogValuer without the file name.
-func (f *File) LogValue() slog.Value {
-	if f == nil {
-		return slog.StringValue("<nil>")
-	}
+func (f File) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("content_type", f.ContentType))
 }
 

@@ -217,7 +217,7 @@ func TestSDKList(t *testing.T) {
 		page, err = client.ListSubmissions(ctx, &argos.ListSubmissionsParams{StartDate: today, EndDate: today})
 		require.NoError(t, err)
 		assert.Len(t, page.Items, 4)
-		page, err = client.ListSubmissions(ctx, &argos.ListSubmissionsParams{RequestType: argos.RequestKYC})
+		page, err = client.ListSubmissions(ctx, &argos.ListSubmissionsParams{RequestType: string(argos.RequestKYC)})
 		require.NoError(t, err)
 		assert.Empty(t, page.Items[0].Email, "the kyc projection leaves the email out")
 		assert.Equal(t, argos.KYCIncomplete, page.Items[0].KYC.Result)

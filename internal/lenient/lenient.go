@@ -7,6 +7,7 @@ package lenient
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -26,8 +27,8 @@ func (f *Float) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil {
-		return nil
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil // "NaN", "Inf" and out-of-range numbers are no score
 	}
 	f.V, f.Set = v, true
 	return nil

@@ -23,6 +23,9 @@ func TestFloatAcceptsEveryDocumentedForm(t *testing.T) {
 		{"an object is absent", `{"a":1}`, nil},
 		{"an array is absent", `[1]`, nil},
 		{"a boolean is absent", `true`, nil},
+		{"NaN is absent", `"NaN"`, nil},
+		{"infinity is absent", `"-Inf"`, nil},
+		{"an out-of-range number is absent", `1e400`, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
