@@ -160,7 +160,11 @@ func (e *APIError) Is(target error) bool {
 func (e *APIError) redact(s string) string {
 	for _, v := range e.sensitive {
 		if len(v) >= 3 {
-			s = strings.ReplaceAll(s, v, "[redacted]")
+			mask := "[redacted]"
+			if strings.Contains(v, "@") {
+				mask = "[email]" // as redactText masks emails the request did not carry
+			}
+			s = strings.ReplaceAll(s, v, mask)
 		}
 	}
 	return redactText(s)

@@ -1,0 +1,1510 @@
+package argos_test
+
+// Fault injection: every endpoint against every network and server fault the
+// SDK must survive. Each case runs one call against fresh TLS test servers
+// (httptest, or a closed port for "connection refused") and checks:
+//
+//   - a typed error (errors.Is / errors.As) or the correct result;
+//   - GETs recover when the fault clears; a POST that was sent is never sent
+//     again (requests are counted at the server);
+//   - no call outlives its context or timeout by more than fltSlack;
+//   - nothing panics; no goroutine is left behind (goleak per fault group);
+//   - no error string carries the API key or the query's email / user ID.
+//
+// TestFaultMatrix logs a fault × endpoint table of outcomes at the end
+// (go test -v -run TestFaultMatrix).
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/argostest"
+)
+
+const (
+	fltKey    = "flt-secret-api-key-7f3a9c"
+	fltEmail  = "alice.fault@example.com"
+	fltUserID = "user-fault-77"
+	// fltSlack is how long a call may outlive its context or timeout: generous
+	// for -race on a 2-core machine.
+	fltSlack = 250 * time.Millisecond
+	// fltTimeout is the WithTimeout of the timeout faults.
+	fltTimeout = 150 * time.Millisecond
+)
+
+// fltPolicy is the small retry policy of the suite: 3 attempts at most.
+var fltPolicy = argos.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 20 * time.Millisecond}
+
+// fltEndpoint is one SDK method under test.
+type fltEndpoint struct {
+	name     string // column name
+	method   string
+	path     string // below the base URL
+	post     bool   // changes state: must never be sent twice
+	download bool
+	okBody   []byte
+	okType   string
+	// okSummary is what call summarises from a correct answer.
+	okSummary string
+	// call runs the method; downloads return the Download unread.
+	call func(ctx context.Context, c *argos.Client) (string, *argos.Download, error)
+}
+
+func fltReadFile(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	return b
+}
+
+func fltDigest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return fmt.Sprintf("%d bytes %x", len(b), sum[:4])
+}
+
+// fltEndpoints lists the ten endpoints with the documented sample answers.
+func fltEndpoints(t testing.TB) []fltEndpoint {
+	idFront := fltReadFile(t, "images/id_front.png")
+	selfie := fltReadFile(t, "images/selfie.jpg")
+	pdf := []byte("%PDF-1.4\n% argos fault-suite AML report\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+	listParams := func() *argos.ListSubmissionsParams {
+		return &argos.ListSubmissionsParams{Email: fltEmail, UserID: fltUserID}
+	}
+	return []fltEndpoint{
+		{
+			name: "Get", method: http.MethodGet, path: "/submission",
+			okBody: fltReadFile(t, "submission_single_guide.json"), okType: "application/json",
+			okSummary: "gt7rcxx9l1o***** rejected",
+			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
+				s, err := c.GetSubmission(ctx, "gt7rcxx9l1o*****")
+				if err != nil {
+					return "", nil, err
+				}
+				return s.ID + " " + string(s.KYC.Result), nil, nil
+			},
+		},
+		{
+			name: "List", method: http.MethodGet, path: "/submission",
+			okBody: fltReadFile(t, "submission_list_guide.json"), okType: "application/json",
+			okSummary: "2 items",
+			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
+				l, err := c.ListSubmissions(ctx, listParams())
+				if err != nil {
+					return "", nil, err
+				}
+				return fmt.Sprintf("%d items", len(l.Items)), nil, nil
+			},
+		},
+		{
+			name: "All", method: http.MethodGet, path: "/submission",
+			okBody: fltReadFile(t, "submission_list_guide.json"), okType: "application/json",
+			okSummary: "2 items",
+			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
+				n := 0
+				for s, err := range c.AllSubmissions(ctx, listParams()) {
+					if err != nil {
+						return "", nil, err
+					}
+					if s == nil {
+						return "", nil, errors.New("nil submission without error")
+					}
+					n++
+				}
+				return fmt.Sprintf("%d items", n), nil, nil
+			},
+		},
+		{
+			name: "Delete", method: http.MethodDelete, path: "/submission",
+			okBody: fltReadFile(t, "delete_hash.json"), okType: "application/json",
+			okSummary: "success",
+			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
+				r, err := c.DeleteSubmission(ctx, "gt7rcxx9l1oabcde")
+				if err != nil {
+					return "", nil, err
+				}
+				return r.Message, nil, nil
+			},
+		},
+		{
+			name: "Step1", method: http.MethodPost, path: "/submission/step1", post: true,
+			okBody: fltReadFile(t, "step1_guide.json"), okType: "application/json",
+			okSummary: "1cz94l9ksfi1bokk",
+			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
+				r, err := c.SubmitStep1(ctx, &argos.Step1Request{
+					IssuingCountry: "KOR", Email: fltEmail, IDType: string(argos.IDGovernmentID), UserID: fltUserID,
+					IDImage: &argos.File{Name: "id_front.png", Body: bytes.NewReader(idFront)},
+				})
+				if err != nil {
+					return "", nil, err
+				}
+				return r.SubmissionID, nil, nil
+			},
+		},
+		{
+			name: "Step2", method: http.MethodPost, path: "/submission/step2", post: true,
+			okBody: fltReadFile(t, "step2_pending.json"), okType: "application/json",
+			okSummary: "pending",
+			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
+				r, err := c.SubmitStep2(ctx, &argos.Step2Request{
+					SubmissionID: "1cz94l9ksfi1bokk", Name: "Alice Fault", DateOfBirth: "1990-01-02",
+					FaceImage: &argos.File{Name: "selfie.jpg", Body: bytes.NewReader(selfie)},
+				})
+				if err != nil {
+					return "", nil, err
+				}
+				return string(r.KYCStatus), nil, nil
+			},
+		},
+		{
+			name: "Applicant", method: http.MethodGet, path: "/submission/applicant",
+			okBody: fltReadFile(t, "applicant.json"), okType: "application/json",
+			okSummary: "3 submissions",
+			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
+				l, err := c.ApplicantSubmissions(ctx, "applicant-fault-1")
+				if err != nil {
+					return "", nil, err
+				}
+				for _, s := range l {
+					if s.SubmissionID == "" {
+						return "", nil, fmt.Errorf("a result entry without a submission ID: %d entries", len(l))
+					}
+				}
+				return fmt.Sprintf("%d submissions", len(l)), nil, nil
+			},
+		},
+		{
+			name: "Address", method: http.MethodPost, path: "/address_code", post: true,
+			okBody: fltReadFile(t, "address_code.json"), okType: "application/json",
+			okSummary: "8Q98HXPG+MP",
+			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
+				r, err := c.AddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Sejongno, Jongno-gu, Seoul", Language: "en"})
+				if err != nil {
+					return "", nil, err
+				}
+				return r.GlobalCode, nil, nil
+			},
+		},
+		{
+			name: "AML", method: http.MethodGet, path: "/report/aml", download: true,
+			okBody: pdf, okType: "application/pdf", okSummary: fltDigest(pdf),
+			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
+				d, err := c.AMLReport(ctx, "resource-fault-1")
+				return "", d, err
+			},
+		},
+		{
+			name: "Image", method: http.MethodGet, path: "/image", download: true,
+			okBody: idFront, okType: "image/png", okSummary: fltDigest(idFront),
+			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
+				d, err := c.Image(ctx, "gt7rcxx9l1oabcde", argos.ImageID)
+				return "", d, err
+			},
+		},
+	}
+}
+
+// fltEnv is one case's world: the API server, optional redirect targets, and
+// counters.
+type fltEnv struct {
+	ep    fltEndpoint
+	main  *httptest.Server
+	other *httptest.Server // HTTPS on another port: "another host"
+	plain *httptest.Server // plain HTTP
+
+	hits      atomic.Int32 // requests the API server's handler saw
+	conns     atomic.Int32 // connections the API server accepted
+	keyless   atomic.Int32 // API-server requests without the right x-api-key
+	otherHits atomic.Int32
+	otherKey  atomic.Int32 // other-host requests that carried x-api-key
+	plainHits atomic.Int32
+	dials     atomic.Int32 // dial attempts (connection-refused cases)
+
+	script func(n int) fltAction
+
+	done        chan struct{} // closed at teardown: parked handlers return
+	signal      chan struct{} // closed once by a handler at a fault's trigger point
+	signalOnce  sync.Once
+	release     chan struct{} // closed once the client holds a Download
+	releaseOnce sync.Once
+	notStreamed atomic.Bool // the server gave up waiting for release
+	wrongPath   atomic.Value
+}
+
+type fltAction func(e *fltEnv, w http.ResponseWriter, r *http.Request)
+
+func (e *fltEnv) fire() { e.signalOnce.Do(func() { close(e.signal) }) }
+
+func (e *fltEnv) released() { e.releaseOnce.Do(func() { close(e.release) }) }
+
+// park blocks until the request or the case ends.
+func (e *fltEnv) park(r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-e.done:
+	case <-time.After(20 * time.Second):
+	}
+}
+
+func (e *fltEnv) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	n := int(e.hits.Add(1)) - 1
+	if r.Header.Get("x-api-key") != fltKey {
+		e.keyless.Add(1)
+	}
+	if want := "/v2" + e.ep.path; r.URL.Path != want {
+		e.wrongPath.Store(r.URL.Path)
+	}
+	a := actOK
+	if e.script != nil {
+		a = e.script(n)
+	}
+	a(e, w, r)
+}
+
+// Actions of the API server.
+
+func actOK(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", e.ep.okType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(e.ep.okBody)))
+	_, _ = w.Write(e.ep.okBody)
+}
+
+func actStatus(status int, contentType, body string, header ...string) fltAction {
+	return func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		for i := 0; i+1 < len(header); i += 2 {
+			w.Header().Set(header[i], header[i+1])
+		}
+		if contentType != "" {
+			w.Header().Set("Content-Type", contentType)
+		}
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+func actBody(contentType, body string) fltAction {
+	return actStatus(http.StatusOK, contentType, body)
+}
+
+// actReset aborts the connection with a TCP RST, without a response. With
+// readBody the whole request body is read first.
+func actReset(readBody bool) fltAction {
+	return func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+		if readBody {
+			_, _ = io.Copy(io.Discard, r.Body)
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		raw := conn
+		if tc, ok := conn.(*tls.Conn); ok {
+			raw = tc.NetConn() // no close_notify: a hard reset
+		}
+		if tcp, ok := raw.(*net.TCPConn); ok {
+			_ = tcp.SetLinger(0)
+		}
+		_ = raw.Close()
+	}
+}
+
+// actSlow answers only after the client gave up.
+func actSlow(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	e.fire()
+	e.park(r)
+	actOK(e, w, r)
+}
+
+// actStall sends the headers and half the body, then stalls.
+func actStall(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", e.ep.okType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(e.ep.okBody)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(e.ep.okBody[:len(e.ep.okBody)/2])
+	w.(http.Flusher).Flush()
+	e.fire()
+	e.park(r)
+}
+
+// actTruncate declares more body than it sends, then closes the connection.
+func actTruncate(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", e.ep.okType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(e.ep.okBody)+64))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(e.ep.okBody[:len(e.ep.okBody)/2])
+	// Returning with the body short makes net/http close the connection.
+}
+
+// actRedirect answers status with a Location computed from the request.
+func actRedirect(status int, to func(e *fltEnv, r *http.Request) string) fltAction {
+	return func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Location", to(e, r))
+		w.WriteHeader(status)
+	}
+}
+
+// fltHugeSize is more than the SDK reads of a JSON body.
+const fltHugeSize = argos.MaxResponseSize + 1<<20
+
+// actHuge streams fltHugeSize bytes with status. For a 200 download it
+// sends the first 64 KiB, then waits until the client holds the Download:
+// an SDK that buffered downloads would never get there.
+func actHuge(status int) fltAction {
+	return func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		chunk := bytes.Repeat([]byte("a"), 64<<10)
+		prefix := `{"Items":[],"message":"`
+		if e.ep.download && status == http.StatusOK {
+			prefix = ""
+			w.Header().Set("Content-Type", e.ep.okType)
+			w.Header().Set("Content-Length", strconv.Itoa(fltHugeSize))
+		} else {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(status)
+		sent := 0
+		write := func(b []byte) bool {
+			if rest := fltHugeSize - sent; len(b) > rest {
+				b = b[:rest]
+			}
+			n, err := w.Write(b)
+			sent += n
+			return err == nil
+		}
+		if !write(append([]byte(prefix), chunk[len(prefix):]...)) {
+			return
+		}
+		if e.ep.download && status == http.StatusOK {
+			w.(http.Flusher).Flush()
+			select {
+			case <-e.release:
+			case <-r.Context().Done():
+				return
+			case <-time.After(5 * time.Second):
+				e.notStreamed.Store(true)
+			}
+		}
+		for sent < fltHugeSize && write(chunk) {
+		}
+	}
+}
+
+// Scripts.
+
+func always(a fltAction) func(int) fltAction { return func(int) fltAction { return a } }
+
+// seq plays the actions in order, then answers correctly.
+func seq(as ...fltAction) func(int) fltAction {
+	return func(n int) fltAction {
+		if n < len(as) {
+			return as[n]
+		}
+		return actOK
+	}
+}
+
+// fltOpts is how a case builds its client and context.
+type fltOpts struct {
+	baseURL    string
+	hc         *http.Client
+	policy     argos.RetryPolicy
+	timeout    time.Duration // WithTimeout
+	ctxTimeout time.Duration // the caller's context
+	// cancelOn, when set, cancels the caller's context cancelAfter after the
+	// channel it returns is closed.
+	cancelOn     func(e *fltEnv) <-chan struct{}
+	cancelAfter  time.Duration
+	cancelBefore bool
+}
+
+// fltObs is what a case observed.
+type fltObs struct {
+	summary     string
+	err         error // the call's error
+	readErr     error // a download's read error
+	dl          *argos.Download
+	readBytes   int64
+	elapsed     time.Duration // call + download read
+	cancelled   bool
+	sinceCancel time.Duration // from cancel to the end of the call/read
+	panicked    any
+}
+
+// final is the error the caller ends up with.
+func (o *fltObs) final() error {
+	if o.err != nil {
+		return o.err
+	}
+	return o.readErr
+}
+
+type fltFault struct {
+	name string
+	// script is the API server's behaviour for ep (nil: always correct).
+	script func(ep fltEndpoint) func(int) fltAction
+	// setup changes the client or the servers for ep.
+	setup func(t *testing.T, e *fltEnv, o *fltOpts)
+	// untrusted serves the API with a certificate the client does not trust.
+	untrusted bool
+	// replacesBody: the answer is not the endpoint's sample, so check
+	// judges a result (downloads hand back whatever body came).
+	replacesBody bool
+	// ctxFault: the case ends by cancellation or a deadline; in every other
+	// case the error must not claim to be context.Canceled or
+	// DeadlineExceeded.
+	ctxFault bool
+	check    func(t *testing.T, e *fltEnv, o *fltObs)
+}
+
+// fltResult is one cell of the summary table.
+type fltResult struct {
+	outcome string
+	pass    bool
+}
+
+var (
+	fltMu      sync.Mutex
+	fltResults = map[[2]string]fltResult{}
+)
+
+func fltRecord(fault, ep string, r fltResult) {
+	fltMu.Lock()
+	defer fltMu.Unlock()
+	fltResults[[2]string{fault, ep}] = r
+}
+
+// fltSelfSignedCert returns a certificate for 127.0.0.1 that no client
+// trusts (unlike httptest's built-in one, which every httptest client
+// trusts).
+func fltSelfSignedCert(t testing.TB) tls.Certificate {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(time.Now().UnixNano()),
+		Subject:               pkix.Name{CommonName: "untrusted.argos.test"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		DNSNames:              []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
+
+// fltClosedPort returns an address nothing listens on.
+func fltClosedPort(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
+}
+
+// fltRefused points the client at a closed port through a transport that
+// counts dials and fires e's signal after the first one.
+func fltRefused(t *testing.T, e *fltEnv, o *fltOpts) {
+	o.baseURL = "https://" + fltClosedPort(t) + "/v2"
+	var d net.Dialer
+	o.hc = &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			e.dials.Add(1)
+			c, err := d.DialContext(ctx, network, addr)
+			e.fire()
+			return c, err
+		},
+	}}
+}
+
+func fltDiscardLog() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// fltRun runs fault f against endpoint ep and records the outcome.
+func fltRun(t *testing.T, f fltFault, ep fltEndpoint) {
+	e := &fltEnv{ep: ep, done: make(chan struct{}), signal: make(chan struct{}), release: make(chan struct{})}
+	if f.script != nil {
+		e.script = f.script(ep)
+	}
+	e.main = httptest.NewUnstartedServer(http.HandlerFunc(e.serveHTTP))
+	e.main.Config.ErrorLog = fltDiscardLog()
+	e.main.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			e.conns.Add(1)
+		}
+	}
+	if f.untrusted {
+		e.main.TLS = &tls.Config{Certificates: []tls.Certificate{fltSelfSignedCert(t)}}
+	}
+	e.main.StartTLS()
+	e.other = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.otherHits.Add(1)
+		if r.Header.Get("x-api-key") != "" {
+			e.otherKey.Add(1)
+		}
+		actOK(e, w, r)
+	}))
+	e.other.Config.ErrorLog = fltDiscardLog()
+	e.other.StartTLS()
+	e.plain = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.plainHits.Add(1)
+		actOK(e, w, r)
+	}))
+	e.plain.Config.ErrorLog = fltDiscardLog()
+	e.plain.Start()
+
+	o := &fltOpts{
+		baseURL: e.main.URL + "/v2", hc: e.main.Client(), policy: fltPolicy,
+		timeout: 10 * time.Second, ctxTimeout: 15 * time.Second,
+	}
+	if f.untrusted {
+		o.hc = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: x509.NewCertPool()}}}
+	}
+	if f.setup != nil {
+		f.setup(t, e, o)
+	}
+	defer func() {
+		close(e.done)
+		e.released()
+		if tr, ok := o.hc.Transport.(interface{ CloseIdleConnections() }); ok {
+			tr.CloseIdleConnections()
+		}
+		e.other.Close()
+		e.plain.Close()
+		e.main.Close()
+	}()
+
+	c, err := argos.NewClient(fltKey, argos.WithBaseURL(o.baseURL), argos.WithHTTPClient(o.hc),
+		argos.WithRetryPolicy(o.policy), argos.WithTimeout(o.timeout))
+	require.NoError(t, err)
+
+	obs := fltCall(e, o, c)
+	defer func() {
+		pass := !t.Failed()
+		label := fltLabel(e, obs)
+		if !pass {
+			label += " ✗"
+		}
+		fltRecord(f.name, ep.name, fltResult{outcome: label, pass: pass})
+	}()
+
+	// Checks every case shares.
+	require.Nil(t, obs.panicked, "the call panicked")
+	if p, ok := e.wrongPath.Load().(string); ok {
+		t.Errorf("the API server got path %q, want /v2%s", p, ep.path)
+	}
+	assert.Zero(t, e.keyless.Load(), "a request to the API host lacked the API key")
+	assert.Zero(t, e.otherKey.Load(), "the other host received x-api-key")
+	assert.Zero(t, e.plainHits.Load(), "a plain-HTTP request was sent")
+	assert.LessOrEqual(t, obs.elapsed, o.ctxTimeout+fltSlack, "the call outlived its context")
+	if ep.post {
+		assert.LessOrEqual(t, e.hits.Load()+e.otherHits.Load(), int32(1), "a POST was sent more than once")
+	}
+	if err := obs.final(); err != nil {
+		msg := err.Error()
+		for _, secret := range []string{fltKey, fltEmail, url.QueryEscape(fltEmail), fltUserID} {
+			assert.NotContains(t, msg, secret, "the error string carries a secret or a query value")
+		}
+		if !f.ctxFault {
+			assert.NotErrorIs(t, err, context.Canceled, "the caller did not cancel: the error must not match context.Canceled (%v)", err)
+			assert.NotErrorIs(t, err, context.DeadlineExceeded, "no deadline passed: the error must not match context.DeadlineExceeded (%v)", err)
+		}
+	} else if !f.replacesBody {
+		assert.Equal(t, ep.okSummary, obs.summary, "a call without error must return the right result")
+	}
+	if f.check != nil {
+		f.check(t, e, obs)
+	}
+}
+
+// fltCall runs the endpoint once (a download is read to the end) and
+// measures it.
+func fltCall(e *fltEnv, o *fltOpts, c *argos.Client) (obs *fltObs) {
+	obs = &fltObs{}
+	ctx, cancel := context.WithTimeout(context.Background(), o.ctxTimeout)
+	defer cancel()
+	var cancelAt atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	if o.cancelBefore {
+		cancelAt.Store(time.Now().UnixNano())
+		cancel()
+	} else if o.cancelOn != nil {
+		trigger := o.cancelOn(e)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case <-trigger:
+			case <-stop:
+				return
+			}
+			select {
+			case <-time.After(o.cancelAfter):
+			case <-stop:
+				return
+			}
+			cancelAt.Store(time.Now().UnixNano())
+			cancel()
+		}()
+	}
+	defer func() {
+		close(stop)
+		wg.Wait()
+	}()
+
+	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			obs.panicked = p
+		}
+		end := time.Now()
+		obs.elapsed = end.Sub(start)
+		if at := cancelAt.Load(); at != 0 {
+			obs.cancelled = true
+			obs.sinceCancel = end.Sub(time.Unix(0, at))
+		}
+	}()
+	summary, dl, err := e.ep.call(ctx, c)
+	obs.summary, obs.err, obs.dl = summary, err, dl
+	if dl != nil {
+		e.released()
+		h := sha256.New()
+		var head bytes.Buffer
+		n, rerr := io.Copy(io.MultiWriter(h, &fltCapped{w: &head, left: 1 << 20}), dl.Body)
+		obs.readBytes, obs.readErr = n, rerr
+		if cerr := dl.Body.Close(); rerr == nil && cerr != nil {
+			obs.readErr = cerr
+		}
+		if rerr == nil {
+			if n <= 1<<20 {
+				obs.summary = fltDigest(head.Bytes())
+			} else {
+				obs.summary = fmt.Sprintf("%d bytes streamed", n)
+			}
+		}
+	}
+	return obs
+}
+
+type fltCapped struct {
+	w    io.Writer
+	left int
+}
+
+func (c *fltCapped) Write(p []byte) (int, error) {
+	if c.left > 0 {
+		k := min(len(p), c.left)
+		_, _ = c.w.Write(p[:k])
+		c.left -= k
+	}
+	return len(p), nil
+}
+
+// fltLabel is a short outcome for the table: what the caller got, and how
+// many requests the API server saw (or dials were made).
+func fltLabel(e *fltEnv, o *fltObs) string {
+	n := e.hits.Load()
+	count := fmt.Sprintf(" n=%d", n)
+	if d := e.dials.Load(); d > 0 {
+		count = fmt.Sprintf(" dials=%d", d)
+	}
+	if e.otherHits.Load() > 0 {
+		count += fmt.Sprintf(" B=%d", e.otherHits.Load())
+	}
+	if o.panicked != nil {
+		return "PANIC"
+	}
+	if o.err == nil && o.readErr == nil {
+		return "ok" + count
+	}
+	prefix := ""
+	err := o.err
+	if err == nil {
+		prefix, err = "read:", o.readErr
+	}
+	return prefix + fltErrKind(err) + count
+}
+
+func fltErrKind(err error) string {
+	var (
+		apiErr *argos.APIError
+		decErr *argos.DecodeError
+		cve    *tls.CertificateVerificationError
+		uae    x509.UnknownAuthorityError
+		alert  tls.AlertError
+	)
+	unknown := ""
+	if errors.Is(err, argos.ErrOutcomeUnknown) {
+		unknown = "unknown:"
+	}
+	switch {
+	case errors.As(err, &apiErr):
+		return unknown + "API" + strconv.Itoa(apiErr.StatusCode)
+	case errors.Is(err, argos.ErrResponseTooLarge):
+		return unknown + "too-large"
+	case errors.As(err, &decErr):
+		return unknown + "decode"
+	case errors.Is(err, argos.ErrInsecureRedirect):
+		return unknown + "insecure-redirect"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return unknown + "refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, net.ErrClosed):
+		return unknown + "reset"
+	case errors.As(err, &cve), errors.As(err, &uae):
+		return unknown + "x509"
+	case errors.As(err, &alert):
+		return unknown + "tls-alert"
+	case strings.Contains(err.Error(), "redirects"):
+		return unknown + "redirect-loop"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return unknown + "unexpected-EOF"
+	case errors.Is(err, io.EOF):
+		return unknown + "EOF"
+	case errors.Is(err, context.DeadlineExceeded):
+		return unknown + "deadline"
+	case errors.Is(err, context.Canceled):
+		return unknown + "canceled"
+	}
+	return unknown + "error(" + fmt.Sprintf("%T", err) + ")"
+}
+
+// Expectations.
+
+// fltWantOK: the right result after exactly hits requests.
+func fltWantOK(t *testing.T, e *fltEnv, o *fltObs, hits int) {
+	t.Helper()
+	if assert.NoError(t, o.final(), "want the right result") {
+		assert.Equal(t, e.ep.okSummary, o.summary)
+	}
+	assert.EqualValues(t, hits, e.hits.Load(), "requests at the server")
+}
+
+// fltWantAPI: an *APIError with status, after hits requests, Attempts and
+// OutcomeUnknown as the endpoint's kind requires.
+func fltWantAPI(t *testing.T, e *fltEnv, o *fltObs, status, hits int) *argos.APIError {
+	t.Helper()
+	var apiErr *argos.APIError
+	if !assert.ErrorAs(t, o.err, &apiErr, "want *argos.APIError") {
+		return nil
+	}
+	assert.Equal(t, status, apiErr.StatusCode)
+	assert.EqualValues(t, hits, e.hits.Load(), "requests at the server")
+	assert.Equal(t, hits, apiErr.Attempts, "APIError.Attempts")
+	if status >= 500 {
+		assert.ErrorIs(t, o.err, argos.ErrServer)
+	}
+	gateway := status == 502 || status == 503 || status == 504
+	assert.Equal(t, e.ep.post && gateway, errors.Is(o.err, argos.ErrOutcomeUnknown),
+		"only a POST answered by a gateway error has an unknown outcome")
+	return apiErr
+}
+
+// fltRetried is how many requests a persistent fault gets: a GET or DELETE
+// is tried 1+MaxRetries times, a POST once.
+func fltRetried(e *fltEnv) int {
+	if e.ep.post {
+		return 1
+	}
+	return 1 + fltPolicy.MaxRetries
+}
+
+// fltWantConnError: a connection-level failure; a POST that reached the
+// server is reported as outcome unknown and not repeated, a GET is retried.
+func fltWantConnError(t *testing.T, e *fltEnv, o *fltObs) {
+	t.Helper()
+	err := o.err
+	if !assert.Error(t, err) {
+		return
+	}
+	var ue *url.Error
+	assert.ErrorAs(t, err, &ue, "want the *url.Error of the transport")
+	assert.True(t, errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF), "want a reset/EOF in the chain, got %v", err)
+	assert.Equal(t, e.ep.post, errors.Is(err, argos.ErrOutcomeUnknown), "POSTs that were sent: outcome unknown")
+	assert.EqualValues(t, fltRetried(e), e.hits.Load(), "requests at the server")
+}
+
+// fltWantDecode: a 2xx the SDK cannot use; a download is handed back as is.
+func fltWantDecode(t *testing.T, e *fltEnv, o *fltObs, body string) {
+	t.Helper()
+	assert.EqualValues(t, 1, e.hits.Load(), "a 2xx is not retried")
+	if e.ep.download {
+		if assert.NoError(t, o.final(), "a download hands back whatever body came") {
+			assert.Equal(t, fltDigest([]byte(body)), o.summary)
+		}
+		return
+	}
+	var de *argos.DecodeError
+	assert.ErrorAs(t, o.err, &de, "want *argos.DecodeError")
+	assert.ErrorIs(t, o.err, argos.ErrUnexpectedResponse)
+	assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown)
+}
+
+// fltWantCtx: err (or the download read) ends with want, promptly, after
+// one request; a sent POST has an unknown outcome.
+func fltWantCtx(t *testing.T, e *fltEnv, o *fltObs, want error, sent bool) {
+	t.Helper()
+	assert.ErrorIs(t, o.final(), want)
+	if o.cancelled {
+		assert.LessOrEqual(t, o.sinceCancel, fltSlack, "the call outlived its cancelled context")
+	}
+	if sent {
+		assert.EqualValues(t, 1, e.hits.Load(), "requests at the server")
+		assert.Equal(t, e.ep.post, errors.Is(o.final(), argos.ErrOutcomeUnknown), "a POST that was sent: outcome unknown")
+	}
+}
+
+func fltWantTimeout(t *testing.T, e *fltEnv, o *fltObs) {
+	t.Helper()
+	fltWantCtx(t, e, o, context.DeadlineExceeded, true)
+	assert.GreaterOrEqual(t, o.elapsed, fltTimeout-10*time.Millisecond, "returned before the timeout")
+	assert.LessOrEqual(t, o.elapsed, fltTimeout+fltSlack, "the call outlived WithTimeout")
+}
+
+// fltHTTPDateIn2s is a Retry-After HTTP date 1–2 s ahead (whole seconds).
+func fltHTTPDateIn2s() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) }
+
+const (
+	fltMalformed = `{"Items":[{"submission_id":"x","kyc":{"result":`
+	fltHTMLPage  = "<!DOCTYPE html><html><head><title>Sign in to the Wi-Fi</title></head><body>captive portal</body></html>"
+	fltShape     = `{"success":true,"data":{"id":"x","items":[]}}`
+	fltArray     = `[1,"two",null]`
+)
+
+func fltFaults(t testing.TB) []fltFault {
+	proxyPage := string(fltReadFile(t, "errors/proxy_error.html"))
+	statusOnce := func(status int) fltFault {
+		return fltFault{
+			name:   fmt.Sprintf("%d once, then OK", status),
+			script: func(fltEndpoint) func(int) fltAction { return seq(actStatus(status, "", "")) },
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				if e.ep.post {
+					fltWantAPI(t, e, o, status, 1)
+					return
+				}
+				fltWantOK(t, e, o, 2)
+			},
+		}
+	}
+	statusAlways := func(status int) fltFault {
+		return fltFault{
+			name:   fmt.Sprintf("%d always", status),
+			script: func(fltEndpoint) func(int) fltAction { return always(actStatus(status, "", "")) },
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				fltWantAPI(t, e, o, status, fltRetried(e))
+			},
+		}
+	}
+	rateLimited := func(name string, retryAfter func() string, want time.Duration) fltFault {
+		return fltFault{
+			name: name,
+			script: func(fltEndpoint) func(int) fltAction {
+				return seq(func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+					actStatus(http.StatusTooManyRequests, "application/json", `{"message":"Too Many Requests"}`,
+						"Retry-After", retryAfter())(e, w, r)
+				})
+			},
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				if !e.ep.post {
+					fltWantOK(t, e, o, 2)
+					assert.GreaterOrEqual(t, o.elapsed, fltPolicy.MaxWait/2, "Retry-After was not waited on (capped at MaxWait)")
+					return
+				}
+				if apiErr := fltWantAPI(t, e, o, http.StatusTooManyRequests, 1); apiErr != nil {
+					assert.ErrorIs(t, o.err, argos.ErrRateLimited)
+					assert.InDelta(t, want.Seconds(), apiErr.RetryAfter.Seconds(), 1.01, "APIError.RetryAfter")
+				}
+			},
+		}
+	}
+	return []fltFault{
+		{
+			name:  "connection refused",
+			setup: fltRefused,
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				assert.ErrorIs(t, o.err, syscall.ECONNREFUSED)
+				assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown, "a refused connection never sent anything")
+				// Nothing was sent, so POSTs may be retried too.
+				assert.EqualValues(t, 1+fltPolicy.MaxRetries, e.dials.Load(), "dials")
+			},
+		},
+		{
+			name:   "reset before the response",
+			script: func(fltEndpoint) func(int) fltAction { return always(actReset(false)) },
+			check:  fltWantConnError,
+		},
+		{
+			name:   "reset after the request body",
+			script: func(fltEndpoint) func(int) fltAction { return always(actReset(true)) },
+			check:  fltWantConnError,
+		},
+		{
+			name:   "reset once, then OK",
+			script: func(fltEndpoint) func(int) fltAction { return seq(actReset(true)) },
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				if e.ep.post {
+					assert.ErrorIs(t, o.err, argos.ErrOutcomeUnknown)
+					assert.EqualValues(t, 1, e.hits.Load())
+					return
+				}
+				fltWantOK(t, e, o, 2)
+			},
+		},
+		{
+			name:      "TLS: untrusted certificate",
+			untrusted: true,
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				var cve *tls.CertificateVerificationError
+				assert.ErrorAs(t, o.err, &cve, "want a certificate verification error")
+				assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown, "nothing was sent")
+				assert.EqualValues(t, 1, e.conns.Load(), "a bad certificate must not be retried")
+				assert.Zero(t, e.hits.Load())
+			},
+		},
+		{
+			name:     "response slower than WithTimeout",
+			ctxFault: true,
+			script:   func(fltEndpoint) func(int) fltAction { return always(actSlow) },
+			setup:    func(_ *testing.T, _ *fltEnv, o *fltOpts) { o.timeout = fltTimeout },
+			check:    fltWantTimeout,
+		},
+		{
+			name:     "response slower than the caller's deadline",
+			ctxFault: true,
+			script:   func(fltEndpoint) func(int) fltAction { return always(actSlow) },
+			setup:    func(_ *testing.T, _ *fltEnv, o *fltOpts) { o.ctxTimeout = fltTimeout },
+			check:    fltWantTimeout,
+		},
+		{
+			name:     "headers, then a stalled body",
+			ctxFault: true,
+			script:   func(fltEndpoint) func(int) fltAction { return always(actStall) },
+			setup:    func(_ *testing.T, _ *fltEnv, o *fltOpts) { o.timeout = fltTimeout },
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				fltWantTimeout(t, e, o)
+				if e.ep.download {
+					assert.NoError(t, o.err, "the Download is handed over with the headers")
+					assert.Error(t, o.readErr, "reading the stalled body fails")
+				}
+			},
+		},
+		{
+			name:   "truncated body, always",
+			script: func(fltEndpoint) func(int) fltAction { return always(actTruncate) },
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				assert.ErrorIs(t, o.final(), io.ErrUnexpectedEOF)
+				assert.Equal(t, e.ep.post, errors.Is(o.final(), argos.ErrOutcomeUnknown), "POST: outcome unknown")
+				if e.ep.post || e.ep.download {
+					assert.EqualValues(t, 1, e.hits.Load())
+				}
+			},
+		},
+		{
+			// A GET whose body was cut is as retryable as one whose
+			// connection was reset: the call has not returned yet.
+			name:   "truncated body once, then OK",
+			script: func(fltEndpoint) func(int) fltAction { return seq(actTruncate) },
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				switch {
+				case e.ep.post:
+					assert.ErrorIs(t, o.err, argos.ErrOutcomeUnknown)
+					assert.EqualValues(t, 1, e.hits.Load())
+				case e.ep.download:
+					// The body belongs to the caller once handed over.
+					assert.ErrorIs(t, o.readErr, io.ErrUnexpectedEOF)
+				default:
+					fltWantOK(t, e, o, 2)
+				}
+			},
+		},
+		{
+			name:         "malformed JSON",
+			replacesBody: true,
+			script:       func(fltEndpoint) func(int) fltAction { return always(actBody("application/json", fltMalformed)) },
+			check:        func(t *testing.T, e *fltEnv, o *fltObs) { fltWantDecode(t, e, o, fltMalformed) },
+		},
+		{
+			name: "HTML error page from a proxy (502)",
+			script: func(fltEndpoint) func(int) fltAction {
+				return always(actStatus(http.StatusBadGateway, "text/html", proxyPage))
+			},
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				if apiErr := fltWantAPI(t, e, o, http.StatusBadGateway, fltRetried(e)); apiErr != nil {
+					assert.Empty(t, apiErr.Message, "an HTML page is not a message")
+					assert.NotContains(t, o.err.Error(), "<")
+					assert.Equal(t, proxyPage, string(apiErr.Body))
+				}
+			},
+		},
+		{
+			name:         "HTML page with 200 (captive portal)",
+			replacesBody: true,
+			script:       func(fltEndpoint) func(int) fltAction { return always(actBody("text/html", fltHTMLPage)) },
+			check:        func(t *testing.T, e *fltEnv, o *fltObs) { fltWantDecode(t, e, o, fltHTMLPage) },
+		},
+		{
+			name:         "empty 200",
+			replacesBody: true,
+			script:       func(fltEndpoint) func(int) fltAction { return always(actBody("application/json", "")) },
+			check:        func(t *testing.T, e *fltEnv, o *fltObs) { fltWantDecode(t, e, o, "") },
+		},
+		{
+			name:         "200 with another JSON shape (object)",
+			replacesBody: true,
+			script:       func(fltEndpoint) func(int) fltAction { return always(actBody("application/json", fltShape)) },
+			check:        func(t *testing.T, e *fltEnv, o *fltObs) { fltWantDecode(t, e, o, fltShape) },
+		},
+		{
+			name:         "200 with another JSON shape (array)",
+			replacesBody: true,
+			script:       func(fltEndpoint) func(int) fltAction { return always(actBody("application/json", fltArray)) },
+			check:        func(t *testing.T, e *fltEnv, o *fltObs) { fltWantDecode(t, e, o, fltArray) },
+		},
+		{
+			name:         "huge 200 body (MaxResponseSize+1MiB)",
+			replacesBody: true,
+			script:       func(fltEndpoint) func(int) fltAction { return always(actHuge(http.StatusOK)) },
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				assert.EqualValues(t, 1, e.hits.Load())
+				if e.ep.download {
+					assert.NoError(t, o.final(), "downloads are not bounded by MaxResponseSize")
+					assert.EqualValues(t, fltHugeSize, o.readBytes, "bytes downloaded")
+					assert.EqualValues(t, fltHugeSize, o.dl.ContentLength)
+					assert.False(t, e.notStreamed.Load(), "the Download was handed over only after the whole body arrived: not streamed")
+					return
+				}
+				assert.ErrorIs(t, o.err, argos.ErrResponseTooLarge)
+				var de *argos.DecodeError
+				assert.ErrorAs(t, o.err, &de)
+			},
+		},
+		{
+			name:   "huge 500 error body",
+			script: func(fltEndpoint) func(int) fltAction { return always(actHuge(http.StatusInternalServerError)) },
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				if apiErr := fltWantAPI(t, e, o, http.StatusInternalServerError, fltRetried(e)); apiErr != nil {
+					assert.True(t, apiErr.Truncated, "APIError.Truncated")
+					assert.Len(t, apiErr.Body, argos.MaxErrorBody, "APIError.Body is capped at MaxErrorBody")
+					assert.Less(t, len(o.err.Error()), 1024, "the error string stays short")
+				}
+			},
+		},
+		rateLimited("429 Retry-After: 1 (seconds), then OK", func() string { return "1" }, time.Second),
+		rateLimited("429 Retry-After: HTTP date, then OK", fltHTTPDateIn2s, 2*time.Second),
+		statusAlways(http.StatusTooManyRequests),
+		statusOnce(http.StatusInternalServerError),
+		statusOnce(http.StatusBadGateway),
+		statusOnce(http.StatusServiceUnavailable),
+		statusOnce(http.StatusGatewayTimeout),
+		{
+			name: "503, 500, then OK",
+			script: func(fltEndpoint) func(int) fltAction {
+				return seq(actStatus(http.StatusServiceUnavailable, "", ""), actStatus(http.StatusInternalServerError, "", ""))
+			},
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				if e.ep.post {
+					fltWantAPI(t, e, o, http.StatusServiceUnavailable, 1)
+					return
+				}
+				fltWantOK(t, e, o, 3)
+			},
+		},
+		statusAlways(http.StatusInternalServerError),
+		statusAlways(http.StatusBadGateway),
+		statusAlways(http.StatusServiceUnavailable),
+		statusAlways(http.StatusGatewayTimeout),
+		{
+			name: "500, 502, 503, 504: retries exhausted",
+			script: func(fltEndpoint) func(int) fltAction {
+				return seq(actStatus(500, "", ""), actStatus(502, "", ""), actStatus(503, "", ""), actStatus(504, "", ""))
+			},
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				if e.ep.post {
+					fltWantAPI(t, e, o, 500, 1)
+					return
+				}
+				fltWantAPI(t, e, o, 503, 3)
+			},
+		},
+		{
+			name: "redirect to another host",
+			script: func(fltEndpoint) func(int) fltAction {
+				return always(actRedirect(http.StatusTemporaryRedirect, func(e *fltEnv, r *http.Request) string {
+					return e.other.URL + r.URL.RequestURI()
+				}))
+			},
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				assert.EqualValues(t, 1, e.hits.Load())
+				if e.ep.post {
+					// A streamed POST body is never replayed to another URL.
+					fltWantAPI(t, e, o, http.StatusTemporaryRedirect, 1)
+					assert.Zero(t, e.otherHits.Load(), "the POST followed the redirect")
+					return
+				}
+				fltWantOK(t, e, o, 1)
+				assert.EqualValues(t, 1, e.otherHits.Load(), "requests at the other host")
+			},
+		},
+		{
+			name: "redirect to plain HTTP",
+			script: func(fltEndpoint) func(int) fltAction {
+				return always(actRedirect(http.StatusFound, func(e *fltEnv, r *http.Request) string {
+					return e.plain.URL + r.URL.RequestURI()
+				}))
+			},
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				assert.ErrorIs(t, o.err, argos.ErrInsecureRedirect)
+				assert.EqualValues(t, 1, e.hits.Load(), "an insecure redirect is not retried")
+			},
+		},
+		{
+			name: "redirect loop",
+			script: func(fltEndpoint) func(int) fltAction {
+				return always(actRedirect(http.StatusFound, func(_ *fltEnv, r *http.Request) string { return r.URL.RequestURI() }))
+			},
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				if e.ep.post {
+					fltWantAPI(t, e, o, http.StatusFound, 1)
+					return
+				}
+				if assert.Error(t, o.err) {
+					assert.Contains(t, o.err.Error(), "redirects")
+				}
+				assert.LessOrEqual(t, e.hits.Load(), int32(11), "a redirect loop is not retried")
+			},
+		},
+		{
+			name:     "context cancelled before send",
+			ctxFault: true,
+			setup:    func(_ *testing.T, _ *fltEnv, o *fltOpts) { o.cancelBefore = true },
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				assert.ErrorIs(t, o.err, context.Canceled)
+				assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown)
+				assert.Zero(t, e.hits.Load()+e.conns.Load(), "nothing may be sent")
+				assert.LessOrEqual(t, o.elapsed, fltSlack)
+			},
+		},
+		{
+			name:     "context cancelled during send",
+			ctxFault: true,
+			script:   func(fltEndpoint) func(int) fltAction { return always(actSlow) },
+			setup: func(_ *testing.T, _ *fltEnv, o *fltOpts) {
+				o.cancelOn = func(e *fltEnv) <-chan struct{} { return e.signal }
+			},
+			check: func(t *testing.T, e *fltEnv, o *fltObs) { fltWantCtx(t, e, o, context.Canceled, true) },
+		},
+		{
+			name:     "context cancelled during a backoff wait",
+			ctxFault: true,
+			script: func(fltEndpoint) func(int) fltAction {
+				return seq(func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+					actStatus(http.StatusServiceUnavailable, "", "", "Retry-After", "60")(e, w, r)
+					w.(http.Flusher).Flush()
+					e.fire()
+				})
+			},
+			setup: func(t *testing.T, e *fltEnv, o *fltOpts) {
+				o.policy = argos.RetryPolicy{MaxRetries: 2, MinWait: 30 * time.Second, MaxWait: time.Minute}
+				if e.ep.post {
+					// POSTs never wait after an answer; they do wait before
+					// redialling a refused connection.
+					fltRefused(t, e, o)
+				}
+				o.cancelOn = func(e *fltEnv) <-chan struct{} { return e.signal }
+				o.cancelAfter = 30 * time.Millisecond
+			},
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				fltWantCtx(t, e, o, context.Canceled, false)
+				assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown)
+				if e.ep.post {
+					assert.EqualValues(t, 1, e.dials.Load())
+				} else {
+					assert.EqualValues(t, 1, e.hits.Load())
+				}
+			},
+		},
+		{
+			name:     "context cancelled while reading the body",
+			ctxFault: true,
+			script:   func(fltEndpoint) func(int) fltAction { return always(actStall) },
+			setup: func(_ *testing.T, _ *fltEnv, o *fltOpts) {
+				o.cancelOn = func(e *fltEnv) <-chan struct{} { return e.signal }
+				o.cancelAfter = 30 * time.Millisecond
+			},
+			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+				fltWantCtx(t, e, o, context.Canceled, true)
+				if e.ep.download {
+					assert.NoError(t, o.err, "the Download is handed over with the headers")
+				}
+			},
+		},
+	}
+}
+
+// TestFaultMatrix runs every fault against every endpoint.
+func TestFaultMatrix(t *testing.T) {
+	eps := fltEndpoints(t)
+	faults := fltFaults(t)
+	for _, f := range faults {
+		leakBaseline := goleak.IgnoreCurrent()
+		t.Run(f.name, func(t *testing.T) {
+			for _, ep := range eps {
+				t.Run(ep.name, func(t *testing.T) {
+					t.Parallel()
+					fltRun(t, f, ep)
+				})
+			}
+		})
+		http.DefaultTransport.(*http.Transport).CloseIdleConnections()
+		goleak.VerifyNone(t, leakBaseline)
+	}
+	fltTable(t, faults, eps)
+}
+
+// fltTable logs the fault × endpoint table and the pass count.
+func fltTable(t *testing.T, faults []fltFault, eps []fltEndpoint) {
+	fltMu.Lock()
+	defer fltMu.Unlock()
+	var b strings.Builder
+	width := 0
+	for _, f := range faults {
+		width = max(width, len(f.name))
+	}
+	colW := make([]int, len(eps))
+	for i, ep := range eps {
+		colW[i] = len(ep.name)
+		for _, f := range faults {
+			colW[i] = max(colW[i], len([]rune(fltResults[[2]string{f.name, ep.name}].outcome)))
+		}
+	}
+	fmt.Fprintf(&b, "\n%-*s", width, "fault \\ endpoint")
+	for i, ep := range eps {
+		fmt.Fprintf(&b, " | %-*s", colW[i], ep.name)
+	}
+	b.WriteString("\n")
+	tried, passed := 0, 0
+	var failed []string
+	for _, f := range faults {
+		fmt.Fprintf(&b, "%-*s", width, f.name)
+		for i, ep := range eps {
+			r, ok := fltResults[[2]string{f.name, ep.name}]
+			cell := r.outcome
+			if !ok {
+				cell = "(not run)"
+			} else {
+				tried++
+				if r.pass {
+					passed++
+				} else {
+					failed = append(failed, f.name+" × "+ep.name)
+				}
+			}
+			fmt.Fprintf(&b, " | %s%s", cell, strings.Repeat(" ", max(colW[i]-len([]rune(cell)), 0)))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\n%d faults × %d endpoints: %d cases tried, %d passed, %d failed\n", len(faults), len(eps), tried, passed, tried-passed)
+	for _, f := range failed {
+		fmt.Fprintf(&b, "  FAILED: %s\n", f)
+	}
+	b.WriteString("n = requests at the API server, B = requests at the other host, dials = TCP dials; " +
+		"unknown: = matches ErrOutcomeUnknown; read: = the Download was returned and reading its body failed\n")
+	t.Log(b.String())
+	if os.Getenv("ARGOS_FAULT_TABLE") != "" {
+		_ = os.WriteFile(os.Getenv("ARGOS_FAULT_TABLE"), []byte(b.String()), 0o644)
+	}
+}
+
+// TestFaultRetryAfterIsHonoured checks that a Retry-After below MaxWait is
+// waited for in full, in seconds and as an HTTP date.
+func TestFaultRetryAfterIsHonoured(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ep := fltEndpoints(t)[0]
+	for _, tc := range []struct {
+		name   string
+		header func() string
+		min    time.Duration
+	}{
+		{"in seconds", func() string { return "1" }, 950 * time.Millisecond},
+		// An HTTP date has whole seconds: now+2s is 1–2 s away.
+		{"as an HTTP date", fltHTTPDateIn2s, 900 * time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := fltFault{
+				name: "Retry-After honoured " + tc.name,
+				script: func(fltEndpoint) func(int) fltAction {
+					return seq(func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+						actStatus(http.StatusTooManyRequests, "", "", "Retry-After", tc.header())(e, w, r)
+					})
+				},
+				setup: func(_ *testing.T, _ *fltEnv, o *fltOpts) {
+					o.policy = argos.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: 5 * time.Second}
+				},
+				check: func(t *testing.T, e *fltEnv, o *fltObs) {
+					fltWantOK(t, e, o, 2)
+					assert.GreaterOrEqual(t, o.elapsed, tc.min, "Retry-After was not honoured")
+					assert.Less(t, o.elapsed, 3*time.Second)
+				},
+			}
+			fltRun(t, f, ep)
+		})
+	}
+}
+
+// TestFaultRetryAfterIsCapped checks that a Retry-After beyond MaxWait is cut
+// to MaxWait rather than obeyed.
+func TestFaultRetryAfterIsCapped(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	f := fltFault{
+		name: "Retry-After capped",
+		script: func(fltEndpoint) func(int) fltAction {
+			return seq(actStatus(http.StatusServiceUnavailable, "", "", "Retry-After", "86400"))
+		},
+		check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			fltWantOK(t, e, o, 2)
+			assert.Less(t, o.elapsed, 2*time.Second)
+		},
+	}
+	fltRun(t, f, fltEndpoints(t)[0])
+}
+
+// TestFaultArgostest drives the same faults through the fake Argos server
+// (package argostest) to check the end-to-end story: a Step 1 whose answer
+// was lost is reported as outcome unknown, sent once, and can be found by
+// email afterwards; GETs ride out gateway errors.
+func TestFaultArgostest(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	idFront := fltReadFile(t, "images/id_front.png")
+	newClient := func(t *testing.T) (*argos.Client, *argostest.Server) {
+		srv := argostest.NewServer()
+		t.Cleanup(srv.Close)
+		c, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL), argos.WithHTTPClient(srv.HTTPClient()),
+			argos.WithRetryPolicy(fltPolicy), argos.WithTimeout(5*time.Second))
+		require.NoError(t, err)
+		return c, srv
+	}
+	countPath := func(srv *argostest.Server, method, path string) int {
+		n := 0
+		for _, r := range srv.Requests() {
+			if r.Method == method && r.Path == path {
+				n++
+			}
+		}
+		return n
+	}
+	step1 := func(email string) *argos.Step1Request {
+		return &argos.Step1Request{IssuingCountry: "KOR", Email: email, IDType: string(argos.IDGovernmentID),
+			UserID: "user-" + email[:5], IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(idFront)}}
+	}
+
+	for _, tc := range []struct {
+		name  string
+		fault argostest.Fault
+	}{
+		{"a Step 1 answer cut short", argostest.Fault{Method: http.MethodPost, Path: "/submission/step1", Truncate: true}},
+		{"a Step 1 answer stalled past the timeout", argostest.Fault{Method: http.MethodPost, Path: "/submission/step1", StallBody: 10 * time.Second}},
+		{"a Step 1 answered by a 504", argostest.Fault{Method: http.MethodPost, Path: "/submission/step1", Status: http.StatusGatewayTimeout}},
+	} {
+		t.Run(tc.name+" is sent once, reported as unknown, and can be looked up", func(t *testing.T) {
+			c, srv := newClient(t)
+			srv.InjectFault(tc.fault)
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			email := "lookup." + strconv.Itoa(int(time.Now().UnixNano()%1e6)) + "@example.com"
+			_, err := c.SubmitStep1(ctx, step1(email))
+			require.Error(t, err)
+			assert.ErrorIs(t, err, argos.ErrOutcomeUnknown)
+			assert.Contains(t, err.Error(), "look the submission up")
+			// The fake records a request when its handler returns; a stalled
+			// one returns once it notices the client has gone.
+			assert.Eventually(t, func() bool { return countPath(srv, http.MethodPost, "/submission/step1") >= 1 },
+				3*time.Second, 10*time.Millisecond)
+			assert.Equal(t, 1, countPath(srv, http.MethodPost, "/submission/step1"), "Step 1 requests")
+
+			list, err := c.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{Email: email})
+			require.NoError(t, err)
+			if tc.fault.Status == 0 {
+				assert.Len(t, list.Items, 1, "the lost Step 1 did create exactly one submission")
+			} else {
+				assert.Empty(t, list.Items, "the gateway answered: nothing was created")
+			}
+		})
+	}
+
+	t.Run("GetSubmission rides out two gateway errors", func(t *testing.T) {
+		c, srv := newClient(t)
+		s1, err := c.SubmitStep1(context.Background(), step1("ride.out@example.com"))
+		require.NoError(t, err)
+		srv.ResetRequests()
+		srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Status: http.StatusBadGateway})
+		srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Status: http.StatusServiceUnavailable, RetryAfter: "1"})
+		sub, err := c.GetSubmission(context.Background(), s1.SubmissionID)
+		require.NoError(t, err)
+		assert.Equal(t, s1.SubmissionID, sub.ID)
+		assert.Equal(t, 3, countPath(srv, http.MethodGet, "/submission"))
+	})
+
+	t.Run("a dropped Step 2 is sent once", func(t *testing.T) {
+		c, srv := newClient(t)
+		s1, err := c.SubmitStep1(context.Background(), step1("dropped.two@example.com"))
+		require.NoError(t, err)
+		srv.InjectFault(argostest.Fault{Method: http.MethodPost, Path: "/submission/step2", Drop: true})
+		_, err = c.SubmitStep2(context.Background(), &argos.Step2Request{
+			SubmissionID: s1.SubmissionID, Name: s1.ReviewOCRData.Name, DateOfBirth: s1.ReviewOCRData.BirthDate,
+			FaceImage: &argos.File{Body: bytes.NewReader(fltReadFile(t, "images/selfie.jpg"))},
+		})
+		assert.ErrorIs(t, err, argos.ErrOutcomeUnknown)
+		assert.Equal(t, 1, countPath(srv, http.MethodPost, "/submission/step2"))
+	})
+
+	t.Run("a GET cut short once recovers", func(t *testing.T) {
+		c, srv := newClient(t)
+		s1, err := c.SubmitStep1(context.Background(), step1("cut.short@example.com"))
+		require.NoError(t, err)
+		srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Truncate: true})
+		sub, err := c.GetSubmission(context.Background(), s1.SubmissionID)
+		if assert.NoError(t, err, "a GET whose body was cut short should be retried like a reset one") {
+			assert.Equal(t, s1.SubmissionID, sub.ID)
+		}
+	})
+}
