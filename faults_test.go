@@ -919,7 +919,7 @@ func fltFaults(t testing.TB) []fltFault {
 			script: func(fltEndpoint) func(int) fltAction { return seq(actStatus(status, "", "")) },
 			check: func(t *testing.T, e *fltEnv, o *fltObs) {
 				if e.ep.post {
-					fltWantAPI(t, e, o, status, 1)
+					_ = fltWantAPI(t, e, o, status, 1)
 					return
 				}
 				fltWantOK(t, e, o, 2)
@@ -931,7 +931,7 @@ func fltFaults(t testing.TB) []fltFault {
 			name:   fmt.Sprintf("%d always", status),
 			script: func(fltEndpoint) func(int) fltAction { return always(actStatus(status, "", "")) },
 			check: func(t *testing.T, e *fltEnv, o *fltObs) {
-				fltWantAPI(t, e, o, status, fltRetried(e))
+				_ = fltWantAPI(t, e, o, status, fltRetried(e))
 			},
 		}
 	}
@@ -1143,7 +1143,7 @@ func fltFaults(t testing.TB) []fltFault {
 			},
 			check: func(t *testing.T, e *fltEnv, o *fltObs) {
 				if e.ep.post {
-					fltWantAPI(t, e, o, http.StatusServiceUnavailable, 1)
+					_ = fltWantAPI(t, e, o, http.StatusServiceUnavailable, 1)
 					return
 				}
 				fltWantOK(t, e, o, 3)
