@@ -1160,10 +1160,10 @@ func fltFaults(t testing.TB) []fltFault {
 			},
 			check: func(t *testing.T, e *fltEnv, o *fltObs) {
 				if e.ep.post {
-					fltWantAPI(t, e, o, 500, 1)
+					_ = fltWantAPI(t, e, o, 500, 1)
 					return
 				}
-				fltWantAPI(t, e, o, 503, 3)
+				_ = fltWantAPI(t, e, o, 503, 3)
 			},
 		},
 		{
@@ -1177,7 +1177,7 @@ func fltFaults(t testing.TB) []fltFault {
 				assert.EqualValues(t, 1, e.hits.Load())
 				if e.ep.post {
 					// A streamed POST body is never replayed to another URL.
-					fltWantAPI(t, e, o, http.StatusTemporaryRedirect, 1)
+					_ = fltWantAPI(t, e, o, http.StatusTemporaryRedirect, 1)
 					assert.Zero(t, e.otherHits.Load(), "the POST followed the redirect")
 					return
 				}
@@ -1204,7 +1204,7 @@ func fltFaults(t testing.TB) []fltFault {
 			},
 			check: func(t *testing.T, e *fltEnv, o *fltObs) {
 				if e.ep.post {
-					fltWantAPI(t, e, o, http.StatusFound, 1)
+					_ = fltWantAPI(t, e, o, http.StatusFound, 1)
 					return
 				}
 				if assert.Error(t, o.err) {
