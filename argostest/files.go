@@ -127,6 +127,12 @@ func reportPDF(resourceID string) []byte {
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", len(text), text),
 	}
+	return pdfFromObjects(objects)
+}
+
+// pdfFromObjects writes a minimal valid PDF: the objects in order (the first
+// is the catalog), an xref table and the trailer.
+func pdfFromObjects(objects []string) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n")
 	offsets := make([]int, len(objects))
