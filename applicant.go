@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 )
 
 // ApplicantSubmission is one approved submission of an applicant.
@@ -39,7 +38,7 @@ func (c *Client) ApplicantSubmissions(ctx context.Context, applicantID string) (
 	}
 	var out []ApplicantSubmission
 	cl := &call{op: "ApplicantSubmissions", method: http.MethodGet, path: "/submission/applicant",
-		query: url.Values{"applicant_id": {applicantID}}}
+		query: query{{"applicant_id", applicantID}}}
 	if err := c.doJSON(ctx, cl, &out, true); err != nil {
 		return nil, err
 	}

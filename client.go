@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -43,6 +44,7 @@ const MaxResponseSize = 32 << 20
 // one per API key and reuse it.
 type Client struct {
 	baseURL    *url.URL
+	base       string // baseURL.String(), which every request URL starts with
 	key        *APIKey
 	httpClient *http.Client
 	rc         *retryablehttp.Client
@@ -50,6 +52,7 @@ type Client struct {
 	retry      RetryPolicy
 	timeout    time.Duration
 	userAgent  string
+	rootCAs    *x509.CertPool
 }
 
 // APIKey holds the project's API key. It never prints: String, GoString,
@@ -95,6 +98,10 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if err := applyOptions(c, opts); err != nil {
 		return nil, err
 	}
+	if c.rootCAs != nil && c.httpClient != nil {
+		return nil, &ValidationError{Field: "root CAs", Reason: "cannot be combined with WithHTTPClient; set them on that client's transport"}
+	}
+	c.base = c.baseURL.String()
 	c.rc = c.newRetryClient()
 	return c, nil
 }
@@ -112,13 +119,19 @@ func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String
 func (c *Client) BaseURL() string { return c.baseURL.String() }
 
 func (c *Client) newRetryClient() *retryablehttp.Client {
-	hc := &http.Client{Transport: defaultTransport()}
+	var hc *http.Client
 	if c.httpClient != nil {
+		// The caller's client is used as given: its transport (nil means
+		// http.DefaultTransport, as in net/http), Timeout and Jar.
 		copied := *c.httpClient
 		hc = &copied
 		if hc.Transport == nil {
-			hc.Transport = defaultTransport()
+			hc.Transport = http.DefaultTransport
 		}
+	} else {
+		t := NewTransport()
+		t.TLSClientConfig.RootCAs = c.rootCAs
+		hc = &http.Client{Transport: t}
 	}
 	userRedirect := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -141,14 +154,6 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
-}
-
-// defaultTransport is net/http's default transport with TLS 1.2 as the floor.
-// Certificates are always verified.
-func defaultTransport() http.RoundTripper {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	return t
 }
 
 // checkRedirect keeps the API key only on https requests to the API host:
@@ -182,7 +187,7 @@ type call struct {
 	op     string // method name, for errors
 	method string
 	path   string // below the base URL
-	query  url.Values
+	query  query
 	// body, when set, returns a fresh body for each attempt.
 	body        func() io.ReadCloser
 	bodyLen     int64 // -1: unknown
@@ -195,12 +200,42 @@ type call struct {
 	sensitive []string
 }
 
+// query is a request's query parameters. Unlike url.Values it needs no map:
+// most calls send one or two parameters.
+type query []param
+
+// param is one query parameter; an empty value is not sent.
+type param struct{ key, value string }
+
+// encode returns the URL-encoded query, sorted by key like url.Values.Encode.
+func (q query) encode() string {
+	slices.SortStableFunc(q, func(a, b param) int { return strings.Compare(a.key, b.key) })
+	var b strings.Builder
+	n := 0
+	for _, p := range q {
+		n += len(p.key) + len(p.value) + 2
+	}
+	b.Grow(n)
+	for _, p := range q {
+		if p.value == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(p.key))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(p.value))
+	}
+	return b.String()
+}
+
 // sensitiveValues lists the query and form values worth masking.
 func (r *call) sensitiveValues() []string {
 	out := append([]string(nil), r.sensitive...)
-	for k, vs := range r.query {
-		if !publicField[k] {
-			out = append(out, vs...)
+	for _, p := range r.query {
+		if !publicField[p.key] {
+			out = append(out, p.value)
 		}
 	}
 	return out
@@ -230,10 +265,13 @@ type callState struct {
 // withTimeout bounds one call (all its attempts, waits and reads) by
 // WithTimeout.
 func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	if c.timeout > 0 {
-		return context.WithTimeout(ctx, c.timeout)
+	if c.timeout <= 0 {
+		return ctx, func() {}
 	}
-	return context.WithCancel(ctx)
+	if d, ok := ctx.Deadline(); ok && time.Until(d) <= c.timeout {
+		return ctx, func() {} // the caller's deadline comes first anyway
+	}
+	return context.WithTimeout(ctx, c.timeout)
 }
 
 // send runs the call with retries and returns the 2xx response (body open)
@@ -245,16 +283,15 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, error) {
 	st := &callState{idempotent: r.idempotent(), started: r.started}
 	ctx = context.WithValue(ctx, stateKey{}, st)
 
-	u := *c.baseURL
-	u.Path = c.baseURL.Path + r.path
+	rawURL := c.base + r.path
 	if len(r.query) > 0 {
-		u.RawQuery = r.query.Encode()
+		rawURL = c.base + r.path + "?" + r.query.encode()
 	}
 	var rawBody any
 	if r.body != nil {
 		rawBody = retryablehttp.ReaderFunc(func() (io.Reader, error) { return r.body(), nil })
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, u.String(), rawBody)
+	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, rawURL, rawBody)
 	if err != nil {
 		return nil, fmt.Errorf("argos: %s: building request: %w", r.op, sanitize(err))
 	}
@@ -265,13 +302,15 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, error) {
 		}
 		req.Header.Set("Content-Type", r.contentType)
 	}
-	req.Header.Set(headerAPIKey, string(*c.key))
-	req.Header.Set("User-Agent", c.userAgent)
 	accept := r.accept
 	if accept == "" {
 		accept = "application/json"
 	}
-	req.Header.Set("Accept", accept)
+	// Canonical keys set directly, the three values in one allocation.
+	values := [...]string{string(*c.key), c.userAgent, accept}
+	req.Header["X-Api-Key"] = values[0:1:1]
+	req.Header["User-Agent"] = values[1:2:2]
+	req.Header["Accept"] = values[2:3:3]
 
 	resp, err := c.rc.Do(req)
 	attempts := int(st.attempts.Load())
@@ -282,7 +321,7 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, error) {
 		return resp, nil
 	}
 	defer resp.Body.Close()
-	body, truncated, readErr := readCapped(resp.Body, MaxErrorBody)
+	body, truncated, readErr := readCapped(resp.Body, MaxErrorBody, resp.ContentLength)
 	if readErr != nil && len(body) == 0 && ctx.Err() != nil {
 		return nil, c.transportError(ctx, r, st, readErr)
 	}
@@ -460,12 +499,20 @@ type loggingTransport struct {
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	st, _ := req.Context().Value(stateKey{}).(*callState)
+	ctx := req.Context()
+	st, _ := ctx.Value(stateKey{}).(*callState)
 	attempt := 0
 	if st != nil {
 		attempt = int(st.attempts.Add(1))
-		trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { st.connected.Store(true) }}
-		req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+		if !st.idempotent {
+			// Only a call that is not safe to repeat needs to know whether
+			// it reached the server.
+			trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { st.connected.Store(true) }}
+			req = req.WithContext(httptrace.WithClientTrace(ctx, trace))
+		}
+	}
+	if !t.logger.Enabled(ctx, slog.LevelDebug) {
+		return t.base.RoundTrip(req)
 	}
 	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
@@ -477,11 +524,11 @@ func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	if err != nil {
 		attrs = append(attrs, slog.String("error", errorKind(err)))
-		t.logger.LogAttrs(req.Context(), slog.LevelDebug, "argos request failed", attrs...)
+		t.logger.LogAttrs(ctx, slog.LevelDebug, "argos request failed", attrs...)
 		return nil, err
 	}
 	attrs = append(attrs, slog.Int("status", resp.StatusCode))
-	t.logger.LogAttrs(req.Context(), slog.LevelDebug, "argos request", attrs...)
+	t.logger.LogAttrs(ctx, slog.LevelDebug, "argos request", attrs...)
 	return resp, nil
 }
 
@@ -507,12 +554,29 @@ func errorKind(err error) string {
 }
 
 // readCapped reads at most limit bytes and reports whether there was more.
-func readCapped(r io.Reader, limit int64) ([]byte, bool, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if int64(len(b)) > limit {
-		return b[:limit], true, err
+// sizeHint (a Content-Length, -1 when unknown) sizes the buffer up front so
+// that a body of announced length is read without regrowing it.
+func readCapped(r io.Reader, limit, sizeHint int64) ([]byte, bool, error) {
+	if sizeHint < 0 || sizeHint >= limit {
+		sizeHint = 512
 	}
-	return b, false, err
+	b := make([]byte, 0, sizeHint+1) // +1: EOF is seen without regrowing
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):int(min(int64(cap(b)), limit+1))])
+		b = b[:len(b)+n]
+		if int64(len(b)) > limit {
+			return b[:limit], true, nil
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				err = nil
+			}
+			return b, false, err
+		}
+	}
 }
 
 // doJSON sends the call and decodes a JSON object (or array, when wantArray)
@@ -562,7 +626,7 @@ func (c *Client) fetch(ctx context.Context, r *call) (*http.Response, []byte, er
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
-	body, truncated, err := readCapped(resp.Body, MaxResponseSize)
+	body, truncated, err := readCapped(resp.Body, MaxResponseSize, resp.ContentLength)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			err = fmt.Errorf("%w (%w)", ctxErr, err)
@@ -584,26 +648,46 @@ func decodeLenient(op string, resp *http.Response, body []byte, v any, wantArray
 	derr := func(reason string, err error) error {
 		return &DecodeError{Op: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Reason: reason, Err: err}
 	}
-	trimmed := strings.TrimSpace(string(body))
-	if trimmed == "" {
+	first := firstByte(body)
+	if first == 0 {
 		return derr("empty body", nil)
 	}
 	want := byte('{')
 	if wantArray {
 		want = '['
 	}
-	if trimmed[0] != want {
-		if trimmed[0] == '<' {
+	if first != want {
+		if first == '<' {
 			return derr("an HTML page instead of JSON", nil)
 		}
 		return derr("not a JSON "+map[bool]string{false: "object", true: "array"}[wantArray], nil)
 	}
-	err := json.Unmarshal(body, v)
-	var typeErr *json.UnmarshalTypeError
-	if err != nil && !errors.As(err, &typeErr) {
+	var err error
+	if d, ok := v.(jsonDecoder); ok {
+		err = d.decodeJSON(body)
+	} else {
+		err = json.Unmarshal(body, v)
+	}
+	if err != nil && !isTypeError(err) {
 		return derr("malformed JSON", err)
 	}
 	return nil
+}
+
+// jsonDecoder is a response type whose UnmarshalJSON can be called without
+// encoding/json's extra validation pass over the body.
+type jsonDecoder interface{ decodeJSON([]byte) error }
+
+// firstByte returns the first byte of b that is not JSON white space, or 0.
+func firstByte(b []byte) byte {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+		default:
+			return c
+		}
+	}
+	return 0
 }
 
 // readError reports a failure while reading a 2xx body: for a call that
@@ -625,3 +709,8 @@ func readError(ctx context.Context, r *call, err error) error {
 func unexpected(op, reason string) error {
 	return &DecodeError{Op: op, StatusCode: http.StatusOK, Reason: reason}
 }
+
+// CloseIdleConnections closes the keep-alive connections the client's
+// transport holds open; calls in flight are not affected. Call it when the
+// client is no longer needed.
+func (c *Client) CloseIdleConnections() { c.rc.HTTPClient.CloseIdleConnections() }

@@ -2,12 +2,16 @@ package argos
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // ImageType names one of a submission's images (GET /image type). The set
@@ -44,7 +48,7 @@ func (c *Client) Image(ctx context.Context, submissionID string, t ImageType) (*
 		return nil, err
 	}
 	return c.download(ctx, &call{op: "Image", method: http.MethodGet, path: "/image",
-		query: url.Values{"submission_id": {submissionID}, "type": {string(t)}}, accept: "image/*"})
+		query: query{{"submission_id", submissionID}, {"type", string(t)}}, accept: "image/*"})
 }
 
 // download sends the call and hands back the open body. The call's timeout
@@ -82,4 +86,77 @@ func (b *downloadBody) Close() error {
 	err := b.ReadCloser.Close()
 	b.cancel()
 	return err
+}
+
+// copyBufferSize is the fixed buffer WriteTo and SaveFile copy with.
+const copyBufferSize = 32 << 10
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, copyBufferSize); return &b }}
+
+// WriteTo copies the rest of the body to w through one fixed 32 KiB buffer
+// (memory does not grow with the file's size) and closes the body. It
+// returns the number of bytes written. A body shorter than ContentLength is
+// an error (io.ErrUnexpectedEOF).
+func (d *Download) WriteTo(w io.Writer) (int64, error) {
+	if d == nil || d.Body == nil {
+		return 0, &ValidationError{Field: "Download", Reason: "has no body"}
+	}
+	bp := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(bp)
+	// Only the body's Read is used: a ReaderFrom or WriterTo on either side
+	// could pick its own (growing) buffer.
+	n, err := io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{d.Body}, *bp)
+	closeErr := d.Body.Close()
+	if err == nil && d.ContentLength >= 0 && n != d.ContentLength {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		return n, fmt.Errorf("argos: downloading: %w", sanitize(err))
+	}
+	if closeErr != nil {
+		return n, fmt.Errorf("argos: downloading: %w", closeErr)
+	}
+	return n, nil
+}
+
+// SaveFile writes the rest of the body to the file name, readable by its
+// owner only (the files are applicants' documents), and closes the body. The
+// file appears complete or not at all: the data goes to a temporary file in
+// the same directory that is renamed to name once written and synced. An
+// existing file name is replaced.
+func (d *Download) SaveFile(name string) (int64, error) {
+	if d == nil || d.Body == nil {
+		return 0, &ValidationError{Field: "Download", Reason: "has no body"}
+	}
+	if name == "" {
+		_ = d.Body.Close()
+		return 0, &ValidationError{Field: "file name", Reason: "is empty"}
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.part")
+	if err != nil {
+		_ = d.Body.Close()
+		return 0, fmt.Errorf("argos: saving download: %w", err)
+	}
+	n, err := d.WriteTo(f)
+	if err == nil {
+		err = f.Chmod(0o600)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if closeErr := f.Close(); err == nil {
+		err = closeErr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		var ve *ValidationError
+		if errors.As(err, &ve) || strings.HasPrefix(err.Error(), "argos:") {
+			return n, err
+		}
+		return n, fmt.Errorf("argos: saving download: %w", err)
+	}
+	return n, nil
 }

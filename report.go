@@ -3,7 +3,6 @@ package argos
 import (
 	"context"
 	"net/http"
-	"net/url"
 )
 
 // AMLReport downloads the AML screening report (a PDF) for one AML hit.
@@ -17,5 +16,5 @@ func (c *Client) AMLReport(ctx context.Context, resourceID string) (*Download, e
 		return nil, err
 	}
 	return c.download(ctx, &call{op: "AMLReport", method: http.MethodGet, path: "/report/aml",
-		query: url.Values{"resourceId": {resourceID}}, accept: "application/pdf"})
+		query: query{{"resourceId", resourceID}}, accept: "application/pdf"})
 }

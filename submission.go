@@ -1,16 +1,16 @@
 package argos
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kycgo/argos/internal/lenient"
@@ -55,12 +55,31 @@ type Submission struct {
 }
 
 // UnmarshalJSON decodes leniently: identifiers and timestamps sent as
-// numbers are kept as text, scores sent as strings are parsed, and values of
+// numbers are kept as text, scores and counts sent as strings are parsed,
+// a single string where a list is documented becomes a list, and values of
 // an unexpected type are skipped.
+//
+// A well-formed answer is decoded by encoding/json alone; only an answer
+// with a value of an unexpected type is decoded a second time, leniently.
 func (s *Submission) UnmarshalJSON(b []byte) error {
-	type plain Submission
+	err := json.Unmarshal(b, (*plainSubmission)(s))
+	if !isTypeError(err) {
+		return err
+	}
+	*s = Submission{}
+	return s.unmarshalLenient(b)
+}
+
+// plainSubmission has Submission's fields without its UnmarshalJSON; none of
+// the types inside it has one either, so encoding/json decodes it in one
+// pass.
+type plainSubmission Submission
+
+// unmarshalLenient is the slow path of UnmarshalJSON: the fields whose type
+// drifts between the vendor's docs are shadowed by lenient types.
+func (s *Submission) unmarshalLenient(b []byte) error {
 	w := struct {
-		*plain
+		*plainSubmission
 		ID               lenient.String `json:"submission_id"`
 		Email            lenient.String `json:"email"`
 		UserID           lenient.String `json:"userid"`
@@ -71,14 +90,56 @@ func (s *Submission) UnmarshalJSON(b []byte) error {
 		PendingAt        lenient.String `json:"pending_at"`
 		RecognitionScore lenient.Float  `json:"recognition_score"`
 		ArgosScore       lenient.Float  `json:"argos_score"`
-	}{plain: (*plain)(s)}
+		KYC              lenientKYC     `json:"kyc"`
+	}{plainSubmission: (*plainSubmission)(s)}
 	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
 		return err
 	}
 	s.ID, s.Email, s.UserID, s.ApplicantID = string(w.ID), string(w.Email), string(w.UserID), string(w.ApplicantID)
 	s.CreatedAt, s.UpdatedAt, s.KYCResultAt, s.PendingAt = string(w.CreatedAt), string(w.UpdatedAt), string(w.KYCResultAt), string(w.PendingAt)
 	s.RecognitionScore, s.ArgosScore = w.RecognitionScore.Ptr(), w.ArgosScore.Ptr()
+	s.KYC = w.KYC.result()
 	return nil
+}
+
+// lenientKYC and lenientAttempt read the kyc object on the slow path.
+type (
+	lenientKYC struct {
+		Result      lenient.String   `json:"result"`
+		Comment     lenient.Strings  `json:"comment"`
+		CommentCode lenient.Strings  `json:"commentCode"`
+		Attempts    []lenientAttempt `json:"attempts"`
+	}
+	lenientAttempt struct {
+		Count               lenient.Int        `json:"attemptCnt"`
+		LivenessScore       lenient.Float      `json:"livenessScore"`
+		FaceSimilarityScore lenient.Float      `json:"faceSimilarityScore"`
+		VerificationParams  VerificationParams `json:"verificationParams"`
+		VerificationResult  lenient.String     `json:"verificationResult"`
+		RetryMsg            lenient.String     `json:"retryMsg"`
+	}
+)
+
+func (k *lenientKYC) result() KYCResult {
+	r := KYCResult{Result: KYCStatus(k.Result), Comment: k.Comment, CommentCode: k.CommentCode}
+	if k.Attempts != nil {
+		r.Attempts = make([]Attempt, len(k.Attempts))
+		for i, a := range k.Attempts {
+			r.Attempts[i] = Attempt{Count: a.Count.V, LivenessScore: a.LivenessScore.Ptr(), FaceSimilarityScore: a.FaceSimilarityScore.Ptr(),
+				VerificationParams: a.VerificationParams, VerificationResult: string(a.VerificationResult), RetryMsg: string(a.RetryMsg)}
+		}
+	}
+	return r
+}
+
+// isTypeError reports a value of an unexpected JSON type, after which
+// encoding/json has skipped the value and decoded everything else.
+func isTypeError(err error) bool {
+	if err == nil {
+		return false
+	}
+	var te *json.UnmarshalTypeError
+	return errors.As(err, &te)
 }
 
 // Created parses CreatedAt (see ParseTimestamp).
@@ -192,12 +253,6 @@ type ApplicantData struct {
 	NationalityGovKor   string `json:"nationalityGovKor"`
 }
 
-// UnmarshalJSON decodes leniently (values of an unexpected type are skipped).
-func (d *ApplicantData) UnmarshalJSON(b []byte) error {
-	type plain ApplicantData
-	return ignoreTypeErrors(json.Unmarshal(b, (*plain)(d)))
-}
-
 // LogValue implements slog.LogValuer: "[REDACTED]".
 func (ApplicantData) LogValue() slog.Value { return slog.StringValue(redacted) }
 
@@ -215,22 +270,6 @@ type KYCResult struct {
 	Attempts    []Attempt `json:"attempts"`
 }
 
-// UnmarshalJSON accepts a single string where a list is documented.
-func (k *KYCResult) UnmarshalJSON(b []byte) error {
-	type plain KYCResult
-	w := struct {
-		*plain
-		Result      lenient.String  `json:"result"`
-		Comment     lenient.Strings `json:"comment"`
-		CommentCode lenient.Strings `json:"commentCode"`
-	}{plain: (*plain)(k)}
-	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
-		return err
-	}
-	k.Result, k.Comment, k.CommentCode = KYCStatus(w.Result), w.Comment, w.CommentCode
-	return nil
-}
-
 // Attempt is one Step 2 try (kyc.attempts[]). A score the answer leaves out
 // is nil, which is not the same as a score of 0.
 type Attempt struct {
@@ -242,22 +281,6 @@ type Attempt struct {
 	// try that failed); RetryMsg says why a try failed.
 	VerificationResult string `json:"verificationResult"`
 	RetryMsg           string `json:"retryMsg"`
-}
-
-// UnmarshalJSON decodes numbers sent as strings and keeps absent scores nil.
-func (a *Attempt) UnmarshalJSON(b []byte) error {
-	type plain Attempt
-	w := struct {
-		*plain
-		Count               lenient.Int   `json:"attemptCnt"`
-		LivenessScore       lenient.Float `json:"livenessScore"`
-		FaceSimilarityScore lenient.Float `json:"faceSimilarityScore"`
-	}{plain: (*plain)(a)}
-	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
-		return err
-	}
-	a.Count, a.LivenessScore, a.FaceSimilarityScore = w.Count.V, w.LivenessScore.Ptr(), w.FaceSimilarityScore.Ptr()
-	return nil
 }
 
 // VerificationParams is the data an attempt was verified against. It holds
@@ -359,8 +382,38 @@ func (l SubmissionList) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "argos.SubmissionList{Items:%v Next:%v}", l.Items, l.Next)
 }
 
-// UnmarshalJSON decodes leniently and treats an empty page key as none.
-func (l *SubmissionList) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON decodes leniently (see Submission.UnmarshalJSON) and treats
+// an empty page key as none.
+func (l *SubmissionList) UnmarshalJSON(b []byte) error { return l.decodeJSON(b) }
+
+// decodeJSON implements UnmarshalJSON; the client calls it directly, which
+// spares encoding/json's validation pass over the whole page.
+func (l *SubmissionList) decodeJSON(b []byte) error {
+	var w struct {
+		Items []plainSubmission `json:"Items"`
+		Next  *PageKey          `json:"nextpageKey"`
+	}
+	err := json.Unmarshal(b, &w)
+	if isTypeError(err) {
+		return l.unmarshalLenient(b)
+	}
+	if err != nil {
+		return err
+	}
+	l.Items, l.Next = nil, nil
+	if w.Items != nil {
+		l.Items = make([]Submission, len(w.Items))
+		for i := range w.Items {
+			l.Items[i] = Submission(w.Items[i])
+		}
+	}
+	if w.Next != nil && (w.Next.ID != "" || w.Next.CreatedAt != "") {
+		l.Next = w.Next
+	}
+	return nil
+}
+
+func (l *SubmissionList) unmarshalLenient(b []byte) error {
 	var w struct {
 		Items []Submission `json:"Items"`
 		Next  *struct {
@@ -387,7 +440,7 @@ func (c *Client) GetSubmission(ctx context.Context, submissionID string) (*Submi
 	if err := checkID("submission ID", submissionID); err != nil {
 		return nil, err
 	}
-	list, err := c.listSubmissions(ctx, op, url.Values{"submission_id": {submissionID}})
+	list, err := c.listSubmissions(ctx, op, query{{"submission_id", submissionID}})
 	if err != nil {
 		return nil, err
 	}
@@ -415,7 +468,7 @@ func (c *Client) ListSubmissions(ctx context.Context, p *ListSubmissionsParams) 
 	return c.listSubmissions(ctx, "ListSubmissions", q)
 }
 
-func (c *Client) listSubmissions(ctx context.Context, op string, q url.Values) (*SubmissionList, error) {
+func (c *Client) listSubmissions(ctx context.Context, op string, q query) (*SubmissionList, error) {
 	var list SubmissionList
 	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: "/submission", query: q}, &list, false); err != nil {
 		return nil, err
@@ -429,10 +482,9 @@ func (c *Client) listSubmissions(ctx context.Context, op string, q url.Values) (
 	return &list, nil
 }
 
-func (p *ListSubmissionsParams) query() (url.Values, error) {
-	q := url.Values{}
+func (p *ListSubmissionsParams) query() (query, error) {
 	if p == nil {
-		return q, nil
+		return nil, nil
 	}
 	if p.Count < 0 || p.Count > MaxPageSize {
 		return nil, &ValidationError{Field: "Count", Reason: fmt.Sprintf("must be between 0 and %d", MaxPageSize)}
@@ -447,31 +499,20 @@ func (p *ListSubmissionsParams) query() (url.Values, error) {
 			}
 		}
 	}
-	set := func(k, v string) {
-		if v != "" {
-			q.Set(k, v)
-		}
-	}
-	set("userid", p.UserID)
-	set("email", p.Email)
+	q := query{{"userid", p.UserID}, {"email", p.Email}, {"start_date", p.StartDate}, {"end_date", p.EndDate},
+		{"request_type", p.RequestType}}
 	if p.Count > 0 {
-		q.Set("count", strconv.Itoa(p.Count))
+		q = append(q, param{"count", strconv.Itoa(p.Count)})
 	}
-	set("start_date", p.StartDate)
-	set("end_date", p.EndDate)
-	set("request_type", p.RequestType)
 	if p.Next != nil {
 		if p.Next.ID == "" || p.Next.CreatedAt == "" {
 			return nil, &ValidationError{Field: "Next", Reason: "needs both ID and CreatedAt"}
 		}
-		q.Set("nextpage_id", p.Next.ID)
-		q.Set("nextpage_date", p.Next.CreatedAt)
+		q = append(q, param{"nextpage_id", p.Next.ID}, param{"nextpage_date", p.Next.CreatedAt})
 	}
-	for k, vs := range q {
-		for _, v := range vs {
-			if err := checkText(k, v); err != nil {
-				return nil, err
-			}
+	for _, p := range q {
+		if err := checkText(p.key, p.value); err != nil {
+			return nil, err
 		}
 	}
 	return q, nil
@@ -548,12 +589,12 @@ func (c *Client) DeleteSubmissionAs(ctx context.Context, submissionID, adminName
 	if err := checkID("submission ID", submissionID); err != nil {
 		return nil, err
 	}
-	q := url.Values{"submission_id": {submissionID}}
+	q := query{{"submission_id", submissionID}}
 	if adminName != "" {
 		if err := checkText("admin name", adminName); err != nil {
 			return nil, err
 		}
-		q.Set("admin_name", adminName)
+		q = append(q, param{"admin_name", adminName})
 	}
 	var w struct {
 		Message    lenient.String `json:"message"`
@@ -582,7 +623,7 @@ func checkText(field, v string) error {
 	if len(v) > 4096 {
 		return &ValidationError{Field: field, Reason: "is longer than 4096 bytes"}
 	}
-	if bytes.ContainsFunc([]byte(v), func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+	if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
 		return &ValidationError{Field: field, Reason: "contains control characters"}
 	}
 	return nil

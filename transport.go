@@ -1,0 +1,72 @@
+package argos
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Connection pool and timeout defaults of NewTransport.
+const (
+	// DefaultMaxIdleConnsPerHost is how many keep-alive connections to the
+	// API host the default transport keeps open between calls: enough for
+	// dozens of goroutines sharing one Client to reuse connections instead
+	// of paying a TLS handshake per call (net/http's default keeps 2).
+	DefaultMaxIdleConnsPerHost = 100
+
+	defaultDialTimeout           = 10 * time.Second
+	defaultKeepAlive             = 30 * time.Second
+	defaultTLSHandshakeTimeout   = 10 * time.Second
+	defaultIdleConnTimeout       = 90 * time.Second
+	defaultExpectContinueTimeout = time.Second
+)
+
+// NewTransport returns a new *http.Transport with the settings the Client
+// uses when WithHTTPClient is not given:
+//
+//   - up to DefaultMaxIdleConnsPerHost pooled keep-alive connections per host
+//     (and as many in all), closed after 90 s idle;
+//   - HTTP/2 when the server offers it;
+//   - a 10 s dial timeout with TCP keep-alives, a 10 s TLS handshake timeout
+//     and a response-header timeout of DefaultTimeout (Step 2's face
+//     comparison can take a while; WithTimeout bounds whole calls);
+//   - TLS 1.2 or later, certificates always verified;
+//   - proxies from the environment (HTTPS_PROXY, NO_PROXY).
+//
+// Use it as the base when wrapping the transport (tracing, metrics) so the
+// wrapped client keeps the pool:
+//
+//	hc := &http.Client{Transport: otelhttp.NewTransport(argos.NewTransport())}
+//	client, err := argos.NewClient(key, argos.WithHTTPClient(hc))
+func NewTransport() *http.Transport {
+	dialer := &net.Dialer{Timeout: defaultDialTimeout, KeepAlive: defaultKeepAlive}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          DefaultMaxIdleConnsPerHost,
+		MaxIdleConnsPerHost:   DefaultMaxIdleConnsPerHost,
+		IdleConnTimeout:       defaultIdleConnTimeout,
+		TLSHandshakeTimeout:   defaultTLSHandshakeTimeout,
+		ResponseHeaderTimeout: DefaultTimeout,
+		ExpectContinueTimeout: defaultExpectContinueTimeout,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+}
+
+// WithRootCAs makes the default transport trust the certificate authorities
+// in pool instead of the system's: a corporate TLS-inspecting proxy, or a
+// test server such as argostest's. The pooled transport (NewTransport) is
+// kept. It cannot be combined with WithHTTPClient, whose transport is used
+// as given; configure that transport's TLS instead.
+func WithRootCAs(pool *x509.CertPool) Option {
+	return func(c *Client) error {
+		if pool == nil {
+			return &ValidationError{Field: "root CAs", Reason: "is nil"}
+		}
+		c.rootCAs = pool
+		return nil
+	}
+}
