@@ -10,11 +10,14 @@ import (
 
 // Connection pool and timeout defaults of NewTransport.
 const (
-	// DefaultMaxIdleConnsPerHost is how many keep-alive connections to the
-	// API host the default transport keeps open between calls: enough for
-	// dozens of goroutines sharing one Client to reuse connections instead
-	// of paying a TLS handshake per call (net/http's default keeps 2).
-	DefaultMaxIdleConnsPerHost = 100
+	// DefaultMaxConnsPerHost caps the connections the default transport
+	// opens to one host, and as many are kept alive between calls. Dozens
+	// of goroutines sharing one Client reuse them instead of paying a TLS
+	// handshake per call (net/http's default keeps only 2 idle, so
+	// concurrent callers open and close connections all the time). A call
+	// that finds all of them busy waits for the first one free, within its
+	// context; over HTTP/2 one connection carries many calls at once.
+	DefaultMaxConnsPerHost = 64
 
 	defaultDialTimeout           = 10 * time.Second
 	defaultKeepAlive             = 30 * time.Second
@@ -26,8 +29,8 @@ const (
 // NewTransport returns a new *http.Transport with the settings the Client
 // uses when WithHTTPClient is not given:
 //
-//   - up to DefaultMaxIdleConnsPerHost pooled keep-alive connections per host
-//     (and as many in all), closed after 90 s idle;
+//   - at most DefaultMaxConnsPerHost connections per host, all kept alive
+//     between calls and closed after 90 s idle;
 //   - HTTP/2 when the server offers it;
 //   - a 10 s dial timeout with TCP keep-alives, a 10 s TLS handshake timeout
 //     and a response-header timeout of DefaultTimeout (Step 2's face
@@ -46,8 +49,9 @@ func NewTransport() *http.Transport {
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           dialer.DialContext,
 		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          DefaultMaxIdleConnsPerHost,
-		MaxIdleConnsPerHost:   DefaultMaxIdleConnsPerHost,
+		MaxConnsPerHost:       DefaultMaxConnsPerHost,
+		MaxIdleConnsPerHost:   DefaultMaxConnsPerHost,
+		MaxIdleConns:          2 * DefaultMaxConnsPerHost, // the API host and a download host
 		IdleConnTimeout:       defaultIdleConnTimeout,
 		TLSHandshakeTimeout:   defaultTLSHandshakeTimeout,
 		ResponseHeaderTimeout: DefaultTimeout,

@@ -94,13 +94,21 @@ const MaxAttempts = 3
 // MaxImageSize is the largest image the API accepts (2 MB, API.md §6.1).
 const MaxImageSize = 2 << 20
 
-// File is an image to upload. Body is streamed, not buffered; when it also
-// has a known size (an *os.File, *bytes.Reader, *strings.Reader, anything
-// with Len() or Seek) the request carries an exact Content-Length and an
-// oversized file is refused before sending. ContentType "" means detected
-// from the bytes; only JPEG and PNG are accepted.
+// File is an image to upload. Body is streamed, never buffered: the SDK
+// reads only its first 8 bytes (to check it is a JPEG or PNG) before the
+// request is sent. ContentType "" means detected from those bytes; only JPEG
+// and PNG are accepted.
 //
-// The SDK reads Body but does not close it.
+// A Body that can seek (an *os.File, *bytes.Reader, *strings.Reader) is
+// uploaded from its current offset to its end. Its size is known, so the
+// request carries an exact Content-Length and an image over MaxImageSize is
+// refused before anything is sent. It is read with ReadAt when it has it,
+// which leaves the offset where it was, and it can be sent again (a request
+// that never reached the server is retried, and net/http may replay a
+// request on a fresh connection) without the SDK keeping a copy. Any other
+// reader is read once, as the request streams.
+//
+// The SDK does not close Body.
 type File struct {
 	Name        string
 	ContentType string

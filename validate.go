@@ -72,8 +72,13 @@ func (b *formBuilder) text(name, value string) {
 
 // file checks an image and adds it: present when required, JPEG or PNG by
 // its bytes (and by ContentType when given), at most MaxImageSize, a name
-// without control characters. Only the first 512 bytes are read now; the
-// rest streams when the request is sent.
+// without control characters. Only the 8 bytes that identify the format
+// are read now; the rest streams when the request is sent.
+//
+// A Body that can seek (an *os.File, *bytes.Reader, *strings.Reader) is
+// read from where it stands, with ReadAt when it has it, and its offset is
+// left as it was; such a body can be sent again without being buffered. Any
+// other reader is read once, as it streams.
 func (b *formBuilder) file(name, field string, f *File, required bool) {
 	if b.err != nil {
 		return
@@ -84,23 +89,20 @@ func (b *formBuilder) file(name, field string, f *File, required bool) {
 		}
 		return
 	}
-	size := sizeOf(f.Body)
-	if size > MaxImageSize {
-		b.err = &ValidationError{Field: field, Reason: fmt.Sprintf("is %d bytes; the API accepts at most %d (2 MB)", size, MaxImageSize)}
-		return
-	}
-	head := make([]byte, 512)
-	n, err := io.ReadFull(f.Body, head)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+	src, err := newImageSource(f.Body)
+	if err != nil {
 		b.err = fmt.Errorf("argos: reading %s: %w", field, err)
 		return
 	}
-	head = head[:n]
-	if n == 0 {
+	if src.size > MaxImageSize {
+		b.err = &ValidationError{Field: field, Reason: fmt.Sprintf("is %d bytes; the API accepts at most %d (2 MB)", src.size, MaxImageSize)}
+		return
+	}
+	if src.size == 0 || len(src.head) == 0 {
 		b.err = &ValidationError{Field: field, Reason: "is empty"}
 		return
 	}
-	detected := imageType(head)
+	detected := imageType(src.head)
 	if detected == "" {
 		b.err = &ValidationError{Field: field, Reason: "must be a JPEG or PNG image (checked by its content)"}
 		return
@@ -116,11 +118,89 @@ func (b *formBuilder) file(name, field string, f *File, required bool) {
 	if fileName == "" {
 		fileName = name + map[string]string{"image/png": ".png", "image/jpeg": ".jpg"}[detected]
 	}
-	body := io.MultiReader(bytes.NewReader(head), f.Body)
-	if err := b.m.File(name, fileName, ct, body, size, MaxImageSize,
-		&ValidationError{Field: field, Reason: fmt.Sprintf("is larger than %d bytes (2 MB)", MaxImageSize)}); err != nil {
+	if src.open != nil {
+		err = b.m.FileFunc(name, fileName, ct, src.open, src.size)
+	} else {
+		err = b.m.File(name, fileName, ct, io.MultiReader(bytes.NewReader(src.head), f.Body), src.size, MaxImageSize,
+			&ValidationError{Field: field, Reason: fmt.Sprintf("is larger than %d bytes (2 MB)", MaxImageSize)})
+	}
+	if err != nil {
 		b.err = &ValidationError{Field: field, Reason: "Name or ContentType contains control characters"}
 	}
+}
+
+// sniffLen is how many leading bytes imageType needs.
+const sniffLen = 8
+
+// imageSource is an upload's content: its first bytes for the format
+// check, its size (-1 when unknown) and, for a body that can seek, a way to
+// read it from the start again.
+type imageSource struct {
+	head []byte
+	size int64
+	open func() (io.Reader, error)
+}
+
+func newImageSource(r io.Reader) (imageSource, error) {
+	if sk, ok := r.(io.Seeker); ok {
+		if start, err := sk.Seek(0, io.SeekCurrent); err == nil {
+			return seekableSource(r, sk, start)
+		}
+		// An *os.File on a pipe or terminal cannot seek: read it once.
+	}
+	src := imageSource{size: -1, head: make([]byte, sniffLen)}
+	if l, ok := r.(interface{ Len() int }); ok {
+		src.size = int64(l.Len())
+		if src.size > MaxImageSize {
+			return src, nil
+		}
+	}
+	n, err := io.ReadFull(r, src.head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return src, err
+	}
+	src.head = src.head[:n]
+	return src, nil
+}
+
+// seekableSource reads a seekable body from start to its end, leaving its
+// offset where it was.
+func seekableSource(r io.Reader, sk io.Seeker, start int64) (imageSource, error) {
+	end, err := sk.Seek(0, io.SeekEnd)
+	if err != nil {
+		return imageSource{}, err
+	}
+	if _, err := sk.Seek(start, io.SeekStart); err != nil {
+		return imageSource{}, err
+	}
+	src := imageSource{size: max(end-start, 0), head: make([]byte, sniffLen)}
+	if src.size > MaxImageSize {
+		return src, nil
+	}
+	if ra, ok := r.(io.ReaderAt); ok {
+		n, err := ra.ReadAt(src.head, start)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return src, err
+		}
+		src.head = src.head[:n]
+		src.open = func() (io.Reader, error) { return io.NewSectionReader(ra, start, src.size), nil }
+		return src, nil
+	}
+	n, err := io.ReadFull(r, src.head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return src, err
+	}
+	src.head = src.head[:n]
+	if _, err := sk.Seek(start, io.SeekStart); err != nil {
+		return src, err
+	}
+	src.open = func() (io.Reader, error) {
+		if _, err := sk.Seek(start, io.SeekStart); err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
+	return src, nil
 }
 
 // call is the POST of the collected form to path.
@@ -133,28 +213,6 @@ func (b *formBuilder) call(op, path string) *call {
 		started:     b.m.Started,
 		sensitive:   b.sensitive,
 	}
-}
-
-// sizeOf returns how many bytes r will deliver, or -1 when it cannot tell.
-func sizeOf(r io.Reader) int64 {
-	switch v := r.(type) {
-	case interface{ Len() int }:
-		return int64(v.Len())
-	case io.Seeker:
-		cur, err := v.Seek(0, io.SeekCurrent)
-		if err != nil {
-			return -1
-		}
-		end, err := v.Seek(0, io.SeekEnd)
-		if err != nil {
-			return -1
-		}
-		if _, err := v.Seek(cur, io.SeekStart); err != nil {
-			return -1
-		}
-		return end - cur
-	}
-	return -1
 }
 
 func imageType(head []byte) string {

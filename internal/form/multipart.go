@@ -28,6 +28,10 @@ var ErrShortFile = errors.New("form: file is shorter than its declared size")
 
 var errTooLarge = errors.New("form: file larger than its limit")
 
+// ErrNotReplayable is returned when reading a second body whose file parts
+// were read from a reader that cannot be rewound (see File and FileFunc).
+var ErrNotReplayable = errors.New("form: the body was already sent once and a file cannot be read again")
+
 // Multipart is a multipart/form-data body under construction. Add parts with
 // Field and File, then call Reader for each attempt to send it.
 type Multipart struct {
@@ -39,9 +43,10 @@ type Multipart struct {
 type part struct {
 	header []byte
 	value  string
-	file   io.Reader
-	size   int64 // -1: unknown
-	limit  int64 // 0: none
+	file   io.Reader                 // read once (File)
+	open   func() (io.Reader, error) // read afresh for each body (FileFunc)
+	size   int64                     // -1: unknown
+	limit  int64                     // 0: none
 	tooBig error
 }
 
@@ -79,6 +84,31 @@ func (m *Multipart) File(name, fileName, contentType string, r io.Reader, size, 
 	return nil
 }
 
+// FileFunc adds a file part of exactly size bytes whose content open
+// returns afresh, from its first byte, for each body: a body can be sent
+// again (a retry, or net/http replaying a request on a new connection)
+// without the SDK keeping a copy of the file.
+func (m *Multipart) FileFunc(name, fileName, contentType string, open func() (io.Reader, error), size int64) error {
+	for _, s := range []string{name, fileName, contentType} {
+		if err := checkHeaderValue(s); err != nil {
+			return err
+		}
+	}
+	m.parts = append(m.parts, part{header: m.header(name, fileName, contentType), open: open, size: size})
+	return nil
+}
+
+// Replayable reports whether every file part can be read again (FileFunc),
+// so that Reader can return a complete body after one was read.
+func (m *Multipart) Replayable() bool {
+	for _, p := range m.parts {
+		if p.file != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // Len is the exact body length in bytes, or -1 when a file's size is unknown.
 func (m *Multipart) Len() int64 {
 	n := int64(len(m.closing()))
@@ -94,14 +124,24 @@ func (m *Multipart) Len() int64 {
 // Started reports whether any reader returned by Reader has been read from.
 func (m *Multipart) Started() bool { return m.started.Load() }
 
-// Reader returns the body. File readers are shared, so only one returned
-// reader can be read to the end; a reader that was never read leaves them
-// untouched.
+// Reader returns the body. Parts added with FileFunc are opened afresh for
+// each body. Readers given to File are shared: once a body was read from,
+// a later body of a form that has any fails with ErrNotReplayable instead
+// of sending a file with its start missing.
 func (m *Multipart) Reader() io.ReadCloser {
+	if m.started.Load() && !m.Replayable() {
+		return &body{r: errReader{ErrNotReplayable}, m: m}
+	}
 	readers := make([]io.Reader, 0, 3*len(m.parts)+1)
 	for _, p := range m.parts {
 		readers = append(readers, bytes.NewReader(p.header))
 		switch {
+		case p.open != nil:
+			r, err := p.open()
+			if err != nil {
+				return &body{r: errReader{err}, m: m}
+			}
+			readers = append(readers, &exactReader{r: r, left: p.size})
 		case p.file == nil:
 			readers = append(readers, strings.NewReader(p.value))
 		case p.size >= 0:
@@ -158,6 +198,10 @@ func (b *body) Read(p []byte) (int, error) {
 }
 
 func (b *body) Close() error { return nil }
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // exactReader delivers exactly left bytes or fails.
 type exactReader struct {

@@ -1,0 +1,162 @@
+package argos_test
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/kycgo/argos"
+)
+
+// connCountingServer is a loopback TLS server answering every request with the
+// guide's sample submission and counting the connections it accepts.
+type connCountingServer struct {
+	*httptest.Server
+	conns atomic.Int64
+}
+
+func newConnCountingServer(t *testing.T, http2 bool) *connCountingServer {
+	t.Helper()
+	body := fixture(t, "submission_single_guide.json")
+	s := &connCountingServer{}
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}))
+	s.EnableHTTP2 = http2
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.StartTLS()
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *connCountingServer) roots() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(s.Certificate())
+	return pool
+}
+
+func TestNewTransportIsMadeForConcurrentCallers(t *testing.T) {
+	tr := argos.NewTransport()
+	assert.Equal(t, argos.DefaultMaxConnsPerHost, tr.MaxConnsPerHost)
+	assert.Equal(t, tr.MaxConnsPerHost, tr.MaxIdleConnsPerHost, "every connection opened can be kept")
+	assert.GreaterOrEqual(t, tr.MaxIdleConns, tr.MaxIdleConnsPerHost)
+	assert.True(t, tr.ForceAttemptHTTP2)
+	assert.Positive(t, tr.IdleConnTimeout)
+	assert.Positive(t, tr.TLSHandshakeTimeout)
+	assert.Positive(t, tr.ResponseHeaderTimeout)
+	assert.NotNil(t, tr.DialContext)
+	assert.NotNil(t, tr.Proxy)
+	require.NotNil(t, tr.TLSClientConfig)
+	assert.Equal(t, uint16(tls.VersionTLS12), tr.TLSClientConfig.MinVersion)
+	assert.False(t, tr.TLSClientConfig.InsecureSkipVerify)
+	assert.NotSame(t, tr, argos.NewTransport(), "each call returns a transport of its own")
+}
+
+func TestConcurrentCallersShareOnePoolOfConnections(t *testing.T) {
+	const perCaller = 40
+	for _, tc := range []struct {
+		name     string
+		callers  int
+		http2    bool
+		maxConns int64
+	}{
+		{"64 callers over HTTP/1.1 open at most 64 connections", 64, false, argos.DefaultMaxConnsPerHost},
+		{"200 callers over HTTP/1.1 wait for one of 64 connections", 200, false, argos.DefaultMaxConnsPerHost},
+		{"64 callers over HTTP/2 open at most 64 connections", 64, true, argos.DefaultMaxConnsPerHost},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ignore := goleak.IgnoreCurrent()
+			t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // runs last, after the server closed
+			srv := newConnCountingServer(t, tc.http2)
+			c, err := argos.NewClient(testKey, argos.WithBaseURL(srv.URL+"/v2"), argos.WithRootCAs(srv.roots()))
+			require.NoError(t, err)
+			t.Cleanup(c.CloseIdleConnections)
+
+			var wg sync.WaitGroup
+			var failures atomic.Int64
+			for range tc.callers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range perCaller {
+						if _, err := c.GetSubmission(context.Background(), "gt7rcxx9l1o*****"); err != nil {
+							failures.Add(1)
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			assert.Zero(t, failures.Load())
+			conns := srv.conns.Load()
+			t.Logf("%d calls from %d goroutines opened %d connections", tc.callers*perCaller, tc.callers, conns)
+			assert.LessOrEqual(t, conns, tc.maxConns)
+			assert.Positive(t, conns)
+		})
+	}
+}
+
+func TestWithRootCAsTrustsAPrivateCA(t *testing.T) {
+	srv := newConnCountingServer(t, false)
+
+	t.Run("the client trusts the given pool", func(t *testing.T) {
+		c, err := argos.NewClient(testKey, argos.WithBaseURL(srv.URL+"/v2"), argos.WithRootCAs(srv.roots()))
+		require.NoError(t, err)
+		defer c.CloseIdleConnections()
+		_, err = c.GetSubmission(context.Background(), "gt7rcxx9l1o*****")
+		assert.NoError(t, err)
+	})
+	t.Run("without it the test CA is refused", func(t *testing.T) {
+		c, err := argos.NewClient(testKey, argos.WithBaseURL(srv.URL+"/v2"), argos.WithRetryPolicy(fastRetries))
+		require.NoError(t, err)
+		_, err = c.GetSubmission(context.Background(), "gt7rcxx9l1o*****")
+		var unknown x509.UnknownAuthorityError
+		assert.ErrorAs(t, err, &unknown)
+	})
+	t.Run("a nil pool is an error", func(t *testing.T) {
+		_, err := argos.NewClient(testKey, argos.WithRootCAs(nil))
+		assert.ErrorIs(t, err, argos.ErrValidation)
+	})
+	t.Run("it cannot be combined with WithHTTPClient", func(t *testing.T) {
+		_, err := argos.NewClient(testKey, argos.WithRootCAs(srv.roots()), argos.WithHTTPClient(srv.Client()))
+		assert.ErrorIs(t, err, argos.ErrValidation)
+	})
+}
+
+// countingTransport counts the requests it passes on.
+type countingTransport struct {
+	base http.RoundTripper
+	n    atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.base.RoundTrip(r)
+}
+
+func TestAnHTTPClientIsUsedAsGiven(t *testing.T) {
+	srv := newConnCountingServer(t, false)
+	ct := &countingTransport{base: srv.Client().Transport}
+	hc := &http.Client{Transport: ct}
+	c, err := argos.NewClient(testKey, argos.WithBaseURL(srv.URL+"/v2"), argos.WithHTTPClient(hc))
+	require.NoError(t, err)
+	_, err = c.GetSubmission(context.Background(), "gt7rcxx9l1o*****")
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), ct.n.Load(), "the request went through the caller's transport")
+	assert.Same(t, ct, hc.Transport, "the caller's client is not modified")
+	assert.Nil(t, hc.CheckRedirect)
+}
