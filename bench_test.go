@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -49,7 +50,7 @@ func newBenchServer(tb testing.TB, h http.Handler, http2 bool) *benchServer {
 			s.conns.Add(1)
 		}
 	}
-	s.Config.ErrorLog = nil
+	s.Config.ErrorLog = log.New(io.Discard, "", 0) // the default client's churn logs handshake errors
 	s.StartTLS()
 	tb.Cleanup(s.Close)
 	s.pool = x509.NewCertPool()

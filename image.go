@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"net/http"
 	"os"
@@ -135,28 +136,48 @@ func (d *Download) SaveFile(name string) (int64, error) {
 	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.part")
 	if err != nil {
 		_ = d.Body.Close()
-		return 0, fmt.Errorf("argos: saving download: %w", err)
+		return 0, saveError(err)
 	}
-	n, err := d.WriteTo(f)
+	n, err := d.WriteTo(f) // closes the body
 	if err == nil {
-		err = f.Chmod(0o600)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if closeErr := f.Close(); err == nil {
-		err = closeErr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), name)
+		if err = commitFile(f, name); err != nil {
+			err = saveError(err)
+		}
 	}
 	if err != nil {
+		_ = f.Close()
 		_ = os.Remove(f.Name())
-		var ve *ValidationError
-		if errors.As(err, &ve) || strings.HasPrefix(err.Error(), "argos:") {
-			return n, err
-		}
-		return n, fmt.Errorf("argos: saving download: %w", err)
+		return n, err
 	}
 	return n, nil
+}
+
+// commitFile makes the written temporary file f the file name: owner-only
+// permissions, synced, closed and renamed.
+func commitFile(f *os.File, name string) error {
+	if err := f.Chmod(0o600); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
+}
+
+// saveError reports a file-system failure without the file's path, which
+// may name the applicant; errors.Is still finds fs.ErrPermission and the
+// like.
+func saveError(err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return fmt.Errorf("argos: saving download: %s: %w", pe.Op, pe.Err)
+	case errors.As(err, &le):
+		return fmt.Errorf("argos: saving download: %s: %w", le.Op, le.Err)
+	}
+	return fmt.Errorf("argos: saving download: %w", err)
 }

@@ -1,6 +1,7 @@
 package argostest
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
 	"io"
@@ -51,6 +52,15 @@ func (s *Server) Handler() *Handler { return s.h }
 // It follows redirects like http.DefaultClient does. Server.Close closes its
 // idle connections.
 func (s *Server) HTTPClient() *http.Client { return s.ts.Client() }
+
+// RootCAs returns a pool holding the server's certificate, for
+// argos.WithRootCAs: the client then trusts the fake and keeps the SDK's own
+// pooled transport, as in production.
+func (s *Server) RootCAs() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(s.ts.Certificate())
+	return pool
+}
 
 // URL returns the API's base URL for a version prefix: URL("v3") is
 // "https://127.0.0.1:PORT/v3". The fake serves "v2" and "v3".

@@ -79,7 +79,7 @@ func run(ctx context.Context, env func(string) string, logOut io.Writer) error {
 		srv := argostest.NewServer()
 		defer srv.Close()
 		key = srv.APIKey
-		opts = append(opts, argos.WithBaseURL(srv.BaseURL), argos.WithHTTPClient(srv.HTTPClient()))
+		opts = append(opts, argos.WithBaseURL(srv.BaseURL), argos.WithRootCAs(srv.RootCAs()))
 		where = "the in-process fake Argos server"
 	} else if u := env("ARGOS_BASE_URL"); u != "" {
 		opts = append(opts, argos.WithBaseURL(u))

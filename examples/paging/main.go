@@ -129,7 +129,7 @@ func newClient(env func(string) string) (*argos.Client, *argostest.Server, error
 		return client, nil, nil
 	}
 	srv := argostest.NewServer()
-	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL), argos.WithHTTPClient(srv.HTTPClient()))
+	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL), argos.WithRootCAs(srv.RootCAs()))
 	if err != nil {
 		srv.Close()
 		return nil, nil, fmt.Errorf("creating the client: %w", err)

@@ -131,7 +131,7 @@ func newClient(env func(string) string) (*argos.Client, settings, func(), error)
 	srv.ScriptStep2(argostest.OutcomeFaceMismatch, argostest.OutcomeApprove)
 	client, err := argos.NewClient(srv.APIKey,
 		argos.WithBaseURL(srv.BaseURL),
-		argos.WithHTTPClient(srv.HTTPClient()), // trusts the fake's TLS certificate
+		argos.WithRootCAs(srv.RootCAs()), // trusts the fake's TLS certificate, keeps the pooled transport
 	)
 	if err != nil {
 		srv.Close()

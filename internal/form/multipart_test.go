@@ -111,6 +111,49 @@ func TestMultipartReadsNothingUntilTheBodyIsRead(t *testing.T) {
 	assert.Equal(t, 4, src.n)
 }
 
+func TestMultipartBodiesCanBeReadAgainOnlyFromReopenableFiles(t *testing.T) {
+	t.Run("FileFunc parts are opened afresh for each body", func(t *testing.T) {
+		m := New()
+		require.NoError(t, m.Field("email", "a@example.com"))
+		opens := 0
+		require.NoError(t, m.FileFunc("f", "f.png", "image/png", func() (io.Reader, error) {
+			opens++
+			return strings.NewReader("PNGDATA"), nil
+		}, 7))
+		assert.True(t, m.Replayable())
+		first, err := io.ReadAll(m.Reader())
+		require.NoError(t, err)
+		second, err := io.ReadAll(m.Reader())
+		require.NoError(t, err)
+		assert.Equal(t, first, second)
+		assert.Equal(t, int64(len(first)), m.Len())
+		assert.Equal(t, 2, opens)
+	})
+	t.Run("a File part makes a second body fail once the first was read", func(t *testing.T) {
+		m := New()
+		require.NoError(t, m.File("f", "f.png", "image/png", strings.NewReader("PNGDATA"), 7, 0, nil))
+		assert.False(t, m.Replayable())
+		_ = m.Reader() // an attempt that never read its body
+		_, err := io.ReadAll(m.Reader())
+		require.NoError(t, err, "a body is available as long as none was read")
+		_, err = io.ReadAll(m.Reader())
+		assert.ErrorIs(t, err, ErrNotReplayable)
+	})
+	t.Run("an open error surfaces when the body is read", func(t *testing.T) {
+		m := New()
+		boom := errors.New("seek failed")
+		require.NoError(t, m.FileFunc("f", "f.png", "image/png", func() (io.Reader, error) { return nil, boom }, 7))
+		_, err := io.ReadAll(m.Reader())
+		assert.ErrorIs(t, err, boom)
+	})
+	t.Run("a reopened file shorter than its size is an error", func(t *testing.T) {
+		m := New()
+		require.NoError(t, m.FileFunc("f", "f.png", "image/png", func() (io.Reader, error) { return strings.NewReader("PNG"), nil }, 7))
+		_, err := io.ReadAll(m.Reader())
+		assert.ErrorIs(t, err, ErrShortFile)
+	})
+}
+
 type countingReader struct {
 	r io.Reader
 	n int
