@@ -33,16 +33,20 @@ var errTooLarge = errors.New("form: file larger than its limit")
 var ErrNotReplayable = errors.New("form: the body was already sent once and a file cannot be read again")
 
 // Multipart is a multipart/form-data body under construction. Add parts with
-// Field and File, then call Reader for each attempt to send it.
+// Field, File and FileFunc, then call Reader for each attempt to send it.
 type Multipart struct {
 	boundary string
-	parts    []part
-	started  atomic.Bool
+	closing  string // the final boundary line
+	// segs are the body up to and including each file; text is what was
+	// rendered after the last file (boundaries, part headers and values).
+	segs    []segment
+	text    []byte
+	started atomic.Bool
 }
 
-type part struct {
-	header []byte
-	value  string
+// segment is rendered text followed by one file.
+type segment struct {
+	text   []byte
 	file   io.Reader                 // read once (File)
 	open   func() (io.Reader, error) // read afresh for each body (FileFunc)
 	size   int64                     // -1: unknown
@@ -54,7 +58,8 @@ type part struct {
 func New() *Multipart {
 	var b [15]byte
 	_, _ = rand.Read(b[:])
-	return &Multipart{boundary: "argos" + hex.EncodeToString(b[:])}
+	boundary := "argos" + hex.EncodeToString(b[:])
+	return &Multipart{boundary: boundary, closing: "--" + boundary + "--\r\n"}
 }
 
 // ContentType is the Content-Type header value, boundary included.
@@ -67,7 +72,8 @@ func (m *Multipart) Field(name, value string) error {
 	if err := checkHeaderValue(name); err != nil {
 		return err
 	}
-	m.parts = append(m.parts, part{header: m.header(name, "", ""), value: value, size: int64(len(value))})
+	m.text = m.appendHeader(m.text, name, "", "")
+	m.text = append(append(m.text, value...), "\r\n"...)
 	return nil
 }
 
@@ -75,13 +81,7 @@ func (m *Multipart) Field(name, value string) error {
 // deliver, or -1 when unknown. When limit > 0 and the file turns out to be
 // larger than limit while streaming, reading the body fails with tooBig.
 func (m *Multipart) File(name, fileName, contentType string, r io.Reader, size, limit int64, tooBig error) error {
-	for _, s := range []string{name, fileName, contentType} {
-		if err := checkHeaderValue(s); err != nil {
-			return err
-		}
-	}
-	m.parts = append(m.parts, part{header: m.header(name, fileName, contentType), file: r, size: size, limit: limit, tooBig: tooBig})
-	return nil
+	return m.addFile(name, fileName, contentType, segment{file: r, size: size, limit: limit, tooBig: tooBig})
 }
 
 // FileFunc adds a file part of exactly size bytes whose content open
@@ -89,20 +89,26 @@ func (m *Multipart) File(name, fileName, contentType string, r io.Reader, size, 
 // again (a retry, or net/http replaying a request on a new connection)
 // without the SDK keeping a copy of the file.
 func (m *Multipart) FileFunc(name, fileName, contentType string, open func() (io.Reader, error), size int64) error {
+	return m.addFile(name, fileName, contentType, segment{open: open, size: size})
+}
+
+func (m *Multipart) addFile(name, fileName, contentType string, seg segment) error {
 	for _, s := range []string{name, fileName, contentType} {
 		if err := checkHeaderValue(s); err != nil {
 			return err
 		}
 	}
-	m.parts = append(m.parts, part{header: m.header(name, fileName, contentType), open: open, size: size})
+	seg.text = m.appendHeader(m.text, name, fileName, contentType)
+	m.segs = append(m.segs, seg)
+	m.text = []byte("\r\n") // ends the file's part
 	return nil
 }
 
 // Replayable reports whether every file part can be read again (FileFunc),
 // so that Reader can return a complete body after one was read.
 func (m *Multipart) Replayable() bool {
-	for _, p := range m.parts {
-		if p.file != nil {
+	for _, s := range m.segs {
+		if s.open == nil {
 			return false
 		}
 	}
@@ -111,12 +117,12 @@ func (m *Multipart) Replayable() bool {
 
 // Len is the exact body length in bytes, or -1 when a file's size is unknown.
 func (m *Multipart) Len() int64 {
-	n := int64(len(m.closing()))
-	for _, p := range m.parts {
-		if p.size < 0 {
+	n := int64(len(m.text) + len(m.closing))
+	for _, s := range m.segs {
+		if s.size < 0 {
 			return -1
 		}
-		n += int64(len(p.header)) + p.size + 2
+		n += int64(len(s.text)) + s.size
 	}
 	return n
 }
@@ -132,44 +138,44 @@ func (m *Multipart) Reader() io.ReadCloser {
 	if m.started.Load() && !m.Replayable() {
 		return &body{r: errReader{ErrNotReplayable}, m: m}
 	}
-	readers := make([]io.Reader, 0, 3*len(m.parts)+1)
-	for _, p := range m.parts {
-		readers = append(readers, bytes.NewReader(p.header))
+	readers := make([]io.Reader, 0, 2*len(m.segs)+2)
+	for _, s := range m.segs {
+		readers = append(readers, bytes.NewReader(s.text))
 		switch {
-		case p.open != nil:
-			r, err := p.open()
+		case s.open != nil:
+			r, err := s.open()
 			if err != nil {
 				return &body{r: errReader{err}, m: m}
 			}
-			readers = append(readers, &exactReader{r: r, left: p.size})
-		case p.file == nil:
-			readers = append(readers, strings.NewReader(p.value))
-		case p.size >= 0:
-			readers = append(readers, &exactReader{r: p.file, left: p.size})
+			readers = append(readers, &exactReader{r: r, left: s.size})
+		case s.size >= 0:
+			readers = append(readers, &exactReader{r: s.file, left: s.size})
 		default:
-			readers = append(readers, &limitReader{r: p.file, left: p.limit, limited: p.limit > 0, err: p.tooBig})
+			readers = append(readers, &limitReader{r: s.file, left: s.limit, limited: s.limit > 0, err: s.tooBig})
 		}
-		readers = append(readers, strings.NewReader("\r\n"))
 	}
-	readers = append(readers, strings.NewReader(m.closing()))
+	readers = append(readers, bytes.NewReader(m.text), strings.NewReader(m.closing))
 	return &body{r: io.MultiReader(readers...), m: m}
 }
 
-func (m *Multipart) closing() string { return "--" + m.boundary + "--\r\n" }
-
-func (m *Multipart) header(name, fileName, contentType string) []byte {
-	var b strings.Builder
-	b.WriteString("--" + m.boundary + "\r\n")
-	b.WriteString(`Content-Disposition: form-data; name="` + escapeQuotes(name) + `"`)
+// appendHeader appends a part's boundary line and headers to dst.
+func (m *Multipart) appendHeader(dst []byte, name, fileName, contentType string) []byte {
+	dst = append(dst, "--"...)
+	dst = append(dst, m.boundary...)
+	dst = append(dst, "\r\nContent-Disposition: form-data; name=\""...)
+	dst = append(dst, escapeQuotes(name)...)
+	dst = append(dst, '"')
 	if contentType != "" || fileName != "" {
-		b.WriteString(`; filename="` + escapeQuotes(fileName) + `"`)
+		dst = append(dst, "; filename=\""...)
+		dst = append(dst, escapeQuotes(fileName)...)
+		dst = append(dst, '"')
 		if contentType == "" {
 			contentType = "application/octet-stream"
 		}
-		b.WriteString("\r\nContent-Type: " + contentType)
+		dst = append(dst, "\r\nContent-Type: "...)
+		dst = append(dst, contentType...)
 	}
-	b.WriteString("\r\n\r\n")
-	return []byte(b.String())
+	return append(dst, "\r\n\r\n"...)
 }
 
 // escapeQuotes escapes as mime/multipart does, so a server's parser reads
@@ -192,9 +198,24 @@ type body struct {
 	m *Multipart
 }
 
+// Read fills p as far as the parts allow. The parts are many small pieces
+// (boundaries, part headers, short values) and a transport writes each Read
+// as it comes, over TLS as a record and a system call of its own; filling p
+// sends the whole form in as few writes as its size needs.
 func (b *body) Read(p []byte) (int, error) {
 	b.m.started.Store(true)
-	return b.r.Read(p)
+	n := 0
+	for n < len(p) {
+		k, err := b.r.Read(p[n:])
+		n += k
+		if err != nil {
+			return n, err
+		}
+		if k == 0 {
+			break // a reader that returns nothing: let the caller come back
+		}
+	}
+	return n, nil
 }
 
 func (b *body) Close() error { return nil }
