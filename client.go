@@ -53,6 +53,7 @@ type Client struct {
 	timeout    time.Duration
 	userAgent  string
 	rootCAs    *x509.CertPool
+	transport  http.RoundTripper // the transport under the SDK's logging wrapper
 }
 
 // APIKey holds the project's API key. It never prints: String, GoString,
@@ -143,6 +144,10 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 		}
 		return nil
 	}
+	c.transport = hc.Transport
+	// loggingTransport deliberately has no CloseIdleConnections: go-retryablehttp
+	// calls it whenever one call's context ends during a backoff wait, which
+	// would drop the pooled connections of every other caller.
 	hc.Transport = &loggingTransport{base: hc.Transport, logger: c.logger}
 	return &retryablehttp.Client{
 		HTTPClient:   hc,
@@ -713,4 +718,8 @@ func unexpected(op, reason string) error {
 // CloseIdleConnections closes the keep-alive connections the client's
 // transport holds open; calls in flight are not affected. Call it when the
 // client is no longer needed.
-func (c *Client) CloseIdleConnections() { c.rc.HTTPClient.CloseIdleConnections() }
+func (c *Client) CloseIdleConnections() {
+	if t, ok := c.transport.(interface{ CloseIdleConnections() }); ok {
+		t.CloseIdleConnections()
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,7 +23,8 @@ import (
 // guide's sample submission and counting the connections it accepts.
 type connCountingServer struct {
 	*httptest.Server
-	conns atomic.Int64
+	conns  atomic.Int64 // opened
+	closed atomic.Int64
 }
 
 func newConnCountingServer(t *testing.T, http2 bool) *connCountingServer {
@@ -35,8 +37,11 @@ func newConnCountingServer(t *testing.T, http2 bool) *connCountingServer {
 	}))
 	s.EnableHTTP2 = http2
 	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
+		switch st {
+		case http.StateNew:
 			s.conns.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			s.closed.Add(1)
 		}
 	}
 	s.StartTLS()
@@ -80,12 +85,10 @@ func TestConcurrentCallersShareOnePoolOfConnections(t *testing.T) {
 		{"64 callers over HTTP/2 open at most 64 connections", 64, true, argos.DefaultMaxConnsPerHost},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ignore := goleak.IgnoreCurrent()
-			t.Cleanup(func() { goleak.VerifyNone(t, ignore) }) // runs last, after the server closed
 			srv := newConnCountingServer(t, tc.http2)
+			ignore := goleak.IgnoreCurrent() // the server's own goroutines
 			c, err := argos.NewClient(testKey, argos.WithBaseURL(srv.URL+"/v2"), argos.WithRootCAs(srv.roots()))
 			require.NoError(t, err)
-			t.Cleanup(c.CloseIdleConnections)
 
 			var wg sync.WaitGroup
 			var failures atomic.Int64
@@ -106,6 +109,14 @@ func TestConcurrentCallersShareOnePoolOfConnections(t *testing.T) {
 			t.Logf("%d calls from %d goroutines opened %d connections", tc.callers*perCaller, tc.callers, conns)
 			assert.LessOrEqual(t, conns, tc.maxConns)
 			assert.Positive(t, conns)
+
+			// CloseIdleConnections closes every pooled connection, and with
+			// them the client's per-connection goroutines, while the server
+			// is still up.
+			c.CloseIdleConnections()
+			assert.Eventually(t, func() bool { return srv.closed.Load() == srv.conns.Load() }, 5*time.Second, 10*time.Millisecond,
+				"the server saw every connection closed")
+			goleak.VerifyNone(t, ignore)
 		})
 	}
 }
