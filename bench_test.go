@@ -239,6 +239,20 @@ func BenchmarkGetSubmission(b *testing.B) {
 			}
 		}
 	})
+	b.Run("impl=sdk-callerdeadline", func(b *testing.B) {
+		// The caller's context already ends sooner than WithTimeout would:
+		// the SDK adds no timer of its own.
+		c := srv.sdk(b)
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			if _, err := c.GetSubmission(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("impl=nethttp", func(b *testing.B) {
 		hc := srv.baseline(b)
 		u := srv.URL + "/v2/submission?submission_id=" + id

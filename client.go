@@ -294,7 +294,8 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, error) {
 	}
 	var rawBody any
 	if r.body != nil {
-		rawBody = retryablehttp.ReaderFunc(func() (io.Reader, error) { return r.body(), nil })
+		body := r.body // not r, which would then escape to the heap on every call
+		rawBody = retryablehttp.ReaderFunc(func() (io.Reader, error) { return body(), nil })
 	}
 	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, rawURL, rawBody)
 	if err != nil {

@@ -44,7 +44,11 @@
 // numbers sent as strings, nulls, odd timestamps and unknown fields never
 // fail a response, and an absent score (nil) stays distinct from 0.
 //
-// Uploads stream (memory does not grow with the image) and downloads hand
-// back the open body. For tests, package argostest runs a fake Argos server
-// in-process; see examples/quickstart.
+// A Client is safe for concurrent use and meant to be shared: its default
+// transport (NewTransport) keeps up to DefaultMaxConnsPerHost connections per
+// host alive between calls and speaks HTTP/2 where offered. Uploads stream
+// (memory does not grow with the image, and a seekable File body is re-read
+// rather than buffered when a request is replayed) and downloads hand back
+// the open body (Download.WriteTo, Download.SaveFile). For tests, package
+// argostest runs a fake Argos server in-process; see examples/quickstart.
 package argos

@@ -54,32 +54,17 @@ type Submission struct {
 	AdditionalList json.RawMessage `json:"additional_list"`
 }
 
-// UnmarshalJSON decodes leniently: identifiers and timestamps sent as
-// numbers are kept as text, scores and counts sent as strings are parsed,
-// a single string where a list is documented becomes a list, and values of
-// an unexpected type are skipped.
-//
-// A well-formed answer is decoded by encoding/json alone; only an answer
-// with a value of an unexpected type is decoded a second time, leniently.
-func (s *Submission) UnmarshalJSON(b []byte) error {
-	err := json.Unmarshal(b, (*plainSubmission)(s))
-	if !isTypeError(err) {
-		return err
-	}
-	*s = Submission{}
-	return s.unmarshalLenient(b)
-}
+// lenientSubmission decodes a Submission on the slow path (see
+// SubmissionList.UnmarshalJSON): identifiers and timestamps sent as numbers
+// are kept as text, scores and counts sent as strings are parsed, a single
+// string where a list is documented becomes a list, and values of an
+// unexpected type are skipped.
+type lenientSubmission Submission
 
-// plainSubmission has Submission's fields without its UnmarshalJSON; none of
-// the types inside it has one either, so encoding/json decodes it in one
-// pass.
-type plainSubmission Submission
-
-// unmarshalLenient is the slow path of UnmarshalJSON: the fields whose type
-// drifts between the vendor's docs are shadowed by lenient types.
-func (s *Submission) unmarshalLenient(b []byte) error {
+func (ls *lenientSubmission) UnmarshalJSON(b []byte) error {
+	s := (*Submission)(ls)
 	w := struct {
-		*plainSubmission
+		*Submission
 		ID               lenient.String `json:"submission_id"`
 		Email            lenient.String `json:"email"`
 		UserID           lenient.String `json:"userid"`
@@ -91,7 +76,7 @@ func (s *Submission) unmarshalLenient(b []byte) error {
 		RecognitionScore lenient.Float  `json:"recognition_score"`
 		ArgosScore       lenient.Float  `json:"argos_score"`
 		KYC              lenientKYC     `json:"kyc"`
-	}{plainSubmission: (*plainSubmission)(s)}
+	}{Submission: s}
 	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
 		return err
 	}
@@ -382,40 +367,41 @@ func (l SubmissionList) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "argos.SubmissionList{Items:%v Next:%v}", l.Items, l.Next)
 }
 
-// UnmarshalJSON decodes leniently (see Submission.UnmarshalJSON) and treats
-// an empty page key as none.
+// UnmarshalJSON decodes a page leniently: identifiers and timestamps sent
+// as numbers are kept as text, scores and counts sent as strings are
+// parsed, a single string where a list is documented becomes a list, values
+// of an unexpected type are skipped, and an empty page key means none.
+//
+// A well-formed page is decoded by encoding/json in one pass; only a page
+// holding a value of an unexpected type is decoded a second time,
+// leniently. (A Submission on its own decodes with encoding/json's rules.)
 func (l *SubmissionList) UnmarshalJSON(b []byte) error { return l.decodeJSON(b) }
+
+// plainList is SubmissionList without its UnmarshalJSON; none of the types
+// inside it has one either.
+type plainList SubmissionList
 
 // decodeJSON implements UnmarshalJSON; the client calls it directly, which
 // spares encoding/json's validation pass over the whole page.
 func (l *SubmissionList) decodeJSON(b []byte) error {
-	var w struct {
-		Items []plainSubmission `json:"Items"`
-		Next  *PageKey          `json:"nextpageKey"`
-	}
-	err := json.Unmarshal(b, &w)
+	*l = SubmissionList{}
+	err := json.Unmarshal(b, (*plainList)(l))
 	if isTypeError(err) {
+		*l = SubmissionList{}
 		return l.unmarshalLenient(b)
 	}
 	if err != nil {
 		return err
 	}
-	l.Items, l.Next = nil, nil
-	if w.Items != nil {
-		l.Items = make([]Submission, len(w.Items))
-		for i := range w.Items {
-			l.Items[i] = Submission(w.Items[i])
-		}
-	}
-	if w.Next != nil && (w.Next.ID != "" || w.Next.CreatedAt != "") {
-		l.Next = w.Next
+	if l.Next != nil && l.Next.ID == "" && l.Next.CreatedAt == "" {
+		l.Next = nil
 	}
 	return nil
 }
 
 func (l *SubmissionList) unmarshalLenient(b []byte) error {
 	var w struct {
-		Items []Submission `json:"Items"`
+		Items []lenientSubmission `json:"Items"`
 		Next  *struct {
 			ID        lenient.String `json:"id"`
 			CreatedAt lenient.String `json:"created_at"`
@@ -424,7 +410,12 @@ func (l *SubmissionList) unmarshalLenient(b []byte) error {
 	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
 		return err
 	}
-	l.Items, l.Next = w.Items, nil
+	if w.Items != nil {
+		l.Items = make([]Submission, len(w.Items))
+		for i := range w.Items {
+			l.Items[i] = Submission(w.Items[i])
+		}
+	}
 	if w.Next != nil && (w.Next.ID != "" || w.Next.CreatedAt != "") {
 		l.Next = &PageKey{ID: string(w.Next.ID), CreatedAt: string(w.Next.CreatedAt)}
 	}

@@ -397,3 +397,29 @@ func TestApplicantSubmissionsRefusesAnArrayOfAnotherShape(t *testing.T) {
 		assert.ErrorIs(t, err, argos.ErrUnexpectedResponse, body)
 	}
 }
+
+func TestAPageWithOneOddValueIsDecodedLenientlyInFull(t *testing.T) {
+	// The first item is well formed; the second sends its score as a
+	// string and its comment as a single string. The whole page is then
+	// decoded the lenient way, and the first item loses nothing.
+	page := `{"Items":[
+		{"submission_id":"a1","kyc":{"result":"approved","attempts":[{"attemptCnt":1,"livenessScore":91}]}},
+		{"submission_id":"b2","kyc":{"result":"rejected","comment":"Too many retry","attempts":[{"attemptCnt":"2","livenessScore":"88.5"}]}}
+	],"nextpageKey":{"id":"","created_at":""}}`
+	var l argos.SubmissionList
+	require.NoError(t, json.Unmarshal([]byte(page), &l))
+	require.Len(t, l.Items, 2)
+	assert.Equal(t, "a1", l.Items[0].ID)
+	assert.Equal(t, argos.KYCApproved, l.Items[0].KYC.Result)
+	require.Len(t, l.Items[0].KYC.Attempts, 1)
+	assert.Equal(t, ptr(91), l.Items[0].KYC.Attempts[0].LivenessScore)
+	assert.Equal(t, []string{"Too many retry"}, l.Items[1].KYC.Comment)
+	require.Len(t, l.Items[1].KYC.Attempts, 1)
+	assert.Equal(t, 2, l.Items[1].KYC.Attempts[0].Count)
+	assert.Equal(t, ptr(88.5), l.Items[1].KYC.Attempts[0].LivenessScore)
+	assert.Nil(t, l.Next, "an empty page key means the last page")
+
+	var strict argos.SubmissionList
+	require.NoError(t, json.Unmarshal([]byte(`{"Items":[{"submission_id":"a1"}],"nextpageKey":{"id":"a1","created_at":"2026-01-01"}}`), &strict))
+	assert.Equal(t, &argos.PageKey{ID: "a1", CreatedAt: "2026-01-01"}, strict.Next)
+}
