@@ -175,6 +175,28 @@ type (
 	}
 )
 
+// requireSame fails tb unless the SDK and the baseline decoded the same
+// submission: the benchmarks compare equal work.
+func requireSame(tb testing.TB, got *Submission, want *baseSubmission) {
+	tb.Helper()
+	require.Equal(tb, want.ID, got.ID)
+	require.Equal(tb, want.Email, got.Email)
+	require.Equal(tb, want.CreatedAt, got.CreatedAt)
+	require.Equal(tb, want.Data.Name, got.Data.Name)
+	require.Equal(tb, want.Data.IdentityNumber, got.Data.IdentityNumber)
+	require.Equal(tb, want.Data.IssueDate, got.Data.IssueDate)
+	require.Equal(tb, want.KYC.Result, string(got.KYC.Result))
+	require.Equal(tb, want.KYC.CommentCode, got.KYC.CommentCode)
+	require.Len(tb, got.KYC.Attempts, len(want.KYC.Attempts))
+	for i, a := range want.KYC.Attempts {
+		require.Equal(tb, a.Count, got.KYC.Attempts[i].Count)
+		require.Equal(tb, a.LivenessScore, got.KYC.Attempts[i].LivenessScore)
+		require.Equal(tb, a.FaceSimilarityScore, got.KYC.Attempts[i].FaceSimilarityScore)
+		require.Equal(tb, a.RetryMsg, got.KYC.Attempts[i].RetryMsg)
+		require.Equal(tb, a.VerificationParams.IdentityNumber, got.KYC.Attempts[i].VerificationParams.IdentityNumber)
+	}
+}
+
 // baseGet is the hand-written GET: build the request, send it, check the
 // status, decode the JSON body.
 func baseGet(ctx context.Context, hc *http.Client, rawURL string, v any) error {
@@ -230,7 +252,10 @@ func BenchmarkGetSubmission(b *testing.B) {
 		c := srv.sdk(b)
 		s, err := c.GetSubmission(ctx, id)
 		require.NoError(b, err)
+		var want baseList
+		require.NoError(b, json.Unmarshal(body, &want))
 		require.Equal(b, KYCRejected, s.KYC.Result)
+		requireSame(b, s, &want.Items[0])
 		b.ReportAllocs()
 		b.ResetTimer()
 		for range b.N {
@@ -302,7 +327,13 @@ func BenchmarkListSubmissions(b *testing.B) {
 		c := srv.sdk(b)
 		l, err := c.ListSubmissions(ctx, &ListSubmissionsParams{Count: MaxPageSize})
 		require.NoError(b, err)
+		var want baseList
+		require.NoError(b, json.Unmarshal(body, &want))
 		require.Len(b, l.Items, MaxPageSize)
+		for _, i := range []int{0, MaxPageSize / 2, MaxPageSize - 1} {
+			requireSame(b, &l.Items[i], &want.Items[i])
+		}
+		require.Equal(b, want.Next.ID, l.Next.ID)
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -365,6 +396,9 @@ func fakeJPEG(tb testing.TB, size int) []byte {
 	return img
 }
 
+// step1ID is the submission ID in testdata/step1_guide.json.
+const step1ID = "1cz94l9ksfi1bokk"
+
 // BenchmarkSubmitStep1 uploads an ID image of 64 KiB and of 2 MiB (the
 // API's limit). The baseline streams its multipart body the usual way, with
 // mime/multipart writing into an io.Pipe from a goroutine.
@@ -384,8 +418,8 @@ func BenchmarkSubmitStep1(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if r.SubmissionID == "" {
-					b.Fatal("no submission ID")
+				if r.SubmissionID != step1ID {
+					b.Fatalf("submission ID %q", r.SubmissionID)
 				}
 			}
 		})
@@ -399,8 +433,8 @@ func BenchmarkSubmitStep1(b *testing.B) {
 				if err := basePostStep1(ctx, hc, u, bytes.NewReader(img), &r); err != nil {
 					b.Fatal(err)
 				}
-				if r.SubmissionID == "" {
-					b.Fatal("no submission ID")
+				if r.SubmissionID != step1ID {
+					b.Fatalf("submission ID %q", r.SubmissionID)
 				}
 			}
 		})
