@@ -293,6 +293,21 @@ func BenchmarkGetSubmission(b *testing.B) {
 			}
 		}
 	})
+	b.Run("impl=nethttp-callerdeadline", func(b *testing.B) {
+		// The baseline given the same caller's context as sdk-callerdeadline.
+		hc := srv.baseline(b)
+		u := srv.URL + "/v2/submission?submission_id=" + id
+		ctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			var l baseList
+			if err := baseGet(ctx, hc, u, &l); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // bigPage is a ListSubmissions answer with n items (the API's maximum page

@@ -71,9 +71,11 @@ func parseBaseURL(u string) (*url.URL, error) {
 }
 
 // WithHTTPClient makes the client send through hc's Transport (httpmock,
-// otelhttp, a test server's TLS client, a proxy). hc's Timeout and Jar are
-// kept; its CheckRedirect runs after the SDK's own redirect rules. hc is not
-// modified.
+// otelhttp, a test server's TLS client, a proxy), used as given: a nil
+// Transport means http.DefaultTransport, as in net/http, and the SDK's
+// pooled transport is not applied (wrap NewTransport() to keep it). hc's
+// Timeout and Jar are kept; its CheckRedirect runs after the SDK's own
+// redirect rules. hc is not modified.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
