@@ -245,69 +245,51 @@ func readTestdata(tb testing.TB, name string) []byte {
 func BenchmarkGetSubmission(b *testing.B) {
 	body := readTestdata(b, "submission_single_guide.json")
 	srv := newBenchServer(b, jsonHandler(body), false)
-	ctx := context.Background()
 	const id = "gt7rcxx9l1o*****"
+	var want baseList
+	require.NoError(b, json.Unmarshal(body, &want))
 
-	b.Run("impl=sdk", func(b *testing.B) {
-		c := srv.sdk(b)
-		s, err := c.GetSubmission(ctx, id)
-		require.NoError(b, err)
-		var want baseList
-		require.NoError(b, json.Unmarshal(body, &want))
-		require.Equal(b, KYCRejected, s.KYC.Result)
-		requireSame(b, s, &want.Items[0])
-		b.ReportAllocs()
-		b.ResetTimer()
-		for range b.N {
-			if _, err := c.GetSubmission(ctx, id); err != nil {
-				b.Fatal(err)
+	// Each side runs with a background context (the SDK then adds its own
+	// WithTimeout timer) and with a caller's context whose deadline comes
+	// first (the SDK then adds none).
+	for _, withDeadline := range []bool{false, true} {
+		suffix := map[bool]string{false: "", true: "-callerdeadline"}[withDeadline]
+		ctxFor := func(b *testing.B) context.Context {
+			if !withDeadline {
+				return context.Background()
 			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			b.Cleanup(cancel)
+			return ctx
 		}
-	})
-	b.Run("impl=sdk-callerdeadline", func(b *testing.B) {
-		// The caller's context already ends sooner than WithTimeout would:
-		// the SDK adds no timer of its own.
-		c := srv.sdk(b)
-		ctx, cancel := context.WithTimeout(ctx, time.Minute)
-		defer cancel()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for range b.N {
-			if _, err := c.GetSubmission(ctx, id); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("impl=nethttp", func(b *testing.B) {
-		hc := srv.baseline(b)
-		u := srv.URL + "/v2/submission?submission_id=" + id
-		var l baseList
-		require.NoError(b, baseGet(ctx, hc, u, &l))
-		require.Equal(b, "rejected", l.Items[0].KYC.Result)
-		b.ReportAllocs()
-		b.ResetTimer()
-		for range b.N {
+		b.Run("impl=sdk"+suffix, func(b *testing.B) {
+			c, ctx := srv.sdk(b), ctxFor(b)
+			s, err := c.GetSubmission(ctx, id)
+			require.NoError(b, err)
+			requireSame(b, s, &want.Items[0])
+			benchLoop(b, func() error { _, err := c.GetSubmission(ctx, id); return err })
+		})
+		b.Run("impl=nethttp"+suffix, func(b *testing.B) {
+			hc, ctx := srv.baseline(b), ctxFor(b)
+			u := srv.URL + "/v2/submission?submission_id=" + id
 			var l baseList
-			if err := baseGet(ctx, hc, u, &l); err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, baseGet(ctx, hc, u, &l))
+			require.Equal(b, want.Items[0].KYC.Result, l.Items[0].KYC.Result)
+			benchLoop(b, func() error { var l baseList; return baseGet(ctx, hc, u, &l) })
+		})
+	}
+}
+
+// benchLoop times b.N calls of op, reporting allocations.
+func benchLoop(b *testing.B, op func() error) {
+	b.Helper()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if err := op(); err != nil {
+			b.Fatal(err)
 		}
-	})
-	b.Run("impl=nethttp-callerdeadline", func(b *testing.B) {
-		// The baseline given the same caller's context as sdk-callerdeadline.
-		hc := srv.baseline(b)
-		u := srv.URL + "/v2/submission?submission_id=" + id
-		ctx, cancel := context.WithTimeout(ctx, time.Minute)
-		defer cancel()
-		b.ReportAllocs()
-		b.ResetTimer()
-		for range b.N {
-			var l baseList
-			if err := baseGet(ctx, hc, u, &l); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	}
 }
 
 // bigPage is a ListSubmissions answer with n items (the API's maximum page
