@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/http"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 
 	"github.com/kycgo/argos"
@@ -17,7 +20,7 @@ import (
 // Against the real API: argos.NewClient(os.Getenv("ARGOS_API_KEY")).
 func exampleClient() (*argos.Client, *argostest.Server) {
 	srv := argostest.NewServer()
-	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL), argos.WithHTTPClient(srv.HTTPClient()))
+	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL), argos.WithRootCAs(srv.RootCAs()))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -230,6 +233,68 @@ func ExampleClient_Image() {
 	}
 	fmt.Println(img.ContentType, bytes.Equal(data, argostest.SampleJPEG()))
 	// Output: image/jpeg true
+}
+
+func ExampleDownload_SaveFile() {
+	client, srv := exampleClient()
+	defer srv.Close()
+	ctx := context.Background()
+	id := exampleApproved(ctx, client, "user-42")
+
+	img, err := client.Image(ctx, id, argos.ImageSelfie)
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "kyc")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	// Streams to disk through one 32 KiB buffer, closes the body; the file
+	// is readable by its owner only and appears complete or not at all.
+	n, err := img.SaveFile(filepath.Join(dir, "selfie.jpg"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	info, err := os.Stat(filepath.Join(dir, "selfie.jpg"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(n == int64(len(argostest.SampleJPEG())), info.Mode().Perm())
+	// Output: true -rw-------
+}
+
+// exampleMetrics stands in for a tracing or metrics wrapper such as
+// otelhttp.NewTransport.
+type exampleMetrics struct {
+	base  http.RoundTripper
+	calls atomic.Int64
+}
+
+func (m *exampleMetrics) RoundTrip(r *http.Request) (*http.Response, error) {
+	m.calls.Add(1)
+	return m.base.RoundTrip(r)
+}
+
+func ExampleNewTransport() {
+	srv := argostest.NewServer()
+	defer srv.Close()
+
+	// Wrap the SDK's pooled transport rather than http.DefaultTransport, so
+	// the wrapped client keeps 64 reusable connections per host.
+	base := argos.NewTransport()
+	base.TLSClientConfig.RootCAs = srv.RootCAs() // only because the fake has its own CA
+	metrics := &exampleMetrics{base: base}
+	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL),
+		argos.WithHTTPClient(&http.Client{Transport: metrics}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
+
+	exampleStep1(context.Background(), client, "user-42")
+	fmt.Println(metrics.calls.Load(), base.MaxConnsPerHost)
+	// Output: 1 64
 }
 
 func ExampleClient_AMLReport() {
