@@ -132,6 +132,9 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 	} else {
 		t := NewTransport()
 		t.TLSClientConfig.RootCAs = c.rootCAs
+		// A WithTimeout longer than the default (a slow Step 2) must not be
+		// cut short by the transport; 0 leaves every bound to the context.
+		t.ResponseHeaderTimeout = c.timeout
 		hc = &http.Client{Transport: t}
 	}
 	userRedirect := hc.CheckRedirect

@@ -34,7 +34,9 @@ const (
 //   - HTTP/2 when the server offers it;
 //   - a 10 s dial timeout with TCP keep-alives, a 10 s TLS handshake timeout
 //     and a response-header timeout of DefaultTimeout (Step 2's face
-//     comparison can take a while; WithTimeout bounds whole calls);
+//     comparison can take a while). A Client built without WithHTTPClient
+//     sets the latter to its WithTimeout, so a longer WithTimeout is never
+//     cut short by the transport;
 //   - TLS 1.2 or later, certificates always verified;
 //   - proxies from the environment (HTTPS_PROXY, NO_PROXY).
 //
