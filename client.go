@@ -292,8 +292,8 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, error) {
 	ctx = context.WithValue(ctx, stateKey{}, st)
 
 	rawURL := c.base + r.path
-	if len(r.query) > 0 {
-		rawURL = c.base + r.path + "?" + r.query.encode()
+	if q := r.query.encode(); q != "" {
+		rawURL = c.base + r.path + "?" + q
 	}
 	var rawBody any
 	if r.body != nil {
@@ -562,6 +562,10 @@ func errorKind(err error) string {
 	return fmt.Sprintf("%T", err)
 }
 
+// maxSizeHint bounds the buffer readCapped allocates before reading: a
+// 2,000-item page is about 3 MB.
+const maxSizeHint = 4 << 20
+
 // readCapped reads at most limit bytes and reports whether there was more.
 // sizeHint (a Content-Length, -1 when unknown) sizes the buffer up front so
 // that a body of announced length is read without regrowing it.
@@ -569,6 +573,9 @@ func readCapped(r io.Reader, limit, sizeHint int64) ([]byte, bool, error) {
 	if sizeHint < 0 || sizeHint >= limit {
 		sizeHint = 512
 	}
+	// A Content-Length is the server's claim: allocate for at most
+	// maxSizeHint up front, and grow past it only as bytes arrive.
+	sizeHint = min(sizeHint, maxSizeHint)
 	b := make([]byte, 0, sizeHint+1) // +1: EOF is seen without regrowing
 	for {
 		if len(b) == cap(b) {
@@ -720,8 +727,10 @@ func unexpected(op, reason string) error {
 }
 
 // CloseIdleConnections closes the keep-alive connections the client's
-// transport holds open; calls in flight are not affected. Call it when the
-// client is no longer needed.
+// transport holds open; calls in flight and open Download bodies are not
+// affected. Call it when the client is no longer needed. With WithHTTPClient
+// it acts on that client's transport (on http.DefaultTransport when its
+// Transport is nil, as http.Client.CloseIdleConnections does).
 func (c *Client) CloseIdleConnections() {
 	if t, ok := c.transport.(interface{ CloseIdleConnections() }); ok {
 		t.CloseIdleConnections()

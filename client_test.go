@@ -63,6 +63,37 @@ func TestNewClientDefaults(t *testing.T) {
 	c, err = argos.NewClient(testKey, argos.WithBaseURL(argos.BaseURLV3+"/"))
 	require.NoError(t, err)
 	assert.Equal(t, argos.BaseURLV3, c.BaseURL(), "a trailing slash is dropped")
+
+	c, mt := newMockClient(t, argos.WithBaseURL(mockBase+"?"))
+	assert.Equal(t, mockBase, c.BaseURL(), "an empty query is dropped")
+	mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, http.StatusOK, "submission_single_guide.json"))
+	_, err = c.GetSubmission(context.Background(), "gt7rcxx9l1o*****")
+	require.NoError(t, err, "requests go to the API's paths")
+	_, err = c.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{})
+	require.NoError(t, err)
+	assert.Equal(t, 2, mt.GetTotalCallCount())
+}
+
+func TestARequestWithNoParametersHasNoQuery(t *testing.T) {
+	page := fixture(t, "submission_list_guide.json")
+	var mu sync.Mutex
+	var rawURLs []string
+	srv := newConnCountingServerWith(t, false, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		rawURLs = append(rawURLs, r.RequestURI)
+		mu.Unlock()
+		_, _ = w.Write(page)
+	}))
+	c, err := argos.NewClient(testKey, argos.WithBaseURL(srv.URL+"/v2"), argos.WithRootCAs(srv.roots()))
+	require.NoError(t, err)
+	defer c.CloseIdleConnections()
+	_, err = c.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{})
+	require.NoError(t, err)
+	_, err = c.ListSubmissions(context.Background(), nil)
+	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{"/v2/submission", "/v2/submission"}, rawURLs)
 }
 
 func TestTheClientNeverPrintsItsKey(t *testing.T) {

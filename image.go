@@ -28,7 +28,8 @@ const (
 )
 
 // Download is a file the API returned. Body is the open response body,
-// streamed from the network: the caller must close it. ContentLength is -1
+// streamed from the network: the caller must close it (WriteTo and SaveFile
+// do), and until then it holds one of the client's pooled connections. ContentLength is -1
 // when unknown; Filename comes from Content-Disposition (base name only) and
 // may be empty.
 type Download struct {
@@ -96,28 +97,44 @@ var copyBuffers = sync.Pool{New: func() any { b := make([]byte, copyBufferSize);
 
 // WriteTo copies the rest of the body to w through one fixed 32 KiB buffer
 // (memory does not grow with the file's size) and closes the body. It
-// returns the number of bytes written. A body shorter than ContentLength is
-// an error (io.ErrUnexpectedEOF).
+// returns the number of bytes written. A body the network cut short fails
+// with io.ErrUnexpectedEOF; a failing w stops the copy with its error,
+// reported without the file path an *os.File's error carries.
 func (d *Download) WriteTo(w io.Writer) (int64, error) {
 	if d == nil || d.Body == nil {
 		return 0, &ValidationError{Field: "Download", Reason: "has no body"}
 	}
 	bp := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(bp)
-	// Only the body's Read is used: a ReaderFrom or WriterTo on either side
-	// could pick its own (growing) buffer.
-	n, err := io.CopyBuffer(struct{ io.Writer }{w}, struct{ io.Reader }{d.Body}, *bp)
+	// Only the body's Read and w's Write are used: a ReaderFrom or WriterTo
+	// on either side could pick its own (growing) buffer.
+	dst := &errorWriter{w: w}
+	n, err := io.CopyBuffer(dst, struct{ io.Reader }{d.Body}, *bp)
 	closeErr := d.Body.Close()
-	if err == nil && d.ContentLength >= 0 && n != d.ContentLength {
-		err = io.ErrUnexpectedEOF
-	}
-	if err != nil {
+	switch {
+	case dst.err != nil:
+		return n, fmt.Errorf("argos: writing the download: %w", pathless(dst.err))
+	case err != nil:
 		return n, fmt.Errorf("argos: downloading: %w", sanitize(err))
-	}
-	if closeErr != nil {
+	case closeErr != nil:
 		return n, fmt.Errorf("argos: downloading: %w", closeErr)
 	}
 	return n, nil
+}
+
+// errorWriter remembers the error of the writer it wraps, which tells a
+// failed write from a failed read.
+type errorWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errorWriter) Write(p []byte) (int, error) {
+	n, err := e.w.Write(p)
+	if err != nil {
+		e.err = err
+	}
+	return n, err
 }
 
 // SaveFile writes the rest of the body to the file name, readable by its
@@ -167,17 +184,22 @@ func commitFile(f *os.File, name string) error {
 	return os.Rename(f.Name(), name)
 }
 
-// saveError reports a file-system failure without the file's path, which
-// may name the applicant; errors.Is still finds fs.ErrPermission and the
-// like.
+// saveError reports a file-system failure without the file's path.
 func saveError(err error) error {
+	return fmt.Errorf("argos: saving the download: %w", pathless(err))
+}
+
+// pathless drops the path from a file-system error (it may name the
+// applicant); errors.Is still finds fs.ErrPermission, syscall.ENOSPC and
+// the like.
+func pathless(err error) error {
 	var pe *fs.PathError
 	var le *os.LinkError
 	switch {
 	case errors.As(err, &pe):
-		return fmt.Errorf("argos: saving download: %s: %w", pe.Op, pe.Err)
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
 	case errors.As(err, &le):
-		return fmt.Errorf("argos: saving download: %s: %w", le.Op, le.Err)
+		return fmt.Errorf("%s: %w", le.Op, le.Err)
 	}
-	return fmt.Errorf("argos: saving download: %w", err)
+	return err
 }

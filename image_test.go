@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"testing/iotest"
 
@@ -88,10 +89,31 @@ func TestWriteToCopiesTheBodyAndClosesIt(t *testing.T) {
 		assert.Equal(t, data, out.Bytes())
 		assert.True(t, body.closed)
 	})
-	t.Run("a body shorter than its Content-Length is an error", func(t *testing.T) {
-		body := &closeTracker{Reader: bytes.NewReader(data[:100])}
+	t.Run("a body the network cuts short is an error", func(t *testing.T) {
+		body := &closeTracker{Reader: io.MultiReader(bytes.NewReader(data[:100]), iotest.ErrReader(io.ErrUnexpectedEOF))}
 		_, err := (&argos.Download{Body: body, ContentLength: int64(len(data))}).WriteTo(io.Discard)
 		assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+		assert.True(t, body.closed)
+	})
+	t.Run("after a partial read the rest is copied", func(t *testing.T) {
+		body := &closeTracker{Reader: bytes.NewReader(data)}
+		d := &argos.Download{Body: body, ContentLength: int64(len(data))}
+		head := make([]byte, 8)
+		_, err := io.ReadFull(d.Body, head) // a caller sniffing the type first
+		require.NoError(t, err)
+		var out bytes.Buffer
+		n, err := d.WriteTo(&out)
+		require.NoError(t, err)
+		assert.Equal(t, int64(len(data)-8), n)
+		assert.Equal(t, data[8:], out.Bytes())
+	})
+	t.Run("a write error does not name the file", func(t *testing.T) {
+		body := &closeTracker{Reader: bytes.NewReader(data)}
+		w := pathErrorWriter{path: "/srv/kyc/jane-doe-passport.jpg"}
+		_, err := (&argos.Download{Body: body, ContentLength: -1}).WriteTo(w)
+		require.Error(t, err)
+		assert.ErrorIs(t, err, syscall.ENOSPC)
+		assert.NotContains(t, err.Error(), "jane-doe")
 		assert.True(t, body.closed)
 	})
 	t.Run("a failing writer stops the copy", func(t *testing.T) {
@@ -110,6 +132,13 @@ func TestWriteToCopiesTheBodyAndClosesIt(t *testing.T) {
 }
 
 var errDiskFull = errors.New("disk full")
+
+// pathErrorWriter fails as a full disk does for an *os.File.
+type pathErrorWriter struct{ path string }
+
+func (w pathErrorWriter) Write([]byte) (int, error) {
+	return 0, &fs.PathError{Op: "write", Path: w.path, Err: syscall.ENOSPC}
+}
 
 type failingWriter struct{}
 

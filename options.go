@@ -67,6 +67,7 @@ func parseBaseURL(u string) (*url.URL, error) {
 	}
 	parsed.Path = strings.TrimRight(parsed.Path, "/")
 	parsed.RawPath = ""
+	parsed.ForceQuery = false // "https://host/v2?" has an empty query: drop the "?"
 	return parsed, nil
 }
 

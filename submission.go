@@ -22,6 +22,11 @@ import (
 //
 // Logging or printing a Submission shows its ID, status and timestamps only;
 // read the fields for the applicant's data.
+//
+// The client decodes the API's answers leniently (see
+// SubmissionList.UnmarshalJSON). json.Unmarshal into a Submission on its own
+// follows encoding/json's rules, which suits JSON marshalled from a
+// Submission; decode raw Argos JSON as a SubmissionList.
 type Submission struct {
 	ID                    string `json:"submission_id"`
 	Email                 string `json:"email"`

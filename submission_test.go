@@ -423,3 +423,34 @@ func TestAPageWithOneOddValueIsDecodedLenientlyInFull(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"Items":[{"submission_id":"a1"}],"nextpageKey":{"id":"a1","created_at":"2026-01-01"}}`), &strict))
 	assert.Equal(t, &argos.PageKey{ID: "a1", CreatedAt: "2026-01-01"}, strict.Next)
 }
+
+func TestBothDecodingPathsGiveTheSameSubmission(t *testing.T) {
+	// A page is decoded in one pass unless some value has an unexpected
+	// type; then the whole page is decoded again with the lenient types. An
+	// item must come out the same either way.
+	for _, name := range []string{"submission_single_guide.json", "submission_single_developers.json",
+		"submission_single_gitbook.json", "submission_list_guide.json", "submission_list_developers.json"} {
+		t.Run(name, func(t *testing.T) {
+			var page map[string]any
+			require.NoError(t, json.Unmarshal(fixture(t, name), &page))
+			items, ok := page["Items"].([]any)
+			require.True(t, ok)
+			item := items[0].(map[string]any)
+			kyc, _ := item["kyc"].(map[string]any)
+			if kyc != nil {
+				kyc["comment"] = []any{"x", nil} // a null in a list: "" on both paths
+			}
+			alone, err := json.Marshal(map[string]any{"Items": []any{item}})
+			require.NoError(t, err)
+			withOdd, err := json.Marshal(map[string]any{"Items": []any{item, map[string]any{"submission_id": "odd", "argos_score": "0.5"}}})
+			require.NoError(t, err)
+
+			var fast, slow argos.SubmissionList
+			require.NoError(t, json.Unmarshal(alone, &fast))
+			require.NoError(t, json.Unmarshal(withOdd, &slow))
+			require.Len(t, slow.Items, 2)
+			assert.Equal(t, ptr(0.5), slow.Items[1].ArgosScore, "the odd item was decoded leniently")
+			assert.Equal(t, fast.Items[0], slow.Items[0])
+		})
+	}
+}

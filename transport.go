@@ -40,8 +40,13 @@ const (
 //   - TLS 1.2 or later, certificates always verified;
 //   - proxies from the environment (HTTPS_PROXY, NO_PROXY).
 //
+// Each open Download holds one connection until its Body is closed (or the
+// call's WithTimeout ends it), so close downloads promptly: 64 bodies left
+// open make every other call wait.
+//
 // Use it as the base when wrapping the transport (tracing, metrics) so the
-// wrapped client keeps the pool:
+// wrapped client keeps the pool; if you raise WithTimeout above
+// DefaultTimeout, raise ResponseHeaderTimeout on it to match:
 //
 //	hc := &http.Client{Transport: otelhttp.NewTransport(argos.NewTransport())}
 //	client, err := argos.NewClient(key, argos.WithHTTPClient(hc))

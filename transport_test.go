@@ -30,11 +30,16 @@ type connCountingServer struct {
 func newConnCountingServer(t *testing.T, http2 bool) *connCountingServer {
 	t.Helper()
 	body := fixture(t, "submission_single_guide.json")
-	s := &connCountingServer{}
-	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	return newConnCountingServerWith(t, http2, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(body)
 	}))
+}
+
+func newConnCountingServerWith(t *testing.T, http2 bool, h http.Handler) *connCountingServer {
+	t.Helper()
+	s := &connCountingServer{}
+	s.Server = httptest.NewUnstartedServer(h)
 	s.EnableHTTP2 = http2
 	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
 		switch st {

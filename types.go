@@ -102,11 +102,11 @@ const MaxImageSize = 2 << 20
 // A Body that can seek (an *os.File, *bytes.Reader, *strings.Reader) is
 // uploaded from its current offset to its end. Its size is known, so the
 // request carries an exact Content-Length and an image over MaxImageSize is
-// refused before anything is sent. It is read with ReadAt when it has it,
-// which leaves the offset where it was, and it can be sent again (a request
-// that never reached the server is retried, and net/http may replay a
-// request on a fresh connection) without the SDK keeping a copy. Any other
-// reader is read once, as the request streams.
+// refused before anything is sent. One that also has ReadAt (those three
+// do) is read with it, which leaves the offset where it was, and can be
+// sent again (a request that never reached the server is retried, and
+// net/http may replay a request on a fresh connection) without the SDK
+// keeping a copy. Any other reader is read once, as the request streams.
 //
 // The SDK does not close Body.
 type File struct {

@@ -61,11 +61,12 @@ func TestUploadsReadSeekableBodiesFromWhereTheyStand(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, int64(4), off)
 	})
-	t.Run("a reader that can only seek is rewound to where it stood", func(t *testing.T) {
+	t.Run("a reader that can only seek is read once from where it stands", func(t *testing.T) {
 		r := bytes.NewReader(append([]byte("JUNK"), img...))
 		_, err := r.Seek(4, io.SeekStart)
 		require.NoError(t, err)
 		assert.Equal(t, img, uploadedIDImage(t, c, &seekOnly{r}))
+		assert.Zero(t, r.Len(), "it was streamed to its end")
 	})
 	t.Run("a plain reader is streamed once", func(t *testing.T) {
 		assert.Equal(t, img, uploadedIDImage(t, c, io.MultiReader(bytes.NewReader(img))))

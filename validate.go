@@ -75,10 +75,10 @@ func (b *formBuilder) text(name, value string) {
 // without control characters. Only the 8 bytes that identify the format
 // are read now; the rest streams when the request is sent.
 //
-// A Body that can seek (an *os.File, *bytes.Reader, *strings.Reader) is
-// read from where it stands, with ReadAt when it has it, and its offset is
-// left as it was; such a body can be sent again without being buffered. Any
-// other reader is read once, as it streams.
+// A Body that can seek has a known size and is read from where it stands;
+// one that also has ReadAt (an *os.File, *bytes.Reader, *strings.Reader) is
+// read with it, keeps its offset and can be sent again without being
+// buffered. Any other reader is read once, as it streams.
 func (b *formBuilder) file(name, field string, f *File, required bool) {
 	if b.err != nil {
 		return
@@ -163,8 +163,8 @@ func newImageSource(r io.Reader) (imageSource, error) {
 	return src, nil
 }
 
-// seekableSource reads a seekable body from start to its end, leaving its
-// offset where it was.
+// seekableSource reads a seekable body from start to its end. With ReadAt
+// it can be read again for each attempt and its offset stays where it was.
 func seekableSource(r io.Reader, sk io.Seeker, start int64) (imageSource, error) {
 	end, err := sk.Seek(0, io.SeekEnd)
 	if err != nil {
@@ -186,20 +186,13 @@ func seekableSource(r io.Reader, sk io.Seeker, start int64) (imageSource, error)
 		src.open = func() (io.Reader, error) { return io.NewSectionReader(ra, start, src.size), nil }
 		return src, nil
 	}
+	// Seek without ReadAt: read once from where it stands. Seeking back for
+	// a second attempt could race with a transport still reading the first.
 	n, err := io.ReadFull(r, src.head)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return src, err
 	}
 	src.head = src.head[:n]
-	if _, err := sk.Seek(start, io.SeekStart); err != nil {
-		return src, err
-	}
-	src.open = func() (io.Reader, error) {
-		if _, err := sk.Seek(start, io.SeekStart); err != nil {
-			return nil, err
-		}
-		return r, nil
-	}
 	return src, nil
 }
 

@@ -127,7 +127,7 @@ func (m *Multipart) Len() int64 {
 	return n
 }
 
-// Started reports whether any reader returned by Reader has been read from.
+// Started reports whether a byte was read from any reader Reader returned.
 func (m *Multipart) Started() bool { return m.started.Load() }
 
 // Reader returns the body. Parts added with FileFunc are opened afresh for
@@ -202,11 +202,15 @@ type body struct {
 // (boundaries, part headers, short values) and a transport writes each Read
 // as it comes, over TLS as a record and a system call of its own; filling p
 // sends the whole form in as few writes as its size needs.
-func (b *body) Read(p []byte) (int, error) {
-	b.m.started.Store(true)
-	n := 0
+func (b *body) Read(p []byte) (n int, err error) {
+	defer func() {
+		if n > 0 {
+			b.m.started.Store(true) // a body that failed before a byte was read was not sent
+		}
+	}()
 	for n < len(p) {
-		k, err := b.r.Read(p[n:])
+		var k int
+		k, err = b.r.Read(p[n:])
 		n += k
 		if err != nil {
 			return n, err

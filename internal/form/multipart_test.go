@@ -145,6 +145,7 @@ func TestMultipartBodiesCanBeReadAgainOnlyFromReopenableFiles(t *testing.T) {
 		require.NoError(t, m.FileFunc("f", "f.png", "image/png", func() (io.Reader, error) { return nil, boom }, 7))
 		_, err := io.ReadAll(m.Reader())
 		assert.ErrorIs(t, err, boom)
+		assert.False(t, m.Started(), "nothing was read, so nothing can have been sent")
 	})
 	t.Run("a reopened file shorter than its size is an error", func(t *testing.T) {
 		m := New()

@@ -73,7 +73,9 @@ func (s *String) UnmarshalJSON(b []byte) error {
 }
 
 // Strings is a list of strings that may arrive as an array, a single string
-// or null. Non-string elements are kept as their JSON text.
+// or null. Numbers and booleans in the array are kept as their JSON text, a
+// null element is "" (as encoding/json decodes it into a []string), and
+// objects and arrays are dropped.
 type Strings []string
 
 // UnmarshalJSON implements json.Unmarshaler; it never fails.
@@ -95,7 +97,7 @@ func (l *Strings) UnmarshalJSON(b []byte) error {
 	}
 	out := make(Strings, 0, len(raw))
 	for _, r := range raw {
-		if v, ok := scalar(r); ok {
+		if v, ok := scalar(r); ok || string(bytes.TrimSpace(r)) == "null" {
 			out = append(out, v)
 		}
 	}

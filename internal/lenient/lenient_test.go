@@ -55,7 +55,7 @@ func TestStringKeepsNumbersAsWritten(t *testing.T) {
 }
 
 func TestStringsAcceptsArraySingleAndNull(t *testing.T) {
-	for in, want := range map[string]Strings{`["a","b"]`: {"a", "b"}, `"a"`: {"a"}, `null`: nil, `[1,"x",null]`: {"1", "x"}, `[`: nil} {
+	for in, want := range map[string]Strings{`["a","b"]`: {"a", "b"}, `"a"`: {"a"}, `null`: nil, `[1,"x",null]`: {"1", "x", ""}, `["a",{}]`: {"a"}, `[`: nil} {
 		var l Strings
 		require.NoError(t, l.UnmarshalJSON([]byte(in)))
 		assert.Equal(t, want, l, in)
