@@ -15,6 +15,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -42,6 +43,11 @@ type Multipart struct {
 	segs    []segment
 	text    []byte
 	started atomic.Bool
+	// For a form with a File part (read once), mu serialises reads and gen
+	// numbers the bodies: only the latest may read, so a transport still
+	// reading an abandoned body cannot take bytes from the next one.
+	mu  sync.Mutex
+	gen uint64
 }
 
 // segment is rendered text followed by one file.
@@ -131,13 +137,26 @@ func (m *Multipart) Len() int64 {
 func (m *Multipart) Started() bool { return m.started.Load() }
 
 // Reader returns the body. Parts added with FileFunc are opened afresh for
-// each body. Readers given to File are shared: once a body was read from,
-// a later body of a form that has any fails with ErrNotReplayable instead
-// of sending a file with its start missing.
+// each body. Readers given to File are shared, so in a form that has any,
+// only the latest body reads (an earlier one fails with ErrNotReplayable,
+// even if a transport still holds it), and once a body was read from, a
+// later one fails with ErrNotReplayable instead of sending a file with its
+// start missing.
 func (m *Multipart) Reader() io.ReadCloser {
-	if m.started.Load() && !m.Replayable() {
-		return &body{r: errReader{ErrNotReplayable}, m: m}
+	if !m.Replayable() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if m.started.Load() {
+			return &body{r: errReader{ErrNotReplayable}, m: m}
+		}
+		m.gen++
+		return &body{r: m.readers(), m: m, oneShot: true, gen: m.gen}
 	}
+	return &body{r: m.readers(), m: m}
+}
+
+// readers is the body as one reader over its parts.
+func (m *Multipart) readers() io.Reader {
 	readers := make([]io.Reader, 0, 2*len(m.segs)+2)
 	for _, s := range m.segs {
 		readers = append(readers, bytes.NewReader(s.text))
@@ -145,7 +164,7 @@ func (m *Multipart) Reader() io.ReadCloser {
 		case s.open != nil:
 			r, err := s.open()
 			if err != nil {
-				return &body{r: errReader{err}, m: m}
+				return errReader{err}
 			}
 			readers = append(readers, &exactReader{r: r, left: s.size})
 		case s.size >= 0:
@@ -155,7 +174,7 @@ func (m *Multipart) Reader() io.ReadCloser {
 		}
 	}
 	readers = append(readers, bytes.NewReader(m.text), strings.NewReader(m.closing))
-	return &body{r: io.MultiReader(readers...), m: m}
+	return io.MultiReader(readers...)
 }
 
 // appendHeader appends a part's boundary line and headers to dst.
@@ -194,8 +213,10 @@ func checkHeaderValue(s string) error {
 }
 
 type body struct {
-	r io.Reader
-	m *Multipart
+	r       io.Reader
+	m       *Multipart
+	oneShot bool
+	gen     uint64
 }
 
 // Read fills p as far as the parts allow. The parts are many small pieces
@@ -203,6 +224,13 @@ type body struct {
 // as it comes, over TLS as a record and a system call of its own; filling p
 // sends the whole form in as few writes as its size needs.
 func (b *body) Read(p []byte) (n int, err error) {
+	if b.oneShot {
+		b.m.mu.Lock()
+		defer b.m.mu.Unlock()
+		if b.gen != b.m.gen {
+			return 0, ErrNotReplayable // a newer body took over the files
+		}
+	}
 	defer func() {
 		if n > 0 {
 			b.m.started.Store(true) // a body that failed before a byte was read was not sent

@@ -133,9 +133,11 @@ func TestMultipartBodiesCanBeReadAgainOnlyFromReopenableFiles(t *testing.T) {
 		m := New()
 		require.NoError(t, m.File("f", "f.png", "image/png", strings.NewReader("PNGDATA"), 7, 0, nil))
 		assert.False(t, m.Replayable())
-		_ = m.Reader() // an attempt that never read its body
+		stale := m.Reader() // an attempt that never read its body
 		_, err := io.ReadAll(m.Reader())
 		require.NoError(t, err, "a body is available as long as none was read")
+		_, err = io.ReadAll(stale)
+		assert.ErrorIs(t, err, ErrNotReplayable, "an earlier body cannot take the file from the latest")
 		_, err = io.ReadAll(m.Reader())
 		assert.ErrorIs(t, err, ErrNotReplayable)
 	})
