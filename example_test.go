@@ -264,18 +264,6 @@ func ExampleDownload_SaveFile() {
 	// Output: true -rw-------
 }
 
-// exampleMetrics stands in for a tracing or metrics wrapper such as
-// otelhttp.NewTransport.
-type exampleMetrics struct {
-	base  http.RoundTripper
-	calls atomic.Int64
-}
-
-func (m *exampleMetrics) RoundTrip(r *http.Request) (*http.Response, error) {
-	m.calls.Add(1)
-	return m.base.RoundTrip(r)
-}
-
 func ExampleNewTransport() {
 	srv := argostest.NewServer()
 	defer srv.Close()
@@ -284,7 +272,7 @@ func ExampleNewTransport() {
 	// the wrapped client keeps 64 reusable connections per host.
 	base := argos.NewTransport()
 	base.TLSClientConfig.RootCAs = srv.RootCAs() // only because the fake has its own CA
-	metrics := &exampleMetrics{base: base}
+	metrics := &countingTransport{base: base}    // standing in for otelhttp.NewTransport(base)
 	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL),
 		argos.WithHTTPClient(&http.Client{Transport: metrics}))
 	if err != nil {
@@ -293,7 +281,7 @@ func ExampleNewTransport() {
 	defer client.CloseIdleConnections()
 
 	exampleStep1(context.Background(), client, "user-42")
-	fmt.Println(metrics.calls.Load(), base.MaxConnsPerHost)
+	fmt.Println(metrics.n.Load(), base.MaxConnsPerHost)
 	// Output: 1 64
 }
 

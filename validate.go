@@ -142,57 +142,47 @@ type imageSource struct {
 }
 
 func newImageSource(r io.Reader) (imageSource, error) {
+	src := imageSource{size: -1}
+	start, seekable := int64(0), false
 	if sk, ok := r.(io.Seeker); ok {
-		if start, err := sk.Seek(0, io.SeekCurrent); err == nil {
-			return seekableSource(r, sk, start)
+		// An *os.File on a pipe or terminal cannot seek: it is read once.
+		if cur, err := sk.Seek(0, io.SeekCurrent); err == nil {
+			end, err := sk.Seek(0, io.SeekEnd)
+			if err != nil {
+				return src, err
+			}
+			if _, err := sk.Seek(cur, io.SeekStart); err != nil {
+				return src, err
+			}
+			start, seekable, src.size = cur, true, max(end-cur, 0)
 		}
-		// An *os.File on a pipe or terminal cannot seek: read it once.
 	}
-	src := imageSource{size: -1, head: make([]byte, sniffLen)}
-	if l, ok := r.(interface{ Len() int }); ok {
+	if l, ok := r.(interface{ Len() int }); ok && !seekable {
 		src.size = int64(l.Len())
-		if src.size > MaxImageSize {
-			return src, nil
-		}
 	}
-	n, err := io.ReadFull(r, src.head)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return src, err
-	}
-	src.head = src.head[:n]
-	return src, nil
-}
-
-// seekableSource reads a seekable body from start to its end. With ReadAt
-// it can be read again for each attempt and its offset stays where it was.
-func seekableSource(r io.Reader, sk io.Seeker, start int64) (imageSource, error) {
-	end, err := sk.Seek(0, io.SeekEnd)
-	if err != nil {
-		return imageSource{}, err
-	}
-	if _, err := sk.Seek(start, io.SeekStart); err != nil {
-		return imageSource{}, err
-	}
-	src := imageSource{size: max(end-start, 0), head: make([]byte, sniffLen)}
 	if src.size > MaxImageSize {
 		return src, nil
 	}
-	if ra, ok := r.(io.ReaderAt); ok {
-		n, err := ra.ReadAt(src.head, start)
+	head := make([]byte, sniffLen)
+	if ra, ok := r.(io.ReaderAt); ok && seekable {
+		// ReadAt leaves the offset alone, and each attempt reads its own
+		// section of the file.
+		n, err := ra.ReadAt(head, start)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return src, err
 		}
-		src.head = src.head[:n]
-		src.open = func() (io.Reader, error) { return io.NewSectionReader(ra, start, src.size), nil }
+		src.head = head[:n]
+		size := src.size
+		src.open = func() (io.Reader, error) { return io.NewSectionReader(ra, start, size), nil }
 		return src, nil
 	}
-	// Seek without ReadAt: read once from where it stands. Seeking back for
-	// a second attempt could race with a transport still reading the first.
-	n, err := io.ReadFull(r, src.head)
+	// Any other reader is read once, from where it stands (seeking back for
+	// a second attempt could race with a transport still reading the first).
+	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return src, err
 	}
-	src.head = src.head[:n]
+	src.head = head[:n]
 	return src, nil
 }
 
