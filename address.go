@@ -2,9 +2,7 @@ package argos
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,16 +17,6 @@ type AddressCodeRequest struct {
 	Language string
 }
 
-// LogValue implements slog.LogValuer without the address.
-func (r AddressCodeRequest) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("language", r.Language))
-}
-
-// Format prints a redacted summary for every verb.
-func (r AddressCodeRequest) Format(f fmt.State, _ rune) {
-	_, _ = io.WriteString(f, "argos.AddressCodeRequest{Language:"+r.Language+" Address:"+redacted+"}")
-}
-
 // AddressCode is the normalised address POST /address_code returns; pass it
 // to Step2Request.SetAddress.
 type AddressCode struct {
@@ -36,13 +24,6 @@ type AddressCode struct {
 	CompoundCode     string `json:"compound_code"`
 	GlobalCode       string `json:"global_code"`
 }
-
-// LogValue implements slog.LogValuer: "[REDACTED]" (an address is personal
-// data).
-func (AddressCode) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// Format prints "[REDACTED]" for every verb.
-func (AddressCode) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
 
 // AddressCode turns a typed address into the codes Step 2 expects, for
 // projects that collect an address.

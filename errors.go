@@ -155,21 +155,6 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
-// redact masks the request's own applicant values (a name, a birth date,
-// a user ID the server echoes back), then emails and long digit runs.
-func (e *APIError) redact(s string) string {
-	for _, v := range e.sensitive {
-		if len(v) >= 3 {
-			mask := "[redacted]"
-			if strings.Contains(v, "@") {
-				mask = "[email]" // as redactText masks emails the request did not carry
-			}
-			s = strings.ReplaceAll(s, v, mask)
-		}
-	}
-	return redactText(s)
-}
-
 // documentedMessages are the error texts of API.md §2.2, §6.3, §7.3, §9
 // and the gateway's, lower-cased and without a final full stop.
 var documentedMessages = func() map[string]bool {
@@ -373,27 +358,3 @@ func (e *DecodeError) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrUnexpectedResponse) true.
 func (e *DecodeError) Is(target error) bool { return target == ErrUnexpectedResponse }
-
-var (
-	emailRe  = regexp.MustCompile(`[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+`)
-	digitsRe = regexp.MustCompile(`\d[\d*\-]{5,}\d|\d{6,}`)
-)
-
-// redactText makes server text safe for an error string: emails and long
-// digit runs (ID numbers, phone numbers) are masked, control characters
-// dropped, and the length capped.
-func redactText(s string) string {
-	s = emailRe.ReplaceAllString(s, "[email]")
-	s = digitsRe.ReplaceAllString(s, "[number]")
-	s = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
-		}
-		return r
-	}, s)
-	const maxLen = 200
-	if utf8.RuneCountInString(s) > maxLen {
-		s = string([]rune(s)[:maxLen]) + "…"
-	}
-	return s
-}

@@ -1,11 +1,8 @@
 package argos
 
 import (
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -115,20 +112,6 @@ type File struct {
 	Body        io.Reader
 }
 
-// String describes the file without its name (file names often carry the
-// applicant's name).
-func (f File) String() string {
-	return "argos.File{ContentType:" + f.ContentType + " Name:" + redacted + "}"
-}
-
-// Format prints String for every verb.
-func (f File) Format(s fmt.State, _ rune) { _, _ = io.WriteString(s, f.String()) }
-
-// LogValue implements slog.LogValuer without the file name.
-func (f File) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("content_type", f.ContentType))
-}
-
 // ParseTimestamp reads the timestamp forms Argos sends: RFC 3339 (the real
 // samples, "2022-04-07T00:30:35.919Z"), "2006-01-02 15:04:05",
 // "2006-01-02-15-04-05-000" (the developers site's placeholder format),
@@ -148,15 +131,4 @@ func ParseTimestamp(s string) (time.Time, error) {
 		return time.Unix(n, 0).UTC(), nil
 	}
 	return time.Time{}, errors.New("argos: unrecognised timestamp format")
-}
-
-// ignoreTypeErrors drops *json.UnmarshalTypeError: encoding/json skips a
-// value of the wrong JSON type, fills every other field and reports the
-// mismatch at the end, which for Argos' drifting docs is not a failure.
-func ignoreTypeErrors(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return nil
-	}
-	return err
 }

@@ -1,16 +1,9 @@
 package argos
 
 import (
-	"bytes"
-	"errors"
-	"fmt"
-	"io"
-	"net/http"
 	"net/mail"
 	"strings"
 	"time"
-
-	"github.com/kycgo/argos/internal/form"
 )
 
 func checkAlpha3(field, v string, required bool) error {
@@ -50,170 +43,21 @@ func checkEmail(v string) error {
 	return nil
 }
 
-// formBuilder collects a multipart body and the first input error.
-type formBuilder struct {
-	m         *form.Multipart
-	err       error
-	sensitive []string
+// checkID validates an identifier that goes into a query string.
+func checkID(field, v string) error {
+	if v == "" {
+		return &ValidationError{Field: field, Reason: "is required"}
+	}
+	return checkText(field, v)
 }
 
-func newFormBuilder() *formBuilder { return &formBuilder{m: form.New()} }
-
-// text adds a non-empty text part.
-func (b *formBuilder) text(name, value string) {
-	if b.err != nil || value == "" {
-		return
+// checkText refuses control characters and absurd lengths.
+func checkText(field, v string) error {
+	if len(v) > 4096 {
+		return &ValidationError{Field: field, Reason: "is longer than 4096 bytes"}
 	}
-	if !publicField[name] {
-		b.sensitive = append(b.sensitive, value)
+	if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
+		return &ValidationError{Field: field, Reason: "contains control characters"}
 	}
-	b.err = b.m.Field(name, value)
-}
-
-// file checks an image and adds it: present when required, JPEG or PNG by
-// its bytes (and by ContentType when given), at most MaxImageSize, a name
-// without control characters. Only the 8 bytes that identify the format
-// are read now; the rest streams when the request is sent.
-//
-// A Body that can seek has a known size and is read from where it stands;
-// one that also has ReadAt (an *os.File, *bytes.Reader, *strings.Reader) is
-// read with it, keeps its offset and can be sent again without being
-// buffered. Any other reader is read once, as it streams.
-func (b *formBuilder) file(name, field string, f *File, required bool) {
-	if b.err != nil {
-		return
-	}
-	if f == nil || f.Body == nil {
-		if required {
-			b.err = &ValidationError{Field: field, Reason: "is required"}
-		}
-		return
-	}
-	src, err := newImageSource(f.Body)
-	if err != nil {
-		b.err = fmt.Errorf("argos: reading %s: %w", field, err)
-		return
-	}
-	if src.size > MaxImageSize {
-		b.err = &ValidationError{Field: field, Reason: fmt.Sprintf("is %d bytes; the API accepts at most %d (2 MB)", src.size, MaxImageSize)}
-		return
-	}
-	if src.size == 0 || len(src.head) == 0 {
-		b.err = &ValidationError{Field: field, Reason: "is empty"}
-		return
-	}
-	detected := imageType(src.head)
-	if detected == "" {
-		b.err = &ValidationError{Field: field, Reason: "must be a JPEG or PNG image (checked by its content)"}
-		return
-	}
-	ct := f.ContentType
-	if ct == "" {
-		ct = detected
-	} else if canonicalImageType(ct) != detected {
-		b.err = &ValidationError{Field: field, Reason: "ContentType does not match the image's content"}
-		return
-	}
-	fileName := f.Name
-	if fileName == "" {
-		fileName = name + map[string]string{"image/png": ".png", "image/jpeg": ".jpg"}[detected]
-	}
-	if src.open != nil {
-		err = b.m.FileFunc(name, fileName, ct, src.open, src.size)
-	} else {
-		err = b.m.File(name, fileName, ct, io.MultiReader(bytes.NewReader(src.head), f.Body), src.size, MaxImageSize,
-			&ValidationError{Field: field, Reason: fmt.Sprintf("is larger than %d bytes (2 MB)", MaxImageSize)})
-	}
-	if err != nil {
-		b.err = &ValidationError{Field: field, Reason: "Name or ContentType contains control characters"}
-	}
-}
-
-// sniffLen is how many leading bytes imageType needs.
-const sniffLen = 8
-
-// imageSource is an upload's content: its first bytes for the format
-// check, its size (-1 when unknown) and, for a body that can seek, a way to
-// read it from the start again.
-type imageSource struct {
-	head []byte
-	size int64
-	open func() (io.Reader, error)
-}
-
-func newImageSource(r io.Reader) (imageSource, error) {
-	src := imageSource{size: -1}
-	start, seekable := int64(0), false
-	if sk, ok := r.(io.Seeker); ok {
-		// An *os.File on a pipe or terminal cannot seek: it is read once.
-		if cur, err := sk.Seek(0, io.SeekCurrent); err == nil {
-			end, err := sk.Seek(0, io.SeekEnd)
-			if err != nil {
-				return src, err
-			}
-			if _, err := sk.Seek(cur, io.SeekStart); err != nil {
-				return src, err
-			}
-			start, seekable, src.size = cur, true, max(end-cur, 0)
-		}
-	}
-	if l, ok := r.(interface{ Len() int }); ok && !seekable {
-		src.size = int64(l.Len())
-	}
-	if src.size > MaxImageSize {
-		return src, nil
-	}
-	head := make([]byte, sniffLen)
-	if ra, ok := r.(io.ReaderAt); ok && seekable {
-		// ReadAt leaves the offset alone, and each attempt reads its own
-		// section of the file.
-		n, err := ra.ReadAt(head, start)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return src, err
-		}
-		src.head = head[:n]
-		size := src.size
-		src.open = func() (io.Reader, error) { return io.NewSectionReader(ra, start, size), nil }
-		return src, nil
-	}
-	// Any other reader is read once, from where it stands (seeking back for
-	// a second attempt could race with a transport still reading the first).
-	n, err := io.ReadFull(r, head)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return src, err
-	}
-	src.head = head[:n]
-	return src, nil
-}
-
-// call is the POST of the collected form to path.
-func (b *formBuilder) call(op, path string) *call {
-	return &call{
-		op: op, method: http.MethodPost, path: path,
-		body:        b.m.Reader,
-		bodyLen:     b.m.Len(),
-		contentType: b.m.ContentType(),
-		started:     b.m.Started,
-		sensitive:   b.sensitive,
-	}
-}
-
-func imageType(head []byte) string {
-	switch {
-	case bytes.HasPrefix(head, []byte("\x89PNG\r\n\x1a\n")):
-		return "image/png"
-	case bytes.HasPrefix(head, []byte("\xff\xd8\xff")):
-		return "image/jpeg"
-	}
-	return ""
-}
-
-func canonicalImageType(ct string) string {
-	switch strings.ToLower(strings.TrimSpace(strings.SplitN(ct, ";", 2)[0])) {
-	case "image/png":
-		return "image/png"
-	case "image/jpeg", "image/jpg", "image/pjpeg":
-		return "image/jpeg"
-	}
-	return ""
+	return nil
 }

@@ -1,0 +1,279 @@
+package argos
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/kycgo/argos/internal/lenient"
+)
+
+// decodeLenient decodes body into v. The top-level shape must match (object
+// or array); inside it, a value of an unexpected JSON type is skipped rather
+// than failing the response (encoding/json fills every other field and
+// reports such mismatches as *json.UnmarshalTypeError, which is ignored).
+func decodeLenient(op string, resp *http.Response, body []byte, v any, wantArray bool) error {
+	derr := func(reason string, err error) error {
+		return &DecodeError{Op: op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Reason: reason, Err: err}
+	}
+	first := firstByte(body)
+	if first == 0 {
+		return derr("empty body", nil)
+	}
+	want := byte('{')
+	if wantArray {
+		want = '['
+	}
+	if first != want {
+		if first == '<' {
+			return derr("an HTML page instead of JSON", nil)
+		}
+		return derr("not a JSON "+map[bool]string{false: "object", true: "array"}[wantArray], nil)
+	}
+	var err error
+	if d, ok := v.(jsonDecoder); ok {
+		err = d.decodeJSON(body)
+	} else {
+		err = json.Unmarshal(body, v)
+	}
+	if err != nil && !isTypeError(err) {
+		return derr("malformed JSON", err)
+	}
+	return nil
+}
+
+// jsonDecoder is a response type whose UnmarshalJSON can be called without
+// encoding/json's extra validation pass over the body.
+type jsonDecoder interface{ decodeJSON([]byte) error }
+
+// firstByte returns the first byte of b that is not JSON white space, or 0.
+func firstByte(b []byte) byte {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+		default:
+			return c
+		}
+	}
+	return 0
+}
+
+// lenientSubmission decodes a Submission on the slow path (see
+// SubmissionList.UnmarshalJSON): identifiers and timestamps sent as numbers
+// are kept as text, scores and counts sent as strings are parsed, a single
+// string where a list is documented becomes a list, and values of an
+// unexpected type are skipped.
+type lenientSubmission Submission
+
+func (ls *lenientSubmission) UnmarshalJSON(b []byte) error {
+	s := (*Submission)(ls)
+	w := struct {
+		*Submission
+		ID               lenient.String `json:"submission_id"`
+		Email            lenient.String `json:"email"`
+		UserID           lenient.String `json:"userid"`
+		ApplicantID      lenient.String `json:"applicant_id"`
+		CreatedAt        lenient.String `json:"created_at"`
+		UpdatedAt        lenient.String `json:"updated_at"`
+		KYCResultAt      lenient.String `json:"kyc_result_at"`
+		PendingAt        lenient.String `json:"pending_at"`
+		RecognitionScore lenient.Float  `json:"recognition_score"`
+		ArgosScore       lenient.Float  `json:"argos_score"`
+		KYC              lenientKYC     `json:"kyc"`
+	}{Submission: s}
+	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
+		return err
+	}
+	s.ID, s.Email, s.UserID, s.ApplicantID = string(w.ID), string(w.Email), string(w.UserID), string(w.ApplicantID)
+	s.CreatedAt, s.UpdatedAt, s.KYCResultAt, s.PendingAt = string(w.CreatedAt), string(w.UpdatedAt), string(w.KYCResultAt), string(w.PendingAt)
+	s.RecognitionScore, s.ArgosScore = w.RecognitionScore.Ptr(), w.ArgosScore.Ptr()
+	s.KYC = w.KYC.result()
+	return nil
+}
+
+// lenientKYC and lenientAttempt read the kyc object on the slow path.
+type (
+	lenientKYC struct {
+		Result      lenient.String   `json:"result"`
+		Comment     lenient.Strings  `json:"comment"`
+		CommentCode lenient.Strings  `json:"commentCode"`
+		Attempts    []lenientAttempt `json:"attempts"`
+	}
+	lenientAttempt struct {
+		Count               lenient.Int        `json:"attemptCnt"`
+		LivenessScore       lenient.Float      `json:"livenessScore"`
+		FaceSimilarityScore lenient.Float      `json:"faceSimilarityScore"`
+		VerificationParams  VerificationParams `json:"verificationParams"`
+		VerificationResult  lenient.String     `json:"verificationResult"`
+		RetryMsg            lenient.String     `json:"retryMsg"`
+	}
+)
+
+func (k *lenientKYC) result() KYCResult {
+	r := KYCResult{Result: KYCStatus(k.Result), Comment: k.Comment, CommentCode: k.CommentCode}
+	if k.Attempts != nil {
+		r.Attempts = make([]Attempt, len(k.Attempts))
+		for i, a := range k.Attempts {
+			r.Attempts[i] = Attempt{Count: a.Count.V, LivenessScore: a.LivenessScore.Ptr(), FaceSimilarityScore: a.FaceSimilarityScore.Ptr(),
+				VerificationParams: a.VerificationParams, VerificationResult: string(a.VerificationResult), RetryMsg: string(a.RetryMsg)}
+		}
+	}
+	return r
+}
+
+// isTypeError reports a value of an unexpected JSON type, after which
+// encoding/json has skipped the value and decoded everything else.
+func isTypeError(err error) bool {
+	if err == nil {
+		return false
+	}
+	var te *json.UnmarshalTypeError
+	return errors.As(err, &te)
+}
+
+// UnmarshalJSON decodes a page leniently: identifiers and timestamps sent
+// as numbers are kept as text, scores and counts sent as strings are
+// parsed, a single string where a list is documented becomes a list, values
+// of an unexpected type are skipped, and an empty page key means none.
+//
+// A well-formed page is decoded by encoding/json in one pass; only a page
+// holding a value of an unexpected type is decoded a second time,
+// leniently. (A Submission on its own decodes with encoding/json's rules.)
+func (l *SubmissionList) UnmarshalJSON(b []byte) error { return l.decodeJSON(b) }
+
+// plainList is SubmissionList without its UnmarshalJSON; none of the types
+// inside it has one either.
+type plainList SubmissionList
+
+// decodeJSON implements UnmarshalJSON; the client calls it directly, which
+// spares encoding/json's validation pass over the whole page.
+func (l *SubmissionList) decodeJSON(b []byte) error {
+	*l = SubmissionList{}
+	err := json.Unmarshal(b, (*plainList)(l))
+	if isTypeError(err) {
+		*l = SubmissionList{}
+		return l.unmarshalLenient(b)
+	}
+	if err != nil {
+		return err
+	}
+	if l.Next != nil && l.Next.ID == "" && l.Next.CreatedAt == "" {
+		l.Next = nil
+	}
+	return nil
+}
+
+func (l *SubmissionList) unmarshalLenient(b []byte) error {
+	var w struct {
+		Items []lenientSubmission `json:"Items"`
+		Next  *struct {
+			ID        lenient.String `json:"id"`
+			CreatedAt lenient.String `json:"created_at"`
+		} `json:"nextpageKey"`
+	}
+	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
+		return err
+	}
+	if w.Items != nil {
+		l.Items = make([]Submission, len(w.Items))
+		for i := range w.Items {
+			l.Items[i] = Submission(w.Items[i])
+		}
+	}
+	if w.Next != nil && (w.Next.ID != "" || w.Next.CreatedAt != "") {
+		l.Next = &PageKey{ID: string(w.Next.ID), CreatedAt: string(w.Next.CreatedAt)}
+	}
+	return nil
+}
+
+// UnmarshalJSON decodes every ocr_* value, whatever its JSON type.
+func (o *OCRData) UnmarshalJSON(b []byte) error {
+	var m map[string]lenient.String
+	if err := ignoreTypeErrors(json.Unmarshal(b, &m)); err != nil {
+		return err
+	}
+	*o = OCRData{}
+	for k, v := range m {
+		switch k {
+		case "ocr_name":
+			o.Name = string(v)
+		case "ocr_gender":
+			o.Gender = string(v)
+		case "ocr_nationality":
+			o.Nationality = string(v)
+		case "ocr_birthDate":
+			o.BirthDate = string(v)
+		case "ocr_issueDate":
+			o.IssueDate = string(v)
+		case "ocr_expireDate":
+			o.ExpireDate = string(v)
+		default:
+			if o.Other == nil {
+				o.Other = map[string]string{}
+			}
+			o.Other[k] = string(v)
+		}
+	}
+	return nil
+}
+
+// UnmarshalJSON accepts submissionId and the documented Submissionid.
+func (r *Step1Response) UnmarshalJSON(b []byte) error {
+	var w struct {
+		SubmissionID  lenient.String `json:"submissionId"`
+		SubmissionID2 lenient.String `json:"Submissionid"`
+		SubmissionID3 lenient.String `json:"submission_id"`
+		ReviewOCRData OCRData        `json:"reviewOCRData"`
+		FileUpload    lenient.String `json:"file_upload"`
+		KYCStatus     lenient.String `json:"kycStatus"`
+		RetryCount    lenient.Int    `json:"retryCount"`
+		Retry         []RetryReason  `json:"retry"`
+	}
+	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
+		return err
+	}
+	*r = Step1Response{
+		SubmissionID:  firstNonEmpty(string(w.SubmissionID), string(w.SubmissionID2), string(w.SubmissionID3)),
+		ReviewOCRData: w.ReviewOCRData,
+		FileUpload:    w.FileUpload == "true",
+		KYCStatus:     KYCStatus(w.KYCStatus),
+		RetryCount:    w.RetryCount.V,
+		Retry:         w.Retry,
+	}
+	return nil
+}
+
+// UnmarshalJSON decodes numbers sent as strings and keeps absent scores nil.
+func (r *Step2Response) UnmarshalJSON(b []byte) error {
+	var w struct {
+		VerificationResult  lenient.String `json:"verificationResult"`
+		FaceSimilarityScore lenient.Float  `json:"faceSimilarityScore"`
+		LivenessScore       lenient.Float  `json:"livenessScore"`
+		KYCStatus           lenient.String `json:"kycStatus"`
+		RetryCount          lenient.Int    `json:"retryCount"`
+		Retry               []RetryReason  `json:"retry"`
+	}
+	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
+		return err
+	}
+	*r = Step2Response{
+		VerificationResult:  string(w.VerificationResult),
+		FaceSimilarityScore: w.FaceSimilarityScore.Ptr(),
+		LivenessScore:       w.LivenessScore.Ptr(),
+		KYCStatus:           KYCStatus(w.KYCStatus),
+		RetryCount:          w.RetryCount.V,
+		Retry:               w.Retry,
+	}
+	return nil
+}
+
+// ignoreTypeErrors drops *json.UnmarshalTypeError: encoding/json skips a
+// value of the wrong JSON type, fills every other field and reports the
+// mismatch at the end, which for Argos' drifting docs is not a failure.
+func ignoreTypeErrors(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,216 @@
+package argos
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// LogValue implements slog.LogValuer without the address.
+func (r AddressCodeRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("language", r.Language))
+}
+
+// Format prints a redacted summary for every verb.
+func (r AddressCodeRequest) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, "argos.AddressCodeRequest{Language:"+r.Language+" Address:"+redacted+"}")
+}
+
+// LogValue implements slog.LogValuer: "[REDACTED]" (an address is personal
+// data).
+func (AddressCode) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// Format prints "[REDACTED]" for every verb.
+func (AddressCode) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+
+// LogValue implements slog.LogValuer without the email.
+func (a ApplicantSubmission) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", a.SubmissionID))
+}
+
+// Format prints a redacted summary for every verb.
+func (a ApplicantSubmission) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, "argos.ApplicantSubmission{SubmissionID:"+a.SubmissionID+" Email:"+redacted+"}")
+}
+
+const redacted = "[REDACTED]"
+
+// String returns "[REDACTED]".
+func (APIKey) String() string { return redacted }
+
+// GoString returns "[REDACTED]".
+func (APIKey) GoString() string { return redacted }
+
+// Format prints "[REDACTED]" for every verb.
+func (APIKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+
+// LogValue implements slog.LogValuer.
+func (APIKey) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// MarshalJSON implements json.Marshaler with "[REDACTED]".
+func (APIKey) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
+
+// String describes the client without its API key.
+func (c *Client) String() string { return "argos.Client{" + c.baseURL.String() + "}" }
+
+// GoString describes the client without its API key.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so %+v cannot reveal the key.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// redact masks the request's own applicant values (a name, a birth date,
+// a user ID the server echoes back), then emails and long digit runs.
+func (e *APIError) redact(s string) string {
+	for _, v := range e.sensitive {
+		if len(v) >= 3 {
+			mask := "[redacted]"
+			if strings.Contains(v, "@") {
+				mask = "[email]" // as redactText masks emails the request did not carry
+			}
+			s = strings.ReplaceAll(s, v, mask)
+		}
+	}
+	return redactText(s)
+}
+
+var (
+	emailRe  = regexp.MustCompile(`[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+`)
+	digitsRe = regexp.MustCompile(`\d[\d*\-]{5,}\d|\d{6,}`)
+)
+
+// redactText makes server text safe for an error string: emails and long
+// digit runs (ID numbers, phone numbers) are masked, control characters
+// dropped, and the length capped.
+func redactText(s string) string {
+	s = emailRe.ReplaceAllString(s, "[email]")
+	s = digitsRe.ReplaceAllString(s, "[number]")
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	const maxLen = 200
+	if utf8.RuneCountInString(s) > maxLen {
+		s = string([]rune(s)[:maxLen]) + "…"
+	}
+	return s
+}
+
+// LogValue implements slog.LogValuer: identifiers, status and timestamps
+// only, never personal data.
+func (s Submission) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("submission_id", s.ID),
+		slog.String("kyc_result", string(s.KYC.Result)),
+		slog.Int("attempts", len(s.KYC.Attempts)),
+		slog.String("created_at", s.CreatedAt),
+	)
+}
+
+// String is a redacted summary (see LogValue).
+func (s Submission) String() string {
+	return fmt.Sprintf("argos.Submission{ID:%s KYC:%s Attempts:%d CreatedAt:%s Data:%s}",
+		s.ID, s.KYC.Result, len(s.KYC.Attempts), s.CreatedAt, redacted)
+}
+
+// Format prints String for every verb, so %+v and %#v stay redacted.
+func (s Submission) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
+
+// LogValue implements slog.LogValuer: "[REDACTED]".
+func (ApplicantData) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// String returns "[REDACTED]".
+func (ApplicantData) String() string { return redacted }
+
+// Format prints "[REDACTED]" for every verb.
+func (ApplicantData) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+
+// LogValue implements slog.LogValuer: "[REDACTED]".
+func (VerificationParams) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// Format prints "[REDACTED]" for every verb.
+func (VerificationParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+
+// Format prints "[REDACTED]" for every verb.
+func (OCRResult) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+
+// LogValue implements slog.LogValuer: "[REDACTED]".
+func (OCRResult) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// LogValue implements slog.LogValuer without the email or user ID.
+func (p ListSubmissionsParams) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("count", p.Count), slog.String("request_type", p.RequestType),
+		slog.Bool("by_user_id", p.UserID != ""), slog.Bool("by_email", p.Email != ""), slog.Bool("next", p.Next != nil))
+}
+
+// LogValue implements slog.LogValuer: the page's size and IDs only.
+func (l SubmissionList) LogValue() slog.Value {
+	ids := make([]string, len(l.Items))
+	for i := range l.Items {
+		ids[i] = l.Items[i].ID
+	}
+	return slog.GroupValue(slog.Int("items", len(l.Items)), slog.Any("submission_ids", ids), slog.Bool("next", l.Next != nil))
+}
+
+// Format prints the items redacted (see Submission.String).
+func (l SubmissionList) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.SubmissionList{Items:%v Next:%v}", l.Items, l.Next)
+}
+
+// LogValue implements slog.LogValuer without personal data.
+func (r Step1Request) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("idType", r.IDType), slog.Bool("retry", r.SubmissionID != ""),
+		slog.Bool("back_image", r.IDBackImage != nil))
+}
+
+// Format prints a redacted summary for every verb.
+func (r Step1Request) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Step1Request{IDType:%s Retry:%t %s}", r.IDType, r.SubmissionID != "", redacted)
+}
+
+// LogValue implements slog.LogValuer: "[REDACTED]".
+func (OCRData) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// Format prints "[REDACTED]" for every verb.
+func (OCRData) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+
+// LogValue implements slog.LogValuer without the OCR data.
+func (r Step1Response) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Bool("file_upload", r.FileUpload),
+		slog.String("kyc_status", string(r.KYCStatus)), slog.Int("retry_count", r.RetryCount))
+}
+
+// Format prints a redacted summary for every verb.
+func (r Step1Response) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Step1Response{SubmissionID:%s FileUpload:%t KYCStatus:%s RetryCount:%d ReviewOCRData:%s}",
+		r.SubmissionID, r.FileUpload, r.KYCStatus, r.RetryCount, redacted)
+}
+
+// LogValue implements slog.LogValuer without personal data.
+func (r Step2Request) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Bool("address", r.FormattedAddress != "" || r.GlobalCode != "" || r.CompoundCode != ""))
+}
+
+// Format prints a redacted summary for every verb.
+func (r Step2Request) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Step2Request{SubmissionID:%s %s}", r.SubmissionID, redacted)
+}
+
+// String describes the file without its name (file names often carry the
+// applicant's name).
+func (f File) String() string {
+	return "argos.File{ContentType:" + f.ContentType + " Name:" + redacted + "}"
+}
+
+// Format prints String for every verb.
+func (f File) Format(s fmt.State, _ rune) { _, _ = io.WriteString(s, f.String()) }
+
+// LogValue implements slog.LogValuer without the file name.
+func (f File) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("content_type", f.ContentType))
+}

@@ -1,0 +1,124 @@
+package argos
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// checkRetry implements the retry rules: GET/DELETE on connection errors and
+// 429/500/502/503/504; POST only when no connection was ever made and no byte
+// of the body was read.
+func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctx.Err() != nil {
+		return false, ctx.Err()
+	}
+	st, _ := ctx.Value(stateKey{}).(*callState)
+	idempotent := st == nil || st.idempotent
+	if err != nil {
+		if !retryableTransportError(err) {
+			return false, nil
+		}
+		if idempotent {
+			return true, nil
+		}
+		return st != nil && !mayHaveBeenSent(st), nil
+	}
+	if !idempotent {
+		return false, nil
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true, nil
+	}
+	return false, nil
+}
+
+func retryableTransportError(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, ErrInsecureRedirect) {
+		return false
+	}
+	var (
+		unknownAuthority x509.UnknownAuthorityError
+		hostname         x509.HostnameError
+		invalid          x509.CertificateInvalidError
+		verify           *tls.CertificateVerificationError
+		recordHeader     tls.RecordHeaderError
+	)
+	if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) || errors.As(err, &invalid) ||
+		errors.As(err, &verify) || errors.As(err, &recordHeader) {
+		return false
+	}
+	// A TLS alert (no common protocol version or cipher, a handshake
+	// failure) comes back the same on every attempt.
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && (opErr.Op == "remote error" || opErr.Op == "local error") {
+		return false
+	}
+	// Only network failures are worth another attempt: a redirect loop, a
+	// transport that refuses the request (a replayer without a fixture, a
+	// proxy misconfiguration) or any other error fails the same way again.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // *url.Error is itself a net.Error: look inside it
+	}
+	var netErr net.Error
+	return errors.As(err, &netErr) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE)
+}
+
+// backoff waits MinWait·2^n with jitter, capped at MaxWait; a Retry-After
+// header (seconds or HTTP date) replaces it, also capped at MaxWait.
+func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(ra, maxWait)
+		}
+	}
+	wait := maxWait
+	if attempt < 30 {
+		if w := minWait << attempt; w > 0 && w < maxWait {
+			wait = w
+		}
+	}
+	// Equal jitter: somewhere in [wait/2, wait].
+	half := wait / 2
+	if half <= 0 {
+		return wait
+	}
+	return half + rand.N(half+1) //nolint:gosec // jitter needs no cryptographic randomness
+}
+
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return min(max(t.Sub(now), 0), 24*time.Hour), true
+	}
+	return 0, false
+}

@@ -1,0 +1,260 @@
+package argos
+
+import (
+	"context"
+	"encoding/json"
+)
+
+// Step1Request is the multipart form of POST /submission/step1.
+// IssuingCountry, Email, IDType and IDImage are required.
+//
+// Logging or printing it shows no personal data.
+type Step1Request struct {
+	// IssuingCountry is the ISO 3166-1 alpha-3 code of the issuing country
+	// ("USA", "KOR").
+	IssuingCountry string
+	Email          string
+	// IDType is one of the ID… constants (sent as given).
+	IDType string
+	// IDImage is the front of the ID; IDBackImage the back (optional).
+	IDImage, IDBackImage *File
+	// SubmissionID retries Step 1 within an existing submission (the
+	// submissionId of a failed Step 1 answer). Retries count towards
+	// MaxAttempts.
+	SubmissionID string
+	UserID       string
+	CF1          string
+	CF2          string
+	CF3          string
+	// CustomOptions overrides project options for this submission (for
+	// example {"approvePeriod": false}); it is sent as a JSON string.
+	CustomOptions map[string]any
+}
+
+// OCRData is the OCR result Step 1 returns for the applicant to review
+// (reviewOCRData). Fields the docs do not name are kept in Other under
+// their wire names. It is redacted when logged or printed.
+type OCRData struct {
+	Name        string
+	Gender      string
+	Nationality string
+	BirthDate   string
+	IssueDate   string
+	ExpireDate  string
+	Other       map[string]string
+}
+
+// RetryReason says why a try failed and can be retried.
+type RetryReason struct {
+	Code    string `json:"retryCode"`
+	Message string `json:"retryMsg"`
+}
+
+// Step1Response is the answer of POST /submission/step1. A failed Step 1
+// that may be retried carries Retry reasons, RetryCount and KYCStatus.
+type Step1Response struct {
+	SubmissionID  string
+	ReviewOCRData OCRData
+	FileUpload    bool
+	KYCStatus     KYCStatus
+	RetryCount    int
+	Retry         []RetryReason
+}
+
+// NeedsRetry reports whether Step 1 failed and may be sent again with
+// SubmissionID set to this answer's SubmissionID.
+func (r *Step1Response) NeedsRetry() bool {
+	return len(r.Retry) > 0 && r.KYCStatus != KYCRejected && r.RetryCount < MaxAttempts
+}
+
+// SubmitStep1 starts a submission from an ID image: Argos reads the ID and
+// returns the OCR data for the applicant to confirm in Step 2.
+//
+// It calls POST /submission/step1 (multipart). Input is checked first;
+// bad input is a *ValidationError and nothing is sent. The request is never
+// repeated once it may have reached Argos: an error after that point
+// matches ErrOutcomeUnknown.
+func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request) (*Step1Response, error) {
+	const op = "SubmitStep1"
+	if r == nil {
+		return nil, &ValidationError{Field: "Step1Request", Reason: "is nil"}
+	}
+	if err := checkAlpha3("IssuingCountry", r.IssuingCountry, true); err != nil {
+		return nil, err
+	}
+	if err := checkEmail(r.Email); err != nil {
+		return nil, err
+	}
+	if r.IDType == "" {
+		return nil, &ValidationError{Field: "IDType", Reason: "is required"}
+	}
+	var options string
+	if r.CustomOptions != nil {
+		b, err := json.Marshal(r.CustomOptions)
+		if err != nil {
+			return nil, &ValidationError{Field: "CustomOptions", Reason: "cannot be encoded as JSON"}
+		}
+		options = string(b)
+	}
+	fb := newFormBuilder()
+	fb.text("issuingCountry", r.IssuingCountry)
+	fb.text("email", r.Email)
+	fb.text("idType", r.IDType)
+	fb.text("submissionId", r.SubmissionID)
+	fb.text("userid", r.UserID)
+	fb.text("cf1", r.CF1)
+	fb.text("cf2", r.CF2)
+	fb.text("cf3", r.CF3)
+	fb.text("customOptions", options)
+	fb.file("idImage", "IDImage", r.IDImage, true)
+	fb.file("idBackImage", "IDBackImage", r.IDBackImage, false)
+	if fb.err != nil {
+		return nil, fb.err
+	}
+	var resp Step1Response
+	if err := c.doJSON(ctx, fb.call(op, "/submission/step1"), &resp, false); err != nil {
+		return nil, err
+	}
+	if resp.SubmissionID == "" {
+		return nil, unexpected(op, "no submissionId field")
+	}
+	return &resp, nil
+}
+
+// Step2Request is the multipart form of POST /submission/step2.
+// SubmissionID, FaceImage, Name and DateOfBirth are required; which of the
+// others Argos needs depends on the ID and the project's options.
+//
+// Logging or printing it shows no personal data.
+type Step2Request struct {
+	SubmissionID string
+	// FaceImage is the selfie: exactly one face.
+	FaceImage *File
+	// Name is the full name as the applicant confirmed it.
+	Name string
+	// DateOfBirth, DateOfIssue and DateOfExpiry are YYYY-MM-DD.
+	DateOfBirth  string
+	Gender       string
+	Nationality  string // ISO 3166-1 alpha-3
+	DateOfIssue  string
+	DateOfExpiry string
+	// IdentityNumber (Korean photo IDs), LicenseNumber (Korean driver's
+	// licences), DocumentNumber and SerialNumber feed the authenticity
+	// checks of some IDs.
+	IdentityNumber string
+	LicenseNumber  string
+	DocumentNumber string
+	SerialNumber   string
+	// Address data, from AddressCode (see SetAddress): at least one of
+	// GlobalCode, CompoundCode and FormattedAddress when the project
+	// collects addresses.
+	GlobalCode       string
+	CompoundCode     string
+	FormattedAddress string
+	AddressInput     string
+	AddressDetail    string
+	// AddressImage is the proof of address, for projects that require it.
+	AddressImage *File
+}
+
+// SetAddress copies AddressCode's answer into the address fields.
+func (r *Step2Request) SetAddress(a *AddressCode) {
+	if a == nil {
+		return
+	}
+	r.GlobalCode, r.CompoundCode, r.FormattedAddress = a.GlobalCode, a.CompoundCode, a.FormattedAddress
+}
+
+// Step2Response is the answer of POST /submission/step2. A score the answer
+// leaves out is nil, which is not the same as a score of 0.
+type Step2Response struct {
+	VerificationResult  string
+	FaceSimilarityScore *float64
+	LivenessScore       *float64
+	KYCStatus           KYCStatus
+	RetryCount          int
+	Retry               []RetryReason
+}
+
+// RetriesLeft is how many more tries the submission gets: MaxAttempts minus
+// RetryCount (which counts Step 1 retries too), between 0 and MaxAttempts
+// whatever the server sent.
+func (r *Step2Response) RetriesLeft() int { return min(max(MaxAttempts-r.RetryCount, 0), MaxAttempts) }
+
+// CanRetry reports whether Step 2 may be sent again for this submission:
+// the status is incomplete and tries remain.
+func (r *Step2Response) CanRetry() bool {
+	return r.KYCStatus == KYCIncomplete && r.RetriesLeft() > 0
+}
+
+// SubmitStep2 sends the selfie and the confirmed data: Argos compares the
+// face with the ID, checks liveness and answers with the KYC status. On
+// KYCIncomplete, Retry says why and CanRetry whether to ask the applicant
+// for another selfie.
+//
+// It calls POST /submission/step2 (multipart). Input is checked first; bad
+// input is a *ValidationError and nothing is sent. The request is never
+// repeated once it may have reached Argos: an error after that point
+// matches ErrOutcomeUnknown.
+func (c *Client) SubmitStep2(ctx context.Context, r *Step2Request) (*Step2Response, error) {
+	const op = "SubmitStep2"
+	if r == nil {
+		return nil, &ValidationError{Field: "Step2Request", Reason: "is nil"}
+	}
+	if err := checkID("SubmissionID", r.SubmissionID); err != nil {
+		return nil, err
+	}
+	if r.Name == "" {
+		return nil, &ValidationError{Field: "Name", Reason: "is required"}
+	}
+	for _, d := range []struct {
+		field, v string
+		required bool
+	}{{"DateOfBirth", r.DateOfBirth, true}, {"DateOfIssue", r.DateOfIssue, false}, {"DateOfExpiry", r.DateOfExpiry, false}} {
+		if err := checkDate(d.field, d.v, d.required); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkAlpha3("Nationality", r.Nationality, false); err != nil {
+		return nil, err
+	}
+	fb := newFormBuilder()
+	fb.text("submissionId", r.SubmissionID)
+	fb.text("name", r.Name)
+	fb.text("date_of_birth", r.DateOfBirth)
+	fb.text("gender", r.Gender)
+	fb.text("nationality", r.Nationality)
+	fb.text("date_of_issue", r.DateOfIssue)
+	fb.text("date_of_expiry", r.DateOfExpiry)
+	fb.text("identity_number", r.IdentityNumber)
+	fb.text("license_number", r.LicenseNumber)
+	fb.text("document_number", r.DocumentNumber)
+	fb.text("serial_number", r.SerialNumber)
+	fb.text("globalCode", r.GlobalCode)
+	fb.text("compoundCode", r.CompoundCode)
+	fb.text("formatted_address", r.FormattedAddress)
+	fb.text("address_input", r.AddressInput)
+	fb.text("address_detail", r.AddressDetail)
+	fb.file("faceImage", "FaceImage", r.FaceImage, true)
+	fb.file("addressImage", "AddressImage", r.AddressImage, false)
+	if fb.err != nil {
+		return nil, fb.err
+	}
+	var resp Step2Response
+	if err := c.doJSON(ctx, fb.call(op, "/submission/step2"), &resp, false); err != nil {
+		return nil, err
+	}
+	if resp.KYCStatus == "" {
+		return nil, unexpected(op, "no kycStatus field")
+	}
+	return &resp, nil
+}
+
+func firstNonEmpty(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,153 @@
+package argos
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// ListSubmissionsParams filters GET /submission. The zero value lists every
+// submission, a page at a time.
+type ListSubmissionsParams struct {
+	UserID string
+	Email  string
+	// Count is the page size (1–2000); 0 leaves it to the server (50).
+	Count int
+	// StartDate and EndDate bound the period, as YYYY-MM-DD or YYYYMMDD (the
+	// docs show both); they are sent as given.
+	StartDate, EndDate string
+	// RequestType limits each item to one part: string(argos.RequestKYC),
+	// RequestAML, RequestData or RequestOthers.
+	RequestType string
+	// Next continues a listing from SubmissionList.Next.
+	Next *PageKey
+}
+
+// MaxPageSize is the largest Count the API accepts.
+const MaxPageSize = 2000
+
+// PageKey continues a listing (nextpageKey on the wire).
+type PageKey struct {
+	ID        string `json:"id"`
+	CreatedAt string `json:"created_at"`
+}
+
+// SubmissionList is one page of GET /submission. Next is nil on the last
+// page.
+type SubmissionList struct {
+	Items []Submission `json:"Items"`
+	Next  *PageKey     `json:"nextpageKey"`
+}
+
+// ListSubmissions returns one page of submissions matching p (nil: all).
+// Continue with p.Next = list.Next, or use AllSubmissions.
+//
+// It calls GET /submission with userid, email, count, start_date, end_date,
+// request_type, nextpage_id and nextpage_date.
+func (c *Client) ListSubmissions(ctx context.Context, p *ListSubmissionsParams) (*SubmissionList, error) {
+	q, err := p.query()
+	if err != nil {
+		return nil, err
+	}
+	return c.listSubmissions(ctx, "ListSubmissions", q)
+}
+
+func (c *Client) listSubmissions(ctx context.Context, op string, q query) (*SubmissionList, error) {
+	var list SubmissionList
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: "/submission", query: q}, &list, false); err != nil {
+		return nil, err
+	}
+	if list.Items == nil {
+		return nil, unexpected(op, "no Items list")
+	}
+	if list.Next != nil && (list.Next.ID == "" || list.Next.CreatedAt == "") {
+		return nil, unexpected(op, "a nextpageKey without id or created_at")
+	}
+	return &list, nil
+}
+
+func (p *ListSubmissionsParams) query() (query, error) {
+	if p == nil {
+		return nil, nil
+	}
+	if p.Count < 0 || p.Count > MaxPageSize {
+		return nil, &ValidationError{Field: "Count", Reason: fmt.Sprintf("must be between 0 and %d", MaxPageSize)}
+	}
+	for _, d := range []struct{ name, v string }{{"StartDate", p.StartDate}, {"EndDate", p.EndDate}} {
+		if d.v == "" {
+			continue
+		}
+		if _, err := time.Parse("2006-01-02", d.v); err != nil {
+			if _, err := time.Parse("20060102", d.v); err != nil {
+				return nil, &ValidationError{Field: d.name, Reason: "must be a date as YYYY-MM-DD or YYYYMMDD"}
+			}
+		}
+	}
+	q := query{{"userid", p.UserID}, {"email", p.Email}, {"start_date", p.StartDate}, {"end_date", p.EndDate},
+		{"request_type", p.RequestType}}
+	if p.Count > 0 {
+		q = append(q, param{"count", strconv.Itoa(p.Count)})
+	}
+	if p.Next != nil {
+		if p.Next.ID == "" || p.Next.CreatedAt == "" {
+			return nil, &ValidationError{Field: "Next", Reason: "needs both ID and CreatedAt"}
+		}
+		q = append(q, param{"nextpage_id", p.Next.ID}, param{"nextpage_date", p.Next.CreatedAt})
+	}
+	for _, p := range q {
+		if err := checkText(p.key, p.value); err != nil {
+			return nil, err
+		}
+	}
+	return q, nil
+}
+
+// AllSubmissions iterates over every submission matching p, following
+// nextpageKey from page to page. It never changes *p. The iteration stops at
+// the first error, which it yields (with a nil submission); a page key the
+// server already returned ends it with ErrPaginationStalled.
+//
+//	for sub, err := range client.AllSubmissions(ctx, &argos.ListSubmissionsParams{UserID: "u1"}) {
+//		if err != nil { return err }
+//		…
+//	}
+func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams) iter.Seq2[*Submission, error] {
+	return func(yield func(*Submission, error) bool) {
+		var params ListSubmissionsParams
+		if p != nil {
+			params = *p
+			if p.Next != nil {
+				next := *p.Next
+				params.Next = &next
+			}
+		}
+		seen := map[PageKey]bool{}
+		if params.Next != nil {
+			seen[*params.Next] = true
+		}
+		for {
+			page, err := c.ListSubmissions(ctx, &params)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i := range page.Items {
+				if !yield(&page.Items[i], nil) {
+					return
+				}
+			}
+			if page.Next == nil {
+				return
+			}
+			if seen[*page.Next] {
+				yield(nil, &opError{op: "AllSubmissions", err: ErrPaginationStalled})
+				return
+			}
+			seen[*page.Next] = true
+			params.Next = page.Next
+		}
+	}
+}
