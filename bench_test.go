@@ -355,7 +355,7 @@ func BenchmarkSubmitStep1(b *testing.B) {
 			c := srv.sdk(b)
 			b.SetBytes(int64(size))
 			benchLoop(b, func() error {
-				r, err := c.SubmitStep1(ctx, &Step1Request{IssuingCountry: "USA", Email: "bench@example.com", IDType: string(IDPassport),
+				r, err := c.SubmitStep1(ctx, &Step1Request{IssuingCountry: "USA", Email: "bench@example.com", IDType: IDPassport,
 					IDImage: &File{Name: "id.jpg", Body: bytes.NewReader(img)}})
 				if err != nil {
 					return err

@@ -8,8 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Base URLs. DefaultBaseURL is the API guide's (v2) host the SDK implements;
@@ -31,7 +29,7 @@ type Client struct {
 	base       string // baseURL.String(), which every request URL starts with
 	key        *APIKey
 	httpClient *http.Client
-	rc         *retryablehttp.Client
+	hc         *http.Client // what go-retryablehttp sends through
 	logger     *slog.Logger
 	retry      RetryPolicy
 	timeout    time.Duration
@@ -70,14 +68,14 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		return nil, &ValidationError{Field: "root CAs", Reason: "cannot be combined with WithHTTPClient; set them on that client's transport"}
 	}
 	c.base = c.baseURL.String()
-	c.rc = c.newRetryClient()
+	c.hc = c.newHTTPClient()
 	return c, nil
 }
 
 // BaseURL returns the base URL the client sends to.
 func (c *Client) BaseURL() string { return c.baseURL.String() }
 
-func (c *Client) newRetryClient() *retryablehttp.Client {
+func (c *Client) newHTTPClient() *http.Client {
 	var hc *http.Client
 	if c.httpClient != nil {
 		// The caller's client is used as given: its transport (nil means
@@ -106,20 +104,7 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 		return nil
 	}
 	c.transport = hc.Transport
-	// loggingTransport deliberately has no CloseIdleConnections: go-retryablehttp
-	// calls it whenever one call's context ends during a backoff wait, which
-	// would drop the pooled connections of every other caller.
-	hc.Transport = &loggingTransport{base: hc.Transport, logger: c.logger}
-	return &retryablehttp.Client{
-		HTTPClient:   hc,
-		Logger:       nil,
-		RetryWaitMin: c.retry.MinWait,
-		RetryWaitMax: c.retry.MaxWait,
-		RetryMax:     c.retry.MaxRetries,
-		CheckRetry:   checkRetry,
-		Backoff:      backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
+	return hc
 }
 
 // checkRedirect keeps the API key only on https requests to the API host:

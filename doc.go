@@ -5,7 +5,7 @@
 //
 //	client, err := argos.NewClient(os.Getenv("ARGOS_API_KEY"))
 //	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
-//		IssuingCountry: "USA", Email: "applicant@example.com", IDType: string(argos.IDDriversLicense),
+//		IssuingCountry: "USA", Email: "applicant@example.com", IDType: argos.IDDriversLicense,
 //		IDImage: &argos.File{Name: "id.jpg", Body: idFile}, UserID: "user-42",
 //	})
 //	s2, err := client.SubmitStep2(ctx, &argos.Step2Request{

@@ -32,7 +32,7 @@ var exampleSeq atomic.Int32
 // exampleStep1 starts a submission for userID.
 func exampleStep1(ctx context.Context, client *argos.Client, userID string) *argos.Step1Response {
 	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
-		IssuingCountry: "USA", Email: fmt.Sprintf("applicant%d@example.com", exampleSeq.Add(1)), IDType: string(argos.IDDriversLicense), UserID: userID,
+		IssuingCountry: "USA", Email: fmt.Sprintf("applicant%d@example.com", exampleSeq.Add(1)), IDType: argos.IDDriversLicense, UserID: userID,
 		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
 	})
 	if err != nil {
@@ -72,7 +72,7 @@ func ExampleClient_SubmitStep1() {
 	defer srv.Close()
 
 	s1, err := client.SubmitStep1(context.Background(), &argos.Step1Request{
-		IssuingCountry: "USA", Email: "applicant@example.com", IDType: string(argos.IDDriversLicense), UserID: "user-42",
+		IssuingCountry: "USA", Email: "applicant@example.com", IDType: argos.IDDriversLicense, UserID: "user-42",
 		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
 	})
 	if err != nil {

@@ -17,18 +17,13 @@ package argos_test
 import (
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
 	"log"
-	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -161,7 +156,7 @@ func fltEndpoints(t testing.TB) []fltEndpoint {
 			okSummary: "1cz94l9ksfi1bokk",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.SubmitStep1(ctx, &argos.Step1Request{
-					IssuingCountry: "KOR", Email: fltEmail, IDType: string(argos.IDGovernmentID), UserID: fltUserID,
+					IssuingCountry: "KOR", Email: fltEmail, IDType: argos.IDGovernmentID, UserID: fltUserID,
 					IDImage: &argos.File{Name: "id_front.png", Body: bytes.NewReader(idFront)},
 				})
 				if err != nil {
@@ -508,30 +503,6 @@ func fltRecord(fault, ep string, r fltResult) {
 	fltResults[[2]string{fault, ep}] = r
 }
 
-// fltSelfSignedCert returns a certificate for 127.0.0.1 that no client
-// trusts (unlike httptest's built-in one, which every httptest client
-// trusts).
-func fltSelfSignedCert(t testing.TB) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	require.NoError(t, err)
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "untrusted.argos.test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		DNSNames:              []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
-
 // fltClosedPort returns an address nothing listens on.
 func fltClosedPort(t testing.TB) string {
 	t.Helper()
@@ -573,7 +544,7 @@ func fltRun(t *testing.T, f fltFault, ep fltEndpoint) {
 		}
 	}
 	if f.untrusted {
-		e.main.TLS = &tls.Config{Certificates: []tls.Certificate{fltSelfSignedCert(t)}}
+		e.main.TLS = &tls.Config{Certificates: []tls.Certificate{selfSignedCert(t)}}
 	}
 	e.main.StartTLS()
 	e.other = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -1433,7 +1404,7 @@ func TestFaultArgostest(t *testing.T) {
 		return n
 	}
 	step1 := func(email string) *argos.Step1Request {
-		return &argos.Step1Request{IssuingCountry: "KOR", Email: email, IDType: string(argos.IDGovernmentID),
+		return &argos.Step1Request{IssuingCountry: "KOR", Email: email, IDType: argos.IDGovernmentID,
 			UserID: "user-" + email[:5], IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(idFront)}}
 	}
 

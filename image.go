@@ -59,14 +59,15 @@ func (c *Client) download(ctx context.Context, r *call) (*Download, error) {
 	if ctx == nil {
 		return nil, &ValidationError{Field: "context", Reason: "is nil"}
 	}
-	ctx, cancel := c.withTimeout(ctx)
-	resp, err := c.send(ctx, r) //nolint:bodyclose // the body is handed to the caller in Download, who closes it
+	ctx, cancel := c.callContext(ctx)
+	r.stream = true
+	resp, _, err := c.do(ctx, cancel, r) //nolint:bodyclose // the body is handed to the caller in Download, who closes it
 	if err != nil {
-		cancel()
+		cancel(nil)
 		return nil, err
 	}
 	d := &Download{
-		Body:          &downloadBody{ReadCloser: resp.Body, cancel: cancel},
+		Body:          &downloadBody{ReadCloser: resp.Body, cancel: func() { cancel(nil) }},
 		ContentType:   resp.Header.Get("Content-Type"),
 		ContentLength: resp.ContentLength,
 	}

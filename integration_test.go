@@ -26,7 +26,7 @@ func fakeClient(t *testing.T, opts ...argos.Option) (*argos.Client, *argostest.S
 func step1(t *testing.T, c *argos.Client, email, userID string) *argos.Step1Response {
 	t.Helper()
 	s1, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
-		IssuingCountry: "USA", Email: email, IDType: string(argos.IDPassport), UserID: userID,
+		IssuingCountry: "USA", Email: email, IDType: argos.IDPassport, UserID: userID,
 		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(readImage(t, "id_front.png"))},
 	})
 	require.NoError(t, err)

@@ -144,7 +144,7 @@ func (OCRResult) LogValue() slog.Value { return slog.StringValue(redacted) }
 
 // LogValue implements slog.LogValuer without the email or user ID.
 func (p ListSubmissionsParams) LogValue() slog.Value {
-	return slog.GroupValue(slog.Int("count", p.Count), slog.String("request_type", p.RequestType),
+	return slog.GroupValue(slog.Int("count", p.Count), slog.String("request_type", string(p.RequestType)),
 		slog.Bool("by_user_id", p.UserID != ""), slog.Bool("by_email", p.Email != ""), slog.Bool("next", p.Next != nil))
 }
 
@@ -164,7 +164,7 @@ func (l SubmissionList) Format(f fmt.State, _ rune) {
 
 // LogValue implements slog.LogValuer without personal data.
 func (r Step1Request) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("idType", r.IDType), slog.Bool("retry", r.SubmissionID != ""),
+	return slog.GroupValue(slog.String("idType", string(r.IDType)), slog.Bool("retry", r.SubmissionID != ""),
 		slog.Bool("back_image", r.IDBackImage != nil))
 }
 

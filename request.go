@@ -2,6 +2,7 @@ package argos
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +40,8 @@ type call struct {
 	// sensitive are the applicant values the request carries; they are
 	// masked wherever the server echoes them into an error string.
 	sensitive []string
+	// stream hands a 2xx body to the caller unread (downloads).
+	stream bool
 }
 
 // query is a request's query parameters. Unlike url.Values it needs no map:
@@ -93,37 +96,228 @@ var publicField = map[string]bool{
 // provably never left the machine.
 func (r *call) idempotent() bool { return r.method == http.MethodGet || r.method == http.MethodDelete }
 
-type stateKey struct{}
-
-// callState is shared by the attempts of one call.
-type callState struct {
-	idempotent bool
-	started    func() bool
-	attempts   atomic.Int32
-	connected  atomic.Bool // some attempt got a connection
-}
-
-// withTimeout bounds one call (all its attempts, waits and reads) by
-// WithTimeout.
-func (c *Client) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+// callContext bounds one call (all its attempts, waits and reads) by
+// WithTimeout and lets the request path end it early with a cause. The
+// returned cancel must be called once the call, or its download, is done.
+func (c *Client) callContext(ctx context.Context) (context.Context, context.CancelCauseFunc) {
+	ctx, cancel := context.WithCancelCause(ctx)
 	if c.timeout <= 0 {
-		return ctx, func() {}
+		return ctx, cancel
 	}
 	if d, ok := ctx.Deadline(); ok && time.Until(d) <= c.timeout {
-		return ctx, func() {} // the caller's deadline comes first anyway
+		return ctx, cancel // the caller's deadline comes first anyway
 	}
-	return context.WithTimeout(ctx, c.timeout)
+	tctx, tcancel := context.WithTimeout(ctx, c.timeout)
+	return tctx, func(cause error) { cancel(cause); tcancel() }
 }
 
-// send runs the call with retries and returns the 2xx response (body open)
-// or an error. ctx already carries the call's timeout (withTimeout).
-func (c *Client) send(ctx context.Context, r *call) (*http.Response, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("argos: %s: %w", r.op, err)
-	}
-	st := &callState{idempotent: r.idempotent(), started: r.started}
-	ctx = context.WithValue(ctx, stateKey{}, st)
+// errBudgetSpent is the cause that ends a call whose requests, net/http's
+// own replays included, reached 1 + RetryPolicy.MaxRetries.
+var errBudgetSpent = errors.New("retry budget spent")
 
+// exchange is one call's state across all its attempts. It lives in do's
+// frame; the retry check, the response handler and the connection trace
+// reach it through closures, never through the context.
+type exchange struct {
+	r          *call
+	path       string // the API path, for logs (never a redirect target)
+	idempotent bool
+	budget     int32 // 1 + MaxRetries: how many requests the call may send
+	cancel     context.CancelCauseFunc
+	logger     *slog.Logger
+
+	passes    atomic.Int32 // passes of the retry loop
+	replays   atomic.Int32 // requests net/http sent again on its own, below the loop
+	tripConns atomic.Int32 // connections handed out in the current round trip
+	connected atomic.Bool  // some request was given a connection
+	start     time.Time    // of the current pass
+
+	resp      *http.Response // the answer whose body was read
+	body      []byte
+	truncated bool
+	bodyErr   error
+}
+
+// attempts is how many requests the call sent: the loop's passes and the
+// replays net/http made on its own.
+func (ex *exchange) attempts() int { return int(ex.passes.Load() + ex.replays.Load()) }
+
+// mayHaveBeenSent reports whether a byte of the request can have reached a
+// server: a connection was handed out, or the body was read from.
+func (ex *exchange) mayHaveBeenSent() bool {
+	return ex.connected.Load() || (ex.r.started != nil && ex.r.started())
+}
+
+// gotConn runs each time net/http hands the request a connection. More than
+// once in one round trip means net/http is replaying the request on its own
+// (HTTP/2 REFUSED_STREAM or GOAWAY, an HTTP/1 keep-alive connection the
+// server had closed): each replay counts in the budget, and one past it is
+// stopped before it is written. The call's context is cancelled (HTTP/2
+// checks it before writing headers) and an HTTP/1 connection, which is this
+// request's alone, is closed.
+func (ex *exchange) gotConn(info httptrace.GotConnInfo) {
+	ex.connected.Store(true)
+	if ex.tripConns.Add(1) == 1 {
+		return // the round trip's own request, counted as a pass
+	}
+	if ex.passes.Load()+ex.replays.Load() < ex.budget {
+		ex.replays.Add(1)
+		return
+	}
+	ex.cancel(errBudgetSpent) // this one is not sent, so it is not counted
+	if tc, ok := info.Conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
+		return // shared with other streams: the cancelled context is enough
+	}
+	if info.Conn != nil {
+		_ = info.Conn.Close()
+	}
+}
+
+// callTransport marks where each round trip of one call starts (a pass of
+// the loop, or a redirect hop), so that gotConn can tell net/http's replays
+// from them. It has no CloseIdleConnections: go-retryablehttp calls that
+// whenever one call fails, which would drop every other caller's pooled
+// connections (Client.CloseIdleConnections reaches the transport directly).
+type callTransport struct {
+	base http.RoundTripper
+	ex   *exchange
+}
+
+func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	t.ex.tripConns.Store(0)
+	return t.base.RoundTrip(req)
+}
+
+// beginPass counts a pass of the retry loop (go-retryablehttp's
+// RequestLogHook).
+func (ex *exchange) beginPass(_ retryablehttp.Logger, _ *http.Request, _ int) {
+	ex.passes.Add(1)
+	ex.start = time.Now()
+}
+
+// readBody reads the answer of a pass that will not be retried, within the
+// loop, so that a 2xx body cut short is retried under the same budget
+// (go-retryablehttp's response handler). A JSON body is read up to
+// MaxResponseSize, an error body up to MaxErrorBody.
+func (ex *exchange) readBody(resp *http.Response) error {
+	defer resp.Body.Close()
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	limit := int64(MaxErrorBody)
+	if ok {
+		limit = MaxResponseSize
+	}
+	ex.resp = resp
+	ex.body, ex.truncated, ex.bodyErr = readCapped(resp.Body, limit, resp.ContentLength)
+	if ok && ex.bodyErr != nil {
+		return &readFailure{err: ex.bodyErr}
+	}
+	return nil
+}
+
+// readFailure is a 2xx body that could not be read to its end.
+type readFailure struct{ err error }
+
+func (e *readFailure) Error() string { return e.err.Error() }
+func (e *readFailure) Unwrap() error { return e.err }
+
+// checkRetry is the retry rule (go-retryablehttp's CheckRetry) for this
+// call: never past the budget; GET and DELETE on network errors, bodies cut
+// short and 429/500/502/503/504; other methods only when no byte can have
+// reached a server.
+func (ex *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if err != nil || resp != ex.resp { // not the re-check after readBody read this answer
+		ex.log(ctx, resp, err)
+	}
+	if ctx.Err() != nil || int32(ex.attempts()) >= ex.budget {
+		return false, nil
+	}
+	if err != nil {
+		if rf := (*readFailure)(nil); errors.As(err, &rf) {
+			return ex.idempotent && retryableTransportError(rf.err), nil
+		}
+		if !retryableTransportError(err) {
+			return false, nil
+		}
+		return ex.idempotent || !ex.mayHaveBeenSent(), nil
+	}
+	return ex.idempotent && retryableStatus(resp.StatusCode), nil
+}
+
+// log records one pass: method, API path, attempt, duration and the status
+// or the class of error; never a URL, a query or a body.
+func (ex *exchange) log(ctx context.Context, resp *http.Response, err error) {
+	if !ex.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", ex.r.method),
+		slog.String("path", ex.path),
+		slog.Int("attempt", ex.attempts()),
+		slog.Duration("duration", time.Since(ex.start)),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", errorKind(err)))
+		ex.logger.LogAttrs(ctx, slog.LevelDebug, "argos request failed", attrs...)
+		return
+	}
+	attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	ex.logger.LogAttrs(ctx, slog.LevelDebug, "argos request", attrs...)
+}
+
+// do runs the call through the one retry loop and returns the 2xx answer
+// with its body read (or open, for a streaming call), or the error. ctx and
+// cancel come from callContext.
+func (c *Client) do(ctx context.Context, cancel context.CancelCauseFunc, r *call) (*http.Response, []byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, fmt.Errorf("argos: %s: %w", r.op, err)
+	}
+	ex := &exchange{r: r, path: c.baseURL.Path + r.path, idempotent: r.idempotent(),
+		budget: int32(1 + c.retry.MaxRetries), cancel: cancel, logger: c.logger}
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: ex.gotConn})
+	req, err := c.newRequest(ctx, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !r.stream {
+		req.SetResponseHandler(ex.readBody)
+	}
+	hc := *c.hc
+	hc.Transport = &callTransport{base: c.transport, ex: ex}
+	rc := &retryablehttp.Client{
+		HTTPClient:     &hc,
+		RetryWaitMin:   c.retry.MinWait,
+		RetryWaitMax:   c.retry.MaxWait,
+		RetryMax:       c.retry.MaxRetries,
+		CheckRetry:     ex.checkRetry,
+		Backoff:        backoff,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+		RequestLogHook: ex.beginPass,
+	}
+	resp, err := rc.Do(req)
+	if err != nil {
+		return nil, nil, c.failure(ctx, ex, err)
+	}
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		if r.stream {
+			return resp, nil, nil
+		}
+		if ex.truncated {
+			return nil, nil, &DecodeError{Op: r.op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
+				Reason: fmt.Sprintf("body larger than %d bytes", MaxResponseSize), Err: ErrResponseTooLarge}
+		}
+		return resp, ex.body, nil
+	}
+	if ex.resp != resp { // retries ran out on a retryable status: its body is still open
+		_ = ex.readBody(resp)
+	}
+	if ex.bodyErr != nil && len(ex.body) == 0 && ctx.Err() != nil {
+		return nil, nil, c.failure(ctx, ex, ex.bodyErr)
+	}
+	return nil, nil, c.apiError(ex, resp)
+}
+
+// newRequest builds the request: URL, body, and the three headers.
+func (c *Client) newRequest(ctx context.Context, r *call) (*retryablehttp.Request, error) {
 	rawURL := c.base + r.path
 	if q := r.query.encode(); q != "" {
 		rawURL = c.base + r.path + "?" + q
@@ -138,11 +332,15 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, error) {
 		return nil, fmt.Errorf("argos: %s: building request: %w", r.op, sanitize(err))
 	}
 	if r.body != nil {
-		req.ContentLength = r.bodyLen
-		if r.bodyLen < 0 {
-			req.ContentLength = 0 // unknown: sent chunked
-		}
+		req.ContentLength = max(r.bodyLen, 0) // unknown (-1): sent chunked
 		req.Header.Set("Content-Type", r.contentType)
+	}
+	if !r.idempotent() {
+		// Without GetBody net/http cannot replay a sent body on its own
+		// (HTTP/2 REFUSED_STREAM or GOAWAY, a dead keep-alive connection):
+		// a request that changes state is sent once. go-retryablehttp builds
+		// each of its own attempts from the call's body func instead.
+		req.GetBody = nil
 	}
 	accept := r.accept
 	if accept == "" {
@@ -153,54 +351,73 @@ func (c *Client) send(ctx context.Context, r *call) (*http.Response, error) {
 	req.Header["X-Api-Key"] = values[0:1:1]
 	req.Header["User-Agent"] = values[1:2:2]
 	req.Header["Accept"] = values[2:3:3]
+	return req, nil
+}
 
-	resp, err := c.rc.Do(req)
-	attempts := int(st.attempts.Load())
-	if err != nil {
-		return nil, c.transportError(ctx, r, st, err)
-	}
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
-		return resp, nil
-	}
-	defer resp.Body.Close()
-	body, truncated, readErr := readCapped(resp.Body, MaxErrorBody, resp.ContentLength)
-	if readErr != nil && len(body) == 0 && ctx.Err() != nil {
-		return nil, c.transportError(ctx, r, st, readErr)
-	}
-	apiErr := newAPIError(r.method, c.baseURL.Path+r.path, resp, body, truncated)
+// apiError builds the *APIError of a non-2xx answer. A 502/503/504 to a call
+// that changes state is also an *OutcomeUnknownError: a gateway answered,
+// and whether Argos processed the request is unknown.
+func (c *Client) apiError(ex *exchange, resp *http.Response) error {
+	r := ex.r
+	apiErr := newAPIError(r.method, ex.path, resp, ex.body, ex.truncated)
 	apiErr.sensitive = append(r.sensitiveValues(), string(*c.key))
-	apiErr.Attempts = attempts
-	if !st.idempotent {
+	apiErr.Attempts = ex.attempts()
+	if !ex.idempotent {
 		switch resp.StatusCode {
 		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 			apiErr.OutcomeUnknown = true
+			return &OutcomeUnknownError{Op: r.op, Err: apiErr}
 		}
 	}
-	return nil, apiErr
+	return apiErr
 }
 
-// transportError turns a failed send into an error without URLs' query
-// values; a non-idempotent call that may have been sent becomes an
+// failure turns a failed exchange into an error without URLs' query values.
+// A call that changes state and may have reached a server becomes an
 // *OutcomeUnknownError.
-func (c *Client) transportError(ctx context.Context, r *call, st *callState, err error) error {
+func (c *Client) failure(ctx context.Context, ex *exchange, err error) error {
+	r := ex.r
 	var ve *ValidationError
 	if errors.As(err, &ve) {
 		// The body itself was refused while streaming (an image over the
 		// limit): the request was cut short and cannot have been processed.
 		return ve
 	}
-	err = sanitize(err)
-	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		err = fmt.Errorf("%w (%w)", ctxErr, err)
+	rf := (*readFailure)(nil)
+	read := errors.As(err, &rf)
+	if read {
+		err = rf.err
 	}
-	if !st.idempotent && mayHaveBeenSent(st) {
+	err = sanitize(err)
+	switch {
+	case errors.Is(context.Cause(ctx), errBudgetSpent):
+		err = fmt.Errorf("gave up after %d requests, the retry budget (1 + RetryPolicy.MaxRetries), "+
+			"as net/http kept replaying a refused request", ex.attempts())
+	case ctx.Err() != nil && !errors.Is(err, ctx.Err()):
+		err = fmt.Errorf("%w (%w)", ctx.Err(), err)
+	}
+	if read {
+		err = fmt.Errorf("reading the response: %w", err)
+	}
+	if !ex.idempotent && (read || ex.mayHaveBeenSent()) {
 		return &OutcomeUnknownError{Op: r.op, Err: err}
 	}
 	return fmt.Errorf("argos: %s: %w", r.op, err)
 }
 
-func mayHaveBeenSent(st *callState) bool {
-	return st.connected.Load() || (st.started != nil && st.started())
+// doJSON sends the call and decodes a JSON object (or array, when wantArray)
+// into v, leniently.
+func (c *Client) doJSON(ctx context.Context, r *call, v any, wantArray bool) error {
+	if ctx == nil {
+		return &ValidationError{Field: "context", Reason: "is nil"}
+	}
+	ctx, cancel := c.callContext(ctx)
+	defer cancel(nil)
+	resp, body, err := c.do(ctx, cancel, r) //nolint:bodyclose // readBody closed it
+	if err != nil {
+		return err
+	}
+	return decodeLenient(r.op, resp, body, v, wantArray)
 }
 
 // sanitize strips the query string from the URL inside a *url.Error (the
@@ -225,46 +442,10 @@ func redactURL(raw string) string {
 	return u.String()
 }
 
-// loggingTransport logs each attempt (method, path, status, attempt,
-// duration only) and notes whether a connection was made, which decides if
-// a failed POST may be retried.
-type loggingTransport struct {
-	base   http.RoundTripper
-	logger *slog.Logger
-}
-
-func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	st, _ := ctx.Value(stateKey{}).(*callState)
-	attempt := 0
-	if st != nil {
-		attempt = int(st.attempts.Add(1))
-		if !st.idempotent {
-			// Only a call that is not safe to repeat needs to know whether
-			// it reached the server.
-			trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { st.connected.Store(true) }}
-			req = req.WithContext(httptrace.WithClientTrace(ctx, trace))
-		}
-	}
-	if !t.logger.Enabled(ctx, slog.LevelDebug) {
-		return t.base.RoundTrip(req)
-	}
-	start := time.Now()
-	resp, err := t.base.RoundTrip(req)
-	attrs := []slog.Attr{
-		slog.String("method", req.Method),
-		slog.String("path", req.URL.Path),
-		slog.Int("attempt", attempt),
-		slog.Duration("duration", time.Since(start)),
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", errorKind(err)))
-		t.logger.LogAttrs(ctx, slog.LevelDebug, "argos request failed", attrs...)
-		return nil, err
-	}
-	attrs = append(attrs, slog.Int("status", resp.StatusCode))
-	t.logger.LogAttrs(ctx, slog.LevelDebug, "argos request", attrs...)
-	return resp, nil
+// unexpected is the error for a 2xx body that decoded but lacks the fields
+// that make it the documented answer.
+func unexpected(op, reason string) error {
+	return &DecodeError{Op: op, StatusCode: http.StatusOK, Reason: reason}
 }
 
 // errorKind names a transport error's class without its text (which may
@@ -319,85 +500,4 @@ func readCapped(r io.Reader, limit, sizeHint int64) ([]byte, bool, error) {
 			return b, false, err
 		}
 	}
-}
-
-// doJSON sends the call and decodes a JSON object (or array, when wantArray)
-// into v, leniently.
-//
-// A GET or DELETE whose 2xx body breaks off while being read (connection
-// reset, truncated body) is sent again under the same retry policy; a POST
-// whose answer was lost is an *OutcomeUnknownError.
-func (c *Client) doJSON(ctx context.Context, r *call, v any, wantArray bool) error {
-	if ctx == nil {
-		return &ValidationError{Field: "context", Reason: "is nil"}
-	}
-	ctx, cancel := c.withTimeout(ctx)
-	defer cancel()
-	for retry := 0; ; retry++ {
-		resp, body, err := c.fetch(ctx, r) //nolint:bodyclose // fetch read and closed the body; resp is used for its status and headers
-		if err == nil {
-			return decodeLenient(r.op, resp, body, v, wantArray)
-		}
-		var re *readFailure
-		if !errors.As(err, &re) {
-			return err
-		}
-		if !r.idempotent() || retry >= c.retry.MaxRetries || ctx.Err() != nil {
-			return readError(ctx, r, re.err)
-		}
-		timer := time.NewTimer(backoff(c.retry.MinWait, c.retry.MaxWait, retry, nil))
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return readError(ctx, r, re.err)
-		case <-timer.C:
-		}
-	}
-}
-
-// readFailure is a 2xx body that could not be read to its end.
-type readFailure struct{ err error }
-
-func (e *readFailure) Error() string { return e.err.Error() }
-
-// fetch sends the call and reads its 2xx body, at most MaxResponseSize
-// bytes.
-func (c *Client) fetch(ctx context.Context, r *call) (*http.Response, []byte, error) {
-	resp, err := c.send(ctx, r)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer resp.Body.Close()
-	body, truncated, err := readCapped(resp.Body, MaxResponseSize, resp.ContentLength)
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			err = fmt.Errorf("%w (%w)", ctxErr, err)
-		}
-		return nil, nil, &readFailure{err: err}
-	}
-	if truncated {
-		return nil, nil, &DecodeError{Op: r.op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			Reason: fmt.Sprintf("body larger than %d bytes", MaxResponseSize), Err: ErrResponseTooLarge}
-	}
-	return resp, body, nil
-}
-
-// readError reports a failure while reading a 2xx body: for a call that
-// changes state the answer was lost, so the outcome is unknown.
-func readError(ctx context.Context, r *call, err error) error {
-	err = sanitize(err)
-	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-		err = fmt.Errorf("%w (%w)", ctxErr, err)
-	}
-	err = fmt.Errorf("reading the response: %w", err)
-	if !r.idempotent() {
-		return &OutcomeUnknownError{Op: r.op, Err: err}
-	}
-	return fmt.Errorf("argos: %s: %w", r.op, err)
-}
-
-// unexpected is the error for a 2xx body that decoded but lacks the fields
-// that make it the documented answer.
-func unexpected(op, reason string) error {
-	return &DecodeError{Op: op, StatusCode: http.StatusOK, Reason: reason}
 }

@@ -16,35 +16,18 @@ import (
 	"time"
 )
 
-// checkRetry implements the retry rules: GET/DELETE on connection errors and
-// 429/500/502/503/504; POST only when no connection was ever made and no byte
-// of the body was read.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	st, _ := ctx.Value(stateKey{}).(*callState)
-	idempotent := st == nil || st.idempotent
-	if err != nil {
-		if !retryableTransportError(err) {
-			return false, nil
-		}
-		if idempotent {
-			return true, nil
-		}
-		return st != nil && !mayHaveBeenSent(st), nil
-	}
-	if !idempotent {
-		return false, nil
-	}
-	switch resp.StatusCode {
+// retryableStatus reports the answers worth another try for a call that is
+// safe to repeat: 429 and the 5xx a gateway or an overloaded server gives.
+func retryableStatus(code int) bool {
+	switch code {
 	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true, nil
+		return true
 	}
-	return false, nil
+	return false
 }
 
+// retryableTransportError reports a network failure worth another attempt.
 func retryableTransportError(err error) bool {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) ||
 		errors.Is(err, ErrInsecureRedirect) {

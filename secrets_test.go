@@ -353,7 +353,7 @@ func TestSecretErrorStringsCarryNoPII(t *testing.T) {
 		{"untrusted certificate", func(t *testing.T) (string, *http.Client, []argos.Option) {
 			srv := httptest.NewUnstartedServer(http.NotFoundHandler())
 			srv.Config.ErrorLog = fltDiscardLog()
-			srv.TLS = &tls.Config{Certificates: []tls.Certificate{fltSelfSignedCert(t)}}
+			srv.TLS = &tls.Config{Certificates: []tls.Certificate{selfSignedCert(t)}}
 			srv.StartTLS()
 			t.Cleanup(srv.Close)
 			return srv.URL + "/v2", &http.Client{Transport: &http.Transport{}}, nil
@@ -564,7 +564,7 @@ func TestTLSDefaultTransportRefusesUntrustedCertificate(t *testing.T) {
 		cert func(t *testing.T) []tls.Certificate
 	}{
 		{"httptest's own certificate", func(*testing.T) []tls.Certificate { return nil }},
-		{"a self-signed certificate", func(t *testing.T) []tls.Certificate { return []tls.Certificate{fltSelfSignedCert(t)} }},
+		{"a self-signed certificate", func(t *testing.T) []tls.Certificate { return []tls.Certificate{selfSignedCert(t)} }},
 	} {
 		t.Run(cert.name, func(t *testing.T) {
 			var conns, hits atomic.Int32

@@ -15,7 +15,7 @@ type Step1Request struct {
 	IssuingCountry string
 	Email          string
 	// IDType is one of the ID… constants (sent as given).
-	IDType string
+	IDType IDType
 	// IDImage is the front of the ID; IDBackImage the back (optional).
 	IDImage, IDBackImage *File
 	// SubmissionID retries Step 1 within an existing submission (the
@@ -99,7 +99,7 @@ func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request) (*Step1Respon
 	fb := newFormBuilder()
 	fb.text("issuingCountry", r.IssuingCountry)
 	fb.text("email", r.Email)
-	fb.text("idType", r.IDType)
+	fb.text("idType", string(r.IDType))
 	fb.text("submissionId", r.SubmissionID)
 	fb.text("userid", r.UserID)
 	fb.text("cf1", r.CF1)
@@ -134,7 +134,7 @@ type Step2Request struct {
 	Name string
 	// DateOfBirth, DateOfIssue and DateOfExpiry are YYYY-MM-DD.
 	DateOfBirth  string
-	Gender       string
+	Gender       Gender
 	Nationality  string // ISO 3166-1 alpha-3
 	DateOfIssue  string
 	DateOfExpiry string
@@ -222,7 +222,7 @@ func (c *Client) SubmitStep2(ctx context.Context, r *Step2Request) (*Step2Respon
 	fb.text("submissionId", r.SubmissionID)
 	fb.text("name", r.Name)
 	fb.text("date_of_birth", r.DateOfBirth)
-	fb.text("gender", r.Gender)
+	fb.text("gender", string(r.Gender))
 	fb.text("nationality", r.Nationality)
 	fb.text("date_of_issue", r.DateOfIssue)
 	fb.text("date_of_expiry", r.DateOfExpiry)

@@ -95,7 +95,7 @@ func TestSubmitStep1SendsEveryFieldAsMultipart(t *testing.T) {
 	c, got := multipartServer(t, "step1_guide.json")
 
 	resp, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
-		IssuingCountry: "USA", Email: "john@example.com", IDType: string(argos.IDDriversLicense),
+		IssuingCountry: "USA", Email: "john@example.com", IDType: argos.IDDriversLicense,
 		IDImage:      image(t, "id_front.png"),
 		IDBackImage:  &argos.File{Name: "back.png", ContentType: "image/png", Body: bytes.NewReader(readImage(t, "id_back.png"))},
 		SubmissionID: "retry-1", UserID: "user1", CF1: "test", CF2: "two", CF3: "three",

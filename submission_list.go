@@ -19,9 +19,9 @@ type ListSubmissionsParams struct {
 	// StartDate and EndDate bound the period, as YYYY-MM-DD or YYYYMMDD (the
 	// docs show both); they are sent as given.
 	StartDate, EndDate string
-	// RequestType limits each item to one part: string(argos.RequestKYC),
-	// RequestAML, RequestData or RequestOthers.
-	RequestType string
+	// RequestType limits each item to one part: RequestKYC, RequestAML,
+	// RequestData or RequestOthers.
+	RequestType RequestType
 	// Next continues a listing from SubmissionList.Next.
 	Next *PageKey
 }
@@ -87,7 +87,7 @@ func (p *ListSubmissionsParams) query() (query, error) {
 		}
 	}
 	q := query{{"userid", p.UserID}, {"email", p.Email}, {"start_date", p.StartDate}, {"end_date", p.EndDate},
-		{"request_type", p.RequestType}}
+		{"request_type", string(p.RequestType)}}
 	if p.Count > 0 {
 		q = append(q, param{"count", strconv.Itoa(p.Count)})
 	}

@@ -153,7 +153,7 @@ func TestListSubmissionsSendsEveryFilter(t *testing.T) {
 		{"zero params lists everything", &argos.ListSubmissionsParams{}, url.Values{}},
 		{"every filter is sent under its wire name", &argos.ListSubmissionsParams{
 			UserID: "user 1", Email: "a+b@example.com", Count: 20, StartDate: "2024-01-01", EndDate: "20240131",
-			RequestType: string(argos.RequestKYC), Next: &argos.PageKey{ID: "abc", CreatedAt: "2024-01-02T00:00:00.000Z"},
+			RequestType: argos.RequestKYC, Next: &argos.PageKey{ID: "abc", CreatedAt: "2024-01-02T00:00:00.000Z"},
 		}, url.Values{
 			"userid": {"user 1"}, "email": {"a+b@example.com"}, "count": {"20"}, "start_date": {"2024-01-01"},
 			"end_date": {"20240131"}, "request_type": {"kyc"}, "nextpage_id": {"abc"}, "nextpage_date": {"2024-01-02T00:00:00.000Z"},

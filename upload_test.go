@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,7 +22,7 @@ import (
 func uploadedIDImage(t *testing.T, c *argos.Client, body io.Reader) []byte {
 	t.Helper()
 	s1, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
-		IssuingCountry: "USA", Email: "upload@example.com", IDType: string(argos.IDPassport),
+		IssuingCountry: "USA", Email: "upload@example.com", IDType: argos.IDPassport,
 		IDImage: &argos.File{Name: "id.png", Body: body},
 	})
 	require.NoError(t, err)
@@ -74,9 +75,12 @@ func TestUploadsReadSeekableBodiesFromWhereTheyStand(t *testing.T) {
 }
 
 // replayingTransport behaves like net/http replaying a request on a new
-// connection: it reads part of the first body, then sends a fresh one from
-// GetBody.
-type replayingTransport struct{ base http.RoundTripper }
+// connection whenever it may: it reads part of the first body, then sends a
+// fresh one from GetBody. It counts the replays it made.
+type replayingTransport struct {
+	base     http.RoundTripper
+	replayed *atomic.Int32
+}
 
 func (rt replayingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Body != nil && req.GetBody != nil {
@@ -90,30 +94,28 @@ func (rt replayingTransport) RoundTrip(req *http.Request) (*http.Response, error
 		}
 		req = req.Clone(req.Context())
 		req.Body = body
+		rt.replayed.Add(1)
 	}
 	return rt.base.RoundTrip(req)
 }
 
-func TestABodyReplayedByTheTransportIsWholeOrRefused(t *testing.T) {
+func TestATransportCannotReplayAStepBody(t *testing.T) {
 	img := readImage(t, "id_front.png")
 	srv := argostest.NewServer()
 	t.Cleanup(srv.Close)
+	var replayed atomic.Int32
 	c, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL), argos.WithRetryPolicy(fastRetries),
-		argos.WithHTTPClient(&http.Client{Transport: replayingTransport{base: srv.HTTPClient().Transport}}))
+		argos.WithHTTPClient(&http.Client{Transport: replayingTransport{base: srv.HTTPClient().Transport, replayed: &replayed}}))
 	require.NoError(t, err)
 
-	t.Run("a seekable image is sent again in full", func(t *testing.T) {
-		assert.Equal(t, img, uploadedIDImage(t, c, bytes.NewReader(img)))
-	})
-	t.Run("a one-shot reader is refused rather than sent with its start missing", func(t *testing.T) {
-		_, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
-			IssuingCountry: "USA", Email: "upload@example.com", IDType: string(argos.IDPassport),
-			IDImage: &argos.File{Name: "id.png", Body: io.MultiReader(bytes.NewReader(img))},
+	for name, body := range map[string]io.Reader{
+		"a seekable image":  bytes.NewReader(img),
+		"a one-shot reader": io.MultiReader(bytes.NewReader(img)),
+	} {
+		t.Run(name+" goes out once, whole, with no GetBody to replay it from", func(t *testing.T) {
+			replayed.Store(0)
+			assert.Equal(t, img, uploadedIDImage(t, c, body))
+			assert.Zero(t, replayed.Load(), "the request carried a GetBody")
 		})
-		require.Error(t, err)
-		assert.ErrorContains(t, err, "cannot be read again")
-		for _, r := range srv.Requests() {
-			assert.NotEqual(t, "/v2/submission/step1", r.Path, "nothing reached the server")
-		}
-	})
+	}
 }

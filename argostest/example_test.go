@@ -37,7 +37,7 @@ func Example() {
 	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
 		IssuingCountry: "USA",
 		Email:          "applicant@example.com",
-		IDType:         string(argos.IDPassport),
+		IDType:         argos.IDPassport,
 		IDImage:        &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
 	})
 	if err != nil {
@@ -115,7 +115,7 @@ func ExampleServer_SetAMLHits() {
 	ctx := context.Background()
 
 	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
-		IssuingCountry: "KOR", Email: "applicant@example.com", IDType: string(argos.IDGovernmentID),
+		IssuingCountry: "KOR", Email: "applicant@example.com", IDType: argos.IDGovernmentID,
 		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
 	})
 	if err != nil {
@@ -161,7 +161,7 @@ func ExampleWithClock() {
 	client := exampleClient(srv)
 
 	s1, err := client.SubmitStep1(context.Background(), &argos.Step1Request{
-		IssuingCountry: "USA", Email: "applicant@example.com", IDType: string(argos.IDDriversLicense),
+		IssuingCountry: "USA", Email: "applicant@example.com", IDType: argos.IDDriversLicense,
 		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
 	})
 	if err != nil {
@@ -184,7 +184,7 @@ func ExampleServer_SetKYCResult() {
 	ctx := context.Background()
 
 	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
-		IssuingCountry: "USA", Email: "applicant@example.com", IDType: string(argos.IDPassport),
+		IssuingCountry: "USA", Email: "applicant@example.com", IDType: argos.IDPassport,
 		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
 	})
 	if err != nil {

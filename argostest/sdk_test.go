@@ -27,7 +27,7 @@ func jpegFile() *argos.File {
 
 func step1Req(email string) *argos.Step1Request {
 	return &argos.Step1Request{
-		IssuingCountry: "USA", Email: email, IDType: string(argos.IDPassport),
+		IssuingCountry: "USA", Email: email, IDType: argos.IDPassport,
 		IDImage: pngFile(), UserID: "user-1", CF1: "test",
 	}
 }
@@ -217,7 +217,7 @@ func TestSDKList(t *testing.T) {
 		page, err = client.ListSubmissions(ctx, &argos.ListSubmissionsParams{StartDate: today, EndDate: today})
 		require.NoError(t, err)
 		assert.Len(t, page.Items, 4)
-		page, err = client.ListSubmissions(ctx, &argos.ListSubmissionsParams{RequestType: string(argos.RequestKYC)})
+		page, err = client.ListSubmissions(ctx, &argos.ListSubmissionsParams{RequestType: argos.RequestKYC})
 		require.NoError(t, err)
 		assert.Empty(t, page.Items[0].Email, "the kyc projection leaves the email out")
 		assert.Equal(t, argos.KYCIncomplete, page.Items[0].KYC.Result)

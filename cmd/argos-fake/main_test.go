@@ -92,7 +92,7 @@ func TestRun(t *testing.T) {
 		require.NoError(t, err)
 		ctx := context.Background()
 		s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
-			IssuingCountry: "USA", Email: "a@example.com", IDType: string(argos.IDPassport),
+			IssuingCountry: "USA", Email: "a@example.com", IDType: argos.IDPassport,
 			IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
 		})
 		require.NoError(t, err)

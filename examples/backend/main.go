@@ -193,7 +193,7 @@ func (h *Handler) start(w http.ResponseWriter, r *http.Request) {
 	req := &argos.Step1Request{
 		Email:          form["email"],
 		IssuingCountry: form["country"],
-		IDType:         form["idType"],
+		IDType:         argos.IDType(form["idType"]),
 		// The part streams from the browser's connection through the SDK to
 		// Argos. Name and ContentType are left to the SDK: the browser's
 		// file name may carry personal data, and the SDK detects JPEG or PNG
@@ -235,7 +235,7 @@ func (h *Handler) selfie(w http.ResponseWriter, r *http.Request) {
 		SubmissionID: form["submission_id"],
 		Name:         form["name"],
 		DateOfBirth:  form["date_of_birth"],
-		Gender:       form["gender"],
+		Gender:       argos.Gender(form["gender"]),
 		Nationality:  form["nationality"],
 		FaceImage:    &argos.File{Body: file},
 	}

@@ -154,7 +154,7 @@ func seed(ctx context.Context, stdout io.Writer, client *argos.Client, srv *argo
 			// One email per applicant: Argos refuses a second submission
 			// for an email that is already approved.
 			Email:   fmt.Sprintf("applicant%d@example.com", i+1),
-			IDType:  string(argos.IDDriversLicense),
+			IDType:  argos.IDDriversLicense,
 			IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
 			UserID:  fmt.Sprintf("paging-%d", i+1),
 		})

@@ -167,7 +167,7 @@ func (q *quickstart) run(ctx context.Context) error {
 	s1, err := q.client.SubmitStep1(ctx, &argos.Step1Request{
 		IssuingCountry: sampleCountry,
 		Email:          q.cfg.email,
-		IDType:         string(sampleIDType),
+		IDType:         sampleIDType,
 		IDImage:        &argos.File{Name: "id_front.png", Body: bytes.NewReader(sampleIDImage)},
 		UserID:         q.userID, // your own user's ID: lets you list their submissions later
 	})
@@ -221,7 +221,7 @@ func (q *quickstart) afterStep1(ctx context.Context, s1 *argos.Step1Response) er
 		SubmissionID: id,
 		Name:         ocr.Name,
 		DateOfBirth:  ocr.BirthDate,
-		Gender:       ocr.Gender,
+		Gender:       argos.Gender(ocr.Gender),
 		Nationality:  ocr.Nationality,
 	}
 	if step2.Name == "" || step2.DateOfBirth == "" {

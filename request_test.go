@@ -1,0 +1,298 @@
+package argos_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/binary"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kycgo/argos"
+)
+
+// cutShort answers 200 with a Content-Length it never fills, then hangs up.
+func cutShort(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", "4096")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, `{"Items": [`)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	panic(http.ErrAbortHandler)
+}
+
+// scriptedServer answers the n-th request (from 1) with answer(n, w) and
+// counts requests.
+func scriptedServer(t *testing.T, answer func(n int, w http.ResponseWriter)) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var hits atomic.Int32
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		answer(int(hits.Add(1)), w)
+	}))
+	srv.Config.ErrorLog = discardLog()
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+func TestACallSendsAtMostOnePlusMaxRetriesRequests(t *testing.T) {
+	unavailable := func(w http.ResponseWriter) { w.WriteHeader(http.StatusServiceUnavailable) }
+	cases := []struct {
+		name   string
+		answer func(n int, w http.ResponseWriter)
+		want   int // requests the server sees
+		ok     bool
+	}{
+		{"503 three times then a body cut short", func(n int, w http.ResponseWriter) {
+			if n <= 3 {
+				unavailable(w)
+				return
+			}
+			cutShort(w)
+		}, 4, false},
+		{"a body cut short every time", func(_ int, w http.ResponseWriter) { cutShort(w) }, 4, false},
+		{"bodies cut short then 503s", func(n int, w http.ResponseWriter) {
+			if n <= 2 {
+				cutShort(w)
+				return
+			}
+			unavailable(w)
+		}, 4, false},
+		{"two bodies cut short then a good answer", func(n int, w http.ResponseWriter) {
+			if n <= 2 {
+				cutShort(w)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"Items": [{"submission_id": "s1"}]}`)
+		}, 3, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, hits := scriptedServer(t, tc.answer)
+			c, err := argos.NewClient("key", argos.WithBaseURL(srv.URL+"/v2"), argos.WithHTTPClient(srv.Client()),
+				argos.WithRetryPolicy(fastRetries))
+			require.NoError(t, err)
+			_, err = c.GetSubmission(context.Background(), "s1")
+			assert.Equal(t, tc.want, int(hits.Load()), "requests the server received")
+			if tc.ok {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			if apiErr := (*argos.APIError)(nil); errors.As(err, &apiErr) {
+				assert.Equal(t, tc.want, apiErr.Attempts, "APIError.Attempts counts every request")
+			}
+		})
+	}
+}
+
+func TestAPIErrorAttemptsCountsEveryRequest(t *testing.T) {
+	srv, hits := scriptedServer(t, func(_ int, w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) })
+	c, err := argos.NewClient("key", argos.WithBaseURL(srv.URL+"/v2"), argos.WithHTTPClient(srv.Client()),
+		argos.WithRetryPolicy(fastRetries))
+	require.NoError(t, err)
+	_, err = c.DeleteSubmission(context.Background(), "s1")
+	var apiErr *argos.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 4, apiErr.Attempts)
+	assert.Equal(t, int32(4), hits.Load())
+}
+
+// h2Answer is what the hand-written HTTP/2 server does once it has read a
+// whole request.
+type h2Answer int
+
+const (
+	h2RefusedStream h2Answer = iota // RST_STREAM REFUSED_STREAM
+	h2ProtocolError                 // RST_STREAM PROTOCOL_ERROR
+	h2GoAway                        // GOAWAY (last stream 0) and close
+)
+
+// h2Server speaks just enough HTTP/2 over TLS to read whole requests and
+// refuse them, the way a misbehaving server or proxy can. It counts the
+// requests it read to their end.
+type h2Server struct {
+	ln       net.Listener
+	answer   h2Answer
+	requests atomic.Int32
+	wg       sync.WaitGroup
+	pool     *x509.CertPool
+	mu       sync.Mutex
+	conns    []net.Conn
+}
+
+func newH2Server(t *testing.T, answer h2Answer) *h2Server {
+	t.Helper()
+	cert := selfSignedCert(t)
+	leaf, err := x509.ParseCertificate(cert.Certificate[0])
+	require.NoError(t, err)
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{
+		Certificates: []tls.Certificate{cert}, NextProtos: []string{"h2"}, MinVersion: tls.VersionTLS12,
+	})
+	require.NoError(t, err)
+	s := &h2Server{ln: ln, answer: answer, pool: pool}
+	s.wg.Add(1)
+	go s.accept()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		s.mu.Lock()
+		for _, c := range s.conns {
+			_ = c.Close()
+		}
+		s.mu.Unlock()
+		s.wg.Wait()
+	})
+	return s
+}
+
+func (s *h2Server) url() string { return "https://" + s.ln.Addr().String() + "/v2" }
+
+func (s *h2Server) accept() {
+	defer s.wg.Done()
+	for {
+		conn, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		s.conns = append(s.conns, conn)
+		s.mu.Unlock()
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			defer conn.Close()
+			s.serve(conn)
+		}()
+	}
+}
+
+// HTTP/2 frame types and flags (RFC 9113 §6).
+const (
+	frameData, frameHeaders, frameRST, frameSettings, framePing, frameGoAway = 0x0, 0x1, 0x3, 0x4, 0x6, 0x7
+	flagEndStream, flagAck                                                   = 0x1, 0x1
+)
+
+func writeFrame(w io.Writer, typ, flags byte, stream uint32, payload []byte) error {
+	hdr := make([]byte, 9, 9+len(payload))
+	hdr[0], hdr[1], hdr[2] = byte(len(payload)>>16), byte(len(payload)>>8), byte(len(payload))
+	hdr[3], hdr[4] = typ, flags
+	binary.BigEndian.PutUint32(hdr[5:], stream)
+	_, err := w.Write(append(hdr, payload...))
+	return err
+}
+
+func (s *h2Server) serve(conn net.Conn) {
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	r := bufio.NewReader(conn)
+	preface := make([]byte, 24)
+	if _, err := io.ReadFull(r, preface); err != nil || !strings.HasPrefix(string(preface), "PRI * HTTP/2.0") {
+		return
+	}
+	if writeFrame(conn, frameSettings, 0, 0, nil) != nil {
+		return
+	}
+	hdr := make([]byte, 9)
+	for {
+		if _, err := io.ReadFull(r, hdr); err != nil {
+			return
+		}
+		n := int(hdr[0])<<16 | int(hdr[1])<<8 | int(hdr[2])
+		typ, flags, stream := hdr[3], hdr[4], binary.BigEndian.Uint32(hdr[5:])&0x7fffffff
+		payload := make([]byte, n)
+		if _, err := io.ReadFull(r, payload); err != nil {
+			return
+		}
+		switch {
+		case typ == frameSettings && flags&flagAck == 0:
+			if writeFrame(conn, frameSettings, flagAck, 0, nil) != nil {
+				return
+			}
+		case typ == framePing && flags&flagAck == 0:
+			if writeFrame(conn, framePing, flagAck, 0, payload) != nil {
+				return
+			}
+		case (typ == frameHeaders || typ == frameData) && flags&flagEndStream != 0:
+			s.requests.Add(1) // the whole request has arrived
+			if !s.refuse(conn, stream) {
+				return
+			}
+		}
+	}
+}
+
+// refuse answers a complete request; false ends the connection.
+func (s *h2Server) refuse(conn net.Conn, stream uint32) bool {
+	code := make([]byte, 4)
+	switch s.answer {
+	case h2RefusedStream, h2ProtocolError:
+		binary.BigEndian.PutUint32(code, map[h2Answer]uint32{h2RefusedStream: 0x7, h2ProtocolError: 0x1}[s.answer])
+		return writeFrame(conn, frameRST, 0, stream, code) == nil
+	default:
+		payload := make([]byte, 8) // last stream ID 0: "nothing was processed", NO_ERROR
+		_ = writeFrame(conn, frameGoAway, 0, 0, payload)
+		return false
+	}
+}
+
+func TestHTTP2RefusalsNeverResendAStateChangingRequest(t *testing.T) {
+	for name, answer := range map[string]h2Answer{
+		"REFUSED_STREAM": h2RefusedStream, "PROTOCOL_ERROR": h2ProtocolError, "GOAWAY": h2GoAway,
+	} {
+		t.Run("a Step 1 answered with "+name+" after its body arrived is sent once", func(t *testing.T) {
+			s := newH2Server(t, answer)
+			c, err := argos.NewClient("key", argos.WithBaseURL(s.url()), argos.WithRootCAs(s.pool),
+				argos.WithRetryPolicy(fastRetries))
+			require.NoError(t, err)
+			t.Cleanup(c.CloseIdleConnections)
+			start := time.Now()
+			_, err = c.SubmitStep1(context.Background(), &argos.Step1Request{
+				IssuingCountry: "USA", Email: "h2@example.com", IDType: argos.IDPassport, IDImage: image(t, "id_front.png"),
+			})
+			require.Error(t, err)
+			assert.ErrorIs(t, err, argos.ErrOutcomeUnknown)
+			var oe *argos.OutcomeUnknownError
+			assert.ErrorAs(t, err, &oe)
+			assert.Equal(t, int32(1), s.requests.Load(), "requests the server read")
+			assert.Less(t, time.Since(start), 5*time.Second)
+		})
+	}
+}
+
+func TestHTTP2ReplaysOfAGetCountInTheBudget(t *testing.T) {
+	for name, answer := range map[string]h2Answer{"REFUSED_STREAM": h2RefusedStream, "GOAWAY": h2GoAway} {
+		for _, maxRetries := range []int{0, 1} {
+			t.Run(name+" forever, MaxRetries "+string(rune('0'+maxRetries)), func(t *testing.T) {
+				s := newH2Server(t, answer)
+				policy := fastRetries
+				policy.MaxRetries = maxRetries
+				c, err := argos.NewClient("key", argos.WithBaseURL(s.url()), argos.WithRootCAs(s.pool),
+					argos.WithRetryPolicy(policy))
+				require.NoError(t, err)
+				t.Cleanup(c.CloseIdleConnections)
+				_, err = c.GetSubmission(context.Background(), "s1")
+				require.Error(t, err)
+				assert.NotErrorIs(t, err, context.Canceled, "the caller cancelled nothing")
+				assert.LessOrEqual(t, int(s.requests.Load()), 1+maxRetries, "requests the server read")
+				assert.GreaterOrEqual(t, int(s.requests.Load()), 1)
+			})
+		}
+	}
+}
