@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -29,45 +28,12 @@ const (
 // address). It answers under both /v2 and /v3. Its methods are safe for
 // concurrent use.
 type Handler struct {
-	cfg  config
-	done chan struct{}
-
-	closeOnce sync.Once
-
-	mu          sync.Mutex
-	subs        map[string]*submission
-	resources   map[string]string // AML resourceId → submission ID
-	applicants  map[string]string // duplicated_information → applicant_id
-	step2Script []Outcome
-	faults      []*Fault
-
-	// reqMu guards the request records alone: endpoints write their answers
-	// while holding mu, and recording a status must not wait for it.
-	reqMu    sync.Mutex
-	requests []*Request
+	*fake
 }
 
 // NewHandler returns a fake Argos API with no submissions.
 func NewHandler(opts ...ServerOption) *Handler {
-	h := &Handler{
-		done:       make(chan struct{}),
-		subs:       map[string]*submission{},
-		resources:  map[string]string{},
-		applicants: map[string]string{},
-	}
-	for _, o := range opts {
-		o(&h.cfg)
-	}
-	if h.cfg.apiKey == "" {
-		h.cfg.apiKey = randomKey()
-	}
-	if h.cfg.clock == nil {
-		h.cfg.clock = time.Now
-	}
-	if h.cfg.ids == nil {
-		h.cfg.ids = newID
-	}
-	return h
+	return &Handler{fake: newFake(opts)}
 }
 
 // APIKey returns the API key the handler accepts.
@@ -78,46 +44,6 @@ func (h *Handler) APIKey() string { return h.cfg.apiKey }
 // requests afterwards, without delays.
 func (h *Handler) Close() {
 	h.closeOnce.Do(func() { close(h.done) })
-}
-
-// now returns the server's time, truncated to the millisecond the API's
-// timestamps carry.
-func (h *Handler) now() time.Time {
-	return h.cfg.clock().UTC().Truncate(time.Millisecond)
-}
-
-// Requests returns a copy of the requests served so far, oldest first.
-func (h *Handler) Requests() []Request {
-	h.reqMu.Lock()
-	defer h.reqMu.Unlock()
-	out := make([]Request, len(h.requests))
-	for i, r := range h.requests {
-		out[i] = r.clone()
-	}
-	return out
-}
-
-// ResetRequests forgets the requests recorded so far.
-func (h *Handler) ResetRequests() {
-	h.reqMu.Lock()
-	defer h.reqMu.Unlock()
-	h.requests = nil
-}
-
-// Submission returns the submission with that ID as GET
-// /submission?submission_id= would show it, and whether it exists.
-func (h *Handler) Submission(id string) (json.RawMessage, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s, ok := h.subs[id]
-	if !ok {
-		return nil, false
-	}
-	b, err := json.Marshal(s.render(true))
-	if err != nil {
-		return nil, false
-	}
-	return b, true
 }
 
 // endpoint serves one method of one path and returns the status it sent.

@@ -151,17 +151,17 @@ func (s *submission) reject(now time.Time, comment, code string) {
 }
 
 // approve finishes s as approved and gives it an applicant ID and an AML
-// result. Caller holds h.mu.
-func (h *Handler) approve(s *submission, now time.Time) {
+// result. Caller holds fk.mu.
+func (fk *fake) approve(s *submission, now time.Time) {
 	s.result = resultApproved
 	s.comment, s.commentCode = nil, nil
 	s.resultAt, s.updated = now, now
 	s.dupInfo = duplicatedInformation(s.fullName(), s.renderDOB(), s.renderGender(), s.renderNationality())
 	if s.dupInfo != "" {
-		id, ok := h.applicants[s.dupInfo]
+		id, ok := fk.applicants[s.dupInfo]
 		if !ok {
 			id = hashID("applicant", s.dupInfo)
-			h.applicants[s.dupInfo] = id
+			fk.applicants[s.dupInfo] = id
 		}
 		s.applicantID = id
 	} else {
