@@ -520,10 +520,12 @@ func readFixture(name string) (*argostest.Fixture, error) {
 func pngFile() *argos.File {
 	return &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())}
 }
+
 // jpegFile is SampleJPEG as an upload named face.jpg.
 func jpegFile() *argos.File {
 	return &argos.File{Name: "face.jpg", Body: bytes.NewReader(argostest.SampleJPEG())}
 }
+
 // step1Req is a valid Step 1 request for the SDK.
 func step1Req(email string) *argos.Step1Request {
 	return &argos.Step1Request{
@@ -531,6 +533,7 @@ func step1Req(email string) *argos.Step1Request {
 		IDImage: pngFile(), UserID: "user-1", CF1: "test",
 	}
 }
+
 // step2Req is a valid Step 2 request for the SDK.
 func step2Req(id string) *argos.Step2Request {
 	return &argos.Step2Request{
