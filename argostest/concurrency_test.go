@@ -30,7 +30,7 @@ func TestConcurrency(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				email := fmt.Sprintf("user%d@example.com", i)
-				r := c.postMultipart("/submission/step1", step1Fields(email), map[string]file{"idImage": png("x.png")})
+				r := c.postMultipart("/submission/step1", step1Fields(email), map[string]file{"idImage": pngPart("x.png")})
 				if !assert.Equal(t, http.StatusOK, r.Status) {
 					return
 				}

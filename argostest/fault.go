@@ -57,20 +57,20 @@ func (f *Fault) matches(method, path string) bool {
 }
 
 // InjectFault queues f. See Fault for what each field does.
-func (h *Handler) InjectFault(f Fault) {
+func (fk *fake) InjectFault(f Fault) {
 	if f.Times == 0 {
 		f.Times = 1
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.faults = append(h.faults, &f)
+	fk.mu.Lock()
+	defer fk.mu.Unlock()
+	fk.faults = append(fk.faults, &f)
 }
 
 // ClearFaults removes every queued fault.
-func (h *Handler) ClearFaults() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.faults = nil
+func (fk *fake) ClearFaults() {
+	fk.mu.Lock()
+	defer fk.mu.Unlock()
+	fk.faults = nil
 }
 
 // takeFault returns a copy of the first queued fault that matches and uses up

@@ -3,6 +3,7 @@ package argostest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -99,7 +100,7 @@ func TestFaultStatus(t *testing.T) {
 	t.Run("a status fault does not run the endpoint", func(t *testing.T) {
 		c := newRaw(t)
 		c.srv.InjectFault(argostest.Fault{Path: "/submission/step1", Status: 500})
-		r := c.postMultipart("/submission/step1", step1Fields("a@example.com"), map[string]file{"idImage": png("x.png")})
+		r := c.postMultipart("/submission/step1", step1Fields("a@example.com"), map[string]file{"idImage": pngPart("x.png")})
 		assert.Equal(t, 500, r.Status)
 		assert.Empty(t, ids(t, c.get("/submission", nil)))
 	})
@@ -154,7 +155,7 @@ func TestFaultConnection(t *testing.T) {
 	t.Run("Drop closes the connection before the endpoint runs", func(t *testing.T) {
 		c := newRaw(t)
 		c.srv.InjectFault(argostest.Fault{Path: "/submission/step1", Drop: true})
-		ct, body := multipartBody(t, step1Fields("a@example.com"), map[string]file{"idImage": png("x.png")})
+		ct, body := multipartBody(t, step1Fields("a@example.com"), map[string]file{"idImage": pngPart("x.png")})
 		req, _ := http.NewRequest(http.MethodPost, c.srv.BaseURL+"/submission/step1", body)
 		req.Header.Set("Content-Type", ct)
 		req.Header.Set("x-api-key", c.key)
@@ -169,7 +170,7 @@ func TestFaultConnection(t *testing.T) {
 	t.Run("Truncate without a status cuts the real response after it took effect", func(t *testing.T) {
 		c := newRaw(t)
 		c.srv.InjectFault(argostest.Fault{Path: "/submission/step1", Truncate: true})
-		ct, body := multipartBody(t, step1Fields("a@example.com"), map[string]file{"idImage": png("x.png")})
+		ct, body := multipartBody(t, step1Fields("a@example.com"), map[string]file{"idImage": pngPart("x.png")})
 		req, _ := http.NewRequest(http.MethodPost, c.srv.BaseURL+"/submission/step1", body)
 		req.Header.Set("Content-Type", ct)
 		req.Header.Set("x-api-key", c.key)
@@ -270,12 +271,12 @@ func TestRequests(t *testing.T) {
 		for _, r := range reqs {
 			assert.Equal(t, argostest.Redacted, r.Header.Get("X-Api-Key"))
 			for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
-				out := sprintf(format, r)
+				out := fmt.Sprintf(format, r)
 				assert.NotContains(t, out, c.key, format)
 				assert.NotContains(t, out, "a@example.com", format)
 			}
 		}
-		assert.NotContains(t, sprintf("%+v", reqs), c.key)
+		assert.NotContains(t, fmt.Sprintf("%+v", reqs), c.key)
 	})
 	t.Run("Requests returns copies", func(t *testing.T) {
 		c := newRaw(t)

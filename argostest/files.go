@@ -2,75 +2,32 @@ package argostest
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 )
 
-// plusAlphabet is the Open Location Code alphabet; the fake's codes look like
-// Plus Codes ("8Q98HXPG+MP") without being real ones.
-const plusAlphabet = "23456789CFGHJMPQRVWX"
-
-// addressCodeResponse is the body of POST /address_code.
-type addressCodeResponse struct {
-	FormattedAddress string `json:"formatted_address"`
-	CompoundCode     string `json:"compound_code"`
-	GlobalCode       string `json:"global_code"`
-}
-
-// geocode makes up the codes of an address: the same address always gets the
-// same codes. The compound code names the last two comma-separated parts of
-// the address, as in "HXPG+MP Seoul, South Korea".
-func geocode(address string) addressCodeResponse {
-	formatted := strings.Join(strings.Fields(address), " ")
-	sum := sha256.Sum256([]byte(strings.ToLower(formatted)))
-	code := make([]byte, 0, 11)
-	code = append(code, "23456789C"[int(sum[0])%9], plusAlphabet[int(sum[1])%18])
-	for i := 2; i < 10; i++ {
-		if i == 8 {
-			code = append(code, '+')
-		}
-		code = append(code, plusAlphabet[int(sum[i])%len(plusAlphabet)])
-	}
-	global := string(code)
-	parts := strings.Split(formatted, ",")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	locality := strings.Join(parts[max(0, len(parts)-2):], ", ")
-	return addressCodeResponse{
-		FormattedAddress: formatted,
-		CompoundCode:     global[4:] + " " + locality,
-		GlobalCode:       global,
-	}
-}
-
-// addressCode serves POST /address_code.
-func (h *Handler) addressCode(w http.ResponseWriter, _ *http.Request, b *body) int {
-	if b.parseErr != nil {
-		return badRequest(w, msgParseFailed)
-	}
-	addr := strings.TrimSpace(b.form["address"])
-	if addr == "" {
-		return badRequest(w, msgMissingParams)
-	}
-	return writeJSON(w, http.StatusOK, geocode(addr))
+// fileRoutes are the downloads: stored images and AML reports.
+var fileRoutes = []route{
+	{http.MethodGet, "/image", (*Handler).image},
+	{http.MethodGet, "/report/aml", (*Handler).amlReport},
 }
 
 // imageTypes are the values of GET /image's type parameter (API.md §11.5).
 var imageTypes = map[string]bool{imgID: true, imgIDBack: true, imgSelfie: true, imgAddress: true}
 
 // image serves GET /image: one stored image as a file download.
-func (h *Handler) image(w http.ResponseWriter, r *http.Request, _ *body) int {
+func (h *Handler) image(w http.ResponseWriter, r *http.Request, _ *body) {
 	q := r.URL.Query()
 	id, typ := first(q, "submission_id", "submissionId"), q.Get("type")
 	if id == "" || typ == "" {
-		return badRequest(w, msgMissingParams)
+		badRequest(w, msgMissingParams)
+		return
 	}
 	if !imageTypes[typ] {
-		return badRequest(w, "invalid image type")
+		badRequest(w, "invalid image type")
+		return
 	}
 	h.mu.Lock()
 	s := h.subs[id]
@@ -80,37 +37,40 @@ func (h *Handler) image(w http.ResponseWriter, r *http.Request, _ *body) int {
 	}
 	h.mu.Unlock()
 	if s == nil || s.deleted {
-		return badRequest(w, msgInvalidSub)
+		badRequest(w, msgInvalidSub)
+		return
 	}
 	if im == nil {
-		return badRequest(w, "image not found")
+		badRequest(w, "image not found")
+		return
 	}
-	return writeFile(w, im.contentType, typ+"."+im.ext(), im.data)
+	writeFile(w, im.contentType, typ+"."+im.ext(), im.data)
 }
 
 // writeFile writes data as a file download.
-func writeFile(w http.ResponseWriter, contentType, filename string, data []byte) int {
+func writeFile(w http.ResponseWriter, contentType, filename string, data []byte) {
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(data)
-	return http.StatusOK
 }
 
 // amlReport serves GET /report/aml: a generated PDF for an AML resource ID.
-func (h *Handler) amlReport(w http.ResponseWriter, r *http.Request, _ *body) int {
+func (h *Handler) amlReport(w http.ResponseWriter, r *http.Request, _ *body) {
 	rid := r.URL.Query().Get("resourceId")
 	if rid == "" {
-		return badRequest(w, msgMissingParams)
+		badRequest(w, msgMissingParams)
+		return
 	}
 	h.mu.Lock()
 	_, ok := h.resources[rid]
 	h.mu.Unlock()
 	if !ok {
-		return badRequest(w, "invalid resource id")
+		badRequest(w, "invalid resource id")
+		return
 	}
-	return writeFile(w, "application/pdf", "report.pdf", reportPDF(rid))
+	writeFile(w, "application/pdf", "report.pdf", reportPDF(rid))
 }
 
 // reportPDF returns a one-page PDF 1.4 document that names the resource ID

@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -29,45 +28,12 @@ const (
 // address). It answers under both /v2 and /v3. Its methods are safe for
 // concurrent use.
 type Handler struct {
-	cfg  config
-	done chan struct{}
-
-	closeOnce sync.Once
-
-	mu          sync.Mutex
-	subs        map[string]*submission
-	resources   map[string]string // AML resourceId → submission ID
-	applicants  map[string]string // duplicated_information → applicant_id
-	step2Script []Outcome
-	faults      []*Fault
-
-	// reqMu guards the request records alone: endpoints write their answers
-	// while holding mu, and recording a status must not wait for it.
-	reqMu    sync.Mutex
-	requests []*Request
+	*fake
 }
 
 // NewHandler returns a fake Argos API with no submissions.
 func NewHandler(opts ...ServerOption) *Handler {
-	h := &Handler{
-		done:       make(chan struct{}),
-		subs:       map[string]*submission{},
-		resources:  map[string]string{},
-		applicants: map[string]string{},
-	}
-	for _, o := range opts {
-		o(&h.cfg)
-	}
-	if h.cfg.apiKey == "" {
-		h.cfg.apiKey = randomKey()
-	}
-	if h.cfg.clock == nil {
-		h.cfg.clock = time.Now
-	}
-	if h.cfg.ids == nil {
-		h.cfg.ids = newID
-	}
-	return h
+	return &Handler{fake: newFake(opts)}
 }
 
 // APIKey returns the API key the handler accepts.
@@ -80,57 +46,37 @@ func (h *Handler) Close() {
 	h.closeOnce.Do(func() { close(h.done) })
 }
 
-// now returns the server's time, truncated to the millisecond the API's
-// timestamps carry.
-func (h *Handler) now() time.Time {
-	return h.cfg.clock().UTC().Truncate(time.Millisecond)
+// endpoint serves one method of one path. statusWriter records the status
+// it sends.
+type endpoint func(h *Handler, w http.ResponseWriter, r *http.Request, b *body)
+
+// route is one endpoint: a method of a path below the version prefix.
+type route struct {
+	method, path string
+	serve        endpoint
 }
 
-// Requests returns a copy of the requests served so far, oldest first.
-func (h *Handler) Requests() []Request {
-	h.reqMu.Lock()
-	defer h.reqMu.Unlock()
-	out := make([]Request, len(h.requests))
-	for i, r := range h.requests {
-		out[i] = r.clone()
+// routes maps a path and a method to its endpoint, under /v2 and /v3 alike.
+// Each resource file declares its own table of routes beside its endpoints;
+// a new resource is a new file with its table, added to this list.
+var routes = newRouter(submissionRoutes, stepRoutes, addressRoutes, fileRoutes)
+
+// newRouter merges route tables. Two endpoints for the same method and path
+// are a programming error and panic, as with http.ServeMux.
+func newRouter(tables ...[]route) map[string]map[string]endpoint {
+	m := map[string]map[string]endpoint{}
+	for _, table := range tables {
+		for _, rt := range table {
+			if m[rt.path] == nil {
+				m[rt.path] = map[string]endpoint{}
+			}
+			if _, dup := m[rt.path][rt.method]; dup {
+				panic("argostest: two endpoints for " + rt.method + " " + rt.path)
+			}
+			m[rt.path][rt.method] = rt.serve
+		}
 	}
-	return out
-}
-
-// ResetRequests forgets the requests recorded so far.
-func (h *Handler) ResetRequests() {
-	h.reqMu.Lock()
-	defer h.reqMu.Unlock()
-	h.requests = nil
-}
-
-// Submission returns the submission with that ID as GET
-// /submission?submission_id= would show it, and whether it exists.
-func (h *Handler) Submission(id string) (json.RawMessage, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s, ok := h.subs[id]
-	if !ok {
-		return nil, false
-	}
-	b, err := json.Marshal(s.render(true))
-	if err != nil {
-		return nil, false
-	}
-	return b, true
-}
-
-// endpoint serves one method of one path and returns the status it sent.
-type endpoint func(h *Handler, w http.ResponseWriter, r *http.Request, b *body) int
-
-var routes = map[string]map[string]endpoint{
-	"/submission":           {http.MethodGet: (*Handler).getSubmission, http.MethodDelete: (*Handler).deleteSubmission},
-	"/submission/applicant": {http.MethodGet: (*Handler).getApplicant},
-	"/submission/step1":     {http.MethodPost: (*Handler).step1},
-	"/submission/step2":     {http.MethodPost: (*Handler).step2},
-	"/address_code":         {http.MethodPost: (*Handler).addressCode},
-	"/report/aml":           {http.MethodGet: (*Handler).amlReport},
-	"/image":                {http.MethodGet: (*Handler).image},
+	return m
 }
 
 // splitVersion splits "/v3/submission" into "v3" and "/submission".
@@ -291,33 +237,37 @@ func (h *Handler) send(w http.ResponseWriter, r *http.Request, f *Fault, resp *b
 	_, _ = w.Write(body)
 }
 
-// serve runs the endpoint after the allow-list and key checks and returns the
-// status it sent.
-func (h *Handler) serve(w http.ResponseWriter, r *http.Request, version, path string, b *body) int {
+// serve runs the endpoint after the allow-list and key checks.
+func (h *Handler) serve(w http.ResponseWriter, r *http.Request, version, path string, b *body) {
 	if h.cfg.ipDenied {
-		return writeMessage(w, http.StatusForbidden, msgIPDenied)
+		writeMessage(w, http.StatusForbidden, msgIPDenied)
+		return
 	}
 	key := r.Header.Get("x-api-key")
 	if subtle.ConstantTimeCompare([]byte(key), []byte(h.cfg.apiKey)) != 1 {
-		return writeMessage(w, http.StatusForbidden, msgForbidden)
+		writeMessage(w, http.StatusForbidden, msgForbidden)
+		return
 	}
 	methods, ok := routes[strings.TrimSuffix(path, "/")]
 	if version == "" || !ok {
-		return writeMessage(w, http.StatusNotFound, msgNotFound)
+		writeMessage(w, http.StatusNotFound, msgNotFound)
+		return
 	}
 	ep, ok := methods[r.Method]
 	if !ok {
 		// What API Gateway answers for a method a resource does not have.
-		return writeMessage(w, http.StatusForbidden, msgMissingToken)
+		writeMessage(w, http.StatusForbidden, msgMissingToken)
+		return
 	}
 	if b.tooLarge {
-		return writeMessage(w, http.StatusRequestEntityTooLarge, msgTooLarge)
+		writeMessage(w, http.StatusRequestEntityTooLarge, msgTooLarge)
+		return
 	}
-	return ep(h, w, r, b)
+	ep(h, w, r, b)
 }
 
-// writeJSON writes v as a JSON response and returns status.
-func writeJSON(w http.ResponseWriter, status int, v any) int {
+// writeJSON writes v as a JSON response.
+func writeJSON(w http.ResponseWriter, status int, v any) {
 	data, err := json.Marshal(v)
 	if err != nil {
 		status = http.StatusInternalServerError
@@ -326,17 +276,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) int {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(data)
-	return status
 }
 
 // writeMessage writes {"message": msg}.
-func writeMessage(w http.ResponseWriter, status int, msg string) int {
-	return writeJSON(w, status, map[string]string{"message": msg})
+func writeMessage(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"message": msg})
 }
 
 // badRequest writes a 400 with {"message": msg}.
-func badRequest(w http.ResponseWriter, msg string) int {
-	return writeMessage(w, http.StatusBadRequest, msg)
+func badRequest(w http.ResponseWriter, msg string) {
+	writeMessage(w, http.StatusBadRequest, msg)
 }
 
 // clientIP is the address of the client without the port.

@@ -2,13 +2,19 @@ package argostest_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/textproto"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +22,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/kycgo/argos"
 	"github.com/kycgo/argos/argostest"
 )
 
@@ -89,8 +96,11 @@ type file struct {
 	data              []byte
 }
 
-func png(name string) file  { return file{name, "image/png", argostest.SamplePNG()} }
-func jpeg(name string) file { return file{name, "image/jpeg", argostest.SampleJPEG()} }
+// pngPart is a PNG file part named name.
+func pngPart(name string) file { return file{name, "image/png", argostest.SamplePNG()} }
+
+// jpegPart is a JPEG file part named name.
+func jpegPart(name string) file { return file{name, "image/jpeg", argostest.SampleJPEG()} }
 
 // multipartBody builds a multipart/form-data body.
 func multipartBody(t testing.TB, fields map[string]string, files map[string]file) (string, io.Reader) {
@@ -132,7 +142,7 @@ func step1Fields(email string) map[string]string {
 // step1 runs a valid Step 1 and returns the submission ID.
 func (c *raw) step1(email string) string {
 	c.t.Helper()
-	r := c.postMultipart("/submission/step1", step1Fields(email), map[string]file{"idImage": png("front.png")})
+	r := c.postMultipart("/submission/step1", step1Fields(email), map[string]file{"idImage": pngPart("front.png")})
 	require.Equal(c.t, http.StatusOK, r.Status, "step1: %s", r.Body)
 	id, _ := r.JSON(c.t)["submissionId"].(string)
 	require.NotEmpty(c.t, id)
@@ -147,7 +157,7 @@ func step2Fields(id string) map[string]string {
 // step2 runs a Step 2 try and returns the decoded body.
 func (c *raw) step2(id string) map[string]any {
 	c.t.Helper()
-	r := c.postMultipart("/submission/step2", step2Fields(id), map[string]file{"faceImage": jpeg("face.jpg")})
+	r := c.postMultipart("/submission/step2", step2Fields(id), map[string]file{"faceImage": jpegPart("face.jpg")})
 	require.Equal(c.t, http.StatusOK, r.Status, "step2: %s", r.Body)
 	return r.JSON(c.t)
 }
@@ -184,6 +194,30 @@ func readAll(t testing.TB, resp *http.Response) []byte {
 // fixedClock always says 2024-03-01T09:30:00.123Z.
 func fixedClock() time.Time { return time.Date(2024, 3, 1, 9, 30, 0, 123456789, time.UTC) }
 
+// steppingClock starts at start and moves step forward on every call.
+func steppingClock(start time.Time, step time.Duration) func() time.Time {
+	var mu sync.Mutex
+	t := start
+	return func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now := t
+		t = t.Add(step)
+		return now
+	}
+}
+
+// ids returns the submission_ids of a list response.
+func ids(t testing.TB, r *response) []string {
+	t.Helper()
+	items, _ := r.JSON(t)["Items"].([]any)
+	out := []string{}
+	for _, it := range items {
+		out = append(out, path(it, "submission_id").(string))
+	}
+	return out
+}
+
 // sequence returns an ID generator: prefix0001, prefix0002, …
 func sequence(prefix string) func() string {
 	var mu sync.Mutex
@@ -206,4 +240,304 @@ func keys(v any) []string {
 	return out
 }
 
-func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
+// plainServer serves handler over plain HTTP for the recorder's unit tests.
+func plainServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// onlyFixture reads the single fixture of dir.
+func onlyFixture(t *testing.T, dir string) (string, *argostest.Fixture) {
+	t.Helper()
+	files := fixtureFiles(t, dir)
+	require.Len(t, files, 1)
+	for name := range files {
+		fx, err := readFixture(filepath.Join(dir, name))
+		require.NoError(t, err)
+		return name, fx
+	}
+	return "", nil
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// applicant is the applicant the recorded flows submit. Every value is
+// distinctive so the scrubbing checks can look for it in the fixtures.
+var applicant = struct {
+	Name, Email, DOB, IDNumber, UserID, Address, IDFileName, SelfieFileName string
+}{
+	Name:           "Ottilie Vandersloot",
+	Email:          "ottilie.vandersloot@example.net",
+	DOB:            "1984-07-23",
+	IDNumber:       "840723-2345678",
+	UserID:         "crm-customer-58213",
+	Address:        "17 Rue des Lilas, Lyon, France",
+	IDFileName:     "ottilie-vandersloot-id.png",
+	SelfieFileName: "ottilie-vandersloot-selfie.jpg",
+}
+
+// quickstartDir holds the committed fixture set (see TestRecordFixtures).
+var quickstartDir = filepath.Join("..", "testdata", "recorded", "quickstart")
+
+// openImage opens a sample image from the module's testdata as an argos.File.
+func openImage(t *testing.T, name, sentAs string) *argos.File {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "testdata", "images", name))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = f.Close() })
+	return &argos.File{Name: sentAs, Body: f}
+}
+
+// readImage reads a sample image from the module's testdata.
+func readImage(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "images", name))
+	require.NoError(t, err)
+	return b
+}
+
+// flowResult is what a flow observed, recorded or replayed.
+type flowResult struct {
+	Address                    *argos.AddressCode
+	Step1                      *argos.Step1Response
+	Step2                      *argos.Step2Response
+	Pending, Approved, Deleted *argos.Submission
+	List                       *argos.SubmissionList
+	Image                      []byte
+	ImageType, ImageName       string
+	Report                     []byte
+	ReportType                 string
+	Duplicate                  *argos.APIError
+	Delete                     *argos.DeleteResult
+}
+
+// flowHooks drive the fake server during a recording; replays leave
+// them nil.
+type flowHooks struct {
+	beforeStep2 func()
+	approve     func(submissionID string)
+}
+
+// clientVia returns an SDK client that sends through rt and never retries.
+func clientVia(t *testing.T, baseURL, key string, rt http.RoundTripper) *argos.Client {
+	t.Helper()
+	c, err := argos.NewClient(key,
+		argos.WithBaseURL(baseURL),
+		argos.WithHTTPClient(&http.Client{Transport: rt}),
+		argos.WithRetryPolicy(argos.RetryPolicy{MaxRetries: 0}))
+	require.NoError(t, err)
+	return c
+}
+
+// download reads a whole download: its bytes, content type and file name.
+func download(t *testing.T, get func() (*argos.Download, error)) ([]byte, string, string) {
+	t.Helper()
+	d, err := get()
+	require.NoError(t, err)
+	defer d.Body.Close()
+	b, err := io.ReadAll(d.Body)
+	require.NoError(t, err)
+	return b, d.ContentType, d.Filename
+}
+
+// runFullFlow is the whole KYC flow: address code, Step 1, Step 2 held for
+// review, polling until approved, listing by user ID, the ID image, the
+// AML report, a refused duplicate Step 1, deletion.
+func runFullFlow(t *testing.T, c *argos.Client, hooks flowHooks) flowResult {
+	t.Helper()
+	ctx := context.Background()
+	var res flowResult
+	var err error
+
+	res.Address, err = c.AddressCode(ctx, &argos.AddressCodeRequest{Address: applicant.Address, Language: "en"})
+	require.NoError(t, err)
+
+	res.Step1, err = c.SubmitStep1(ctx, &argos.Step1Request{
+		IssuingCountry: "FRA", Email: applicant.Email, IDType: "government_id",
+		IDImage: openImage(t, "id_front.png", applicant.IDFileName), UserID: applicant.UserID,
+	})
+	require.NoError(t, err)
+
+	if hooks.beforeStep2 != nil {
+		hooks.beforeStep2()
+	}
+	s2 := &argos.Step2Request{
+		SubmissionID: res.Step1.SubmissionID, FaceImage: openImage(t, "selfie.jpg", applicant.SelfieFileName),
+		Name: applicant.Name, DateOfBirth: applicant.DOB, Gender: "female", Nationality: "FRA",
+		IdentityNumber: applicant.IDNumber, AddressInput: applicant.Address,
+	}
+	s2.SetAddress(res.Address)
+	res.Step2, err = c.SubmitStep2(ctx, s2)
+	require.NoError(t, err)
+
+	res.Pending, err = c.GetSubmission(ctx, res.Step1.SubmissionID)
+	require.NoError(t, err)
+	if hooks.approve != nil {
+		hooks.approve(res.Step1.SubmissionID)
+	}
+	res.Approved, err = c.GetSubmission(ctx, res.Step1.SubmissionID)
+	require.NoError(t, err)
+
+	res.List, err = c.ListSubmissions(ctx, &argos.ListSubmissionsParams{UserID: applicant.UserID})
+	require.NoError(t, err)
+
+	res.Image, res.ImageType, res.ImageName = download(t, func() (*argos.Download, error) {
+		return c.Image(ctx, res.Step1.SubmissionID, argos.ImageID)
+	})
+	rids := res.Approved.AMLResourceIDs()
+	require.NotEmpty(t, rids)
+	res.Report, res.ReportType, _ = download(t, func() (*argos.Download, error) {
+		return c.AMLReport(ctx, rids[0])
+	})
+
+	_, err = c.SubmitStep1(ctx, &argos.Step1Request{
+		IssuingCountry: "FRA", Email: applicant.Email, IDType: "government_id",
+		IDImage: openImage(t, "id_front.png", applicant.IDFileName),
+	})
+	require.ErrorAs(t, err, &res.Duplicate)
+
+	res.Delete, err = c.DeleteSubmission(ctx, res.Step1.SubmissionID)
+	require.NoError(t, err)
+	res.Deleted, err = c.GetSubmission(ctx, res.Step1.SubmissionID)
+	require.NoError(t, err)
+	return res
+}
+
+// recordFullFlow runs the full flow against a fresh fake server through a
+// Recorder writing to dir.
+func recordFullFlow(t *testing.T, dir string, opts ...argostest.RecordOption) (flowResult, *argostest.Server) {
+	t.Helper()
+	srv := argostest.NewServer()
+	t.Cleanup(srv.Close)
+	rec, err := argostest.NewRecorder(dir, srv.HTTPClient().Transport, opts...)
+	require.NoError(t, err)
+	c := clientVia(t, srv.BaseURL, srv.APIKey, rec)
+	res := runFullFlow(t, c, flowHooks{
+		beforeStep2: func() { srv.ScriptStep2(argostest.OutcomePending) },
+		approve: func(id string) {
+			require.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
+			require.NoError(t, srv.SetAMLHits(id, 1))
+		},
+	})
+	require.NoError(t, rec.Err())
+	return res, srv
+}
+
+// fixtureFiles returns the fixture files of dir, by name.
+func fixtureFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	out := map[string][]byte{}
+	for _, e := range entries {
+		if fixtureName.MatchString(e.Name()) {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			require.NoError(t, err)
+			out[e.Name()] = b
+		}
+	}
+	return out
+}
+
+// quickstartResult is what the quickstart flow observed.
+type quickstartResult struct {
+	Step1      *argos.Step1Response
+	Step2      *argos.Step2Response
+	Submission *argos.Submission
+	List       *argos.SubmissionList
+	Image      []byte
+	Delete     *argos.DeleteResult
+}
+
+// runQuickstartFlow is the flow of the committed fixture set: Step 1,
+// Step 2, the submission, the user's submissions, the ID image, deletion.
+func runQuickstartFlow(t *testing.T, c *argos.Client) quickstartResult {
+	t.Helper()
+	ctx := context.Background()
+	var res quickstartResult
+	var err error
+	res.Step1, err = c.SubmitStep1(ctx, &argos.Step1Request{
+		IssuingCountry: "FRA", Email: applicant.Email, IDType: "government_id",
+		IDImage: openImage(t, "id_front.png", applicant.IDFileName), UserID: applicant.UserID,
+	})
+	require.NoError(t, err)
+	res.Step2, err = c.SubmitStep2(ctx, &argos.Step2Request{
+		SubmissionID: res.Step1.SubmissionID, FaceImage: openImage(t, "selfie.jpg", applicant.SelfieFileName),
+		Name: applicant.Name, DateOfBirth: applicant.DOB, Gender: "female", Nationality: "FRA",
+	})
+	require.NoError(t, err)
+	res.Submission, err = c.GetSubmission(ctx, res.Step1.SubmissionID)
+	require.NoError(t, err)
+	res.List, err = c.ListSubmissions(ctx, &argos.ListSubmissionsParams{UserID: applicant.UserID})
+	require.NoError(t, err)
+	res.Image, _, _ = download(t, func() (*argos.Download, error) {
+		return c.Image(ctx, res.Step1.SubmissionID, argos.ImageID)
+	})
+	res.Delete, err = c.DeleteSubmission(ctx, res.Step1.SubmissionID)
+	require.NoError(t, err)
+	return res
+}
+
+type countingReader struct {
+	r io.Reader
+	n int
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += n
+	return n, err
+}
+
+// fixtureName matches the names a Recorder gives fixture files:
+// "001_GET_v2_submission.json".
+var fixtureName = regexp.MustCompile(`^[0-9]+_[A-Za-z]+_[A-Za-z0-9_]*\.json$`)
+
+// readFixture reads one fixture file.
+func readFixture(name string) (*argostest.Fixture, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var fx argostest.Fixture
+	if err := json.Unmarshal(data, &fx); err != nil {
+		return nil, err
+	}
+	return &fx, nil
+}
+
+// pngFile is SamplePNG as an upload named id.png.
+func pngFile() *argos.File {
+	return &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())}
+}
+
+// jpegFile is SampleJPEG as an upload named face.jpg.
+func jpegFile() *argos.File {
+	return &argos.File{Name: "face.jpg", Body: bytes.NewReader(argostest.SampleJPEG())}
+}
+
+// step1Req is a valid Step 1 request for the SDK.
+func step1Req(email string) *argos.Step1Request {
+	return &argos.Step1Request{
+		IssuingCountry: "USA", Email: email, IDType: string(argos.IDPassport),
+		IDImage: pngFile(), UserID: "user-1", CF1: "test",
+	}
+}
+
+// step2Req is a valid Step 2 request for the SDK.
+func step2Req(id string) *argos.Step2Request {
+	return &argos.Step2Request{
+		SubmissionID: id, FaceImage: jpegFile(), Name: "John Smith",
+		DateOfBirth: "1975-08-25", Gender: "male", Nationality: "USA",
+	}
+}

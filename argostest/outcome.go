@@ -106,10 +106,10 @@ func (o Outcome) profile() outcomeProfile {
 // ScriptStep2 queues outcomes for the next Step 2 tries, one per try that
 // passes validation, first in first out. When the queue is empty a try is
 // approved.
-func (h *Handler) ScriptStep2(outcomes ...Outcome) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.step2Script = append(h.step2Script, outcomes...)
+func (fk *fake) ScriptStep2(outcomes ...Outcome) {
+	fk.mu.Lock()
+	defer fk.mu.Unlock()
+	fk.step2Script = append(fk.step2Script, outcomes...)
 }
 
 // SetKYCResult finishes a pending submission as a reviewer would: result must
@@ -117,20 +117,20 @@ func (h *Handler) ScriptStep2(outcomes ...Outcome) {
 // result; rejecting records comment (default "Rejected by reviewer") with
 // commentCode "other". It returns an error if the submission does not exist,
 // was deleted or is not pending.
-func (h *Handler) SetKYCResult(submissionID string, result argos.KYCStatus, comment ...string) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s := h.subs[submissionID]
+func (fk *fake) SetKYCResult(submissionID string, result argos.KYCStatus, comment ...string) error {
+	fk.mu.Lock()
+	defer fk.mu.Unlock()
+	s := fk.subs[submissionID]
 	if s == nil || s.deleted {
 		return fmt.Errorf("argostest: no submission %q", submissionID)
 	}
 	if s.result != resultPending {
 		return fmt.Errorf("argostest: submission %q is %s, not pending", submissionID, s.result)
 	}
-	now := h.now()
+	now := fk.now()
 	switch string(result) {
 	case resultApproved:
-		h.approve(s, now)
+		fk.approve(s, now)
 	case resultRejected:
 		c := "Rejected by reviewer"
 		if len(comment) > 0 {
@@ -152,10 +152,10 @@ func (h *Handler) SetKYCResult(submissionID string, result argos.KYCStatus, comm
 // it back to "Not Screened". It returns an error if the submission does not
 // exist, was deleted or is not approved (the API screens only approved
 // submissions).
-func (h *Handler) SetAMLHits(submissionID string, n int) error {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s := h.subs[submissionID]
+func (fk *fake) SetAMLHits(submissionID string, n int) error {
+	fk.mu.Lock()
+	defer fk.mu.Unlock()
+	s := fk.subs[submissionID]
 	if s == nil || s.deleted {
 		return fmt.Errorf("argostest: no submission %q", submissionID)
 	}
@@ -166,7 +166,7 @@ func (h *Handler) SetAMLHits(submissionID string, n int) error {
 		return fmt.Errorf("argostest: negative AML hit count %d", n)
 	}
 	for _, rid := range s.aml.resourceIDs {
-		delete(h.resources, rid)
+		delete(fk.resources, rid)
 	}
 	s.aml = &amlState{status: "Not Screened", risk: "Not Screened"}
 	if n > 0 {
@@ -174,9 +174,9 @@ func (h *Handler) SetAMLHits(submissionID string, n int) error {
 		for i := range n {
 			rid := hashID("aml", s.id, strconv.Itoa(i))
 			s.aml.resourceIDs = append(s.aml.resourceIDs, rid)
-			h.resources[rid] = s.id
+			fk.resources[rid] = s.id
 		}
 	}
-	s.updated = h.now()
+	s.updated = fk.now()
 	return nil
 }

@@ -107,26 +107,6 @@ func NewReplayer(dir string, opts ...RecordOption) (*Replayer, error) {
 	return r, nil
 }
 
-func readFixture(name string) (*Fixture, error) {
-	data, err := os.ReadFile(name) //nolint:gosec // a fixture file in the directory the caller chose
-	if err != nil {
-		return nil, err
-	}
-	var fx Fixture
-	if err := json.Unmarshal(data, &fx); err != nil {
-		return nil, err
-	}
-	switch {
-	case fx.Request.Method == "":
-		return nil, errors.New("no request method")
-	case !strings.HasPrefix(fx.Request.Path, "/"):
-		return nil, errors.New("request path does not start with /")
-	case fx.Response.Status < 100 || fx.Response.Status > 999:
-		return nil, fmt.Errorf("response status %d out of range", fx.Response.Status)
-	}
-	return &fx, nil
-}
-
 // replayKey is method, path and the query with its keys sorted.
 func replayKey(method, path string, query map[string][]string) string {
 	return strings.ToUpper(method) + " " + path + "?" + url.Values(query).Encode()

@@ -2,7 +2,6 @@ package argostest
 
 import (
 	"crypto/x509"
-	"encoding/json"
 	"encoding/pem"
 	"io"
 	"log"
@@ -10,8 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-
-	"github.com/kycgo/argos"
 )
 
 // Server is a fake Argos API running in-process over TLS on 127.0.0.1. It
@@ -28,6 +25,11 @@ type Server struct {
 	// APIKey is the key the server accepts in x-api-key.
 	APIKey string
 
+	// The hooks (ScriptStep2, SetKYCResult, SetAMLHits, Submission,
+	// InjectFault, ClearFaults, Requests, ResetRequests) are the Handler's
+	// own methods, shared through the state both embed.
+	*fake
+
 	h  *Handler
 	ts *httptest.Server
 }
@@ -42,7 +44,7 @@ func NewServer(opts ...ServerOption) *Server {
 		ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	}
 	ts.StartTLS()
-	return &Server{BaseURL: ts.URL + "/v2", APIKey: h.APIKey(), h: h, ts: ts}
+	return &Server{BaseURL: ts.URL + "/v2", APIKey: h.APIKey(), fake: h.fake, h: h, ts: ts}
 }
 
 // Handler returns the http.Handler behind the server.
@@ -80,35 +82,3 @@ func (s *Server) Close() {
 	s.h.Close()
 	s.ts.Close()
 }
-
-// ScriptStep2 queues outcomes for the next Step 2 tries. See
-// Handler.ScriptStep2.
-func (s *Server) ScriptStep2(outcomes ...Outcome) { s.h.ScriptStep2(outcomes...) }
-
-// SetKYCResult finishes a pending submission as a reviewer would. See
-// Handler.SetKYCResult.
-func (s *Server) SetKYCResult(submissionID string, result argos.KYCStatus, comment ...string) error {
-	return s.h.SetKYCResult(submissionID, result, comment...)
-}
-
-// SetAMLHits sets the AML result of an approved submission. See
-// Handler.SetAMLHits.
-func (s *Server) SetAMLHits(submissionID string, n int) error {
-	return s.h.SetAMLHits(submissionID, n)
-}
-
-// Submission returns a submission as GET /submission?submission_id= shows it.
-// See Handler.Submission.
-func (s *Server) Submission(id string) (json.RawMessage, bool) { return s.h.Submission(id) }
-
-// InjectFault queues a fault. See Fault.
-func (s *Server) InjectFault(f Fault) { s.h.InjectFault(f) }
-
-// ClearFaults removes every queued fault.
-func (s *Server) ClearFaults() { s.h.ClearFaults() }
-
-// Requests returns a copy of the requests served so far, oldest first.
-func (s *Server) Requests() []Request { return s.h.Requests() }
-
-// ResetRequests forgets the requests recorded so far.
-func (s *Server) ResetRequests() { s.h.ResetRequests() }

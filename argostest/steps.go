@@ -50,85 +50,118 @@ type step1Response struct {
 	SubmissionID  string  `json:"submissionId"`
 }
 
-// step1 serves POST /submission/step1.
-func (h *Handler) step1(w http.ResponseWriter, r *http.Request, b *body) int {
+// stepRoutes are the two steps of a KYC submission.
+var stepRoutes = []route{
+	{http.MethodPost, "/submission/step1", (*Handler).step1},
+	{http.MethodPost, "/submission/step2", (*Handler).step2},
+}
+
+// step1Input is a Step 1 form that passed validation.
+type step1Input struct {
+	country, email, idType string
+	submissionID, userID   string
+	cf                     [3]string
+	front, back            *upload
+	opts                   map[string]any // customOptions; nil when not sent
+}
+
+// parseStep1 checks a Step 1 form in the API's order; msg is the message of
+// the 400 that refuses it, "" when it passes.
+func parseStep1(b *body) (in step1Input, msg string) {
 	if b.parseErr != nil {
-		return badRequest(w, msgParseFailed)
+		return in, msgParseFailed
 	}
 	f := b.form
-	country, email, idType := strings.TrimSpace(f["issuingCountry"]), strings.TrimSpace(f["email"]), strings.TrimSpace(f["idType"])
-	front := b.files["idImage"]
-	if country == "" || email == "" || idType == "" || front == nil {
-		return badRequest(w, msgMissingParams)
+	in = step1Input{
+		country: strings.TrimSpace(f["issuingCountry"]), email: strings.TrimSpace(f["email"]),
+		idType: strings.TrimSpace(f["idType"]), submissionID: strings.TrimSpace(f["submissionId"]),
+		userID: f["userid"], cf: [3]string{f["cf1"], f["cf2"], f["cf3"]},
+		front: b.files["idImage"], back: b.files["idBackImage"],
 	}
-	if !slices.Contains(idTypes, idType) {
-		return badRequest(w, msgInvalidIDType)
+	switch {
+	case in.country == "" || in.email == "" || in.idType == "" || in.front == nil:
+		return in, msgMissingParams
+	case !slices.Contains(idTypes, in.idType):
+		return in, msgInvalidIDType
+	case !emailRE.MatchString(in.email):
+		return in, msgInvalidEmail
+	case !isImage(in.front.data) || (in.back != nil && !isImage(in.back.data)):
+		return in, msgInvalidIDImage
 	}
-	if !emailRE.MatchString(email) {
-		return badRequest(w, msgInvalidEmail)
-	}
-	back := b.files["idBackImage"]
-	if !isImage(front.data) || (back != nil && !isImage(back.data)) {
-		return badRequest(w, msgInvalidIDImage)
-	}
-	var opts map[string]any
 	if raw := strings.TrimSpace(f["customOptions"]); raw != "" {
-		if err := json.Unmarshal([]byte(raw), &opts); err != nil || opts == nil {
-			return badRequest(w, msgParseFailed)
+		if err := json.Unmarshal([]byte(raw), &in.opts); err != nil || in.opts == nil {
+			return in, msgParseFailed
 		}
 	}
+	return in, ""
+}
 
+// step1 serves POST /submission/step1.
+func (h *Handler) step1(w http.ResponseWriter, r *http.Request, b *body) {
+	in, msg := parseStep1(b)
+	if msg != "" {
+		badRequest(w, msg)
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	now := h.now()
-
-	var s *submission
-	if id := strings.TrimSpace(f["submissionId"]); id != "" {
-		s = h.subs[id]
-		if s == nil || s.deleted {
-			return badRequest(w, msgInvalidSub)
-		}
-		if s.finished() {
-			return badRequest(w, msgProcessed)
-		}
-	}
-	if opts["approvePeriod"] != false && h.approvedEmail(email, s) {
-		return badRequest(w, email+msgDuplicateSuffix)
-	}
-
-	if s == nil {
-		id := h.cfg.ids()
-		if _, taken := h.subs[id]; taken || id == "" {
-			return badRequest(w, msgDataProcessing)
-		}
-		s = &submission{id: id, created: now, result: resultIncomplete, images: map[string]*storedImage{}}
-		h.subs[id] = s
-	} else {
-		// A Step 1 retry: a new ID image for the same submission, one more try.
-		s.retryCount++
-		delete(s.images, imgIDBack)
+	s, msg := h.step1Submission(in, now)
+	if msg != "" {
+		badRequest(w, msg)
+		return
 	}
 	s.updated = now
-	s.email, s.idType, s.issuingCountry = email, idType, country
-	s.userID = f["userid"]
-	s.cf = [3]string{f["cf1"], f["cf2"], f["cf3"]}
-	s.customOptions = opts
+	s.email, s.idType, s.issuingCountry = in.email, in.idType, in.country
+	s.userID, s.cf, s.customOptions = in.userID, in.cf, in.opts
 	s.ip = clientIP(r)
-	s.ocr = deriveOCR(front.data, email, country)
-	s.images[imgID] = storeImage(front)
-	if back != nil {
-		s.images[imgIDBack] = storeImage(back)
+	s.ocr = deriveOCR(in.front.data, in.email, in.country)
+	s.images[imgID] = storeImage(in.front)
+	if in.back != nil {
+		s.images[imgIDBack] = storeImage(in.back)
 	}
 
 	if s.retryCount >= maxTries {
 		s.reject(now, "Multiple invalid KYC attempts", "too_many_retry")
-		return writeJSON(w, http.StatusOK, map[string]any{
+		writeJSON(w, http.StatusOK, map[string]any{
 			"submissionId": s.id,
 			"kycStatus":    s.result,
 			"retryCount":   s.retryCount,
 		})
+		return
 	}
-	return writeJSON(w, http.StatusOK, step1Response{ReviewOCRData: s.ocr, FileUpload: true, SubmissionID: s.id})
+	writeJSON(w, http.StatusOK, step1Response{ReviewOCRData: s.ocr, FileUpload: true, SubmissionID: s.id})
+}
+
+// step1Submission returns the submission a Step 1 retry names, with one more
+// try counted, or a new one; msg is the message of the 400 that refuses the
+// request. Caller holds h.mu.
+func (h *Handler) step1Submission(in step1Input, now time.Time) (s *submission, msg string) {
+	if in.submissionID != "" {
+		s = h.subs[in.submissionID]
+		if s == nil || s.deleted {
+			return nil, msgInvalidSub
+		}
+		if s.finished() {
+			return nil, msgProcessed
+		}
+	}
+	if in.opts["approvePeriod"] != false && h.approvedEmail(in.email, s) {
+		return nil, in.email + msgDuplicateSuffix
+	}
+	if s != nil {
+		// A Step 1 retry: a new ID image for the same submission, one more try.
+		s.retryCount++
+		delete(s.images, imgIDBack)
+		return s, ""
+	}
+	id := h.cfg.ids()
+	if _, taken := h.subs[id]; taken || id == "" {
+		return nil, msgDataProcessing
+	}
+	s = &submission{id: id, created: now, result: resultIncomplete, images: map[string]*storedImage{}}
+	h.subs[id] = s
+	return s, ""
 }
 
 // approvedEmail reports whether another live submission with that email is
@@ -151,17 +184,17 @@ func (s *submission) reject(now time.Time, comment, code string) {
 }
 
 // approve finishes s as approved and gives it an applicant ID and an AML
-// result. Caller holds h.mu.
-func (h *Handler) approve(s *submission, now time.Time) {
+// result. Caller holds fk.mu.
+func (fk *fake) approve(s *submission, now time.Time) {
 	s.result = resultApproved
 	s.comment, s.commentCode = nil, nil
 	s.resultAt, s.updated = now, now
 	s.dupInfo = duplicatedInformation(s.fullName(), s.renderDOB(), s.renderGender(), s.renderNationality())
 	if s.dupInfo != "" {
-		id, ok := h.applicants[s.dupInfo]
+		id, ok := fk.applicants[s.dupInfo]
 		if !ok {
 			id = hashID("applicant", s.dupInfo)
-			h.applicants[s.dupInfo] = id
+			fk.applicants[s.dupInfo] = id
 		}
 		s.applicantID = id
 	} else {
@@ -215,64 +248,122 @@ type step2Result struct {
 	RetryCount          int    `json:"retryCount"`
 }
 
-// step2 serves POST /submission/step2.
-func (h *Handler) step2(w http.ResponseWriter, r *http.Request, b *body) int {
+// step2Input is a Step 2 form that passed validation.
+type step2Input struct {
+	id, name, dob string
+	face, addr    *upload
+	form          map[string]string // the optional fields
+}
+
+// parseStep2 checks a Step 2 form in the API's order; msg is the message of
+// the 400 that refuses it, "" when it passes.
+func parseStep2(b *body) (in step2Input, msg string) {
 	if b.parseErr != nil {
-		return badRequest(w, msgParseFailed)
+		return in, msgParseFailed
 	}
 	f := b.form
-	id, name, dob := strings.TrimSpace(f["submissionId"]), strings.TrimSpace(f["name"]), strings.TrimSpace(f["date_of_birth"])
-	if id == "" || name == "" || dob == "" {
-		return badRequest(w, msgMissingParams)
+	in = step2Input{
+		id: strings.TrimSpace(f["submissionId"]), name: strings.TrimSpace(f["name"]),
+		dob: strings.TrimSpace(f["date_of_birth"]), face: b.files["faceImage"], addr: b.files["addressImage"], form: f,
 	}
-	face := b.files["faceImage"]
-	if face == nil || !isImage(face.data) {
-		return badRequest(w, msgInvalidFace)
+	if in.id == "" || in.name == "" || in.dob == "" {
+		return in, msgMissingParams
 	}
-	if _, err := time.Parse(time.DateOnly, dob); err != nil {
-		return badRequest(w, msgParseFailed)
+	if in.face == nil || !isImage(in.face.data) {
+		return in, msgInvalidFace
 	}
-	addr := b.files["addressImage"]
-	if addr != nil && !isImage(addr.data) {
-		return badRequest(w, msgInvalidAddrImage)
+	if _, err := time.Parse(time.DateOnly, in.dob); err != nil {
+		return in, msgParseFailed
 	}
+	if in.addr != nil && !isImage(in.addr.data) {
+		return in, msgInvalidAddrImage
+	}
+	return in, ""
+}
 
+// step2 serves POST /submission/step2.
+func (h *Handler) step2(w http.ResponseWriter, _ *http.Request, b *body) {
+	in, msg := parseStep2(b)
+	if msg != "" {
+		badRequest(w, msg)
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	s := h.subs[id]
+	s := h.subs[in.id]
 	if s == nil || s.deleted {
-		return badRequest(w, msgInvalidSub)
+		badRequest(w, msgInvalidSub)
+		return
 	}
 	if s.finished() {
-		return badRequest(w, msgProcessed)
+		badRequest(w, msgProcessed)
+		return
 	}
 	now := h.now()
-	s.updated = now
-	s.name, s.dob = name, dob
-	s.gender, s.nationality = f["gender"], f["nationality"]
-	s.identityNumber, s.licenseNumber = f["identity_number"], f["license_number"]
-	s.issueDate, s.expiryDate = f["date_of_issue"], f["date_of_expiry"]
-	s.documentNumber, s.serial = f["document_number"], f["serial_number"]
-	s.globalCode, s.compoundCode, s.formattedAddress = f["globalCode"], f["compoundCode"], f["formatted_address"]
-	s.addressInput, s.addressDetail = f["address_input"], f["address_detail"]
-	s.images[imgSelfie] = storeImage(face)
-	if addr != nil {
-		s.images[imgAddress] = storeImage(addr)
-	}
-
+	s.setStep2(in, now)
 	outcome := OutcomeApprove
 	if len(h.step2Script) > 0 {
 		outcome = h.step2Script[0]
 		h.step2Script = h.step2Script[1:]
 	}
 	p := outcome.profile()
+	s.attempts = append(s.attempts, s.newAttempt(p))
+
+	switch {
+	case p.retryCode != "":
+		s.retryCount++
+		if s.retryCount < maxTries {
+			writeJSON(w, http.StatusOK, step2Retry{
+				Retry:      []retryReason{{RetryCode: p.retryCode, RetryMsg: p.retryMsg}},
+				KYCStatus:  resultIncomplete,
+				RetryCount: s.retryCount,
+			})
+			return
+		}
+		s.reject(now, "Multiple invalid KYC attempts", "too_many_retry")
+	case outcome == OutcomePending:
+		s.result = resultPending
+		s.pendingAt = now
+	case outcome == OutcomeReject:
+		s.reject(now, "The entered data does not match the ID", "id_info_dataMismatch")
+	default:
+		h.approve(s, now)
+	}
+	writeJSON(w, http.StatusOK, step2Result{
+		VerificationResult:  p.verificationResult,
+		FaceSimilarityScore: p.face,
+		LivenessScore:       p.liveness,
+		KYCStatus:           s.result,
+		RetryCount:          s.retryCount,
+	})
+}
+
+// setStep2 stores the data a Step 2 try confirmed and its images.
+func (s *submission) setStep2(in step2Input, now time.Time) {
+	f := in.form
+	s.updated = now
+	s.name, s.dob = in.name, in.dob
+	s.gender, s.nationality = f["gender"], f["nationality"]
+	s.identityNumber, s.licenseNumber = f["identity_number"], f["license_number"]
+	s.issueDate, s.expiryDate = f["date_of_issue"], f["date_of_expiry"]
+	s.documentNumber, s.serial = f["document_number"], f["serial_number"]
+	s.globalCode, s.compoundCode, s.formattedAddress = f["globalCode"], f["compoundCode"], f["formatted_address"]
+	s.addressInput, s.addressDetail = f["address_input"], f["address_detail"]
+	s.images[imgSelfie] = storeImage(in.face)
+	if in.addr != nil {
+		s.images[imgAddress] = storeImage(in.addr)
+	}
+}
+
+// newAttempt records a Step 2 try as kyc.attempts lists it.
+func (s *submission) newAttempt(p outcomeProfile) attempt {
 	a := attempt{
 		count:              s.retryCount + 1,
 		liveness:           p.liveness,
 		face:               p.face,
 		verificationResult: p.verificationResult,
 		params: verificationParams{
-			FullName:       name,
+			FullName:       s.name,
 			IDType:         s.idType,
 			IssueDate:      s.issueDate,
 			DocumentNumber: s.documentNumber,
@@ -286,33 +377,5 @@ func (h *Handler) step2(w http.ResponseWriter, r *http.Request, b *body) int {
 	if p.retryCode != "" {
 		a.retryMsg = p.attemptMsg
 	}
-	s.attempts = append(s.attempts, a)
-
-	result := step2Result{
-		VerificationResult:  p.verificationResult,
-		FaceSimilarityScore: p.face,
-		LivenessScore:       p.liveness,
-	}
-	switch {
-	case p.retryCode != "":
-		s.retryCount++
-		if s.retryCount < maxTries {
-			return writeJSON(w, http.StatusOK, step2Retry{
-				Retry:      []retryReason{{RetryCode: p.retryCode, RetryMsg: p.retryMsg}},
-				KYCStatus:  resultIncomplete,
-				RetryCount: s.retryCount,
-			})
-		}
-		s.reject(now, "Multiple invalid KYC attempts", "too_many_retry")
-	case outcome == OutcomePending:
-		s.result = resultPending
-		s.pendingAt = now
-	case outcome == OutcomeReject:
-		s.reject(now, "The entered data does not match the ID", "id_info_dataMismatch")
-	default:
-		h.approve(s, now)
-	}
-	result.KYCStatus = s.result
-	result.RetryCount = s.retryCount
-	return writeJSON(w, http.StatusOK, result)
+	return a
 }

@@ -18,7 +18,7 @@ func TestStep1(t *testing.T) {
 	t.Run("it creates an incomplete submission and returns OCR data", func(t *testing.T) {
 		c := newRaw(t, argostest.WithClock(fixedClock))
 		r := c.postMultipart("/submission/step1", step1Fields("a@example.com"),
-			map[string]file{"idImage": png("front.png"), "idBackImage": jpeg("back.jpg")})
+			map[string]file{"idImage": pngPart("front.png"), "idBackImage": jpegPart("back.jpg")})
 		require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 		m := r.JSON(t)
 		assert.Regexp(t, `^[a-z0-9]{16}$`, m["submissionId"])
@@ -47,7 +47,7 @@ func TestStep1(t *testing.T) {
 	})
 	t.Run("the same upload reads the same OCR data on another server", func(t *testing.T) {
 		send := func() any {
-			r := newRaw(t).postMultipart("/submission/step1", step1Fields("a@example.com"), map[string]file{"idImage": png("x.png")})
+			r := newRaw(t).postMultipart("/submission/step1", step1Fields("a@example.com"), map[string]file{"idImage": pngPart("x.png")})
 			return r.JSON(t)["reviewOCRData"]
 		}
 		assert.Equal(t, send(), send())
@@ -60,7 +60,7 @@ func TestStep1(t *testing.T) {
 	t.Run("a repeated ID from WithSubmissionIDs is a data processing error", func(t *testing.T) {
 		c := newRaw(t, argostest.WithSubmissionIDs(func() string { return "same" }))
 		c.step1("a@example.com")
-		r := c.postMultipart("/submission/step1", step1Fields("b@example.com"), map[string]file{"idImage": png("x.png")})
+		r := c.postMultipart("/submission/step1", step1Fields("b@example.com"), map[string]file{"idImage": pngPart("x.png")})
 		assert.Equal(t, http.StatusBadRequest, r.Status)
 		assert.Equal(t, "data processing error", r.Message(t))
 	})
@@ -84,7 +84,7 @@ func TestStep1(t *testing.T) {
 		{"a malformed email is refused", map[string]string{"email": "not-an-email"}, nil, 400, "invalid email address format"},
 		{"an ID image that is not JPEG or PNG is invalid", nil, map[string]file{"idImage": {"id.txt", "text/plain", []byte("hello")}}, 400, "invalid id image"},
 		{"a back image that is not JPEG or PNG is invalid", nil,
-			map[string]file{"idImage": png("a.png"), "idBackImage": {"b.gif", "image/gif", []byte("GIF89a....")}}, 400, "invalid id image"},
+			map[string]file{"idImage": pngPart("a.png"), "idBackImage": {"b.gif", "image/gif", []byte("GIF89a....")}}, 400, "invalid id image"},
 		{"an image over 2 MB is too large", nil, map[string]file{"idImage": {"big.png", "image/png", big}}, 413, "Request Entity Too Large"},
 		{"customOptions that are not a JSON object cannot be parsed", map[string]string{"customOptions": "[1,2]"}, nil, 400, "failed to parse the input data"},
 		{"customOptions that are not JSON cannot be parsed", map[string]string{"customOptions": "{approvePeriod:false"}, nil, 400, "failed to parse the input data"},
@@ -104,7 +104,7 @@ func TestStep1(t *testing.T) {
 			}
 			files := tt.files
 			if files == nil {
-				files = map[string]file{"idImage": png("front.png")}
+				files = map[string]file{"idImage": pngPart("front.png")}
 			}
 			r := c.postMultipart("/submission/step1", fields, files)
 			assert.Equal(t, tt.wantStatus, r.Status, "body: %s", r.Body)
@@ -141,7 +141,7 @@ func TestStep1(t *testing.T) {
 		c := newRaw(t)
 		id := c.step1("dup@example.com")
 		c.step2(id)
-		r := c.postMultipart("/submission/step1", step1Fields("DUP@example.com"), map[string]file{"idImage": png("x.png")})
+		r := c.postMultipart("/submission/step1", step1Fields("DUP@example.com"), map[string]file{"idImage": pngPart("x.png")})
 		assert.Equal(t, http.StatusBadRequest, r.Status)
 		assert.Equal(t, "DUP@example.com had submitted another KYC and is already approved; therefore, this submission is not accepted to avoid duplicate submissions.", r.Message(t))
 	})
@@ -150,7 +150,7 @@ func TestStep1(t *testing.T) {
 		c.step2(c.step1("dup@example.com"))
 		fields := step1Fields("dup@example.com")
 		fields["customOptions"] = `{"approvePeriod": false}`
-		r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": png("x.png")})
+		r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("x.png")})
 		assert.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 	})
 	t.Run("a retry with the submissionId replaces the ID image and counts a try", func(t *testing.T) {
@@ -158,7 +158,7 @@ func TestStep1(t *testing.T) {
 		id := c.step1("a@example.com")
 		fields := step1Fields("a@example.com")
 		fields["submissionId"] = id
-		r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": jpeg("retake.jpg")})
+		r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": jpegPart("retake.jpg")})
 		require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 		assert.Equal(t, id, r.JSON(t)["submissionId"])
 
@@ -177,16 +177,16 @@ func TestStep1(t *testing.T) {
 		fields := step1Fields("a@example.com")
 		fields["submissionId"] = id
 		for range 2 {
-			c.postMultipart("/submission/step1", fields, map[string]file{"idImage": png("x.png")})
+			c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("x.png")})
 		}
-		r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": png("x.png")})
+		r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("x.png")})
 		require.Equal(t, http.StatusOK, r.Status)
 		m := r.JSON(t)
 		assert.Equal(t, "rejected", m["kycStatus"])
 		assert.Equal(t, float64(3), m["retryCount"])
 		assert.Equal(t, []any{"too_many_retry"}, path(c.item(id), "kyc", "commentCode"))
 
-		r = c.postMultipart("/submission/step1", fields, map[string]file{"idImage": png("x.png")})
+		r = c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("x.png")})
 		assert.Equal(t, "this submission is already processed", r.Message(t))
 	})
 }
@@ -226,7 +226,7 @@ func TestStep2(t *testing.T) {
 		} {
 			fields[k] = v
 		}
-		r := c.postMultipart("/submission/step2", fields, map[string]file{"faceImage": jpeg("f.jpg"), "addressImage": png("bill.png")})
+		r := c.postMultipart("/submission/step2", fields, map[string]file{"faceImage": jpegPart("f.jpg"), "addressImage": pngPart("bill.png")})
 		require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 		d := path(c.item(id), "data")
 		assert.Equal(t, "981112-1******", path(d, "identityNumber"), "identity numbers are masked like the samples")
@@ -257,7 +257,7 @@ func TestStep2(t *testing.T) {
 		{"a face image that is not an image is invalid", nil, map[string]file{"faceImage": {"f.txt", "text/plain", []byte("nope")}}, true, "invalid face image"},
 		{"a date of birth not in YYYY-MM-DD cannot be parsed", map[string]string{"date_of_birth": "25/08/1975"}, nil, true, "failed to parse the input data"},
 		{"an address image that is not an image is invalid", nil,
-			map[string]file{"faceImage": jpeg("f.jpg"), "addressImage": {"a.pdf", "application/pdf", []byte("%PDF-1.4")}}, true,
+			map[string]file{"faceImage": jpegPart("f.jpg"), "addressImage": {"a.pdf", "application/pdf", []byte("%PDF-1.4")}}, true,
 			"invalid or missing an address image"},
 		{"an unknown submissionId is invalid", nil, nil, false, "invalid submission id"},
 	}
@@ -278,7 +278,7 @@ func TestStep2(t *testing.T) {
 			}
 			files := tt.files
 			if files == nil {
-				files = map[string]file{"faceImage": jpeg("face.jpg")}
+				files = map[string]file{"faceImage": jpegPart("face.jpg")}
 			}
 			c.srv.ScriptStep2(argostest.OutcomeFaceMismatch)
 			r := c.postMultipart("/submission/step2", fields, files)
@@ -341,7 +341,7 @@ func TestStep2(t *testing.T) {
 			}
 			assert.NotContains(t, it, "applicant_id", "only approved submissions get an applicant ID")
 
-			r := c.postMultipart("/submission/step2", step2Fields(id), map[string]file{"faceImage": jpeg("f.jpg")})
+			r := c.postMultipart("/submission/step2", step2Fields(id), map[string]file{"faceImage": jpegPart("f.jpg")})
 			assert.Equal(t, http.StatusBadRequest, r.Status)
 			assert.Equal(t, "this submission is already processed", r.Message(t))
 		})
@@ -376,7 +376,7 @@ func TestStep2(t *testing.T) {
 		assert.NotEmpty(t, it["pending_at"])
 		assert.NotContains(t, it, "aml")
 
-		r := c.postMultipart("/submission/step2", step2Fields(id), map[string]file{"faceImage": jpeg("f.jpg")})
+		r := c.postMultipart("/submission/step2", step2Fields(id), map[string]file{"faceImage": jpegPart("f.jpg")})
 		assert.Equal(t, "this submission is already processed", r.Message(t))
 
 		require.NoError(t, c.srv.SetKYCResult(id, "approved"))
@@ -427,7 +427,7 @@ func TestStep2(t *testing.T) {
 		other := c.step1("c@example.com")
 		fields := step2Fields(other)
 		fields["name"] = "Jane Doe"
-		c.postMultipart("/submission/step2", fields, map[string]file{"faceImage": jpeg("f.jpg")})
+		c.postMultipart("/submission/step2", fields, map[string]file{"faceImage": jpegPart("f.jpg")})
 		assert.NotEqual(t, ia["applicant_id"], c.item(other)["applicant_id"])
 	})
 	t.Run("Outcome names print as their constants", func(t *testing.T) {

@@ -346,10 +346,14 @@ func (s *submission) render(full bool) item {
 		Reviewer:     "system",
 		KYC:          itemKYC{Result: s.result, Comment: s.comment, CommentCode: s.commentCode},
 	}
-	if !full {
-		return it
+	if full {
+		s.renderDetails(&it)
 	}
+	return it
+}
 
+// renderDetails adds the fields only the single-submission shape carries.
+func (s *submission) renderDetails(it *item) {
 	if i := strings.LastIndexByte(it.Data.Name, ' '); i > 0 {
 		it.Data.FirstName, it.Data.LastName = it.Data.Name[:i], it.Data.Name[i+1:]
 	}
@@ -395,5 +399,4 @@ func (s *submission) render(full bool) item {
 		it.AML = &itemAML{CurrentStatus: s.aml.status, RiskLevelSummary: s.aml.risk, ResourceIDs: s.aml.resourceIDs}
 	}
 	it.ProjectOptions = &projectOptions{AML: true, IDNumber: true, ApprovePeriod: 0}
-	return it
 }

@@ -81,94 +81,136 @@ func first(q url.Values, keys ...string) string {
 	return ""
 }
 
+// submissionRoutes are the endpoints of the /submission resource.
+var submissionRoutes = []route{
+	{http.MethodGet, "/submission", (*Handler).getSubmission},
+	{http.MethodDelete, "/submission", (*Handler).deleteSubmission},
+	{http.MethodGet, "/submission/applicant", (*Handler).getApplicant},
+}
+
 // getSubmission serves GET /submission: one submission by submission_id, or a
 // filtered, paginated list, newest first.
-func (h *Handler) getSubmission(w http.ResponseWriter, r *http.Request, _ *body) int {
+func (h *Handler) getSubmission(w http.ResponseWriter, r *http.Request, _ *body) {
 	q := r.URL.Query()
 	requestType := q.Get("request_type")
 	if _, ok := requestTypes[requestType]; !ok && requestType != "" && requestType != "others" {
-		return badRequest(w, msgBadQuery)
+		badRequest(w, msgBadQuery)
+		return
 	}
-
-	h.mu.Lock()
-	defer h.mu.Unlock()
-
 	if id := first(q, "submission_id", "submissionId"); id != "" {
+		h.mu.Lock()
+		defer h.mu.Unlock()
 		resp := listResponse{Items: []any{}}
 		if s := h.subs[id]; s != nil {
 			resp.Items = append(resp.Items, project(s.render(true), requestType))
 		}
-		return writeJSON(w, http.StatusOK, resp)
+		writeJSON(w, http.StatusOK, resp)
+		return
 	}
+	lq, ok := parseListQuery(q)
+	if !ok {
+		badRequest(w, msgBadQuery)
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	page, next := pageOf(h.matching(lq), lq)
+	writeJSON(w, http.StatusOK, renderList(page, next, requestType))
+}
 
-	count := defaultCount
+// listQuery is the parsed query of a GET /submission list.
+type listQuery struct {
+	count         int
+	from, to      time.Time // to is the day after end_date; zero: no bound
+	userID, email string
+	nextID        string // "" on the first page
+	nextDate      time.Time
+}
+
+// parseListQuery reads count, the date range, the filters and the page
+// cursor; ok is false when any of them is malformed.
+func parseListQuery(q url.Values) (lq listQuery, ok bool) {
+	lq = listQuery{count: defaultCount, userID: q.Get("userid"), email: q.Get("email"), nextID: q.Get("nextpage_id")}
 	if c := q.Get("count"); c != "" {
 		n, err := strconv.Atoi(c)
 		if err != nil || n < 1 {
-			return badRequest(w, msgBadQuery)
+			return lq, false
 		}
-		count = min(n, maxCount)
+		lq.count = min(n, maxCount)
 	}
-	var from, to time.Time
 	if v := q.Get("start_date"); v != "" {
-		t, ok := parseDay(v)
-		if !ok {
-			return badRequest(w, msgBadQuery)
+		if lq.from, ok = parseDay(v); !ok {
+			return lq, false
 		}
-		from = t
 	}
 	if v := q.Get("end_date"); v != "" {
-		t, ok := parseDay(v)
-		if !ok {
-			return badRequest(w, msgBadQuery)
+		if lq.to, ok = parseDay(v); !ok {
+			return lq, false
 		}
-		to = t.AddDate(0, 0, 1)
+		lq.to = lq.to.AddDate(0, 0, 1)
 	}
-	nextID, nextDate := q.Get("nextpage_id"), q.Get("nextpage_date")
-	var cursor time.Time
-	if (nextID == "") != (nextDate == "") {
-		return badRequest(w, msgBadQuery)
+	nextDate := q.Get("nextpage_date")
+	if (lq.nextID == "") != (nextDate == "") {
+		return lq, false
 	}
 	if nextDate != "" {
 		t, err := time.Parse(time.RFC3339Nano, nextDate)
 		if err != nil {
-			return badRequest(w, msgBadQuery)
+			return lq, false
 		}
-		cursor = t
+		lq.nextDate = t
 	}
-	userID, email := q.Get("userid"), q.Get("email")
+	return lq, true
+}
 
-	var matched []*submission
+// matching returns the submissions the filters select, newest first; equal
+// times by ID, descending, so the order is total and the (created_at, id)
+// cursor is exact. Caller holds h.mu.
+func (h *Handler) matching(lq listQuery) []*submission {
+	var out []*submission
 	for _, s := range h.subs {
 		switch {
-		case userID != "" && (s.deleted || s.userID != userID),
-			email != "" && (s.deleted || !strings.EqualFold(s.email, email)),
-			!from.IsZero() && s.created.Before(from),
-			!to.IsZero() && !s.created.Before(to):
+		case lq.userID != "" && (s.deleted || s.userID != lq.userID),
+			lq.email != "" && (s.deleted || !strings.EqualFold(s.email, lq.email)),
+			!lq.from.IsZero() && s.created.Before(lq.from),
+			!lq.to.IsZero() && !s.created.Before(lq.to):
 			continue
 		}
-		matched = append(matched, s)
+		out = append(out, s)
 	}
-	// Newest first; equal times by ID, descending, so the order is total and
-	// the (created_at, id) cursor is exact.
-	slices.SortFunc(matched, func(a, b *submission) int {
+	slices.SortFunc(out, func(a, b *submission) int {
 		if c := b.created.Compare(a.created); c != 0 {
 			return c
 		}
 		return cmp.Compare(b.id, a.id)
 	})
-	if nextID != "" {
-		// The next page starts after the cursor in that order.
+	return out
+}
+
+// pageOf cuts the page the cursor and count select out of the matching
+// submissions, and returns the key of the next page (nil on the last).
+func pageOf(matched []*submission, lq listQuery) ([]*submission, *pageKey) {
+	if lq.nextID != "" {
+		// The next page starts after the cursor in the list's order.
 		i := 0
-		for i < len(matched) && !matched[i].created.Before(cursor) &&
-			(!matched[i].created.Equal(cursor) || matched[i].id >= nextID) {
+		for i < len(matched) && !matched[i].created.Before(lq.nextDate) &&
+			(!matched[i].created.Equal(lq.nextDate) || matched[i].id >= lq.nextID) {
 			i++
 		}
 		matched = matched[i:]
 	}
+	page := matched[:min(lq.count, len(matched))]
+	if len(matched) == len(page) {
+		return page, nil
+	}
+	last := page[len(page)-1]
+	return page, &pageKey{ID: last.id, CreatedAt: fmtTime(last.created)}
+}
 
-	resp := listResponse{Items: []any{}}
-	page := matched[:min(count, len(matched))]
+// renderList renders a page: list items carry the short field set, and a
+// request_type projection the full one.
+func renderList(page []*submission, next *pageKey, requestType string) listResponse {
+	resp := listResponse{Items: []any{}, NextPageKey: next}
 	for _, s := range page {
 		if requestType != "" {
 			resp.Items = append(resp.Items, project(s.render(true), requestType))
@@ -176,11 +218,7 @@ func (h *Handler) getSubmission(w http.ResponseWriter, r *http.Request, _ *body)
 			resp.Items = append(resp.Items, s.render(false))
 		}
 	}
-	if len(matched) > len(page) {
-		last := page[len(page)-1]
-		resp.NextPageKey = &pageKey{ID: last.id, CreatedAt: fmtTime(last.created)}
-	}
-	return writeJSON(w, http.StatusOK, resp)
+	return resp
 }
 
 // applicantItem is one element of GET /submission/applicant.
@@ -192,10 +230,11 @@ type applicantItem struct {
 
 // getApplicant serves GET /submission/applicant: the approved submissions that
 // share an applicant_id, oldest first, as a bare JSON array.
-func (h *Handler) getApplicant(w http.ResponseWriter, r *http.Request, _ *body) int {
+func (h *Handler) getApplicant(w http.ResponseWriter, r *http.Request, _ *body) {
 	id := r.URL.Query().Get("applicant_id")
 	if id == "" {
-		return badRequest(w, msgMissingParams)
+		badRequest(w, msgMissingParams)
+		return
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -215,23 +254,25 @@ func (h *Handler) getApplicant(w http.ResponseWriter, r *http.Request, _ *body) 
 	for _, s := range subs {
 		out = append(out, applicantItem{SubmissionID: s.id, DuplicatedInformation: s.dupInfo, Email: s.email})
 	}
-	return writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, out)
 }
 
 // deleteSubmission serves DELETE /submission. It keeps what API.md §9.1 says
 // a deleted submission keeps: its ID, creation time, ID type and KYC result.
-func (h *Handler) deleteSubmission(w http.ResponseWriter, r *http.Request, _ *body) int {
+func (h *Handler) deleteSubmission(w http.ResponseWriter, r *http.Request, _ *body) {
 	id := first(r.URL.Query(), "submission_id", "submissionId")
 	if id == "" {
 		// The older page's shape (API.md §9.1, [S22]).
-		return writeJSON(w, http.StatusBadRequest, map[string]string{"errorCode": "not Exist Submission ID"})
+		writeJSON(w, http.StatusBadRequest, map[string]string{"errorCode": "not Exist Submission ID"})
+		return
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	s := h.subs[id]
 	if s == nil || s.deleted {
 		// The newer page's shape ([S21]).
-		return writeJSON(w, http.StatusBadRequest, map[string]any{"message": "not Exist Submission Data", "statusCode": http.StatusBadRequest})
+		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "not Exist Submission Data", "statusCode": http.StatusBadRequest})
+		return
 	}
 	if s.aml != nil {
 		for _, rid := range s.aml.resourceIDs {
@@ -246,7 +287,7 @@ func (h *Handler) deleteSubmission(w http.ResponseWriter, r *http.Request, _ *bo
 		result:  s.result,
 		deleted: true,
 	}
-	return writeJSON(w, http.StatusOK, map[string]string{
+	writeJSON(w, http.StatusOK, map[string]string{
 		"message": "success",
 		"content": "Submission #" + id + " deleted successfully.",
 	})

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,30 +13,6 @@ import (
 
 	"github.com/kycgo/argos/argostest"
 )
-
-// steppingClock starts at start and moves step forward on every call.
-func steppingClock(start time.Time, step time.Duration) func() time.Time {
-	var mu sync.Mutex
-	t := start
-	return func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		now := t
-		t = t.Add(step)
-		return now
-	}
-}
-
-// ids returns the submission_ids of a list response.
-func ids(t testing.TB, r *response) []string {
-	t.Helper()
-	items, _ := r.JSON(t)["Items"].([]any)
-	out := []string{}
-	for _, it := range items {
-		out = append(out, path(it, "submission_id").(string))
-	}
-	return out
-}
 
 func TestGetSubmission(t *testing.T) {
 	t.Run("one submission comes wrapped in Items", func(t *testing.T) {
@@ -87,7 +62,7 @@ func TestListSubmissions(t *testing.T) {
 			if i == 1 {
 				fields["customOptions"] = `{"approvePeriod":false}`
 			}
-			r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": png("x.png")})
+			r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("x.png")})
 			require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 			all = append(all, r.JSON(t)["submissionId"].(string))
 		}
@@ -177,7 +152,7 @@ func TestListSubmissions(t *testing.T) {
 		for i := range 51 {
 			fields := step1Fields("a@x.io")
 			fields["userid"] = strings.Repeat("u", i%3+1)
-			c.postMultipart("/submission/step1", fields, map[string]file{"idImage": png("x.png")})
+			c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("x.png")})
 		}
 		r := c.get("/submission", nil)
 		assert.Len(t, ids(t, r), 50)
@@ -288,7 +263,7 @@ func TestDeleteSubmission(t *testing.T) {
 		c := newRaw(t)
 		id := c.step1("a@example.com")
 		c.do(http.MethodDelete, "/submission", url.Values{"submission_id": {id}}, "", nil)
-		r := c.postMultipart("/submission/step2", step2Fields(id), map[string]file{"faceImage": jpeg("f.jpg")})
+		r := c.postMultipart("/submission/step2", step2Fields(id), map[string]file{"faceImage": jpegPart("f.jpg")})
 		assert.Equal(t, "invalid submission id", r.Message(t))
 	})
 	t.Run("a missing submission_id gets the errorCode shape", func(t *testing.T) {
@@ -315,7 +290,7 @@ func TestImage(t *testing.T) {
 	c := newRaw(t)
 	id := c.step1("a@example.com")
 	fields := step2Fields(id)
-	r := c.postMultipart("/submission/step2", fields, map[string]file{"faceImage": jpeg("f.jpg"), "addressImage": png("bill.png")})
+	r := c.postMultipart("/submission/step2", fields, map[string]file{"faceImage": jpegPart("f.jpg"), "addressImage": pngPart("bill.png")})
 	require.Equal(t, http.StatusOK, r.Status)
 
 	good := []struct {

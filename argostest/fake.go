@@ -1,0 +1,95 @@
+package argostest
+
+import (
+	"encoding/json"
+	"sync"
+	"time"
+)
+
+// fake is the fake API's state: the submissions, the Step 2 script, the
+// queued faults and the requests served. Its exported methods are the hooks
+// tests drive the fake with (ScriptStep2, SetKYCResult, SetAMLHits,
+// Submission, InjectFault, ClearFaults, Requests, ResetRequests). Handler and
+// Server both embed it, so srv.ScriptStep2 is the handler's own method rather
+// than a copy that forwards to it.
+type fake struct {
+	cfg  config
+	done chan struct{}
+
+	closeOnce sync.Once
+
+	mu          sync.Mutex
+	subs        map[string]*submission
+	resources   map[string]string // AML resourceId → submission ID
+	applicants  map[string]string // duplicated_information → applicant_id
+	step2Script []Outcome
+	faults      []*Fault
+
+	// reqMu guards the request records alone: endpoints write their answers
+	// while holding mu, and recording a status must not wait for it.
+	reqMu    sync.Mutex
+	requests []*Request
+}
+
+// newFake returns the state of a fake with no submissions.
+func newFake(opts []ServerOption) *fake {
+	fk := &fake{
+		done:       make(chan struct{}),
+		subs:       map[string]*submission{},
+		resources:  map[string]string{},
+		applicants: map[string]string{},
+	}
+	for _, o := range opts {
+		o(&fk.cfg)
+	}
+	if fk.cfg.apiKey == "" {
+		fk.cfg.apiKey = randomKey()
+	}
+	if fk.cfg.clock == nil {
+		fk.cfg.clock = time.Now
+	}
+	if fk.cfg.ids == nil {
+		fk.cfg.ids = newID
+	}
+	return fk
+}
+
+// now returns the server's time, truncated to the millisecond the API's
+// timestamps carry.
+func (fk *fake) now() time.Time {
+	return fk.cfg.clock().UTC().Truncate(time.Millisecond)
+}
+
+// Requests returns a copy of the requests served so far, oldest first.
+func (fk *fake) Requests() []Request {
+	fk.reqMu.Lock()
+	defer fk.reqMu.Unlock()
+	out := make([]Request, len(fk.requests))
+	for i, r := range fk.requests {
+		out[i] = r.clone()
+	}
+	return out
+}
+
+// ResetRequests forgets the requests recorded so far.
+func (fk *fake) ResetRequests() {
+	fk.reqMu.Lock()
+	defer fk.reqMu.Unlock()
+	fk.requests = nil
+}
+
+// Submission returns the submission with that ID as GET
+// /submission?submission_id= would show it, and whether it exists.
+func (fk *fake) Submission(id string) (json.RawMessage, bool) {
+	fk.mu.Lock()
+	defer fk.mu.Unlock()
+	s, ok := fk.subs[id]
+	if !ok {
+		return nil, false
+	}
+	b, err := json.Marshal(s.render(true))
+	if err != nil {
+		return nil, false
+	}
+	return b, true
+}

@@ -1,0 +1,110 @@
+package argostest
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"mime"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// placeholders are the tiny valid files recorded in place of downloads.
+var placeholders struct {
+	once                sync.Once
+	png, jpeg, gif, pdf []byte
+}
+
+func initPlaceholders() {
+	img := image.NewGray(image.Rect(0, 0, 1, 1))
+	img.Pix[0] = 0x80
+	var b bytes.Buffer
+	_ = png.Encode(&b, img)
+	placeholders.png = bytes.Clone(b.Bytes())
+	b.Reset()
+	_ = jpeg.Encode(&b, img, &jpeg.Options{Quality: 75})
+	placeholders.jpeg = bytes.Clone(b.Bytes())
+	b.Reset()
+	pal := image.NewPaletted(image.Rect(0, 0, 1, 1), color.Palette{color.Gray{Y: 0x80}})
+	_ = gif.Encode(&b, pal, nil)
+	placeholders.gif = bytes.Clone(b.Bytes())
+	placeholders.pdf = blankPDF()
+}
+
+// blankPDF returns a valid one-page PDF 1.4 with nothing on the page.
+func blankPDF() []byte {
+	objects := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] >>",
+	}
+	return pdfFromObjects(objects)
+}
+
+// placeholderKind names the placeholder for a content type: "png", "jpeg",
+// "gif", "pdf", or "" when there is none.
+func placeholderKind(contentType string) string {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return ""
+	}
+	switch mt {
+	case "image/png", "image/x-png":
+		return "png"
+	case "image/jpeg", "image/jpg", "image/pjpeg":
+		return "jpeg"
+	case "image/gif":
+		return "gif"
+	case "application/pdf", "application/x-pdf":
+		return "pdf"
+	}
+	return ""
+}
+
+// placeholderFor returns the placeholder for a body of the given content
+// type, sniffing head when the type says too little; nil when the type is
+// unknown.
+func placeholderFor(contentType string, head []byte) []byte {
+	k := placeholderKind(contentType)
+	if k == "" && len(head) > 0 {
+		k = placeholderKind(http.DetectContentType(head))
+	}
+	placeholders.once.Do(initPlaceholders)
+	switch k {
+	case "png":
+		return bytes.Clone(placeholders.png)
+	case "jpeg":
+		return bytes.Clone(placeholders.jpeg)
+	case "gif":
+		return bytes.Clone(placeholders.gif)
+	case "pdf":
+		return bytes.Clone(placeholders.pdf)
+	}
+	return nil
+}
+
+// fileExt picks an extension from a content type, else from a file name.
+func fileExt(contentType, name string) string {
+	switch placeholderKind(contentType) {
+	case "png":
+		return "png"
+	case "jpeg":
+		return "jpg"
+	case "gif":
+		return "gif"
+	case "pdf":
+		return "pdf"
+	}
+	ext := strings.TrimPrefix(filepath.Ext(name), ".")
+	if ext != "" && len(ext) <= 5 && strings.IndexFunc(ext, func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9')
+	}) < 0 {
+		return strings.ToLower(ext)
+	}
+	return "bin"
+}
