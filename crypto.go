@@ -21,7 +21,16 @@ var ErrDecrypt = errors.New("argos: cannot decrypt payload")
 // standard Base64 (with padding) of the ciphertext.
 //
 // ECB is the vendor's choice, not a recommendation: identical 16-byte blocks
-// of plaintext encrypt to identical blocks. It is what Argos decrypts.
+// of plaintext encrypt to identical blocks, and nothing detects tampering.
+// It is what Argos decrypts. The result is the same as Node.js's
+// crypto.createCipheriv('aes-256-ecb', sha256(key), null) with UTF-8 input
+// and Base64 output, the vendor's documented code; testdata/crypto holds
+// vectors made that way.
+//
+// Not supported: the "GCM-256" module the newer docs offer as an
+// alternative for liveform URLs. Its nonce and tag layout is not documented
+// anywhere public, so the SDK does not guess it; projects that chose GCM in
+// the dashboard cannot use this function.
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/data-encryption-decryption-options-example
 // and https://developers.argosidentity.com/en/idcheck/getting-started/encrypt-and-decrypt-data/overview.md
@@ -38,7 +47,7 @@ func EncryptPayload(key string, plaintext []byte) (string, error) {
 	buf := make([]byte, len(plaintext)+pad)
 	copy(buf, plaintext)
 	for i := len(plaintext); i < len(buf); i++ {
-		buf[i] = byte(pad)
+		buf[i] = byte(pad) //nolint:gosec // pad is 1..16, the block size
 	}
 	for off := 0; off < len(buf); off += bs {
 		block.Encrypt(buf[off:off+bs], buf[off:off+bs])
@@ -76,7 +85,7 @@ func DecryptPayload(key, ciphertext string) ([]byte, error) {
 		clear(buf)
 		return nil, fmt.Errorf("%w: bad padding (wrong key, or not encrypted with this recipe)", ErrDecrypt)
 	}
-	return buf[:n], nil
+	return buf[:n:n], nil
 }
 
 // deriveKey is the AES-256 key: SHA-256 of the key string's bytes.
@@ -94,7 +103,7 @@ func unpad(buf []byte, bs int) (int, bool) {
 	good := subtle.ConstantTimeLessOrEq(1, pad) & subtle.ConstantTimeLessOrEq(pad, bs)
 	for i := range bs {
 		inPad := subtle.ConstantTimeLessOrEq(bs-i, pad) // byte i is one of the last pad bytes
-		same := subtle.ConstantTimeByteEq(last[i], byte(pad))
+		same := subtle.ConstantTimeByteEq(last[i], last[bs-1])
 		good &= subtle.ConstantTimeSelect(inPad, same, 1)
 	}
 	if good != 1 {
