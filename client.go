@@ -34,6 +34,7 @@ type Client struct {
 	rc         *retryablehttp.Client
 	logger     *slog.Logger
 	retry      RetryPolicy
+	poll       PollPolicy // WaitForDecision's; zero: DefaultPollPolicy
 	timeout    time.Duration
 	userAgent  string
 	rootCAs    *x509.CertPool
