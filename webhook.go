@@ -105,6 +105,8 @@ func (e *invalidWebhook) Is(target error) bool { return target == ErrInvalidWebh
 // https://argos-kyc.gitbook.io/client-guide-1/dealing-the-data/webhook-guide
 // and the per-event pages such as
 // https://developers.argosidentity.com/en/idcheck/webhooks/idcheck-updated
+//
+//nolint:misspell // "imcomplete" is the vendor's spelling
 type WebhookEvent struct {
 	Trigger      WebhookTrigger // webhook_trigger, as sent
 	SubmissionID string         // submission_id
@@ -220,6 +222,8 @@ func (e WebhookEvent) LogValue() slog.Value {
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/webhooks/overview
 // and https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/data-encryption-decryption-options-example
+//
+//nolint:misspell // "imcomplete" is the vendor's spelling
 func ParseWebhook(body []byte, opts ...WebhookOption) (*WebhookEvent, error) {
 	cfg, err := newWebhookConfig(opts)
 	if err != nil {
@@ -376,7 +380,7 @@ func (w *webhookWire) event() *WebhookEvent {
 	if status == "" {
 		status = string(data.KYCResult)
 	}
-	if status == "imcomplete" { // the created page's spelling
+	if status == "imcomplete" { //nolint:misspell // the created page's spelling
 		status = string(KYCIncomplete)
 	}
 	e := &WebhookEvent{

@@ -57,8 +57,9 @@ func TestParseWebhookSamples(t *testing.T) {
 				IPAddress: "{ip_address}"},
 		},
 		{
+			//nolint:misspell // "imcomplete" is the vendor's spelling
 			name: "the documented misspelling imcomplete reads as incomplete", file: "created_imcomplete.json",
-			want: argos.WebhookEvent{Trigger: argos.WebhookCreated, SubmissionID: "sub_imcomplete_01", Status: argos.KYCIncomplete,
+			want: argos.WebhookEvent{Trigger: argos.WebhookCreated, SubmissionID: "sub_misspelt_01", Status: argos.KYCIncomplete,
 				UserID: "user-7f3a", TokenID: "tok-2024-000001", IPAddress: "203.0.113.7"},
 		},
 		{
@@ -225,7 +226,9 @@ func TestParseWebhookEncrypted(t *testing.T) {
 		decryptErr bool
 	}{
 		{name: "a body encrypted with another key is refused as undecryptable",
-			body: func(t *testing.T) []byte { return encryptedBody(t, "another-key", fixture(t, "webhooks/rejected.json")) },
+			body: func(t *testing.T) []byte {
+				return encryptedBody(t, "another-key", fixture(t, "webhooks/rejected.json"))
+			},
 			says: "bad padding", decryptErr: true},
 		{name: "data that is not Base64 is refused as undecryptable",
 			body: func(*testing.T) []byte { return []byte(`{"data": "not base64!"}`) }, says: "Base64", decryptErr: true},
