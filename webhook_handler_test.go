@@ -256,6 +256,17 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		assert.Empty(t, rec.events)
 	})
 
+	t.Run("an answer about another submission is not taken as confirmation", func(t *testing.T) {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, http.StatusOK, "submission_single_guide.json"))
+		rec := &recordingFn{}
+
+		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, "sub-asked-for")), -1)
+
+		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+		assert.Empty(t, rec.events)
+	})
+
 	t.Run("delete events and events without a submission ID pass unconfirmed", func(t *testing.T) {
 		c, srv := waitClient(t)
 		srv.ResetRequests()

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -300,4 +302,30 @@ func encryptedBody(t *testing.T, key string, plain []byte) []byte {
 	b, err := json.Marshal(map[string]string{"data": c})
 	require.NoError(t, err)
 	return b
+}
+
+func BenchmarkParseWebhook(b *testing.B) {
+	plain, err := os.ReadFile(filepath.Join("testdata", "webhooks", "approved_update_at.json"))
+	require.NoError(b, err)
+	c, err := argos.EncryptPayload(webhookKey, plain)
+	require.NoError(b, err)
+	encrypted := []byte(`{"data":"` + c + `"}`)
+	for _, bc := range []struct {
+		name string
+		body []byte
+		opts []argos.WebhookOption
+	}{
+		{"plain", plain, nil},
+		{"encrypted", encrypted, []argos.WebhookOption{argos.WithWebhookKey(webhookKey)}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bc.body)))
+			for b.Loop() {
+				if _, err := argos.ParseWebhook(bc.body, bc.opts...); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
