@@ -203,7 +203,7 @@ func TestWaitForDecisionRetriesTransientFailures(t *testing.T) {
 	t.Run("wraps the last failure when the context ends during an outage", func(t *testing.T) {
 		c, srv := waitClient(t)
 		srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Times: -1, Status: http.StatusBadGateway})
-		ctx, cancel := context.WithTimeout(context.Background(), 80*time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
 
 		_, err := c.WaitForDecision(ctx, "any-submission")
@@ -231,17 +231,17 @@ func TestWithPollPolicy(t *testing.T) {
 		assert.Equal(t, 1, submissionGets(srv), "the second read is due after at least DefaultPollPolicy.MinWait/2")
 	})
 
-	t.Run("a short policy reads many times in the same span", func(t *testing.T) {
+	t.Run("a short policy reads many times in a longer span", func(t *testing.T) {
 		c, srv := waitClient(t)
 		id := pendingSubmission(t, c, srv)
 		srv.ResetRequests()
-		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
 
 		_, err := c.WaitForDecision(ctx, id)
 
 		require.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Greater(t, submissionGets(srv), 5)
+		assert.Greater(t, submissionGets(srv), 3, "reads at most 10 ms apart (about 18 in 200 ms when idle)")
 	})
 
 	for _, tc := range []struct {

@@ -178,8 +178,10 @@ type WebhookEvent struct {
 	Raw json.RawMessage
 }
 
-// WebhookAMLRecord is one entry of an aml_monitor webhook's records: read it
-// with AMLMonitorRecord.
+// WebhookAMLRecord is one entry of an aml_monitor webhook's records: the
+// worklist and record IDs that ongoing AML monitoring's GET endpoint takes.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/webhooks/idcheck-aml-ongoing-result
 type WebhookAMLRecord struct {
 	RecordID   string // recordId
 	WorklistID string // worklistId
