@@ -32,6 +32,7 @@ type Client struct {
 	hc         *http.Client // what go-retryablehttp sends through
 	logger     *slog.Logger
 	retry      RetryPolicy
+	poll       PollPolicy // WaitForDecision's; zero: DefaultPollPolicy
 	timeout    time.Duration
 	userAgent  string
 	rootCAs    *x509.CertPool

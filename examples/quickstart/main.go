@@ -4,7 +4,7 @@
 //  2. Step 2: upload a selfie with the data the applicant confirmed; Argos
 //     compares the faces and answers with the KYC status. When it asks for a
 //     retry, the reasons are printed and Step 2 is sent again.
-//  3. Poll the submission until the KYC result is final.
+//  3. Wait (client.WaitForDecision) until the KYC result is final.
 //  4. List the submissions of the user ID this run used.
 //  5. Download the selfie.
 //  6. Delete the submission, and look it up again to see what Argos keeps.
@@ -76,7 +76,9 @@ func main() {
 
 // settings are what differs between the fake and the real API.
 type settings struct {
-	email        string
+	email string
+	// pollEvery is the client's first wait between reads (its PollPolicy's
+	// MinWait), for the step log; pollFor bounds the wait.
 	pollEvery    time.Duration
 	pollFor      time.Duration
 	describeHost string
@@ -113,13 +115,16 @@ func newClient(env func(string) string) (*argos.Client, settings, func(), error)
 		if u := env("ARGOS_BASE_URL"); u != "" {
 			opts = append(opts, argos.WithBaseURL(u))
 		}
+		// WaitForDecision reads every 2 s at first, then less often.
+		poll := argos.PollPolicy{MinWait: 2 * time.Second, MaxWait: 15 * time.Second}
+		opts = append(opts, argos.WithPollPolicy(poll))
 		client, err := argos.NewClient(key, opts...)
 		if err != nil {
 			return nil, settings{}, nil, fmt.Errorf("creating the client: %w", err)
 		}
 		return client, settings{
 			email:        email,
-			pollEvery:    2 * time.Second,
+			pollEvery:    poll.MinWait,
 			pollFor:      time.Minute,
 			describeHost: "Using the real Argos API at " + client.BaseURL() + ".",
 		}, func() {}, nil
@@ -129,9 +134,11 @@ func newClient(env func(string) string) (*argos.Client, settings, func(), error)
 	// The fake decides what "verification" concludes: here the first selfie
 	// does not match the ID photo and the second one passes.
 	srv.ScriptStep2(argostest.OutcomeFaceMismatch, argostest.OutcomeApprove)
+	poll := argos.PollPolicy{MinWait: 100 * time.Millisecond, MaxWait: time.Second}
 	client, err := argos.NewClient(srv.APIKey,
 		argos.WithBaseURL(srv.BaseURL),
 		argos.WithRootCAs(srv.RootCAs()), // trusts the fake's TLS certificate, keeps the pooled transport
+		argos.WithPollPolicy(poll),
 	)
 	if err != nil {
 		srv.Close()
@@ -143,7 +150,7 @@ func newClient(env func(string) string) (*argos.Client, settings, func(), error)
 	}
 	return client, settings{
 		email:     email,
-		pollEvery: 100 * time.Millisecond,
+		pollEvery: poll.MinWait,
 		pollFor:   5 * time.Second,
 		describeHost: "Using the in-process fake Argos server at " + srv.BaseURL +
 			" (set ARGOS_API_KEY and ARGOS_EMAIL to use the real API).",
@@ -307,53 +314,40 @@ func (q *quickstart) step2(ctx context.Context, r *argos.Step2Request) (*argos.S
 	return resp, nil
 }
 
-// poll reads the submission until its KYC result is final or cfg.pollFor
-// has passed.
+// poll waits, with WaitForDecision, until the KYC result is final or
+// cfg.pollFor has passed.
 func (q *quickstart) poll(ctx context.Context, id string) error {
 	out := q.out
-	out.step("Waiting for the final KYC result (checking every %s, for up to %s)", q.cfg.pollEvery, q.cfg.pollFor)
+	out.step("Waiting for the final KYC result (checking every %s or more, for up to %s)", q.cfg.pollEvery, q.cfg.pollFor)
+	if !q.status.Final() {
+		out.detail("%5s  KYC status: %s", "0s", orDash(string(q.status)))
+	}
 	pollCtx, cancel := context.WithTimeout(ctx, q.cfg.pollFor)
 	defer cancel()
-	start := time.Now()
-	ticker := time.NewTicker(q.cfg.pollEvery)
-	defer ticker.Stop()
-	for {
-		sub, err := q.client.GetSubmission(pollCtx, id)
-		switch {
-		case err != nil && pollCtx.Err() != nil && ctx.Err() == nil:
-			out.detail("still not final after %s: Argos will decide later (poll again, or use its webhook)", q.cfg.pollFor)
-			return nil
-		case err != nil:
-			out.failure(err)
-			return fmt.Errorf("reading the submission: %w", err)
-		}
-		status := sub.KYC.Result
-		q.status = status
-		if status.Final() {
-			out.detail("KYC status: %s after %s", status, plural(len(sub.KYC.Attempts), "attempt"))
-			for _, a := range sub.KYC.Attempts {
-				msg := a.RetryMsg
-				if msg == "" {
-					msg = "passed"
-				}
-				out.detail("  attempt %d: %s", a.Count, msg)
-			}
-			if len(sub.KYC.Comment) > 0 {
-				out.detail("comment: %s (%s)", strings.Join(sub.KYC.Comment, "; "), strings.Join(sub.KYC.CommentCode, ", "))
-			}
-			return nil
-		}
-		out.detail("%5s  KYC status: %s", time.Since(start).Round(time.Second), orDash(string(status)))
-		select {
-		case <-pollCtx.Done():
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			out.detail("still %s after %s: Argos will decide later (poll again, or use its webhook)", status, q.cfg.pollFor)
-			return nil
-		case <-ticker.C:
-		}
+	sub, err := q.client.WaitForDecision(pollCtx, id)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return ctx.Err()
+	case err != nil && pollCtx.Err() != nil:
+		out.detail("still %s after %s: Argos will decide later (poll again, or use its webhook)", orDash(string(q.status)), q.cfg.pollFor)
+		return nil
+	case err != nil:
+		out.failure(err)
+		return fmt.Errorf("reading the submission: %w", err)
 	}
+	q.status = sub.KYC.Result
+	out.detail("KYC status: %s after %s", sub.KYC.Result, plural(len(sub.KYC.Attempts), "attempt"))
+	for _, a := range sub.KYC.Attempts {
+		msg := a.RetryMsg
+		if msg == "" {
+			msg = "passed"
+		}
+		out.detail("  attempt %d: %s", a.Count, msg)
+	}
+	if len(sub.KYC.Comment) > 0 {
+		out.detail("comment: %s (%s)", strings.Join(sub.KYC.Comment, "; "), strings.Join(sub.KYC.CommentCode, ", "))
+	}
+	return nil
 }
 
 // deleteAndLookUp deletes the submission and shows what Argos keeps of it.

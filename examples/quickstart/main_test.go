@@ -100,12 +100,14 @@ func newQuickstart(t *testing.T, out *bytes.Buffer, pollFor time.Duration) (*qui
 	t.Helper()
 	srv := argostest.NewServer()
 	t.Cleanup(srv.Close)
-	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL), argos.WithHTTPClient(srv.HTTPClient()))
+	poll := argos.PollPolicy{MinWait: 20 * time.Millisecond, MaxWait: 20 * time.Millisecond}
+	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL), argos.WithHTTPClient(srv.HTTPClient()),
+		argos.WithPollPolicy(poll))
 	require.NoError(t, err)
 	return &quickstart{
 		client: client,
 		out:    &logger{w: out},
-		cfg:    settings{email: fakeEmail, pollEvery: 20 * time.Millisecond, pollFor: pollFor},
+		cfg:    settings{email: fakeEmail, pollEvery: poll.MinWait, pollFor: pollFor},
 		userID: "quickstart-test",
 	}, srv
 }

@@ -1,0 +1,426 @@
+package argos
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/kycgo/argos/internal/lenient"
+)
+
+// WebhookTrigger is a webhook's event type (webhook_trigger). The set is
+// open: a trigger the constants do not name is kept as sent.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/webhooks/overview
+// and https://argos-kyc.gitbook.io/client-guide-1/dealing-the-data/webhook-guide
+type WebhookTrigger string
+
+// Documented webhook triggers.
+const (
+	// WebhookCreated: a submission was created (kyc_result.status
+	// "incomplete").
+	WebhookCreated WebhookTrigger = "created"
+	// WebhookRetry: a try failed and the applicant may try again (retryCode,
+	// attempts).
+	WebhookRetry WebhookTrigger = "retry"
+	// WebhookSubmit: the submission became pending. The GitBook guide also
+	// says no webhook is sent for the Submit status; handle it if it comes.
+	WebhookSubmit WebhookTrigger = "submit"
+	// WebhookApproved: the submission was approved.
+	WebhookApproved WebhookTrigger = "approved"
+	// WebhookRejected: the submission was rejected (kyc_result.comment says
+	// why).
+	WebhookRejected WebhookTrigger = "rejected"
+	// WebhookUpdated: an admin changed the submission in the dashboard
+	// (data.update lists the fields, data.kyc_result the status).
+	WebhookUpdated WebhookTrigger = "updated"
+	// WebhookDelete: the submission was deleted (sent for API deletes that
+	// named an admin_name).
+	WebhookDelete WebhookTrigger = "delete"
+	// WebhookInjection: an additional process (such as an address) was
+	// injected into an existing submission. Argos publishes no sample.
+	WebhookInjection WebhookTrigger = "injection"
+	// WebhookAML: the AML screening of an approved submission finished
+	// (aml_result).
+	WebhookAML WebhookTrigger = "aml"
+	// WebhookAMLMonitor: ongoing AML monitoring found new records.
+	WebhookAMLMonitor WebhookTrigger = "aml_monitor"
+	// WebhookTokenExpired: a private-mode token expired (expired_condition
+	// "count" or "time"); sent only when token expiry is enabled.
+	WebhookTokenExpired WebhookTrigger = "token_expired"
+)
+
+// Known reports whether t is one of the documented triggers.
+func (t WebhookTrigger) Known() bool {
+	switch t {
+	case WebhookCreated, WebhookRetry, WebhookSubmit, WebhookApproved, WebhookRejected, WebhookUpdated,
+		WebhookDelete, WebhookInjection, WebhookAML, WebhookAMLMonitor, WebhookTokenExpired:
+		return true
+	}
+	return false
+}
+
+// ErrInvalidWebhook matches every error of ParseWebhook about the body: it
+// is not JSON, not a JSON object, has no webhook_trigger, is encrypted but no
+// key was given (WithWebhookKey), is not encrypted although a key was given,
+// or does not decrypt (then errors.Is(err, ErrDecrypt) holds too). The error
+// says which, never what the body held.
+var ErrInvalidWebhook = errors.New("argos: invalid webhook")
+
+// invalidWebhook is the error behind ErrInvalidWebhook.
+type invalidWebhook struct {
+	reason string
+	err    error // optional cause
+}
+
+func (e *invalidWebhook) Error() string {
+	s := "argos: invalid webhook: " + e.reason
+	if e.err != nil {
+		s += ": " + strings.TrimPrefix(e.err.Error(), "argos: ")
+	}
+	return s
+}
+
+func (e *invalidWebhook) Unwrap() error { return e.err }
+
+func (e *invalidWebhook) Is(target error) bool { return target == ErrInvalidWebhook }
+
+// WebhookEvent is one webhook as Argos sends it. Fields the event does not
+// carry are zero: Argos sends only what the submission has (an optional item
+// such as cf1 that was never entered is absent), and each trigger carries a
+// different set (see the field comments).
+//
+// A webhook is not authenticated by Argos (no signature is documented), so
+// the fields are the sender's word: confirm a decision with GetSubmission,
+// or let the handler do it (WithConfirm), before acting on it.
+//
+// Printing or logging an event shows its trigger, submission ID and status
+// only; read the fields for the applicant's data.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/webhooks/overview,
+// https://argos-kyc.gitbook.io/client-guide-1/dealing-the-data/webhook-guide
+// and the per-event pages such as
+// https://developers.argosidentity.com/en/idcheck/webhooks/idcheck-updated
+//
+//nolint:misspell // "imcomplete" is the vendor's spelling
+type WebhookEvent struct {
+	Trigger      WebhookTrigger // webhook_trigger, as sent
+	SubmissionID string         // submission_id
+	Email        string         // email
+	UserID       string         // userid
+	TokenID      string         // tokenId
+	ApplicantID  string         // applicant_id (approved, rejected)
+	// Status is kyc_result.status, or data.kyc_result for "updated"; the
+	// documented misspelling "imcomplete" reads as KYCIncomplete. "" when
+	// the event has none. With WithConfirm it is the API's kyc.result.
+	Status        KYCStatus
+	CF1, CF2, CF3 string // cf.cf1 … cf.cf3
+
+	// kyc_result details (approved, rejected; PendingAt and Reviewer also
+	// from data.* of "updated"). Timestamps are as sent (UTC); see
+	// ParseTimestamp.
+	UpdatedAt   string   // kyc_result.updated_at, or update_at as one page spells it
+	CreatedAt   string   // kyc_result.created_at
+	KYCResultAt string   // kyc_result.kyc_result_at
+	PendingAt   string   // kyc_result.pending_at or data.pending_at
+	Reviewer    string   // kyc_result.reviewer or data.reviewer
+	Comment     []string // kyc_result.comment (rejected: why), or the deletion comment (delete)
+	CommentCode []string // kyc_result.commentCode, if sent
+
+	RetryCode string // retryCode (created, retry)
+	Attempts  int    // attempts (created, retry)
+	IPAddress string // ipAddress
+
+	// Applicant data (approved, rejected, updated), present only when the
+	// submission has it.
+	AgeGroup       string // age_group
+	Gender         Gender // gender
+	DateOfBirth    string // date_of_birth
+	Nationality    string // nationality
+	FullName       string // fullName, or full_name ("updated")
+	FullNameEN     string // full_name_en
+	FirstName      string // first_name
+	LastName       string // last_name
+	IDType         IDType // idType
+	IssuingCountry string // issuingCountry
+	IssueDate      string // issueDate
+	ExpireDate     string // expireDate
+	IdentityNumber string // identityNumber
+	DocumentNumber string // documentNumber
+	// AdditionalList is additional_list as sent (its shape varies by
+	// project).
+	AdditionalList        json.RawMessage
+	DuplicatedInformation string // duplicated_information
+
+	AMLStatus    string             // aml_result.currentstatus ("Not Screened", "Red Flag")
+	AMLRiskLevel string             // aml_result.risk_level_summary ("Not Screened", "HIGH", "MEDIUM", "LOW")
+	AMLRecords   []WebhookAMLRecord // records (aml_monitor)
+
+	UpdatedFields []string // data.update: the fields an admin changed ("updated")
+	Admin         string   // admin: the dashboard admin who changed it ("updated")
+	UpdateTime    string   // update_time ("updated")
+
+	AccountEmail string // account_email ("delete")
+	DeleteTime   string // delete_time ("delete")
+
+	ExpiredCondition string // expired_condition: "count" or "time" ("token_expired")
+
+	// Confirmed is the submission as GetSubmission returned it when the
+	// handler confirmed the event (WithConfirm); nil otherwise.
+	Confirmed *Submission
+
+	// Raw is the event's JSON as received (decrypted when the body was
+	// encrypted), for the fields above do not cover.
+	Raw json.RawMessage
+}
+
+// WebhookAMLRecord is one entry of an aml_monitor webhook's records: the
+// worklist and record IDs that ongoing AML monitoring's GET endpoint takes.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/webhooks/idcheck-aml-ongoing-result
+type WebhookAMLRecord struct {
+	RecordID   string // recordId
+	WorklistID string // worklistId
+	CreatedAt  string // created_at
+}
+
+// String is a redacted summary: trigger, submission ID and status.
+func (e WebhookEvent) String() string {
+	return fmt.Sprintf("argos.WebhookEvent{Trigger:%s SubmissionID:%s Status:%s Data:%s}",
+		e.Trigger, e.SubmissionID, e.Status, redacted)
+}
+
+// GoString is String, so %#v stays redacted.
+func (e WebhookEvent) GoString() string { return e.String() }
+
+// Format prints String for every verb.
+func (e WebhookEvent) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, e.String()) }
+
+// LogValue implements slog.LogValuer: trigger, submission ID and status
+// only, never personal data.
+func (e WebhookEvent) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("trigger", string(e.Trigger)),
+		slog.String("submission_id", e.SubmissionID),
+		slog.String("status", string(e.Status)),
+	)
+}
+
+// ParseWebhook decodes a webhook body. It is lenient: numbers sent as
+// strings, both spellings of kyc_result.updated_at, the "imcomplete"
+// status, unknown fields and unknown triggers (kept as sent, with Raw) never
+// fail it. It fails, with an error matching ErrInvalidWebhook, on a body
+// that is not a JSON object or has no webhook_trigger.
+//
+// A body {"data": "<Base64>"} is encrypted (the project's Secure Data
+// Transmission option): WithWebhookKey decrypts it, and with that option a
+// body that is not encrypted is refused. Other options are ignored here.
+//
+// ParseWebhook does not bound the body's size; NewWebhookHandler does.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/webhooks/overview
+// and https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/data-encryption-decryption-options-example
+//
+//nolint:misspell // "imcomplete" is the vendor's spelling
+func ParseWebhook(body []byte, opts ...WebhookOption) (*WebhookEvent, error) {
+	cfg, err := newWebhookConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return cfg.parse(body)
+}
+
+func (cfg *webhookConfig) parse(body []byte) (*WebhookEvent, error) {
+	var w webhookWire
+	if err := decodeObject(body, &w); err != nil {
+		return nil, err
+	}
+	encrypted := w.Trigger == "" && firstByte(w.Data) == '"'
+	switch {
+	case encrypted && cfg.key == "":
+		return nil, &invalidWebhook{reason: `the body is encrypted ({"data": …}): pass WithWebhookKey`}
+	case !encrypted && cfg.key != "":
+		return nil, &invalidWebhook{reason: "the body is not encrypted although WithWebhookKey was given"}
+	case encrypted:
+		var ciphertext string
+		if err := json.Unmarshal(w.Data, &ciphertext); err != nil {
+			return nil, &invalidWebhook{reason: "data is not a JSON string"}
+		}
+		plain, err := DecryptPayload(cfg.key, ciphertext)
+		if err != nil {
+			return nil, &invalidWebhook{reason: "encrypted body", err: err}
+		}
+		body, w = plain, webhookWire{}
+		if err := decodeObject(body, &w); err != nil {
+			return nil, err
+		}
+	}
+	if w.Trigger == "" {
+		return nil, &invalidWebhook{reason: "no webhook_trigger"}
+	}
+	e := w.event()
+	e.Raw = append(json.RawMessage(nil), body...)
+	return e, nil
+}
+
+// decodeObject checks that body is one JSON object and decodes it into w,
+// skipping values of an unexpected type.
+func decodeObject(body []byte, w *webhookWire) error {
+	if !json.Valid(body) {
+		return &invalidWebhook{reason: "the body is not JSON"}
+	}
+	if firstByte(body) != '{' {
+		return &invalidWebhook{reason: "the body is not a JSON object"}
+	}
+	if err := ignoreTypeErrors(json.Unmarshal(body, w)); err != nil {
+		return &invalidWebhook{reason: "the body is not JSON"} // unreachable after json.Valid
+	}
+	return nil
+}
+
+// webhookWire is every documented webhook field, each read leniently.
+type webhookWire struct {
+	Trigger        lenient.String  `json:"webhook_trigger"`
+	SubmissionID   lenient.String  `json:"submission_id"`
+	Email          lenient.String  `json:"email"`
+	UserID         lenient.String  `json:"userid"`
+	TokenID        lenient.String  `json:"tokenId"`
+	ApplicantID    lenient.String  `json:"applicant_id"`
+	KYC            webhookKYC      `json:"kyc_result"`
+	CF             webhookCF       `json:"cf"`
+	RetryCode      lenient.String  `json:"retryCode"`
+	Attempts       lenient.Int     `json:"attempts"`
+	IPAddress      lenient.String  `json:"ipAddress"`
+	AgeGroup       lenient.String  `json:"age_group"`
+	Gender         lenient.String  `json:"gender"`
+	DateOfBirth    lenient.String  `json:"date_of_birth"`
+	Nationality    lenient.String  `json:"nationality"`
+	FullName       lenient.String  `json:"fullName"`
+	FullNameSnake  lenient.String  `json:"full_name"`
+	FullNameEN     lenient.String  `json:"full_name_en"`
+	FirstName      lenient.String  `json:"first_name"`
+	LastName       lenient.String  `json:"last_name"`
+	IDType         lenient.String  `json:"idType"`
+	IssuingCountry lenient.String  `json:"issuingCountry"`
+	IssueDate      lenient.String  `json:"issueDate"`
+	ExpireDate     lenient.String  `json:"expireDate"`
+	IdentityNumber lenient.String  `json:"identityNumber"`
+	DocumentNumber lenient.String  `json:"documentNumber"`
+	AdditionalList json.RawMessage `json:"additional_list"`
+	Duplicated     lenient.String  `json:"duplicated_information"`
+	AML            struct {
+		CurrentStatus lenient.String `json:"currentstatus"`
+		RiskLevel     lenient.String `json:"risk_level_summary"`
+	} `json:"aml_result"`
+	Records []struct {
+		RecordID   lenient.String `json:"recordId"`
+		WorklistID lenient.String `json:"worklistId"`
+		CreatedAt  lenient.String `json:"created_at"`
+	} `json:"records"`
+	// Data is the "updated" event's data object, or the Base64 string of an
+	// encrypted body.
+	Data             json.RawMessage `json:"data"`
+	Admin            lenient.String  `json:"admin"`
+	UpdateTime       lenient.String  `json:"update_time"`
+	AccountEmail     lenient.String  `json:"account_email"`
+	DeleteTime       lenient.String  `json:"delete_time"`
+	Comment          lenient.Strings `json:"comment"`
+	ExpiredCondition lenient.String  `json:"expired_condition"`
+}
+
+type webhookCF struct {
+	CF1 lenient.String `json:"cf1"`
+	CF2 lenient.String `json:"cf2"`
+	CF3 lenient.String `json:"cf3"`
+}
+
+// webhookData is the "updated" event's data object.
+type webhookData struct {
+	Update    lenient.Strings `json:"update"`
+	KYCResult lenient.String  `json:"kyc_result"`
+	PendingAt lenient.String  `json:"pending_at"`
+	Reviewer  lenient.String  `json:"reviewer"`
+}
+
+// webhookKYC is kyc_result: an object, or (tolerated) a bare status string.
+type webhookKYC struct {
+	Status      lenient.String  `json:"status"`
+	UpdatedAt   lenient.String  `json:"updated_at"`
+	UpdateAt    lenient.String  `json:"update_at"`
+	CreatedAt   lenient.String  `json:"created_at"`
+	KYCResultAt lenient.String  `json:"kyc_result_at"`
+	PendingAt   lenient.String  `json:"pending_at"`
+	Reviewer    lenient.String  `json:"reviewer"`
+	Comment     lenient.Strings `json:"comment"`
+	CommentCode lenient.Strings `json:"commentCode"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler; it never fails.
+func (k *webhookKYC) UnmarshalJSON(b []byte) error {
+	*k = webhookKYC{}
+	switch firstByte(b) {
+	case '"':
+		return k.Status.UnmarshalJSON(b)
+	case '{':
+		type plain webhookKYC
+		_ = json.Unmarshal(b, (*plain)(k)) // a value of the wrong type is skipped
+	}
+	return nil
+}
+
+// event maps the wire form to a WebhookEvent.
+func (w *webhookWire) event() *WebhookEvent {
+	var data webhookData
+	if firstByte(w.Data) == '{' {
+		_ = json.Unmarshal(w.Data, &data) // lenient fields; a wrong-typed value is skipped
+	}
+	status := string(w.KYC.Status)
+	if status == "" {
+		status = string(data.KYCResult)
+	}
+	if status == "imcomplete" { //nolint:misspell // the created page's spelling
+		status = string(KYCIncomplete)
+	}
+	e := &WebhookEvent{
+		Trigger: WebhookTrigger(w.Trigger), SubmissionID: string(w.SubmissionID), Email: string(w.Email),
+		UserID: string(w.UserID), TokenID: string(w.TokenID), ApplicantID: string(w.ApplicantID),
+		Status: KYCStatus(status), CF1: string(w.CF.CF1), CF2: string(w.CF.CF2), CF3: string(w.CF.CF3),
+
+		UpdatedAt: firstNonEmpty(string(w.KYC.UpdatedAt), string(w.KYC.UpdateAt)), CreatedAt: string(w.KYC.CreatedAt),
+		KYCResultAt: string(w.KYC.KYCResultAt), PendingAt: firstNonEmpty(string(w.KYC.PendingAt), string(data.PendingAt)),
+		Reviewer: firstNonEmpty(string(w.KYC.Reviewer), string(data.Reviewer)), CommentCode: w.KYC.CommentCode,
+
+		RetryCode: string(w.RetryCode), Attempts: w.Attempts.V, IPAddress: string(w.IPAddress),
+
+		AgeGroup: string(w.AgeGroup), Gender: Gender(w.Gender), DateOfBirth: string(w.DateOfBirth),
+		Nationality: string(w.Nationality), FullName: firstNonEmpty(string(w.FullName), string(w.FullNameSnake)),
+		FullNameEN: string(w.FullNameEN), FirstName: string(w.FirstName), LastName: string(w.LastName),
+		IDType: IDType(w.IDType), IssuingCountry: string(w.IssuingCountry), IssueDate: string(w.IssueDate),
+		ExpireDate: string(w.ExpireDate), IdentityNumber: string(w.IdentityNumber), DocumentNumber: string(w.DocumentNumber),
+		DuplicatedInformation: string(w.Duplicated),
+
+		AMLStatus: string(w.AML.CurrentStatus), AMLRiskLevel: string(w.AML.RiskLevel),
+
+		UpdatedFields: data.Update, Admin: string(w.Admin), UpdateTime: string(w.UpdateTime),
+		AccountEmail: string(w.AccountEmail), DeleteTime: string(w.DeleteTime),
+		ExpiredCondition: string(w.ExpiredCondition),
+	}
+	e.Comment = w.KYC.Comment
+	if e.Comment == nil {
+		e.Comment = w.Comment
+	}
+	if len(bytes.TrimSpace(w.AdditionalList)) > 0 && string(w.AdditionalList) != "null" {
+		e.AdditionalList = append(json.RawMessage(nil), w.AdditionalList...)
+	}
+	if w.Records != nil {
+		e.AMLRecords = make([]WebhookAMLRecord, len(w.Records))
+		for i, r := range w.Records {
+			e.AMLRecords[i] = WebhookAMLRecord{RecordID: string(r.RecordID), WorklistID: string(r.WorklistID), CreatedAt: string(r.CreatedAt)}
+		}
+	}
+	return e
+}

@@ -1,0 +1,235 @@
+package argos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// MaxWebhookBody is the largest webhook body NewWebhookHandler reads
+// (1 MiB); a larger one is answered 413. The documented payloads are a few
+// KiB.
+const MaxWebhookBody = 1 << 20
+
+// WebhookOption configures ParseWebhook and NewWebhookHandler.
+type WebhookOption func(*webhookConfig)
+
+// webhookConfig is what the WebhookOptions set. err is the first invalid
+// option: ParseWebhook returns it and the handler answers 500 to every
+// request (WebhookOption cannot return an error).
+type webhookConfig struct {
+	key     string
+	logger  *slog.Logger
+	confirm *Client
+	err     error
+}
+
+func newWebhookConfig(opts []WebhookOption) (*webhookConfig, error) {
+	cfg := &webhookConfig{logger: slog.New(slog.DiscardHandler)}
+	for i, opt := range opts {
+		if opt == nil {
+			return cfg, &ValidationError{Field: fmt.Sprintf("webhook option %d", i), Reason: "is nil"}
+		}
+		opt(cfg)
+		if cfg.err != nil {
+			return cfg, cfg.err
+		}
+	}
+	return cfg, nil
+}
+
+func (cfg *webhookConfig) fail(field, reason string) {
+	if cfg.err == nil {
+		cfg.err = &ValidationError{Field: field, Reason: reason}
+	}
+}
+
+// WithWebhookKey decrypts encrypted webhook bodies ({"data": "<Base64>"},
+// sent when the project's Secure Data Transmission option covers webhooks)
+// with apiKey, the project's API key, as DecryptPayload does. With it, a
+// body that is not encrypted is refused: only a sender who knows the key can
+// produce a body that decrypts to JSON. That is not a signature (the
+// vendor's AES-ECB has no integrity check and lets blocks of captured bodies
+// be rearranged), so still confirm decisions with GetSubmission.
+//
+// Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/data-encryption-decryption-options-example
+func WithWebhookKey(apiKey string) WebhookOption {
+	return func(cfg *webhookConfig) {
+		if apiKey == "" {
+			cfg.fail("webhook key", "is empty")
+			return
+		}
+		cfg.key = apiKey
+	}
+}
+
+// WithWebhookLogger makes NewWebhookHandler log one record per request:
+// trigger (a documented one, else "unknown"), HTTP status, outcome and
+// duration. It never logs the body, the event's fields, fn's error text or
+// the request URL (which may carry your secret path). ParseWebhook ignores
+// it.
+func WithWebhookLogger(l *slog.Logger) WebhookOption {
+	return func(cfg *webhookConfig) {
+		if l == nil {
+			cfg.fail("webhook logger", "is nil")
+			return
+		}
+		cfg.logger = l
+	}
+}
+
+// WithConfirm makes NewWebhookHandler look each event's submission up with
+// client.GetSubmission before calling fn: the event's Confirmed is the API's
+// answer and its Status is replaced by the API's kyc.result, so fn acts on
+// what Argos stores, not on what the request claims. Base decisions on
+// Status or Confirmed, never on Trigger, which stays as sent.
+//
+// Events without a submission ID and "delete" events (the submission is
+// gone) are passed on unconfirmed, with Confirmed nil. When the look-up
+// fails (not found included) the handler answers 500 without calling fn, so
+// Argos may send the event again.
+//
+// Each request then costs one API call, so an attacker who finds the
+// endpoint can spend your rate limit: put the handler behind a secret path
+// (see the package example) and check it first. ParseWebhook ignores this
+// option.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/network-security/webhook
+func WithConfirm(client *Client) WebhookOption {
+	return func(cfg *webhookConfig) {
+		if client == nil {
+			cfg.fail("confirm client", "is nil")
+			return
+		}
+		cfg.confirm = client
+	}
+}
+
+// NewWebhookHandler returns an http.Handler for the webhook URL set in the
+// Argos dashboard. For each request it:
+//
+//   - answers 405 (with Allow: POST) to any method but POST;
+//   - answers 413 to a body over MaxWebhookBody;
+//   - answers 400 to a body ParseWebhook refuses, without calling fn;
+//   - with WithConfirm, looks the submission up (see WithConfirm) and
+//     answers 500 if that fails, without calling fn;
+//   - calls fn with the request's context and the event, and answers 500
+//     when fn returns an error (so Argos may send the event again) and 200
+//     otherwise.
+//
+// fn runs before the answer is sent, and Argos' delivery timeout is not
+// documented: keep fn short (store the event, queue the work) and make it
+// idempotent, since an event may arrive more than once. An invalid option
+// (an empty key, a nil logger or client) or a nil fn makes every request
+// fail with 500.
+//
+// Argos documents no signature or other way to authenticate a webhook: a
+// request to this handler may come from anyone who knows the URL. Use a
+// secret URL path or query token compared in constant time, and confirm any
+// decision that matters with GetSubmission (or WithConfirm) before acting on
+// it.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/webhooks/overview
+// and https://developers.argosidentity.com/en/idcheck/network-security/webhook
+func NewWebhookHandler(fn func(ctx context.Context, e *WebhookEvent) error, opts ...WebhookOption) http.Handler {
+	cfg, err := newWebhookConfig(opts)
+	if err == nil && fn == nil {
+		err = &ValidationError{Field: "webhook handler func", Reason: "is nil"}
+	}
+	return &webhookHandler{fn: fn, cfg: cfg, err: err}
+}
+
+type webhookHandler struct {
+	fn  func(context.Context, *WebhookEvent) error
+	cfg *webhookConfig
+	err error
+}
+
+// Outcomes the handler logs.
+const (
+	outcomeDelivered     = "delivered"
+	outcomeMethod        = "method_not_allowed"
+	outcomeTooLarge      = "body_too_large"
+	outcomeReadFailed    = "read_failed"
+	outcomeInvalid       = "invalid_body"
+	outcomeConfirmFailed = "confirm_failed"
+	outcomeHandlerFailed = "handler_failed"
+	outcomeMisconfigured = "misconfigured"
+)
+
+func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	status, outcome, trigger := h.serve(w, r)
+	if status != http.StatusOK {
+		http.Error(w, http.StatusText(status), status)
+	} else {
+		w.WriteHeader(status)
+	}
+	logTrigger := "unknown"
+	if trigger.Known() {
+		logTrigger = string(trigger)
+	}
+	level := slog.LevelInfo
+	if status != http.StatusOK {
+		level = slog.LevelWarn
+	}
+	h.cfg.logger.LogAttrs(r.Context(), level, "argos webhook",
+		slog.String("trigger", logTrigger),
+		slog.Int("status", status),
+		slog.String("outcome", outcome),
+		slog.Duration("duration", time.Since(start)))
+}
+
+// serve handles one request and returns the status to answer with, the
+// outcome to log and the event's trigger ("" before parsing).
+func (h *webhookHandler) serve(w http.ResponseWriter, r *http.Request) (int, string, WebhookTrigger) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		return http.StatusMethodNotAllowed, outcomeMethod, ""
+	}
+	if h.err != nil {
+		return http.StatusInternalServerError, outcomeMisconfigured, ""
+	}
+	if r.ContentLength > MaxWebhookBody {
+		return http.StatusRequestEntityTooLarge, outcomeTooLarge, ""
+	}
+	body, truncated, err := readCapped(r.Body, MaxWebhookBody, r.ContentLength)
+	switch {
+	case truncated:
+		return http.StatusRequestEntityTooLarge, outcomeTooLarge, ""
+	case err != nil:
+		return http.StatusBadRequest, outcomeReadFailed, ""
+	}
+	e, err := h.cfg.parse(body)
+	if err != nil {
+		return http.StatusBadRequest, outcomeInvalid, ""
+	}
+	ctx := r.Context()
+	if err := h.cfg.confirmEvent(ctx, e); err != nil {
+		return http.StatusInternalServerError, outcomeConfirmFailed, e.Trigger
+	}
+	if err := h.fn(ctx, e); err != nil {
+		return http.StatusInternalServerError, outcomeHandlerFailed, e.Trigger
+	}
+	return http.StatusOK, outcomeDelivered, e.Trigger
+}
+
+// confirmEvent fills e.Confirmed and e.Status from GetSubmission when
+// WithConfirm was given (see there for which events are confirmed).
+func (cfg *webhookConfig) confirmEvent(ctx context.Context, e *WebhookEvent) error {
+	if cfg.confirm == nil || e.SubmissionID == "" || e.Trigger == WebhookDelete {
+		return nil
+	}
+	sub, err := cfg.confirm.GetSubmission(ctx, e.SubmissionID)
+	if err != nil {
+		return err
+	}
+	if sub.ID != "" && sub.ID != e.SubmissionID {
+		return errors.New("argos: confirming a webhook: the API answered with another submission")
+	}
+	e.Confirmed, e.Status = sub, sub.KYC.Result
+	return nil
+}

@@ -1,0 +1,287 @@
+package argos_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/argostest"
+)
+
+// recordingFn is a webhook func that records what it was called with.
+type recordingFn struct {
+	events []*argos.WebhookEvent
+	ctxs   []context.Context
+	err    error
+}
+
+func (f *recordingFn) fn(ctx context.Context, e *argos.WebhookEvent) error {
+	f.events = append(f.events, e)
+	f.ctxs = append(f.ctxs, ctx)
+	return f.err
+}
+
+type ctxKey struct{}
+
+// deliver sends one request to h and returns the response.
+func deliver(h http.Handler, method string, body io.Reader, contentLength int64) *http.Response {
+	req := httptest.NewRequest(method, "/hooks/argos", body)
+	req.ContentLength = contentLength
+	req = req.WithContext(context.WithValue(req.Context(), ctxKey{}, "request-scoped"))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+func TestWebhookHandlerStatuses(t *testing.T) {
+	approved := fixture(t, "webhooks/approved_update_at.json")
+	for _, tc := range []struct {
+		name       string
+		method     string
+		body       []byte
+		fnErr      error
+		opts       []argos.WebhookOption
+		noFn       bool
+		wantStatus int
+		wantCalled bool
+	}{
+		{name: "a valid event is answered 200 after fn ran", method: http.MethodPost, body: approved,
+			wantStatus: http.StatusOK, wantCalled: true},
+		{name: "an event of an unknown trigger is delivered too", method: http.MethodPost,
+			body: fixture(t, "webhooks/unknown_trigger.json"), wantStatus: http.StatusOK, wantCalled: true},
+		{name: "a GET is answered 405 and fn is not called", method: http.MethodGet,
+			wantStatus: http.StatusMethodNotAllowed},
+		{name: "a PUT is answered 405 and fn is not called", method: http.MethodPut, body: approved,
+			wantStatus: http.StatusMethodNotAllowed},
+		{name: "a body that is not JSON is answered 400 and fn is not called", method: http.MethodPost,
+			body: fixture(t, "webhooks/not_json.txt"), wantStatus: http.StatusBadRequest},
+		{name: "a body without webhook_trigger is answered 400 and fn is not called", method: http.MethodPost,
+			body: fixture(t, "webhooks/no_trigger.json"), wantStatus: http.StatusBadRequest},
+		{name: "an empty body is answered 400 and fn is not called", method: http.MethodPost,
+			wantStatus: http.StatusBadRequest},
+		{name: "an encrypted body without the key is answered 400", method: http.MethodPost,
+			body: fixture(t, "webhooks/encrypted_rejected.json"), wantStatus: http.StatusBadRequest},
+		{name: "an encrypted body with the key is delivered", method: http.MethodPost,
+			body: fixture(t, "webhooks/encrypted_rejected.json"), opts: []argos.WebhookOption{argos.WithWebhookKey(webhookKey)},
+			wantStatus: http.StatusOK, wantCalled: true},
+		{name: "an fn error is answered 500 so Argos may resend", method: http.MethodPost, body: approved,
+			fnErr: errors.New("database down"), wantStatus: http.StatusInternalServerError, wantCalled: true},
+		{name: "an invalid option makes every request fail with 500", method: http.MethodPost, body: approved,
+			opts: []argos.WebhookOption{argos.WithWebhookKey("")}, wantStatus: http.StatusInternalServerError},
+		{name: "a nil fn makes every request fail with 500", method: http.MethodPost, body: approved, noFn: true,
+			wantStatus: http.StatusInternalServerError},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &recordingFn{err: tc.fnErr}
+			fn := rec.fn
+			if tc.noFn {
+				fn = nil
+			}
+			h := argos.NewWebhookHandler(fn, tc.opts...)
+
+			resp := deliver(h, tc.method, bytes.NewReader(tc.body), int64(len(tc.body)))
+
+			assert.Equal(t, tc.wantStatus, resp.StatusCode)
+			assert.Equal(t, tc.wantCalled, len(rec.events) == 1, "fn called")
+			if tc.wantStatus == http.StatusMethodNotAllowed {
+				assert.Equal(t, http.MethodPost, resp.Header.Get("Allow"))
+			}
+			body, _ := io.ReadAll(resp.Body)
+			assert.NotContains(t, string(body), "database down", "fn's error is not sent back")
+		})
+	}
+}
+
+func TestWebhookHandlerBodyLimit(t *testing.T) {
+	big := append([]byte(`{"webhook_trigger":"approved","pad":"`), bytes.Repeat([]byte("x"), argos.MaxWebhookBody)...)
+	big = append(big, `"}`...)
+	for _, tc := range []struct {
+		name          string
+		contentLength int64
+	}{
+		{"a body declared larger than MaxWebhookBody is answered 413", int64(len(big))},
+		{"a chunked body that grows past MaxWebhookBody is answered 413", -1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &recordingFn{}
+
+			resp := deliver(argos.NewWebhookHandler(rec.fn), http.MethodPost, bytes.NewReader(big), tc.contentLength)
+
+			assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+			assert.Empty(t, rec.events)
+		})
+	}
+
+	t.Run("a body of exactly MaxWebhookBody is read", func(t *testing.T) {
+		body := []byte(`{"webhook_trigger":"approved","pad":"`)
+		body = append(body, bytes.Repeat([]byte("x"), argos.MaxWebhookBody-len(body)-2)...)
+		body = append(body, `"}`...)
+		require.Len(t, body, argos.MaxWebhookBody)
+		rec := &recordingFn{}
+
+		resp := deliver(argos.NewWebhookHandler(rec.fn), http.MethodPost, bytes.NewReader(body), -1)
+
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Len(t, rec.events, 1)
+	})
+}
+
+func TestWebhookHandlerPassesTheEventAndTheRequestContext(t *testing.T) {
+	rec := &recordingFn{}
+	h := argos.NewWebhookHandler(rec.fn)
+
+	resp := deliver(h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/rejected.json")), -1)
+
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Len(t, rec.events, 1)
+	got := *rec.events[0]
+	got.Raw = nil
+	assert.Equal(t, rejectedEvent, got)
+	assert.Equal(t, "request-scoped", rec.ctxs[0].Value(ctxKey{}))
+}
+
+func TestWebhookHandlerLogsMetadataOnly(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	rec := &recordingFn{err: errors.New("cannot store applicant@example.com")}
+	h := argos.NewWebhookHandler(rec.fn, argos.WithWebhookLogger(logger))
+
+	deliver(h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/approved_update_at.json")), -1)
+	rec.err = nil
+	deliver(h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/unknown_trigger.json")), -1)
+	deliver(h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/not_json.txt")), -1)
+
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	require.Len(t, lines, 3)
+	var records []map[string]any
+	for _, l := range lines {
+		var r map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &r))
+		records = append(records, r)
+		assert.Contains(t, r, "duration")
+	}
+	for i, want := range []struct {
+		level, trigger, outcome string
+		status                  float64
+	}{
+		{"WARN", "approved", "handler_failed", 500},
+		{"INFO", "unknown", "delivered", 200},
+		{"WARN", "unknown", "invalid_body", 400},
+	} {
+		assert.Equal(t, want.level, records[i]["level"], i)
+		assert.Equal(t, want.trigger, records[i]["trigger"], i)
+		assert.Equal(t, want.outcome, records[i]["outcome"], i)
+		assert.Equal(t, want.status, records[i]["status"], i) //nolint:testifylint // JSON numbers are float64
+	}
+	for _, p := range []string{"applicant@example.com", "user-7f3a", "Test Applicant", "X1234567", "sub_approved_02", "kyb_completed", "/hooks/argos"} {
+		assert.NotContains(t, logs.String(), p)
+	}
+}
+
+func TestWebhookHandlerConfirm(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+
+	// event is the approved sample about submission id.
+	event := func(t *testing.T, trigger argos.WebhookTrigger, id string) []byte {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal(fixture(t, "webhooks/approved_update_at.json"), &m))
+		m["webhook_trigger"], m["submission_id"] = trigger, id
+		b, err := json.Marshal(m)
+		require.NoError(t, err)
+		return b
+	}
+
+	t.Run("a claimed approval of a pending submission reaches fn with the API's status", func(t *testing.T) {
+		c, srv := waitClient(t)
+		id := pendingSubmission(t, c, srv)
+		rec := &recordingFn{}
+
+		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
+
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Len(t, rec.events, 1)
+		e := rec.events[0]
+		assert.Equal(t, argos.WebhookApproved, e.Trigger, "the trigger stays as sent")
+		assert.Equal(t, argos.KYCPending, e.Status, "the status is the API's")
+		require.NotNil(t, e.Confirmed)
+		assert.Equal(t, id, e.Confirmed.ID)
+		assert.Equal(t, argos.KYCPending, e.Confirmed.KYC.Result)
+	})
+
+	t.Run("a true approval is confirmed", func(t *testing.T) {
+		c, srv := waitClient(t)
+		id := pendingSubmission(t, c, srv)
+		require.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
+		rec := &recordingFn{}
+
+		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
+
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Len(t, rec.events, 1)
+		assert.Equal(t, argos.KYCApproved, rec.events[0].Status)
+		assert.Equal(t, argos.KYCApproved, rec.events[0].Confirmed.KYC.Result)
+	})
+
+	t.Run("an event about a submission the API does not know is answered 500 and fn is not called", func(t *testing.T) {
+		c, _ := waitClient(t)
+		rec := &recordingFn{}
+
+		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, "forged-id")), -1)
+
+		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+		assert.Empty(t, rec.events)
+	})
+
+	t.Run("a failing look-up is answered 500 and fn is not called", func(t *testing.T) {
+		c, srv := waitClient(t)
+		id := pendingSubmission(t, c, srv)
+		srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Times: -1, Status: http.StatusServiceUnavailable})
+		rec := &recordingFn{}
+
+		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
+
+		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+		assert.Empty(t, rec.events)
+	})
+
+	t.Run("an answer about another submission is not taken as confirmation", func(t *testing.T) {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, http.StatusOK, "submission_single_guide.json"))
+		rec := &recordingFn{}
+
+		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, "sub-asked-for")), -1)
+
+		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+		assert.Empty(t, rec.events)
+	})
+
+	t.Run("delete events and events without a submission ID pass unconfirmed", func(t *testing.T) {
+		c, srv := waitClient(t)
+		srv.ResetRequests()
+		rec := &recordingFn{}
+		h := argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c))
+
+		for _, file := range []string{"delete.json", "token_expired.json"} {
+			resp := deliver(h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/"+file)), -1)
+			assert.Equal(t, http.StatusOK, resp.StatusCode, file)
+		}
+
+		require.Len(t, rec.events, 2)
+		for _, e := range rec.events {
+			assert.Nil(t, e.Confirmed)
+		}
+		assert.Equal(t, 0, submissionGets(srv))
+	})
+}
