@@ -11,6 +11,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/kycgo/argos"
 )
 
 // Exit codes.
@@ -55,6 +57,10 @@ type app struct {
 	progressEvery time.Duration
 	now           func() time.Time
 
+	// clientOpts are added to every client's options (tests use them for a
+	// faster retry policy or a transport that injects faults).
+	clientOpts []argos.Option
+
 	cmd *command
 	// Common flags, set by every command's flag set.
 	json    bool
@@ -66,6 +72,10 @@ type app struct {
 // line after the program name, the environment, the standard streams. It
 // returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return newApp(getenv, stdin, stdout, stderr).main(ctx, args)
+}
+
+func newApp(getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) *app {
 	a := &app{
 		getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
 		progressEvery: 250 * time.Millisecond, now: time.Now,
@@ -73,7 +83,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if f, ok := stderr.(*os.File); ok {
 		a.stderrTTY = isTerminal(f)
 	}
-	return a.main(ctx, args)
+	return a
 }
 
 // main dispatches args to a command and maps its error to an exit code.

@@ -43,6 +43,7 @@ func (a *app) client(opts ...argos.Option) (*argos.Client, error) {
 		}
 		all = append(all, argos.WithRootCAs(pool))
 	}
+	all = append(all, a.clientOpts...)
 	c, err := argos.NewClient(key, append(all, opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("configuring the client: %w", err)
