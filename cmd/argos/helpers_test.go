@@ -119,7 +119,7 @@ func (f *fixture) seedMany(t testing.TB, n, workers int) {
 		go func() {
 			defer wg.Done()
 			for i := next.Add(1); i <= int64(n); i = next.Add(1) {
-				f.submit(t, applicant{email: fmt.Sprintf("user%d@example.com", i), userID: fmt.Sprintf("u-%d", i)})
+				f.submit(t, applicant{email: fmt.Sprintf("user%d@example.com", i), userID: fmt.Sprintf("bulk-%d", i)})
 			}
 		}()
 	}

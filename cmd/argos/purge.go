@@ -40,10 +40,17 @@ type purgeOpts struct {
 	log         string
 }
 
-// deleteFunc deletes one submission's data. The action is chosen from the
-// flags in one place (deleter), so partial deletion (--fields) is one more
+// purgeAction is what purge does to each submission, chosen from the flags
+// in one place (newPurgeAction), so partial deletion (--fields) is one more
 // case there.
-type deleteFunc func(ctx context.Context, id string) error
+type purgeAction struct {
+	// del deletes one submission's data.
+	del func(ctx context.Context, id string) error
+	// done reports whether a submission's data is deleted, for a del that
+	// failed after its request may have reached Argos (an answer cut
+	// short): the log then records what really happened.
+	done func(ctx context.Context, id string) bool
+}
 
 // purgeTotals counts the outcomes.
 type purgeTotals struct {
@@ -91,20 +98,20 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 	if !o.yes {
 		return a.purgePreview(ids, skipped)
 	}
-	return a.purgeRun(ctx, &o, ids, skipped, deleter(c, &o))
+	return a.purgeRun(ctx, &o, ids, skipped, newPurgeAction(c, &o))
 }
 
-// deleter returns the deletion the flags ask for.
-func deleter(c *argos.Client, o *purgeOpts) deleteFunc {
-	if o.admin != "" {
-		return func(ctx context.Context, id string) error {
-			_, err := c.DeleteSubmissionAs(ctx, id, o.admin)
+// newPurgeAction returns the deletion the flags ask for.
+func newPurgeAction(c *argos.Client, o *purgeOpts) *purgeAction {
+	return &purgeAction{
+		del: func(ctx context.Context, id string) error {
+			_, err := c.DeleteSubmissionAs(ctx, id, o.admin) // no admin_name when o.admin is ""
 			return err
-		}
-	}
-	return func(ctx context.Context, id string) error {
-		_, err := c.DeleteSubmission(ctx, id)
-		return err
+		},
+		done: func(ctx context.Context, id string) bool {
+			s, err := c.GetSubmission(ctx, id)
+			return errors.Is(err, argos.ErrNotFound) || (err == nil && s.Data.Name == deletedName)
+		},
 	}
 }
 
@@ -161,7 +168,7 @@ func (a *app) purgePreview(ids []string, skipped int) error {
 // second, recording each one in the log before and after its call. On
 // Ctrl-C it sends no more deletions, lets those in flight finish (up to
 // finishTimeout) and records them, so the log is complete.
-func (a *app) purgeRun(ctx context.Context, o *purgeOpts, ids []string, skipped int, del deleteFunc) error {
+func (a *app) purgeRun(ctx context.Context, o *purgeOpts, ids []string, skipped int, act *purgeAction) error {
 	log, err := openPurgeLog(o.log, a.now)
 	if err != nil {
 		return err
@@ -169,7 +176,7 @@ func (a *app) purgeRun(ctx context.Context, o *purgeOpts, ids []string, skipped 
 	if err := log.write(logEntry{Event: evRun, Candidates: intp(len(ids))}); err != nil {
 		return errors.Join(err, log.close())
 	}
-	tot, fatal := a.deleteAll(ctx, o, ids, del, log)
+	tot, fatal := a.deleteAll(ctx, o, ids, act, log)
 	interrupted := ctx.Err() != nil
 	endErr := log.write(logEntry{Event: evEnd, Deleted: intp(tot.deleted), Gone: intp(tot.gone),
 		Failed: intp(tot.failed), NotStarted: intp(tot.notStarted), Interrupted: &interrupted})
@@ -201,7 +208,7 @@ func (a *app) purgeSummary(o *purgeOpts, tot purgeTotals, skipped int) error {
 
 // deleteAll runs the workers. fatal is set when the log cannot be written
 // or the API refuses the key: the purge then stops sending deletions.
-func (a *app) deleteAll(ctx context.Context, o *purgeOpts, ids []string, del deleteFunc, log *purgeLog) (tot purgeTotals, fatal error) {
+func (a *app) deleteAll(ctx context.Context, o *purgeOpts, ids []string, act *purgeAction, log *purgeLog) (tot purgeTotals, fatal error) {
 	stop, cancel := context.WithCancel(ctx)
 	defer cancel()
 	limiter := rate.NewLimiter(rate.Limit(o.rate), 1)
@@ -270,7 +277,10 @@ func (a *app) deleteAll(ctx context.Context, o *purgeOpts, ids []string, del del
 					return
 				}
 				callCtx, done := context.WithTimeout(context.WithoutCancel(stop), finishTimeout)
-				err := del(callCtx, id)
+				err := act.del(callCtx, id)
+				if err != nil && !errors.Is(err, argos.ErrNotFound) && !errors.Is(err, argos.ErrForbidden) && act.done(callCtx, id) {
+					err = argos.ErrNotFound // it is gone, whatever the lost answer said
+				}
 				done()
 				record(id, err)
 				prog.add(1)

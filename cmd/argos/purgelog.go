@@ -13,7 +13,7 @@ const (
 	evRun      = "run"      // a purge starts: how many candidates
 	evDeleting = "deleting" // written before the DELETE is sent
 	evDeleted  = "deleted"  // the API confirmed the deletion
-	evGone     = "gone"     // the API answered that the submission does not exist (already deleted)
+	evGone     = "gone"     // deleted, but not confirmed by this call's answer: the API said it does not exist, or the answer was lost and a lookup shows it deleted
 	evFailed   = "failed"   // the deletion failed; the submission may still hold personal data
 	evEnd      = "end"      // the purge ended: its totals
 )
