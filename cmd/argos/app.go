@@ -60,6 +60,8 @@ type app struct {
 	// clientOpts are added to every client's options (tests use them for a
 	// faster retry policy or a transport that injects faults).
 	clientOpts []argos.Option
+	// clients are those made for the command, closed after it.
+	clients []*argos.Client
 
 	cmd *command
 	// Common flags, set by every command's flag set.
@@ -108,6 +110,9 @@ func (a *app) main(ctx context.Context, args []string) int {
 	}
 	a.cmd = c
 	err := c.run(ctx, a, rest)
+	for _, cl := range a.clients {
+		cl.CloseIdleConnections()
+	}
 	var pe *partialError
 	var code exitCode
 	switch {
@@ -125,7 +130,7 @@ func (a *app) main(ctx context.Context, args []string) int {
 		fmt.Fprintf(a.stderr, "argos %s: %v\n", c.name, err)
 		return exitPartial
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		fmt.Fprintf(a.stderr, "argos %s: interrupted\n", c.name)
+		fmt.Fprintf(a.stderr, "argos %s: interrupted: %v\n", c.name, err)
 		return exitFailure
 	}
 	fmt.Fprintf(a.stderr, "argos %s: %v\n", c.name, err)

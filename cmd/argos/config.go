@@ -48,5 +48,6 @@ func (a *app) client(opts ...argos.Option) (*argos.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("configuring the client: %w", err)
 	}
+	a.clients = append(a.clients, c)
 	return c, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/kycgo/argos"
 	"github.com/kycgo/argos/argostest"
@@ -218,4 +219,8 @@ func (f *fixture) withHook(hook func(r *http.Request)) func(*app) {
 			return f.env[k]
 		}
 	}
+}
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
 }
