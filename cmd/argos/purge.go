@@ -211,7 +211,7 @@ func (a *app) purgeSummary(o *purgeOpts, tot purgeTotals, skipped int) error {
 func (a *app) deleteAll(ctx context.Context, o *purgeOpts, ids []string, act *purgeAction, log *purgeLog) (tot purgeTotals, fatal error) {
 	stop, cancel := context.WithCancel(ctx)
 	defer cancel()
-	limiter := rate.NewLimiter(rate.Limit(o.rate), 1)
+	limiter := rate.NewLimiter(rate.Limit(o.rate), burst(o))
 	prog := a.newProgress("deleted", int64(len(ids)))
 	defer prog.done()
 
@@ -290,6 +290,13 @@ func (a *app) deleteAll(ctx context.Context, o *purgeOpts, ids []string, act *pu
 	wg.Wait()
 	tot.notStarted = len(ids) - next + unsent
 	return tot, fatal
+}
+
+// burst lets the workers start together after a pause (a limiter with no
+// burst lines them up one token apart, and each wave keeps that lag) while
+// the bursts stay within a tenth of a second's worth of --rate.
+func burst(o *purgeOpts) int {
+	return max(1, min(o.concurrency, int(o.rate/10)))
 }
 
 // cmpErr returns the log error if there is one, else the API's.

@@ -35,25 +35,56 @@ type logEntry struct {
 
 // purgeLog appends entries to the log file, one write per line, so a line
 // is in the file (the kernel's page cache) as soon as write returns, even if
-// the process dies right after. It syncs to disk at most every syncEvery
-// and when closed. Entries never hold applicants' data: IDs, events and the
-// SDK's error messages only.
+// the process dies right after. A goroutine syncs it to disk every
+// syncEvery, off the workers' path, and close syncs it a last time.
+// Entries never hold applicants' data: IDs, events and the SDK's error
+// messages only.
 type purgeLog struct {
-	now       func() time.Time
-	syncEvery time.Duration
+	now func() time.Time
+	f   *os.File
 
-	mu       sync.Mutex
-	f        *os.File
-	lastSync time.Time
-	err      error // the first write error; later writes are skipped
+	mu  sync.Mutex
+	err error // the first write or sync error; later writes are refused
+
+	stop   chan struct{}
+	synced chan struct{}
 }
+
+const syncEvery = 100 * time.Millisecond
 
 func openPurgeLog(name string, now func() time.Time) (*purgeLog, error) {
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600) //nolint:gosec // the operator names the log
 	if err != nil {
 		return nil, fmt.Errorf("opening the purge log: %w", err)
 	}
-	return &purgeLog{f: f, now: now, syncEvery: 100 * time.Millisecond, lastSync: now()}, nil
+	l := &purgeLog{f: f, now: now, stop: make(chan struct{}), synced: make(chan struct{})}
+	go l.syncLoop()
+	return l, nil
+}
+
+func (l *purgeLog) syncLoop() {
+	defer close(l.synced)
+	t := time.NewTicker(syncEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-l.stop:
+			return
+		case <-t.C:
+			if err := l.f.Sync(); err != nil {
+				l.fail(fmt.Errorf("syncing the purge log: %w", err))
+				return
+			}
+		}
+	}
+}
+
+func (l *purgeLog) fail(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err == nil {
+		l.err = err
+	}
 }
 
 // write appends e, stamped with the time.
@@ -73,18 +104,13 @@ func (l *purgeLog) write(e logEntry) error {
 		l.err = fmt.Errorf("writing the purge log: %w", err)
 		return l.err
 	}
-	if now := l.now(); now.Sub(l.lastSync) >= l.syncEvery {
-		l.lastSync = now
-		if err := l.f.Sync(); err != nil {
-			l.err = fmt.Errorf("syncing the purge log: %w", err)
-			return l.err
-		}
-	}
 	return nil
 }
 
 // close syncs and closes the log and returns the first error met.
 func (l *purgeLog) close() error {
+	close(l.stop)
+	<-l.synced
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	err := l.f.Sync()
