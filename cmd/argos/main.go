@@ -60,4 +60,4 @@ func main() {
 }
 
 // isTerminal reports whether f is a terminal.
-func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) } //nolint:gosec // a file descriptor fits in an int
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
