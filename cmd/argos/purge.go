@@ -276,13 +276,7 @@ func (a *app) deleteAll(ctx context.Context, o *purgeOpts, ids []string, act *pu
 					cancel()
 					return
 				}
-				callCtx, done := context.WithTimeout(context.WithoutCancel(stop), finishTimeout)
-				err := act.del(callCtx, id)
-				if err != nil && !errors.Is(err, argos.ErrNotFound) && !errors.Is(err, argos.ErrForbidden) && act.done(callCtx, id) {
-					err = argos.ErrNotFound // it is gone, whatever the lost answer said
-				}
-				done()
-				record(id, err)
+				record(id, act.run(stop, id))
 				prog.add(1)
 			}
 		}()
@@ -290,6 +284,20 @@ func (a *app) deleteAll(ctx context.Context, o *purgeOpts, ids []string, act *pu
 	wg.Wait()
 	tot.notStarted = len(ids) - next + unsent
 	return tot, fatal
+}
+
+// run deletes one submission. The call is not cancelled with ctx: a
+// deletion once sent finishes (up to finishTimeout) so that its outcome is
+// known. A failure whose answer may have been lost is checked with done,
+// and reads as ErrNotFound when the submission is gone after all.
+func (p *purgeAction) run(ctx context.Context, id string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	err := p.del(ctx, id)
+	if err != nil && !errors.Is(err, argos.ErrNotFound) && !errors.Is(err, argos.ErrForbidden) && p.done(ctx, id) {
+		return argos.ErrNotFound
+	}
+	return err
 }
 
 // burst lets the workers start together after a pause (a limiter with no
