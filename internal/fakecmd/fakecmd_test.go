@@ -1,4 +1,4 @@
-package main
+package fakecmd
 
 import (
 	"bufio"
@@ -36,7 +36,7 @@ func start(t *testing.T, args ...string) started {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		err := run(ctx, args, pw)
+		err := run(ctx, "argos-fake", args, pw, io.Discard)
 		pw.Close()
 		done <- err
 	}()
@@ -137,14 +137,14 @@ func TestRunErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			err := run(context.Background(), tt.args, &out)
+			err := run(context.Background(), "argos-fake", tt.args, &out, io.Discard)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
 	t.Run("-h prints the usage", func(t *testing.T) {
 		var out bytes.Buffer
-		err := run(context.Background(), []string{"-h"}, &out)
+		err := run(context.Background(), "argos-fake", []string{"-h"}, &out, io.Discard)
 		assert.ErrorIs(t, err, flag.ErrHelp)
 		assert.Contains(t, out.String(), "-cert-out")
 	})
@@ -167,5 +167,39 @@ func TestSelfSignedCert(t *testing.T) {
 		}
 		_, err = cert.Verify(x509.VerifyOptions{DNSName: "other.test", Roots: pool, CurrentTime: now})
 		assert.Error(t, err)
+	})
+}
+
+func TestRunExitCodes(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		want       int
+		wantStderr string
+	}{
+		{"-h exits 2 with nothing on stderr", []string{"-h"}, 2, ""},
+		{"an unknown flag is a usage error", []string{"-nope"}, 2, "argos fake: flag provided but not defined"},
+		{"a stray argument is a usage error", []string{"extra"}, 2, "argos fake: unexpected arguments"},
+		{"an address that cannot be listened on is a failure", []string{"-addr", "256.0.0.1:0"}, 1, "argos fake: listen"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			got := Run(context.Background(), "argos fake", tt.args, &stdout, &stderr)
+			assert.Equal(t, tt.want, got)
+			if tt.wantStderr == "" {
+				assert.Empty(t, stderr.String())
+			} else {
+				assert.True(t, strings.HasPrefix(stderr.String(), tt.wantStderr), stderr.String())
+			}
+		})
+	}
+	t.Run("a cancelled context stops the server with 0", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var stdout, stderr bytes.Buffer
+		got := Run(ctx, "argos fake", []string{"-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem")}, &stdout, &stderr)
+		assert.Equal(t, 0, got, stderr.String())
+		assert.Contains(t, stdout.String(), "base URL: https://127.0.0.1:")
 	})
 }

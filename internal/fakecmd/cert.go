@@ -1,4 +1,4 @@
-package main
+package fakecmd
 
 import (
 	"crypto/ecdsa"

@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kycgo/argos"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+	exitPartial = 3
+)
+
+// A command is one subcommand. Each lives in its own file and adds itself
+// to the table with register, so a new command is one new file.
+type command struct {
+	name    string // as typed: "get", "webhooks listen"
+	args    string // the positional arguments in the usage line, e.g. "ID"
+	summary string // one line for the command list
+	// run parses args (the arguments after the name) with a.flagSet and
+	// does the work.
+	run func(ctx context.Context, a *app, args []string) error
+}
+
+var commands = map[string]*command{}
+
+// register adds c to the command table; each command's file calls it from
+// init.
+func register(c *command) {
+	if _, dup := commands[c.name]; dup {
+		panic("argos: command registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+// app is what every command shares: the process's streams and environment
+// and the common flags.
+type app struct {
+	getenv         func(string) string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// stderrTTY turns on progress reports.
+	stderrTTY bool
+	// progressEvery is the least time between two progress reports.
+	progressEvery time.Duration
+	now           func() time.Time
+
+	// clientOpts are added to every client's options (tests use them for a
+	// faster retry policy or a transport that injects faults).
+	clientOpts []argos.Option
+	// clients are those made for the command, closed after it.
+	clients []*argos.Client
+
+	cmd *command
+	// Common flags, set by every command's flag set.
+	json    bool
+	showPII bool
+	caFile  string
+}
+
+// run is the whole program with its surroundings passed in: the command
+// line after the program name, the environment, the standard streams. It
+// returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return newApp(getenv, stdin, stdout, stderr).main(ctx, args)
+}
+
+func newApp(getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) *app {
+	a := &app{
+		getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr,
+		progressEvery: 250 * time.Millisecond, now: time.Now,
+	}
+	if f, ok := stderr.(*os.File); ok {
+		a.stderrTTY = isTerminal(f)
+	}
+	return a
+}
+
+// main dispatches args to a command and maps its error to an exit code.
+func (a *app) main(ctx context.Context, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		a.usage(a.stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	c := commands[args[0]]
+	rest := args[1:]
+	if len(args) > 1 {
+		if c2 := commands[args[0]+" "+args[1]]; c2 != nil {
+			c, rest = c2, args[2:]
+		}
+	}
+	if c == nil {
+		fmt.Fprintf(a.stderr, "argos: unknown command %q (run \"argos help\")\n", args[0])
+		return exitUsage
+	}
+	a.cmd = c
+	err := c.run(ctx, a, rest)
+	for _, cl := range a.clients {
+		cl.CloseIdleConnections()
+	}
+	var pe *partialError
+	var code exitCode
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &code):
+		return int(code)
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, new(usageError)):
+		fmt.Fprintf(a.stderr, "argos %s: %v\n", c.name, err)
+		fmt.Fprintf(a.stderr, "usage: argos %s\n", c.usageLine())
+		return exitUsage
+	case errors.As(err, &pe):
+		fmt.Fprintf(a.stderr, "argos %s: %v\n", c.name, err)
+		return exitPartial
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		fmt.Fprintf(a.stderr, "argos %s: interrupted: %v\n", c.name, err)
+		return exitFailure
+	}
+	fmt.Fprintf(a.stderr, "argos %s: %v\n", c.name, err)
+	return exitFailure
+}
+
+func (c *command) usageLine() string {
+	if c.args == "" {
+		return c.name + " [flags]"
+	}
+	return c.name + " [flags] " + c.args
+}
+
+// usage lists the commands.
+func (a *app) usage(w io.Writer) {
+	fmt.Fprint(w, "argos: the operator's tool for Argos KYC submissions.\n\nUsage: argos COMMAND [flags] [arguments]\n\nCommands:\n")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, n := range names {
+		fmt.Fprintf(tw, "  %s\t%s\n", commands[n].usageLine(), commands[n].summary)
+	}
+	_ = tw.Flush()
+	fmt.Fprint(w, "\nEnvironment: ARGOS_API_KEY (required), ARGOS_BASE_URL, ARGOS_CA_FILE.\n"+
+		"Run \"argos COMMAND -h\" for a command's flags.\n"+
+		"Exit codes: 0 ok, 1 failure, 2 usage, 3 partial (some items failed).\n")
+}
+
+// usageError is a mistake on the command line (exit code 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// exitCode ends the program with that code; whoever returns it has
+// reported why.
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// partialError reports that some items of a bulk command failed (exit code
+// 3).
+type partialError struct{ failed, total int }
+
+func (e *partialError) Error() string {
+	return fmt.Sprintf("%d of %d items failed", e.failed, e.total)
+}
+
+// flagSet returns the command's flag set with the common flags on it:
+// --json, --show-pii and --ca-file.
+func (a *app) flagSet() *flag.FlagSet {
+	fs := flag.NewFlagSet("argos "+a.cmd.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.BoolVar(&a.json, "json", false, "print JSON instead of a table")
+	fs.BoolVar(&a.showPII, "show-pii", false, "show applicants' personal data (emails, names, birth dates, ID numbers) unmasked")
+	fs.StringVar(&a.caFile, "ca-file", "", "PEM `file` of certificate authorities to trust (default $ARGOS_CA_FILE; for argos fake)")
+	return fs
+}
+
+// parse parses args with fs, letting flags come before, between or after
+// the positional arguments ("argos get ID --json"); "--" ends the flags.
+// It checks that there are exactly nargs positional arguments (nargs < 0:
+// any number) and returns them. -h prints the command's usage to stdout
+// and returns flag.ErrHelp.
+func (a *app) parse(fs *flag.FlagSet, args []string, nargs int) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				a.printFlags(fs)
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		// flag stops at the first non-flag or after "--".
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+	if nargs >= 0 && len(pos) != nargs {
+		return nil, usagef("want %d argument(s) (%s), got %d", nargs, a.cmd.args, len(pos))
+	}
+	for _, p := range pos {
+		if strings.TrimSpace(p) == "" {
+			return nil, usagef("empty argument")
+		}
+	}
+	return pos, nil
+}
+
+func (a *app) printFlags(fs *flag.FlagSet) {
+	fmt.Fprintf(a.stdout, "usage: argos %s\n\n%s\n\nFlags:\n", a.cmd.usageLine(), a.cmd.summary)
+	fs.SetOutput(a.stdout)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"crypto/x509"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/kycgo/argos"
+)
+
+// Environment variables the tool reads.
+const (
+	envAPIKey  = "ARGOS_API_KEY" //nolint:gosec // the variable's name, not a credential
+	envBaseURL = "ARGOS_BASE_URL"
+	envCAFile  = "ARGOS_CA_FILE"
+)
+
+// client builds the SDK client from the environment and the common flags.
+// A missing API key is a usage error; so is a CA file that holds no
+// certificate.
+func (a *app) client(opts ...argos.Option) (*argos.Client, error) {
+	key := strings.TrimSpace(a.getenv(envAPIKey))
+	if key == "" {
+		return nil, usagef("%s is not set", envAPIKey)
+	}
+	all := []argos.Option{argos.WithUserAgent("argos-cli/" + argos.Version)}
+	if u := strings.TrimSpace(a.getenv(envBaseURL)); u != "" {
+		all = append(all, argos.WithBaseURL(u))
+	}
+	caFile := a.caFile
+	if caFile == "" {
+		caFile = a.getenv(envCAFile)
+	}
+	if caFile != "" {
+		pem, err := os.ReadFile(caFile) //nolint:gosec // the operator names the file to read
+		if err != nil {
+			return nil, fmt.Errorf("reading the CA file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, usagef("the CA file holds no PEM certificate")
+		}
+		all = append(all, argos.WithRootCAs(pool))
+	}
+	all = append(all, a.clientOpts...)
+	c, err := argos.NewClient(key, append(all, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("configuring the client: %w", err)
+	}
+	a.clients = append(a.clients, c)
+	return c, nil
+}

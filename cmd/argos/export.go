@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kycgo/argos"
+)
+
+func init() {
+	register(&command{
+		name: "export", summary: "write every matching submission to a JSON Lines or CSV file (resumable)", run: runExport,
+	})
+}
+
+// export is one run of "argos export".
+type export struct {
+	a      *app
+	client *argos.Client
+	params argos.ListSubmissionsParams
+	limit  int64
+	path   string
+	format string
+	file   *os.File
+	rows   rowWriter
+	state  resumeState
+	prog   *progress
+}
+
+// runExport writes every submission matching the filters to the -o file, a
+// page at a time: each page is written, flushed and synced before the
+// resume state (FILE.resume) records it, so an interrupted export continues
+// with --resume from the last page it finished.
+func runExport(ctx context.Context, a *app, args []string) error {
+	flags := a.flagSet()
+	f := addFilters(flags, filterOpts{from: true, to: true, requestType: true, limit: 0})
+	out := flags.String("o", "", "output `FILE`: .jsonl or .ndjson for JSON Lines, .csv for CSV")
+	resume := flags.Bool("resume", false, "continue the interrupted export of FILE from FILE.resume")
+	if _, err := a.parse(flags, args, 0); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usagef("-o FILE is required")
+	}
+	format, err := formatOf(*out)
+	if err != nil {
+		return err
+	}
+	p, err := f.params()
+	if err != nil {
+		return err
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	e := &export{a: a, client: c, params: *p, limit: int64(f.limit), path: *out, format: format}
+	e.state.Filters = fingerprint(format, a.showPII, f)
+	if err := e.open(*resume); err != nil {
+		return err
+	}
+	err = e.run(ctx)
+	if cerr := e.file.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("closing the export: %w", cerr)
+	}
+	if err != nil {
+		return fmt.Errorf("export stopped after %d submissions (continue with --resume): %w", e.state.Count, err)
+	}
+	if err := os.Remove(e.statePath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing the resume state: %w", err)
+	}
+	if a.json {
+		return a.printJSON(map[string]any{"file": e.path, "format": e.format, "count": e.state.Count})
+	}
+	_, err = fmt.Fprintf(a.stdout, "exported %d submissions to %s\n", e.state.Count, e.path)
+	return err
+}
+
+// formatOf picks the export format from the file name's extension.
+func formatOf(name string) (string, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".jsonl", ".ndjson":
+		return "jsonl", nil
+	case ".csv":
+		return "csv", nil
+	}
+	return "", usagef("-o FILE must end in .jsonl, .ndjson or .csv")
+}
+
+func (e *export) statePath() string { return e.path + ".resume" }
+
+// open creates the output file, or with resume reopens it at the end of
+// the last page the saved state records (cutting off any part of a page
+// written after it).
+func (e *export) open(resume bool) error {
+	saved, err := loadResumeState(e.statePath())
+	switch {
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return err
+	case resume && err != nil:
+		return usagef("nothing to resume: %s does not exist", e.statePath())
+	case !resume && err == nil:
+		return usagef("%s exists: an export to this file was interrupted; continue it with --resume, or delete %s to start over",
+			e.statePath(), e.statePath())
+	case resume && saved.Filters != e.state.Filters:
+		return usagef("the filters, format or --show-pii differ from those of the interrupted export")
+	}
+	if !resume {
+		f, err := os.OpenFile(e.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return fmt.Errorf("creating the export: %w", err)
+		}
+		e.file = f
+		e.rows = newRowWriter(e.format, f, e.a.showPII)
+		if err := e.rows.header(); err != nil {
+			return err
+		}
+		return e.checkpoint(nil)
+	}
+	f, err := os.OpenFile(e.path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("reopening the export: %w", err)
+	}
+	e.file = f
+	if fi, err := f.Stat(); err != nil || fi.Size() < saved.Size {
+		return errors.New("the export file is shorter than its resume state says; delete it and its .resume file to start over")
+	}
+	if err := f.Truncate(saved.Size); err != nil {
+		return fmt.Errorf("truncating the export to its last complete page: %w", err)
+	}
+	if _, err := f.Seek(saved.Size, io.SeekStart); err != nil {
+		return fmt.Errorf("seeking the export: %w", err)
+	}
+	e.state = *saved
+	e.rows = newRowWriter(e.format, f, e.a.showPII)
+	return nil
+}
+
+// checkpoint flushes and syncs what was written, then saves the state with
+// next as the page to continue from.
+func (e *export) checkpoint(next *argos.PageKey) error {
+	if err := e.rows.flush(); err != nil {
+		return err
+	}
+	if err := e.file.Sync(); err != nil {
+		return fmt.Errorf("syncing the export: %w", err)
+	}
+	size, err := e.file.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return fmt.Errorf("syncing the export: %w", err)
+	}
+	e.state.Size, e.state.Next = size, next
+	return e.state.save(e.statePath())
+}
+
+// run fetches and writes pages until the last one, the limit, or an error.
+func (e *export) run(ctx context.Context) error {
+	e.prog = e.a.newProgress("exported", e.limit)
+	e.prog.resumed(e.state.Count)
+	defer e.prog.done()
+	if e.state.Done {
+		return nil
+	}
+	p := e.params
+	p.Next = e.state.Next
+	for {
+		if e.limit > 0 {
+			p.Count = int(min(int64(p.Count), e.limit-e.state.Count))
+		}
+		page, err := e.client.ListSubmissions(ctx, &p)
+		if err != nil {
+			return fmt.Errorf("listing submissions: %w", err)
+		}
+		n := int64(len(page.Items))
+		if e.limit > 0 {
+			n = min(n, e.limit-e.state.Count)
+		}
+		for i := range n {
+			if err := e.rows.write(&page.Items[i]); err != nil {
+				return err
+			}
+		}
+		e.state.Count += n
+		e.prog.add(n)
+		next := page.Next
+		if next != nil && p.Next != nil && *next == *p.Next {
+			return fmt.Errorf("listing submissions: %w", argos.ErrPaginationStalled)
+		}
+		if next == nil || (e.limit > 0 && e.state.Count >= e.limit) {
+			e.state.Done = true
+			return e.checkpoint(nil)
+		}
+		if err := e.checkpoint(next); err != nil {
+			return err
+		}
+		p.Next = next
+	}
+}

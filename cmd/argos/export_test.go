@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kycgo/argos/argostest"
+)
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestExport(t *testing.T) {
+	f := setup(t)
+	f.seed(t, people...)
+
+	goldens := []struct {
+		name, file, out string
+		args            []string
+	}{
+		{"a .csv file gets the columns of the export, masked", "export.csv.golden", "out.csv", nil},
+		{"--show-pii writes the personal data", "export_pii.csv.golden", "pii.csv", []string{"--show-pii"}},
+		{"a .jsonl file gets one masked submission per line", "export.jsonl.golden", "out.jsonl", []string{"--page-size", "3"}},
+		{"filters apply as in list", "export_user.jsonl.golden", "user.ndjson", []string{"--user", "u-1", "--show-pii"}},
+	}
+	for _, tt := range goldens {
+		t.Run(tt.name, func(t *testing.T) {
+			out := f.path(tt.out)
+			r := f.run(t, append([]string{"export", "-o", out}, tt.args...)...)
+			require.Equal(t, exitOK, r.code, r.stderr)
+			assert.Equal(t, "exported "+map[bool]string{true: "2", false: "4"}[tt.out == "user.ndjson"]+" submissions to "+out+"\n", r.stdout)
+			golden(t, tt.file, readFile(t, out))
+			assert.NoFileExists(t, out+".resume", "the resume state goes once the export is complete")
+			fi, err := os.Stat(out)
+			require.NoError(t, err)
+			assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), "exports hold applicants' data: owner only")
+		})
+	}
+	t.Run("the masked export holds none of the applicants' emails, names or birth dates", func(t *testing.T) {
+		for _, name := range []string{"out.csv", "out.jsonl"} {
+			got := readFile(t, f.path(name))
+			for _, p := range people {
+				for _, v := range []string{p.email, p.name, p.dob} {
+					if v != "" {
+						assert.NotContains(t, got, v, name)
+					}
+				}
+			}
+		}
+	})
+	t.Run("--json reports the file and the count", func(t *testing.T) {
+		r := f.run(t, "export", "-o", f.path("j.csv"), "--json")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.JSONEq(t, `{"file":"`+f.path("j.csv")+`","format":"csv","count":4}`, r.stdout)
+	})
+}
+
+func TestExportResume(t *testing.T) {
+	f := setup(t)
+	f.seed(t, people...)
+	f.seedMany(t, 20, 4)
+	want := f.path("want.jsonl")
+	require.Equal(t, exitOK, f.run(t, "export", "-o", want, "--page-size", "5").code)
+
+	// failOnPage makes the nth list request fail with a 400 (not retried).
+	failOnPage := func(n int64) func(*app) {
+		var lists atomic.Int64
+		return f.withHook(func(r *http.Request) {
+			if r.Method == http.MethodGet && lists.Add(1) == n {
+				f.srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Status: http.StatusBadRequest})
+			}
+		})
+	}
+
+	t.Run("an export that fails mid-way continues with --resume and ends up the same", func(t *testing.T) {
+		out := f.path("resumed.jsonl")
+		r := f.runCtx(context.Background(), t, failOnPage(3), "export", "-o", out, "--page-size", "5")
+		require.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "export stopped after 10 submissions (continue with --resume)")
+		state, err := loadResumeState(out + ".resume")
+		require.NoError(t, err)
+		assert.Equal(t, int64(10), state.Count)
+		require.NotNil(t, state.Next)
+
+		// A page half written after the last checkpoint is cut off.
+		fh, err := os.OpenFile(out, os.O_WRONLY|os.O_APPEND, 0)
+		require.NoError(t, err)
+		_, err = fh.WriteString(`{"submission_id":"half a pa`)
+		require.NoError(t, err)
+		require.NoError(t, fh.Close())
+
+		r = f.run(t, "export", "-o", out, "--page-size", "5", "--resume")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, "exported 24 submissions to "+out+"\n", r.stdout)
+		assert.Equal(t, readFile(t, want), readFile(t, out))
+		assert.NoFileExists(t, out+".resume")
+	})
+	t.Run("Ctrl-C between pages leaves an export that --resume finishes", func(t *testing.T) {
+		out := f.path("cancelled.csv")
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var lists atomic.Int64
+		hook := f.withHook(func(r *http.Request) {
+			if lists.Add(1) == 4 {
+				cancel()
+			}
+		})
+		r := f.runCtx(ctx, t, hook, "export", "-o", out, "--page-size", "5")
+		require.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "interrupted")
+
+		r = f.run(t, "export", "-o", out, "--page-size", "5", "--resume")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		full := f.path("full.csv")
+		require.Equal(t, exitOK, f.run(t, "export", "-o", full, "--page-size", "5").code)
+		assert.Equal(t, readFile(t, full), readFile(t, out))
+	})
+	t.Run("an export refuses to start over an interrupted one, and --resume with other filters", func(t *testing.T) {
+		out := f.path("guarded.jsonl")
+		require.Equal(t, exitFailure, f.runCtx(context.Background(), t, failOnPage(2), "export", "-o", out, "--page-size", "5").code)
+
+		r := f.run(t, "export", "-o", out, "--page-size", "5")
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "continue it with --resume")
+
+		r = f.run(t, "export", "-o", out, "--page-size", "5", "--user", "u-1", "--resume")
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "differ from those of the interrupted export")
+
+		r = f.run(t, "export", "-o", out, "--page-size", "5", "--resume")
+		assert.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, readFile(t, want), readFile(t, out))
+	})
+	t.Run("--resume without an interrupted export is a usage error", func(t *testing.T) {
+		r := f.run(t, "export", "-o", f.path("none.jsonl"), "--resume")
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "nothing to resume")
+	})
+	t.Run("--limit exports that many", func(t *testing.T) {
+		out := f.path("limited.jsonl")
+		r := f.run(t, "export", "-o", out, "--limit", "7", "--page-size", "5")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, "exported 7 submissions to "+out+"\n", r.stdout)
+	})
+}

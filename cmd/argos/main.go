@@ -1,0 +1,63 @@
+// Command argos is the operator's tool for Argos KYC submissions: find them,
+// download their images and AML reports, export them for an audit, and
+// delete personal data past its retention period. It is built only on the
+// public API of package argos (https://pkg.go.dev/github.com/kycgo/argos).
+//
+// Install it with:
+//
+//	go install github.com/kycgo/argos/cmd/argos@latest
+//
+// Usage:
+//
+//	argos COMMAND [flags] [arguments]
+//
+//	argos get ID                         one submission
+//	argos list [filters]                 submissions, newest first
+//	argos export [filters] -o FILE       every matching submission to FILE (.jsonl or .csv), resumable
+//	argos image ID --type selfie -o FILE one image of a submission
+//	argos report RESOURCE_ID -o FILE     one AML report (PDF)
+//	argos delete ID [--admin NAME]       delete one submission's personal data
+//	argos purge --until DATE [filters]   delete every submission created up to DATE (asks for --yes)
+//	argos fake                           serve the fake Argos API (package argostest) locally
+//
+// Filters: --user ID, --email ADDRESS, --from DATE, --to DATE (YYYY-MM-DD,
+// inclusive), --type kyc|aml|data|others, --limit N.
+//
+// Configuration comes from the environment: ARGOS_API_KEY (required),
+// ARGOS_BASE_URL (default https://rest-api.argoskyc.com/v2) and ARGOS_CA_FILE
+// or --ca-file, a PEM file of certificate authorities to trust instead of
+// the system's (the certificate "argos fake" writes).
+//
+// Output is an aligned table, or JSON with --json. Emails, names, birth
+// dates and the other personal data of applicants are masked unless
+// --show-pii is given, in tables, JSON and exports alike. Long work shows
+// its progress on standard error when that is a terminal, and nothing
+// otherwise.
+//
+// Exit codes: 0 success, 1 failure (including an interruption by Ctrl-C), 2
+// usage error, 3 partial success (some items failed; see the purge log).
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/term"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first Ctrl-C the work winds down; a second one kills.
+		<-ctx.Done()
+		stop()
+	}()
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }

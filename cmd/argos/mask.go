@@ -1,0 +1,96 @@
+package main
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kycgo/argos"
+)
+
+// deletedName is what a deleted submission's name reads (API.md §9.1,
+// https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission):
+// a marker, not personal data.
+const deletedName = "Deleted Submission"
+
+// How a column's value is masked when --show-pii is not given.
+type piiKind int
+
+const (
+	notPII    piiKind = iota
+	piiEmail          // a***@example.com
+	piiName           // J*** S***
+	piiDate           // ****-**-**
+	piiSecret         // *** (ID numbers, addresses, phone numbers)
+)
+
+// mask returns v masked as kind says. Empty values stay empty, so that a
+// masked column still shows which submissions have the data.
+func mask(kind piiKind, v string) string {
+	if v == "" || kind == notPII {
+		return v
+	}
+	switch kind {
+	case piiEmail:
+		at := strings.LastIndexByte(v, '@')
+		if at <= 0 {
+			return "***"
+		}
+		return firstRune(v) + "***" + v[at:]
+	case piiName:
+		if v == deletedName {
+			return v
+		}
+		words := strings.Fields(v)
+		for i, w := range words {
+			words[i] = firstRune(w) + "***"
+		}
+		return strings.Join(words, " ")
+	case piiDate:
+		return "****-**-**"
+	}
+	return "***"
+}
+
+func firstRune(s string) string {
+	_, n := utf8.DecodeRuneInString(s)
+	return s[:n]
+}
+
+// maskSubmission returns a copy of s with the applicant's personal data
+// masked: the email, names and birth date as in the table, every other
+// personal field of data, ocr and the attempts' verificationParams replaced
+// by "***", and the raw objects that may hold more (OCR_raw, review,
+// verification, additional_list, the memo) left out. The submission ID,
+// user ID, timestamps, statuses, scores, ID type, gender, nationality,
+// issuing country and custom fields stay.
+func maskSubmission(s *argos.Submission) *argos.Submission {
+	m := *s
+	m.Email = mask(piiEmail, s.Email)
+	d := &m.Data
+	for _, p := range []*string{&d.Name, &d.FirstName, &d.LastName, &d.FullName} {
+		*p = mask(piiName, *p)
+	}
+	d.DateOfBirth = mask(piiDate, d.DateOfBirth)
+	for _, p := range []*string{
+		&d.IPAddress, &d.IssueDate, &d.ExpireDate, &d.IdentityNumber, &d.DocumentNumber, &d.SSNNumber, &d.PhoneNumber,
+		&d.AddressCity, &d.AddressState, &d.AddressStreet, &d.AddressStreet2, &d.AddressZipcode,
+		&d.AddressGlobalCode, &d.AddressCompoundCode, &d.AddressFormatted, &d.AddressInput, &d.AddressDetail,
+		&d.TypeOfPermit, &d.TypeOfPermitGovKor, &d.ExpiryDateOfStayKor,
+		&m.OCR.BirthDate, &m.OCR.ExpireDate, &m.OCR.FirstName, &m.OCR.LastName, &m.OCR.FullName, &m.OCR.IdentityNumber,
+		&m.DuplicatedInformation,
+	} {
+		*p = mask(piiSecret, *p)
+	}
+	if len(s.KYC.Attempts) > 0 {
+		m.KYC.Attempts = make([]argos.Attempt, len(s.KYC.Attempts))
+		for i, at := range s.KYC.Attempts {
+			vp := &at.VerificationParams
+			vp.FullName = mask(piiName, vp.FullName)
+			vp.IssueDate = mask(piiSecret, vp.IssueDate)
+			vp.IdentityNumber = mask(piiSecret, vp.IdentityNumber)
+			m.KYC.Attempts[i] = at
+		}
+	}
+	m.OCRRaw, m.Review, m.Verification, m.AdditionalList, m.Memo = nil, nil, nil, nil, nil
+	return &m
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/kycgo/argos"
+)
+
+// printJSON writes v as indented JSON.
+func (a *app) printJSON(v any) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("writing the output: %w", err)
+	}
+	return nil
+}
+
+// forOutput returns s as the output may show it: masked unless --show-pii.
+func (a *app) forOutput(s *argos.Submission) *argos.Submission {
+	if a.showPII {
+		return s
+	}
+	return maskSubmission(s)
+}
+
+// table writes aligned rows under a heading row.
+type table struct {
+	tw *tabwriter.Writer
+}
+
+func newTable(w io.Writer, headers ...string) *table {
+	t := &table{tw: tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)}
+	t.row(headers...)
+	return t
+}
+
+// row writes one row. Tabs and newlines in values become spaces, so a
+// value cannot break the alignment.
+func (t *table) row(cells ...string) {
+	for i, c := range cells {
+		if i > 0 {
+			_, _ = io.WriteString(t.tw, "\t")
+		}
+		if c == "" {
+			c = "-"
+		}
+		_, _ = io.WriteString(t.tw, strings.Map(flatten, c))
+	}
+	_, _ = io.WriteString(t.tw, "\n")
+}
+
+func (t *table) flush() error {
+	if err := t.tw.Flush(); err != nil {
+		return fmt.Errorf("writing the output: %w", err)
+	}
+	return nil
+}
+
+func flatten(r rune) rune {
+	if r == '\t' || r == '\n' || r == '\r' {
+		return ' '
+	}
+	return r
+}
+
+// printSubmissions writes submissions as a table of cols, or as a JSON
+// array with --json.
+func (a *app) printSubmissions(subs []*argos.Submission, cols []*column) error {
+	if a.json {
+		out := make([]*argos.Submission, len(subs))
+		for i, s := range subs {
+			out[i] = a.forOutput(s)
+		}
+		return a.printJSON(out)
+	}
+	headers := make([]string, len(cols))
+	for i, c := range cols {
+		headers[i] = c.header
+	}
+	t := newTable(a.stdout, headers...)
+	cells := make([]string, len(cols))
+	for _, s := range subs {
+		for i, c := range cols {
+			cells[i] = c.value(s, a.showPII)
+		}
+		t.row(cells...)
+	}
+	return t.flush()
+}

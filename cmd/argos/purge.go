@@ -1,0 +1,316 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/kycgo/argos"
+)
+
+func init() {
+	register(&command{
+		name: "purge", summary: "delete every submission created up to --until (lists them unless --yes)", run: runPurge,
+	})
+}
+
+// Limits of purge's flags.
+const (
+	// maxRate is the API's documented limit, calls per second
+	// (https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide).
+	maxRate = 5000
+	// maxConcurrency is the SDK's default connection limit per host.
+	maxConcurrency = argos.DefaultMaxConnsPerHost
+	// finishTimeout bounds the deletions in flight when the purge is
+	// interrupted: they finish, so the log records their outcome.
+	finishTimeout = 30 * time.Second
+)
+
+// purgeOpts are purge's own flags.
+type purgeOpts struct {
+	until       string
+	admin       string
+	yes         bool
+	concurrency int
+	rate        float64
+	log         string
+}
+
+// purgeAction is what purge does to each submission, chosen from the flags
+// in one place (newPurgeAction), so partial deletion (--fields) is one more
+// case there.
+type purgeAction struct {
+	// del deletes one submission's data.
+	del func(ctx context.Context, id string) error
+	// done reports whether a submission's data is deleted, for a del that
+	// failed after its request may have reached Argos (an answer cut
+	// short): the log then records what really happened.
+	done func(ctx context.Context, id string) bool
+}
+
+// purgeTotals counts the outcomes.
+type purgeTotals struct {
+	deleted, gone, failed, notStarted int
+}
+
+func runPurge(ctx context.Context, a *app, args []string) error {
+	fs := a.flagSet()
+	f := addFilters(fs, filterOpts{from: true, limit: 0})
+	var o purgeOpts
+	fs.StringVar(&o.until, "until", "", "delete submissions created on or before this `date` (YYYY-MM-DD, UTC; required)")
+	fs.StringVar(&o.admin, "admin", "", "dashboard admin `NAME` to record as the deleter (needed for delete webhooks)")
+	fs.BoolVar(&o.yes, "yes", false, "delete; without it purge only lists what it would delete")
+	fs.IntVar(&o.concurrency, "concurrency", 8, fmt.Sprintf("deletions in flight at once (1-%d)", maxConcurrency))
+	fs.Float64Var(&o.rate, "rate", 100, fmt.Sprintf("at most this many deletions per second (at most %d, the API's limit for all calls)", maxRate))
+	fs.StringVar(&o.log, "log", "argos-purge.log", "`FILE` to append the record of every deletion to (JSON Lines)")
+	if _, err := a.parse(fs, args, 0); err != nil {
+		return err
+	}
+	if o.until == "" {
+		return usagef("--until DATE is required")
+	}
+	if _, err := time.Parse(time.DateOnly, o.until); err != nil {
+		return usagef("--until must be a date as YYYY-MM-DD")
+	}
+	if o.concurrency < 1 || o.concurrency > maxConcurrency {
+		return usagef("--concurrency must be between 1 and %d", maxConcurrency)
+	}
+	if !(o.rate > 0 && o.rate <= maxRate) {
+		return usagef("--rate must be above 0 and at most %d", maxRate)
+	}
+	f.to = o.until
+	p, err := f.params()
+	if err != nil {
+		return err
+	}
+	c, err := a.client()
+	if err != nil {
+		return err
+	}
+	ids, skipped, err := a.purgeCandidates(ctx, c, p, f.limit, !o.yes)
+	if err != nil {
+		return err
+	}
+	if !o.yes {
+		return a.purgePreview(ids, skipped)
+	}
+	return a.purgeRun(ctx, &o, ids, skipped, newPurgeAction(c, &o))
+}
+
+// newPurgeAction returns the deletion the flags ask for.
+func newPurgeAction(c *argos.Client, o *purgeOpts) *purgeAction {
+	return &purgeAction{
+		del: func(ctx context.Context, id string) error {
+			_, err := c.DeleteSubmissionAs(ctx, id, o.admin) // no admin_name when o.admin is ""
+			return err
+		},
+		done: func(ctx context.Context, id string) bool {
+			s, err := c.GetSubmission(ctx, id)
+			return errors.Is(err, argos.ErrNotFound) || (err == nil && s.Data.Name == deletedName)
+		},
+	}
+}
+
+// purgeCandidates lists the submissions to delete, leaving out those
+// already deleted ("Deleted Submission"), whose number it returns as
+// skipped. With preview it prints them as a table as it goes (or collects
+// nothing more than the IDs for --json).
+func (a *app) purgeCandidates(ctx context.Context, c *argos.Client, p *argos.ListSubmissionsParams, limit int, preview bool) (ids []string, skipped int, err error) {
+	var t *table
+	if preview && !a.json {
+		t = newTable(a.stdout, "ID", "CREATED", "STATUS", "EMAIL", "NAME", "BIRTH DATE", "USER ID")
+	}
+	cells := make([]string, len(listColumns))
+	for s, err := range c.AllSubmissions(ctx, p) {
+		if err != nil {
+			return nil, 0, fmt.Errorf("listing submissions: %w", err)
+		}
+		if s.Data.Name == deletedName {
+			skipped++
+			continue
+		}
+		ids = append(ids, s.ID)
+		if t != nil {
+			for i, col := range listColumns {
+				cells[i] = col.value(s, a.showPII)
+			}
+			t.row(cells...)
+		}
+		if limit > 0 && len(ids) == limit {
+			break
+		}
+	}
+	if t != nil {
+		if err := t.flush(); err != nil {
+			return nil, 0, err
+		}
+	}
+	return ids, skipped, nil
+}
+
+// purgePreview reports what a purge with --yes would do.
+func (a *app) purgePreview(ids []string, skipped int) error {
+	if a.json {
+		if ids == nil {
+			ids = []string{}
+		}
+		return a.printJSON(map[string]any{"dry_run": true, "would_delete": len(ids), "already_deleted": skipped, "submission_ids": ids})
+	}
+	_, err := fmt.Fprintf(a.stdout, "\n%d submissions would be deleted (%d already deleted). Run again with --yes to delete them.\n", len(ids), skipped)
+	return err
+}
+
+// purgeRun deletes ids with o.concurrency workers at most o.rate per
+// second, recording each one in the log before and after its call. On
+// Ctrl-C it sends no more deletions, lets those in flight finish (up to
+// finishTimeout) and records them, so the log is complete.
+func (a *app) purgeRun(ctx context.Context, o *purgeOpts, ids []string, skipped int, act *purgeAction) error {
+	log, err := openPurgeLog(o.log, a.now)
+	if err != nil {
+		return err
+	}
+	if err := log.write(logEntry{Event: evRun, Candidates: intp(len(ids))}); err != nil {
+		return errors.Join(err, log.close())
+	}
+	tot, fatal := a.deleteAll(ctx, o, ids, act, log)
+	interrupted := ctx.Err() != nil
+	endErr := log.write(logEntry{Event: evEnd, Deleted: intp(tot.deleted), Gone: intp(tot.gone),
+		Failed: intp(tot.failed), NotStarted: intp(tot.notStarted), Interrupted: &interrupted})
+	if err := errors.Join(fatal, endErr, log.close()); err != nil {
+		return fmt.Errorf("purge stopped (%d deleted, %d failed, %d not started; see %s): %w",
+			tot.deleted+tot.gone, tot.failed, tot.notStarted, o.log, err)
+	}
+	if err := a.purgeSummary(o, tot, skipped); err != nil {
+		return err
+	}
+	if interrupted {
+		return fmt.Errorf("%d not started: %w", tot.notStarted, ctx.Err())
+	}
+	if tot.failed > 0 {
+		return &partialError{failed: tot.failed, total: len(ids)}
+	}
+	return nil
+}
+
+func (a *app) purgeSummary(o *purgeOpts, tot purgeTotals, skipped int) error {
+	if a.json {
+		return a.printJSON(map[string]any{"deleted": tot.deleted, "already_gone": tot.gone, "failed": tot.failed,
+			"not_started": tot.notStarted, "already_deleted": skipped, "log": o.log})
+	}
+	_, err := fmt.Fprintf(a.stdout, "deleted %d, already gone %d, failed %d, not started %d, skipped %d already deleted; log: %s\n",
+		tot.deleted, tot.gone, tot.failed, tot.notStarted, skipped, o.log)
+	return err
+}
+
+// deleteAll runs the workers. fatal is set when the log cannot be written
+// or the API refuses the key: the purge then stops sending deletions.
+func (a *app) deleteAll(ctx context.Context, o *purgeOpts, ids []string, act *purgeAction, log *purgeLog) (tot purgeTotals, fatal error) {
+	stop, cancel := context.WithCancel(ctx)
+	defer cancel()
+	limiter := rate.NewLimiter(rate.Limit(o.rate), burst(o))
+	prog := a.newProgress("deleted", int64(len(ids)))
+	defer prog.done()
+
+	var mu sync.Mutex
+	next, unsent := 0, 0
+	// take hands out the next ID, or "" when done or stopping.
+	take := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		if stop.Err() != nil || next == len(ids) {
+			return ""
+		}
+		next++
+		return ids[next-1]
+	}
+	record := func(id string, err error) {
+		ev, msg := evDeleted, ""
+		switch {
+		case errors.Is(err, argos.ErrNotFound):
+			ev = evGone
+		case err != nil:
+			ev, msg = evFailed, err.Error()
+		}
+		lerr := log.write(logEntry{Event: ev, ID: id, Error: msg})
+		mu.Lock()
+		defer mu.Unlock()
+		switch ev {
+		case evDeleted:
+			tot.deleted++
+		case evGone:
+			tot.gone++
+		default:
+			tot.failed++
+		}
+		if fatal == nil && (lerr != nil || errors.Is(err, argos.ErrForbidden)) {
+			fatal = cmpErr(lerr, err)
+			cancel()
+		}
+	}
+
+	var wg sync.WaitGroup
+	for range min(o.concurrency, len(ids)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				if limiter.Wait(stop) != nil {
+					return
+				}
+				id := take()
+				if id == "" {
+					return
+				}
+				if err := log.write(logEntry{Event: evDeleting, ID: id}); err != nil {
+					// Not recorded, so not sent: stop.
+					mu.Lock()
+					unsent++
+					if fatal == nil {
+						fatal = err
+					}
+					mu.Unlock()
+					cancel()
+					return
+				}
+				record(id, act.run(stop, id))
+				prog.add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	tot.notStarted = len(ids) - next + unsent
+	return tot, fatal
+}
+
+// run deletes one submission. The call is not cancelled with ctx: a
+// deletion once sent finishes (up to finishTimeout) so that its outcome is
+// known. A failure whose answer may have been lost is checked with done,
+// and reads as ErrNotFound when the submission is gone after all.
+func (p *purgeAction) run(ctx context.Context, id string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	err := p.del(ctx, id)
+	if err != nil && !errors.Is(err, argos.ErrNotFound) && !errors.Is(err, argos.ErrForbidden) && p.done(ctx, id) {
+		return argos.ErrNotFound
+	}
+	return err
+}
+
+// burst lets the workers start together after a pause (a limiter with no
+// burst lines them up one token apart, and each wave keeps that lag) while
+// the bursts stay within a tenth of a second's worth of --rate.
+func burst(o *purgeOpts) int {
+	return max(1, min(o.concurrency, int(o.rate/10)))
+}
+
+// cmpErr returns the log error if there is one, else the API's.
+func cmpErr(logErr, apiErr error) error {
+	if logErr != nil {
+		return logErr
+	}
+	return fmt.Errorf("the API refused the request: %w", apiErr)
+}

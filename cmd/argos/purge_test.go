@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kycgo/argos/argostest"
+)
+
+// purgeSetup seeds the people (all created on 2024-01-01) and 20 more, one
+// an hour from 16:00, so that sub-0005 … sub-0012 are from 2024-01-01 too
+// and sub-0013 … sub-0024 from 2024-01-02.
+func purgeSetup(t *testing.T) (f *fixture, old, recent []string) {
+	f = setup(t)
+	ids := f.seed(t, people...)
+	f.seedMany(t, 20, 1)
+	for i := 5; i <= 24; i++ {
+		ids = append(ids, fmt.Sprintf("sub-%04d", i))
+	}
+	return f, ids[:12], ids[12:]
+}
+
+// checkLog checks that the log is complete (each "deleting" line has an
+// outcome, and an end line closes each run) and that the submissions it
+// records as deleted or gone are exactly those the server shows deleted
+// among candidates. It returns the IDs by outcome.
+func checkLog(t *testing.T, f *fixture, name string, candidates []string) map[string][]string {
+	t.Helper()
+	byEvent := map[string][]string{}
+	open := map[string]bool{}
+	runs, ends := 0, 0
+	for _, e := range logLines(t, name) {
+		switch e.Event {
+		case evRun:
+			runs++
+		case evEnd:
+			ends++
+		case evDeleting:
+			assert.False(t, open[e.ID], "one deletion of %s at a time", e.ID)
+			open[e.ID] = true
+		default:
+			assert.True(t, open[e.ID], "%s of %s follows its deleting line", e.Event, e.ID)
+			delete(open, e.ID)
+			byEvent[e.Event] = append(byEvent[e.Event], e.ID)
+		}
+	}
+	assert.Empty(t, open, "every deletion sent has its outcome in the log")
+	assert.Equal(t, runs, ends, "every run has its end line")
+	for _, id := range candidates {
+		logged := slices.Contains(byEvent[evDeleted], id) || slices.Contains(byEvent[evGone], id)
+		assert.Equal(t, f.deletedOnServer(t, id), logged, "%s: the log records it deleted exactly when it is", id)
+	}
+	return byEvent
+}
+
+func TestPurge(t *testing.T) {
+	f, old, recent := purgeSetup(t)
+	logFile := f.path("purge.log")
+
+	t.Run("without --yes it lists what it would delete and deletes nothing", func(t *testing.T) {
+		f.srv.ResetRequests()
+		r := f.run(t, "purge", "--until", "2024-01-01", "--log", logFile)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		golden(t, "purge_preview.golden", r.stdout)
+		for _, req := range f.srv.Requests() {
+			assert.Equal(t, http.MethodGet, req.Method)
+		}
+		assert.NoFileExists(t, logFile)
+
+		r = f.run(t, "purge", "--until", "2024-01-01", "--json", "--user", "u-1")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.JSONEq(t, `{"dry_run":true,"would_delete":2,"already_deleted":0,"submission_ids":["sub-0003","sub-0001"]}`, r.stdout)
+	})
+	t.Run("--yes deletes those created up to --until and logs each one", func(t *testing.T) {
+		r := f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile, "--concurrency", "4", "--rate", "1000")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, "deleted 12, already gone 0, failed 0, not started 0, skipped 0 already deleted; log: "+logFile+"\n", r.stdout)
+		got := checkLog(t, f, logFile, append(slices.Clone(old), recent...))
+		assert.ElementsMatch(t, old, got[evDeleted])
+		for _, id := range recent {
+			assert.False(t, f.deletedOnServer(t, id))
+		}
+	})
+	t.Run("running it again deletes nothing and says so", func(t *testing.T) {
+		f.srv.ResetRequests()
+		r := f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, "deleted 0, already gone 0, failed 0, not started 0, skipped 12 already deleted; log: "+logFile+"\n", r.stdout)
+		for _, req := range f.srv.Requests() {
+			assert.NotEqual(t, http.MethodDelete, req.Method)
+		}
+		checkLog(t, f, logFile, old)
+	})
+}
+
+func TestPurgeFaults(t *testing.T) {
+	t.Run("deletions whose answers were lost are logged as gone, not lost", func(t *testing.T) {
+		f, old, _ := purgeSetup(t)
+		logFile := f.path("purge.log")
+		// The deletion happens, the answer is cut off; the retry is told
+		// the submission does not exist.
+		f.srv.InjectFault(argostest.Fault{Method: http.MethodDelete, Truncate: true, Times: 3})
+		r := f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile, "--concurrency", "3", "--rate", "1000")
+		require.Equal(t, exitOK, r.code, r.stderr+readFile(t, logFile))
+		got := checkLog(t, f, logFile, old)
+		assert.NotEmpty(t, got[evGone])
+		assert.Len(t, append(got[evGone], got[evDeleted]...), 12)
+	})
+	t.Run("items that keep failing give exit code 3; a re-run deletes them", func(t *testing.T) {
+		f, old, _ := purgeSetup(t)
+		logFile := f.path("purge.log")
+		// One deletion's four tries (three retries) all fail.
+		f.srv.InjectFault(argostest.Fault{Method: http.MethodDelete, Status: http.StatusInternalServerError, Times: 4})
+		r := f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile, "--concurrency", "1", "--rate", "1000")
+		assert.Equal(t, exitPartial, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "1 of 12 items failed")
+		got := checkLog(t, f, logFile, old)
+		assert.Len(t, got[evFailed], 1)
+
+		r = f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "deleted 1,")
+		checkLog(t, f, logFile, old)
+	})
+	t.Run("a refused key stops the purge with exit code 1", func(t *testing.T) {
+		f, old, _ := purgeSetup(t)
+		logFile := f.path("purge.log")
+		f.srv.InjectFault(argostest.Fault{Method: http.MethodDelete, Status: http.StatusForbidden, Times: -1})
+		r := f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile, "--concurrency", "2", "--rate", "1000")
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "the API refused the request")
+		got := checkLog(t, f, logFile, old)
+		assert.LessOrEqual(t, len(got[evFailed]), 2, "no deletion is sent after the refusal")
+	})
+	t.Run("Ctrl-C stops sending, lets those in flight finish and leaves the log complete", func(t *testing.T) {
+		f, old, _ := purgeSetup(t)
+		logFile := f.path("purge.log")
+		f.srv.InjectFault(argostest.Fault{Method: http.MethodDelete, Latency: 20 * time.Millisecond, Times: -1})
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var deletes atomic.Int64
+		hook := f.withHook(func(r *http.Request) {
+			if r.Method == http.MethodDelete && deletes.Add(1) == 5 {
+				cancel()
+			}
+		})
+		r := f.runCtx(ctx, t, hook, "purge", "--until", "2024-01-01", "--yes", "--log", logFile, "--concurrency", "3", "--rate", "1000")
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "interrupted")
+		got := checkLog(t, f, logFile, old)
+		assert.Len(t, got[evDeleted], 5, "the five deletions sent finished")
+		lines := logLines(t, logFile)
+		end := lines[len(lines)-1]
+		require.Equal(t, evEnd, end.Event)
+		require.NotNil(t, end.Interrupted)
+		assert.True(t, *end.Interrupted)
+		assert.Equal(t, 7, *end.NotStarted)
+
+		r = f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "deleted 7,")
+		checkLog(t, f, logFile, old)
+	})
+	t.Run("--rate spaces the deletions", func(t *testing.T) {
+		f, _, _ := purgeSetup(t)
+		start := time.Now()
+		r := f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", f.path("purge.log"), "--rate", "100", "--concurrency", "8")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.GreaterOrEqual(t, time.Since(start), 110*time.Millisecond, "12 deletions at 100/s take at least 11 intervals")
+	})
+}

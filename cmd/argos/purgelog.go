@@ -1,0 +1,129 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+)
+
+// Events of the purge log.
+const (
+	evRun      = "run"      // a purge starts: how many candidates
+	evDeleting = "deleting" // written before the DELETE is sent
+	evDeleted  = "deleted"  // the API confirmed the deletion
+	evGone     = "gone"     // deleted, but not confirmed by this call's answer: the API said it does not exist, or the answer was lost and a lookup shows it deleted
+	evFailed   = "failed"   // the deletion failed; the submission may still hold personal data
+	evEnd      = "end"      // the purge ended: its totals
+)
+
+// logEntry is one line of the purge log (JSON Lines).
+type logEntry struct {
+	Time  string `json:"time"`
+	Event string `json:"event"`
+	ID    string `json:"submission_id,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Totals, on run and end lines.
+	Candidates  *int  `json:"candidates,omitempty"`
+	Deleted     *int  `json:"deleted,omitempty"`
+	Gone        *int  `json:"gone,omitempty"`
+	Failed      *int  `json:"failed,omitempty"`
+	NotStarted  *int  `json:"not_started,omitempty"`
+	Interrupted *bool `json:"interrupted,omitempty"`
+}
+
+// purgeLog appends entries to the log file, one write per line, so a line
+// is in the file (the kernel's page cache) as soon as write returns, even if
+// the process dies right after. A goroutine syncs it to disk every
+// syncEvery, off the workers' path, and close syncs it a last time.
+// Entries never hold applicants' data: IDs, events and the SDK's error
+// messages only.
+type purgeLog struct {
+	now func() time.Time
+	f   *os.File
+
+	mu  sync.Mutex
+	err error // the first write or sync error; later writes are refused
+
+	stop   chan struct{}
+	synced chan struct{}
+}
+
+const syncEvery = 100 * time.Millisecond
+
+func openPurgeLog(name string, now func() time.Time) (*purgeLog, error) {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600) //nolint:gosec // the operator names the log
+	if err != nil {
+		return nil, fmt.Errorf("opening the purge log: %w", err)
+	}
+	l := &purgeLog{f: f, now: now, stop: make(chan struct{}), synced: make(chan struct{})}
+	go l.syncLoop()
+	return l, nil
+}
+
+func (l *purgeLog) syncLoop() {
+	defer close(l.synced)
+	t := time.NewTicker(syncEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-l.stop:
+			return
+		case <-t.C:
+			if err := l.f.Sync(); err != nil {
+				l.fail(fmt.Errorf("syncing the purge log: %w", err))
+				return
+			}
+		}
+	}
+}
+
+func (l *purgeLog) fail(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err == nil {
+		l.err = err
+	}
+}
+
+// write appends e, stamped with the time.
+func (l *purgeLog) write(e logEntry) error {
+	e.Time = l.now().UTC().Format(time.RFC3339Nano)
+	b, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("writing the purge log: %w", err)
+	}
+	b = append(b, '\n')
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err != nil {
+		return l.err
+	}
+	if _, err := l.f.Write(b); err != nil {
+		l.err = fmt.Errorf("writing the purge log: %w", err)
+		return l.err
+	}
+	return nil
+}
+
+// close syncs and closes the log and returns the first error met.
+func (l *purgeLog) close() error {
+	close(l.stop)
+	<-l.synced
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	err := l.f.Sync()
+	if cerr := l.f.Close(); err == nil {
+		err = cerr
+	}
+	if l.err != nil {
+		return l.err
+	}
+	if err != nil {
+		return fmt.Errorf("closing the purge log: %w", err)
+	}
+	return nil
+}
+
+func intp(n int) *int { return &n }

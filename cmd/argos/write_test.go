@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kycgo/argos/argostest"
+)
+
+func TestImageAndReport(t *testing.T) {
+	f := setup(t)
+	ids := f.seed(t, people...)
+	require.NoError(t, f.srv.SetAMLHits(ids[0], 1))
+	var sub struct {
+		AML struct {
+			ResourceIDs []string `json:"resourceIds"`
+		} `json:"aml"`
+	}
+	raw, _ := f.srv.Submission(ids[0])
+	require.NoError(t, json.Unmarshal(raw, &sub))
+	require.Len(t, sub.AML.ResourceIDs, 1)
+
+	t.Run("image saves the selfie to the file, owner-readable only", func(t *testing.T) {
+		out := f.path("selfie.png")
+		r := f.run(t, "image", ids[0], "--type", "selfie", "-o", out)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "wrote "+out)
+		assert.Equal(t, argostest.SamplePNG(), []byte(readFile(t, out)))
+		fi, err := os.Stat(out)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	})
+	t.Run("image -o - writes to standard output", func(t *testing.T) {
+		r := f.run(t, "image", ids[0], "--type", "id", "-o", "-")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.True(t, bytes.HasPrefix([]byte(r.stdout), []byte("\x89PNG")))
+	})
+	t.Run("report saves the AML report", func(t *testing.T) {
+		out := f.path("report.pdf")
+		r := f.run(t, "report", sub.AML.ResourceIDs[0], "-o", out, "--json")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, `"content_type": "application/pdf"`)
+		assert.True(t, bytes.HasPrefix([]byte(readFile(t, out)), []byte("%PDF")))
+	})
+	t.Run("a failed download leaves no file and exits 1", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"image", ids[3], "--type", "selfie"}, // Step 1 only: no selfie
+			{"report", "no-such-resource"},
+		} {
+			out := f.path("missing.bin")
+			r := f.run(t, append(args, "-o", out)...)
+			assert.Equal(t, exitFailure, r.code, args)
+			assert.NoFileExists(t, out)
+		}
+	})
+	t.Run("a download cut short leaves the old file as it was", func(t *testing.T) {
+		out := f.path("kept.png")
+		require.NoError(t, os.WriteFile(out, []byte("old"), 0o600))
+		f.srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/image", Truncate: true, Times: -1})
+		defer f.srv.ClearFaults()
+		r := f.run(t, "image", ids[0], "-o", out)
+		assert.Equal(t, exitFailure, r.code)
+		assert.Equal(t, "old", readFile(t, out))
+	})
+}
+
+func TestDelete(t *testing.T) {
+	f := setup(t)
+	ids := f.seed(t, people...)
+
+	t.Run("delete removes the submission's personal data", func(t *testing.T) {
+		r := f.run(t, "delete", ids[1])
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, "deleted "+ids[1]+"\n", r.stdout)
+		assert.True(t, f.deletedOnServer(t, ids[1]))
+	})
+	t.Run("--admin names the admin in admin_name", func(t *testing.T) {
+		f.srv.ResetRequests()
+		r := f.run(t, "delete", "--admin", "dpo@example.com", ids[2], "--json")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, `"message": "success"`)
+		reqs := f.srv.Requests()
+		require.Len(t, reqs, 1)
+		assert.Equal(t, "dpo@example.com", reqs[0].Query.Get("admin_name"))
+	})
+	t.Run("deleting it again fails with exit code 1", func(t *testing.T) {
+		r := f.run(t, "delete", ids[1])
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "not Exist Submission Data")
+	})
+}
