@@ -47,10 +47,10 @@ type APIKey string
 // fails on an empty key, a base URL that is not https, or an invalid option.
 func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if strings.TrimSpace(apiKey) == "" {
-		return nil, &ValidationError{Field: "API key", Reason: "is empty"}
+		return nil, &ValidationError{Field: fieldAPIKey, Reason: "is empty"}
 	}
 	if strings.ContainsAny(apiKey, "\r\n\x00") {
-		return nil, &ValidationError{Field: "API key", Reason: "contains control characters"}
+		return nil, &ValidationError{Field: fieldAPIKey, Reason: "contains control characters"}
 	}
 	key := APIKey(apiKey)
 	base, _ := parseBaseURL(DefaultBaseURL)

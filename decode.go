@@ -1,8 +1,10 @@
 package argos
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/kycgo/argos/internal/lenient"
@@ -30,16 +32,71 @@ func decodeLenient(op string, resp *http.Response, body []byte, v any, wantArray
 		}
 		return derr("not a JSON "+map[bool]string{false: "object", true: "array"}[wantArray], nil)
 	}
-	var err error
-	if d, ok := v.(jsonDecoder); ok {
-		err = d.decodeJSON(body)
-	} else {
-		err = json.Unmarshal(body, v)
+	if n := maxShallowArrayLen(body); n > MaxPageSize {
+		return derr(fmt.Sprintf("a list of more than %d items (MaxPageSize)", MaxPageSize), ErrResponseTooLarge)
 	}
+	err := decodeInto(body, v)
 	if err != nil && !isTypeError(err) {
+		// The vendor's own samples end objects and arrays with a comma;
+		// such a body is read again without them (the slow path only).
+		if fixed, ok := dropTrailingCommas(body); ok {
+			if err2 := decodeInto(fixed, v); err2 == nil || isTypeError(err2) {
+				return nil
+			}
+		}
 		return derr("malformed JSON", err)
 	}
 	return nil
+}
+
+// decodeInto decodes body into v, through decodeJSON when v has one.
+func decodeInto(body []byte, v any) error {
+	if d, ok := v.(jsonDecoder); ok {
+		return d.decodeJSON(body)
+	}
+	return json.Unmarshal(body, v)
+}
+
+// dropTrailingCommas returns b without the commas that stand (white space
+// aside) right before a closing '}' or ']' outside strings, and whether
+// there were any. Nothing else is changed, so a body that is malformed in
+// another way stays malformed.
+func dropTrailingCommas(b []byte) ([]byte, bool) {
+	out := make([]byte, 0, len(b))
+	inString, escaped, found := false, false, false
+	pending := -1 // index in out of a comma that may be trailing
+	for _, c := range b {
+		if inString {
+			out = append(out, c)
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			out = append(out, c)
+			continue
+		case '}', ']':
+			if pending >= 0 {
+				out = append(out[:pending], out[pending+1:]...)
+				found = true
+			}
+		case '"':
+			inString = true
+		}
+		pending = -1
+		if c == ',' {
+			pending = len(out)
+		}
+		out = append(out, c)
+	}
+	return out, found
 }
 
 // jsonDecoder is a response type whose UnmarshalJSON can be called without
@@ -276,4 +333,66 @@ func ignoreTypeErrors(err error) error {
 		return nil
 	}
 	return err
+}
+
+// maxShallowArrayLen returns the number of elements of the longest array
+// that is the answer itself or a direct member of the answer's object (a
+// page's Items), without decoding anything: decoded memory is bounded by
+// refusing a page of more than MaxPageSize items before it is decoded.
+// Strings are skipped whole, so a '[' or ',' inside one does not count. A
+// trailing comma counts as an element (an upper bound is enough).
+func maxShallowArrayLen(b []byte) int {
+	depth := 0 // containers open
+	arr := 0   // depth of the array being counted; 0: none
+	elems, longest := 0, 0
+	empty := true // the counted array has no element yet
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if arr != 0 && depth == arr && c != ']' && c != ',' && c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			empty = false
+		}
+		switch c {
+		case '"':
+			i = skipString(b, i)
+		case '[', '{':
+			depth++
+			if c == '[' && arr == 0 && depth <= 2 {
+				arr, elems, empty = depth, 0, true
+			}
+		case ']', '}':
+			if arr != 0 && depth == arr {
+				if !empty {
+					elems++
+				}
+				longest = max(longest, elems)
+				arr = 0
+			}
+			depth--
+		case ',':
+			if arr != 0 && depth == arr {
+				elems++
+			}
+		}
+	}
+	return longest
+}
+
+// skipString returns the index of the quote that closes the string opening
+// at b[i], or len(b).
+func skipString(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		k := bytes.IndexByte(b[j:], '"')
+		if k < 0 {
+			return len(b)
+		}
+		j += k
+		backslashes := 0
+		for p := j - 1; p > i && b[p] == '\\'; p-- {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			return j
+		}
+	}
+	return len(b)
 }

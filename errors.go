@@ -82,7 +82,9 @@ type APIError struct {
 	Method, Path string
 	// RetryAfter is the server's Retry-After, when it sent one.
 	RetryAfter time.Duration
-	// Attempts is how many times the request was sent.
+	// Attempts is how many times the request was sent: every attempt of the
+	// call, retries and net/http's own replays included (0 for GetSubmission's
+	// 200 answer listing no item).
 	Attempts int
 	// OutcomeUnknown is set for a 502/503/504 answer to a Step 1, Step 2 or
 	// address_code request: a gateway answered, and whether Argos processed
@@ -92,6 +94,10 @@ type APIError struct {
 	Body []byte
 	// Truncated reports that Body was cut at MaxErrorBody.
 	Truncated bool
+
+	// empty marks GetSubmission's 200 answer that lists no item: the API's
+	// way of saying not found.
+	empty bool
 
 	// sensitive are the request's applicant values, masked in Error.
 	sensitive []string
@@ -103,9 +109,16 @@ type APIError struct {
 // could carry a name or an ID number, so it stays in Message.
 func (e *APIError) Error() string {
 	var b strings.Builder
+	if e.empty {
+		return "argos: " + e.Method + " " + e.Path + ": not found: the answer listed no submission with this ID"
+	}
 	fmt.Fprintf(&b, "argos: %s %s: %d %s", e.Method, e.Path, e.StatusCode, http.StatusText(e.StatusCode))
 	if e.Code != "" {
-		b.WriteString(": " + e.redact(e.Code))
+		if code := e.redact(e.Code); documentedCode(code) {
+			b.WriteString(": " + code)
+		} else {
+			b.WriteString(": (error code withheld from the error string: see APIError.Code)")
+		}
 	}
 	if e.Message != "" && e.Message != e.Code && !strings.EqualFold(e.Message, http.StatusText(e.StatusCode)) {
 		if msg := e.redact(e.Message); documentedMessage(msg) {
@@ -114,14 +127,35 @@ func (e *APIError) Error() string {
 			b.WriteString(": (server message withheld from the error string: see APIError.Message)")
 		}
 	}
-	if e.TraceID != "" {
-		b.WriteString(" (trace " + e.redact(e.TraceID) + ")")
+	if e.StatusCode == http.StatusForbidden && !e.Is(ErrIPNotAllowed) {
+		b.WriteString(" (the API key was missing or refused, or the route does not exist on this host)")
+	}
+	if e.TraceID != "" && traceIDRe.MatchString(e.TraceID) {
+		b.WriteString(" (trace " + e.TraceID + ")")
 	}
 	if e.OutcomeUnknown {
 		b.WriteString("; " + outcomeHint)
 	}
 	return b.String()
 }
+
+// traceIDRe matches the trace IDs Argos sends (UUIDs, as in "0199cb93-…");
+// anything else stays in APIError.TraceID only.
+var traceIDRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// documentedCodes are the errorCode values of the vendor's error tables.
+var documentedCodes = map[string]bool{
+	"invalid_payload": true, "missing_data": true, "invalid_project": true, "invalid_admin": true,
+	"invalid_submission": true, "invalid_data": true, "invalid_idType": true, "processing_error": true,
+	"invalid_parameter": true, "invalid_format": true, "missing_parameter": true, "invalid_submissionId": true,
+	"invalid_country": true, "request_failed": true, "invalid_aml_threshold": true, "NOT_FOUND": true,
+	"required_field_missing": true,
+}
+
+// documentedCode reports whether a (redacted) errorCode may be printed:
+// one of the documented codes, or one of the documented messages that
+// older pages send as the code ("not Exist Submission ID").
+func documentedCode(code string) bool { return documentedCodes[code] || documentedMessage(code) }
 
 // Is reports whether target is one of the sentinels this answer matches.
 func (e *APIError) Is(target error) bool {
@@ -144,7 +178,7 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode >= 400 && e.StatusCode < 500 && e.StatusCode != http.StatusForbidden &&
 			e.StatusCode != http.StatusRequestEntityTooLarge && e.StatusCode != http.StatusTooManyRequests
 	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound ||
+		return e.empty || e.StatusCode == http.StatusNotFound ||
 			(e.StatusCode == http.StatusBadRequest && (strings.Contains(text, "not exist submission data") ||
 				strings.Contains(text, "invalid submission id")))
 	case ErrAlreadyProcessed:
@@ -289,6 +323,13 @@ func firstText(raws ...json.RawMessage) string {
 	return ""
 }
 
+// notFound is the *APIError for a 200 answer that lists no submission: it
+// matches ErrNotFound like a 404 or a documented "not Exist" message does.
+func notFound(method, path string) *APIError {
+	return &APIError{StatusCode: http.StatusOK, Method: method, Path: path, empty: true,
+		Message: "no submission with this ID (the answer listed none)"}
+}
+
 // opError names the operation in front of a sentinel:
 // "argos: GetSubmission: not found".
 type opError struct {
@@ -311,8 +352,14 @@ type ValidationError struct {
 
 func (e *ValidationError) Error() string { return "argos: invalid " + e.Field + ": " + e.Reason }
 
-// Is makes errors.Is(err, ErrValidation) true.
-func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
+// Is makes errors.Is(err, ErrValidation) true, and errors.Is(err,
+// ErrInvalidAPIKey) for a missing or malformed API key.
+func (e *ValidationError) Is(target error) bool {
+	return target == ErrValidation || (target == ErrInvalidAPIKey && e.Field == fieldAPIKey)
+}
+
+// fieldAPIKey names the API key in a *ValidationError.
+const fieldAPIKey = "API key"
 
 const outcomeHint = "the request may have reached Argos, so whether it was processed is unknown; " +
 	"it was not sent again: look the submission up (ListSubmissions by UserID or Email) before retrying"

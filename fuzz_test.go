@@ -194,7 +194,7 @@ func FuzzDecodeStep1(f *testing.F) {
 		err := decodeLenient("SubmitStep1", fuzzResp(200, "application/json"), body, &r, false)
 		fuzzCheckErr(t, "decodeLenient", err)
 		if err == nil {
-			_ = r.NeedsRetry()
+			_ = r.CanRetry()
 			for _, out := range []string{fmt.Sprint(r.ReviewOCRData), fmt.Sprintf("%+v", r.ReviewOCRData), r.ReviewOCRData.LogValue().String()} {
 				if out != redacted {
 					t.Fatalf("OCRData printed as %q", out)

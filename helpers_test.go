@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -98,3 +99,15 @@ func selfSignedCert(t testing.TB) tls.Certificate {
 // discardLog is a server error log that prints nothing (handlers that hang
 // up on purpose make net/http log).
 func discardLog() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// reflectNew returns a pointer to a copy of v (v itself when it is already a
+// pointer).
+func reflectNew(v any) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer {
+		return v
+	}
+	p := reflect.New(rv.Type())
+	p.Elem().Set(rv)
+	return p.Interface()
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -213,4 +214,80 @@ func (f File) Format(s fmt.State, _ rune) { _, _ = io.WriteString(s, f.String())
 // LogValue implements slog.LogValuer without the file name.
 func (f File) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("content_type", f.ContentType))
+}
+
+// Format prints a summary without the email or user ID, for every verb.
+func (p ListSubmissionsParams) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.ListSubmissionsParams{Count:%d RequestType:%s StartDate:%s EndDate:%s ByUserID:%t ByEmail:%t Next:%t}",
+		p.Count, p.RequestType, p.StartDate, p.EndDate, p.UserID != "", p.Email != "", p.Next != nil)
+}
+
+// LogValue implements slog.LogValuer: the result and the attempts' scores,
+// without the data they were verified against.
+func (k KYCResult) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("result", string(k.Result)), slog.Any("comment_code", k.CommentCode),
+		slog.Int("attempts", len(k.Attempts)))
+}
+
+// Format prints the result and the attempts, redacted, for every verb.
+func (k KYCResult) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.KYCResult{Result:%s CommentCode:%v Attempts:%v}", k.Result, k.CommentCode, k.Attempts)
+}
+
+// LogValue implements slog.LogValuer without the verification data.
+func (a Attempt) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("count", a.Count), slog.String("verification_result", a.VerificationResult))
+}
+
+// Format prints the attempt without the data it was verified against.
+func (a Attempt) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Attempt{Count:%d VerificationResult:%s VerificationParams:%s}", a.Count, a.VerificationResult, redacted)
+}
+
+// LogValue implements slog.LogValuer without the memo's text (a reviewer's
+// free text may name the applicant).
+func (m Memo) LogValue() slog.Value { return slog.GroupValue(slog.String("updated_at", m.UpdatedAt)) }
+
+// Format prints the memo without its text.
+func (m Memo) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Memo{UpdatedAt:%s Text:%s}", m.UpdatedAt, redacted)
+}
+
+// LogValue implements slog.LogValuer without the file name (which may name
+// the applicant).
+func (d Download) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("content_type", d.ContentType), slog.Int64("content_length", d.ContentLength))
+}
+
+// Format prints the download's type and length, never its file name.
+func (d Download) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Download{ContentType:%s ContentLength:%d Filename:%s}", d.ContentType, d.ContentLength, redacted)
+}
+
+// Format prints Error() for every verb (quoted for %q), so %#v and %+v
+// cannot show the request's values the error keeps for masking.
+func (e APIError) Format(f fmt.State, verb rune) { formatError(f, verb, &e) }
+
+// LogValue implements slog.LogValuer with Error().
+func (e APIError) LogValue() slog.Value { return slog.StringValue(e.Error()) }
+
+// Format prints Error() for every verb (quoted for %q).
+func (e OutcomeUnknownError) Format(f fmt.State, verb rune) { formatError(f, verb, &e) }
+
+// LogValue implements slog.LogValuer with Error().
+func (e OutcomeUnknownError) LogValue() slog.Value { return slog.StringValue(e.Error()) }
+
+// Format prints Error() for every verb (quoted for %q).
+func (e DecodeError) Format(f fmt.State, verb rune) { formatError(f, verb, &e) }
+
+// LogValue implements slog.LogValuer with Error().
+func (e DecodeError) LogValue() slog.Value { return slog.StringValue(e.Error()) }
+
+// formatError writes err's message, quoted for %q.
+func formatError(f fmt.State, verb rune, err error) {
+	if verb == 'q' {
+		_, _ = io.WriteString(f, strconv.Quote(err.Error()))
+		return
+	}
+	_, _ = io.WriteString(f, err.Error())
 }

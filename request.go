@@ -122,13 +122,13 @@ type exchange struct {
 	r          *call
 	path       string // the API path, for logs (never a redirect target)
 	idempotent bool
-	budget     int32 // 1 + MaxRetries: how many requests the call may send
+	budget     int64 // 1 + MaxRetries: how many requests the call may send
 	cancel     context.CancelCauseFunc
 	logger     *slog.Logger
 
-	passes    atomic.Int32 // passes of the retry loop
-	replays   atomic.Int32 // requests net/http sent again on its own, below the loop
-	tripConns atomic.Int32 // connections handed out in the current round trip
+	passes    atomic.Int64 // passes of the retry loop
+	replays   atomic.Int64 // requests net/http sent again on its own, below the loop
+	tripConns atomic.Int64 // connections handed out in the current round trip
 	connected atomic.Bool  // some request was given a connection
 	start     time.Time    // of the current pass
 
@@ -228,7 +228,7 @@ func (ex *exchange) checkRetry(ctx context.Context, resp *http.Response, err err
 	if err != nil || resp != ex.resp { // not the re-check after readBody read this answer
 		ex.log(ctx, resp, err)
 	}
-	if ctx.Err() != nil || int32(ex.attempts()) >= ex.budget {
+	if ctx.Err() != nil || int64(ex.attempts()) >= ex.budget {
 		return false, nil
 	}
 	if err != nil {
@@ -272,7 +272,7 @@ func (c *Client) do(ctx context.Context, cancel context.CancelCauseFunc, r *call
 		return nil, nil, fmt.Errorf("argos: %s: %w", r.op, err)
 	}
 	ex := &exchange{r: r, path: c.baseURL.Path + r.path, idempotent: r.idempotent(),
-		budget: int32(1 + c.retry.MaxRetries), cancel: cancel, logger: c.logger}
+		budget: int64(1 + c.retry.MaxRetries), cancel: cancel, logger: c.logger}
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: ex.gotConn})
 	req, err := c.newRequest(ctx, r)
 	if err != nil {

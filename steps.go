@@ -3,6 +3,7 @@ package argos
 import (
 	"context"
 	"encoding/json"
+	"strings"
 )
 
 // Step1Request is the multipart form of POST /submission/step1.
@@ -61,10 +62,54 @@ type Step1Response struct {
 	Retry         []RetryReason
 }
 
-// NeedsRetry reports whether Step 1 failed and may be sent again with
-// SubmissionID set to this answer's SubmissionID.
-func (r *Step1Response) NeedsRetry() bool {
-	return len(r.Retry) > 0 && r.KYCStatus != KYCRejected && r.RetryCount < MaxAttempts
+// RetriesLeft is how many more tries the submission gets: MaxAttempts minus
+// RetryCount (Step 1 and Step 2 tries share the count), between 0 and
+// MaxAttempts whatever the server sent.
+func (r *Step1Response) RetriesLeft() int { return retriesLeft(r.RetryCount) }
+
+// CanRetry reports whether Step 1 failed and may be sent again with
+// SubmissionID set to this answer's SubmissionID. Step2Response.CanRetry
+// answers the same question the same way.
+func (r *Step1Response) CanRetry() bool { return mayRetry(r.KYCStatus, r.Retry, r.RetryCount) }
+
+// NeedsRetry is CanRetry.
+//
+// Deprecated: use CanRetry, which Step2Response shares.
+func (r *Step1Response) NeedsRetry() bool { return r.CanRetry() }
+
+// Step2Request returns the Step 2 request for this submission, with the
+// OCR data Step 1 read prefilled: the applicant must confirm or correct
+// each value (Argos compares them with the ID) before it is sent. face is
+// the selfie. Fields OCR did not read are left empty; a gender other than
+// the documented values is left out rather than guessed.
+func (r *Step1Response) Step2Request(face *File) *Step2Request {
+	o := r.ReviewOCRData
+	req := &Step2Request{
+		SubmissionID: r.SubmissionID, FaceImage: face, Name: o.Name, DateOfBirth: o.BirthDate,
+		Nationality: o.Nationality, DateOfIssue: o.IssueDate, DateOfExpiry: o.ExpireDate,
+		IdentityNumber: o.Other["ocr_identityNumber"], DocumentNumber: o.Other["ocr_documentNumber"],
+		LicenseNumber: o.Other["ocr_licenseNumber"], SerialNumber: o.Other["ocr_serialNumber"],
+	}
+	switch strings.ToLower(strings.TrimSpace(o.Gender)) {
+	case "male", "m":
+		req.Gender = GenderMale
+	case "female", "f":
+		req.Gender = GenderFemale
+	}
+	return req
+}
+
+// retriesLeft is MaxAttempts minus the tries used, within 0..MaxAttempts.
+func retriesLeft(retryCount int) int { return min(max(MaxAttempts-retryCount, 0), MaxAttempts) }
+
+// mayRetry is the one answer Step 1 and Step 2 give to "may I send it
+// again": the try failed (status incomplete, or no status but retry
+// reasons), the submission is not decided, and tries remain.
+func mayRetry(status KYCStatus, reasons []RetryReason, retryCount int) bool {
+	if retriesLeft(retryCount) == 0 {
+		return false
+	}
+	return status == KYCIncomplete || (status == "" && len(reasons) > 0)
 }
 
 // SubmitStep1 starts a submission from an ID image: Argos reads the ID and
@@ -179,13 +224,12 @@ type Step2Response struct {
 // RetriesLeft is how many more tries the submission gets: MaxAttempts minus
 // RetryCount (which counts Step 1 retries too), between 0 and MaxAttempts
 // whatever the server sent.
-func (r *Step2Response) RetriesLeft() int { return min(max(MaxAttempts-r.RetryCount, 0), MaxAttempts) }
+func (r *Step2Response) RetriesLeft() int { return retriesLeft(r.RetryCount) }
 
 // CanRetry reports whether Step 2 may be sent again for this submission:
-// the status is incomplete and tries remain.
-func (r *Step2Response) CanRetry() bool {
-	return r.KYCStatus == KYCIncomplete && r.RetriesLeft() > 0
-}
+// the status is incomplete and tries remain (Step1Response.CanRetry answers
+// the same way).
+func (r *Step2Response) CanRetry() bool { return mayRetry(r.KYCStatus, r.Retry, r.RetryCount) }
 
 // SubmitStep2 sends the selfie and the confirmed data: Argos compares the
 // face with the ID, checks liveness and answers with the KYC status. On

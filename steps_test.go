@@ -110,7 +110,7 @@ func TestSubmitStep1SendsEveryFieldAsMultipart(t *testing.T) {
 	assert.Equal(t, "USA", resp.ReviewOCRData.Nationality)
 	assert.Equal(t, "male", resp.ReviewOCRData.Gender)
 	assert.Equal(t, "2020-02-25", resp.ReviewOCRData.IssueDate)
-	assert.False(t, resp.NeedsRetry())
+	assert.False(t, resp.CanRetry())
 
 	reqs := got()
 	require.Len(t, reqs, 1)
@@ -174,7 +174,7 @@ func TestSubmitStep1DecodesTheDocumentedVariants(t *testing.T) {
 			require.NoError(t, err)
 			if tc.id == "*" {
 				assert.NotEmpty(t, resp.SubmissionID)
-				assert.True(t, resp.NeedsRetry())
+				assert.True(t, resp.CanRetry())
 				require.NotEmpty(t, resp.Retry)
 				assert.Equal(t, argos.RetryGlareDetected, resp.Retry[0].Code)
 				assert.Equal(t, argos.KYCIncomplete, resp.KYCStatus)
@@ -398,4 +398,57 @@ func TestStep1And2RefuseAnAnswerOfAnotherShape(t *testing.T) {
 	_, err = c.SubmitStep2(context.Background(), &argos.Step2Request{SubmissionID: "s", FaceImage: image(t, "selfie.jpg"),
 		Name: "J", DateOfBirth: "1990-01-01"})
 	assert.ErrorIs(t, err, argos.ErrUnexpectedResponse)
+}
+
+func TestStep1AndStep2AnswerMayIRetryTheSameWay(t *testing.T) {
+	reasons := []argos.RetryReason{{Code: argos.RetryFaceCompare}}
+	for _, tc := range []struct {
+		status argos.KYCStatus
+		retry  []argos.RetryReason
+		count  int
+		want   bool
+	}{
+		{argos.KYCIncomplete, reasons, 1, true},
+		{argos.KYCIncomplete, reasons, 3, false},
+		{"", reasons, 2, true},
+		{"", nil, 1, false},
+		{argos.KYCRejected, reasons, 1, false},
+		{argos.KYCApproved, nil, 1, false},
+		{argos.KYCIncomplete, reasons, -5, true},
+	} {
+		s1 := &argos.Step1Response{KYCStatus: tc.status, Retry: tc.retry, RetryCount: tc.count}
+		s2 := &argos.Step2Response{KYCStatus: tc.status, Retry: tc.retry, RetryCount: tc.count}
+		assert.Equal(t, tc.want, s1.CanRetry(), "%+v", tc)
+		assert.Equal(t, tc.want, s2.CanRetry(), "%+v", tc)
+		assert.Equal(t, s1.RetriesLeft(), s2.RetriesLeft())
+		assert.LessOrEqual(t, s1.RetriesLeft(), argos.MaxAttempts)
+	}
+}
+
+func TestStep2RequestIsPrefilledFromStep1sOCR(t *testing.T) {
+	s1 := &argos.Step1Response{SubmissionID: "s1", ReviewOCRData: argos.OCRData{
+		Name: "JOHN SMITH", Gender: "M", Nationality: "USA", BirthDate: "1975-08-25", IssueDate: "2020-01-01",
+		ExpireDate: "2030-01-01", Other: map[string]string{"ocr_documentNumber": "D123"},
+	}}
+	face := image(t, "selfie.jpg")
+	r := s1.Step2Request(face)
+	assert.Equal(t, &argos.Step2Request{
+		SubmissionID: "s1", FaceImage: face, Name: "JOHN SMITH", Gender: argos.GenderMale, Nationality: "USA",
+		DateOfBirth: "1975-08-25", DateOfIssue: "2020-01-01", DateOfExpiry: "2030-01-01", DocumentNumber: "D123",
+	}, r)
+
+	t.Run("an undocumented gender is left out, not guessed", func(t *testing.T) {
+		s1.ReviewOCRData.Gender = "X"
+		assert.Empty(t, s1.Step2Request(face).Gender)
+	})
+	t.Run("against the fake, the prefilled request completes Step 2", func(t *testing.T) {
+		c, _ := fakeClient(t)
+		got, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
+			IssuingCountry: "USA", Email: "prefill@example.com", IDType: argos.IDPassport, IDImage: image(t, "id_front.png"),
+		})
+		require.NoError(t, err)
+		s2, err := c.SubmitStep2(context.Background(), got.Step2Request(image(t, "selfie.jpg")))
+		require.NoError(t, err)
+		assert.Equal(t, argos.KYCApproved, s2.KYCStatus)
+	})
 }

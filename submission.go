@@ -3,6 +3,7 @@ package argos
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"time"
 )
 
@@ -198,7 +199,12 @@ type Memo struct {
 // GetSubmission returns one submission with every field the API reports.
 //
 // It calls GET /submission?submission_id=…. An answer with no item is
-// ErrNotFound.
+// ErrNotFound (an *APIError, like every other not-found). An answer whose
+// items are all about other submissions (another applicant's personal data)
+// is refused with an error matching ErrUnexpectedResponse, and nothing of it
+// is returned.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission/submissionId
 func (c *Client) GetSubmission(ctx context.Context, submissionID string) (*Submission, error) {
 	const op = "GetSubmission"
 	if err := checkID("submission ID", submissionID); err != nil {
@@ -209,12 +215,12 @@ func (c *Client) GetSubmission(ctx context.Context, submissionID string) (*Submi
 		return nil, err
 	}
 	for i := range list.Items {
-		if list.Items[i].ID == submissionID || list.Items[i].ID == "" {
+		if list.Items[i].ID == submissionID {
 			return &list.Items[i], nil
 		}
 	}
 	if len(list.Items) > 0 {
-		return &list.Items[0], nil
+		return nil, unexpected(op, "the answer is about another submission (its data is withheld)")
 	}
-	return nil, &opError{op: op, err: ErrNotFound}
+	return nil, notFound(http.MethodGet, c.baseURL.Path+"/submission")
 }

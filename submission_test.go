@@ -60,7 +60,7 @@ func TestGetSubmissionDecodesEveryDocumentedField(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, 200, "submission_single_developers.json"))
 
-	sub, err := c.GetSubmission(context.Background(), "any")
+	sub, err := c.GetSubmission(context.Background(), "{submission_id}")
 	require.NoError(t, err)
 
 	var raw struct {

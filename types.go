@@ -3,6 +3,7 @@ package argos
 import (
 	"errors"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -61,27 +62,59 @@ const (
 	RequestOthers RequestType = "others"
 )
 
-// Known retry codes (API.md §11.3); Argos documents more than these.
+// Retry codes (RetryReason.Code) the docs and the fake use; Argos documents
+// more than these and the list is open. All but the MRZ and barcode codes
+// come only with the dashboard's "ID CARD: Validation" option.
+//
+// Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/retry-error-reject-codes
 const (
-	RetryFaceCompare         = "face_compare_underscore"
-	RetryMRZProtocolFail     = "mrz_protocol_fail"
-	RetryBarcodeProtocolFail = "barcode_protocol_fail"
-	RetryDocumentExpired     = "document_expired"
-	RetryGlareDetected       = "glare_detected"
+	RetryFaceCompare           = "face_compare_underscore" // Step 2: the face does not match the ID
+	RetryLivenessFail          = "liveness_fail"           // Step 2: the selfie failed the liveness check
+	RetryNoFaceDetected        = "no_face_detected"        // Step 2: no face in the selfie
+	RetryMultipleFacesDetected = "multiple_faces_detected" // Step 2: more than one face
+	RetryIDVerificationFail    = "id_verification_fail"    // Step 1: the ID could not be verified
+	RetryMRZProtocolFail       = "mrz_protocol_fail"
+	RetryBarcodeProtocolFail   = "barcode_protocol_fail"
+	RetryInvalidBackDocument   = "invalid_back_document"
+	RetryCountryMismatch       = "document_country_mismatch"
+	RetryDocumentExpired       = "document_expired"
+	RetryNameMismatch          = "document_name_mismatch"
+	RetryBirthDateMismatch     = "document_dob_mismatch"
+	RetryMissingExpiryDate     = "missing_expiry_date"
+	RetryMissingIssueDate      = "missing_issue_date"
+	RetryMissingBirthDate      = "missing_birth_date"
+	RetryMissingDocumentNumber = "missing_document_number"
+	RetryMissingPersonalNumber = "missing_personal_number"
+	RetryMissingName           = "missing_name"
+	RetryGlareDetected         = "glare_detected"
+	RetryRecapturedDocument    = "recaptured_document"
 )
 
-// Known reject codes of kyc.commentCode (API.md §11.2).
+// Reject codes of kyc.commentCode; the list is open.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/reference_tables/reject-codes-and-comments
 const (
-	RejectTooManyRetry    = "too_many_retry"
-	RejectDataMismatch    = "id_info_dataMismatch"
-	RejectDuplicateUser   = "duplicate_user"
-	RejectDuplicatedFace  = "duplicated_face"
-	RejectExpiredID       = "expired_id"
-	RejectBlacklist       = "id_info_blacklist"
-	RejectNotOfAge        = "id_info_notOfAge"
-	RejectInvalidIDImage  = "id_image_invalidImage"
-	RejectOther           = "other"
-	RejectAutomaticFailed = "automatic_verification_fail"
+	RejectInvalidIDImage      = "id_image_invalidImage"
+	RejectInvalidID           = "id_image_invalidId"
+	RejectIDImageError        = "id_image_error"
+	RejectBadIDImage          = "id_image_badImage"
+	RejectDataMismatch        = "id_info_dataMismatch"
+	RejectBlacklist           = "id_info_blacklist"
+	RejectNotOfAge            = "id_info_notOfAge"
+	RejectDuplicateUser       = "duplicate_user"
+	RejectDuplicatedPIIExact  = "duplicated_user_PII_exact"
+	RejectDuplicatedFace      = "duplicated_face"
+	RejectTooManyRetry        = "too_many_retry"
+	RejectBlacklistCountry    = "blacklistCountry"
+	RejectUnderAgeLimit       = "under_ageLimit"
+	RejectIDTypeNotAccepted   = "invalid_acceptedID"
+	RejectNoDateOfBirth       = "no-date-of-birth"
+	RejectExpiredID           = "expired_id"
+	RejectAutomaticFailed     = "automatic_verification_fail"
+	RejectInvalidAddressImage = "address_image_invalidImage"
+	RejectAddressImageError   = "address_image_error"
+	RejectBadAddressImage     = "address_image_badImage"
+	RejectOther               = "other"
 )
 
 // MaxAttempts is how many tries a submission gets in all, Step 1 retries
@@ -112,14 +145,23 @@ type File struct {
 	Body        io.Reader
 }
 
+// dashedMillis is the developers site's placeholder form
+// YYYY-MM-DD-HH-MM-SS-ZZZ (ZZZ: milliseconds).
+var dashedMillis = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{3})$`)
+
 // ParseTimestamp reads the timestamp forms Argos sends: RFC 3339 (the real
 // samples, "2022-04-07T00:30:35.919Z"), "2006-01-02 15:04:05",
 // "2006-01-02-15-04-05-000" (the developers site's placeholder format),
 // "2006-01-02" and Unix time in milliseconds or seconds.
 func ParseTimestamp(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	if m := dashedMillis.FindStringSubmatch(s); m != nil {
+		// Go reads "-000" after the seconds as literal text, not as
+		// milliseconds: rewrite the placeholder form as RFC 3339.
+		s = m[1] + "T" + m[2] + ":" + m[3] + ":" + m[4] + "." + m[5] + "Z"
+	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00",
-		"2006-01-02 15:04:05.999999999", "2006-01-02-15-04-05-000", "2006-01-02-15-04-05", "2006-01-02"} {
+		"2006-01-02 15:04:05.999999999", "2006-01-02-15-04-05", "2006-01-02"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.UTC(), nil
 		}

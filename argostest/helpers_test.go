@@ -529,7 +529,7 @@ func jpegFile() *argos.File {
 // step1Req is a valid Step 1 request for the SDK.
 func step1Req(email string) *argos.Step1Request {
 	return &argos.Step1Request{
-		IssuingCountry: "USA", Email: email, IDType: string(argos.IDPassport),
+		IssuingCountry: "USA", Email: email, IDType: argos.IDPassport,
 		IDImage: pngFile(), UserID: "user-1", CF1: "test",
 	}
 }

@@ -30,7 +30,7 @@ func TestSDKFlow(t *testing.T) {
 		assert.Len(t, s1.SubmissionID, 16)
 		assert.True(t, s1.FileUpload)
 		assert.Equal(t, "USA", s1.ReviewOCRData.Nationality)
-		assert.False(t, s1.NeedsRetry())
+		assert.False(t, s1.CanRetry())
 
 		addr, err := client.AddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Sejongno, Jongno-gu, Seoul, South Korea", Language: "en"})
 		require.NoError(t, err)

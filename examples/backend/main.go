@@ -207,7 +207,7 @@ func (h *Handler) start(w http.ResponseWriter, r *http.Request) {
 	}
 	// req and the response's OCR data log as [REDACTED] by themselves.
 	h.log.InfoContext(ctx, "kyc step 1", slog.Any("request", req), slog.String("submission_id", res.SubmissionID),
-		slog.Any("ocr", res.ReviewOCRData), slog.Bool("needs_retry", res.NeedsRetry()))
+		slog.Any("ocr", res.ReviewOCRData), slog.Bool("needs_retry", res.CanRetry()))
 
 	o := res.ReviewOCRData
 	out := startResponse{
@@ -216,7 +216,7 @@ func (h *Handler) start(w http.ResponseWriter, r *http.Request) {
 			IssueDate: o.IssueDate, ExpireDate: o.ExpireDate},
 		Retry: retries(res.Retry),
 	}
-	if res.NeedsRetry() || res.KYCStatus == argos.KYCRejected {
+	if res.CanRetry() || res.KYCStatus == argos.KYCRejected {
 		out.Status = res.KYCStatus
 	}
 	writeJSON(w, http.StatusOK, out)

@@ -211,7 +211,7 @@ func (q *quickstart) run(ctx context.Context) error {
 func (q *quickstart) afterStep1(ctx context.Context, s1 *argos.Step1Response) error {
 	out := q.out
 	id := s1.SubmissionID
-	if s1.NeedsRetry() || s1.KYCStatus == argos.KYCRejected {
+	if s1.CanRetry() || s1.KYCStatus == argos.KYCRejected {
 		q.status = s1.KYCStatus
 		out.detail("Argos could not use the ID image (KYC status: %s)", s1.KYCStatus)
 		printRetry(out, s1.Retry)
