@@ -30,6 +30,8 @@ type AddressCode struct {
 //
 // It calls POST /address_code (form-urlencoded). The request is never
 // repeated once it may have reached Argos.
+//
+// Argos docs: the API guide lists POST /address_code without a page of its own: https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide
 func (c *Client) AddressCode(ctx context.Context, r *AddressCodeRequest) (*AddressCode, error) {
 	const op = "AddressCode"
 	if r == nil || strings.TrimSpace(r.Address) == "" {

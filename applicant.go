@@ -19,6 +19,8 @@ type ApplicantSubmission struct {
 //
 // It calls GET /submission/applicant?applicant_id=…, which answers with a
 // bare JSON array.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission/applicantId
 func (c *Client) ApplicantSubmissions(ctx context.Context, applicantID string) ([]ApplicantSubmission, error) {
 	if err := checkID("applicant ID", applicantID); err != nil {
 		return nil, err

@@ -189,7 +189,8 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
-// documentedMessages are the error texts of API.md §2.2, §6.3, §7.3, §9
+// documentedMessages are the error texts the vendor documents (https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide/api-errors
+// and the endpoint pages)
 // and the gateway's, lower-cased and without a final full stop.
 var documentedMessages = func() map[string]bool {
 	m := map[string]bool{}

@@ -19,7 +19,7 @@ import (
 // is open.
 type ImageType string
 
-// Documented image types (API.md §11.5).
+// Documented image types (https://developers.argosidentity.com/ko/idcheck/api-reference/api-reference-guide/get-image.md).
 const (
 	ImageID      ImageType = "idImage"
 	ImageIDBack  ImageType = "idBackImage"
@@ -42,6 +42,8 @@ type Download struct {
 // Image downloads one image of a submission. Close the returned Body.
 //
 // It calls GET /image?submission_id=…&type=….
+//
+// Argos docs: https://developers.argosidentity.com/ko/idcheck/api-reference/api-reference-guide/get-image.md
 func (c *Client) Image(ctx context.Context, submissionID string, t ImageType) (*Download, error) {
 	if err := checkID("submission ID", submissionID); err != nil {
 		return nil, err

@@ -11,6 +11,8 @@ import (
 // Close the returned Body.
 //
 // It calls GET /report/aml?resourceId=….
+//
+// Argos docs: https://developers.argosidentity.com/api-reference/api-reference-guide/ko/get-aml-report
 func (c *Client) AMLReport(ctx context.Context, resourceID string) (*Download, error) {
 	if err := checkID("resource ID", resourceID); err != nil {
 		return nil, err

@@ -119,6 +119,8 @@ func mayRetry(status KYCStatus, reasons []RetryReason, retryCount int) bool {
 // bad input is a *ValidationError and nothing is sent. The request is never
 // repeated once it may have reached Argos: an error after that point
 // matches ErrOutcomeUnknown.
+//
+// Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-1
 func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request) (*Step1Response, error) {
 	const op = "SubmitStep1"
 	if r == nil {
@@ -240,6 +242,8 @@ func (r *Step2Response) CanRetry() bool { return mayRetry(r.KYCStatus, r.Retry, 
 // input is a *ValidationError and nothing is sent. The request is never
 // repeated once it may have reached Argos: an error after that point
 // matches ErrOutcomeUnknown.
+//
+// Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-2
 func (c *Client) SubmitStep2(ctx context.Context, r *Step2Request) (*Step2Response, error) {
 	const op = "SubmitStep2"
 	if r == nil {

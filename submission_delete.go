@@ -19,6 +19,8 @@ type DeleteResult struct {
 // the submission stays billed.
 //
 // It calls DELETE /submission?submission_id=…. An unknown ID is ErrNotFound.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission
 func (c *Client) DeleteSubmission(ctx context.Context, submissionID string) (*DeleteResult, error) {
 	return c.DeleteSubmissionAs(ctx, submissionID, "")
 }
@@ -26,6 +28,8 @@ func (c *Client) DeleteSubmission(ctx context.Context, submissionID string) (*De
 // DeleteSubmissionAs is DeleteSubmission naming the dashboard admin
 // (admin_name) who deletes; Argos sends its delete webhook only when one is
 // named. An empty adminName sends none.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission
 func (c *Client) DeleteSubmissionAs(ctx context.Context, submissionID, adminName string) (*DeleteResult, error) {
 	const op = "DeleteSubmission"
 	if err := checkID("submission ID", submissionID); err != nil {

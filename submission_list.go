@@ -47,6 +47,8 @@ type SubmissionList struct {
 //
 // It calls GET /submission with userid, email, count, start_date, end_date,
 // request_type, nextpage_id and nextpage_date.
+//
+// Argos docs: https://developers.argosidentity.com/api-reference/api-reference-guide/en/get-submission/list
 func (c *Client) ListSubmissions(ctx context.Context, p *ListSubmissionsParams) (*SubmissionList, error) {
 	q, err := p.query()
 	if err != nil {
@@ -114,6 +116,8 @@ func (p *ListSubmissionsParams) query() (query, error) {
 //		if err != nil { return err }
 //		…
 //	}
+//
+// Argos docs: https://developers.argosidentity.com/api-reference/api-reference-guide/en/get-submission/list
 func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams) iter.Seq2[*Submission, error] {
 	return func(yield func(*Submission, error) bool) {
 		var params ListSubmissionsParams

@@ -14,7 +14,7 @@ import (
 // constants do not name are kept as sent.
 type KYCStatus string
 
-// Documented KYC statuses (API.md §11.1).
+// Documented KYC statuses (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission-response-fields).
 const (
 	KYCApproved   KYCStatus = "approved"
 	KYCRejected   KYCStatus = "rejected"
@@ -28,7 +28,7 @@ func (s KYCStatus) Final() bool { return s == KYCApproved || s == KYCRejected }
 // IDType is the kind of identity document (idType). The set is open.
 type IDType string
 
-// Documented ID types (API.md §11.4).
+// Documented ID types (https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-1).
 const (
 	IDPassport                       IDType = "passport"
 	IDGovernmentID                   IDType = "government_id"
@@ -54,7 +54,7 @@ const (
 // (request_type). The set is open.
 type RequestType string
 
-// Documented request types (API.md §4.1).
+// Documented request types (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission).
 const (
 	RequestKYC    RequestType = "kyc"
 	RequestAML    RequestType = "aml"
@@ -121,7 +121,7 @@ const (
 // included; at MaxAttempts failed tries Argos rejects it.
 const MaxAttempts = 3
 
-// MaxImageSize is the largest image the API accepts (2 MB, API.md §6.1).
+// MaxImageSize is the largest image the API accepts (2 MB, https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-1).
 const MaxImageSize = 2 << 20
 
 // File is an image to upload. Body is streamed, never buffered: the SDK

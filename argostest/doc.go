@@ -29,7 +29,7 @@
 //
 // # What the fake models
 //
-// Validation and error messages of Step 1 and Step 2 (API.md §6.3, §7.3); the
+// Validation and error messages of Step 1 and Step 2 (https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide/api-errors); the
 // 2 MB image and 6 MB body limits (413); the shared retry count (Step 1
 // retries and failed Step 2 tries, rejected with "too_many_retry" at 3);
 // duplicate-email refusal unless customOptions has "approvePeriod": false;

@@ -14,7 +14,7 @@ var fileRoutes = []route{
 	{http.MethodGet, "/report/aml", (*Handler).amlReport},
 }
 
-// imageTypes are the values of GET /image's type parameter (API.md §11.5).
+// imageTypes are the values of GET /image's type parameter (https://developers.argosidentity.com/ko/idcheck/api-reference/api-reference-guide/get-image.md).
 var imageTypes = map[string]bool{imgID: true, imgIDBack: true, imgSelfie: true, imgAddress: true}
 
 // image serves GET /image: one stored image as a file download.

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// Messages of the API's gateway (API.md §2.2).
+// Messages of the API's gateway (https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide/api-errors).
 const (
 	msgForbidden     = "Forbidden"
 	msgIPDenied      = "User is not authorized to access this resource with an explicit deny"

@@ -11,7 +11,7 @@ import (
 // outcomes with ScriptStep2; without a script every try is approved.
 //
 // The failure outcomes (face mismatch, liveness, no face, multiple faces, ID
-// verification) are the retry reasons of API.md §0: each one adds to the
+// verification) are the retry reasons of the API guide (https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide): each one adds to the
 // submission's retryCount, which Step 1 retries share. While retryCount is
 // below 3 the response asks for a retry ({"retry":[…],"kycStatus":
 // "incomplete",…}); the try that makes it 3 rejects the submission with

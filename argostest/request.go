@@ -17,7 +17,7 @@ import (
 // Size limits of the fake, modelled on the API's documented limits.
 const (
 	maxBodyBytes  = 6 << 20  // a whole request body
-	maxImageBytes = 2 << 20  // one image (API.md §6.1: "limit 2 MB")
+	maxImageBytes = 2 << 20  // one image (https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-1: "limit 2 MB")
 	maxFieldBytes = 64 << 10 // one text field of a form
 )
 

@@ -97,7 +97,7 @@ var (
 )
 
 // deletedMarker is the name GET /submission shows for a deleted
-// submission (API.md §9.1); it is kept so a replay can tell.
+// submission (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission); it is kept so a replay can tell.
 const deletedMarker = "Deleted Submission"
 
 // scrubKeys maps normalised keys (lower case, without "_", "-", "." and

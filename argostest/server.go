@@ -12,7 +12,7 @@ import (
 )
 
 // Server is a fake Argos API running in-process over TLS on 127.0.0.1. It
-// keeps submissions in memory and behaves as API.md documents: Step 1 and
+// keeps submissions in memory and behaves as the vendor documents: Step 1 and
 // Step 2 with retries, listing and pagination, applicants, address codes,
 // deletion, images and AML reports. Tests script what verification decides
 // (ScriptStep2, SetKYCResult, SetAMLHits), inject failures (InjectFault) and

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// idTypes are the ID types Step 1 accepts: the client guide's list (API.md
-// §11.4).
+// idTypes are the ID types Step 1 accepts: the client guide's list (
+// https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-1).
 var idTypes = []string{
 	"passport", "government_id", "drivers_license", "residence_permit", "visa",
 	"vehicle_registration_certificate", "aadhaar", "pancard", "universal",
@@ -19,7 +19,7 @@ var idTypes = []string{
 
 var emailRE = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s.]+$`)
 
-// Step 1 and Step 2 error messages (API.md §6.3, §7.3).
+// Step 1 and Step 2 error messages (https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide/api-errors).
 const (
 	msgInvalidEmail     = "invalid email address format"
 	msgInvalidIDType    = "invalid id type : id type must be passport, government_id or drivers_license"
@@ -198,7 +198,7 @@ func (fk *fake) approve(s *submission, now time.Time) {
 		}
 		s.applicantID = id
 	} else {
-		// API.md §5: "If there is no comparable data, a random applicant_id is generated."
+		// https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission/applicantId: "If there is no comparable data, a random applicant_id is generated."
 		s.applicantID = hashID("applicant", s.id)
 	}
 	if s.aml == nil {

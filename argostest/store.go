@@ -18,7 +18,7 @@ const timeLayout = "2006-01-02T15:04:05.000Z"
 // failed) after which a submission is rejected with "too_many_retry".
 const maxTries = 3
 
-// Image types of GET /image and of the "image" object (API.md §11.5).
+// Image types of GET /image and of the "image" object (https://developers.argosidentity.com/ko/idcheck/api-reference/api-reference-guide/get-image.md).
 const (
 	imgID      = "idImage"
 	imgIDBack  = "idBackImage"
@@ -26,7 +26,7 @@ const (
 	imgAddress = "addressImage"
 )
 
-// KYC results (API.md §11.1).
+// KYC results (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission-response-fields).
 const (
 	resultApproved   = "approved"
 	resultRejected   = "rejected"
@@ -188,7 +188,7 @@ func deriveOCR(img []byte, email, country string) ocrData {
 
 // duplicatedInformation derives the duplicate-check ID from name, date of
 // birth, gender and nationality; it is empty unless all four are known
-// (API.md §4.3).
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission-response-fields).
 func duplicatedInformation(name, dob, gender, nationality string) string {
 	norm := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), " ")) }
 	if norm(name) == "" || dob == "" || gender == "" || nationality == "" {
@@ -315,11 +315,11 @@ func fmtTime(t time.Time) string {
 }
 
 // render returns the submission as GET /submission shows it. full is the
-// single-submission shape; list items carry fewer fields (API.md §4: "only
+// single-submission shape; list items carry fewer fields (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission: "only
 // the single-submission query returns the full field set").
 func (s *submission) render(full bool) item {
 	if s.deleted {
-		// API.md §9.1: only submission ID, date, ID type and status remain.
+		// https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission: only submission ID, date, ID type and status remain.
 		return item{
 			Data:         itemData{Name: "Deleted Submission", IDType: s.idType},
 			SubmissionID: s.id,

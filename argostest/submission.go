@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// List limits of GET /submission (API.md §4.1).
+// List limits of GET /submission (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission).
 const (
 	defaultCount = 50
 	maxCount     = 2000
@@ -60,8 +60,9 @@ func project(it item, requestType string) any {
 	return out
 }
 
-// parseDay parses a start_date or end_date: YYYYMMDD or YYYY-MM-DD (API.md
-// §15.2).
+// parseDay parses a start_date or end_date: YYYYMMDD or YYYY-MM-DD (both forms appear in
+// https://argos-kyc.gitbook.io/client-guide-1/dealing-the-data/get-submission
+// and the developers site).
 func parseDay(s string) (time.Time, bool) {
 	for _, layout := range []string{"20060102", time.DateOnly} {
 		if t, err := time.Parse(layout, s); err == nil {
@@ -257,12 +258,12 @@ func (h *Handler) getApplicant(w http.ResponseWriter, r *http.Request, _ *body) 
 	writeJSON(w, http.StatusOK, out)
 }
 
-// deleteSubmission serves DELETE /submission. It keeps what API.md §9.1 says
+// deleteSubmission serves DELETE /submission. It keeps what the delete page says (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission)
 // a deleted submission keeps: its ID, creation time, ID type and KYC result.
 func (h *Handler) deleteSubmission(w http.ResponseWriter, r *http.Request, _ *body) {
 	id := first(r.URL.Query(), "submission_id", "submissionId")
 	if id == "" {
-		// The older page's shape (API.md §9.1, [S22]).
+		// The older page's shape (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission).
 		writeJSON(w, http.StatusBadRequest, map[string]string{"errorCode": "not Exist Submission ID"})
 		return
 	}

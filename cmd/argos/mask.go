@@ -7,7 +7,7 @@ import (
 	"github.com/kycgo/argos"
 )
 
-// deletedName is what a deleted submission's name reads (API.md §9.1,
+// deletedName is what a deleted submission's name reads (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission,
 // https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission):
 // a marker, not personal data.
 const deletedName = "Deleted Submission"
