@@ -74,7 +74,13 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 }
 
 // BaseURL returns the base URL the client sends to.
-func (c *Client) BaseURL() string { return c.baseURL.String() }
+// It is "" on a Client that NewClient did not make.
+func (c *Client) BaseURL() string {
+	if c == nil || c.baseURL == nil {
+		return ""
+	}
+	return c.baseURL.String()
+}
 
 func (c *Client) newHTTPClient() *http.Client {
 	var hc *http.Client
@@ -139,6 +145,9 @@ const headerAPIKey = "x-api-key"
 // it acts on that client's transport (on http.DefaultTransport when its
 // Transport is nil, as http.Client.CloseIdleConnections does).
 func (c *Client) CloseIdleConnections() {
+	if c == nil {
+		return
+	}
 	if t, ok := c.transport.(interface{ CloseIdleConnections() }); ok {
 		t.CloseIdleConnections()
 	}

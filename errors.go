@@ -58,7 +58,8 @@ var (
 	// client refuses to follow.
 	ErrInsecureRedirect = errors.New("argos: refused redirect to plain HTTP")
 	// ErrPaginationStalled matches AllSubmissions ending because the server
-	// returned a page key it had returned before.
+	// kept paging without progress: a page key it had returned before,
+	// MaxEmptyPages empty pages in a row, or no item within WithTimeout.
 	ErrPaginationStalled = errors.New("argos: pagination cursor did not advance")
 )
 
@@ -394,11 +395,35 @@ type DecodeError struct {
 }
 
 func (e *DecodeError) Error() string {
-	s := fmt.Sprintf("argos: %s: unexpected %d response (%s): %s", e.Op, e.StatusCode, redactText(e.ContentType), e.Reason)
+	s := fmt.Sprintf("argos: %s: unexpected %d response", e.Op, e.StatusCode)
+	if mt := knownMediaType(e.ContentType); mt != "" {
+		s += " (" + mt + ")"
+	}
+	s += ": " + e.Reason
 	if e.Err != nil {
 		s += ": " + redactText(e.Err.Error())
 	}
 	return s
+}
+
+// knownMediaTypes are the content types a DecodeError may print: the header
+// is the server's text and could carry anything (a key, an email) in its
+// parameters or in an invented type.
+var knownMediaTypes = map[string]bool{
+	"application/json": true, "text/html": true, "text/plain": true, "application/xml": true, "text/xml": true,
+	"application/octet-stream": true, "application/pdf": true, "image/jpeg": true, "image/png": true,
+	"application/problem+json": true, "text/javascript": true, "application/javascript": true,
+}
+
+// knownMediaType returns ct's media type, without parameters, when it is
+// one of knownMediaTypes; "" otherwise.
+func knownMediaType(ct string) string {
+	mt, _, _ := strings.Cut(ct, ";")
+	mt = strings.ToLower(strings.TrimSpace(mt))
+	if knownMediaTypes[mt] {
+		return mt
+	}
+	return ""
 }
 
 // Unwrap returns the JSON error, if any.

@@ -1,6 +1,7 @@
 package argos
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,10 +10,11 @@ import (
 	"mime"
 	"net/http"
 	"os"
-	"path"
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ImageType names one of a submission's images (GET /image type). The set
@@ -52,32 +54,35 @@ func (c *Client) Image(ctx context.Context, submissionID string, t ImageType) (*
 		return nil, err
 	}
 	return c.download(ctx, &call{op: "Image", method: http.MethodGet, path: "/image",
-		query: query{{"submission_id", submissionID}, {"type", string(t)}}, accept: "image/*"})
+		query: query{{"submission_id", submissionID}, {"type", string(t)}}, accept: acceptImage})
 }
 
 // download sends the call and hands back the open body. The call's timeout
 // (WithTimeout) keeps running until the body is closed.
 func (c *Client) download(ctx context.Context, r *call) (*Download, error) {
-	if ctx == nil {
-		return nil, &ValidationError{Field: "context", Reason: "is nil"}
+	if err := c.ready(ctx); err != nil {
+		return nil, err
 	}
 	ctx, cancel := c.callContext(ctx)
 	r.stream = true
-	resp, _, err := c.do(ctx, cancel, r) //nolint:bodyclose // the body is handed to the caller in Download, who closes it
+	resp, _, err := c.do(ctx, cancel, r)
 	if err != nil {
 		cancel(nil)
 		return nil, err
 	}
+	body, err := checkDownloadType(r, resp)
+	if err != nil {
+		_ = resp.Body.Close()
+		cancel(nil)
+		return nil, err
+	}
 	d := &Download{
-		Body:          &downloadBody{ReadCloser: resp.Body, cancel: func() { cancel(nil) }},
+		Body:          &downloadBody{ReadCloser: body, cancel: func() { cancel(nil) }},
 		ContentType:   resp.Header.Get("Content-Type"),
 		ContentLength: resp.ContentLength,
 	}
 	if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil {
-		name := strings.ReplaceAll(params["filename"], `\`, "/")
-		if base := path.Base(name); base != "." && base != "/" && base != ".." {
-			d.Filename = base
-		}
+		d.Filename = safeFilename(params["filename"])
 	}
 	return d, nil
 }
@@ -205,4 +210,70 @@ func pathless(err error) error {
 		return fmt.Errorf("%s: %w", le.Op, le.Err)
 	}
 	return err
+}
+
+// checkDownloadType refuses an answer that cannot be the file asked for: a
+// proxy's or server's HTML or JSON page sent with 200. An image/* (Image) or
+// application/pdf (AMLReport) type is accepted as is; no type or a generic
+// one (application/octet-stream) is accepted when the first bytes sniff as
+// the expected kind. It returns the body to hand to the caller (with the
+// sniffed bytes still to be read).
+func checkDownloadType(r *call, resp *http.Response) (io.ReadCloser, error) {
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	mt = strings.ToLower(mt)
+	if mt != "" && mt != "application/octet-stream" && mt != "binary/octet-stream" {
+		if kindOf(mt) == r.accept {
+			return resp.Body, nil
+		}
+		return nil, &DecodeError{Op: r.op, StatusCode: resp.StatusCode, ContentType: mt,
+			Reason: "the answer's content type cannot be the file asked for"}
+	}
+	br := bufio.NewReaderSize(resp.Body, 512)
+	head, err := br.Peek(512)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("argos: %s: reading the download: %w", r.op, sanitize(err))
+	}
+	if sniffed := http.DetectContentType(head); kindOf(sniffed) != r.accept {
+		return nil, &DecodeError{Op: r.op, StatusCode: resp.StatusCode, ContentType: mt,
+			Reason: "the answer's bytes are not the kind of file asked for"}
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{br, resp.Body}, nil
+}
+
+// kindOf maps a media type to the Accept value of the call that wants it.
+func kindOf(mediaType string) string {
+	mt, _, _ := strings.Cut(mediaType, ";")
+	switch mt = strings.TrimSpace(mt); {
+	case strings.HasPrefix(mt, "image/"):
+		return acceptImage
+	case mt == "application/pdf":
+		return acceptPDF
+	}
+	return ""
+}
+
+// The Accept values of the download calls, which also name the kind of file
+// each expects.
+const (
+	acceptImage = "image/*"
+	acceptPDF   = "application/pdf"
+)
+
+// safeFilename returns the server's file name when it is safe to join to a
+// directory: no control or format characters, no separator, not "." or
+// "..", at most 255 bytes. Otherwise it returns "" (the caller names the
+// file).
+func safeFilename(name string) string {
+	if name == "" || len(name) > 255 || !utf8.ValidString(name) || name == "." || name == ".." {
+		return ""
+	}
+	for _, r := range name {
+		if r == '/' || r == '\\' || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return ""
+		}
+	}
+	return name
 }

@@ -55,7 +55,7 @@ func (APIKey) LogValue() slog.Value { return slog.StringValue(redacted) }
 func (APIKey) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 
 // String describes the client without its API key.
-func (c *Client) String() string { return "argos.Client{" + c.baseURL.String() + "}" }
+func (c *Client) String() string { return "argos.Client{" + c.BaseURL() + "}" }
 
 // GoString describes the client without its API key.
 func (c *Client) GoString() string { return c.String() }

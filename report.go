@@ -18,5 +18,5 @@ func (c *Client) AMLReport(ctx context.Context, resourceID string) (*Download, e
 		return nil, err
 	}
 	return c.download(ctx, &call{op: "AMLReport", method: http.MethodGet, path: "/report/aml",
-		query: query{{"resourceId", resourceID}}, accept: "application/pdf"})
+		query: query{{"resourceId", resourceID}}, accept: acceptPDF})
 }

@@ -96,6 +96,21 @@ var publicField = map[string]bool{
 // provably never left the machine.
 func (r *call) idempotent() bool { return r.method == http.MethodGet || r.method == http.MethodDelete }
 
+// errZeroClient is the error of a call on a Client that NewClient did not
+// make (the zero Client, or a nil *Client).
+var errZeroClient = &ValidationError{Field: "Client", Reason: "is not initialised: make it with NewClient"}
+
+// ready checks what every call needs before anything is built or sent.
+func (c *Client) ready(ctx context.Context) error {
+	if c == nil || c.hc == nil || c.key == nil || c.baseURL == nil {
+		return errZeroClient
+	}
+	if ctx == nil {
+		return &ValidationError{Field: "context", Reason: "is nil"}
+	}
+	return nil
+}
+
 // callContext bounds one call (all its attempts, waits and reads) by
 // WithTimeout and lets the request path end it early with a cause. The
 // returned cancel must be called once the call, or its download, is done.
@@ -388,7 +403,7 @@ func (c *Client) failure(ctx context.Context, ex *exchange, err error) error {
 	if read {
 		err = rf.err
 	}
-	err = sanitize(err)
+	err = sanitizeFor(err, c.base+r.path)
 	switch {
 	case errors.Is(context.Cause(ctx), errBudgetSpent):
 		err = fmt.Errorf("gave up after %d requests, the retry budget (1 + RetryPolicy.MaxRetries), "+
@@ -408,8 +423,8 @@ func (c *Client) failure(ctx context.Context, ex *exchange, err error) error {
 // doJSON sends the call and decodes a JSON object (or array, when wantArray)
 // into v, leniently.
 func (c *Client) doJSON(ctx context.Context, r *call, v any, wantArray bool) error {
-	if ctx == nil {
-		return &ValidationError{Field: "context", Reason: "is nil"}
+	if err := c.ready(ctx); err != nil {
+		return err
 	}
 	ctx, cancel := c.callContext(ctx)
 	defer cancel(nil)
@@ -423,12 +438,30 @@ func (c *Client) doJSON(ctx context.Context, r *call, v any, wantArray bool) err
 // sanitize strips the query string from the URL inside a *url.Error (the
 // query carries emails and user IDs), keeping the error chain for
 // errors.Is/As.
-func sanitize(err error) error {
+func sanitize(err error) error { return sanitizeFor(err, "") }
+
+// sanitizeFor is sanitize for a call to apiURL: a URL in the error that is
+// not the call's own is a redirect target, which the server chose and may
+// fill with anything (the key, an email): only its host is kept.
+func sanitizeFor(err error, apiURL string) error {
 	var ue *url.Error
-	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: redactURL(ue.URL), Err: ue.Err}
+	if !errors.As(err, &ue) {
+		return err
 	}
-	return err
+	u := redactURL(ue.URL)
+	if apiURL != "" && u != apiURL {
+		u = "redirect to " + redirectHost(ue.URL)
+	}
+	return &url.Error{Op: ue.Op, URL: u, Err: ue.Err}
+}
+
+// redirectHost returns scheme://host of a redirect target, or "another URL".
+func redirectHost(raw string) string {
+	t, err := url.Parse(raw)
+	if err != nil || t.Host == "" {
+		return "another URL"
+	}
+	return t.Scheme + "://" + t.Host
 }
 
 func redactURL(raw string) string {

@@ -2,6 +2,7 @@ package argos
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"iter"
 	"net/http"
@@ -109,8 +110,14 @@ func (p *ListSubmissionsParams) query() (query, error) {
 
 // AllSubmissions iterates over every submission matching p, following
 // nextpageKey from page to page. It never changes *p. The iteration stops at
-// the first error, which it yields (with a nil submission); a page key the
-// server already returned ends it with ErrPaginationStalled.
+// the first error, which it yields (with a nil submission).
+//
+// A server that keeps paging without progress is stopped, with an error
+// matching ErrPaginationStalled: a page key it already returned (the last
+// MaxRememberedPageKeys are remembered, as digests), MaxEmptyPages pages in
+// a row with no item, or no item at all for longer than the client's
+// WithTimeout (the time the caller's loop body cannot stop). Memory stays
+// bounded whatever the server sends: one page at a time.
 //
 //	for sub, err := range client.AllSubmissions(ctx, &argos.ListSubmissionsParams{UserID: "u1"}) {
 //		if err != nil { return err }
@@ -128,10 +135,11 @@ func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams) i
 				params.Next = &next
 			}
 		}
-		seen := map[PageKey]bool{}
+		var seen pageKeys
 		if params.Next != nil {
-			seen[*params.Next] = true
+			seen.add(*params.Next)
 		}
+		empty, lastItem := 0, time.Now()
 		for {
 			page, err := c.ListSubmissions(ctx, &params)
 			if err != nil {
@@ -146,12 +154,63 @@ func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams) i
 			if page.Next == nil {
 				return
 			}
-			if seen[*page.Next] {
-				yield(nil, &opError{op: "AllSubmissions", err: ErrPaginationStalled})
+			if len(page.Items) > 0 {
+				empty, lastItem = 0, time.Now()
+			} else {
+				empty++
+			}
+			var stall string
+			switch {
+			case seen.has(*page.Next):
+				stall = "a page key came back"
+			case empty >= MaxEmptyPages:
+				stall = fmt.Sprintf("%d pages in a row had no item", empty)
+			case c.timeout > 0 && time.Since(lastItem) > c.timeout:
+				stall = "no item for longer than WithTimeout"
+			}
+			if stall != "" {
+				yield(nil, &opError{op: "AllSubmissions", err: fmt.Errorf("%w: %s", ErrPaginationStalled, stall)})
 				return
 			}
-			seen[*page.Next] = true
+			seen.add(*page.Next)
 			params.Next = page.Next
 		}
 	}
+}
+
+// MaxEmptyPages is how many pages in a row with no item but a page key
+// AllSubmissions accepts before it ends with ErrPaginationStalled.
+const MaxEmptyPages = 5
+
+// MaxRememberedPageKeys is how many page keys AllSubmissions remembers to
+// detect a server that sends one again.
+const MaxRememberedPageKeys = 1024
+
+// pageKeys remembers the digests of the latest MaxRememberedPageKeys page
+// keys: 32 bytes each, however long the keys the server sends.
+type pageKeys struct {
+	ring [][sha256.Size]byte
+	set  map[[sha256.Size]byte]bool
+	next int
+}
+
+func pageKeyDigest(k PageKey) [sha256.Size]byte {
+	return sha256.Sum256([]byte(k.ID + "\x00" + k.CreatedAt))
+}
+
+func (s *pageKeys) has(k PageKey) bool { return s.set[pageKeyDigest(k)] }
+
+func (s *pageKeys) add(k PageKey) {
+	d := pageKeyDigest(k)
+	if s.set == nil {
+		s.set = map[[sha256.Size]byte]bool{}
+	}
+	if len(s.ring) < MaxRememberedPageKeys {
+		s.ring = append(s.ring, d)
+	} else {
+		delete(s.set, s.ring[s.next])
+		s.ring[s.next] = d
+		s.next = (s.next + 1) % MaxRememberedPageKeys
+	}
+	s.set[d] = true
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/kycgo/argos/internal/form"
@@ -44,12 +45,19 @@ func (b *formBuilder) file(name, field string, f *File, required bool) {
 	if b.err != nil {
 		return
 	}
-	if f == nil || f.Body == nil {
+	if f == nil {
 		if required {
 			b.err = &ValidationError{Field: field, Reason: "is required"}
 		}
 		return
 	}
+	if isNil(f.Body) {
+		// A File that is given but empty is a mistake, not "no image":
+		// sending the request without it would change what the caller asked.
+		b.err = &ValidationError{Field: field, Reason: "has no Body"}
+		return
+	}
+	body := checkedReader{f.Body}
 	src, err := newImageSource(f.Body)
 	if err != nil {
 		b.err = fmt.Errorf("argos: reading %s: %w", field, err)
@@ -82,7 +90,7 @@ func (b *formBuilder) file(name, field string, f *File, required bool) {
 	if src.open != nil {
 		err = b.m.FileFunc(name, fileName, ct, src.open, src.size)
 	} else {
-		err = b.m.File(name, fileName, ct, io.MultiReader(bytes.NewReader(src.head), f.Body), src.size, MaxImageSize,
+		err = b.m.File(name, fileName, ct, io.MultiReader(bytes.NewReader(src.head), body), src.size, MaxImageSize,
 			&ValidationError{Field: field, Reason: fmt.Sprintf("is larger than %d bytes (2 MB)", MaxImageSize)})
 	}
 	if err != nil {
@@ -126,6 +134,7 @@ func newImageSource(r io.Reader) (imageSource, error) {
 	}
 	head := make([]byte, sniffLen)
 	if ra, ok := r.(io.ReaderAt); ok && seekable {
+		ra := checkedReaderAt{ra}
 		// ReadAt leaves the offset alone, and each attempt reads its own
 		// section of the file.
 		n, err := ra.ReadAt(head, start)
@@ -139,7 +148,7 @@ func newImageSource(r io.Reader) (imageSource, error) {
 	}
 	// Any other reader is read once, from where it stands (seeking back for
 	// a second attempt could race with a transport still reading the first).
-	n, err := io.ReadFull(r, head)
+	n, err := io.ReadFull(checkedReader{r}, head)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return src, err
 	}
@@ -177,4 +186,45 @@ func canonicalImageType(ct string) string {
 		return "image/jpeg"
 	}
 	return ""
+}
+
+// errBadReader is the error for a File.Body that reports reading fewer than
+// 0 or more than len(p) bytes: net/http would panic on such a count in its
+// own goroutine, killing the process.
+var errBadReader = &ValidationError{Field: "File.Body", Reason: "reported an impossible byte count (it breaks the io.Reader contract)"}
+
+// checkedReader refuses impossible counts from the caller's reader.
+type checkedReader struct{ r io.Reader }
+
+func (c checkedReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n < 0 || n > len(p) {
+		return 0, errBadReader
+	}
+	return n, err
+}
+
+// checkedReaderAt refuses impossible counts from the caller's ReaderAt.
+type checkedReaderAt struct{ r io.ReaderAt }
+
+func (c checkedReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	if n < 0 || n > len(p) {
+		return 0, errBadReader
+	}
+	return n, err
+}
+
+// isNil reports a nil reader, including a typed nil pointer such as
+// (*bytes.Reader)(nil), whose methods would panic.
+func isNil(r io.Reader) bool {
+	if r == nil {
+		return true
+	}
+	v := reflect.ValueOf(r)
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:
+		return v.IsNil()
+	}
+	return false
 }
