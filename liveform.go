@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -307,23 +305,6 @@ func queryEscape(v string) string {
 	return strings.ReplaceAll(url.QueryEscape(v), "+", "%20")
 }
 
-// LogValue implements slog.LogValuer: the project, language, submission and
-// action, and which personal fields are set, never their values.
-func (p LiveformParams) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("pid", p.ProjectID), slog.String("lang", p.Lang),
-		slog.String("sid", p.SubmissionID), slog.String("action", string(p.Action)),
-		slog.Bool("email", p.Email != ""), slog.Bool("userid", p.UserID != ""), slog.Bool("token", p.Token != ""))
-}
-
-// String is a redacted summary (see LogValue).
-func (p LiveformParams) String() string {
-	return fmt.Sprintf("argos.LiveformParams{ProjectID:%s Lang:%s SubmissionID:%s Action:%s %s}",
-		p.ProjectID, p.Lang, p.SubmissionID, p.Action, redacted)
-}
-
-// Format prints String for every verb, so %+v and %#v stay redacted.
-func (p LiveformParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, p.String()) }
-
 // ReturnParams are the query parameters Argos adds when the browser
 // returns to your return URL after the liveform (the "dynamic fields" chosen
 // in the dashboard). A parameter the URL does not carry is "".
@@ -415,19 +396,3 @@ func ParseReturnURL(rawURL string) (*ReturnParams, error) {
 	r.KYCStatus = KYCStatus(status)
 	return &r, nil
 }
-
-// LogValue implements slog.LogValuer: the submission ID, status and error
-// code, never the email, user ID or custom fields.
-func (r ReturnParams) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("submission_id", r.SubmissionID),
-		slog.String("kyc_status", string(r.KYCStatus)), slog.String("error_code", r.ErrorCode))
-}
-
-// String is a redacted summary (see LogValue).
-func (r ReturnParams) String() string {
-	return fmt.Sprintf("argos.ReturnParams{SubmissionID:%s KYCStatus:%s ErrorCode:%s %s}",
-		r.SubmissionID, r.KYCStatus, r.ErrorCode, redacted)
-}
-
-// Format prints String for every verb, so %+v and %#v stay redacted.
-func (r ReturnParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, r.String()) }

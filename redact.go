@@ -291,3 +291,58 @@ func formatError(f fmt.State, verb rune, err error) {
 	}
 	_, _ = io.WriteString(f, err.Error())
 }
+
+// LogValue implements slog.LogValuer: the project, language, submission and
+// action, and which personal fields are set, never their values.
+func (p LiveformParams) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("pid", p.ProjectID), slog.String("lang", p.Lang),
+		slog.String("sid", p.SubmissionID), slog.String("action", string(p.Action)),
+		slog.Bool("email", p.Email != ""), slog.Bool("userid", p.UserID != ""), slog.Bool("token", p.Token != ""))
+}
+
+// String is a redacted summary (see LogValue).
+func (p LiveformParams) String() string {
+	return fmt.Sprintf("argos.LiveformParams{ProjectID:%s Lang:%s SubmissionID:%s Action:%s %s}",
+		p.ProjectID, p.Lang, p.SubmissionID, p.Action, redacted)
+}
+
+// Format prints String for every verb, so %+v and %#v stay redacted.
+func (p LiveformParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, p.String()) }
+
+// LogValue implements slog.LogValuer: the submission ID, status and error
+// code, never the email, user ID or custom fields.
+func (r ReturnParams) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID),
+		slog.String("kyc_status", string(r.KYCStatus)), slog.String("error_code", r.ErrorCode))
+}
+
+// String is a redacted summary (see LogValue).
+func (r ReturnParams) String() string {
+	return fmt.Sprintf("argos.ReturnParams{SubmissionID:%s KYCStatus:%s ErrorCode:%s %s}",
+		r.SubmissionID, r.KYCStatus, r.ErrorCode, redacted)
+}
+
+// Format prints String for every verb, so %+v and %#v stay redacted.
+func (r ReturnParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, r.String()) }
+
+// String is a redacted summary: trigger, submission ID and status.
+func (e WebhookEvent) String() string {
+	return fmt.Sprintf("argos.WebhookEvent{Trigger:%s SubmissionID:%s Status:%s Data:%s}",
+		e.Trigger, e.SubmissionID, e.Status, redacted)
+}
+
+// GoString is String, so %#v stays redacted.
+func (e WebhookEvent) GoString() string { return e.String() }
+
+// Format prints String for every verb.
+func (e WebhookEvent) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, e.String()) }
+
+// LogValue implements slog.LogValuer: trigger, submission ID and status
+// only, never personal data.
+func (e WebhookEvent) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("trigger", string(e.Trigger)),
+		slog.String("submission_id", e.SubmissionID),
+		slog.String("status", string(e.Status)),
+	)
+}

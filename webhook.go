@@ -1,15 +1,9 @@
 package argos
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
-	"log/slog"
 	"strings"
-
-	"github.com/kycgo/argos/internal/lenient"
 )
 
 // WebhookTrigger is a webhook's event type (webhook_trigger). The set is
@@ -188,28 +182,6 @@ type WebhookAMLRecord struct {
 	CreatedAt  string // created_at
 }
 
-// String is a redacted summary: trigger, submission ID and status.
-func (e WebhookEvent) String() string {
-	return fmt.Sprintf("argos.WebhookEvent{Trigger:%s SubmissionID:%s Status:%s Data:%s}",
-		e.Trigger, e.SubmissionID, e.Status, redacted)
-}
-
-// GoString is String, so %#v stays redacted.
-func (e WebhookEvent) GoString() string { return e.String() }
-
-// Format prints String for every verb.
-func (e WebhookEvent) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, e.String()) }
-
-// LogValue implements slog.LogValuer: trigger, submission ID and status
-// only, never personal data.
-func (e WebhookEvent) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("trigger", string(e.Trigger)),
-		slog.String("submission_id", e.SubmissionID),
-		slog.String("status", string(e.Status)),
-	)
-}
-
 // ParseWebhook decodes a webhook body. It is lenient: numbers sent as
 // strings, both spellings of kyc_result.updated_at, the "imcomplete"
 // status, unknown fields and unknown triggers (kept as sent, with Raw) never
@@ -280,147 +252,4 @@ func decodeObject(body []byte, w *webhookWire) error {
 		return &invalidWebhook{reason: "the body is not JSON"} // unreachable after json.Valid
 	}
 	return nil
-}
-
-// webhookWire is every documented webhook field, each read leniently.
-type webhookWire struct {
-	Trigger        lenient.String  `json:"webhook_trigger"`
-	SubmissionID   lenient.String  `json:"submission_id"`
-	Email          lenient.String  `json:"email"`
-	UserID         lenient.String  `json:"userid"`
-	TokenID        lenient.String  `json:"tokenId"`
-	ApplicantID    lenient.String  `json:"applicant_id"`
-	KYC            webhookKYC      `json:"kyc_result"`
-	CF             webhookCF       `json:"cf"`
-	RetryCode      lenient.String  `json:"retryCode"`
-	Attempts       lenient.Int     `json:"attempts"`
-	IPAddress      lenient.String  `json:"ipAddress"`
-	AgeGroup       lenient.String  `json:"age_group"`
-	Gender         lenient.String  `json:"gender"`
-	DateOfBirth    lenient.String  `json:"date_of_birth"`
-	Nationality    lenient.String  `json:"nationality"`
-	FullName       lenient.String  `json:"fullName"`
-	FullNameSnake  lenient.String  `json:"full_name"`
-	FullNameEN     lenient.String  `json:"full_name_en"`
-	FirstName      lenient.String  `json:"first_name"`
-	LastName       lenient.String  `json:"last_name"`
-	IDType         lenient.String  `json:"idType"`
-	IssuingCountry lenient.String  `json:"issuingCountry"`
-	IssueDate      lenient.String  `json:"issueDate"`
-	ExpireDate     lenient.String  `json:"expireDate"`
-	IdentityNumber lenient.String  `json:"identityNumber"`
-	DocumentNumber lenient.String  `json:"documentNumber"`
-	AdditionalList json.RawMessage `json:"additional_list"`
-	Duplicated     lenient.String  `json:"duplicated_information"`
-	AML            struct {
-		CurrentStatus lenient.String `json:"currentstatus"`
-		RiskLevel     lenient.String `json:"risk_level_summary"`
-	} `json:"aml_result"`
-	Records []struct {
-		RecordID   lenient.String `json:"recordId"`
-		WorklistID lenient.String `json:"worklistId"`
-		CreatedAt  lenient.String `json:"created_at"`
-	} `json:"records"`
-	// Data is the "updated" event's data object, or the Base64 string of an
-	// encrypted body.
-	Data             json.RawMessage `json:"data"`
-	Admin            lenient.String  `json:"admin"`
-	UpdateTime       lenient.String  `json:"update_time"`
-	AccountEmail     lenient.String  `json:"account_email"`
-	DeleteTime       lenient.String  `json:"delete_time"`
-	Comment          lenient.Strings `json:"comment"`
-	ExpiredCondition lenient.String  `json:"expired_condition"`
-}
-
-type webhookCF struct {
-	CF1 lenient.String `json:"cf1"`
-	CF2 lenient.String `json:"cf2"`
-	CF3 lenient.String `json:"cf3"`
-}
-
-// webhookData is the "updated" event's data object.
-type webhookData struct {
-	Update    lenient.Strings `json:"update"`
-	KYCResult lenient.String  `json:"kyc_result"`
-	PendingAt lenient.String  `json:"pending_at"`
-	Reviewer  lenient.String  `json:"reviewer"`
-}
-
-// webhookKYC is kyc_result: an object, or (tolerated) a bare status string.
-type webhookKYC struct {
-	Status      lenient.String  `json:"status"`
-	UpdatedAt   lenient.String  `json:"updated_at"`
-	UpdateAt    lenient.String  `json:"update_at"`
-	CreatedAt   lenient.String  `json:"created_at"`
-	KYCResultAt lenient.String  `json:"kyc_result_at"`
-	PendingAt   lenient.String  `json:"pending_at"`
-	Reviewer    lenient.String  `json:"reviewer"`
-	Comment     lenient.Strings `json:"comment"`
-	CommentCode lenient.Strings `json:"commentCode"`
-}
-
-// UnmarshalJSON implements json.Unmarshaler; it never fails.
-func (k *webhookKYC) UnmarshalJSON(b []byte) error {
-	*k = webhookKYC{}
-	switch firstByte(b) {
-	case '"':
-		return k.Status.UnmarshalJSON(b)
-	case '{':
-		type plain webhookKYC
-		_ = json.Unmarshal(b, (*plain)(k)) // a value of the wrong type is skipped
-	}
-	return nil
-}
-
-// event maps the wire form to a WebhookEvent.
-func (w *webhookWire) event() *WebhookEvent {
-	var data webhookData
-	if firstByte(w.Data) == '{' {
-		_ = json.Unmarshal(w.Data, &data) // lenient fields; a wrong-typed value is skipped
-	}
-	status := string(w.KYC.Status)
-	if status == "" {
-		status = string(data.KYCResult)
-	}
-	if status == "imcomplete" { //nolint:misspell // the created page's spelling
-		status = string(KYCIncomplete)
-	}
-	e := &WebhookEvent{
-		Trigger: WebhookTrigger(w.Trigger), SubmissionID: string(w.SubmissionID), Email: string(w.Email),
-		UserID: string(w.UserID), TokenID: string(w.TokenID), ApplicantID: string(w.ApplicantID),
-		Status: KYCStatus(status), CF1: string(w.CF.CF1), CF2: string(w.CF.CF2), CF3: string(w.CF.CF3),
-
-		UpdatedAt: firstNonEmpty(string(w.KYC.UpdatedAt), string(w.KYC.UpdateAt)), CreatedAt: string(w.KYC.CreatedAt),
-		KYCResultAt: string(w.KYC.KYCResultAt), PendingAt: firstNonEmpty(string(w.KYC.PendingAt), string(data.PendingAt)),
-		Reviewer: firstNonEmpty(string(w.KYC.Reviewer), string(data.Reviewer)), CommentCode: w.KYC.CommentCode,
-
-		RetryCode: string(w.RetryCode), Attempts: w.Attempts.V, IPAddress: string(w.IPAddress),
-
-		AgeGroup: string(w.AgeGroup), Gender: Gender(w.Gender), DateOfBirth: string(w.DateOfBirth),
-		Nationality: string(w.Nationality), FullName: firstNonEmpty(string(w.FullName), string(w.FullNameSnake)),
-		FullNameEN: string(w.FullNameEN), FirstName: string(w.FirstName), LastName: string(w.LastName),
-		IDType: IDType(w.IDType), IssuingCountry: string(w.IssuingCountry), IssueDate: string(w.IssueDate),
-		ExpireDate: string(w.ExpireDate), IdentityNumber: string(w.IdentityNumber), DocumentNumber: string(w.DocumentNumber),
-		DuplicatedInformation: string(w.Duplicated),
-
-		AMLStatus: string(w.AML.CurrentStatus), AMLRiskLevel: string(w.AML.RiskLevel),
-
-		UpdatedFields: data.Update, Admin: string(w.Admin), UpdateTime: string(w.UpdateTime),
-		AccountEmail: string(w.AccountEmail), DeleteTime: string(w.DeleteTime),
-		ExpiredCondition: string(w.ExpiredCondition),
-	}
-	e.Comment = w.KYC.Comment
-	if e.Comment == nil {
-		e.Comment = w.Comment
-	}
-	if len(bytes.TrimSpace(w.AdditionalList)) > 0 && string(w.AdditionalList) != "null" {
-		e.AdditionalList = append(json.RawMessage(nil), w.AdditionalList...)
-	}
-	if w.Records != nil {
-		e.AMLRecords = make([]WebhookAMLRecord, len(w.Records))
-		for i, r := range w.Records {
-			e.AMLRecords[i] = WebhookAMLRecord{RecordID: string(r.RecordID), WorklistID: string(r.WorklistID), CreatedAt: string(r.CreatedAt)}
-		}
-	}
-	return e
 }
