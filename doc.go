@@ -8,12 +8,10 @@
 //		IssuingCountry: "USA", Email: "applicant@example.com", IDType: argos.IDDriversLicense,
 //		IDImage: &argos.File{Name: "id.jpg", Body: idFile}, UserID: "user-42",
 //	})
-//	s2, err := client.SubmitStep2(ctx, &argos.Step2Request{
-//		SubmissionID: s1.SubmissionID, FaceImage: &argos.File{Body: selfie},
-//		Name: s1.ReviewOCRData.Name, DateOfBirth: s1.ReviewOCRData.BirthDate,
-//	})
+//	// The applicant confirms or corrects the OCR data prefilled here.
+//	s2, err := client.SubmitStep2(ctx, s1.Step2Request(&argos.File{Body: selfie}))
 //	if s2.CanRetry() { /* ask for another selfie: s2.Retry says why */ }
-//	sub, err := client.GetSubmission(ctx, s1.SubmissionID)
+//	sub, err := client.WaitForDecision(ctx, s1.SubmissionID) // approved or rejected
 //
 // # Behaviour shared by every call
 //
@@ -22,33 +20,41 @@
 // plain HTTP is refused. Every call takes a context first; it cancels the
 // request, retry waits and download reads.
 //
-// GET and DELETE calls are retried on connection errors and on 429, 500,
-// 502, 503 and 504, with capped exponential backoff and jitter, honouring
+// A call sends at most 1 + RetryPolicy.MaxRetries requests in all, whatever
+// mix of failures it meets. GET and DELETE calls are retried on connection
+// errors, bodies cut short and on 429, 500, 502, 503 and 504, with capped exponential backoff and jitter, honouring
 // Retry-After up to RetryPolicy.MaxWait. SubmitStep1, SubmitStep2 and
 // AddressCode create or change state and the API has no idempotency key, so
 // they are retried only when no connection was ever made; once a request may
-// have been sent, a failure is an error matching ErrOutcomeUnknown and the
-// request is not repeated: look the submission up by user ID or email
+// have been sent, a failure is an error matching ErrOutcomeUnknown (and
+// *OutcomeUnknownError) and the request is not repeated, by the SDK or by
+// net/http on a new HTTP/2 stream: look the submission up by user ID or email
 // (ListSubmissions) before trying again.
 //
 // Every non-2xx answer is an *APIError that errors.Is matches against
 // ErrBadRequest, ErrForbidden (ErrInvalidAPIKey, ErrIPNotAllowed),
 // ErrPayloadTooLarge, ErrRateLimited, ErrServer and ErrNotFound. Input is
 // checked before sending (*ValidationError, ErrValidation). No error string
-// contains the API key, query values or applicant data, and Submission,
-// ApplicantData and the request types log and print redacted. The client
+// contains the API key, query values or applicant data, and every type
+// holding them logs and prints redacted. The client
 // logs through log/slog (WithLogger) method, path, status, attempt and
 // duration only.
 //
 // Decoding is lenient, because Argos' documentation disagrees with itself:
 // numbers sent as strings, nulls, odd timestamps and unknown fields never
-// fail a response, and an absent score (nil) stays distinct from 0.
+// fail a response, and an absent score (nil) stays distinct from 0. A page
+// of more than MaxPageSize items is refused before it is decoded.
 //
 // A Client is safe for concurrent use and meant to be shared: its default
 // transport (NewTransport) keeps up to DefaultMaxConnsPerHost connections per
 // host alive between calls and speaks HTTP/2 where offered. Uploads stream
 // (memory does not grow with the image, and a seekable File body is re-read
 // rather than buffered when a request is replayed) and downloads hand back
-// the open body (Download.WriteTo, Download.SaveFile). For tests, package
-// argostest runs a fake Argos server in-process; see examples/quickstart.
+// the open body (Download.WriteTo, Download.SaveFile).
+//
+// Beyond the API calls: webhooks (ParseWebhook, NewWebhookHandler),
+// waiting for a reviewer's decision (WaitForDecision), Secure Data
+// Transmission (EncryptPayload, DecryptPayload) and the hosted liveform
+// (LiveformURL, ParseReturnURL). For tests, package argostest runs a fake
+// Argos server in-process; see examples/quickstart.
 package argos
