@@ -194,7 +194,10 @@ func FuzzDecodeStep1(f *testing.F) {
 		err := decodeLenient("SubmitStep1", fuzzResp(200, "application/json"), body, &r, false)
 		fuzzCheckErr(t, "decodeLenient", err)
 		if err == nil {
-			_ = r.CanRetry()
+			failedTry := r.KYCStatus == KYCIncomplete || (r.KYCStatus == "" && len(r.Retry) > 0)
+			if r.CanRetry() != (failedTry && r.RetriesLeft() > 0) {
+				t.Fatalf("CanRetry() = %t with status %q, %d reasons, %d tries left", r.CanRetry(), r.KYCStatus, len(r.Retry), r.RetriesLeft())
+			}
 			for _, out := range []string{fmt.Sprint(r.ReviewOCRData), fmt.Sprintf("%+v", r.ReviewOCRData), r.ReviewOCRData.LogValue().String()} {
 				if out != redacted {
 					t.Fatalf("OCRData printed as %q", out)
@@ -224,8 +227,9 @@ func FuzzDecodeStep2(f *testing.F) {
 			if left := r.RetriesLeft(); left < 0 || left > MaxAttempts {
 				t.Fatalf("RetriesLeft() = %d for retryCount %d; want 0..%d", left, r.RetryCount, MaxAttempts)
 			}
-			if r.CanRetry() && r.KYCStatus != KYCIncomplete {
-				t.Fatalf("CanRetry with status %q", r.KYCStatus)
+			failedTry := r.KYCStatus == KYCIncomplete || (r.KYCStatus == "" && len(r.Retry) > 0)
+			if r.CanRetry() != (failedTry && r.RetriesLeft() > 0) {
+				t.Fatalf("CanRetry() = %t with status %q, %d reasons, %d tries left", r.CanRetry(), r.KYCStatus, len(r.Retry), r.RetriesLeft())
 			}
 		}
 		c := fuzzClient(t, 200, nil, body)
