@@ -147,6 +147,10 @@ type exchange struct {
 	connected atomic.Bool  // some request was given a connection
 	start     time.Time    // of the current pass
 
+	hc      http.Client          // c's HTTP client over tripper
+	tripper callTransport        // marks each round trip of this call
+	rc      retryablehttp.Client // the retry loop, with this call's rules
+
 	resp      *http.Response // the answer whose body was read
 	body      []byte
 	truncated bool
@@ -243,7 +247,12 @@ func (ex *exchange) checkRetry(ctx context.Context, resp *http.Response, err err
 	if err != nil || resp != ex.resp { // not the re-check after readBody read this answer
 		ex.log(ctx, resp, err)
 	}
-	if ctx.Err() != nil || int64(ex.attempts()) >= ex.budget {
+	if ctx.Err() != nil {
+		// The call's time is up: whatever came back, it ends here with the
+		// context's error (an answer that raced the deadline is not used).
+		return false, ctx.Err()
+	}
+	if int64(ex.attempts()) >= ex.budget {
 		return false, nil
 	}
 	if err != nil {
@@ -296,10 +305,13 @@ func (c *Client) do(ctx context.Context, cancel context.CancelCauseFunc, r *call
 	if !r.stream {
 		req.SetResponseHandler(ex.readBody)
 	}
-	hc := *c.hc
-	hc.Transport = &callTransport{base: c.transport, ex: ex}
-	rc := &retryablehttp.Client{
-		HTTPClient:     &hc,
+	// The loop's client, the HTTP client and the round-trip marker live in
+	// the exchange: one allocation for the call's whole state.
+	ex.hc = *c.hc
+	ex.tripper = callTransport{base: c.transport, ex: ex}
+	ex.hc.Transport = &ex.tripper
+	ex.rc = retryablehttp.Client{
+		HTTPClient:     &ex.hc,
 		RetryWaitMin:   c.retry.MinWait,
 		RetryWaitMax:   c.retry.MaxWait,
 		RetryMax:       c.retry.MaxRetries,
@@ -308,7 +320,7 @@ func (c *Client) do(ctx context.Context, cancel context.CancelCauseFunc, r *call
 		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
 		RequestLogHook: ex.beginPass,
 	}
-	resp, err := rc.Do(req)
+	resp, err := ex.rc.Do(req)
 	if err != nil {
 		return nil, nil, c.failure(ctx, ex, err)
 	}
