@@ -40,10 +40,15 @@ func NewHandler(opts ...ServerOption) *Handler {
 func (h *Handler) APIKey() string { return h.cfg.apiKey }
 
 // Close ends every wait a Fault started (Latency, StallBody), so that a
-// server shutting down does not wait for them. The handler still answers
-// requests afterwards, without delays.
+// server shutting down does not wait for them, and stops webhook delivery
+// (see WithWebhookURL): a webhook in flight is aborted, queued ones are
+// dropped, and Close returns once the delivery goroutine has ended. The
+// handler still answers requests afterwards, without delays or webhooks.
 func (h *Handler) Close() {
-	h.closeOnce.Do(func() { close(h.done) })
+	h.closeOnce.Do(func() {
+		close(h.done)
+		h.hooks.close()
+	})
 }
 
 // endpoint serves one method of one path. statusWriter records the status
