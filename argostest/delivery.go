@@ -90,19 +90,20 @@ type hooks struct {
 func newHooks(url string, hc *http.Client) *hooks {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &hooks{changed: make(chan struct{}), ctx: ctx, cancel: cancel}
-	h.setURL(url, hc)
+	h.setURL(url, hc, false)
 	return h
 }
 
 // setURL changes where webhooks go from now on; "" stops sending them.
-// Webhooks already queued go to the new URL.
-func (h *hooks) setURL(url string, hc *http.Client) {
+// Webhooks already queued go to the new URL. hc nil means a client of the
+// fake's own; own says hc is the fake's, to close with it.
+func (h *hooks) setURL(url string, hc *http.Client, own bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.ownClient {
 		h.client.CloseIdleConnections()
 	}
-	h.url, h.client, h.ownClient = url, hc, false
+	h.url, h.client, h.ownClient = url, hc, own
 	if hc == nil {
 		h.client = &http.Client{Transport: &http.Transport{
 			TLSHandshakeTimeout: webhookTimeout,

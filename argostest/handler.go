@@ -99,8 +99,13 @@ func splitVersion(p string) (version, rest string) {
 }
 
 // ServeHTTP serves one request: faults first, then the IP allow-list and the
-// API key, then the endpoint.
+// API key, then the endpoint. With WithAdmin, paths below AdminPrefix go to
+// the admin endpoints instead.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.cfg.admin && strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		h.serveAdmin(w, r) // not an API request: neither recorded nor faulted
+		return
+	}
 	start := time.Now()
 	version, path := splitVersion(r.URL.Path)
 	rec := &Request{
