@@ -49,7 +49,7 @@ var ErrClosed = errors.New("argostest: closed")
 //
 // hc sends the webhooks; nil means a client of the fake's own. Pass a test
 // receiver's client (httptest.Server.Client) for it to trust the receiver's
-// certificate. The real service requires an HTTPS URL; the fake takes http
+// certificate. Close closes hc's idle connections. The real service requires an HTTPS URL; the fake takes http
 // URLs too.
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/webhooks/overview
@@ -218,9 +218,7 @@ func (h *hooks) close() {
 	h.cancel()
 	h.wg.Wait()
 	h.mu.Lock()
-	if h.ownClient {
-		h.client.CloseIdleConnections()
-	}
+	h.client.CloseIdleConnections()
 	h.mu.Unlock()
 }
 
