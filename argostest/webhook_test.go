@@ -86,75 +86,78 @@ func (c *raw) deleteAs(id, admin string) {
 	require.Equal(c.t, http.StatusOK, r.Status, "delete: %s", r.Body)
 }
 
+// transitionFlows each play one submission through the fake and list the
+// webhooks it must send.
+var transitionFlows = []struct {
+	name string
+	run  func(t *testing.T, c *raw) string // returns the submission ID
+	want []sent
+}{
+	{"an approved submission sends created, approved and aml", func(t *testing.T, c *raw) string {
+		id := c.step1("approved@example.com")
+		c.step2(id)
+		return id
+	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookApproved, argos.KYCApproved}, {argos.WebhookAML, ""}}},
+	{"a submission that fails three tries sends two retries then rejected", func(t *testing.T, c *raw) string {
+		c.srv.ScriptStep2(argostest.OutcomeFaceMismatch, argostest.OutcomeLivenessFail, argostest.OutcomeNoFace)
+		id := c.step1("retries@example.com")
+		c.step2(id)
+		c.step2(id)
+		c.step2(id)
+		return id
+	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookRetry, argos.KYCIncomplete},
+		{argos.WebhookRetry, argos.KYCIncomplete}, {argos.WebhookRejected, argos.KYCRejected}}},
+	{"a Step 1 retry sends retry", func(t *testing.T, c *raw) string {
+		id := c.step1("step1retry@example.com")
+		fields := step1Fields("step1retry@example.com")
+		fields["submissionId"] = id
+		r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("front.png")})
+		require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+		return id
+	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookRetry, argos.KYCIncomplete}}},
+	{"a pending submission a reviewer approves sends submit, approved and aml", func(t *testing.T, c *raw) string {
+		c.srv.ScriptStep2(argostest.OutcomePending)
+		id := c.step1("pending@example.com")
+		c.step2(id)
+		require.NoError(t, c.srv.SetKYCResult(id, argos.KYCApproved))
+		return id
+	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookSubmit, argos.KYCPending},
+		{argos.WebhookApproved, argos.KYCApproved}, {argos.WebhookAML, ""}}},
+	{"a pending submission a reviewer rejects sends submit and rejected", func(t *testing.T, c *raw) string {
+		c.srv.ScriptStep2(argostest.OutcomePending)
+		id := c.step1("pending-reject@example.com")
+		c.step2(id)
+		require.NoError(t, c.srv.SetKYCResult(id, argos.KYCRejected, "Blurry ID"))
+		return id
+	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookSubmit, argos.KYCPending},
+		{argos.WebhookRejected, argos.KYCRejected}}},
+	{"a submission rejected at once sends rejected", func(t *testing.T, c *raw) string {
+		c.srv.ScriptStep2(argostest.OutcomeReject)
+		id := c.step1("reject@example.com")
+		c.step2(id)
+		return id
+	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookRejected, argos.KYCRejected}}},
+	{"AML hits send another aml", func(t *testing.T, c *raw) string {
+		id := c.step1("aml@example.com")
+		c.step2(id)
+		require.NoError(t, c.srv.SetAMLHits(id, 2))
+		return id
+	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookApproved, argos.KYCApproved},
+		{argos.WebhookAML, ""}, {argos.WebhookAML, ""}}},
+	{"a delete naming the admin sends delete", func(t *testing.T, c *raw) string {
+		id := c.step1("delete@example.com")
+		c.deleteAs(id, "admin@example.com")
+		return id
+	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookDelete, ""}}},
+	{"a delete without an admin sends nothing", func(t *testing.T, c *raw) string {
+		id := c.step1("delete-quiet@example.com")
+		c.deleteAs(id, "")
+		return id
+	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}}},
+}
+
 func TestWebhooksAreDeliveredForEveryTransitionInOrder(t *testing.T) {
-	tests := []struct {
-		name string
-		run  func(t *testing.T, c *raw) string // returns the submission ID
-		want []sent
-	}{
-		{"an approved submission sends created, approved and aml", func(t *testing.T, c *raw) string {
-			id := c.step1("approved@example.com")
-			c.step2(id)
-			return id
-		}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookApproved, argos.KYCApproved}, {argos.WebhookAML, ""}}},
-		{"a submission that fails three tries sends two retries then rejected", func(t *testing.T, c *raw) string {
-			c.srv.ScriptStep2(argostest.OutcomeFaceMismatch, argostest.OutcomeLivenessFail, argostest.OutcomeNoFace)
-			id := c.step1("retries@example.com")
-			c.step2(id)
-			c.step2(id)
-			c.step2(id)
-			return id
-		}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookRetry, argos.KYCIncomplete},
-			{argos.WebhookRetry, argos.KYCIncomplete}, {argos.WebhookRejected, argos.KYCRejected}}},
-		{"a Step 1 retry sends retry", func(t *testing.T, c *raw) string {
-			id := c.step1("step1retry@example.com")
-			fields := step1Fields("step1retry@example.com")
-			fields["submissionId"] = id
-			r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("front.png")})
-			require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
-			return id
-		}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookRetry, argos.KYCIncomplete}}},
-		{"a pending submission a reviewer approves sends submit, approved and aml", func(t *testing.T, c *raw) string {
-			c.srv.ScriptStep2(argostest.OutcomePending)
-			id := c.step1("pending@example.com")
-			c.step2(id)
-			require.NoError(t, c.srv.SetKYCResult(id, argos.KYCApproved))
-			return id
-		}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookSubmit, argos.KYCPending},
-			{argos.WebhookApproved, argos.KYCApproved}, {argos.WebhookAML, ""}}},
-		{"a pending submission a reviewer rejects sends submit and rejected", func(t *testing.T, c *raw) string {
-			c.srv.ScriptStep2(argostest.OutcomePending)
-			id := c.step1("pending-reject@example.com")
-			c.step2(id)
-			require.NoError(t, c.srv.SetKYCResult(id, argos.KYCRejected, "Blurry ID"))
-			return id
-		}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookSubmit, argos.KYCPending},
-			{argos.WebhookRejected, argos.KYCRejected}}},
-		{"a submission rejected at once sends rejected", func(t *testing.T, c *raw) string {
-			c.srv.ScriptStep2(argostest.OutcomeReject)
-			id := c.step1("reject@example.com")
-			c.step2(id)
-			return id
-		}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookRejected, argos.KYCRejected}}},
-		{"AML hits send another aml", func(t *testing.T, c *raw) string {
-			id := c.step1("aml@example.com")
-			c.step2(id)
-			require.NoError(t, c.srv.SetAMLHits(id, 2))
-			return id
-		}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookApproved, argos.KYCApproved},
-			{argos.WebhookAML, ""}, {argos.WebhookAML, ""}}},
-		{"a delete naming the admin sends delete", func(t *testing.T, c *raw) string {
-			id := c.step1("delete@example.com")
-			c.deleteAs(id, "admin@example.com")
-			return id
-		}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookDelete, ""}}},
-		{"a delete without an admin sends nothing", func(t *testing.T, c *raw) string {
-			id := c.step1("delete-quiet@example.com")
-			c.deleteAs(id, "")
-			return id
-		}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}}},
-	}
-	for _, tt := range tests {
+	for _, tt := range transitionFlows {
 		t.Run(tt.name, func(t *testing.T) {
 			rc := newReceiver(t)
 			c := newRaw(t, rc.option())
