@@ -74,7 +74,8 @@ type hooks struct {
 	mu        sync.Mutex
 	url       string
 	client    *http.Client
-	ownClient bool // client is the fake's own: close its connections
+	ownClient bool           // client is the fake's own: close its connections
+	retired   []*http.Client // clients of the fake's own that setURL replaced
 	queue     []webhookEvent
 	running   bool // the worker is alive
 	queued    int  // events queued so far
@@ -101,7 +102,8 @@ func (h *hooks) setURL(url string, hc *http.Client, own bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.ownClient {
-		h.client.CloseIdleConnections()
+		// A delivery may still use it: close its connections with the fake.
+		h.retired = append(h.retired, h.client)
 	}
 	h.url, h.client, h.ownClient = url, hc, own
 	if hc == nil {
@@ -219,6 +221,9 @@ func (h *hooks) close() {
 	h.wg.Wait()
 	h.mu.Lock()
 	h.client.CloseIdleConnections()
+	for _, c := range h.retired {
+		c.CloseIdleConnections()
+	}
 	h.mu.Unlock()
 }
 
