@@ -25,6 +25,17 @@
 // stalled bodies), and Requests lists what the client sent, with the API key
 // redacted.
 //
+// With WithWebhookURL the fake POSTs a webhook for each transition to a
+// receiver, asynchronously and in order; FlushWebhooks waits for them and
+// Webhooks lists the deliveries:
+//
+//	srv := argostest.NewServer(argostest.WithWebhookURL(receiver.URL, receiver.Client()))
+//	// … Step 1, Step 2 …
+//	err := srv.FlushWebhooks(ctx) // then srv.Webhooks(): created, approved, aml
+//
+// WithAdmin exposes the hooks as HTTP endpoints below /_admin/ for tools
+// in other languages (cmd/argos-fake serves them).
+//
 // SamplePNG and SampleJPEG return small valid images to upload.
 //
 // # What the fake models
@@ -41,6 +52,13 @@
 // 404 for unknown paths, 403 "Missing Authentication Token" for a method a
 // path does not have).
 //
+// Webhooks (WithWebhookURL): created on Step 1, retry on a Step 1 retry
+// and on a Step 2 try that may be retried, submit when a try is held for
+// review, approved or rejected when Step 2, SetKYCResult or a third failed
+// try decides, aml after each approval and on SetAMLHits, delete on DELETE
+// /submission with admin_name; in the shapes of the vendor's samples, with
+// only the fields the submission has.
+//
 // Choices where the documentation is silent: a failed DELETE without
 // submission_id answers {"errorCode":"not Exist Submission ID"} and one for an
 // unknown or already deleted submission {"message":"not Exist Submission
@@ -49,15 +67,23 @@
 // GET /image and GET /report/aml are 400 {"message":…}; a Step 1 retry whose
 // try is the third answers 200 {"submissionId","kycStatus":"rejected",
 // "retryCount":3}; list items carry the short field set of the list samples,
-// and a request_type projection the full one.
+// and a request_type projection the full one. Webhooks go out one at a time
+// in the order of the transitions, each with a 10-second timeout; a failed
+// delivery is recorded and not resent (the vendor documents no retry
+// policy); a rejected webhook's kyc_result carries comment and commentCode
+// as arrays, like GET /submission; the submit webhook has the shape of
+// approved; ipAddress is masked as in GET /submission.
 //
 // # What it does not model
 //
 // Real OCR, face comparison or liveness (outcomes are scripted); the
-// 24-hour timeouts; webhooks; payload encryption (the "data" parameter);
-// the v3-only endpoints (PATCH, PUT image, migration, review, tokens, partial
-// delete, AML monitoring, FaceAuth); rate limits (inject a 429 Fault
-// instead); differences between v2 and v3, which the docs do not show.
+// 24-hour timeouts; payload encryption (the "data" parameter); the v3-only
+// endpoints (PATCH, PUT image, migration, review, tokens, partial delete,
+// AML monitoring, FaceAuth) and so the webhooks only they or the dashboard
+// cause (updated, injection, aml_monitor, token_expired); resending a
+// webhook the receiver failed; the HTTPS-only rule for webhook URLs (the
+// fake also posts to http URLs); rate limits (inject a 429 Fault instead);
+// differences between v2 and v3, which the docs do not show.
 //
 // The fake logs nothing unless given WithLogger, and then only method, path,
 // status and duration.

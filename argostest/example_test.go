@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -211,4 +212,49 @@ func ExampleServer_SetKYCResult() {
 	// Output:
 	// after Step 2: pending
 	// after review: rejected [other]
+}
+
+// The fake POSTs a webhook for each transition to a receiver; here the
+// receiver is the SDK's own handler on a test TLS server. FlushWebhooks
+// waits for the deliveries, which are asynchronous as with the real
+// service.
+func ExampleWithWebhookURL() {
+	receiver := httptest.NewTLSServer(argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
+		fmt.Println("received", e.Trigger, e.Status)
+		return nil
+	}))
+	defer receiver.Close()
+
+	srv := argostest.NewServer(argostest.WithWebhookURL(receiver.URL, receiver.Client()))
+	defer srv.Close()
+	client := exampleClient(srv)
+	ctx := context.Background()
+
+	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
+		IssuingCountry: "USA", Email: "applicant@example.com", IDType: argos.IDPassport,
+		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv.ScriptStep2(argostest.OutcomeReject)
+	_, err = client.SubmitStep2(ctx, &argos.Step2Request{
+		SubmissionID: s1.SubmissionID, Name: "John Smith", DateOfBirth: "1975-08-25",
+		FaceImage: &argos.File{Name: "selfie.jpg", Body: bytes.NewReader(argostest.SampleJPEG())},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	if err := srv.FlushWebhooks(ctx); err != nil {
+		log.Fatal(err)
+	}
+	for _, d := range srv.Webhooks() {
+		fmt.Println("delivered", d.Trigger, d.StatusCode)
+	}
+	// Output:
+	// received created incomplete
+	// received rejected rejected
+	// delivered created 200
+	// delivered rejected 200
 }

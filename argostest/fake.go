@@ -7,9 +7,10 @@ import (
 )
 
 // fake is the fake API's state: the submissions, the Step 2 script, the
-// queued faults and the requests served. Its exported methods are the hooks
-// tests drive the fake with (ScriptStep2, SetKYCResult, SetAMLHits,
-// Submission, InjectFault, ClearFaults, Requests, ResetRequests). Handler and
+// queued faults, the requests served and the webhooks. Its exported methods
+// are the hooks tests drive the fake with (ScriptStep2, SetKYCResult,
+// SetAMLHits, Submission, InjectFault, ClearFaults, Requests, ResetRequests,
+// Webhooks, WaitWebhooks, FlushWebhooks). Handler and
 // Server both embed it, so srv.ScriptStep2 is the handler's own method rather
 // than a copy that forwards to it.
 type fake struct {
@@ -24,6 +25,9 @@ type fake struct {
 	applicants  map[string]string // duplicated_information → applicant_id
 	step2Script []Outcome
 	faults      []*Fault
+
+	// hooks queues and delivers webhooks; its own lock is taken inside mu.
+	hooks *hooks
 
 	// reqMu guards the request records alone: endpoints write their answers
 	// while holding mu, and recording a status must not wait for it.
@@ -51,6 +55,7 @@ func newFake(opts []ServerOption) *fake {
 	if fk.cfg.ids == nil {
 		fk.cfg.ids = newID
 	}
+	fk.hooks = newHooks(fk.cfg.webhookURL, fk.cfg.webhookClient)
 	return fk
 }
 

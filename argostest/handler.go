@@ -40,10 +40,15 @@ func NewHandler(opts ...ServerOption) *Handler {
 func (h *Handler) APIKey() string { return h.cfg.apiKey }
 
 // Close ends every wait a Fault started (Latency, StallBody), so that a
-// server shutting down does not wait for them. The handler still answers
-// requests afterwards, without delays.
+// server shutting down does not wait for them, and stops webhook delivery
+// (see WithWebhookURL): a webhook in flight is aborted, queued ones are
+// dropped, and Close returns once the delivery goroutine has ended. The
+// handler still answers requests afterwards, without delays or webhooks.
 func (h *Handler) Close() {
-	h.closeOnce.Do(func() { close(h.done) })
+	h.closeOnce.Do(func() {
+		close(h.done)
+		h.hooks.close()
+	})
 }
 
 // endpoint serves one method of one path. statusWriter records the status
@@ -94,8 +99,13 @@ func splitVersion(p string) (version, rest string) {
 }
 
 // ServeHTTP serves one request: faults first, then the IP allow-list and the
-// API key, then the endpoint.
+// API key, then the endpoint. With WithAdmin, paths below AdminPrefix go to
+// the admin endpoints instead.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.cfg.admin && strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		h.serveAdmin(w, r) // not an API request: neither recorded nor faulted
+		return
+	}
 	start := time.Now()
 	version, path := splitVersion(r.URL.Path)
 	rec := &Request{

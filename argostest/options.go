@@ -2,6 +2,7 @@ package argostest
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
 )
 
@@ -14,6 +15,13 @@ type config struct {
 	ids      func() string
 	logger   *slog.Logger
 	ipDenied bool
+
+	webhookURL    string       // WithWebhookURL
+	webhookClient *http.Client // WithWebhookURL; nil: the fake's own
+	// encryptWebhooks sends webhooks as {"data": EncryptPayload(apiKey,
+	// json)}: the project's Secure Data Transmission option.
+	encryptWebhooks bool
+	admin           bool // WithAdmin
 }
 
 // WithAPIKey sets the API key the fake accepts in the x-api-key header.

@@ -143,6 +143,7 @@ func (fk *fake) SetKYCResult(submissionID string, result argos.KYCStatus, commen
 	default:
 		return fmt.Errorf("argostest: result %q is not approved or rejected", result)
 	}
+	fk.notifyDecision(s)
 	return nil
 }
 
@@ -178,5 +179,6 @@ func (fk *fake) SetAMLHits(submissionID string, n int) error {
 		}
 	}
 	s.updated = fk.now()
+	fk.notify(argos.WebhookAML, s, webhookDetail{})
 	return nil
 }

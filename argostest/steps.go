@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kycgo/argos"
 )
 
 // idTypes are the ID types Step 1 accepts: the client guide's list (
@@ -123,12 +125,18 @@ func (h *Handler) step1(w http.ResponseWriter, r *http.Request, b *body) {
 
 	if s.retryCount >= maxTries {
 		s.reject(now, "Multiple invalid KYC attempts", "too_many_retry")
+		h.notifyDecision(s)
 		writeJSON(w, http.StatusOK, map[string]any{
 			"submissionId": s.id,
 			"kycStatus":    s.result,
 			"retryCount":   s.retryCount,
 		})
 		return
+	}
+	if in.submissionID == "" {
+		h.notify(argos.WebhookCreated, s, webhookDetail{})
+	} else {
+		h.notify(argos.WebhookRetry, s, webhookDetail{})
 	}
 	writeJSON(w, http.StatusOK, step1Response{ReviewOCRData: s.ocr, FileUpload: true, SubmissionID: s.id})
 }
@@ -313,6 +321,7 @@ func (h *Handler) step2(w http.ResponseWriter, _ *http.Request, b *body) {
 	case p.retryCode != "":
 		s.retryCount++
 		if s.retryCount < maxTries {
+			h.notify(argos.WebhookRetry, s, webhookDetail{RetryCode: p.retryCode})
 			writeJSON(w, http.StatusOK, step2Retry{
 				Retry:      []retryReason{{RetryCode: p.retryCode, RetryMsg: p.retryMsg}},
 				KYCStatus:  resultIncomplete,
@@ -329,6 +338,7 @@ func (h *Handler) step2(w http.ResponseWriter, _ *http.Request, b *body) {
 	default:
 		h.approve(s, now)
 	}
+	h.notifyDecision(s)
 	writeJSON(w, http.StatusOK, step2Result{
 		VerificationResult:  p.verificationResult,
 		FaceSimilarityScore: p.face,

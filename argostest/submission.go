@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kycgo/argos"
 )
 
 // List limits of GET /submission (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission).
@@ -287,6 +289,10 @@ func (h *Handler) deleteSubmission(w http.ResponseWriter, r *http.Request, _ *bo
 		idType:  s.idType,
 		result:  s.result,
 		deleted: true,
+	}
+	// The API sends the delete webhook only for deletes that name the admin.
+	if admin := r.URL.Query().Get("admin_name"); admin != "" {
+		h.notify(argos.WebhookDelete, s, webhookDetail{Admin: admin})
 	}
 	writeJSON(w, http.StatusOK, map[string]string{
 		"message": "success",

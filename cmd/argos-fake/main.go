@@ -4,19 +4,32 @@
 //
 // Usage:
 //
-//	go run ./cmd/argos-fake [-addr 127.0.0.1:8443] [-key KEY] [-cert-out PATH] [-v]
+//	go run ./cmd/argos-fake [-addr 127.0.0.1:8443] [-key KEY] [-cert-out PATH]
+//	    [-webhook-url URL [-webhook-ca PEMFILE]] [-v]
 //
-// It makes a self-signed certificate for the address, writes it (PEM) to the
-// -cert-out file for clients to trust, and prints the base URL, the API key
-// (random unless -key is given) and the certificate's path. It keeps all
-// submissions in memory and stops cleanly on SIGINT or SIGTERM. Point a
-// client at it with, for example:
+// It makes a self-signed certificate for the address, writes it (PEM) to a
+// new temporary directory (removed on exit) or the -cert-out file, and
+// prints the base URL, the API key (random unless -key is given), the
+// certificate's path and a curl command to try it with:
 //
-//	curl --cacert "$CERT" -H "x-api-key: $KEY" "$BASE/submission"
+//	curl --cacert '/tmp/argos-fake-123/cert.pem' -H 'x-api-key: test_…' 'https://127.0.0.1:8443/v2/submission?count=1'
 //
-// The server logs one line per request (method, path, status, duration) to
-// standard error with -v, and nothing otherwise; it never logs API keys,
-// query strings or bodies. "argos fake" (cmd/argos) serves the same fake.
+// Admin endpoints below /_admin/ (same key) script what the fake decides and
+// where its webhooks go, as the Go tests do with argostest's methods:
+//
+//	POST   /_admin/step2-script  {"outcomes": ["face_mismatch", "approve"]}
+//	POST   /_admin/kyc-result    {"submission_id": "…", "result": "approved"}
+//	POST   /_admin/aml-hits      {"submission_id": "…", "hits": 2}
+//	POST   /_admin/faults        {"path": "/submission/step2", "status": 503}
+//	DELETE /_admin/faults
+//	PUT    /_admin/webhook-url   {"url": "https://…", "ca_pem": "…"}
+//	GET    /_admin/webhooks      the webhooks sent so far
+//
+// See argostest.WithAdmin for the details. It keeps all submissions in
+// memory and stops cleanly on SIGINT or SIGTERM. The server logs one line
+// per request (method, path, status, duration) to standard error with -v,
+// and nothing otherwise; it never logs API keys, query strings or bodies.
+// "argos fake" (cmd/argos) serves the same fake.
 package main
 
 import (

@@ -2,13 +2,18 @@
 // served over TLS on a fixed address: the implementation behind both
 // cmd/argos-fake and "argos fake", kept in one place.
 //
-// It makes a self-signed certificate for the address, writes it (PEM) to the
-// -cert-out file for clients to trust, and prints the base URL, the API key
-// (random unless -key is given) and the certificate's path. It keeps all
-// submissions in memory and stops cleanly when its context ends. Point a
-// client at it with, for example:
+// It makes a self-signed certificate for the address, writes it (PEM) to a
+// new temporary directory (or the -cert-out file) for clients to trust, and
+// prints the base URL, the API key (random unless -key is given), the
+// certificate's path and curl commands to try, for example:
 //
-//	curl --cacert "$CERT" -H "x-api-key: $KEY" "$BASE/submission"
+//	curl --cacert '/tmp/argos-fake-123/cert.pem' -H 'x-api-key: test_…' 'https://127.0.0.1:8443/v2/submission?count=1'
+//
+// The fake serves argostest's admin endpoints (argostest.WithAdmin) below
+// /_admin/ with the same key, for scripting Step 2 outcomes, KYC results,
+// AML hits, faults and the webhook URL from any language, and sends
+// webhooks to -webhook-url. It keeps all submissions in memory and stops
+// cleanly when its context ends.
 //
 // The server logs one line per request (method, path, status, duration) to
 // standard error with -v, and nothing otherwise; it never logs API keys,
@@ -18,6 +23,7 @@ package fakecmd
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -28,6 +34,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/kycgo/argos/argostest"
@@ -58,51 +65,65 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// options are the command's flags.
+type options struct {
+	addr, key, certOut    string
+	webhookURL, webhookCA string
+	verbose               bool
+}
+
+// parseFlags reads the command's flags; usage goes to out.
+func parseFlags(name string, args []string, out io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8443", "`host:port` to listen on")
+	fs.StringVar(&o.key, "key", "", "API key to accept in x-api-key (default: a random one)")
+	fs.StringVar(&o.certOut, "cert-out", "", "`file` to write the server certificate (PEM) to (default: cert.pem in a new temporary directory, removed on exit)")
+	fs.StringVar(&o.webhookURL, "webhook-url", "", "`URL` to POST webhooks to (also settable with PUT "+argostest.AdminPrefix+"webhook-url)")
+	fs.StringVar(&o.webhookCA, "webhook-ca", "", "PEM `file` of the CA the webhook receiver's certificate chains to (default: the system's roots)")
+	fs.BoolVar(&o.verbose, "v", false, "log one line per request to standard error")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return o, err
+		}
+		return o, usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return o, usageError{fmt.Sprintf("unexpected arguments: %q", fs.Args())}
+	}
+	return o, nil
+}
+
 // run serves the fake until ctx ends. It writes the usage and the server's
 // details to stdout, and with -v one line per request to stderr.
 func run(ctx context.Context, name string, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	addr := fs.String("addr", "127.0.0.1:8443", "`host:port` to listen on")
-	key := fs.String("key", "", "API key to accept in x-api-key (default: a random one)")
-	certOut := fs.String("cert-out", filepath.Join(os.TempDir(), "argos-fake-cert.pem"), "`file` to write the server certificate (PEM) to")
-	verbose := fs.Bool("v", false, "log one line per request to standard error")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+	o, err := parseFlags(name, args, stdout)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected arguments: %q", fs.Args())}
-	}
-
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
 	defer ln.Close()
-	host, _, _ := net.SplitHostPort(*addr)
+	host, _, _ := net.SplitHostPort(o.addr)
 	cert, certPEM, err := selfSignedCert(host, time.Now())
 	if err != nil {
 		return err
 	}
-	// The certificate is public (no key in it) and other tools must read it.
-	if err := os.WriteFile(*certOut, certPEM, 0o644); err != nil { //nolint:gosec // a public certificate, not a secret
-		return fmt.Errorf("writing the certificate: %w", err)
+	certFile, cleanup, err := writeCert(o.certOut, certPEM)
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 
-	var opts []argostest.ServerOption
-	if *key != "" {
-		opts = append(opts, argostest.WithAPIKey(*key))
-	}
-	errorLog := log.New(io.Discard, "", 0)
-	if *verbose {
-		l := slog.New(slog.NewTextHandler(stderr, nil))
-		opts = append(opts, argostest.WithLogger(l))
-		errorLog = slog.NewLogLogger(l.Handler(), slog.LevelWarn)
+	opts, errorLog, err := serverOptions(o, stderr)
+	if err != nil {
+		return err
 	}
 	h := argostest.NewHandler(opts...)
+	defer h.Close() // stops webhook delivery
 	srv := &http.Server{
 		Handler:           h,
 		TLSConfig:         tlsConfig(cert),
@@ -112,10 +133,7 @@ func run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 		// the connection.
 		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
 	}
-
-	fmt.Fprintf(stdout, "base URL: https://%s/v2 (also /v3)\n", ln.Addr())
-	fmt.Fprintf(stdout, "API key:  %s\n", h.APIKey())
-	fmt.Fprintf(stdout, "CA file:  %s\n", *certOut)
+	printDetails(stdout, ln.Addr().String(), h.APIKey(), certFile)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ServeTLS(ln, "", "") }()
@@ -124,7 +142,7 @@ func run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 		return err
 	case <-ctx.Done():
 	}
-	h.Close() // release stalled fault responses
+	h.Close() // release stalled fault responses and stop webhooks
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
@@ -134,4 +152,85 @@ func run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 		return err
 	}
 	return nil
+}
+
+// writeCert writes the certificate to path, or to cert.pem in a new
+// temporary directory when path is ""; cleanup removes that directory.
+func writeCert(path string, certPEM []byte) (file string, cleanup func(), err error) {
+	cleanup = func() {}
+	if path == "" {
+		dir, err := os.MkdirTemp("", "argos-fake-")
+		if err != nil {
+			return "", cleanup, fmt.Errorf("making a directory for the certificate: %w", err)
+		}
+		cleanup = func() { _ = os.RemoveAll(dir) }
+		path = filepath.Join(dir, "cert.pem")
+	}
+	// The certificate is public (no key in it) and other tools must read it.
+	if err := os.WriteFile(path, certPEM, 0o644); err != nil { //nolint:gosec // a public certificate, not a secret
+		cleanup()
+		return "", func() {}, fmt.Errorf("writing the certificate: %w", err)
+	}
+	return path, cleanup, nil
+}
+
+// serverOptions turns the flags into the fake's options and the HTTP
+// server's error log.
+func serverOptions(o options, stderr io.Writer) ([]argostest.ServerOption, *log.Logger, error) {
+	opts := []argostest.ServerOption{argostest.WithAdmin()}
+	if o.key != "" {
+		opts = append(opts, argostest.WithAPIKey(o.key))
+	}
+	if o.webhookURL != "" {
+		hc, err := webhookClient(o.webhookCA)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts = append(opts, argostest.WithWebhookURL(o.webhookURL, hc))
+	} else if o.webhookCA != "" {
+		return nil, nil, usageError{"-webhook-ca needs -webhook-url"}
+	}
+	errorLog := log.New(io.Discard, "", 0)
+	if o.verbose {
+		l := slog.New(slog.NewTextHandler(stderr, nil))
+		opts = append(opts, argostest.WithLogger(l))
+		errorLog = slog.NewLogLogger(l.Handler(), slog.LevelWarn)
+	}
+	return opts, errorLog, nil
+}
+
+// webhookClient is the client that sends webhooks: nil (the fake's own)
+// without a CA file, else one trusting the CA in it.
+func webhookClient(caFile string) (*http.Client, error) {
+	if caFile == "" {
+		return nil, nil
+	}
+	pemBytes, err := os.ReadFile(caFile) //nolint:gosec // the operator's own -webhook-ca file
+	if err != nil {
+		return nil, fmt.Errorf("reading the webhook CA: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		return nil, usageError{"-webhook-ca " + caFile + " holds no PEM certificate"}
+	}
+	return &http.Client{Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12},
+	}}, nil
+}
+
+// printDetails prints where the fake listens, its key, its certificate and
+// a command to try it with.
+func printDetails(w io.Writer, addr, key, certFile string) {
+	base := "https://" + addr
+	fmt.Fprintf(w, "base URL: %s/v2 (also /v3)\n", base)
+	fmt.Fprintf(w, "API key:  %s\n", key)
+	fmt.Fprintf(w, "CA file:  %s\n", certFile)
+	curl := "curl --cacert " + shellQuote(certFile) + " -H " + shellQuote("x-api-key: "+key) + " "
+	fmt.Fprintf(w, "try:      %s%s\n", curl, shellQuote(base+"/v2/submission?count=1"))
+	fmt.Fprintf(w, "admin:    %s%s\n", curl, shellQuote(base+argostest.AdminPrefix+"webhooks"))
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +27,8 @@ import (
 // started is what run printed.
 type started struct {
 	baseURL, key, certFile string
+	try, admin             string // the curl lines
+	stop                   func() // stops the command and waits for it
 }
 
 // start runs the command with args until the test ends and returns what it
@@ -40,19 +43,23 @@ func start(t *testing.T, args ...string) started {
 		pw.Close()
 		done <- err
 	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			assert.NoError(t, err, "run returns nil after a clean shutdown")
-		case <-time.After(10 * time.Second):
-			t.Error("run did not stop")
-		}
-	})
-
 	var s started
+	var once sync.Once
+	s.stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				assert.NoError(t, err, "run returns nil after a clean shutdown")
+			case <-time.After(10 * time.Second):
+				t.Error("run did not stop")
+			}
+		})
+	}
+	t.Cleanup(s.stop)
+
 	sc := bufio.NewScanner(pr)
-	for s.certFile == "" && sc.Scan() {
+	for s.admin == "" && sc.Scan() {
 		line := sc.Text()
 		switch {
 		case strings.HasPrefix(line, "base URL: "):
@@ -61,9 +68,13 @@ func start(t *testing.T, args ...string) started {
 			s.key = strings.TrimPrefix(line, "API key:  ")
 		case strings.HasPrefix(line, "CA file:  "):
 			s.certFile = strings.TrimPrefix(line, "CA file:  ")
+		case strings.HasPrefix(line, "try:      "):
+			s.try = strings.TrimPrefix(line, "try:      ")
+		case strings.HasPrefix(line, "admin:    "):
+			s.admin = strings.TrimPrefix(line, "admin:    ")
 		}
 	}
-	require.NotEmpty(t, s.certFile, "run printed its details")
+	require.NotEmpty(t, s.admin, "run printed its details")
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	return s
 }
