@@ -41,10 +41,13 @@ import (
 // envelope {"data": …} rather than a bare Base64 body, data as the only
 // query parameter of a GET, isEncrypted at the top level beside data, and
 // error answers read as plain JSON (an encrypted error body is decrypted
-// when it decrypts). A 2xx answer that is not an envelope is decoded as a
-// plain answer. A {"data": …} answer that does not decrypt (wrong key,
-// not Base64, cut short) is an error matching both ErrDecrypt and
-// ErrUnexpectedResponse, which never carries the body.
+// when it decrypts). A 2xx answer to a covered call must be an envelope: a
+// plain one is an error matching ErrUnexpectedResponse (the project's
+// option is probably off, and a GET's encrypted query was then ignored), as
+// ParseWebhook refuses a plain body once WithWebhookKey is given. A
+// {"data": …} answer that does not decrypt (wrong key, not Base64, cut
+// short) is an error matching both ErrDecrypt and ErrUnexpectedResponse.
+// Neither error carries the body.
 //
 // Only AES-256-ECB with the SHA-256 of the API key is supported, the
 // recipe the docs give for API payloads; not GCM, nor a dashboard
@@ -117,17 +120,24 @@ func (c *Client) seal(r *call) (*call, error) {
 }
 
 // open returns the plain JSON of a 2xx answer to r: the decrypted
-// {"data": …} envelope of a covered call, or body as it came. An envelope
-// that does not decrypt is a *DecodeError wrapping ErrDecrypt's error,
-// without the body.
+// {"data": …} envelope of a covered call, or body as it came for any other
+// call. A covered call's answer that is not an envelope, or does not
+// decrypt (a *DecodeError wrapping ErrDecrypt's error), is refused; neither
+// error carries the body.
 func (c *Client) open(r *call, resp *http.Response, body []byte) ([]byte, error) {
 	if !c.secure || r.secure == wirePlain {
 		return body, nil
 	}
-	plain, _, err := securewire.Open(string(*c.key), body)
-	if err != nil {
-		return nil, &DecodeError{Op: r.op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-			Reason: `the encrypted {"data": …} answer cannot be decrypted with the client's API key`, Err: err}
+	plain, sealed, err := securewire.Open(string(*c.key), body)
+	derr := func(reason string, err error) error {
+		return &DecodeError{Op: r.op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Reason: reason, Err: err}
+	}
+	switch {
+	case !sealed:
+		return nil, derr(`the answer is not encrypted ({"data": …}) although WithSecureTransmission is on: `+
+			"is the project's Secure Data Transmission option on?", nil)
+	case err != nil:
+		return nil, derr(`the encrypted {"data": …} answer cannot be decrypted with the client's API key`, err)
 	}
 	return plain, nil
 }

@@ -10,6 +10,11 @@
 //
 //	curl --cacert "$CERT" -H "x-api-key: $KEY" "$BASE/submission"
 //
+// With -encrypt the fake project has the Secure Data Transmission option
+// on (argostest.WithSecureTransmission): GET /submission takes only the
+// data query parameter, encrypted with the API key, answers
+// {"data": "<Base64>"}, and refuses plain queries with 400.
+//
 // The server logs one line per request (method, path, status, duration) to
 // standard error with -v, and nothing otherwise; it never logs API keys,
 // query strings or bodies.
@@ -67,6 +72,8 @@ func run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 	key := fs.String("key", "", "API key to accept in x-api-key (default: a random one)")
 	certOut := fs.String("cert-out", filepath.Join(os.TempDir(), "argos-fake-cert.pem"), "`file` to write the server certificate (PEM) to")
 	verbose := fs.Bool("v", false, "log one line per request to standard error")
+	encrypt := fs.Bool("encrypt", false, "turn the project's Secure Data Transmission option on: "+
+		"covered calls (GET /submission) must be encrypted with the API key, and their answers are")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -96,6 +103,9 @@ func run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 	if *key != "" {
 		opts = append(opts, argostest.WithAPIKey(*key))
 	}
+	if *encrypt {
+		opts = append(opts, argostest.WithSecureTransmission())
+	}
 	errorLog := log.New(io.Discard, "", 0)
 	if *verbose {
 		l := slog.New(slog.NewTextHandler(stderr, nil))
@@ -115,6 +125,9 @@ func run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 
 	fmt.Fprintf(stdout, "base URL: https://%s/v2 (also /v3)\n", ln.Addr())
 	fmt.Fprintf(stdout, "API key:  %s\n", h.APIKey())
+	if *encrypt {
+		fmt.Fprintln(stdout, "encrypt:  Secure Data Transmission on (GET /submission takes and answers {\"data\": …})")
+	}
 	fmt.Fprintf(stdout, "CA file:  %s\n", *certOut)
 
 	errc := make(chan error, 1)

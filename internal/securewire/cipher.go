@@ -18,10 +18,13 @@
 //     parameter, data (SealQuery, OpenQuery).
 //   - isEncrypted (POST /submission/migration only): a top-level boolean
 //     true beside data: {"isEncrypted": true, "data": "<Base64>"}.
-//   - Answers: a 2xx answer is {"data": "<Base64>"} (SealBody); error
-//     answers are plain JSON, as the docs print them ("Decryption is
-//     Failed. Please check the api-key."), though a reader decrypts an
-//     encrypted error too (Open).
+//   - Answers: a 2xx answer is {"data": "<Base64>"} (SealBody) and the SDK
+//     refuses a plain one; error answers are plain JSON, as the docs print
+//     them ("Decryption is Failed. Please check the api-key."), though the
+//     SDK decrypts an encrypted error too (Open).
+//   - Which calls are covered: those the docs name (GET /submission, PATCH
+//     /submission, POST and DELETE /submission/tokens, the AML monitor GET,
+//     POST /submission/migration); every other call travels in clear.
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/data-encryption-decryption-options-example
 // and https://developers.argosidentity.com/en/idcheck/getting-started/encrypt-and-decrypt-data/overview.md
