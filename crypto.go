@@ -4,8 +4,9 @@ import "github.com/kycgo/argos/internal/securewire"
 
 // ErrDecrypt matches every failure of DecryptPayload: the ciphertext is not
 // standard Base64, is not a whole number of AES blocks, or does not end in
-// valid PKCS#7 padding (a wrong key usually shows as bad padding). The error
-// never carries plaintext or key material.
+// valid PKCS#7 padding (a wrong key usually shows as bad padding). It also
+// matches an encrypted answer that WithSecureTransmission cannot decrypt.
+// The error never carries plaintext or key material.
 var ErrDecrypt = securewire.ErrDecrypt
 
 // EncryptPayload encrypts plaintext with Argos' Secure Data Transmission

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kycgo/argos/internal/securewire"
 )
 
 const secureTestKey = "sk_test_secure_0123456789"
@@ -166,5 +168,18 @@ func FuzzSecureAnswer(f *testing.F) {
 				assert.NotContains(t, err.Error(), string(body))
 			}
 		}
+	})
+}
+
+func TestSealedWebhookBodiesParse(t *testing.T) {
+	t.Run("a webhook body sealed the fake's way is read by ParseWebhook with the key", func(t *testing.T) {
+		body, err := securewire.SealBody(secureTestKey, []byte(`{"webhook_trigger":"approved","submission_id":"s1"}`), securewire.Sealed)
+		require.NoError(t, err)
+
+		e, err := ParseWebhook(body, WithWebhookKey(secureTestKey))
+
+		require.NoError(t, err)
+		assert.Equal(t, WebhookApproved, e.Trigger)
+		assert.Equal(t, "s1", e.SubmissionID)
 	})
 }

@@ -94,6 +94,15 @@ func envelopeData(body []byte) (string, bool) {
 	if len(body) == 0 || body[0] != '{' {
 		return "", false
 	}
+	if ct, ok := plainEnvelope(body); ok {
+		return ct, true
+	}
+	return jsonEnvelope(body)
+}
+
+// jsonEnvelope reads an envelope with encoding/json: any key order, other
+// members, escapes.
+func jsonEnvelope(body []byte) (string, bool) {
 	var w struct {
 		Data json.RawMessage `json:"data"`
 	}
@@ -105,6 +114,26 @@ func envelopeData(body []byte) (string, bool) {
 		return "", false
 	}
 	return ct, true
+}
+
+// plainEnvelope reads the usual envelope, {"data":"<Base64>"} with optional
+// white space and nothing but Base64 characters in the string, without encoding/json's passes over a
+// multi-megabyte string; any other body is left to encoding/json.
+func plainEnvelope(body []byte) (string, bool) {
+	rest, ok := bytes.CutPrefix(body, []byte("{"))
+	if !ok {
+		return "", false
+	}
+	for _, tok := range []string{`"data"`, ":", `"`} {
+		if rest, ok = bytes.CutPrefix(bytes.TrimLeft(rest, " \t\r\n"), []byte(tok)); !ok {
+			return "", false
+		}
+	}
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 || !isBase64(rest[:end], false) || string(bytes.TrimLeft(rest[end+1:], " \t\r\n")) != "}" {
+		return "", false
+	}
+	return string(rest[:end]), true
 }
 
 // OpenRequestBody reads the body of a covered request: the envelope
@@ -128,17 +157,19 @@ func OpenRequestBody(key string, body []byte, mode Mode) ([]byte, error) {
 		return nil, ErrPlaintext
 	}
 	plain, err := Decrypt(key, string(trimmed))
-	if err != nil && !isBase64(trimmed) {
+	if err != nil && !isBase64(trimmed, true) {
 		return nil, ErrPlaintext
 	}
 	return plain, err
 }
 
-// isBase64 reports whether b is made of standard Base64 characters only.
-func isBase64(b []byte) bool {
+// isBase64 reports whether b is made of standard Base64 characters only,
+// and line breaks when lines is set.
+func isBase64(b []byte, lines bool) bool {
 	for _, c := range b {
 		switch {
-		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/', c == '=', c == '\r', c == '\n':
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '+', c == '/', c == '=':
+		case lines && (c == '\r' || c == '\n'):
 		default:
 			return false
 		}

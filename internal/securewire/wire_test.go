@@ -1,9 +1,11 @@
 package securewire
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -217,7 +219,16 @@ func FuzzOpen(f *testing.F) {
 	f.Add([]byte(`{"data":""}`))
 	f.Add([]byte(`{"data":"AAAAAAAAAAAAAAAAAAAAAA=="}`))
 	f.Add([]byte(`{"Items":[]}`))
+	f.Add([]byte(` { "data" : "abc" } `))
+	f.Add([]byte(`{"data":"a\/b"}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
+		if fast, ok := plainEnvelope(bytes.TrimSpace(body)); ok {
+			slow, ok := jsonEnvelope(bytes.TrimSpace(body))
+			if json.Valid(body) {
+				require.True(t, ok, "encoding/json reads the envelope the fast path read")
+				assert.Equal(t, slow, fast)
+			}
+		}
 		plain, sealed, err := Open(testKey, body)
 		if err != nil {
 			require.ErrorIs(t, err, ErrDecrypt)
@@ -272,4 +283,23 @@ func TestEncryptMatchesTheDocumentedRecipe(t *testing.T) {
 			assert.Len(t, raw, 16*blocks, "plaintext of %d bytes", n)
 		}
 	})
+}
+
+// BenchmarkOpen measures decrypting a {"data": …} answer of a 2,000-item
+// page's size (about 3 MB of JSON) and of a single submission (4 KB).
+func BenchmarkOpen(b *testing.B) {
+	for _, size := range []int{4 << 10, 3 << 20} {
+		plain := []byte(`{"Items":[` + strings.Repeat(`{"submission_id":"x"},`, size/22) + `{}]}`)
+		body, err := SealBody(testKey, plain, Sealed)
+		require.NoError(b, err)
+		b.Run(fmt.Sprintf("%dKB", len(plain)>>10), func(b *testing.B) {
+			b.SetBytes(int64(len(plain)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := Open(testKey, body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
