@@ -126,21 +126,22 @@ func TestSecureTransmissionLeavesPlainCallsAlone(t *testing.T) {
 	})
 }
 
-func TestSecureTransmissionMasksThePlainQueryInErrors(t *testing.T) {
-	t.Run("a server echoing the user ID in an error code does not leak it", func(t *testing.T) {
-		ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			w.WriteHeader(http.StatusBadRequest)
-			_, _ = io.WriteString(w, `{"errorCode":"unknown_user secret-user-42"}`)
-		}))
-		t.Cleanup(ts.Close)
-		c, err := NewClient(secureTestKey, WithBaseURL(ts.URL+"/v3"), WithHTTPClient(ts.Client()), WithSecureTransmission())
+func TestSealedCallsKeepThePlainValuesForMasking(t *testing.T) {
+	t.Run("the sealed GET masks the plain query's values and the ciphertext in error strings", func(t *testing.T) {
+		c, err := NewClient(secureTestKey, WithSecureTransmission())
 		require.NoError(t, err)
+		r := &call{op: "ListSubmissions", method: http.MethodGet, path: "/submission", secure: wireSealed,
+			query: query{{"userid", "secret-user-42"}, {"count", "10"}}}
 
-		_, err = c.ListSubmissions(context.Background(), &ListSubmissionsParams{UserID: "secret-user-42"})
+		w, err := c.seal(r)
 
-		require.Error(t, err)
-		assert.NotContains(t, err.Error(), "secret-user-42")
-		assert.Contains(t, err.Error(), "unknown_user [redacted]")
+		require.NoError(t, err)
+		require.Len(t, w.query, 1)
+		assert.Equal(t, "data", w.query[0].key)
+		masked := w.sensitiveValues()
+		assert.Contains(t, masked, "secret-user-42", "the plain user ID is still masked")
+		assert.Contains(t, masked, w.query[0].value, "so is the ciphertext")
+		assert.NotContains(t, masked, "10", "count is a public field, as in the plain call")
 	})
 }
 
