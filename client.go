@@ -35,6 +35,7 @@ type Client struct {
 	poll       PollPolicy // WaitForDecision's; zero: DefaultPollPolicy
 	timeout    time.Duration
 	userAgent  string
+	secure     bool // WithSecureTransmission
 	rootCAs    *x509.CertPool
 	transport  http.RoundTripper // the transport under the SDK's logging wrapper
 }

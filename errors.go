@@ -208,6 +208,7 @@ var documentedMessages = func() map[string]bool {
 		"not Exist Submission ID", "not Exist Submission Data", "not Exist Project Data", "delete Process FAIL",
 		"adminName and comment is required", "Invalid payload", "Required input data is missing", "Invalid project",
 		"Invalid admin", "Invalid submission", "faceAuth_project not found",
+		"Decryption is Failed. Please check the api-key", "data parsing error. please check input data",
 		"[email] had submitted another KYC and is already approved; therefore, this submission is not accepted to avoid duplicate submissions",
 	} {
 		m[normalizeMessage(s)] = true

@@ -42,6 +42,9 @@ type call struct {
 	sensitive []string
 	// stream hands a 2xx body to the caller unread (downloads).
 	stream bool
+	// secure says how the call travels with WithSecureTransmission
+	// (secure.go): wirePlain (the zero value), wireSealed or wireFlagged.
+	secure wireMode
 }
 
 // query is a request's query parameters. Unlike url.Values it needs no map:
@@ -295,6 +298,10 @@ func (c *Client) do(ctx context.Context, cancel context.CancelCauseFunc, r *call
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("argos: %s: %w", r.op, err)
 	}
+	r, err := c.seal(r) // Secure Data Transmission (secure.go): r as it travels
+	if err != nil {
+		return nil, nil, err
+	}
 	ex := &exchange{r: r, path: c.baseURL.Path + r.path, idempotent: r.idempotent(),
 		budget: int64(1 + c.retry.MaxRetries), cancel: cancel, logger: c.logger}
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: ex.gotConn})
@@ -386,7 +393,7 @@ func (c *Client) newRequest(ctx context.Context, r *call) (*retryablehttp.Reques
 // and whether Argos processed the request is unknown.
 func (c *Client) apiError(ex *exchange, resp *http.Response) error {
 	r := ex.r
-	apiErr := newAPIError(r.method, ex.path, resp, ex.body, ex.truncated)
+	apiErr := newAPIError(r.method, ex.path, resp, c.openError(r, ex.body), ex.truncated)
 	apiErr.sensitive = append(r.sensitiveValues(), string(*c.key))
 	apiErr.Attempts = ex.attempts()
 	if !ex.idempotent {
@@ -442,6 +449,9 @@ func (c *Client) doJSON(ctx context.Context, r *call, v any, wantArray bool) err
 	defer cancel(nil)
 	resp, body, err := c.do(ctx, cancel, r) //nolint:bodyclose // readBody closed it
 	if err != nil {
+		return err
+	}
+	if body, err = c.open(r, resp, body); err != nil { // Secure Data Transmission (secure.go)
 		return err
 	}
 	return decodeLenient(r.op, resp, body, v, wantArray)

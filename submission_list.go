@@ -60,7 +60,7 @@ func (c *Client) ListSubmissions(ctx context.Context, p *ListSubmissionsParams) 
 
 func (c *Client) listSubmissions(ctx context.Context, op string, q query) (*SubmissionList, error) {
 	var list SubmissionList
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: "/submission", query: q}, &list, false); err != nil {
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: "/submission", query: q, secure: wireSealed}, &list, false); err != nil {
 		return nil, err
 	}
 	if list.Items == nil {

@@ -258,3 +258,32 @@ func ExampleWithWebhookURL() {
 	// delivered created 200
 	// delivered rejected 200
 }
+
+// With the project's Secure Data Transmission option on, GET /submission
+// takes its query encrypted in the single parameter data and answers
+// {"data": "<Base64>"}; argos.WithSecureTransmission does both.
+func ExampleWithSecureTransmission() {
+	srv := argostest.NewServer(argostest.WithSecureTransmission())
+	defer srv.Close()
+	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL), argos.WithRootCAs(srv.RootCAs()),
+		argos.WithSecureTransmission())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
+
+	list, err := client.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{UserID: "u1"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(list.Items), "submissions")
+	data := srv.Requests()[0].Query.Get("data")
+	query, err := argos.DecryptPayload(srv.APIKey, data)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("the fake received:", string(query))
+	// Output:
+	// 0 submissions
+	// the fake received: {"userid":"u1"}
+}

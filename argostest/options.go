@@ -18,10 +18,10 @@ type config struct {
 
 	webhookURL    string       // WithWebhookURL
 	webhookClient *http.Client // WithWebhookURL; nil: the fake's own
-	// encryptWebhooks sends webhooks as {"data": EncryptPayload(apiKey,
-	// json)}: the project's Secure Data Transmission option.
-	encryptWebhooks bool
-	admin           bool // WithAdmin
+	admin         bool         // WithAdmin
+	// secure is WithSecureTransmission: the project's Secure Data
+	// Transmission option is on (webhooks are then encrypted too).
+	secure bool
 }
 
 // WithAPIKey sets the API key the fake accepts in the x-api-key header.
@@ -61,4 +61,34 @@ func WithLogger(l *slog.Logger) ServerOption {
 // instead.
 func WithIPDenied() ServerOption {
 	return func(c *config) { c.ipDenied = true }
+}
+
+// WithSecureTransmission gives the fake project the Secure Data
+// Transmission option: it encrypts and decrypts exactly as
+// argos.WithSecureTransmission does, with the server's API key, and
+// refuses plain input where the real service would.
+//
+// On GET /submission the query must be the single parameter data holding
+// the encrypted JSON object of the plain query's parameters (values as
+// strings; {} for an unfiltered list), and the 2xx answer is
+// {"data": "<Base64>"}. The v3 endpoints the option covers (PATCH
+// /submission, POST and DELETE /submission/tokens, the AML monitor GET,
+// POST /submission/migration with "isEncrypted": true beside data) take a
+// {"data": "<Base64>"} body (or a bare Base64 body, except migration) and
+// answer the same way, when the fake serves them. Plain input, input with
+// parameters beside data, and ciphertext that does not decrypt get 400
+// {"message": "Decryption is Failed. Please check the api-key."}, the
+// message the docs list for input the service cannot decrypt. Error
+// answers are plain JSON. Every other endpoint (Step 1 and 2, DELETE
+// /submission, applicant, address_code, image, AML report) is served as
+// without the option.
+//
+// Requests records what travelled: the encrypted data parameter, not the
+// plain query. Encrypt and decrypt in tests with argos.EncryptPayload and
+// argos.DecryptPayload and the server's APIKey.
+//
+// Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/data-encryption-decryption-options-example
+// and https://argos-kyc.gitbook.io/client-guide-1/dealing-the-data/get-submission
+func WithSecureTransmission() ServerOption {
+	return func(c *config) { c.secure = true }
 }

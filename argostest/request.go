@@ -101,8 +101,9 @@ type upload struct {
 type body struct {
 	form     map[string]string
 	files    map[string]*upload
-	parseErr error // malformed body
-	tooLarge bool  // body over 6 MB or an image over 2 MB
+	raw      []byte // any other body (JSON, text), as sent
+	parseErr error  // malformed body
+	tooLarge bool   // body over 6 MB or an image over 2 MB
 }
 
 // fileFields are the form fields the API expects files in; they are read as
@@ -111,7 +112,7 @@ var fileFields = map[string]bool{"idImage": true, "idBackImage": true, "faceImag
 
 // readBody reads and parses r's body: multipart/form-data and
 // application/x-www-form-urlencoded bodies become fields and files; any other
-// body is read and dropped.
+// body is kept as it came (raw).
 func readBody(w http.ResponseWriter, r *http.Request) *body {
 	b := &body{form: map[string]string{}, files: map[string]*upload{}}
 	if r.Body == nil || r.Body == http.NoBody {
@@ -139,8 +140,10 @@ func readBody(w http.ResponseWriter, r *http.Request) *body {
 			b.form[k] = v[0]
 		}
 	default:
-		_, err := io.Copy(io.Discard, r.Body)
-		b.setErr(err)
+		data, err := io.ReadAll(r.Body)
+		if !b.setErr(err) {
+			b.raw = data
+		}
 	}
 	return b
 }

@@ -86,7 +86,7 @@ func first(q url.Values, keys ...string) string {
 
 // submissionRoutes are the endpoints of the /submission resource.
 var submissionRoutes = []route{
-	{http.MethodGet, "/submission", (*Handler).getSubmission},
+	{http.MethodGet, "/submission", sealed((*Handler).getSubmission)},
 	{http.MethodDelete, "/submission", (*Handler).deleteSubmission},
 	{http.MethodGet, "/submission/applicant", (*Handler).getApplicant},
 }

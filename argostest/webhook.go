@@ -86,7 +86,7 @@ func (fk *fake) notify(trigger argos.WebhookTrigger, s *submission, d webhookDet
 	if s != nil {
 		id = s.id
 	}
-	fk.hooks.enqueue(trigger, id, payload, fk.cfg.encryptWebhooks, fk.cfg.apiKey)
+	fk.hooks.enqueue(trigger, id, payload, fk.cfg.secure, fk.cfg.apiKey)
 }
 
 // notifyDecision queues the webhooks of a submission whose Step 2 or review

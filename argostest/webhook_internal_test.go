@@ -43,7 +43,7 @@ func flushed(t *testing.T, fk *fake) []WebhookDelivery {
 }
 
 func TestEncryptedWebhooks(t *testing.T) {
-	fk := hookFake(t, WithAPIKey("sk_test_webhook_key"), func(c *config) { c.encryptWebhooks = true })
+	fk := hookFake(t, WithAPIKey("sk_test_webhook_key"), WithSecureTransmission())
 	require.NoError(t, fk.SetKYCResult("sub1", argos.KYCApproved))
 
 	got := flushed(t, fk)

@@ -24,6 +24,14 @@
 // ID or face, so the real API will refuse or reject them: the program prints
 // what Argos answers and deletes the submission it created.
 //
+// With ARGOS_ENCRYPT=1 the client uses Secure Data Transmission
+// (argos.WithSecureTransmission): the submission reads travel encrypted. On
+// the fake, the fake project has the option on too
+// (argostest.WithSecureTransmission) and refuses plain reads; on the real
+// API, turn the option on for the project in the dashboard first.
+//
+//	ARGOS_ENCRYPT=1 go run ./examples/quickstart
+//
 // The images are embedded with go:embed. They were drawn by
 // internal/cmd/genimages and show no real person or document.
 package main
@@ -39,6 +47,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -82,6 +91,7 @@ type settings struct {
 	pollEvery    time.Duration
 	pollFor      time.Duration
 	describeHost string
+	encrypted    bool
 }
 
 // run runs the flow and writes a step log to stdout. env looks up the
@@ -96,6 +106,9 @@ func run(ctx context.Context, stdout io.Writer, env func(string) string) error {
 
 	out.title("Argos KYC quickstart")
 	out.line("%s", cfg.describeHost)
+	if cfg.encrypted {
+		out.line("Secure Data Transmission is on: submission reads go out and come back encrypted ({\"data\": …}).")
+	}
 
 	userID := "quickstart-" + randomHex(4)
 	q := &quickstart{client: client, out: out, cfg: cfg, userID: userID}
@@ -105,13 +118,25 @@ func run(ctx context.Context, stdout io.Writer, env func(string) string) error {
 // newClient returns a client for the real API when ARGOS_API_KEY is set, and
 // otherwise one for a fake server started here (stopped by cleanup).
 func newClient(env func(string) string) (*argos.Client, settings, func(), error) {
+	encrypted := false
+	if v := env("ARGOS_ENCRYPT"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, settings{}, nil, errors.New("ARGOS_ENCRYPT must be 1 (Secure Data Transmission on) or 0")
+		}
+		encrypted = b
+	}
+	var secure []argos.Option
+	if encrypted {
+		secure = append(secure, argos.WithSecureTransmission())
+	}
 	if key := env("ARGOS_API_KEY"); key != "" {
 		email := env("ARGOS_EMAIL")
 		if email == "" {
 			return nil, settings{}, nil, errors.New("ARGOS_API_KEY is set, so the real API would be used: " +
 				"set ARGOS_EMAIL to the applicant email to submit with (or unset ARGOS_API_KEY to use the fake server)")
 		}
-		var opts []argos.Option
+		opts := secure
 		if u := env("ARGOS_BASE_URL"); u != "" {
 			opts = append(opts, argos.WithBaseURL(u))
 		}
@@ -127,19 +152,24 @@ func newClient(env func(string) string) (*argos.Client, settings, func(), error)
 			pollEvery:    poll.MinWait,
 			pollFor:      time.Minute,
 			describeHost: "Using the real Argos API at " + client.BaseURL() + ".",
+			encrypted:    encrypted,
 		}, func() {}, nil
 	}
 
-	srv := argostest.NewServer()
+	var fakeOpts []argostest.ServerOption
+	if encrypted {
+		fakeOpts = append(fakeOpts, argostest.WithSecureTransmission())
+	}
+	srv := argostest.NewServer(fakeOpts...)
 	// The fake decides what "verification" concludes: here the first selfie
 	// does not match the ID photo and the second one passes.
 	srv.ScriptStep2(argostest.OutcomeFaceMismatch, argostest.OutcomeApprove)
 	poll := argos.PollPolicy{MinWait: 100 * time.Millisecond, MaxWait: time.Second}
-	client, err := argos.NewClient(srv.APIKey,
+	client, err := argos.NewClient(srv.APIKey, append(secure,
 		argos.WithBaseURL(srv.BaseURL),
 		argos.WithRootCAs(srv.RootCAs()), // trusts the fake's TLS certificate, keeps the pooled transport
 		argos.WithPollPolicy(poll),
-	)
+	)...)
 	if err != nil {
 		srv.Close()
 		return nil, settings{}, nil, fmt.Errorf("creating the client: %w", err)
@@ -154,6 +184,7 @@ func newClient(env func(string) string) (*argos.Client, settings, func(), error)
 		pollFor:   5 * time.Second,
 		describeHost: "Using the in-process fake Argos server at " + srv.BaseURL +
 			" (set ARGOS_API_KEY and ARGOS_EMAIL to use the real API).",
+		encrypted: encrypted,
 	}, srv.Close, nil
 }
 

@@ -56,6 +56,33 @@ func TestRun(t *testing.T) {
 		assert.NotContains(t, log, "applicant@example.com", "the log shows no email")
 	})
 
+	t.Run("runs the whole flow encrypted with ARGOS_ENCRYPT=1", func(t *testing.T) {
+		defer goleak.VerifyNone(t)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		var out bytes.Buffer
+
+		err := run(ctx, &out, envOf(map[string]string{"ARGOS_ENCRYPT": "1"}))
+
+		require.NoError(t, err, out.String())
+		log := out.String()
+		assert.Contains(t, log, "Secure Data Transmission is on")
+		assert.Contains(t, log, "KYC status: approved after 2 attempts")
+		assert.Contains(t, log, "   1 submission\n")
+		lines := strings.Split(strings.TrimSpace(log), "\n")
+		assert.Equal(t, "Done: KYC approved, submission deleted.", lines[len(lines)-1])
+	})
+
+	t.Run("refuses an ARGOS_ENCRYPT that is not a boolean", func(t *testing.T) {
+		var out bytes.Buffer
+
+		err := run(context.Background(), &out, envOf(map[string]string{"ARGOS_ENCRYPT": "yes please"}))
+
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), "ARGOS_ENCRYPT")
+		assert.Empty(t, out.String())
+	})
+
 	t.Run("refuses real mode without ARGOS_EMAIL and sends nothing", func(t *testing.T) {
 		var out bytes.Buffer
 
@@ -98,11 +125,20 @@ func TestRun(t *testing.T) {
 // newQuickstart returns a quickstart on a fake server the test scripts.
 func newQuickstart(t *testing.T, out *bytes.Buffer, pollFor time.Duration) (*quickstart, *argostest.Server) {
 	t.Helper()
-	srv := argostest.NewServer()
+	return newQuickstartWith(t, out, pollFor, nil, nil)
+}
+
+// newQuickstartWith is newQuickstart with options for the fake and the
+// client.
+func newQuickstartWith(t *testing.T, out *bytes.Buffer, pollFor time.Duration, sopts []argostest.ServerOption,
+	copts []argos.Option,
+) (*quickstart, *argostest.Server) {
+	t.Helper()
+	srv := argostest.NewServer(sopts...)
 	t.Cleanup(srv.Close)
 	poll := argos.PollPolicy{MinWait: 20 * time.Millisecond, MaxWait: 20 * time.Millisecond}
-	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL), argos.WithHTTPClient(srv.HTTPClient()),
-		argos.WithPollPolicy(poll))
+	client, err := argos.NewClient(srv.APIKey, append(copts, argos.WithBaseURL(srv.BaseURL), argos.WithHTTPClient(srv.HTTPClient()),
+		argos.WithPollPolicy(poll))...)
 	require.NoError(t, err)
 	return &quickstart{
 		client: client,
@@ -179,5 +215,41 @@ func TestPolling(t *testing.T) {
 		assert.Contains(t, log, "failed: argos: POST /v2/submission/step2: 500 Internal Server Error")
 		assert.Contains(t, log, "Argos answered: success: Submission #")
 		assert.Contains(t, log, "Stopped early (see above); the submission was deleted.")
+	})
+}
+
+func TestEncryptedFlow(t *testing.T) {
+	t.Run("every submission read travels encrypted and nothing else does", func(t *testing.T) {
+		var out bytes.Buffer
+		q, srv := newQuickstartWith(t, &out, 5*time.Second,
+			[]argostest.ServerOption{argostest.WithSecureTransmission()}, []argos.Option{argos.WithSecureTransmission()})
+		srv.ScriptStep2(argostest.OutcomeFaceMismatch, argostest.OutcomeApprove)
+
+		err := q.run(context.Background())
+
+		require.NoError(t, err, out.String())
+		assert.Contains(t, out.String(), "Done: KYC approved, submission deleted.")
+		reads := 0
+		for _, r := range srv.Requests() {
+			assert.Less(t, r.Status, 300, "%s was answered %d", r, r.Status)
+			if r.Method == "GET" && r.Path == "/submission" {
+				reads++
+				assert.Len(t, r.Query, 1, "data is the only parameter")
+				assert.NotEmpty(t, r.Query.Get("data"))
+				assert.NotContains(t, r.Query.Encode(), q.userID, "the user ID is not sent in clear")
+			}
+		}
+		assert.GreaterOrEqual(t, reads, 3, "the flow waited, listed and looked the submission up again")
+	})
+
+	t.Run("a client without the option is refused by the encrypted fake", func(t *testing.T) {
+		var out bytes.Buffer
+		q, srv := newQuickstartWith(t, &out, time.Second, []argostest.ServerOption{argostest.WithSecureTransmission()}, nil)
+		srv.ScriptStep2(argostest.OutcomeApprove)
+
+		err := q.run(context.Background())
+
+		require.ErrorIs(t, err, argos.ErrBadRequest, out.String())
+		assert.Contains(t, out.String(), "Decryption is Failed. Please check the api-key")
 	})
 }

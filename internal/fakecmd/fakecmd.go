@@ -15,6 +15,11 @@
 // webhooks to -webhook-url. It keeps all submissions in memory and stops
 // cleanly when its context ends.
 //
+// With -encrypt the fake project has the Secure Data Transmission option
+// on (argostest.WithSecureTransmission): GET /submission takes only the
+// data query parameter, encrypted with the API key, answers
+// {"data": "<Base64>"}, and refuses plain queries with 400.
+//
 // The server logs one line per request (method, path, status, duration) to
 // standard error with -v, and nothing otherwise; it never logs API keys,
 // query strings or bodies.
@@ -69,7 +74,7 @@ func (e usageError) Error() string { return e.msg }
 type options struct {
 	addr, key, certOut    string
 	webhookURL, webhookCA string
-	verbose               bool
+	verbose, encrypt      bool
 }
 
 // parseFlags reads the command's flags; usage goes to out.
@@ -83,6 +88,8 @@ func parseFlags(name string, args []string, out io.Writer) (options, error) {
 	fs.StringVar(&o.webhookURL, "webhook-url", "", "`URL` to POST webhooks to (also settable with PUT "+argostest.AdminPrefix+"webhook-url)")
 	fs.StringVar(&o.webhookCA, "webhook-ca", "", "PEM `file` of the CA the webhook receiver's certificate chains to (default: the system's roots)")
 	fs.BoolVar(&o.verbose, "v", false, "log one line per request to standard error")
+	fs.BoolVar(&o.encrypt, "encrypt", false, "turn the project's Secure Data Transmission option on: "+
+		"covered calls (GET /submission) must be encrypted with the API key, and their answers and webhooks are")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, err
@@ -133,7 +140,7 @@ func run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 		// the connection.
 		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
 	}
-	printDetails(stdout, ln.Addr().String(), h.APIKey(), certFile)
+	printDetails(stdout, ln.Addr().String(), h.APIKey(), certFile, o.encrypt)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ServeTLS(ln, "", "") }()
@@ -178,6 +185,9 @@ func writeCert(path string, certPEM []byte) (file string, cleanup func(), err er
 // server's error log.
 func serverOptions(o options, stderr io.Writer) ([]argostest.ServerOption, *log.Logger, error) {
 	opts := []argostest.ServerOption{argostest.WithAdmin()}
+	if o.encrypt {
+		opts = append(opts, argostest.WithSecureTransmission())
+	}
 	if o.key != "" {
 		opts = append(opts, argostest.WithAPIKey(o.key))
 	}
@@ -220,10 +230,13 @@ func webhookClient(caFile string) (*http.Client, error) {
 
 // printDetails prints where the fake listens, its key, its certificate and
 // a command to try it with.
-func printDetails(w io.Writer, addr, key, certFile string) {
+func printDetails(w io.Writer, addr, key, certFile string, encrypt bool) {
 	base := "https://" + addr
 	fmt.Fprintf(w, "base URL: %s/v2 (also /v3)\n", base)
 	fmt.Fprintf(w, "API key:  %s\n", key)
+	if encrypt {
+		fmt.Fprintln(w, "encrypt:  Secure Data Transmission on (GET /submission takes and answers {\"data\": …}; the try line below is refused)")
+	}
 	fmt.Fprintf(w, "CA file:  %s\n", certFile)
 	curl := "curl --cacert " + shellQuote(certFile) + " -H " + shellQuote("x-api-key: "+key) + " "
 	fmt.Fprintf(w, "try:      %s%s\n", curl, shellQuote(base+"/v2/submission?count=1"))

@@ -29,6 +29,7 @@ type started struct {
 	baseURL, key, certFile string
 	try, admin             string // the curl lines
 	stop                   func() // stops the command and waits for it
+	encrypted              bool
 }
 
 // start runs the command with args until the test ends and returns what it
@@ -66,6 +67,8 @@ func start(t *testing.T, args ...string) started {
 			s.baseURL = strings.Fields(strings.TrimPrefix(line, "base URL: "))[0]
 		case strings.HasPrefix(line, "API key:  "):
 			s.key = strings.TrimPrefix(line, "API key:  ")
+		case strings.HasPrefix(line, "encrypt:  "):
+			s.encrypted = true
 		case strings.HasPrefix(line, "CA file:  "):
 			s.certFile = strings.TrimPrefix(line, "CA file:  ")
 		case strings.HasPrefix(line, "try:      "):
@@ -121,6 +124,29 @@ func TestRun(t *testing.T) {
 		defer resp.Body.Close()
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Equal(t, "HTTP/1.1", resp.Proto)
+	})
+	t.Run("with -encrypt it serves GET /submission encrypted and refuses a plain query", func(t *testing.T) {
+		s := start(t, "-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem"), "-encrypt")
+		assert.True(t, s.encrypted, "it says encryption is on")
+		hc := trusting(t, s.certFile)
+
+		secure, err := argos.NewClient(s.key, argos.WithBaseURL(s.baseURL), argos.WithHTTPClient(hc), argos.WithSecureTransmission())
+		require.NoError(t, err)
+		list, err := secure.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{UserID: "u1"})
+		require.NoError(t, err)
+		assert.Empty(t, list.Items)
+
+		plain, err := argos.NewClient(s.key, argos.WithBaseURL(s.baseURL), argos.WithHTTPClient(hc))
+		require.NoError(t, err)
+		_, err = plain.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{UserID: "u1"})
+		var apiErr *argos.APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+		assert.Contains(t, err.Error(), "Decryption is Failed")
+	})
+	t.Run("without -encrypt it says nothing about encryption", func(t *testing.T) {
+		s := start(t, "-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem"))
+		assert.False(t, s.encrypted)
 	})
 	t.Run("a wrong key is forbidden", func(t *testing.T) {
 		s := start(t, "-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem"))
