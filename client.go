@@ -28,6 +28,7 @@ type Client struct {
 	baseURL    *url.URL
 	base       string // baseURL.String(), which every request URL starts with
 	key        *APIKey
+	addOnKey   *APIKey // WithAddOnKey: sent by the FaceAuth calls only
 	httpClient *http.Client
 	hc         *http.Client // what go-retryablehttp sends through
 	logger     *slog.Logger

@@ -41,12 +41,21 @@ var (
 	// ErrAlreadyProcessed matches Step 2's "this submission is already
 	// processed".
 	ErrAlreadyProcessed = errors.New("argos: submission already processed")
+	// ErrNotPending matches ReviewSubmission's "Only submissions in pending
+	// status can be reviewed": the submission was decided already (by
+	// another reviewer, say) or is still incomplete.
+	ErrNotPending = errors.New("argos: submission is not pending")
+	// ErrInvalidAdmin matches the v3 management endpoints' refusals of the
+	// admin a request names: "Invalid admin", "admin is required", "Access
+	// denied. The admin is not registered in the project."
+	ErrInvalidAdmin = errors.New("argos: admin not valid for the project")
 	// ErrValidation matches every *ValidationError: bad input caught before
 	// any request was sent.
 	ErrValidation = errors.New("argos: invalid input")
-	// ErrOutcomeUnknown matches a failed Step 1, Step 2 or address_code call
-	// whose request may have reached Argos: it may or may not have been
-	// processed, and the SDK did not send it again.
+	// ErrOutcomeUnknown matches a failed call that changes state (Step 1,
+	// Step 2, address_code and the v3 POST, PATCH and PUT calls) whose
+	// request may have reached Argos: it may or may not have been processed,
+	// and the SDK did not send it again.
 	ErrOutcomeUnknown = errors.New("argos: outcome unknown")
 	// ErrUnexpectedResponse matches a 2xx answer whose body is not the
 	// documented JSON (empty, HTML, another shape, malformed).
@@ -168,7 +177,7 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusForbidden && strings.Contains(text, "explicit deny")
 	case ErrInvalidAPIKey:
 		return (e.StatusCode == http.StatusForbidden && !strings.Contains(text, "explicit deny")) ||
-			strings.Contains(text, "invalid api key")
+			strings.Contains(text, "invalid api key") || e.isV3(target, text)
 	case ErrPayloadTooLarge:
 		return e.StatusCode == http.StatusRequestEntityTooLarge
 	case ErrRateLimited:
@@ -181,13 +190,13 @@ func (e *APIError) Is(target error) bool {
 	case ErrNotFound:
 		return e.empty || e.StatusCode == http.StatusNotFound ||
 			(e.StatusCode == http.StatusBadRequest && (strings.Contains(text, "not exist submission data") ||
-				strings.Contains(text, "invalid submission id")))
+				strings.Contains(text, "invalid submission id"))) || e.isV3(target, text)
 	case ErrAlreadyProcessed:
 		return strings.Contains(text, "already processed")
 	case ErrOutcomeUnknown:
 		return e.OutcomeUnknown
 	}
-	return false
+	return e.isV3(target, text)
 }
 
 // documentedMessages are the error texts the vendor documents (https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide/api-errors
@@ -211,6 +220,9 @@ var documentedMessages = func() map[string]bool {
 		"Decryption is Failed. Please check the api-key", "data parsing error. please check input data",
 		"[email] had submitted another KYC and is already approved; therefore, this submission is not accepted to avoid duplicate submissions",
 	} {
+		m[normalizeMessage(s)] = true
+	}
+	for _, s := range v3Messages {
 		m[normalizeMessage(s)] = true
 	}
 	return m

@@ -346,3 +346,139 @@ func (e WebhookEvent) LogValue() slog.Value {
 		slog.String("status", string(e.Status)),
 	)
 }
+
+// setNames lists the names whose values are set, never the values.
+func setNames(pairs ...string) []string {
+	var out []string
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if pairs[i+1] != "" {
+			out = append(out, pairs[i])
+		}
+	}
+	return out
+}
+
+// fields names the SubmissionUpdate fields that are set.
+func (d SubmissionUpdate) fields() []string {
+	return setNames("kycStatus", string(d.KYCStatus), "idType", string(d.IDType), "issuingCountry", d.IssuingCountry,
+		"nationality", d.Nationality, "fullName", d.FullName, "firstName", d.FirstName, "lastName", d.LastName,
+		"gender", string(d.Gender), "birthDate", d.BirthDate, "issueDate", d.IssueDate, "expireDate", d.ExpireDate,
+		"identityNumber", d.IdentityNumber, "documentNumber", d.DocumentNumber, "serialNumber", d.SerialNumber)
+}
+
+// LogValue implements slog.LogValuer: the names of the fields set, the
+// status, never a value that is personal data.
+func (d SubmissionUpdate) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("kyc_status", string(d.KYCStatus)), slog.Any("fields", d.fields()))
+}
+
+// Format prints the names of the fields set for every verb.
+func (d SubmissionUpdate) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.SubmissionUpdate{KYCStatus:%s Set:%v Values:%s}", d.KYCStatus, d.fields(), redacted)
+}
+
+// LogValue implements slog.LogValuer without personal data.
+func (r UpdateSubmissionRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Any("data", r.Data))
+}
+
+// Format prints a redacted summary for every verb.
+func (r UpdateSubmissionRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.UpdateSubmissionRequest{SubmissionID:%s Admin:%s Data:%v}", r.SubmissionID, redacted, r.Data)
+}
+
+func (r UpdateImagesRequest) images() []string {
+	has := func(f *File) string {
+		if f == nil {
+			return ""
+		}
+		return "x"
+	}
+	return setNames("idImage", has(r.IDImage), "idBackImage", has(r.IDBackImage), "selfieImage", has(r.SelfieImage),
+		"addressImage", has(r.AddressImage))
+}
+
+// LogValue implements slog.LogValuer without personal data.
+func (r UpdateImagesRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.String("idType", string(r.IDType)),
+		slog.Any("images", r.images()))
+}
+
+// Format prints a redacted summary for every verb.
+func (r UpdateImagesRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.UpdateImagesRequest{SubmissionID:%s IDType:%s Images:%v Admin:%s}",
+		r.SubmissionID, r.IDType, r.images(), redacted)
+}
+
+// LogValue implements slog.LogValuer without the admin's name.
+func (p PartialDelete) LogValue() slog.Value {
+	return slog.GroupValue(slog.Any("fields", p.Fields), slog.Any("data_fields", p.DataFields))
+}
+
+// Format prints the field names and hides the admin's name for every verb.
+func (p PartialDelete) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.PartialDelete{Fields:%v DataFields:%v AdminName:%s}", p.Fields, p.DataFields, redacted)
+}
+
+// LogValue implements slog.LogValuer without personal data.
+func (r MigrationRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("kyc_status", string(r.KYCStatus)), slog.String("idType", string(r.IDType)),
+		slog.String("issuing_country", r.IssuingCountry))
+}
+
+// Format prints a redacted summary for every verb.
+func (r MigrationRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.MigrationRequest{KYCStatus:%s IDType:%s IssuingCountry:%s %s}",
+		r.KYCStatus, r.IDType, r.IssuingCountry, redacted)
+}
+
+func (u *ReviewFields) fields() []string {
+	if u == nil {
+		return nil
+	}
+	return setNames("fullName", u.FullName, "gender", string(u.Gender), "issueDate", u.IssueDate,
+		"expireDate", u.ExpireDate, "birthDate", u.BirthDate, "idType", string(u.IDType))
+}
+
+// LogValue implements slog.LogValuer: the names of the fields set.
+func (u ReviewFields) LogValue() slog.Value { return slog.AnyValue(u.fields()) }
+
+// Format prints the names of the fields set for every verb.
+func (u ReviewFields) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.ReviewFields{Set:%v Values:%s}", u.fields(), redacted)
+}
+
+// LogValue implements slog.LogValuer without personal data (the reject
+// comment may name the applicant).
+func (r ReviewRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.String("status", string(r.Status)),
+		slog.Any("update_fields", r.UpdateFields.fields()))
+}
+
+// Format prints a redacted summary for every verb.
+func (r ReviewRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.ReviewRequest{SubmissionID:%s Status:%s UpdateFields:%v Admin:%s RejectComment:%s}",
+		r.SubmissionID, r.Status, r.UpdateFields.fields(), redacted, redacted)
+}
+
+// LogValue implements slog.LogValuer: IDs, status and counts only.
+func (r AMLRecord) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", r.ID), slog.String("submission_id", r.SubmissionID),
+		slog.String("status", r.Status), slog.Int("open", r.OpenCount), slog.Int("true_positive", r.TruePositiveCount))
+}
+
+// Format prints a redacted summary for every verb.
+func (r AMLRecord) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.AMLRecord{ID:%s SubmissionID:%s Status:%s Open:%d FalsePositive:%d TruePositive:%d Discarded:%d %s}",
+		r.ID, r.SubmissionID, r.Status, r.OpenCount, r.FalsePositiveCount, r.TruePositiveCount, r.DiscardedCount, redacted)
+}
+
+// LogValue implements slog.LogValuer without the user ID or custom fields.
+func (r FaceAuthRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID))
+}
+
+// Format prints a redacted summary for every verb.
+func (r FaceAuthRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.FaceAuthRequest{SubmissionID:%s %s}", r.SubmissionID, redacted)
+}

@@ -42,6 +42,17 @@ func (b *formBuilder) text(name, value string) {
 // read with it, keeps its offset and can be sent again without being
 // buffered. Any other reader is read once, as it streams.
 func (b *formBuilder) file(name, field string, f *File, required bool) {
+	b.addImage(name, field, f, required, false)
+}
+
+// base64File checks an image as file does and adds it as a text part
+// holding its Base64 encoding, encoded while the body streams (PUT
+// /submission/image).
+func (b *formBuilder) base64File(name, field string, f *File) {
+	b.addImage(name, field, f, false, true)
+}
+
+func (b *formBuilder) addImage(name, field string, f *File, required, asBase64 bool) {
 	if b.err != nil {
 		return
 	}
@@ -57,45 +68,60 @@ func (b *formBuilder) file(name, field string, f *File, required bool) {
 		b.err = &ValidationError{Field: field, Reason: "has no Body"}
 		return
 	}
-	body := checkedReader{f.Body}
-	src, err := newImageSource(f.Body)
+	src, ct, err := checkImage(field, f)
 	if err != nil {
-		b.err = fmt.Errorf("argos: reading %s: %w", field, err)
+		b.err = err
 		return
 	}
-	if src.size > MaxImageSize {
-		b.err = &ValidationError{Field: field, Reason: fmt.Sprintf("is %d bytes; the API accepts at most %d (2 MB)", src.size, MaxImageSize)}
-		return
-	}
-	if src.size == 0 || len(src.head) == 0 {
-		b.err = &ValidationError{Field: field, Reason: "is empty"}
-		return
-	}
-	detected := imageType(src.head)
-	if detected == "" {
-		b.err = &ValidationError{Field: field, Reason: "must be a JPEG or PNG image (checked by its content)"}
-		return
-	}
-	ct := f.ContentType
-	if ct == "" {
-		ct = detected
-	} else if canonicalImageType(ct) != detected {
-		b.err = &ValidationError{Field: field, Reason: "ContentType does not match the image's content"}
-		return
-	}
-	fileName := f.Name
-	if fileName == "" {
-		fileName = name + map[string]string{"image/png": ".png", "image/jpeg": ".jpg"}[detected]
-	}
-	if src.open != nil {
-		err = b.m.FileFunc(name, fileName, ct, src.open, src.size)
-	} else {
-		err = b.m.File(name, fileName, ct, io.MultiReader(bytes.NewReader(src.head), body), src.size, MaxImageSize,
-			&ValidationError{Field: field, Reason: fmt.Sprintf("is larger than %d bytes (2 MB)", MaxImageSize)})
+	tooBig := &ValidationError{Field: field, Reason: fmt.Sprintf("is larger than %d bytes (2 MB)", MaxImageSize)}
+	rest := io.MultiReader(bytes.NewReader(src.head), checkedReader{f.Body})
+	switch {
+	case asBase64 && src.open != nil:
+		err = b.m.Base64FileFunc(name, src.open, src.size)
+	case asBase64:
+		err = b.m.Base64File(name, rest, src.size, MaxImageSize, tooBig)
+	default:
+		fileName := f.Name
+		if fileName == "" {
+			fileName = name + map[string]string{"image/png": ".png", "image/jpeg": ".jpg"}[canonicalImageType(ct)]
+		}
+		if src.open != nil {
+			err = b.m.FileFunc(name, fileName, ct, src.open, src.size)
+		} else {
+			err = b.m.File(name, fileName, ct, rest, src.size, MaxImageSize, tooBig)
+		}
 	}
 	if err != nil {
 		b.err = &ValidationError{Field: field, Reason: "Name or ContentType contains control characters"}
 	}
+}
+
+// checkImage reads the first bytes of f and checks it is a JPEG or PNG of
+// at most MaxImageSize; ct is its content type (f.ContentType when given
+// and consistent with the bytes).
+func checkImage(field string, f *File) (imageSource, string, error) {
+	src, err := newImageSource(f.Body)
+	if err != nil {
+		return src, "", fmt.Errorf("argos: reading %s: %w", field, err)
+	}
+	if src.size > MaxImageSize {
+		return src, "", &ValidationError{Field: field, Reason: fmt.Sprintf("is %d bytes; the API accepts at most %d (2 MB)", src.size, MaxImageSize)}
+	}
+	if src.size == 0 || len(src.head) == 0 {
+		return src, "", &ValidationError{Field: field, Reason: "is empty"}
+	}
+	detected := imageType(src.head)
+	if detected == "" {
+		return src, "", &ValidationError{Field: field, Reason: "must be a JPEG or PNG image (checked by its content)"}
+	}
+	if f.ContentType != "" && canonicalImageType(f.ContentType) != detected {
+		return src, "", &ValidationError{Field: field, Reason: "ContentType does not match the image's content"}
+	}
+	ct := f.ContentType
+	if ct == "" {
+		ct = detected
+	}
+	return src, ct, nil
 }
 
 // sniffLen is how many leading bytes imageType needs.
@@ -157,9 +183,12 @@ func newImageSource(r io.Reader) (imageSource, error) {
 }
 
 // call is the POST of the collected form to path.
-func (b *formBuilder) call(op, path string) *call {
+func (b *formBuilder) call(op, path string) *call { return b.callMethod(op, http.MethodPost, path) }
+
+// callMethod is the request that sends the collected form to path.
+func (b *formBuilder) callMethod(op, method, path string) *call {
 	return &call{
-		op: op, method: http.MethodPost, path: path,
+		op: op, method: method, path: path,
 		body:        b.m.Reader,
 		bodyLen:     b.m.Len(),
 		contentType: b.m.ContentType(),

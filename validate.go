@@ -61,3 +61,43 @@ func checkText(field, v string) error {
 	}
 	return nil
 }
+
+// checkDecision accepts the two statuses a reviewer, an edit or a
+// migration may set: approved and rejected.
+func checkDecision(field string, s KYCStatus, required bool) error {
+	switch {
+	case s == "" && !required:
+		return nil
+	case s == "":
+		return &ValidationError{Field: field, Reason: "is required"}
+	case s != KYCApproved && s != KYCRejected:
+		return &ValidationError{Field: field, Reason: "must be KYCApproved or KYCRejected"}
+	}
+	return nil
+}
+
+// textField is one optional free-text value of a request and its name.
+type textField struct{ name, v string }
+
+// checkTexts runs checkText over every value.
+func checkTexts(fields ...textField) error {
+	for _, f := range fields {
+		if err := checkText(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dateField is one optional YYYY-MM-DD value of a request and its name.
+type dateField struct{ name, v string }
+
+// checkDates runs checkDate over every optional date.
+func checkDates(fields ...dateField) error {
+	for _, f := range fields {
+		if err := checkDate(f.name, f.v, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -58,6 +58,7 @@ type segment struct {
 	size   int64                     // -1: unknown
 	limit  int64                     // 0: none
 	tooBig error
+	base64 bool // sent as its Base64 encoding (Base64File)
 }
 
 // New returns an empty body with a random boundary.
@@ -128,7 +129,7 @@ func (m *Multipart) Len() int64 {
 		if s.size < 0 {
 			return -1
 		}
-		n += int64(len(s.text)) + s.size
+		n += int64(len(s.text)) + s.encodedLen()
 	}
 	return n
 }
@@ -160,18 +161,23 @@ func (m *Multipart) readers() io.Reader {
 	readers := make([]io.Reader, 0, 2*len(m.segs)+2)
 	for _, s := range m.segs {
 		readers = append(readers, bytes.NewReader(s.text))
+		var file io.Reader
 		switch {
 		case s.open != nil:
 			r, err := s.open()
 			if err != nil {
 				return errReader{err}
 			}
-			readers = append(readers, &exactReader{r: r, left: s.size})
+			file = &exactReader{r: r, left: s.size}
 		case s.size >= 0:
-			readers = append(readers, &exactReader{r: s.file, left: s.size})
+			file = &exactReader{r: s.file, left: s.size}
 		default:
-			readers = append(readers, &limitReader{r: s.file, left: s.limit, limited: s.limit > 0, err: s.tooBig})
+			file = &limitReader{r: s.file, left: s.limit, limited: s.limit > 0, err: s.tooBig}
 		}
+		if s.base64 {
+			file = newBase64Reader(file)
+		}
+		readers = append(readers, file)
 	}
 	readers = append(readers, bytes.NewReader(m.text), strings.NewReader(m.closing))
 	return io.MultiReader(readers...)

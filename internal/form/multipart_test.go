@@ -2,12 +2,15 @@ package form
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -199,6 +202,71 @@ func BenchmarkMultipartBufferedBaseline(b *testing.B) {
 		_, _ = fw.Write(img)
 		_ = w.Close()
 		if _, err := io.Copy(io.Discard, &buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestBase64PartsStreamTheEncodingOfTheFile(t *testing.T) {
+	for _, size := range []int{1, 2, 3, 4, base64Chunk - 1, base64Chunk, base64Chunk + 1, 3*base64Chunk + 2} {
+		t.Run(fmt.Sprintf("a %d-byte file is encoded whole with an exact length", size), func(t *testing.T) {
+			raw := make([]byte, size)
+			for i := range raw {
+				raw[i] = byte(i * 7)
+			}
+			m := New()
+			require.NoError(t, m.Field("submissionId", "abc"))
+			require.NoError(t, m.Base64FileFunc("idImage", func() (io.Reader, error) { return bytes.NewReader(raw), nil }, int64(size)))
+			require.NoError(t, m.Base64File("selfieImage", iotest.OneByteReader(bytes.NewReader(raw)), -1, int64(size), nil))
+			body, err := io.ReadAll(m.Reader())
+			require.NoError(t, err)
+			got := parse(t, m, body)
+			want := base64.StdEncoding.EncodeToString(raw)
+			assert.Equal(t, want, got["idImage"], "a text part holding the Base64 of the file")
+			assert.Equal(t, want, got["selfieImage"])
+			assert.Equal(t, int64(-1), m.Len(), "one size is unknown")
+		})
+	}
+	t.Run("the length is exact when every size is known", func(t *testing.T) {
+		m := New()
+		require.NoError(t, m.Base64File("idImage", strings.NewReader("12345"), 5, 0, nil))
+		body, err := io.ReadAll(m.Reader())
+		require.NoError(t, err)
+		assert.Equal(t, int64(len(body)), m.Len())
+	})
+	t.Run("a file over its limit fails the body with the caller's error", func(t *testing.T) {
+		tooBig := errors.New("too big")
+		m := New()
+		require.NoError(t, m.Base64File("idImage", strings.NewReader(strings.Repeat("x", 5000)), -1, 4000, tooBig))
+		_, err := io.ReadAll(m.Reader())
+		assert.ErrorIs(t, err, tooBig)
+	})
+	t.Run("a file shorter than its size fails the body", func(t *testing.T) {
+		m := New()
+		require.NoError(t, m.Base64File("idImage", strings.NewReader("123"), 5, 0, nil))
+		_, err := io.ReadAll(m.Reader())
+		assert.ErrorIs(t, err, ErrShortFile)
+	})
+	t.Run("a reader that never delivers fails instead of spinning", func(t *testing.T) {
+		m := New()
+		require.NoError(t, m.Base64File("idImage", emptyReader{}, -1, 0, nil))
+		_, err := io.ReadAll(m.Reader())
+		assert.ErrorIs(t, err, io.ErrNoProgress)
+	})
+}
+
+type emptyReader struct{}
+
+func (emptyReader) Read([]byte) (int, error) { return 0, nil }
+
+func BenchmarkBase64Part(b *testing.B) {
+	raw := bytes.Repeat([]byte{0xff, 0xd8, 0xff, 1, 2, 3}, (2<<20)/6)
+	b.SetBytes(int64(len(raw)))
+	b.ReportAllocs()
+	for b.Loop() {
+		m := New()
+		_ = m.Base64FileFunc("idImage", func() (io.Reader, error) { return bytes.NewReader(raw), nil }, int64(len(raw)))
+		if _, err := io.Copy(io.Discard, m.Reader()); err != nil {
 			b.Fatal(err)
 		}
 	}

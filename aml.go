@@ -1,0 +1,188 @@
+package argos
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/kycgo/argos/internal/lenient"
+)
+
+// MaxAMLMonitorIDs is how many submissions MonitorAML registers in one call.
+const MaxAMLMonitorIDs = 25
+
+// AMLMonitorResult is the answer of POST /submission/aml/monitor/{worklistId}.
+// Some submissions may be registered and others not: Failed lists those
+// that were not, each with Argos' reason; that is a result, not an error.
+type AMLMonitorResult struct {
+	Success      bool
+	SuccessCount int
+	FailedCount  int
+	Succeeded    []AMLMonitorItem
+	Failed       []AMLMonitorItem
+}
+
+// AMLMonitorItem is one submission's outcome in an AMLMonitorResult:
+// RecordIDs are what AMLMonitorRecord reads; Error is Argos' reason for a
+// failure (for example "This submission is not approved: …").
+type AMLMonitorItem struct {
+	SubmissionID string
+	RecordIDs    []string
+	Status       string
+	Error        string
+}
+
+// AMLRecord is one record of an AML ongoing-monitoring worklist, as GET
+// /submission/aml/monitor/{worklistId}/{recordId} returns it. Status is the
+// screening state (the vendor's sample shows "screenedNoMatches").
+//
+// Logging or printing it shows its IDs, status and counts, never the name,
+// birth date or email.
+type AMLRecord struct {
+	ID                 string
+	SubmissionID       string
+	Name               string
+	Nationality        string
+	DOB                string
+	Email              string
+	Status             string
+	Memo               string
+	Tags               []string
+	Admin              string
+	UpdateTime         string
+	OpenCount          int
+	FalsePositiveCount int
+	TruePositiveCount  int
+	DiscardedCount     int
+}
+
+// MonitorAML registers approved submissions (1 to MaxAMLMonitorIDs, each
+// with a valid full name and birth date) for AML ongoing monitoring in the
+// worklist worklistID, on behalf of admin (a dashboard admin's email).
+//
+// It calls POST /submission/aml/monitor/{worklistId} (JSON), a v3 endpoint
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/aml_data/aml_ongoing/Post_Ongoing_Monitoring);
+// on a /v2 base URL it refuses before sending. Input is checked first: bad
+// input is a *ValidationError and nothing is sent. The request is never
+// repeated once it may have reached Argos: an error after that point
+// matches ErrOutcomeUnknown. A submission Argos did not register is listed
+// in the result's Failed, not returned as an error.
+//
+// The one-off AML search the vendor documents as "POST/AML" is not offered:
+// no page gives its URL.
+func (c *Client) MonitorAML(ctx context.Context, worklistID string, submissionIDs []string, admin string) (*AMLMonitorResult, error) {
+	const op = "MonitorAML"
+	if err := c.requireV3(op); err != nil {
+		return nil, err
+	}
+	if err := checkID("worklist ID", worklistID); err != nil {
+		return nil, err
+	}
+	if len(submissionIDs) == 0 || len(submissionIDs) > MaxAMLMonitorIDs {
+		return nil, &ValidationError{Field: "submission IDs", Reason: fmt.Sprintf("must hold 1 to %d IDs", MaxAMLMonitorIDs)}
+	}
+	for i, id := range submissionIDs {
+		if err := checkID(fmt.Sprintf("submission ID %d", i), id); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkID("admin", admin); err != nil {
+		return nil, err
+	}
+	cl, err := jsonCall(op, http.MethodPost, "/submission/aml/monitor/"+url.PathEscape(worklistID), "", struct {
+		SubmissionIDs []string `json:"submissionIds"`
+		Admin         string   `json:"admin"`
+	}{submissionIDs, admin}, admin)
+	if err != nil {
+		return nil, err
+	}
+	var w struct {
+		Success        lenient.String `json:"success"`
+		SuccessCount   lenient.Int    `json:"successCount"`
+		FailedCount    lenient.Int    `json:"failedCount"`
+		SuccessResults []amlItemWire  `json:"successResults"`
+		FailedResults  []amlItemWire  `json:"failedResults"`
+	}
+	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+		return nil, err
+	}
+	if w.Success == "" && w.SuccessResults == nil && w.FailedResults == nil {
+		return nil, unexpected(op, "no success, successResults or failedResults field")
+	}
+	res := &AMLMonitorResult{Success: w.Success == "true", SuccessCount: w.SuccessCount.V, FailedCount: w.FailedCount.V}
+	for _, group := range []struct {
+		wire []amlItemWire
+		out  *[]AMLMonitorItem
+	}{{w.SuccessResults, &res.Succeeded}, {w.FailedResults, &res.Failed}} {
+		for _, it := range group.wire {
+			if !slices.Contains(submissionIDs, string(it.SubmissionID)) {
+				return nil, unexpected(op, "the answer lists a submission that was not asked for")
+			}
+			*group.out = append(*group.out, AMLMonitorItem{SubmissionID: string(it.SubmissionID), RecordIDs: []string(it.RecordIDs),
+				Status: string(it.Status), Error: string(it.Error)})
+		}
+	}
+	return res, nil
+}
+
+type amlItemWire struct {
+	SubmissionID lenient.String  `json:"submissionId"`
+	RecordIDs    lenient.Strings `json:"recordIds"`
+	Status       lenient.String  `json:"status"`
+	Error        lenient.String  `json:"error"`
+}
+
+// AMLMonitorRecord reads one record of an AML ongoing-monitoring worklist:
+// a record ID comes from MonitorAML's result (or an aml_monitor webhook).
+//
+// It calls GET /submission/aml/monitor/{worklistId}/{recordId}, a v3
+// endpoint
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/aml_data/aml_ongoing/Get_Ongoing_Monitoring);
+// on a /v2 base URL it refuses before sending. An answer about another
+// record is an error (ErrUnexpectedResponse), never handed back.
+func (c *Client) AMLMonitorRecord(ctx context.Context, worklistID, recordID string) (*AMLRecord, error) {
+	const op = "AMLMonitorRecord"
+	if err := c.requireV3(op); err != nil {
+		return nil, err
+	}
+	if err := checkID("worklist ID", worklistID); err != nil {
+		return nil, err
+	}
+	if err := checkID("record ID", recordID); err != nil {
+		return nil, err
+	}
+	var w struct {
+		ID                 lenient.String  `json:"id"`
+		SubmissionID       lenient.String  `json:"submissionId"`
+		Name               lenient.String  `json:"name"`
+		Nationality        lenient.String  `json:"nationality"`
+		DOB                lenient.String  `json:"dob"`
+		Email              lenient.String  `json:"email"`
+		Status             lenient.String  `json:"status"`
+		Memo               lenient.String  `json:"memo"`
+		Tags               lenient.Strings `json:"tags"`
+		Admin              lenient.String  `json:"admin"`
+		UpdateTime         lenient.String  `json:"updateTime"`
+		OpenCount          lenient.Int     `json:"openCount"`
+		FalsePositiveCount lenient.Int     `json:"falsePositiveCount"`
+		TruePositiveCount  lenient.Int     `json:"truePositiveCount"`
+		DiscardedCount     lenient.Int     `json:"discardedCount"`
+	}
+	path := "/submission/aml/monitor/" + url.PathEscape(worklistID) + "/" + url.PathEscape(recordID)
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path}, &w, false); err != nil {
+		return nil, err
+	}
+	switch {
+	case w.ID == "" && w.SubmissionID == "" && w.Status == "":
+		return nil, unexpected(op, "no id, submissionId or status field")
+	case w.ID != "" && string(w.ID) != recordID:
+		return nil, unexpected(op, "the answer is about another record")
+	}
+	return &AMLRecord{ID: recordID, SubmissionID: string(w.SubmissionID), Name: string(w.Name),
+		Nationality: string(w.Nationality), DOB: string(w.DOB), Email: string(w.Email), Status: string(w.Status),
+		Memo: string(w.Memo), Tags: []string(w.Tags), Admin: string(w.Admin), UpdateTime: string(w.UpdateTime),
+		OpenCount: w.OpenCount.V, FalsePositiveCount: w.FalsePositiveCount.V, TruePositiveCount: w.TruePositiveCount.V,
+		DiscardedCount: w.DiscardedCount.V}, nil
+}

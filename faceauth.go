@@ -1,0 +1,245 @@
+package argos
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/kycgo/argos/internal/lenient"
+)
+
+// WithAddOnKey sets the Add-on API key (dashboard → Add-on → project → Edit
+// → API Key) that FaceAuth and FaceAuthImage send instead of the project's
+// key. No other call sends it, and those two refuse to run without it.
+func WithAddOnKey(key string) Option {
+	return func(c *Client) error {
+		if strings.TrimSpace(key) == "" {
+			return &ValidationError{Field: "add-on key", Reason: "is empty"}
+		}
+		if strings.ContainsAny(key, "\r\n\x00") {
+			return &ValidationError{Field: "add-on key", Reason: "contains control characters"}
+		}
+		k := APIKey(key)
+		c.addOnKey = &k
+		return nil
+	}
+}
+
+// addOn is the client that sends the Add-on key in x-api-key: a copy of c
+// differing in the key alone, so everything else (transport, retries,
+// logging, redirect rules) is shared.
+func (c *Client) addOn(op string) (*Client, error) {
+	if c.addOnKey == nil {
+		return nil, &ValidationError{Field: "add-on key", Reason: op + " needs the Add-on API key: create the client with WithAddOnKey"}
+	}
+	ac := *c
+	ac.key = c.addOnKey
+	return &ac, nil
+}
+
+// FaceAuthRequest is the multipart form of POST /faceauth. SubmissionID (an
+// approved submission) and FaceImage (JPEG or PNG, 960 × 720 recommended)
+// are required.
+//
+// Logging or printing it shows no personal data.
+type FaceAuthRequest struct {
+	SubmissionID string
+	FaceImage    *File
+	UserID       string // sent as userId (camelCase on this endpoint)
+	CF1          string
+	CF2          string
+	CF3          string
+}
+
+// Failure codes of FaceAuthResult.FailCodes.
+const (
+	FaceAuthFailFaceCompare = "face_compare_underscore"
+	FaceAuthFailOccluded    = "Face_Occluded_fail"
+	FaceAuthFailFaceCover   = "Face_cover_fail"
+	FaceAuthFailHeadCover   = "Head_cover_fail"
+)
+
+// FaceAuthResult is the answer of POST /faceauth. Status is KYCApproved when
+// the face matched the submission's, KYCRejected otherwise, with FailCodes
+// and RejectedComments saying why. A score the answer leaves out is nil.
+type FaceAuthResult struct {
+	AuthID           string // authentication_id, for FaceAuthImage
+	Status           KYCStatus
+	Scores           FaceAuthScores
+	CreateTime       string // UTC, as sent
+	FailCodes        []string
+	RejectedComments []string
+}
+
+// FaceAuthScores are the scores of a FaceAuth try.
+type FaceAuthScores struct {
+	FaceSimilarity *float64
+	Occluded       *float64
+	FaceCover      *float64
+	HeadCover      *float64
+}
+
+// FaceAuth re-authenticates a returning user: Argos compares the face
+// image with the selfie of an approved submission.
+//
+// It calls POST /faceauth (multipart, as the vendor's example sends it,
+// although the page also says JSON) with the Add-on key (WithAddOnKey), a
+// v3 endpoint (https://developers.argosidentity.com/add-on/en/post-faceauth);
+// on a /v2 base URL it refuses before sending. Input is checked first: bad
+// input is a *ValidationError and nothing is sent. The request is never
+// repeated once it may have reached Argos: an error after that point
+// matches ErrOutcomeUnknown.
+func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest) (*FaceAuthResult, error) {
+	const op = "FaceAuth"
+	if err := c.requireV3(op); err != nil {
+		return nil, err
+	}
+	ac, err := c.addOn(op)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, &ValidationError{Field: "FaceAuthRequest", Reason: "is nil"}
+	}
+	if err := checkID("SubmissionID", r.SubmissionID); err != nil {
+		return nil, err
+	}
+	if err := checkTexts(textField{"UserID", r.UserID}, textField{"CF1", r.CF1}, textField{"CF2", r.CF2},
+		textField{"CF3", r.CF3}); err != nil {
+		return nil, err
+	}
+	fb := newFormBuilder()
+	fb.text("submissionId", r.SubmissionID)
+	fb.text("userId", r.UserID)
+	fb.text("cf1", r.CF1)
+	fb.text("cf2", r.CF2)
+	fb.text("cf3", r.CF3)
+	fb.file("faceImage", "FaceImage", r.FaceImage, true)
+	if fb.err != nil {
+		return nil, fb.err
+	}
+	var w struct {
+		AuthID lenient.String `json:"authentication_id"`
+		Status lenient.String `json:"auth_status"`
+		Score  struct {
+			FaceSimilarity lenient.Float `json:"face_similarity_score"`
+			Occluded       lenient.Float `json:"occluded_score"`
+			FaceCover      lenient.Float `json:"face_cover_score"`
+			HeadCover      lenient.Float `json:"head_cover_score"`
+		} `json:"score"`
+		CreateTime       lenient.String  `json:"create_time"`
+		FailCodes        lenient.Strings `json:"fail_code"`
+		RejectedComments lenient.Strings `json:"rejected_comment"`
+	}
+	if err := ac.doJSON(ctx, fb.call(op, "/faceauth"), &w, false); err != nil {
+		return nil, err
+	}
+	if w.Status == "" {
+		return nil, unexpected(op, "no auth_status field")
+	}
+	return &FaceAuthResult{
+		AuthID: string(w.AuthID), Status: KYCStatus(w.Status), CreateTime: string(w.CreateTime),
+		Scores: FaceAuthScores{FaceSimilarity: w.Score.FaceSimilarity.Ptr(), Occluded: w.Score.Occluded.Ptr(),
+			FaceCover: w.Score.FaceCover.Ptr(), HeadCover: w.Score.HeadCover.Ptr()},
+		FailCodes: []string(w.FailCodes), RejectedComments: []string(w.RejectedComments),
+	}, nil
+}
+
+// FaceAuthImage downloads the face image of a FaceAuth try. Argos answers
+// with the image as Base64 text; the returned Download's Body is the
+// decoded image, decoded as it streams, with ContentType image/jpeg or
+// image/png and ContentLength -1. Close the Body.
+//
+// It calls GET /faceauth/image?authId=… with the Add-on key
+// (WithAddOnKey), a v3 endpoint
+// (https://developers.argosidentity.com/en/idcheck/add-on/get-faceauth_image);
+// on a /v2 base URL it refuses before sending. An answer that does not
+// start as the Base64 of a JPEG or PNG is an ErrUnexpectedResponse.
+func (c *Client) FaceAuthImage(ctx context.Context, authID string) (*Download, error) {
+	const op = "FaceAuthImage"
+	if err := c.requireV3(op); err != nil {
+		return nil, err
+	}
+	ac, err := c.addOn(op)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkID("auth ID", authID); err != nil {
+		return nil, err
+	}
+	d, err := ac.download(ctx, &call{op: op, method: http.MethodGet, path: "/faceauth/image",
+		query: query{{"authId", authID}}, accept: "text/plain, application/json"})
+	if err != nil {
+		return nil, err
+	}
+	return decodeBase64Download(op, d)
+}
+
+// maxBase64Prefix bounds what decodeBase64Download skips before the Base64
+// text: white space, a JSON string's quote, a data: URL's header.
+const maxBase64Prefix = 256
+
+// decodeBase64Download turns a download of Base64 text into the bytes it
+// encodes, streaming. The text may be bare, a JSON string or a data: URL;
+// white space, quotes and JSON's escaped "\/" are skipped.
+func decodeBase64Download(op string, d *Download) (*Download, error) {
+	br := bufio.NewReaderSize(d.Body, 4096)
+	head, _ := br.Peek(maxBase64Prefix)
+	start := bytes.TrimLeft(head, " \t\r\n\"")
+	skip := len(head) - len(start)
+	if bytes.HasPrefix(start, []byte("data:")) {
+		if i := bytes.IndexByte(start, ','); i >= 0 {
+			skip += i + 1
+		}
+	}
+	_, _ = br.Discard(skip)
+	dec := base64.NewDecoder(base64.StdEncoding, &base64Text{r: br})
+	magic := make([]byte, sniffLen)
+	n, err := io.ReadFull(dec, magic)
+	ct := imageType(magic[:n])
+	if ct == "" {
+		_ = d.Body.Close()
+		reason := "the body is not the Base64 of a JPEG or PNG image"
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("argos: %s: reading the image: %w", op, sanitize(err))
+		}
+		return nil, &DecodeError{Op: op, StatusCode: http.StatusOK, ContentType: d.ContentType, Reason: reason}
+	}
+	return &Download{
+		Body:          &readCloser{Reader: io.MultiReader(bytes.NewReader(magic[:n]), dec), Closer: d.Body},
+		ContentType:   ct,
+		ContentLength: -1,
+		Filename:      d.Filename,
+	}, nil
+}
+
+// base64Text passes on only the Base64 alphabet and padding of what it
+// reads: a JSON string's quotes and escapes and line breaks are dropped.
+type base64Text struct{ r io.Reader }
+
+func (t *base64Text) Read(p []byte) (int, error) {
+	for {
+		n, err := t.r.Read(p)
+		k := 0
+		for _, c := range p[:n] {
+			if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' {
+				p[k] = c
+				k++
+			}
+		}
+		if k > 0 || err != nil {
+			return k, err
+		}
+	}
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}

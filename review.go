@@ -1,0 +1,126 @@
+package argos
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/kycgo/argos/internal/lenient"
+)
+
+// ReviewRequest is the JSON body of POST /submission/review: a reviewer's
+// decision on a pending submission. SubmissionID, Admin (an admin
+// registered in the project), and Status (KYCApproved or KYCRejected) are
+// required; RejectComment is required when rejecting and refused when
+// approving. UpdateFields, when set, corrects data along with the decision.
+//
+// Logging or printing it shows no personal data.
+type ReviewRequest struct {
+	SubmissionID  string        `json:"submissionId"`
+	Admin         string        `json:"admin"`
+	Status        KYCStatus     `json:"status"`
+	RejectComment string        `json:"rejectComment,omitempty"`
+	UpdateFields  *ReviewFields `json:"updateFields,omitempty"`
+}
+
+// ReviewFields is the updateFields object of a review: the data the
+// reviewer corrects. Empty fields are not sent. Dates are YYYY-MM-DD.
+//
+// Logging or printing it shows which fields are set, never their values.
+type ReviewFields struct {
+	FullName   string `json:"fullName,omitempty"`
+	Gender     Gender `json:"gender,omitempty"`
+	IssueDate  string `json:"issueDate,omitempty"`
+	ExpireDate string `json:"expireDate,omitempty"`
+	BirthDate  string `json:"birthDate,omitempty"`
+	IDType     IDType `json:"idType,omitempty"`
+}
+
+// ReviewResult is the answer of POST /submission/review.
+type ReviewResult struct {
+	SubmissionID string
+	Message      string
+	FinalStatus  KYCStatus
+}
+
+// ReviewSubmission approves or rejects a pending submission, for projects
+// whose reviewer is set to "Client" (Argos' agents then leave pending
+// submissions to you).
+//
+// It calls POST /submission/review (JSON), a v3 endpoint
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/post-client-review);
+// on a /v2 base URL it refuses before sending. Input is checked first: bad
+// input is a *ValidationError and nothing is sent. The request is never
+// repeated once it may have reached Argos: an error after that point
+// matches ErrOutcomeUnknown (GetSubmission shows whether the decision was
+// made). A submission that is not pending (already decided, or still
+// incomplete) is ErrNotPending; an unknown submission ErrNotFound; an admin
+// the project does not have ErrInvalidAdmin.
+func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest) (*ReviewResult, error) {
+	const op = "ReviewSubmission"
+	if err := c.requireV3(op); err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, &ValidationError{Field: "ReviewRequest", Reason: "is nil"}
+	}
+	if err := r.check(); err != nil {
+		return nil, err
+	}
+	sensitive := []string{r.Admin, r.RejectComment}
+	if u := r.UpdateFields; u != nil {
+		sensitive = append(sensitive, u.FullName, u.BirthDate, u.IssueDate, u.ExpireDate)
+	}
+	cl, err := jsonCall(op, http.MethodPost, "/submission/review", "", r, sensitive...)
+	if err != nil {
+		return nil, err
+	}
+	var w struct {
+		SubmissionID lenient.String `json:"submissionId"`
+		Message      lenient.String `json:"message"`
+		FinalStatus  lenient.String `json:"finalStatus"`
+	}
+	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+		return nil, err
+	}
+	if w.FinalStatus == "" && w.Message == "" {
+		return nil, unexpected(op, "no finalStatus or message field")
+	}
+	if w.SubmissionID != "" && string(w.SubmissionID) != r.SubmissionID {
+		return nil, unexpected(op, "the answer is about another submission")
+	}
+	return &ReviewResult{SubmissionID: r.SubmissionID, Message: string(w.Message), FinalStatus: KYCStatus(w.FinalStatus)}, nil
+}
+
+func (r *ReviewRequest) check() error {
+	if err := checkID("SubmissionID", r.SubmissionID); err != nil {
+		return err
+	}
+	if err := checkID("Admin", r.Admin); err != nil {
+		return err
+	}
+	if err := checkDecision("Status", r.Status, true); err != nil {
+		return err
+	}
+	switch {
+	case r.Status == KYCRejected && r.RejectComment == "":
+		return &ValidationError{Field: "RejectComment", Reason: "is required when rejecting"}
+	case r.Status == KYCApproved && r.RejectComment != "":
+		return &ValidationError{Field: "RejectComment", Reason: "is only for rejections"}
+	}
+	if err := checkText("RejectComment", r.RejectComment); err != nil {
+		return err
+	}
+	u := r.UpdateFields
+	if u == nil {
+		return nil
+	}
+	if *u == (ReviewFields{}) {
+		return &ValidationError{Field: "UpdateFields", Reason: "is set but empty (leave it nil)"}
+	}
+	if err := checkDates(dateField{"UpdateFields.IssueDate", u.IssueDate}, dateField{"UpdateFields.ExpireDate", u.ExpireDate},
+		dateField{"UpdateFields.BirthDate", u.BirthDate}); err != nil {
+		return err
+	}
+	return checkTexts(textField{"UpdateFields.FullName", u.FullName}, textField{"UpdateFields.Gender", string(u.Gender)},
+		textField{"UpdateFields.IDType", string(u.IDType)})
+}

@@ -1,0 +1,176 @@
+package argos
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net/http"
+
+	"github.com/kycgo/argos/internal/lenient"
+)
+
+// MaxTokensPerRequest is how many token IDs AddTokens and DeleteTokens send
+// in one request: the smaller of the limits the vendor's pages give (the
+// older POST page and the DELETE page say 100; the newest POST page 500).
+const MaxTokensPerRequest = 100
+
+// Token ID rules of the private-mode token pool: 8 to 64 bytes of ASCII
+// letters, digits, '-', '_' and '.', starting and ending with a letter or a
+// digit.
+const (
+	MinTokenIDLen = 8
+	MaxTokenIDLen = 64
+)
+
+// TokenResult sums the summaries of every request AddTokens or DeleteTokens
+// sent. Submitted, Processed, Failed (and for deletions Deleted and
+// NotFound) add up; CurrentCount is the pool's size after the last request
+// (Argos reports it for additions); Message is the last request's message.
+type TokenResult struct {
+	Submitted    int
+	Processed    int
+	Deleted      int
+	NotFound     int
+	Failed       int
+	CurrentCount int
+	Message      string
+}
+
+// NewTokenID returns a random token ID valid by the pool's rules: 32
+// letters and digits from crypto/rand (about 190 bits).
+func NewTokenID() string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	const n = 32
+	b := make([]byte, n)
+	// Rejection sampling keeps every character equally likely.
+	var buf [64]byte
+	for i := 0; i < n; {
+		_, _ = rand.Read(buf[:]) // crypto/rand.Read never fails (Go 1.24)
+		for _, x := range buf {
+			if x < 248 && i < n { // 248 = 4 × 62
+				b[i] = alphabet[int(x)%len(alphabet)]
+				i++
+			}
+		}
+	}
+	return string(b)
+}
+
+// checkTokenID applies the pool's rules; i is the ID's index, for the error.
+func checkTokenID(i int, v string) error {
+	field := fmt.Sprintf("token ID %d", i)
+	if len(v) < MinTokenIDLen || len(v) > MaxTokenIDLen {
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("must be %d to %d bytes long", MinTokenIDLen, MaxTokenIDLen)}
+	}
+	alnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+	for j := 0; j < len(v); j++ {
+		if c := v[j]; !alnum(c) && c != '-' && c != '_' && c != '.' {
+			return &ValidationError{Field: field, Reason: "may hold only ASCII letters, digits, '-', '_' and '.'"}
+		}
+	}
+	if !alnum(v[0]) || !alnum(v[len(v)-1]) {
+		return &ValidationError{Field: field, Reason: "must start and end with a letter or a digit"}
+	}
+	return nil
+}
+
+// AddTokens puts token IDs into the project's private-mode token pool (a
+// liveform link with a pooled token cannot be shared). IDs already in the
+// pool are overwritten, not refused, so adding the same IDs again is safe.
+//
+// It calls POST /submission/tokens, a v3 endpoint
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/post-token),
+// once per MaxTokensPerRequest IDs, with the body {"tokenId": […]} sent as
+// text/plain as the vendor recommends. Every ID is checked first (see
+// NewTokenID): one bad ID is a *ValidationError and nothing is sent. A
+// request is never repeated once it may have reached Argos: an error after
+// that point matches ErrOutcomeUnknown.
+//
+// On an error the result is returned too: the sum of the requests Argos
+// answered before the one that failed; the IDs of that request and of
+// those after it were not confirmed (call AddTokens again with them).
+func (c *Client) AddTokens(ctx context.Context, tokenIDs []string) (*TokenResult, error) {
+	return c.tokens(ctx, "AddTokens", http.MethodPost, tokenIDs)
+}
+
+// DeleteTokens removes token IDs from the project's token pool; IDs not in
+// the pool are counted in NotFound.
+//
+// It calls DELETE /submission/tokens, a v3 endpoint
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-token),
+// once per MaxTokensPerRequest IDs (the documented maximum), with the body
+// {"tokenId": […]} sent as text/plain. Every ID is checked first: one bad
+// ID is a *ValidationError and nothing is sent. Deleting is safe to repeat,
+// so each request is retried on network errors and gateway failures like a
+// GET. On an error the result of the requests answered before it is
+// returned too, as for AddTokens.
+func (c *Client) DeleteTokens(ctx context.Context, tokenIDs []string) (*TokenResult, error) {
+	return c.tokens(ctx, "DeleteTokens", http.MethodDelete, tokenIDs)
+}
+
+func (c *Client) tokens(ctx context.Context, op, method string, ids []string) (*TokenResult, error) {
+	if err := c.requireV3(op); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, &ValidationError{Field: "token IDs", Reason: "is empty"}
+	}
+	for i, id := range ids {
+		if err := checkTokenID(i, id); err != nil {
+			return nil, err
+		}
+	}
+	total := &TokenResult{}
+	for start := 0; start < len(ids); start += MaxTokensPerRequest {
+		chunk := ids[start:min(start+MaxTokensPerRequest, len(ids))]
+		res, err := c.tokenRequest(ctx, op, method, chunk)
+		if err != nil {
+			if len(ids) > MaxTokensPerRequest {
+				err = fmt.Errorf("argos: %s: token IDs %d to %d of %d: %w", op, start, start+len(chunk)-1, len(ids), err)
+			}
+			return total, err
+		}
+		total.add(res)
+	}
+	return total, nil
+}
+
+func (t *TokenResult) add(r *TokenResult) {
+	t.Submitted += r.Submitted
+	t.Processed += r.Processed
+	t.Deleted += r.Deleted
+	t.NotFound += r.NotFound
+	t.Failed += r.Failed
+	t.CurrentCount = r.CurrentCount
+	t.Message = r.Message
+}
+
+// tokenRequest sends one chunk.
+func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []string) (*TokenResult, error) {
+	cl, err := jsonCall(op, method, "/submission/tokens", "text/plain; charset=utf-8", struct {
+		TokenID []string `json:"tokenId"`
+	}{ids}, ids...)
+	if err != nil {
+		return nil, err
+	}
+	var w struct {
+		Message lenient.String `json:"message"`
+		Summary *struct {
+			TotalSubmitted lenient.Int `json:"totalSubmitted"`
+			CurrentCount   lenient.Int `json:"currentCount"`
+			Processed      lenient.Int `json:"processed"`
+			Deleted        lenient.Int `json:"deleted"`
+			NotFound       lenient.Int `json:"notFound"`
+			Failed         lenient.Int `json:"failed"`
+		} `json:"summary"`
+	}
+	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+		return nil, err
+	}
+	if w.Summary == nil {
+		return nil, unexpected(op, "no summary field")
+	}
+	s := w.Summary
+	return &TokenResult{Submitted: s.TotalSubmitted.V, Processed: s.Processed.V, Deleted: s.Deleted.V,
+		NotFound: s.NotFound.V, Failed: s.Failed.V, CurrentCount: s.CurrentCount.V, Message: string(w.Message)}, nil
+}
