@@ -2,6 +2,7 @@ package argostest
 
 import (
 	"encoding/json"
+	"strings"
 	"sync"
 	"time"
 )
@@ -21,7 +22,11 @@ type fake struct {
 
 	mu          sync.Mutex
 	subs        map[string]*submission
-	resources   map[string]string // AML resourceId → submission ID
+	resources   map[string]string       // AML resourceId → submission ID
+	tokens      map[string]bool         // the private-mode token pool
+	amlRecords  map[string]*amlRecord   // AML monitoring: worklistId + "/" + recordId → record
+	faceAuths   map[string]*faceAuthTry // authentication_id → try
+	faceScript  []FaceAuthOutcome
 	applicants  map[string]string // duplicated_information → applicant_id
 	step2Script []Outcome
 	faults      []*Fault
@@ -41,6 +46,9 @@ func newFake(opts []ServerOption) *fake {
 		done:       make(chan struct{}),
 		subs:       map[string]*submission{},
 		resources:  map[string]string{},
+		tokens:     map[string]bool{},
+		amlRecords: map[string]*amlRecord{},
+		faceAuths:  map[string]*faceAuthTry{},
 		applicants: map[string]string{},
 	}
 	for _, o := range opts {
@@ -49,6 +57,10 @@ func newFake(opts []ServerOption) *fake {
 	if fk.cfg.apiKey == "" {
 		fk.cfg.apiKey = randomKey()
 	}
+	if fk.cfg.addOnKey == "" {
+		fk.cfg.addOnKey = "addon_" + strings.TrimPrefix(randomKey(), "test_")
+	}
+	fk.cfg.admins = append([]string{DefaultAdmin}, fk.cfg.admins...)
 	if fk.cfg.clock == nil {
 		fk.cfg.clock = time.Now
 	}

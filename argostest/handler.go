@@ -39,6 +39,9 @@ func NewHandler(opts ...ServerOption) *Handler {
 // APIKey returns the API key the handler accepts.
 func (h *Handler) APIKey() string { return h.cfg.apiKey }
 
+// AddOnKey returns the Add-on key the handler's FaceAuth endpoints accept.
+func (h *Handler) AddOnKey() string { return h.cfg.addOnKey }
+
 // Close ends every wait a Fault started (Latency, StallBody), so that a
 // server shutting down does not wait for them, and stops webhook delivery
 // (see WithWebhookURL): a webhook in flight is aborted, queued ones are
@@ -65,6 +68,11 @@ type route struct {
 // Each resource file declares its own table of routes beside its endpoints;
 // a new resource is a new file with its table, added to this list.
 var routes = newRouter(submissionRoutes, stepRoutes, addressRoutes, fileRoutes)
+
+// v3Routes are the endpoints the vendor documents only under /v3 (see
+// lookup); a path may hold "{name}" segments that match any one segment.
+var v3Routes = newRouter(updateRoutes, partialRoutes, migrationRoutes, reviewRoutes, tokenRoutes, amlMonitorRoutes,
+	faceAuthRoutes)
 
 // newRouter merges route tables. Two endpoints for the same method and path
 // are a programming error and panic, as with http.ServeMux.
@@ -151,7 +159,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	b := readBody(w, r)
 	set(func(r *Request) {
-		r.Form, r.Files = b.form, b.fileInfos()
+		r.Form, r.Files, r.Body = b.form, b.fileInfos(), b.raw
 		if len(r.Form) == 0 {
 			r.Form = nil
 		}
@@ -254,18 +262,18 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, version, path st
 		return
 	}
 	key := r.Header.Get("x-api-key")
-	if subtle.ConstantTimeCompare([]byte(key), []byte(h.cfg.apiKey)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(key), []byte(h.keyFor(path))) != 1 {
 		writeMessage(w, http.StatusForbidden, msgForbidden)
 		return
 	}
-	methods, ok := routes[strings.TrimSuffix(path, "/")]
-	if version == "" || !ok {
+	ep, status := lookup(version, r.Method, strings.TrimSuffix(path, "/"))
+	switch status {
+	case http.StatusNotFound:
 		writeMessage(w, http.StatusNotFound, msgNotFound)
 		return
-	}
-	ep, ok := methods[r.Method]
-	if !ok {
-		// What API Gateway answers for a method a resource does not have.
+	case http.StatusForbidden:
+		// What API Gateway answers for a method a resource does not have
+		// (and for a v3-only route under /v2).
 		writeMessage(w, http.StatusForbidden, msgMissingToken)
 		return
 	}

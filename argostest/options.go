@@ -10,11 +10,14 @@ import (
 type ServerOption func(*config)
 
 type config struct {
-	apiKey   string
-	clock    func() time.Time
-	ids      func() string
-	logger   *slog.Logger
-	ipDenied bool
+	apiKey        string
+	addOnKey      string
+	admins        []string
+	argosReviewer bool
+	clock         func() time.Time
+	ids           func() string
+	logger        *slog.Logger
+	ipDenied      bool
 
 	webhookURL    string       // WithWebhookURL
 	webhookClient *http.Client // WithWebhookURL; nil: the fake's own
@@ -91,4 +94,25 @@ func WithIPDenied() ServerOption {
 // and https://argos-kyc.gitbook.io/client-guide-1/dealing-the-data/get-submission
 func WithSecureTransmission() ServerOption {
 	return func(c *config) { c.secure = true }
+}
+
+// WithAddOnKey sets the Add-on API key the FaceAuth endpoints accept (and
+// the only key they accept). Without it every server gets a fresh random
+// one ("addon_" and 32 hex digits): read it from Server.AddOnKey.
+func WithAddOnKey(key string) ServerOption {
+	return func(c *config) { c.addOnKey = key }
+}
+
+// WithAdmins adds dashboard admins (emails) the v3 management endpoints
+// accept in their admin field, besides DefaultAdmin. Any other admin is
+// refused as the API refuses an unknown one.
+func WithAdmins(emails ...string) ServerOption {
+	return func(c *config) { c.admins = append(c.admins, emails...) }
+}
+
+// WithArgosReviewer makes the fake project's reviewer Argos' agents rather
+// than the client: POST /submission/review then answers "This submission
+// cannot be reviewed by client".
+func WithArgosReviewer() ServerOption {
+	return func(c *config) { c.argosReviewer = true }
 }

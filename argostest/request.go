@@ -19,6 +19,9 @@ const (
 	maxBodyBytes  = 6 << 20  // a whole request body
 	maxImageBytes = 2 << 20  // one image (https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-1: "limit 2 MB")
 	maxFieldBytes = 64 << 10 // one text field of a form
+	// maxBase64Bytes is the Base64 text of the largest image, with room for
+	// line breaks.
+	maxBase64Bytes = (maxImageBytes+2)/3*4 + 64<<10
 )
 
 // Redacted replaces the API key in recorded request headers.
@@ -43,6 +46,7 @@ type Request struct {
 	Header  http.Header
 	Form    map[string]string   // text fields of a multipart or URL-encoded body
 	Files   map[string]FileInfo // file fields of a multipart body, by field name
+	Body    []byte              // any other body (JSON, text/plain), as sent
 	Time    time.Time           // when the request arrived (time.Now, not WithClock)
 	Status  int                 // status sent; 0 when a Fault dropped the connection
 	Faulted bool                // the response came from an injected Fault
@@ -67,6 +71,7 @@ func (r Request) clone() Request {
 	c.Header = cloneHeader(r.Header)
 	c.Form = maps.Clone(r.Form)
 	c.Files = maps.Clone(r.Files)
+	c.Body = bytes.Clone(r.Body)
 	return c
 }
 
@@ -108,7 +113,7 @@ type body struct {
 
 // fileFields are the form fields the API expects files in; they are read as
 // files even if the client sent no file name.
-var fileFields = map[string]bool{"idImage": true, "idBackImage": true, "faceImage": true, "addressImage": true}
+var fileFields = map[string]bool{"idImage": true, "idBackImage": true, "faceImage": true, "addressImage": true, "selfieImage": true}
 
 // readBody reads and parses r's body: multipart/form-data and
 // application/x-www-form-urlencoded bodies become fields and files; any other
@@ -182,14 +187,24 @@ func (b *body) readMultipart(mr *multipart.Reader) {
 		}
 		isFile := p.FileName() != "" || fileFields[field]
 		limit := int64(maxFieldBytes)
-		if isFile {
+		switch {
+		case p.FileName() != "":
 			limit = maxImageBytes
+		case isFile:
+			// A file field without a file name may hold the image as Base64
+			// text (PUT /submission/image): allow the encoding of the
+			// largest image, and check raw bytes against the image limit
+			// below.
+			limit = maxBase64Bytes
 		}
 		var buf bytes.Buffer
 		n, err := io.Copy(&buf, io.LimitReader(p, limit+1))
 		p.Close()
 		if b.setErr(err) {
 			return
+		}
+		if isFile && p.FileName() == "" && n > maxImageBytes && !isBase64Text(buf.Bytes()) {
+			n = limit + 1 // raw bytes over the image limit
 		}
 		if n > limit {
 			if isFile {

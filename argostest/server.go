@@ -26,6 +26,9 @@ type Server struct {
 	BaseURL string
 	// APIKey is the key the server accepts in x-api-key.
 	APIKey string
+	// AddOnKey is the Add-on key the FaceAuth endpoints accept instead
+	// (argos.WithAddOnKey).
+	AddOnKey string
 
 	// The hooks (ScriptStep2, SetKYCResult, SetAMLHits, Submission,
 	// InjectFault, ClearFaults, Requests, ResetRequests) are the Handler's
@@ -46,7 +49,7 @@ func NewServer(opts ...ServerOption) *Server {
 		ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	}
 	ts.StartTLS()
-	return &Server{BaseURL: ts.URL + "/v2", APIKey: h.APIKey(), fake: h.fake, h: h, ts: ts}
+	return &Server{BaseURL: ts.URL + "/v2", APIKey: h.APIKey(), AddOnKey: h.AddOnKey(), fake: h.fake, h: h, ts: ts}
 }
 
 // Handler returns the http.Handler behind the server.

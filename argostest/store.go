@@ -1,6 +1,7 @@
 package argostest
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
@@ -105,6 +106,14 @@ type submission struct {
 	addressInput, addressDetail                           string
 
 	images map[string]*storedImage
+
+	// Set by the v3 management endpoints: names an admin corrected
+	// (PATCH), address fields of a migration, the reviewer who decided.
+	firstName, lastName                          string
+	firstErased, lastErased                      bool // erased by a partial delete
+	addrCity, addrCountry, addrState, addrStreet string
+	reviewer                                     string
+	migrated                                     bool
 
 	result      string
 	comment     []string
@@ -215,6 +224,9 @@ func maskID(s string) string {
 // maskIP masks the last part of an IPv4 address ("127.0.0.*"); anything else
 // becomes "*.*.*.*".
 func maskIP(ip string) string {
+	if ip == "" {
+		return ""
+	}
 	parts := strings.Split(ip, ".")
 	if len(parts) != 4 {
 		return "*.*.*.*"
@@ -252,6 +264,10 @@ type itemData struct {
 	IDType         string `json:"idType,omitempty"`
 	IdentityNumber string `json:"identityNumber,omitempty"`
 	DocumentNumber string `json:"documentNumber,omitempty"`
+	AddressCity    string `json:"address_city,omitempty"`
+	AddressCountry string `json:"address_country,omitempty"`
+	AddressState   string `json:"address_state,omitempty"`
+	AddressStreet  string `json:"address_street,omitempty"`
 	GlobalCode     string `json:"address_globalCode,omitempty"`
 	CompoundCode   string `json:"address_compoundCode,omitempty"`
 	Formatted      string `json:"address_formatted,omitempty"`
@@ -343,7 +359,7 @@ func (s *submission) render(full bool) item {
 		UserID:       s.userID,
 		CreatedAt:    fmtTime(s.created),
 		PendingAt:    fmtTime(s.pendingAt),
-		Reviewer:     "system",
+		Reviewer:     cmp.Or(s.reviewer, "system"),
 		KYC:          itemKYC{Result: s.result, Comment: s.comment, CommentCode: s.commentCode},
 	}
 	if full {
@@ -357,6 +373,16 @@ func (s *submission) renderDetails(it *item) {
 	if i := strings.LastIndexByte(it.Data.Name, ' '); i > 0 {
 		it.Data.FirstName, it.Data.LastName = it.Data.Name[:i], it.Data.Name[i+1:]
 	}
+	it.Data.FirstName = cmp.Or(s.firstName, it.Data.FirstName)
+	it.Data.LastName = cmp.Or(s.lastName, it.Data.LastName)
+	if s.firstErased {
+		it.Data.FirstName = ""
+	}
+	if s.lastErased {
+		it.Data.LastName = ""
+	}
+	it.Data.AddressCity, it.Data.AddressCountry = s.addrCity, s.addrCountry
+	it.Data.AddressState, it.Data.AddressStreet = s.addrState, s.addrStreet
 	it.Data.IssuingCountry = s.issuingCountry
 	it.Data.IssueDate = s.issueDate
 	if it.Data.IssueDate == "" {

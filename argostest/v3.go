@@ -1,0 +1,145 @@
+package argostest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// DefaultAdmin is the dashboard admin every fake project has: the v3
+// management endpoints accept it in their admin field (add others with
+// WithAdmins).
+const DefaultAdmin = "admin@example.com"
+
+// lookup finds the endpoint of a method and path under a version prefix.
+// status is 0 when found, http.StatusNotFound for an unknown path or no
+// version prefix, and http.StatusForbidden for a method the path does not
+// have or a v3-only route asked for under /v2 (the gateway's "Missing
+// Authentication Token").
+func lookup(version, method, path string) (ep endpoint, status int) {
+	if version == "" {
+		return nil, http.StatusNotFound
+	}
+	methods, ok := routes[path]
+	v3methods, ok3 := v3Routes[path]
+	if !ok3 {
+		v3methods, ok3 = matchPattern(path)
+	}
+	if !ok && !ok3 {
+		return nil, http.StatusNotFound
+	}
+	if ep := methods[method]; ep != nil {
+		return ep, 0
+	}
+	if ep := v3methods[method]; ep != nil && version == "v3" {
+		return ep, 0
+	}
+	return nil, http.StatusForbidden
+}
+
+// matchPattern finds the v3 route whose pattern ("{name}" segments match
+// any one non-empty segment) matches path.
+func matchPattern(path string) (map[string]endpoint, bool) {
+	segs := strings.Split(path, "/")
+	for pattern, methods := range v3Routes {
+		if !strings.Contains(pattern, "{") {
+			continue
+		}
+		ps := strings.Split(pattern, "/")
+		if len(ps) != len(segs) {
+			continue
+		}
+		match := true
+		for i, p := range ps {
+			if strings.HasPrefix(p, "{") {
+				match = match && segs[i] != ""
+			} else {
+				match = match && p == segs[i]
+			}
+		}
+		if match {
+			return methods, true
+		}
+	}
+	return nil, false
+}
+
+// pathParams returns the segments of path after prefix.
+func pathParams(path, prefix string) []string {
+	return strings.Split(strings.TrimPrefix(path, prefix), "/")
+}
+
+// keyFor is the key a request to path must carry: the Add-on key for
+// FaceAuth, the project's key for everything else.
+func (fk *fake) keyFor(path string) string {
+	if path == "/faceauth" || strings.HasPrefix(path, "/faceauth/") {
+		return fk.cfg.addOnKey
+	}
+	return fk.cfg.apiKey
+}
+
+// isAdmin reports whether admin is one of the project's dashboard admins.
+func (fk *fake) isAdmin(admin string) bool {
+	return slices.ContainsFunc(fk.cfg.admins, func(a string) bool { return strings.EqualFold(a, strings.TrimSpace(admin)) })
+}
+
+// writeError writes a 400 with the {"errorCode", "message"} shape of the
+// v3 management pages.
+func writeError(w http.ResponseWriter, code, msg string) {
+	writeJSON(w, http.StatusBadRequest, map[string]string{"errorCode": code, "message": msg})
+}
+
+// decodeObject decodes a JSON object body into v. It reports the first key
+// of the body that v does not have (unknown, "" when none) and whether the
+// body was a JSON object at all.
+func decodeObject(raw []byte, v any) (unknown string, ok bool) {
+	var keys map[string]json.RawMessage
+	if json.Unmarshal(raw, &keys) != nil || keys == nil {
+		return "", false
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var known map[string]json.RawMessage
+		b, _ := json.Marshal(v)
+		_ = json.Unmarshal(b, &known)
+		for k := range keys {
+			if _, ok := known[k]; !ok {
+				return k, true
+			}
+		}
+		return "", false // a value of the wrong type
+	}
+	return "", true
+}
+
+// isBase64Text reports whether b is Base64 text (standard alphabet, with
+// optional padding and line breaks).
+func isBase64Text(b []byte) bool {
+	for _, c := range b {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' ||
+			c == '\r' || c == '\n') {
+			return false
+		}
+	}
+	return len(b) > 0
+}
+
+// decodeBase64Image decodes a Base64 form value into image bytes; ok is
+// false when it is not Base64 or not a JPEG or PNG.
+func decodeBase64Image(v []byte) ([]byte, bool) {
+	clean := bytes.Map(func(r rune) rune {
+		if r == '\r' || r == '\n' || r == ' ' {
+			return -1
+		}
+		return r
+	}, v)
+	data, err := base64.StdEncoding.DecodeString(string(clean))
+	if err != nil || !isImage(data) {
+		return nil, false
+	}
+	return data, true
+}
