@@ -1,20 +1,26 @@
 package argos_test
 
 import (
+	"bytes"
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"io"
 	"log"
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,6 +28,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/argostest"
 )
 
 const (
@@ -110,4 +117,76 @@ func reflectNew(v any) any {
 	p := reflect.New(rv.Type())
 	p.Elem().Set(rv)
 	return p.Interface()
+}
+
+// seen is one request a test server read whole.
+type seen struct {
+	method, path string
+	query        url.Values
+	header       http.Header
+	body         []byte
+}
+
+// v3Server starts a TLS server that answers every request with status and
+// body (Content-Type ct), and returns a client for its /v3 base URL with
+// the requests it saw.
+func v3Server(t *testing.T, status int, ct string, body []byte, opts ...argos.Option) (*argos.Client, func() []seen) {
+	t.Helper()
+	var mu sync.Mutex
+	var got []seen
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		got = append(got, seen{method: r.Method, path: r.URL.Path, query: r.URL.Query(), header: r.Header.Clone(), body: b})
+		mu.Unlock()
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	opts = append([]argos.Option{argos.WithBaseURL(srv.URL + "/v3"), argos.WithHTTPClient(srv.Client()),
+		argos.WithRetryPolicy(fastRetries)}, opts...)
+	c, err := argos.NewClient(testKey, opts...)
+	require.NoError(t, err)
+	return c, func() []seen {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]seen(nil), got...)
+	}
+}
+
+// v3JSON is v3Server answering 200 with a fixture as JSON.
+func v3JSON(t *testing.T, name string, opts ...argos.Option) (*argos.Client, func() []seen) {
+	t.Helper()
+	return v3Server(t, http.StatusOK, "application/json", fixture(t, name), opts...)
+}
+
+// fakeV3 starts the fake Argos server and returns a client for its /v3
+// base URL, with the fake's Add-on key.
+func fakeV3(t *testing.T, opts ...argostest.ServerOption) (*argos.Client, *argostest.Server) {
+	t.Helper()
+	srv := argostest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	c, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.URL("v3")), argos.WithRootCAs(srv.RootCAs()),
+		argos.WithRetryPolicy(fastRetries), argos.WithAddOnKey(srv.AddOnKey))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c, srv
+}
+
+// fakeSubmission runs Step 1 and Step 2 on the fake with the outcome
+// scripted and returns the submission's ID.
+func fakeSubmission(t *testing.T, c *argos.Client, srv *argostest.Server, outcome argostest.Outcome) string {
+	t.Helper()
+	ctx := context.Background()
+	s1, err := c.SubmitStep1(ctx, &argos.Step1Request{
+		IssuingCountry: "USA", Email: fmt.Sprintf("v3.%d@example.com", time.Now().UnixNano()), IDType: argos.IDPassport,
+		UserID: "user-v3", IDImage: &argos.File{Body: bytes.NewReader(argostest.SamplePNG())},
+	})
+	require.NoError(t, err)
+	srv.ScriptStep2(outcome)
+	_, err = c.SubmitStep2(ctx, &argos.Step2Request{SubmissionID: s1.SubmissionID, Name: "Jane Doe", DateOfBirth: "1990-01-02",
+		Gender: argos.GenderFemale, Nationality: "USA", FaceImage: &argos.File{Body: bytes.NewReader(argostest.SampleJPEG())}})
+	require.NoError(t, err)
+	return s1.SubmissionID
 }
