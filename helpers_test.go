@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log"
@@ -20,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -189,4 +191,21 @@ func fakeSubmission(t *testing.T, c *argos.Client, srv *argostest.Server, outcom
 		Gender: argos.GenderFemale, Nationality: "USA", FaceImage: &argos.File{Body: bytes.NewReader(argostest.SampleJPEG())}})
 	require.NoError(t, err)
 	return s1.SubmissionID
+}
+
+// rawPost sends body as JSON to the fake's v3 path and returns the message
+// of its 400 answer.
+func rawPost(t *testing.T, srv *argostest.Server, path, body string) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, srv.URL("v3")+path, strings.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("x-api-key", srv.APIKey)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := srv.HTTPClient().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	var e struct{ Message string }
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&e))
+	return e.Message
 }
