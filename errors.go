@@ -232,7 +232,9 @@ func normalizeMessage(s string) string {
 	return strings.TrimRight(strings.ToLower(strings.TrimSpace(s)), ". ")
 }
 
-func documentedMessage(redacted string) bool { return documentedMessages[normalizeMessage(redacted)] }
+func documentedMessage(redacted string) bool {
+	return documentedMessages[normalizeMessage(redacted)] || documentedTemplate(redacted)
+}
 
 // newAPIError decodes every documented error body shape. body is at most
 // MaxErrorBody bytes; truncated says there was more.

@@ -2,6 +2,7 @@ package argos
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 )
 
@@ -21,6 +22,13 @@ var v3Messages = []string{
 	"Reject comment is required", "Cannot find submission", "Fail to search AML", "Invalid AML Threshold",
 	"Data parsing error. Please check input data",
 }
+
+// templateMessage matches the migration page's messages that name a
+// parameter ("invalid parameter: {parameter}", "invalid format:
+// ${parameter}"): a field name, never a value.
+var templateMessage = regexp.MustCompile(`^invalid (parameter|format): [A-Za-z_][A-Za-z0-9_.]{0,63}$`)
+
+func documentedTemplate(msg string) bool { return templateMessage.MatchString(strings.TrimSpace(msg)) }
 
 // isV3 matches the sentinels of the v3 management endpoints' errors (text
 // is the lower-cased code and message).

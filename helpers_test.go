@@ -209,3 +209,16 @@ func rawPost(t *testing.T, srv *argostest.Server, path, body string) string {
 	require.NoError(t, json.NewDecoder(resp.Body).Decode(&e))
 	return e.Message
 }
+
+// newTLSClient starts a TLS server with handler h and returns a client for
+// its base path version ("/v2" or "/v3").
+func newTLSClient(t *testing.T, version string, h http.Handler, opts ...argos.Option) *argos.Client {
+	t.Helper()
+	srv := httptest.NewTLSServer(h)
+	t.Cleanup(srv.Close)
+	opts = append([]argos.Option{argos.WithBaseURL(srv.URL + version), argos.WithHTTPClient(srv.Client()),
+		argos.WithRetryPolicy(fastRetries)}, opts...)
+	c, err := argos.NewClient(testKey, opts...)
+	require.NoError(t, err)
+	return c
+}

@@ -1,0 +1,170 @@
+package argos_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kycgo/argos"
+)
+
+// v3Call is one v3-only method with valid input.
+type v3Call struct {
+	name string
+	run  func(ctx context.Context, c *argos.Client) error
+}
+
+func v3Calls(t *testing.T) []v3Call {
+	jpeg := readImage(t, "selfie.jpg")
+	return []v3Call{
+		{"UpdateSubmission", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: "s1", Admin: "a@example.com",
+				Data: argos.SubmissionUpdate{FullName: "X"}})
+			return err
+		}},
+		{"UpdateImages", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.UpdateImages(ctx, &argos.UpdateImagesRequest{SubmissionID: "s1", Admin: "a@example.com",
+				SelfieImage: &argos.File{Body: bytes.NewReader(jpeg)}})
+			return err
+		}},
+		{"DeleteSubmissionFields", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.DeleteSubmissionFields(ctx, "s1", &argos.PartialDelete{Fields: []string{argos.PartialEmail}})
+			return err
+		}},
+		{"MigrateSubmission", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.MigrateSubmission(ctx, fullMigration())
+			return err
+		}},
+		{"ReviewSubmission", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.ReviewSubmission(ctx, &argos.ReviewRequest{SubmissionID: "s1", Admin: "a@example.com", Status: argos.KYCApproved})
+			return err
+		}},
+		{"AddTokens", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.AddTokens(ctx, []string{"token-0001"})
+			return err
+		}},
+		{"DeleteTokens", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.DeleteTokens(ctx, []string{"token-0001"})
+			return err
+		}},
+		{"MonitorAML", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.MonitorAML(ctx, "w", []string{"s1"}, "a@example.com")
+			return err
+		}},
+		{"AMLMonitorRecord", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.AMLMonitorRecord(ctx, "w", "r")
+			return err
+		}},
+		{"FaceAuth", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.FaceAuth(ctx, &argos.FaceAuthRequest{SubmissionID: "s1", FaceImage: &argos.File{Body: bytes.NewReader(jpeg)}})
+			return err
+		}},
+		{"FaceAuthImage", func(ctx context.Context, c *argos.Client) error {
+			d, err := c.FaceAuthImage(ctx, "a1")
+			if d != nil {
+				_ = d.Body.Close()
+			}
+			return err
+		}},
+	}
+}
+
+func TestV3CallsRefuseAV2BaseURLBeforeSending(t *testing.T) {
+	for _, call := range v3Calls(t) {
+		t.Run(call.name+" names WithBaseURL(BaseURLV3) and sends nothing", func(t *testing.T) {
+			n := 0
+			c := newTLSClient(t, "/v2", http.HandlerFunc(func(http.ResponseWriter, *http.Request) { n++ }),
+				argos.WithAddOnKey(testAddOnKey))
+			err := call.run(context.Background(), c)
+			var ve *argos.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, "base URL", ve.Field)
+			assert.Contains(t, err.Error(), "WithBaseURL(BaseURLV3)")
+			assert.Zero(t, n)
+		})
+	}
+}
+
+func TestTheFakeAnswersV3OnlyRoutesUnderV2LikeTheGateway(t *testing.T) {
+	_, srv := fakeV3(t)
+	// The client refuses before sending; a hand-made request shows what a
+	// client that did send would get.
+	for _, rt := range []struct{ method, path string }{
+		{http.MethodPatch, "/submission"}, {http.MethodPut, "/submission/image"}, {http.MethodDelete, "/submission/partial"},
+		{http.MethodPost, "/submission/migration"}, {http.MethodPost, "/submission/review"}, {http.MethodPost, "/submission/tokens"},
+		{http.MethodPost, "/submission/aml/monitor/w1"}, {http.MethodGet, "/submission/aml/monitor/w1/r1"},
+	} {
+		t.Run(rt.method+" "+rt.path+" is 403 Missing Authentication Token", func(t *testing.T) {
+			req, err := http.NewRequest(rt.method, srv.URL("v2")+rt.path, strings.NewReader("{}"))
+			require.NoError(t, err)
+			req.Header.Set("x-api-key", srv.APIKey)
+			resp, err := srv.HTTPClient().Do(req)
+			require.NoError(t, err)
+			var body struct{ Message string }
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+			require.NoError(t, resp.Body.Close())
+			assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+			assert.Equal(t, "Missing Authentication Token", body.Message)
+		})
+	}
+}
+
+// TestV3TypesPrintNoPersonalData prints every new request and answer type
+// holding applicant data under every verb and through slog.
+func TestV3TypesPrintNoPersonalData(t *testing.T) {
+	const (
+		name, dob, email, idNum, comment = "Hong Kil Dong", "1999-11-30", "migrated@example.com", "991130-1111111", "face of Hong"
+	)
+	secrets := []string{name, dob, email, idNum, comment, "yourAdmin@sample.com", "legacy-user-9", "Kil Dong", "dpo@example.com"}
+	values := map[string]any{
+		"UpdateSubmissionRequest": argos.UpdateSubmissionRequest{SubmissionID: "s1", Admin: "yourAdmin@sample.com",
+			Data: argos.SubmissionUpdate{FullName: name, BirthDate: dob, IdentityNumber: idNum}},
+		"SubmissionUpdate":    argos.SubmissionUpdate{FullName: name, BirthDate: dob, IdentityNumber: idNum},
+		"UpdateImagesRequest": &argos.UpdateImagesRequest{SubmissionID: "s1", Admin: "yourAdmin@sample.com", IDImage: &argos.File{Name: name + ".png"}},
+		"PartialDelete":       argos.PartialDelete{Fields: []string{argos.PartialData}, AdminName: "dpo@example.com"},
+		"MigrationRequest":    fullMigration(),
+		"ReviewRequest": argos.ReviewRequest{SubmissionID: "s1", Admin: "yourAdmin@sample.com", Status: argos.KYCRejected,
+			RejectComment: comment, UpdateFields: &argos.ReviewFields{FullName: name, BirthDate: dob}},
+		"ReviewFields":    argos.ReviewFields{FullName: name, BirthDate: dob},
+		"AMLRecord":       argos.AMLRecord{ID: "r1", Name: name, DOB: dob, Email: email, Admin: "yourAdmin@sample.com"},
+		"FaceAuthRequest": argos.FaceAuthRequest{SubmissionID: "s1", UserID: "legacy-user-9", CF1: name},
+	}
+	for typ, v := range values {
+		t.Run(typ+" is redacted", func(t *testing.T) {
+			var out []string
+			for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+				out = append(out, fmt.Sprintf(verb, v))
+			}
+			var buf bytes.Buffer
+			slog.New(slog.NewJSONHandler(&buf, nil)).Info("x", "v", v)
+			out = append(out, buf.String())
+			for _, o := range out {
+				for _, s := range secrets {
+					assert.NotContains(t, o, s)
+				}
+			}
+		})
+	}
+}
+
+// TestV3SamplesAreInTestdata keeps the samples the tests read in one place.
+func TestV3SamplesAreInTestdata(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "v3", "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		assert.True(t, json.Valid(b), "%s is valid JSON", f)
+	}
+}
