@@ -108,8 +108,8 @@ func (c *Client) MonitorAML(ctx context.Context, worklistID string, submissionID
 	if err := c.doJSON(ctx, cl, &w, false); err != nil {
 		return nil, err
 	}
-	if w.Success == "" && w.SuccessResults == nil && w.FailedResults == nil {
-		return nil, unexpected(op, "no success, successResults or failedResults field")
+	if w.SuccessResults == nil && w.FailedResults == nil {
+		return nil, unexpected(op, "no successResults or failedResults field")
 	}
 	res := &AMLMonitorResult{Success: w.Success == "true", SuccessCount: w.SuccessCount.V, FailedCount: w.FailedCount.V}
 	for _, group := range []struct {

@@ -118,8 +118,9 @@ func (c *Client) newHTTPClient() *http.Client {
 
 // checkRedirect keeps the API key only on https requests to the API host:
 // net/http copies custom headers such as x-api-key to every redirect target.
-// Plain-HTTP targets and redirected POSTs (whose streamed body cannot be
-// replayed) are refused.
+// Plain-HTTP targets and redirected POST, PATCH and PUT requests (whose
+// streamed body cannot be replayed, and which net/http would turn into a GET
+// on a 301, 302 or 303) are refused.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return errors.New("argos: stopped after 10 redirects")
@@ -127,7 +128,8 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	if req.URL.Scheme != "https" {
 		return ErrInsecureRedirect
 	}
-	if via[0].Method == http.MethodPost {
+	if m := via[0].Method; m != http.MethodGet && m != http.MethodDelete {
+		// A 301/302/303 would turn a PATCH or PUT into a GET elsewhere.
 		return http.ErrUseLastResponse
 	}
 	// net/http sends the previous URL as Referer, query (submission ID,

@@ -189,7 +189,7 @@ const maxBase64Prefix = 256
 // encodes, streaming. The text may be bare, a JSON string or a data: URL;
 // white space, quotes and JSON's escaped "\/" are skipped.
 func decodeBase64Download(op string, d *Download) (*Download, error) {
-	br := bufio.NewReaderSize(d.Body, 4096)
+	br := bufio.NewReaderSize(d.Body, 32<<10)
 	head, _ := br.Peek(maxBase64Prefix)
 	start := bytes.TrimLeft(head, " \t\r\n\"")
 	skip := len(head) - len(start)
@@ -206,7 +206,8 @@ func decodeBase64Download(op string, d *Download) (*Download, error) {
 	if ct == "" {
 		_ = d.Body.Close()
 		reason := "the body is not the Base64 of a JPEG or PNG image"
-		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		var corrupt base64.CorruptInputError
+		if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.As(err, &corrupt) {
 			return nil, fmt.Errorf("argos: %s: reading the image: %w", op, sanitize(err))
 		}
 		return nil, &DecodeError{Op: op, StatusCode: http.StatusOK, ContentType: d.ContentType, Reason: reason}
@@ -219,24 +220,42 @@ func decodeBase64Download(op string, d *Download) (*Download, error) {
 	}, nil
 }
 
-// base64Text passes on only the Base64 alphabet and padding of what it
-// reads: a JSON string's quotes and escapes and line breaks are dropped.
+// base64Text drops what may surround or break Base64 text in an answer:
+// a JSON string's quotes and escapes, line breaks and spaces. Anything else
+// goes on to the decoder, which refuses what is not Base64.
 type base64Text struct{ r io.Reader }
+
+// base64Skip are the bytes base64Text drops.
+const base64Skip = "\"\\\r\n\t "
 
 func (t *base64Text) Read(p []byte) (int, error) {
 	for {
 		n, err := t.r.Read(p)
-		k := 0
-		for _, c := range p[:n] {
-			if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' {
-				p[k] = c
-				k++
+		k := n
+		if hasAnyByte(p[:n], base64Skip) { // rare: most answers are bare Base64
+			k = 0
+			for _, c := range p[:n] {
+				if strings.IndexByte(base64Skip, c) < 0 {
+					p[k] = c
+					k++
+				}
 			}
 		}
 		if k > 0 || err != nil {
 			return k, err
 		}
 	}
+}
+
+// hasAnyByte reports whether b holds one of the bytes of set, with
+// bytes.IndexByte's vectorised search per byte of set.
+func hasAnyByte(b []byte, set string) bool {
+	for i := 0; i < len(set); i++ {
+		if bytes.IndexByte(b, set[i]) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 type readCloser struct {
