@@ -210,6 +210,12 @@ func (c *capture) parseMultipart(pr *io.PipeReader) {
 		if err != nil {
 			bad = true
 		}
+		if ph, ok := base64ImagePlaceholder(string(v[:min(len(v), 64)])); ok {
+			// An image sent as Base64 text (PUT /submission/image).
+			_, _ = io.Copy(io.Discard, p)
+			form[name] = append(form[name], ph)
+			continue
+		}
 		if len(v) > maxRecordedField {
 			v = v[:maxRecordedField]
 			bad = true

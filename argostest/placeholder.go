@@ -2,6 +2,7 @@ package argostest
 
 import (
 	"bytes"
+	"encoding/base64"
 	"image"
 	"image/color"
 	"image/gif"
@@ -107,4 +108,27 @@ func fileExt(contentType, name string) string {
 		return strings.ToLower(ext)
 	}
 	return "bin"
+}
+
+// base64ImagePrefixes are how the Base64 text of a JPEG or a PNG starts.
+var base64ImagePrefixes = []string{"/9j/", "iVBORw0KGgo"}
+
+// base64ImagePlaceholder returns the Base64 of the placeholder image when
+// text (bare, quoted as a JSON string, or a data: URL) is the Base64 of a
+// JPEG or PNG: PUT /submission/image fields and the FaceAuth image answer
+// carry faces and ID documents that way.
+func base64ImagePlaceholder(text string) (string, bool) {
+	t := strings.TrimLeft(text, " \t\r\n\"")
+	if strings.HasPrefix(t, "data:") {
+		if i := strings.IndexByte(t, ','); i >= 0 {
+			t = t[i+1:]
+		}
+	}
+	for i, p := range base64ImagePrefixes {
+		if strings.HasPrefix(t, p) {
+			ct := []string{"image/jpeg", "image/png"}[i]
+			return base64.StdEncoding.EncodeToString(placeholderFor(ct, nil)), true
+		}
+	}
+	return "", false
 }

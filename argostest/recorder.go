@@ -225,6 +225,10 @@ func (r *Recorder) recordText(resp *http.Response, fr *FixtureResponse) {
 	if len(data) == 0 {
 		return
 	}
+	if ph, ok := base64ImagePlaceholder(string(data[:min(len(data), 64)])); ok {
+		fr.BodyText = ph // the FaceAuth image, as Base64 text
+		return
+	}
 	if v, ok := decodeJSON(data); ok {
 		fr.Body = r.sc.jsonBody(v)
 		return

@@ -132,7 +132,13 @@ var scrubKeys = map[string]*scrubRule{
 
 	"userid":                ruleUserID,
 	"duplicatedinformation": ruleDupInfo, "customduplicatedinformation": ruleDupInfo,
-	"reviewer": rulePerson, "adminname": rulePerson,
+	"reviewer": rulePerson, "adminname": rulePerson, "admin": rulePerson,
+
+	// v3 management bodies: a reviewer's comment may name the applicant,
+	// the fields a review corrects are personal, token IDs are access
+	// tokens of the liveform.
+	"rejectcomment": ruleGeneric, "rejectedcomment": ruleGeneric, "updatefields": ruleGeneric,
+	"tokenid": ruleSecret,
 
 	"key": ruleSecret, "apikey": ruleSecret, "xapikey": ruleSecret, "token": ruleSecret,
 	"accesstoken": ruleSecret, "signature": ruleSecret, "sig": ruleSecret, "password": ruleSecret,
