@@ -31,9 +31,20 @@
 // net/http on a new HTTP/2 stream: look the submission up by user ID or email
 // (ListSubmissions) before trying again.
 //
+// The v3 management calls (UpdateSubmission, UpdateImages,
+// DeleteSubmissionFields, MigrateSubmission, ReviewSubmission, AddTokens,
+// DeleteTokens, MonitorAML, AMLMonitorRecord, FaceAuth, FaceAuthImage) are
+// documented only under /v3: on a base URL ending in /v2 they refuse before
+// sending and say to use WithBaseURL(BaseURLV3). Their POST, PATCH and PUT
+// requests follow the rule above (never repeated once they may have been
+// sent); DeleteSubmissionFields, DeleteTokens and the GETs are retried.
+// FaceAuth and FaceAuthImage send the Add-on key (WithAddOnKey) instead of
+// the project's key; no other call does.
+//
 // Every non-2xx answer is an *APIError that errors.Is matches against
 // ErrBadRequest, ErrForbidden (ErrInvalidAPIKey, ErrIPNotAllowed),
-// ErrPayloadTooLarge, ErrRateLimited, ErrServer and ErrNotFound. Input is
+// ErrPayloadTooLarge, ErrRateLimited, ErrServer and ErrNotFound, and for the
+// v3 management calls ErrNotPending and ErrInvalidAdmin. Input is
 // checked before sending (*ValidationError, ErrValidation). No error string
 // contains the API key, query values or applicant data, and every type
 // holding them logs and prints redacted. The client

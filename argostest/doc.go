@@ -74,16 +74,39 @@
 // as arrays, like GET /submission; the submit webhook has the shape of
 // approved; ipAddress is masked as in GET /submission.
 //
+// # The v3 management endpoints
+//
+// Under /v3 only (under /v2 they answer 403 "Missing Authentication Token",
+// as the gateway does for a route it does not have): PATCH /submission
+// changes the stored data and, with kycStatus, decides the submission; PUT
+// /submission/image decodes Base64 images and replaces what GET /image
+// serves; DELETE /submission/partial erases exactly the parts and data
+// fields named (given as repeats or comma lists); POST
+// /submission/migration creates a submission GET /submission returns (idType
+// "drvlic" or the long names); POST /submission/review decides a pending
+// submission (WithArgosReviewer makes the project refuse client reviews);
+// the token pool takes 100 IDs per request, counts invalid IDs as failed and
+// holds 100,000 (Tokens lists it); AML monitoring registers approved
+// submissions with a name and birth date and serves their records;
+// FaceAuth, with the Add-on key (Server.AddOnKey, WithAddOnKey), compares
+// against the submission's selfie with outcomes from ScriptFaceAuth and
+// serves the try's image as Base64 text. The admin field must name one of
+// the project's admins: DefaultAdmin, or those given WithAdmins. Every
+// documented error message of these pages is reachable; where the pages
+// show none (partial delete, tokens, AML records, FaceAuth's own failures)
+// the fake answers {"errorCode", "message"} (FaceAuth with a traceId).
+//
 // # What it does not model
 //
 // Real OCR, face comparison or liveness (outcomes are scripted); the
-// 24-hour timeouts; payload encryption (the "data" parameter); the v3-only
-// endpoints (PATCH, PUT image, migration, review, tokens, partial delete,
-// AML monitoring, FaceAuth) and so the webhooks only they or the dashboard
-// cause (updated, injection, aml_monitor, token_expired); resending a
-// webhook the receiver failed; the HTTPS-only rule for webhook URLs (the
-// fake also posts to http URLs); rate limits (inject a 429 Fault instead);
-// differences between v2 and v3, which the docs do not show.
+// 24-hour timeouts; payload encryption (the "data" parameter); the
+// webhooks the v3 endpoints would cause (updated on an edit, approved or
+// rejected on a review, aml_monitor, token_expired) and those only the
+// dashboard causes (injection): the v3 transitions are not yet wired to
+// webhook delivery; resending a webhook the receiver failed; the HTTPS-only
+// rule for webhook URLs (the fake also posts to http URLs); rate limits
+// (inject a 429 Fault instead); differences between v2 and v3, which the
+// docs do not show.
 //
 // The fake logs nothing unless given WithLogger, and then only method, path,
 // status and duration.
