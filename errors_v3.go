@@ -1,6 +1,7 @@
 package argos
 
 import (
+	"errors"
 	"net/http"
 	"regexp"
 	"strings"
@@ -36,16 +37,16 @@ func (e *APIError) isV3(target error, text string) bool {
 	if e.StatusCode != http.StatusBadRequest {
 		return false
 	}
-	switch target {
-	case ErrInvalidAPIKey:
+	switch {
+	case errors.Is(target, ErrInvalidAPIKey):
 		return strings.Contains(text, "api-key is required") || strings.Contains(text, "x-api-key is required") ||
 			strings.Contains(text, "decryption is failed")
-	case ErrNotPending:
+	case errors.Is(target, ErrNotPending):
 		return strings.Contains(text, "only submissions in pending status")
-	case ErrInvalidAdmin:
+	case errors.Is(target, ErrInvalidAdmin):
 		return strings.Contains(text, "invalid_admin") || strings.Contains(text, "invalid admin") ||
 			strings.Contains(text, "admin is required") || strings.Contains(text, "admin is not registered")
-	case ErrNotFound:
+	case errors.Is(target, ErrNotFound):
 		return strings.Contains(text, "invalid_submission") || strings.Contains(text, "invalid submission") ||
 			strings.Contains(text, "cannot find submission")
 	}

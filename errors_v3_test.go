@@ -3,6 +3,7 @@ package argos_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"testing"
 
@@ -44,7 +45,7 @@ func TestV3DocumentedErrorsMapToSentinels(t *testing.T) {
 				assert.ErrorIs(t, err, want)
 				assert.ErrorIs(t, err, argos.ErrBadRequest, "every 400 is a bad request")
 				for name, other := range v3Sentinels {
-					if other != want && other != argos.ErrBadRequest {
+					if !errors.Is(other, want) && !errors.Is(other, argos.ErrBadRequest) {
 						assert.NotErrorIs(t, err, other, "also matches %s", name)
 					}
 				}

@@ -79,8 +79,8 @@ type fltEndpoint struct {
 	// anyObject: every JSON object is a correct answer (the endpoint's
 	// answer is undocumented).
 	anyObject bool
-	okBody   []byte
-	okType   string
+	okBody    []byte
+	okType    string
 	// okSummary is what call summarises from a correct answer.
 	okSummary string
 	// call runs the method; downloads return the Download unread.

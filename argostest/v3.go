@@ -116,12 +116,14 @@ func decodeObject(raw []byte, v any) (unknown string, ok bool) {
 	return "", true
 }
 
+// base64Alphabet is standard Base64 with its padding and line breaks.
+const base64Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n"
+
 // isBase64Text reports whether b is Base64 text (standard alphabet, with
 // optional padding and line breaks).
 func isBase64Text(b []byte) bool {
 	for _, c := range b {
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' ||
-			c == '\r' || c == '\n') {
+		if !strings.ContainsRune(base64Alphabet, rune(c)) {
 			return false
 		}
 	}
