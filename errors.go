@@ -159,7 +159,7 @@ var documentedCodes = map[string]bool{
 	"invalid_submission": true, "invalid_data": true, "invalid_idType": true, "processing_error": true,
 	"invalid_parameter": true, "invalid_format": true, "missing_parameter": true, "invalid_submissionId": true,
 	"invalid_country": true, "request_failed": true, "invalid_aml_threshold": true, "NOT_FOUND": true,
-	"required_field_missing": true,
+	"required_field_missing": true, "invalid_data_format": true,
 }
 
 // documentedCode reports whether a (redacted) errorCode may be printed:

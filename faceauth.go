@@ -174,7 +174,7 @@ func (c *Client) FaceAuthImage(ctx context.Context, authID string) (*Download, e
 		return nil, err
 	}
 	d, err := ac.download(ctx, &call{op: op, method: http.MethodGet, path: "/faceauth/image",
-		query: query{{"authId", authID}}, accept: "text/plain, application/json"})
+		query: query{{"authId", authID}}, accept: acceptBase64Text})
 	if err != nil {
 		return nil, err
 	}

@@ -219,6 +219,9 @@ func pathless(err error) error {
 // the expected kind. It returns the body to hand to the caller (with the
 // sniffed bytes still to be read).
 func checkDownloadType(r *call, resp *http.Response) (io.ReadCloser, error) {
+	if r.accept == acceptBase64Text {
+		return resp.Body, nil // FaceAuthImage checks the bytes the text decodes to
+	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	mt = strings.ToLower(mt)
 	if mt != "" && mt != "application/octet-stream" && mt != "binary/octet-stream" {
@@ -258,8 +261,10 @@ func kindOf(mediaType string) string {
 // The Accept values of the download calls, which also name the kind of file
 // each expects.
 const (
-	acceptImage = "image/*"
-	acceptPDF   = "application/pdf"
+	acceptImage      = "image/*"
+	acceptPDF        = "application/pdf"
+	acceptBase64Text = "text/plain, application/json" // an image as Base64 text
+
 )
 
 // safeFilename returns the server's file name when it is safe to join to a
