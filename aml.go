@@ -91,7 +91,7 @@ func (c *Client) MonitorAML(ctx context.Context, worklistID string, submissionID
 	if err := checkID("admin", admin); err != nil {
 		return nil, err
 	}
-	cl, err := jsonCall(op, http.MethodPost, "/submission/aml/monitor/"+url.PathEscape(worklistID), "", struct {
+	cl, err := newJSONCall(op, http.MethodPost, "/submission/aml/monitor/"+url.PathEscape(worklistID), "", struct {
 		SubmissionIDs []string `json:"submissionIds"`
 		Admin         string   `json:"admin"`
 	}{submissionIDs, admin}, admin)
@@ -171,7 +171,7 @@ func (c *Client) AMLMonitorRecord(ctx context.Context, worklistID, recordID stri
 		DiscardedCount     lenient.Int     `json:"discardedCount"`
 	}
 	path := "/submission/aml/monitor/" + url.PathEscape(worklistID) + "/" + url.PathEscape(recordID)
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path}, &w, false); err != nil {
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, secure: wireSealed}, &w, false); err != nil {
 		return nil, err
 	}
 	switch {

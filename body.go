@@ -8,11 +8,11 @@ import (
 	"sync/atomic"
 )
 
-// jsonCall is a call whose body is v marshalled once to JSON; each attempt
+// newJSONCall is a call whose body is v marshalled once to JSON; each attempt
 // reads the same bytes afresh. contentType "" is application/json.
 // sensitive lists the body's applicant values, masked wherever Argos echoes
 // them into an error string.
-func jsonCall(op, method, path, contentType string, v any, sensitive ...string) (*call, error) {
+func newJSONCall(op, method, path, contentType string, v any, sensitive ...string) (*call, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, &ValidationError{Field: op + " request", Reason: "cannot be encoded as JSON"}

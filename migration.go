@@ -78,12 +78,13 @@ func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest) (*M
 	if err := r.check(); err != nil {
 		return nil, err
 	}
-	cl, err := jsonCall(op, http.MethodPost, "/submission/migration", "", r, r.Admin, r.Email, r.FullName, r.FirstName,
+	cl, err := newJSONCall(op, http.MethodPost, "/submission/migration", "", r, r.Admin, r.Email, r.FullName, r.FirstName,
 		r.LastName, r.BirthDate, r.IssueDate, r.ExpireDate, r.IPAddress, r.IdentityNumber, r.DocumentNumber,
 		r.AddressCity, r.AddressState, r.AddressStreet, r.AddressFull, r.UserID)
 	if err != nil {
 		return nil, err
 	}
+	cl.secure = wireFlagged
 	var w struct {
 		Message       lenient.String `json:"message"`
 		SubmissionID  lenient.String `json:"submissionId"`

@@ -70,7 +70,7 @@ func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest) (*Revie
 	if u := r.UpdateFields; u != nil {
 		sensitive = append(sensitive, u.FullName, u.BirthDate, u.IssueDate, u.ExpireDate)
 	}
-	cl, err := jsonCall(op, http.MethodPost, "/submission/review", "", r, sensitive...)
+	cl, err := newJSONCall(op, http.MethodPost, "/submission/review", "", r, sensitive...)
 	if err != nil {
 		return nil, err
 	}

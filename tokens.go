@@ -147,12 +147,13 @@ func (t *TokenResult) add(r *TokenResult) {
 
 // tokenRequest sends one chunk.
 func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []string) (*TokenResult, error) {
-	cl, err := jsonCall(op, method, "/submission/tokens", "text/plain; charset=utf-8", struct {
+	cl, err := newJSONCall(op, method, "/submission/tokens", "text/plain; charset=utf-8", struct {
 		TokenID []string `json:"tokenId"`
 	}{ids}, ids...)
 	if err != nil {
 		return nil, err
 	}
+	cl.secure = wireSealed
 	var w struct {
 		Message lenient.String `json:"message"`
 		Summary *struct {

@@ -80,11 +80,12 @@ func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionReques
 		return nil, err
 	}
 	d := &r.Data
-	cl, err := jsonCall(op, http.MethodPatch, "/submission", "", r, r.Admin, d.FullName, d.FirstName, d.LastName,
+	cl, err := newJSONCall(op, http.MethodPatch, "/submission", "", r, r.Admin, d.FullName, d.FirstName, d.LastName,
 		d.BirthDate, d.IssueDate, d.ExpireDate, d.IdentityNumber, d.DocumentNumber, d.SerialNumber)
 	if err != nil {
 		return nil, err
 	}
+	cl.secure = wireSealed
 	return c.doUpdate(ctx, cl)
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/argostest"
 )
 
 // v3Call is one v3-only method with valid input.
@@ -166,5 +167,38 @@ func TestV3SamplesAreInTestdata(t *testing.T) {
 		b, err := os.ReadFile(f)
 		require.NoError(t, err)
 		assert.True(t, json.Valid(b), "%s is valid JSON", f)
+	}
+}
+
+// TestV3CallsTravelEncryptedWithSecureTransmission runs the calls the docs
+// say Secure Data Transmission covers (PATCH, migration, tokens, the AML
+// monitor GET) against a fake project with the option on.
+func TestV3CallsTravelEncryptedWithSecureTransmission(t *testing.T) {
+	srv := argostest.NewServer(argostest.WithSecureTransmission())
+	t.Cleanup(srv.Close)
+	c, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.URL("v3")), argos.WithRootCAs(srv.RootCAs()),
+		argos.WithSecureTransmission())
+	require.NoError(t, err)
+	ctx := context.Background()
+	mig, err := c.MigrateSubmission(ctx, &argos.MigrationRequest{Admin: argostest.DefaultAdmin, Email: "sealed@example.com",
+		FullName: "Sealed Applicant", BirthDate: "1990-01-02", KYCStatus: argos.KYCApproved})
+	require.NoError(t, err)
+	_, err = c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: mig.SubmissionID, Admin: argostest.DefaultAdmin,
+		Data: argos.SubmissionUpdate{FullName: "Sealed Applicant-Two"}})
+	require.NoError(t, err)
+	res, err := c.AddTokens(ctx, []string{"sealed-token-1"})
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Processed)
+	del, err := c.DeleteTokens(ctx, []string{"sealed-token-1"})
+	require.NoError(t, err)
+	assert.Equal(t, 1, del.Deleted)
+	mon, err := c.MonitorAML(ctx, "wl", []string{mig.SubmissionID}, argostest.DefaultAdmin)
+	require.NoError(t, err)
+	rec, err := c.AMLMonitorRecord(ctx, "wl", mon.Succeeded[0].RecordIDs[0])
+	require.NoError(t, err)
+	assert.Equal(t, "Sealed Applicant-Two", rec.Name)
+	for _, r := range srv.Requests() {
+		assert.NotContains(t, string(r.Body), "Sealed", "%s %s travelled in clear", r.Method, r.Path)
+		assert.NotContains(t, string(r.Body), "sealed-token-1", "%s %s travelled in clear", r.Method, r.Path)
 	}
 }

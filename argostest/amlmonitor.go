@@ -9,7 +9,7 @@ import (
 // amlMonitorRoutes are AML ongoing monitoring.
 var amlMonitorRoutes = []route{
 	{http.MethodPost, "/submission/aml/monitor/{worklistId}", (*Handler).monitorAML},
-	{http.MethodGet, "/submission/aml/monitor/{worklistId}/{recordId}", (*Handler).amlMonitorRecord},
+	{http.MethodGet, "/submission/aml/monitor/{worklistId}/{recordId}", sealed((*Handler).amlMonitorRecord)},
 }
 
 const amlMonitorPrefix = "/submission/aml/monitor/"

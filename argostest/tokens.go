@@ -10,8 +10,8 @@ import (
 
 // tokenRoutes are the private-mode token pool.
 var tokenRoutes = []route{
-	{http.MethodPost, "/submission/tokens", (*Handler).addTokens},
-	{http.MethodDelete, "/submission/tokens", (*Handler).deleteTokens},
+	{http.MethodPost, "/submission/tokens", sealed((*Handler).addTokens)},
+	{http.MethodDelete, "/submission/tokens", sealed((*Handler).deleteTokens)},
 }
 
 // Token pool limits. The pages disagree (API.md §9.9): the fake takes the

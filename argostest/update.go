@@ -9,7 +9,7 @@ import (
 
 // updateRoutes are the v3 edits of a submission: its data and its images.
 var updateRoutes = []route{
-	{http.MethodPatch, "/submission", (*Handler).patchSubmission},
+	{http.MethodPatch, "/submission", sealed((*Handler).patchSubmission)},
 	{http.MethodPut, "/submission/image", (*Handler).putImages},
 }
 
