@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/kycgo/argos"
 )
 
 // amlMonitorRoutes are AML ongoing monitoring.
@@ -68,6 +70,8 @@ func (h *Handler) monitorAML(w http.ResponseWriter, r *http.Request, b *body) {
 			continue
 		}
 		resp.SuccessResults = append(resp.SuccessResults, monitorItem{SubmissionID: id, RecordIDs: []string{rec.id}, Status: "success"})
+		h.notify(argos.WebhookAMLMonitor, h.subs[id], webhookDetail{Extra: map[string]any{"records": []map[string]string{
+			{"recordId": rec.id, "worklistId": worklist, "created_at": fmtTime(rec.updated)}}}})
 	}
 	resp.SuccessCount, resp.FailedCount = len(resp.SuccessResults), len(resp.FailedResults)
 	writeJSON(w, http.StatusOK, resp)

@@ -35,6 +35,10 @@ var ErrClosed = errors.New("argostest: closed")
 //     submissions, "Not Screened") and on SetAMLHits;
 //   - delete: DELETE /submission with admin_name, as the API sends it only
 //     then.
+//   - updated: PATCH /submission (v3), with the fields the edit set;
+//   - approved, rejected (and aml): a client review (POST
+//     /submission/review, v3) decided a pending submission;
+//   - aml_monitor: POST /submission/aml/monitor registered the submission.
 //
 // The bodies have the shapes of the vendor's samples, carrying only what
 // the submission has; argos.ParseWebhook reads them. Delivery is

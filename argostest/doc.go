@@ -56,7 +56,9 @@
 // and on a Step 2 try that may be retried, submit when a try is held for
 // review, approved or rejected when Step 2, SetKYCResult or a third failed
 // try decides, aml after each approval and on SetAMLHits, delete on DELETE
-// /submission with admin_name; in the shapes of the vendor's samples, with
+// /submission with admin_name, updated on a PATCH /submission, approved or
+// rejected on a client review, aml_monitor on each submission AML
+// monitoring registers; in the shapes of the vendor's samples, with
 // only the fields the submission has.
 //
 // Choices where the documentation is silent: a failed DELETE without
@@ -99,11 +101,8 @@
 // # What it does not model
 //
 // Real OCR, face comparison or liveness (outcomes are scripted); the
-// 24-hour timeouts; payload encryption (the "data" parameter); the
-// webhooks the v3 endpoints would cause (updated on an edit, approved or
-// rejected on a review, aml_monitor, token_expired) and those only the
-// dashboard causes (injection): the v3 transitions are not yet wired to
-// webhook delivery; resending a webhook the receiver failed; the HTTPS-only
+// 24-hour timeouts; the token_expired webhook (token expiry is not
+// modelled) and those only the dashboard causes (injection); resending a webhook the receiver failed; the HTTPS-only
 // rule for webhook URLs (the fake also posts to http URLs); rate limits
 // (inject a 429 Fault instead); differences between v2 and v3, which the
 // docs do not show.

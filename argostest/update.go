@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/kycgo/argos"
 )
 
 // updateRoutes are the v3 edits of a submission: its data and its images.
@@ -92,7 +94,26 @@ func (h *Handler) patchSubmission(w http.ResponseWriter, _ *http.Request, b *bod
 		return
 	}
 	h.applyUpdate(s, in.Data, h.now())
+	h.notify(argos.WebhookUpdated, s, webhookDetail{Admin: in.Admin, Updated: in.Data.changed()})
 	writeJSON(w, http.StatusOK, map[string]string{"message": msgPatchSuccess})
+}
+
+// changed lists the wire names of the fields an edit sets, as the updated
+// webhook's data.update does.
+func (d *patchData) changed() []string {
+	var out []string
+	for _, f := range []struct{ name, v string }{
+		{"kycStatus", d.KYCStatus}, {"idType", d.IDType}, {"issuingCountry", d.IssuingCountry},
+		{"nationality", d.Nationality}, {"fullName", d.FullName}, {"firstName", d.FirstName},
+		{"lastName", d.LastName}, {"gender", d.Gender}, {"birthDate", d.BirthDate}, {"issueDate", d.IssueDate},
+		{"expireDate", d.ExpireDate}, {"identityNumber", d.IdentityNumber}, {"documentNumber", d.DocumentNumber},
+		{"serialNumber", d.SerialNumber},
+	} {
+		if f.v != "" {
+			out = append(out, f.name)
+		}
+	}
+	return out
 }
 
 // applyUpdate stores an admin's edit of s, and decides s when the edit

@@ -59,6 +59,15 @@ func (rc *receiver) option() argostest.ServerOption {
 	return argostest.WithWebhookURL(rc.ts.URL+"/hooks/secret", rc.ts.Client())
 }
 
+// v3Client is an SDK client for the fake's v3 routes.
+func v3Client(t *testing.T, srv *argostest.Server) *argos.Client {
+	t.Helper()
+	c, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.URL("v3")), argos.WithRootCAs(srv.RootCAs()))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
 // flush waits for the fake's webhooks and returns them.
 func flush(t *testing.T, srv *argostest.Server) []argostest.WebhookDelivery {
 	t.Helper()
@@ -149,6 +158,31 @@ var transitionFlows = []struct {
 		c.deleteAs(id, "admin@example.com")
 		return id
 	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookDelete, ""}}},
+	{"an admin's PATCH sends updated", func(t *testing.T, c *raw) string {
+		id := c.step1("patch@example.com")
+		_, err := v3Client(t, c.srv).UpdateSubmission(context.Background(), &argos.UpdateSubmissionRequest{
+			SubmissionID: id, Admin: argostest.DefaultAdmin, Data: argos.SubmissionUpdate{KYCStatus: argos.KYCRejected}})
+		require.NoError(t, err)
+		return id
+	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookUpdated, argos.KYCRejected}}},
+	{"a client review of a pending submission sends approved and aml", func(t *testing.T, c *raw) string {
+		c.srv.ScriptStep2(argostest.OutcomePending)
+		id := c.step1("review@example.com")
+		c.step2(id)
+		_, err := v3Client(t, c.srv).ReviewSubmission(context.Background(), &argos.ReviewRequest{
+			SubmissionID: id, Admin: argostest.DefaultAdmin, Status: argos.KYCApproved})
+		require.NoError(t, err)
+		return id
+	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookSubmit, argos.KYCPending},
+		{argos.WebhookApproved, argos.KYCApproved}, {argos.WebhookAML, ""}}},
+	{"AML monitoring of an approved submission sends aml_monitor", func(t *testing.T, c *raw) string {
+		id := c.step1("monitor@example.com")
+		c.step2(id)
+		_, err := v3Client(t, c.srv).MonitorAML(context.Background(), "worklist-1", []string{id}, argostest.DefaultAdmin)
+		require.NoError(t, err)
+		return id
+	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookApproved, argos.KYCApproved},
+		{argos.WebhookAML, ""}, {argos.WebhookAMLMonitor, ""}}},
 	{"a delete without an admin sends nothing", func(t *testing.T, c *raw) string {
 		id := c.step1("delete-quiet@example.com")
 		c.deleteAs(id, "")
