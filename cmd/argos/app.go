@@ -62,6 +62,9 @@ type app struct {
 	clientOpts []argos.Option
 	// clients are those made for the command, closed after it.
 	clients []*argos.Client
+	// onListen, if set, is told the address "webhooks listen" listens on
+	// (tests listen on port 0).
+	onListen func(addr string)
 
 	cmd *command
 	// Common flags, set by every command's flag set.
@@ -105,6 +108,10 @@ func (a *app) main(ctx context.Context, args []string) int {
 		}
 	}
 	if c == nil {
+		if subs := subcommands(args[0]); len(subs) > 0 {
+			fmt.Fprintf(a.stderr, "argos %s: want a subcommand: %s\n", args[0], strings.Join(subs, ", "))
+			return exitUsage
+		}
 		fmt.Fprintf(a.stderr, "argos: unknown command %q (run \"argos help\")\n", args[0])
 		return exitUsage
 	}
@@ -135,6 +142,19 @@ func (a *app) main(ctx context.Context, args []string) int {
 	}
 	fmt.Fprintf(a.stderr, "argos %s: %v\n", c.name, err)
 	return exitFailure
+}
+
+// subcommands returns the names that follow group in the commands named
+// "group NAME" ("listen" for "webhooks"), sorted.
+func subcommands(group string) []string {
+	var out []string
+	for n := range commands {
+		if sub, ok := strings.CutPrefix(n, group+" "); ok {
+			out = append(out, sub)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (c *command) usageLine() string {

@@ -26,6 +26,7 @@ func TestExitCodes(t *testing.T) {
 		{"no command prints the usage and exits 2", nil, nil, exitUsage, ""},
 		{"help exits 0", []string{"help"}, nil, exitOK, ""},
 		{"an unknown command is a usage error", []string{"frobnicate"}, nil, exitUsage, `unknown command "frobnicate"`},
+		{"a command group without its subcommand is a usage error", []string{"webhooks"}, nil, exitUsage, "want a subcommand: listen"},
 		{"an unknown flag is a usage error", []string{"list", "--nope"}, nil, exitUsage, "flag provided but not defined"},
 		{"a missing argument is a usage error", []string{"get"}, nil, exitUsage, "want 1 argument(s) (ID), got 0"},
 		{"a stray argument is a usage error", []string{"list", "extra"}, nil, exitUsage, "want 0 argument(s)"},

@@ -51,3 +51,29 @@ func (a *app) client(opts ...argos.Option) (*argos.Client, error) {
 	a.clients = append(a.clients, c)
 	return c, nil
 }
+
+// secretKey returns the key that encrypts or decrypts with Secure Data
+// Transmission: the content of keyFile when it is given (trimmed; the
+// liveform secretKey issued in the dashboard, say), else ARGOS_API_KEY. The
+// key is read from a file or the environment, never from a flag, so it
+// stays out of the process list and the shell's history. Neither source
+// set, or an empty file, is a usage error; no error quotes the key.
+func (a *app) secretKey(keyFile string) (string, error) {
+	if keyFile == "" {
+		key := strings.TrimSpace(a.getenv(envAPIKey))
+		if key == "" {
+			return "", usagef("%s is not set (or give --key-file)", envAPIKey)
+		}
+		return key, nil
+	}
+	b, err := os.ReadFile(keyFile) //nolint:gosec // the operator names the file to read
+	if err != nil {
+		return "", fmt.Errorf("reading the key file: %w", err)
+	}
+	key := strings.TrimSpace(string(b))
+	clear(b)
+	if key == "" {
+		return "", usagef("the key file is empty")
+	}
+	return key, nil
+}

@@ -27,6 +27,8 @@ type export struct {
 	limit  int64
 	path   string
 	format string
+	// csvRaw writes CSV cells as they are, without defusing formulas.
+	csvRaw bool
 	file   *os.File
 	rows   rowWriter
 	state  resumeState
@@ -42,6 +44,7 @@ func runExport(ctx context.Context, a *app, args []string) error {
 	f := addFilters(flags, filterOpts{from: true, to: true, requestType: true, limit: 0})
 	out := flags.String("o", "", "output `FILE`: .jsonl or .ndjson for JSON Lines, .csv for CSV")
 	resume := flags.Bool("resume", false, "continue the interrupted export of FILE from FILE.resume")
+	csvRaw := flags.Bool("csv-raw", false, "write CSV cells as they are: without it a cell starting with = + - @ or a tab or CR gets a ' before it, so a spreadsheet does not run it as a formula")
 	if _, err := a.parse(flags, args, 0); err != nil {
 		return err
 	}
@@ -60,8 +63,11 @@ func runExport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	e := &export{a: a, client: c, params: *p, limit: int64(f.limit), path: *out, format: format}
-	e.state.Filters = fingerprint(format, a.showPII, f)
+	if *csvRaw && format != "csv" {
+		return usagef("--csv-raw is for .csv files")
+	}
+	e := &export{a: a, client: c, params: *p, limit: int64(f.limit), path: *out, format: format, csvRaw: *csvRaw}
+	e.state.Filters = fingerprint(format, a.showPII, *csvRaw, f)
 	if err := e.open(*resume); err != nil {
 		return err
 	}
@@ -70,7 +76,7 @@ func runExport(ctx context.Context, a *app, args []string) error {
 		err = fmt.Errorf("closing the export: %w", cerr)
 	}
 	if err != nil {
-		return fmt.Errorf("export stopped after %d submissions (continue with --resume): %w", e.state.Count, err)
+		return fmt.Errorf("export stopped after %s (continue with --resume): %w", count(e.state.Count, "submission"), err)
 	}
 	if err := os.Remove(e.statePath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("removing the resume state: %w", err)
@@ -78,7 +84,7 @@ func runExport(ctx context.Context, a *app, args []string) error {
 	if a.json {
 		return a.printJSON(map[string]any{"file": e.path, "format": e.format, "count": e.state.Count})
 	}
-	_, err = fmt.Fprintf(a.stdout, "exported %d submissions to %s\n", e.state.Count, e.path)
+	_, err = fmt.Fprintf(a.stdout, "exported %s to %s\n", count(e.state.Count, "submission"), e.path)
 	return err
 }
 
@@ -109,7 +115,7 @@ func (e *export) open(resume bool) error {
 		return usagef("%s exists: an export to this file was interrupted; continue it with --resume, or delete %s to start over",
 			e.statePath(), e.statePath())
 	case resume && saved.Filters != e.state.Filters:
-		return usagef("the filters, format or --show-pii differ from those of the interrupted export")
+		return usagef("the filters, format, --show-pii or --csv-raw differ from those of the interrupted export")
 	}
 	if !resume {
 		f, err := os.OpenFile(e.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
@@ -117,7 +123,7 @@ func (e *export) open(resume bool) error {
 			return fmt.Errorf("creating the export: %w", err)
 		}
 		e.file = f
-		e.rows = newRowWriter(e.format, f, e.a.showPII)
+		e.rows = newRowWriter(e.format, f, e.a.showPII, e.csvRaw)
 		if err := e.rows.header(); err != nil {
 			return err
 		}
@@ -138,7 +144,7 @@ func (e *export) open(resume bool) error {
 		return fmt.Errorf("seeking the export: %w", err)
 	}
 	e.state = *saved
-	e.rows = newRowWriter(e.format, f, e.a.showPII)
+	e.rows = newRowWriter(e.format, f, e.a.showPII, e.csvRaw)
 	return nil
 }
 

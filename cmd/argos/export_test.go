@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"net/http"
 	"os"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kycgo/argos"
 	"github.com/kycgo/argos/argostest"
 )
 
@@ -152,4 +157,75 @@ func TestExportResume(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Equal(t, "exported 7 submissions to "+out+"\n", r.stdout)
 	})
+}
+
+func TestExportCSVFormulas(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	s1, err := f.sdk.SubmitStep1(ctx, &argos.Step1Request{
+		IssuingCountry: "USA", Email: "eve@example.com", UserID: "-2+3", IDType: "passport", CF1: `=HYPERLINK("http://x.example","y")`,
+		CF2: "@SUM(A1)", CF3: "plain", IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
+	})
+	require.NoError(t, err)
+	f.srv.ScriptStep2(argostest.OutcomeApprove)
+	_, err = f.sdk.SubmitStep2(ctx, &argos.Step2Request{
+		SubmissionID: s1.SubmissionID, Name: "=1+1 Smith", DateOfBirth: "1990-01-01", Gender: "male", Nationality: "USA",
+		FaceImage: &argos.File{Name: "selfie.png", Body: bytes.NewReader(argostest.SamplePNG())},
+	})
+	require.NoError(t, err)
+
+	cells := func(t *testing.T, args ...string) map[string]string {
+		t.Helper()
+		out := f.path("formulas.csv")
+		require.NoError(t, os.RemoveAll(out))
+		r := f.run(t, append([]string{"export", "-o", out}, args...)...)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		recs, err := csv.NewReader(strings.NewReader(readFile(t, out))).ReadAll()
+		require.NoError(t, err)
+		require.Len(t, recs, 2)
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = recs[1][i]
+		}
+		return m
+	}
+	tests := []struct {
+		name string
+		args []string
+		want map[string]string
+	}{
+		{"cells that start a formula get a quote before them", []string{"--show-pii"}, map[string]string{
+			"cf1": `'=HYPERLINK("http://x.example","y")`, "cf2": "'@SUM(A1)", "cf3": "plain", "user_id": "'-2+3",
+			"name": "'=1+1 Smith", "email": "eve@example.com", "date_of_birth": "1990-01-01",
+		}},
+		{"masked cells are defused too", nil, map[string]string{"name": "'=*** S***", "cf1": `'=HYPERLINK("http://x.example","y")`}},
+		{"--csv-raw writes the cells as they are", []string{"--show-pii", "--csv-raw"}, map[string]string{
+			"cf1": `=HYPERLINK("http://x.example","y")`, "cf2": "@SUM(A1)", "user_id": "-2+3", "name": "=1+1 Smith",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := cells(t, tt.args...)
+			for k, v := range tt.want {
+				assert.Equal(t, v, got[k], k)
+			}
+		})
+	}
+	t.Run("--csv-raw is refused for JSON Lines, which hold no formulas", func(t *testing.T) {
+		r := f.run(t, "export", "-o", f.path("x.jsonl"), "--csv-raw")
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "--csv-raw is for .csv files")
+	})
+}
+
+func TestDefuse(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""}, {"plain", "plain"}, {"2024-01-01", "2024-01-01"}, {"a=b", "a=b"}, {"'quoted", "'quoted"},
+		{"=1+1", "'=1+1"}, {"+1", "'+1"}, {"-1", "'-1"}, {"@A1", "'@A1"}, {"\tx", "'\tx"}, {"\rx", "'\rx"},
+	}
+	for _, tt := range tests {
+		t.Run("defuse "+strconv.Quote(tt.in), func(t *testing.T) {
+			assert.Equal(t, tt.want, defuse(tt.in))
+		})
+	}
 }

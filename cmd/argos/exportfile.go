@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/kycgo/argos"
 )
@@ -23,10 +24,10 @@ type rowWriter interface {
 	flush() error
 }
 
-func newRowWriter(format string, w io.Writer, showPII bool) rowWriter {
+func newRowWriter(format string, w io.Writer, showPII, csvRaw bool) rowWriter {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if format == "csv" {
-		return &csvRows{bw: bw, w: csv.NewWriter(bw), showPII: showPII, rec: make([]string, len(allColumns))}
+		return &csvRows{bw: bw, w: csv.NewWriter(bw), showPII: showPII, raw: csvRaw, rec: make([]string, len(allColumns))}
 	}
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
@@ -61,11 +62,13 @@ func (j *jsonRows) flush() error {
 }
 
 // csvRows writes CSV with the columns of allColumns and a header row of
-// their csv names, masked unless showPII.
+// their csv names, masked unless showPII, and with formulas defused unless
+// raw (see defuse).
 type csvRows struct {
 	bw      *bufio.Writer
 	w       *csv.Writer
 	showPII bool
+	raw     bool
 	rec     []string
 }
 
@@ -79,8 +82,25 @@ func (c *csvRows) header() error {
 func (c *csvRows) write(s *argos.Submission) error {
 	for i, col := range allColumns {
 		c.rec[i] = col.value(s, c.showPII)
+		if !c.raw {
+			c.rec[i] = defuse(c.rec[i])
+		}
 	}
 	return c.writeRecord()
+}
+
+// defuse puts a single quote before a cell that a spreadsheet would read as
+// a formula: one starting with =, +, -, @, a tab or a carriage return
+// (https://owasp.org/www-community/attacks/CSV_Injection). Applicants
+// choose their names and, in a plain liveform URL, the custom fields, so
+// an export opened in a spreadsheet must not run what they typed. No
+// column holds a number that can be negative, so no value is changed that
+// should not be.
+func defuse(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }
 
 func (c *csvRows) writeRecord() error {
@@ -122,9 +142,9 @@ type resumeState struct {
 const resumeVersion = 1
 
 // fingerprint hashes what an export's output depends on.
-func fingerprint(format string, showPII bool, f *filters) string {
+func fingerprint(format string, showPII, csvRaw bool, f *filters) string {
 	h := sha256.New()
-	for _, v := range []string{format, strconv.FormatBool(showPII), f.user, f.email, f.from, f.to, f.reqType, strconv.Itoa(f.limit)} {
+	for _, v := range []string{format, strconv.FormatBool(showPII), strconv.FormatBool(csvRaw), f.user, f.email, f.from, f.to, f.reqType, strconv.Itoa(f.limit)} {
 		h.Write([]byte(strconv.Quote(v)))
 	}
 	return hex.EncodeToString(h.Sum(nil))

@@ -153,6 +153,14 @@ func (f *fixture) runCtx(ctx context.Context, t testing.TB, configure func(*app)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
+// runEnv runs the CLI in-process with args and env, without a fake server.
+func runEnv(env map[string]string, args ...string) result {
+	var stdout, stderr bytes.Buffer
+	a := newApp(func(k string) string { return env[k] }, strings.NewReader(""), &stdout, &stderr)
+	code := a.main(context.Background(), args)
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
 // path returns a file name in the fixture's directory.
 func (f *fixture) path(name string) string { return filepath.Join(f.dir, name) }
 

@@ -1,7 +1,8 @@
 // Command argos is the operator's tool for Argos KYC submissions: find them,
-// download their images and AML reports, export them for an audit, and
-// delete personal data past its retention period. It is built only on the
-// public API of package argos (https://pkg.go.dev/github.com/kycgo/argos).
+// download their images and AML reports, export them for an audit, delete
+// personal data past its retention period, make liveform links and watch
+// webhooks arrive. It is built only on the public API of package argos
+// (https://pkg.go.dev/github.com/kycgo/argos).
 //
 // Install it with:
 //
@@ -19,6 +20,10 @@
 //	argos delete ID [--admin NAME]       delete one submission's personal data
 //	argos purge --until DATE [filters]   delete every submission created up to DATE (asks for --yes)
 //	argos fake                           serve the fake Argos API (package argostest) locally
+//	argos webhooks listen [--path-secret S] [--decrypt]
+//	                                     receive webhooks locally, print each event as a JSON line
+//	argos liveform-url --pid ID [--email …] [--encrypt]
+//	                                     print a link to the hosted liveform
 //
 // Filters: --user ID, --email ADDRESS, --from DATE, --to DATE (YYYY-MM-DD,
 // inclusive), --type kyc|aml|data|others, --limit N.
@@ -28,7 +33,11 @@
 // or --ca-file, a PEM file of certificate authorities to trust instead of
 // the system's (the certificate "argos fake" writes).
 //
-// Output is an aligned table, or JSON with --json. Emails, names, birth
+// The keys that encrypt a liveform URL or decrypt webhooks come from
+// ARGOS_API_KEY or --key-file FILE, never from a flag's value.
+//
+// Output is an aligned table, or JSON with --json ("webhooks listen" always
+// prints JSON Lines). Emails, names, birth
 // dates and the other personal data of applicants are masked unless
 // --show-pii is given, in tables, JSON and exports alike. Long work shows
 // its progress on standard error when that is a terminal, and nothing

@@ -93,3 +93,12 @@ func (a *app) printSubmissions(subs []*argos.Submission, cols []*column) error {
 	}
 	return t.flush()
 }
+
+// count returns "1 submission" or "n submissions": n and the noun, with an
+// s unless n is 1.
+func count(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

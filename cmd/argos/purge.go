@@ -160,7 +160,8 @@ func (a *app) purgePreview(ids []string, skipped int) error {
 		}
 		return a.printJSON(map[string]any{"dry_run": true, "would_delete": len(ids), "already_deleted": skipped, "submission_ids": ids})
 	}
-	_, err := fmt.Fprintf(a.stdout, "\n%d submissions would be deleted (%d already deleted). Run again with --yes to delete them.\n", len(ids), skipped)
+	_, err := fmt.Fprintf(a.stdout, "\n%s would be deleted (%d already deleted). Run again with --yes to delete them.\n",
+		count(int64(len(ids)), "submission"), skipped)
 	return err
 }
 

@@ -79,6 +79,11 @@ func TestPurge(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.JSONEq(t, `{"dry_run":true,"would_delete":2,"already_deleted":0,"submission_ids":["sub-0003","sub-0001"]}`, r.stdout)
 	})
+	t.Run("the preview counts one submission in the singular", func(t *testing.T) {
+		r := f.run(t, "purge", "--until", "2024-01-01", "--email", "bob@example.com")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "\n1 submission would be deleted (0 already deleted).")
+	})
 	t.Run("--yes deletes those created up to --until and logs each one", func(t *testing.T) {
 		r := f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile, "--concurrency", "4", "--rate", "1000")
 		require.Equal(t, exitOK, r.code, r.stderr)
