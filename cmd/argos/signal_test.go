@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -116,5 +118,40 @@ func TestSIGINT(t *testing.T) {
 		r := f.run(t, "export", "-o", out, "--page-size", "5", "--resume")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Equal(t, readFile(t, full), readFile(t, out))
+	})
+}
+
+func TestSIGINTWebhooksListen(t *testing.T) {
+	bin := buildCLI(t)
+	t.Run("SIGINT stops webhooks listen with exit code 0 after printing what it received", func(t *testing.T) {
+		cmd := exec.Command(bin, "webhooks", "listen", "--addr", "127.0.0.1:0")
+		cmd.Env = []string{}
+		var stdout bytes.Buffer
+		cmd.Stdout = &stdout
+		stderr, err := cmd.StderrPipe()
+		require.NoError(t, err)
+		require.NoError(t, cmd.Start())
+		br := bufio.NewReader(stderr)
+		line, err := br.ReadString('\n')
+		require.NoError(t, err)
+		addr, ok := strings.CutPrefix(strings.Fields(line)[2], "http://")
+		require.True(t, ok, line)
+		drained := make(chan struct{})
+		go func() {
+			defer close(drained)
+			_, _ = io.Copy(io.Discard, br)
+		}()
+
+		tr := &http.Transport{}
+		defer tr.CloseIdleConnections()
+		resp, err := (&http.Client{Transport: tr}).Post("http://"+addr, "application/json", strings.NewReader(`{"webhook_trigger":"created","submission_id":"s-1"}`))
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+
+		require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+		<-drained // Wait closes the pipe: read it to the end first
+		assert.Equal(t, exitOK, exitCodeOf(t, cmd.Wait()))
+		assert.Contains(t, stdout.String(), `"webhook_trigger":"created","submission_id":"s-1"`)
 	})
 }
