@@ -189,6 +189,13 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
+// flagUsage is the SDK's validation error as a usage error, with the field
+// renamed to the flag that sets it by flags (a *ValidationError never
+// quotes the value).
+func flagUsage(flags *strings.Replacer, ve *argos.ValidationError) error {
+	return usagef("%s %s", flags.Replace(ve.Field), ve.Reason)
+}
+
 // exitCode ends the program with that code; whoever returns it has
 // reported why.
 type exitCode int

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/x509"
 	"fmt"
+	"net/url"
 	"os"
 	"strings"
 
@@ -76,4 +77,20 @@ func (a *app) secretKey(keyFile string) (string, error) {
 		return "", usagef("the key file is empty")
 	}
 	return key, nil
+}
+
+// requireV3 refuses, before anything is sent, a command that calls an
+// endpoint Argos documents only under /v3 when ARGOS_BASE_URL is unset
+// (the default is the v2 base) or ends in /v2: the SDK would refuse each
+// call (the gateway's answer to an unknown route is a 403 that reads as a
+// wrong key). It is a usage error saying what to set.
+func (a *app) requireV3(what string) error {
+	base := strings.TrimSpace(a.getenv(envBaseURL))
+	if base == "" {
+		base = argos.DefaultBaseURL
+	}
+	if u, err := url.Parse(base); err == nil && strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v2") {
+		return usagef("%s calls the v3 API, and the base URL is v2 (%s): set %s=%s", what, base, envBaseURL, argos.BaseURLV3)
+	}
+	return nil
 }

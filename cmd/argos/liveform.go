@@ -62,7 +62,7 @@ func runLiveformURL(_ context.Context, a *app, args []string) error {
 		u, err = argos.LiveformURL(&p)
 	}
 	if ve := (*argos.ValidationError)(nil); errors.As(err, &ve) {
-		return usagef("%s", liveformFlagError(ve))
+		return flagUsage(liveformFlags, ve)
 	}
 	if err != nil {
 		return fmt.Errorf("building the URL: %w", err)
@@ -80,9 +80,3 @@ var liveformFlags = strings.NewReplacer(
 	"ProjectID", "--pid", "Email", "--email", "UserID", "--userid", "CF1", "--cf1", "CF2", "--cf2", "CF3", "--cf3",
 	"Lang", "--lang", "Token", "--token", "AllowedCountries", "--allowed-countries",
 )
-
-// liveformFlagError is the SDK's validation error with the flag in place of
-// the field. It holds no value given (ValidationError never quotes one).
-func liveformFlagError(ve *argos.ValidationError) string {
-	return liveformFlags.Replace(ve.Field) + " " + ve.Reason
-}

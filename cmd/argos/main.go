@@ -19,6 +19,10 @@
 //	argos report RESOURCE_ID -o FILE     one AML report (PDF)
 //	argos delete ID [--admin NAME]       delete one submission's personal data
 //	argos purge --until DATE [filters]   delete every submission created up to DATE (asks for --yes)
+//	argos purge --until DATE --fields id_image,data [--data-fields name,…]
+//	                                     erase only those parts of each (v3)
+//	argos review ID --approve|--reject --comment TEXT --admin NAME
+//	                                     decide a pending submission (v3)
 //	argos fake                           serve the fake Argos API (package argostest) locally
 //	argos webhooks listen [--path-secret S] [--decrypt]
 //	                                     receive webhooks locally, print each event as a JSON line
@@ -29,9 +33,10 @@
 // inclusive), --type kyc|aml|data|others, --limit N.
 //
 // Configuration comes from the environment: ARGOS_API_KEY (required),
-// ARGOS_BASE_URL (default https://rest-api.argoskyc.com/v2) and ARGOS_CA_FILE
-// or --ca-file, a PEM file of certificate authorities to trust instead of
-// the system's (the certificate "argos fake" writes).
+// ARGOS_BASE_URL (default https://rest-api.argoskyc.com/v2; review and
+// purge --fields need the v3 base, https://rest-api.argosidentity.com/v3)
+// and ARGOS_CA_FILE or --ca-file, a PEM file of certificate authorities to
+// trust instead of the system's (the certificate "argos fake" writes).
 //
 // The keys that encrypt a liveform URL or decrypt webhooks come from
 // ARGOS_API_KEY or --key-file FILE, never from a flag's value.

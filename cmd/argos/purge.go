@@ -14,7 +14,7 @@ import (
 
 func init() {
 	register(&command{
-		name: "purge", summary: "delete every submission created up to --until (lists them unless --yes)", run: runPurge,
+		name: "purge", summary: "delete every submission created up to --until, or erase --fields of each (lists them unless --yes)", run: runPurge,
 	})
 }
 
@@ -38,12 +38,20 @@ type purgeOpts struct {
 	concurrency int
 	rate        float64
 	log         string
+	fields      string // --fields: erase these parts instead of deleting (v3)
+	dataFields  string // --data-fields: with --fields data, only these
 }
 
 // purgeAction is what purge does to each submission, chosen from the flags
-// in one place (newPurgeAction), so partial deletion (--fields) is one more
-// case there.
+// in one place (newPurgeAction): a deletion, or with --fields a partial
+// deletion (newPartialAction).
 type purgeAction struct {
+	// wouldBe, verb and past word the preview and the summary: "be
+	// deleted", "delete", "deleted".
+	wouldBe, verb, past string
+	// partial is what a partial deletion erases (nil for a deletion), for
+	// the log's run line and --json.
+	partial *argos.PartialDelete
 	// del deletes one submission's data.
 	del func(ctx context.Context, id string) error
 	// done reports whether a submission's data is deleted, for a del that
@@ -67,6 +75,8 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 	fs.IntVar(&o.concurrency, "concurrency", 8, fmt.Sprintf("deletions in flight at once (1-%d)", maxConcurrency))
 	fs.Float64Var(&o.rate, "rate", 100, fmt.Sprintf("at most this many deletions per second (at most %d, the API's limit for all calls)", maxRate))
 	fs.StringVar(&o.log, "log", "argos-purge.log", "`FILE` to append the record of every deletion to (JSON Lines)")
+	fs.StringVar(&o.fields, "fields", "", "erase only these `parts` of each submission, comma-separated (id_image, selfie_image, data, OCR_raw, ocr, review, applicant_id, email, userid, additional_list, duplicated_information, …; v3 API)")
+	fs.StringVar(&o.dataFields, "data-fields", "", "with --fields data, erase only these `fields` of data (name, date_of_birth, identityNumber, …)")
 	if _, err := a.parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -87,23 +97,38 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
+	partial, err := o.partialDelete()
+	if err != nil {
+		return err
+	}
+	if partial != nil {
+		if err := a.requireV3("purge --fields"); err != nil {
+			return err
+		}
+	}
 	c, err := a.client()
 	if err != nil {
 		return err
 	}
+	act := newPurgeAction(c, &o, partial)
 	ids, skipped, err := a.purgeCandidates(ctx, c, p, f.limit, !o.yes)
 	if err != nil {
 		return err
 	}
 	if !o.yes {
-		return a.purgePreview(ids, skipped)
+		return a.purgePreview(ids, skipped, act)
 	}
-	return a.purgeRun(ctx, &o, ids, skipped, newPurgeAction(c, &o))
+	return a.purgeRun(ctx, &o, ids, skipped, act)
 }
 
-// newPurgeAction returns the deletion the flags ask for.
-func newPurgeAction(c *argos.Client, o *purgeOpts) *purgeAction {
+// newPurgeAction returns what the flags ask purge to do to each
+// submission: erase the parts of partial when it is not nil, else delete.
+func newPurgeAction(c *argos.Client, o *purgeOpts, partial *argos.PartialDelete) *purgeAction {
+	if partial != nil {
+		return newPartialAction(c, partial)
+	}
 	return &purgeAction{
+		wouldBe: "be deleted", verb: "delete", past: "deleted",
 		del: func(ctx context.Context, id string) error {
 			_, err := c.DeleteSubmissionAs(ctx, id, o.admin) // no admin_name when o.admin is ""
 			return err
@@ -153,16 +178,28 @@ func (a *app) purgeCandidates(ctx context.Context, c *argos.Client, p *argos.Lis
 }
 
 // purgePreview reports what a purge with --yes would do.
-func (a *app) purgePreview(ids []string, skipped int) error {
+func (a *app) purgePreview(ids []string, skipped int, act *purgeAction) error {
 	if a.json {
 		if ids == nil {
 			ids = []string{}
 		}
-		return a.printJSON(map[string]any{"dry_run": true, "would_delete": len(ids), "already_deleted": skipped, "submission_ids": ids})
+		out := map[string]any{"dry_run": true, "would_delete": len(ids), "already_deleted": skipped, "submission_ids": ids}
+		act.describe(out)
+		return a.printJSON(out)
 	}
-	_, err := fmt.Fprintf(a.stdout, "\n%s would be deleted (%d already deleted). Run again with --yes to delete them.\n",
-		count(int64(len(ids)), "submission"), skipped)
+	_, err := fmt.Fprintf(a.stdout, "\n%s would %s (%d already deleted). Run again with --yes to %s them.\n",
+		count(int64(len(ids)), "submission"), act.wouldBe, skipped, act.verb)
 	return err
+}
+
+// describe adds the parts a partial deletion erases to a JSON summary.
+func (p *purgeAction) describe(out map[string]any) {
+	if p.partial != nil {
+		out["fields"] = p.partial.Fields
+		if len(p.partial.DataFields) > 0 {
+			out["data_fields"] = p.partial.DataFields
+		}
+	}
 }
 
 // purgeRun deletes ids with o.concurrency workers at most o.rate per
@@ -174,7 +211,11 @@ func (a *app) purgeRun(ctx context.Context, o *purgeOpts, ids []string, skipped 
 	if err != nil {
 		return err
 	}
-	if err := log.write(logEntry{Event: evRun, Candidates: intp(len(ids))}); err != nil {
+	run := logEntry{Event: evRun, Candidates: intp(len(ids))}
+	if act.partial != nil {
+		run.Fields, run.DataFields = act.partial.Fields, act.partial.DataFields
+	}
+	if err := log.write(run); err != nil {
 		return errors.Join(err, log.close())
 	}
 	tot, fatal := a.deleteAll(ctx, o, ids, act, log)
@@ -185,7 +226,7 @@ func (a *app) purgeRun(ctx context.Context, o *purgeOpts, ids []string, skipped 
 		return fmt.Errorf("purge stopped (%d deleted, %d failed, %d not started; see %s): %w",
 			tot.deleted+tot.gone, tot.failed, tot.notStarted, o.log, err)
 	}
-	if err := a.purgeSummary(o, tot, skipped); err != nil {
+	if err := a.purgeSummary(o, tot, skipped, act); err != nil {
 		return err
 	}
 	if interrupted {
@@ -197,13 +238,15 @@ func (a *app) purgeRun(ctx context.Context, o *purgeOpts, ids []string, skipped 
 	return nil
 }
 
-func (a *app) purgeSummary(o *purgeOpts, tot purgeTotals, skipped int) error {
+func (a *app) purgeSummary(o *purgeOpts, tot purgeTotals, skipped int, act *purgeAction) error {
 	if a.json {
-		return a.printJSON(map[string]any{"deleted": tot.deleted, "already_gone": tot.gone, "failed": tot.failed,
-			"not_started": tot.notStarted, "already_deleted": skipped, "log": o.log})
+		out := map[string]any{"deleted": tot.deleted, "already_gone": tot.gone, "failed": tot.failed,
+			"not_started": tot.notStarted, "already_deleted": skipped, "log": o.log}
+		act.describe(out)
+		return a.printJSON(out)
 	}
-	_, err := fmt.Fprintf(a.stdout, "deleted %d, already gone %d, failed %d, not started %d, skipped %d already deleted; log: %s\n",
-		tot.deleted, tot.gone, tot.failed, tot.notStarted, skipped, o.log)
+	_, err := fmt.Fprintf(a.stdout, "%s %d, already gone %d, failed %d, not started %d, skipped %d already deleted; log: %s\n",
+		act.past, tot.deleted, tot.gone, tot.failed, tot.notStarted, skipped, o.log)
 	return err
 }
 

@@ -24,6 +24,9 @@ type logEntry struct {
 	Event string `json:"event"`
 	ID    string `json:"submission_id,omitempty"`
 	Error string `json:"error,omitempty"`
+	// What a partial deletion erases (purge --fields), on run lines.
+	Fields     []string `json:"fields,omitempty"`
+	DataFields []string `json:"data_fields,omitempty"`
 	// Totals, on run and end lines.
 	Candidates  *int  `json:"candidates,omitempty"`
 	Deleted     *int  `json:"deleted,omitempty"`

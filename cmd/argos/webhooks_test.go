@@ -18,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/argostest"
 )
 
 // sdkWebhooks are the SDK's webhook samples.
@@ -320,4 +321,47 @@ func TestWebhooksListenShutdown(t *testing.T) {
 		assert.Contains(t, out.buf.String(), `"submission_id":"sub_rejected_01"`)
 		goleak.VerifyNone(t)
 	})
+}
+
+func TestWebhooksListenWithTheFake(t *testing.T) {
+	const secret = "a3f1c9e07b5d42e8a6c0"
+	key := "sk_test_cli_webhooks_0001"
+	tests := []struct {
+		name   string
+		secure bool
+	}{
+		{"the fake's webhooks arrive at the secret path and print in order", false},
+		{"the fake's encrypted webhooks print the same with --decrypt", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"--path-secret", secret}
+			opts := []argostest.ServerOption{argostest.WithAPIKey(key)}
+			if tt.secure {
+				args = append(args, "--decrypt")
+				opts = append(opts, argostest.WithSecureTransmission())
+			}
+			r := startListen(t, listenSetup{env: map[string]string{envAPIKey: key}, args: args})
+			f := setup(t, append(opts, argostest.WithWebhookURL(r.url+"/"+secret, nil))...)
+			ids := f.seed(t, people...)
+			rv := f.v3().run(t, "review", ids[1], "--reject", "--comment", "document expired", "--admin", argostest.DefaultAdmin)
+			require.Equal(t, exitOK, rv.code, rv.stderr)
+			d := f.run(t, "delete", ids[3], "--admin", argostest.DefaultAdmin)
+			require.Equal(t, exitOK, d.code, d.stderr)
+			require.NoError(t, f.srv.FlushWebhooks(context.Background()))
+
+			deliveries := f.srv.Webhooks()
+			for _, w := range deliveries {
+				assert.Equal(t, http.StatusOK, w.StatusCode, "%s of %s", w.Trigger, w.SubmissionID)
+				var body map[string]json.RawMessage
+				require.NoError(t, json.Unmarshal(w.Body, &body))
+				_, encrypted := body["data"]
+				assert.Equal(t, tt.secure, encrypted && len(body) == 1, "the body is encrypted exactly when the project says so")
+			}
+			res := r.stop(t)
+			require.Equal(t, exitOK, res.code, res.stderr)
+			require.Equal(t, len(deliveries), strings.Count(res.stdout, "\n"), "one line per webhook")
+			golden(t, "webhooks_fake.golden", res.stdout)
+		})
+	}
 }

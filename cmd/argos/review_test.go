@@ -1,0 +1,108 @@
+package main
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/argostest"
+)
+
+// v3 points the fixture's CLI at the fake's v3 base URL.
+func (f *fixture) v3() *fixture {
+	g := *f
+	g.env = map[string]string{envAPIKey: f.env[envAPIKey], envBaseURL: f.srv.URL("v3"), envCAFile: f.env[envCAFile]}
+	return &g
+}
+
+// serverView is what the fake stores of a submission, as GET shows it.
+func (f *fixture) serverView(t *testing.T, id string) *argos.Submission {
+	t.Helper()
+	raw, ok := f.srv.Submission(id)
+	require.True(t, ok, "submission %s exists", id)
+	var s argos.Submission
+	require.NoError(t, json.Unmarshal(raw, &s))
+	return &s
+}
+
+func TestReview(t *testing.T) {
+	pending := func(t *testing.T, f *fixture) string {
+		t.Helper()
+		return f.seed(t, people[1])[0] // Bob: pending
+	}
+	admin := argostest.DefaultAdmin
+
+	t.Run("--approve approves a pending submission and prints the final status", func(t *testing.T) {
+		f := setup(t)
+		id := pending(t, f)
+		r := f.v3().run(t, "review", id, "--approve", "--admin", admin)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, "approved "+id+"\n", r.stdout)
+		s := f.serverView(t, id)
+		assert.Equal(t, argos.KYCApproved, s.KYC.Result)
+		assert.Equal(t, admin, s.Reviewer)
+	})
+	t.Run("--reject with --comment rejects it, and --json prints the answer", func(t *testing.T) {
+		f := setup(t)
+		id := pending(t, f)
+		r := f.v3().run(t, "review", id, "--reject", "--comment", "document expired", "--admin", admin, "--json")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.JSONEq(t, `{"submission_id":"`+id+`","final_status":"rejected","message":"Success to review submission."}`, r.stdout)
+		assert.Equal(t, argos.KYCRejected, f.serverView(t, id).KYC.Result)
+	})
+	t.Run("corrections are applied with the decision", func(t *testing.T) {
+		f := setup(t)
+		id := pending(t, f)
+		r := f.v3().run(t, "review", id, "--approve", "--admin", admin, "--full-name", "Robert Lee", "--birth-date", "1985-12-25")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		s := f.serverView(t, id)
+		assert.Equal(t, "Robert Lee", s.Data.Name)
+		assert.Equal(t, "1985-12-25", s.Data.DateOfBirth)
+	})
+
+	f := setup(t)
+	ids := f.seed(t, people[0], people[1]) // approved, pending
+	tests := []struct {
+		name       string
+		f          *fixture
+		args       []string
+		want       int
+		wantStderr string
+	}{
+		{"a submission that is not pending is a failure", f.v3(), []string{ids[0], "--approve", "--admin", admin}, exitFailure, "not pending"},
+		{"an admin the project does not have is a failure", f.v3(), []string{ids[1], "--approve", "--admin", "intruder@example.com"}, exitFailure, "--admin must be an admin registered"},
+		{"an unknown submission is a failure", f.v3(), []string{"sub-9999", "--approve", "--admin", admin}, exitFailure, "reviewing the submission"},
+		{"a v2 base URL is a usage error that says what to set", f, []string{ids[1], "--approve", "--admin", admin}, exitUsage,
+			"set ARGOS_BASE_URL=" + argos.BaseURLV3},
+		{"neither --approve nor --reject is a usage error", f.v3(), []string{ids[1], "--admin", admin}, exitUsage, "one of --approve and --reject"},
+		{"both --approve and --reject is a usage error", f.v3(), []string{ids[1], "--approve", "--reject", "--comment", "x", "--admin", admin}, exitUsage, "one of --approve and --reject"},
+		{"--reject without --comment is a usage error", f.v3(), []string{ids[1], "--reject", "--admin", admin}, exitUsage, "--reject needs --comment"},
+		{"--comment with --approve is a usage error", f.v3(), []string{ids[1], "--approve", "--comment", "x", "--admin", admin}, exitUsage, "--comment is only for --reject"},
+		{"a missing --admin is a usage error", f.v3(), []string{ids[1], "--approve"}, exitUsage, "--admin NAME is required"},
+		{"a bad date is a usage error naming the flag", f.v3(), []string{ids[1], "--approve", "--admin", admin, "--birth-date", "25/12/1985"}, exitUsage, "--birth-date"},
+		{"a missing ID is a usage error", f.v3(), []string{"--approve", "--admin", admin}, exitUsage, "want 1 argument(s) (ID)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f.srv.ResetRequests()
+			r := tt.f.run(t, append([]string{"review"}, tt.args...)...)
+			assert.Equal(t, tt.want, r.code, r.stderr)
+			assert.Contains(t, r.stderr, tt.wantStderr)
+			assert.Empty(t, r.stdout)
+			if tt.want == exitUsage {
+				assert.Empty(t, f.srv.Requests(), "nothing is sent")
+			}
+		})
+	}
+	t.Run("with ARGOS_BASE_URL unset it says to set it, before any request", func(t *testing.T) {
+		r := runEnv(map[string]string{envAPIKey: "k"}, "review", "sub-1", "--approve", "--admin", admin)
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "review calls the v3 API, and the base URL is v2 ("+argos.DefaultBaseURL+")")
+	})
+	t.Run("the undecided submission is still pending after the refusals", func(t *testing.T) {
+		assert.Equal(t, argos.KYCPending, f.serverView(t, ids[1]).KYC.Result)
+	})
+}
