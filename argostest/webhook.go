@@ -1,6 +1,7 @@
 package argostest
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -197,7 +198,7 @@ func (s *submission) decisionFields(p obj) {
 	kyc.set("created_at", fmtTime(s.created))
 	kyc.set("kyc_result_at", fmtTime(s.resultAt))
 	kyc.set("pending_at", fmtTime(s.pendingAt))
-	kyc.set("reviewer", "system")
+	kyc.set("reviewer", cmp.Or(s.reviewer, "system"))
 	if s.result == resultRejected {
 		kyc.set("comment", s.comment)
 		kyc.set("commentCode", s.commentCode)
