@@ -96,19 +96,6 @@ func TestARequestWithNoParametersHasNoQuery(t *testing.T) {
 	assert.Equal(t, []string{"/v2/submission", "/v2/submission"}, rawURLs)
 }
 
-func TestTheClientNeverPrintsItsKey(t *testing.T) {
-	c, err := argos.NewClient(testKey)
-	require.NoError(t, err)
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
-		assert.NotContains(t, fmt.Sprintf(verb, c), testKey, verb)
-		assert.NotContains(t, fmt.Sprintf(verb, *c), testKey, verb+" of the struct value")
-	}
-	k := argos.APIKey(testKey)
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
-		assert.Equal(t, "[REDACTED]", fmt.Sprintf(verb, k), verb)
-	}
-}
-
 // countingServer answers with handler and counts requests; handler gets
 // the 1-based number of the request it serves.
 func countingServer(t *testing.T, handler func(w http.ResponseWriter, r *http.Request, n int32)) (*httptest.Server, *atomic.Int32) {

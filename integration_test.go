@@ -134,7 +134,8 @@ func TestGetsRecoverFromFaultsAtTheFake(t *testing.T) {
 	c, srv := fakeClient(t)
 	s1 := step1(t, c, "faults@example.com", "uf")
 	srv.ResetRequests()
-	srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Times: 2, Status: 503})
+	srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Status: 503})
+	srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Truncate: true})
 	srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Status: 429, RetryAfter: "0"})
 
 	sub, err := c.GetSubmission(context.Background(), s1.SubmissionID)
@@ -147,27 +148,36 @@ func TestPostsAreNotRepeatedAtTheFake(t *testing.T) {
 	tests := []struct {
 		name  string
 		fault argostest.Fault
+		// tookEffect: Argos processed the request before its answer was lost.
+		tookEffect bool
 	}{
-		{"a 503 from the gateway", argostest.Fault{Status: 503}},
-		{"a dropped connection", argostest.Fault{Drop: true}},
-		{"an answer cut short after Argos processed it", argostest.Fault{Truncate: true}},
+		{"a 503 from the gateway", argostest.Fault{Status: 503}, false},
+		{"a dropped connection", argostest.Fault{Drop: true}, false},
+		{"an answer cut short after Argos processed it", argostest.Fault{Truncate: true}, true},
+		{"an answer stalled past the caller's deadline", argostest.Fault{StallBody: 10 * time.Second}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name+" leaves the outcome unknown and is not resent", func(t *testing.T) {
 			c, srv := fakeClient(t)
 			tc.fault.Method, tc.fault.Path = http.MethodPost, "/submission/step1"
 			srv.InjectFault(tc.fault)
-			_, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
+			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			defer cancel()
+			_, err := c.SubmitStep1(ctx, &argos.Step1Request{
 				IssuingCountry: "USA", Email: "post@example.com", IDType: "passport", UserID: "post-user",
 				IDImage: &argos.File{Body: bytes.NewReader(readImage(t, "id_front.png"))}})
 			require.ErrorIs(t, err, argos.ErrOutcomeUnknown)
+			assert.Contains(t, err.Error(), "look the submission up")
+			// The fake records a request when its handler returns; a stalled
+			// one returns once it notices the client has gone.
+			require.Eventually(t, func() bool { return len(srv.Requests()) > 0 }, 3*time.Second, 10*time.Millisecond)
 			assert.Len(t, srv.Requests(), 1)
 			assert.NotContains(t, err.Error(), "post@example.com")
 
 			// What the error says to do: look the submission up by user ID.
 			page, err := c.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{UserID: "post-user"})
 			require.NoError(t, err)
-			if tc.fault.Truncate {
+			if tc.tookEffect {
 				assert.Len(t, page.Items, 1, "the request took effect")
 			} else {
 				assert.Empty(t, page.Items)

@@ -74,11 +74,23 @@ func TestNewTransportIsMadeForConcurrentCallers(t *testing.T) {
 	require.NotNil(t, tr.TLSClientConfig)
 	assert.Equal(t, uint16(tls.VersionTLS12), tr.TLSClientConfig.MinVersion)
 	assert.False(t, tr.TLSClientConfig.InsecureSkipVerify)
-	assert.NotSame(t, tr, argos.NewTransport(), "each call returns a transport of its own")
+
+	// Each call returns a transport of its own, TLS settings included: a
+	// caller tuning one (a proxy, a lower TLS floor for a test) changes no
+	// other client's.
+	tr.MaxConnsPerHost = 1
+	tr.TLSClientConfig.MinVersion = tls.VersionTLS10
+	next := argos.NewTransport()
+	assert.Equal(t, argos.DefaultMaxConnsPerHost, next.MaxConnsPerHost)
+	assert.Equal(t, uint16(tls.VersionTLS12), next.TLSClientConfig.MinVersion)
 }
 
 func TestConcurrentCallersShareOnePoolOfConnections(t *testing.T) {
-	const perCaller = 40
+	// Every caller starts at once, so the first round of calls is when a
+	// pool without a cap would open a connection per caller; a few calls
+	// each (4 × 64 > 64 connections) show that connections are reused.
+	// Throughput is BenchmarkConcurrentCallers' job.
+	const perCaller = 4
 	for _, tc := range []struct {
 		name     string
 		callers  int
