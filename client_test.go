@@ -342,13 +342,8 @@ func (h *recordingHandler) all() []string {
 }
 
 func TestAPostIsRetriedWhenNoConnectionWasMade(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close()) // nothing listens: connection refused
-
 	logs := &recordingHandler{}
-	c, err := argos.NewClient(testKey, argos.WithBaseURL("https://"+addr+"/v2"), argos.WithRetryPolicy(fastRetries),
+	c, err := argos.NewClient(testKey, argos.WithBaseURL("https://"+closedPort(t)+"/v2"), argos.WithRetryPolicy(fastRetries),
 		argos.WithLogger(slog.New(logs)))
 	require.NoError(t, err)
 	_, err = c.SubmitStep1(context.Background(), &argos.Step1Request{
@@ -377,11 +372,7 @@ func TestLogsCarryMetadataOnly(t *testing.T) {
 }
 
 func TestTransportErrorsCarryNoQueryValues(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	c, err := argos.NewClient(testKey, argos.WithBaseURL("https://"+addr+"/v2"), argos.WithRetryPolicy(argos.RetryPolicy{MaxRetries: 0}))
+	c, err := argos.NewClient(testKey, argos.WithBaseURL("https://"+closedPort(t)+"/v2"), argos.WithRetryPolicy(argos.RetryPolicy{MaxRetries: 0}))
 	require.NoError(t, err)
 
 	_, err = c.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{Email: "jane.doe@example.com", UserID: "user-secret-42"})

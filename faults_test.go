@@ -7,7 +7,7 @@ package argos_test
 //   - a typed error (errors.Is / errors.As) or the correct result;
 //   - GETs recover when the fault clears; a POST that was sent is never sent
 //     again (requests are counted at the server);
-//   - no call outlives its context or timeout by more than fltSlack;
+//   - no call outlives its context or timeout by more than callSlack;
 //   - nothing panics; no goroutine is left behind (goleak per fault group);
 //   - no error string carries the API key or the query's email / user ID.
 //
@@ -24,13 +24,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,24 +45,24 @@ import (
 )
 
 const (
-	fltKey    = "flt-secret-api-key-7f3a9c"
-	fltAddOn  = "flt-secret-add-on-key-11d2"
-	fltEmail  = "alice.fault@example.com"
-	fltUserID = "user-fault-77"
-	// fltSlack is how long a call may outlive its context or timeout: generous
+	faultKey      = "flt-secret-api-key-7f3a9c"
+	faultAddOnKey = "flt-secret-add-on-key-11d2"
+	faultEmail    = "alice.fault@example.com"
+	faultUserID   = "user-fault-77"
+	// callSlack is how long a call may outlive its context or timeout: generous
 	// for -race on a 2-core machine.
-	fltSlack = 250 * time.Millisecond
-	// fltParallel is how many cases of the matrix run at once.
-	fltParallel = 10
-	// fltTimeout is the WithTimeout of the timeout faults.
-	fltTimeout = 150 * time.Millisecond
+	callSlack = 250 * time.Millisecond
+	// matrixParallel is how many cases of the matrix run at once.
+	matrixParallel = 10
+	// shortTimeout is the WithTimeout of the timeout faults.
+	shortTimeout = 150 * time.Millisecond
 )
 
-// fltPolicy is the small retry policy of the suite: 3 attempts at most.
-var fltPolicy = argos.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 20 * time.Millisecond}
+// faultRetries is the small retry policy of the suite: 3 attempts at most.
+var faultRetries = argos.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 20 * time.Millisecond}
 
-// fltEndpoint is one SDK method under test.
-type fltEndpoint struct {
+// endpointCase is one SDK method under test.
+type endpointCase struct {
 	name     string // column name
 	method   string
 	path     string // below the base URL
@@ -86,20 +84,13 @@ type fltEndpoint struct {
 	call func(ctx context.Context, c *argos.Client) (string, *argos.Download, error)
 }
 
-func fltReadFile(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	require.NoError(t, err)
-	return b
-}
-
-func fltDigest(b []byte) string {
+func digest(b []byte) string {
 	sum := sha256.Sum256(b)
 	return fmt.Sprintf("%d bytes %x", len(b), sum[:4])
 }
 
 // prefix is the base URL's version path.
-func (ep fltEndpoint) prefix() string {
+func (ep endpointCase) prefix() string {
 	if ep.v3 {
 		return "/v3"
 	}
@@ -107,30 +98,30 @@ func (ep fltEndpoint) prefix() string {
 }
 
 // key is the key the endpoint sends.
-func (ep fltEndpoint) key() string {
+func (ep endpointCase) key() string {
 	if ep.addOn {
-		return fltAddOn
+		return faultAddOnKey
 	}
-	return fltKey
+	return faultKey
 }
 
-// fltEndpoints lists the endpoints with the documented sample answers.
-func fltEndpoints(t testing.TB) []fltEndpoint {
-	return append(fltGuideEndpoints(t), fltV3Endpoints(t)...)
+// matrixEndpoints lists the endpoints with the documented sample answers.
+func matrixEndpoints(t testing.TB) []endpointCase {
+	return append(guideEndpoints(t), v3Endpoints(t)...)
 }
 
-// fltGuideEndpoints are the API guide's ten endpoints.
-func fltGuideEndpoints(t testing.TB) []fltEndpoint {
-	idFront := fltReadFile(t, "images/id_front.png")
-	selfie := fltReadFile(t, "images/selfie.jpg")
+// guideEndpoints are the API guide's ten endpoints.
+func guideEndpoints(t testing.TB) []endpointCase {
+	idFront := fixture(t, "images/id_front.png")
+	selfie := fixture(t, "images/selfie.jpg")
 	pdf := []byte("%PDF-1.4\n% argos fault-suite AML report\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 	listParams := func() *argos.ListSubmissionsParams {
-		return &argos.ListSubmissionsParams{Email: fltEmail, UserID: fltUserID}
+		return &argos.ListSubmissionsParams{Email: faultEmail, UserID: faultUserID}
 	}
-	return []fltEndpoint{
+	return []endpointCase{
 		{
 			name: "Get", method: http.MethodGet, path: "/submission",
-			okBody: fltReadFile(t, "submission_single_guide.json"), okType: "application/json",
+			okBody: fixture(t, "submission_single_guide.json"), okType: "application/json",
 			okSummary: "gt7rcxx9l1o***** rejected",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				s, err := c.GetSubmission(ctx, "gt7rcxx9l1o*****")
@@ -142,7 +133,7 @@ func fltGuideEndpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "List", method: http.MethodGet, path: "/submission",
-			okBody: fltReadFile(t, "submission_list_guide.json"), okType: "application/json",
+			okBody: fixture(t, "submission_list_guide.json"), okType: "application/json",
 			okSummary: "2 items",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				l, err := c.ListSubmissions(ctx, listParams())
@@ -154,7 +145,7 @@ func fltGuideEndpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "All", method: http.MethodGet, path: "/submission",
-			okBody: fltReadFile(t, "submission_list_guide.json"), okType: "application/json",
+			okBody: fixture(t, "submission_list_guide.json"), okType: "application/json",
 			okSummary: "2 items",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				n := 0
@@ -172,7 +163,7 @@ func fltGuideEndpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "Delete", method: http.MethodDelete, path: "/submission",
-			okBody: fltReadFile(t, "delete_hash.json"), okType: "application/json",
+			okBody: fixture(t, "delete_hash.json"), okType: "application/json",
 			okSummary: "success",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.DeleteSubmission(ctx, "gt7rcxx9l1oabcde")
@@ -184,11 +175,11 @@ func fltGuideEndpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "Step1", method: http.MethodPost, path: "/submission/step1", post: true,
-			okBody: fltReadFile(t, "step1_guide.json"), okType: "application/json",
+			okBody: fixture(t, "step1_guide.json"), okType: "application/json",
 			okSummary: "1cz94l9ksfi1bokk",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.SubmitStep1(ctx, &argos.Step1Request{
-					IssuingCountry: "KOR", Email: fltEmail, IDType: argos.IDGovernmentID, UserID: fltUserID,
+					IssuingCountry: "KOR", Email: faultEmail, IDType: argos.IDGovernmentID, UserID: faultUserID,
 					IDImage: &argos.File{Name: "id_front.png", Body: bytes.NewReader(idFront)},
 				})
 				if err != nil {
@@ -199,7 +190,7 @@ func fltGuideEndpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "Step2", method: http.MethodPost, path: "/submission/step2", post: true,
-			okBody: fltReadFile(t, "step2_pending.json"), okType: "application/json",
+			okBody: fixture(t, "step2_pending.json"), okType: "application/json",
 			okSummary: "pending",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.SubmitStep2(ctx, &argos.Step2Request{
@@ -214,7 +205,7 @@ func fltGuideEndpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "Applicant", method: http.MethodGet, path: "/submission/applicant",
-			okBody: fltReadFile(t, "applicant.json"), okType: "application/json",
+			okBody: fixture(t, "applicant.json"), okType: "application/json",
 			okSummary: "3 submissions",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				l, err := c.ApplicantSubmissions(ctx, "applicant-fault-1")
@@ -231,7 +222,7 @@ func fltGuideEndpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "Address", method: http.MethodPost, path: "/address_code", post: true,
-			okBody: fltReadFile(t, "address_code.json"), okType: "application/json",
+			okBody: fixture(t, "address_code.json"), okType: "application/json",
 			okSummary: "8Q98HXPG+MP",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.AddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Sejongno, Jongno-gu, Seoul", Language: "en"})
@@ -243,7 +234,7 @@ func fltGuideEndpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "AML", method: http.MethodGet, path: "/report/aml", download: true,
-			okBody: pdf, okType: "application/pdf", okSummary: fltDigest(pdf),
+			okBody: pdf, okType: "application/pdf", okSummary: digest(pdf),
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				d, err := c.AMLReport(ctx, "resource-fault-1")
 				return "", d, err
@@ -251,7 +242,7 @@ func fltGuideEndpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "Image", method: http.MethodGet, path: "/image", download: true,
-			okBody: idFront, okType: "image/png", okSummary: fltDigest(idFront),
+			okBody: idFront, okType: "image/png", okSummary: digest(idFront),
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				d, err := c.Image(ctx, "gt7rcxx9l1oabcde", argos.ImageID)
 				return "", d, err
@@ -260,10 +251,10 @@ func fltGuideEndpoints(t testing.TB) []fltEndpoint {
 	}
 }
 
-// fltEnv is one case's world: the API server, optional redirect targets, and
+// faultEnv is one case's world: the API server, optional redirect targets, and
 // counters.
-type fltEnv struct {
-	ep    fltEndpoint
+type faultEnv struct {
+	ep    endpointCase
 	main  *httptest.Server
 	other *httptest.Server // HTTPS on another port: "another host"
 	plain *httptest.Server // plain HTTP
@@ -276,7 +267,7 @@ type fltEnv struct {
 	plainHits atomic.Int32
 	dials     atomic.Int32 // dial attempts (connection-refused cases)
 
-	script func(n int) fltAction
+	script func(n int) serverAction
 
 	done        chan struct{} // closed at teardown: parked handlers return
 	signal      chan struct{} // closed once by a handler at a fault's trigger point
@@ -287,14 +278,14 @@ type fltEnv struct {
 	wrongPath   atomic.Value
 }
 
-type fltAction func(e *fltEnv, w http.ResponseWriter, r *http.Request)
+type serverAction func(e *faultEnv, w http.ResponseWriter, r *http.Request)
 
-func (e *fltEnv) fire() { e.signalOnce.Do(func() { close(e.signal) }) }
+func (e *faultEnv) fire() { e.signalOnce.Do(func() { close(e.signal) }) }
 
-func (e *fltEnv) released() { e.releaseOnce.Do(func() { close(e.release) }) }
+func (e *faultEnv) released() { e.releaseOnce.Do(func() { close(e.release) }) }
 
 // park blocks until the request or the case ends.
-func (e *fltEnv) park(r *http.Request) {
+func (e *faultEnv) park(r *http.Request) {
 	select {
 	case <-r.Context().Done():
 	case <-e.done:
@@ -302,7 +293,7 @@ func (e *fltEnv) park(r *http.Request) {
 	}
 }
 
-func (e *fltEnv) serveHTTP(w http.ResponseWriter, r *http.Request) {
+func (e *faultEnv) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	n := int(e.hits.Add(1)) - 1
 	if r.Header.Get("x-api-key") != e.ep.key() {
 		e.keyless.Add(1)
@@ -319,15 +310,15 @@ func (e *fltEnv) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Actions of the API server.
 
-func actOK(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+func actOK(e *faultEnv, w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(io.Discard, r.Body)
 	w.Header().Set("Content-Type", e.ep.okType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(e.ep.okBody)))
 	_, _ = w.Write(e.ep.okBody)
 }
 
-func actStatus(status int, contentType, body string, header ...string) fltAction {
-	return func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+func actStatus(status int, contentType, body string, header ...string) serverAction {
+	return func(e *faultEnv, w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		for i := 0; i+1 < len(header); i += 2 {
 			w.Header().Set(header[i], header[i+1])
@@ -340,34 +331,18 @@ func actStatus(status int, contentType, body string, header ...string) fltAction
 	}
 }
 
-func actBody(contentType, body string) fltAction {
+func actBody(contentType, body string) serverAction {
 	return actStatus(http.StatusOK, contentType, body)
 }
 
 // actReset aborts the connection with a TCP RST, without a response. With
 // readBody the whole request body is read first.
-func actReset(readBody bool) fltAction {
-	return func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
-		if readBody {
-			_, _ = io.Copy(io.Discard, r.Body)
-		}
-		conn, _, err := w.(http.Hijacker).Hijack()
-		if err != nil {
-			panic(http.ErrAbortHandler)
-		}
-		raw := conn
-		if tc, ok := conn.(*tls.Conn); ok {
-			raw = tc.NetConn() // no close_notify: a hard reset
-		}
-		if tcp, ok := raw.(*net.TCPConn); ok {
-			_ = tcp.SetLinger(0)
-		}
-		_ = raw.Close()
-	}
+func actReset(readBody bool) serverAction {
+	return func(_ *faultEnv, w http.ResponseWriter, r *http.Request) { resetConnection(w, r, readBody) }
 }
 
 // actSlow answers only after the client gave up.
-func actSlow(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+func actSlow(e *faultEnv, w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(io.Discard, r.Body)
 	e.fire()
 	e.park(r)
@@ -375,7 +350,7 @@ func actSlow(e *fltEnv, w http.ResponseWriter, r *http.Request) {
 }
 
 // actStall sends the headers and half the body, then stalls.
-func actStall(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+func actStall(e *faultEnv, w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(io.Discard, r.Body)
 	w.Header().Set("Content-Type", e.ep.okType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(e.ep.okBody)))
@@ -387,7 +362,7 @@ func actStall(e *fltEnv, w http.ResponseWriter, r *http.Request) {
 }
 
 // actTruncate declares more body than it sends, then closes the connection.
-func actTruncate(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+func actTruncate(e *faultEnv, w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(io.Discard, r.Body)
 	w.Header().Set("Content-Type", e.ep.okType)
 	w.Header().Set("Content-Length", strconv.Itoa(len(e.ep.okBody)+64))
@@ -397,22 +372,22 @@ func actTruncate(e *fltEnv, w http.ResponseWriter, r *http.Request) {
 }
 
 // actRedirect answers status with a Location computed from the request.
-func actRedirect(status int, to func(e *fltEnv, r *http.Request) string) fltAction {
-	return func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+func actRedirect(status int, to func(e *faultEnv, r *http.Request) string) serverAction {
+	return func(e *faultEnv, w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Location", to(e, r))
 		w.WriteHeader(status)
 	}
 }
 
-// fltHugeSize is more than the SDK reads of a JSON body.
-const fltHugeSize = argos.MaxResponseSize + 1<<20
+// hugeSize is more than the SDK reads of a JSON body.
+const hugeSize = argos.MaxResponseSize + 1<<20
 
-// actHuge streams fltHugeSize bytes with status. For a 200 download it
+// actHuge streams hugeSize bytes with status. For a 200 download it
 // sends the first 64 KiB, then waits until the client holds the Download:
 // an SDK that buffered downloads would never get there.
-func actHuge(status int) fltAction {
-	return func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+func actHuge(status int) serverAction {
+	return func(e *faultEnv, w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		chunk := bytes.Repeat([]byte("a"), 64<<10)
 		prefix := `{"Items":[],"message":"`
@@ -422,14 +397,14 @@ func actHuge(status int) fltAction {
 				prefix = "/9j/" // the Base64 of a JPEG's first bytes; "aaaa" decodes too
 			}
 			w.Header().Set("Content-Type", e.ep.okType)
-			w.Header().Set("Content-Length", strconv.Itoa(fltHugeSize))
+			w.Header().Set("Content-Length", strconv.Itoa(hugeSize))
 		} else {
 			w.Header().Set("Content-Type", "application/json")
 		}
 		w.WriteHeader(status)
 		sent := 0
 		write := func(b []byte) bool {
-			if rest := fltHugeSize - sent; len(b) > rest {
+			if rest := hugeSize - sent; len(b) > rest {
 				b = b[:rest]
 			}
 			n, err := w.Write(b)
@@ -449,18 +424,18 @@ func actHuge(status int) fltAction {
 				e.notStreamed.Store(true)
 			}
 		}
-		for sent < fltHugeSize && write(chunk) {
+		for sent < hugeSize && write(chunk) {
 		}
 	}
 }
 
 // Scripts.
 
-func always(a fltAction) func(int) fltAction { return func(int) fltAction { return a } }
+func always(a serverAction) func(int) serverAction { return func(int) serverAction { return a } }
 
 // seq plays the actions in order, then answers correctly.
-func seq(as ...fltAction) func(int) fltAction {
-	return func(n int) fltAction {
+func seq(as ...serverAction) func(int) serverAction {
+	return func(n int) serverAction {
 		if n < len(as) {
 			return as[n]
 		}
@@ -468,8 +443,8 @@ func seq(as ...fltAction) func(int) fltAction {
 	}
 }
 
-// fltOpts is how a case builds its client and context.
-type fltOpts struct {
+// callOptions is how a case builds its client and context.
+type callOptions struct {
 	baseURL    string
 	hc         *http.Client
 	policy     argos.RetryPolicy
@@ -477,13 +452,13 @@ type fltOpts struct {
 	ctxTimeout time.Duration // the caller's context
 	// cancelOn, when set, cancels the caller's context cancelAfter after the
 	// channel it returns is closed.
-	cancelOn     func(e *fltEnv) <-chan struct{}
+	cancelOn     func(e *faultEnv) <-chan struct{}
 	cancelAfter  time.Duration
 	cancelBefore bool
 }
 
-// fltObs is what a case observed.
-type fltObs struct {
+// observation is what a case observed.
+type observation struct {
 	summary     string
 	err         error // the call's error
 	readErr     error // a download's read error
@@ -496,19 +471,19 @@ type fltObs struct {
 }
 
 // final is the error the caller ends up with.
-func (o *fltObs) final() error {
+func (o *observation) final() error {
 	if o.err != nil {
 		return o.err
 	}
 	return o.readErr
 }
 
-type fltFault struct {
+type faultCase struct {
 	name string
 	// script is the API server's behaviour for ep (nil: always correct).
-	script func(ep fltEndpoint) func(int) fltAction
+	script func(ep endpointCase) func(int) serverAction
 	// setup changes the client or the servers for ep.
-	setup func(t *testing.T, e *fltEnv, o *fltOpts)
+	setup func(t *testing.T, e *faultEnv, o *callOptions)
 	// untrusted serves the API with a certificate the client does not trust.
 	untrusted bool
 	// replacesBody: the answer is not the endpoint's sample, so check
@@ -522,40 +497,30 @@ type fltFault struct {
 	// -race); with -short it runs for one JSON endpoint and one download
 	// only, which share the body reading of the other columns.
 	costly bool
-	check  func(t *testing.T, e *fltEnv, o *fltObs)
+	check  func(t *testing.T, e *faultEnv, o *observation)
 }
 
-// fltResult is one cell of the summary table.
-type fltResult struct {
+// tableCell is one cell of the summary table.
+type tableCell struct {
 	outcome string
 	pass    bool
 }
 
 var (
-	fltMu      sync.Mutex
-	fltResults = map[[2]string]fltResult{}
+	tableMu    sync.Mutex
+	tableCells = map[[2]string]tableCell{}
 )
 
-func fltRecord(fault, ep string, r fltResult) {
-	fltMu.Lock()
-	defer fltMu.Unlock()
-	fltResults[[2]string{fault, ep}] = r
+func recordCell(fault, ep string, r tableCell) {
+	tableMu.Lock()
+	defer tableMu.Unlock()
+	tableCells[[2]string{fault, ep}] = r
 }
 
-// fltClosedPort returns an address nothing listens on.
-func fltClosedPort(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
-}
-
-// fltRefused points the client at a closed port through a transport that
+// dialClosedPort points the client at a closed port through a transport that
 // counts dials and fires e's signal after the first one.
-func fltRefused(t *testing.T, e *fltEnv, o *fltOpts) {
-	o.baseURL = "https://" + fltClosedPort(t) + e.ep.prefix()
+func dialClosedPort(t *testing.T, e *faultEnv, o *callOptions) {
+	o.baseURL = "https://" + closedPort(t) + e.ep.prefix()
 	var d net.Dialer
 	o.hc = &http.Client{Transport: &http.Transport{
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -567,16 +532,14 @@ func fltRefused(t *testing.T, e *fltEnv, o *fltOpts) {
 	}}
 }
 
-func fltDiscardLog() *log.Logger { return log.New(io.Discard, "", 0) }
-
-// fltRun runs fault f against endpoint ep and records the outcome.
-func fltRun(t *testing.T, f fltFault, ep fltEndpoint) {
-	e := &fltEnv{ep: ep, done: make(chan struct{}), signal: make(chan struct{}), release: make(chan struct{})}
+// runFault runs fault f against endpoint ep and records the outcome.
+func runFault(t *testing.T, f faultCase, ep endpointCase) {
+	e := &faultEnv{ep: ep, done: make(chan struct{}), signal: make(chan struct{}), release: make(chan struct{})}
 	if f.script != nil {
 		e.script = f.script(ep)
 	}
 	e.main = httptest.NewUnstartedServer(http.HandlerFunc(e.serveHTTP))
-	e.main.Config.ErrorLog = fltDiscardLog()
+	e.main.Config.ErrorLog = discardLog()
 	e.main.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			e.conns.Add(1)
@@ -593,17 +556,17 @@ func fltRun(t *testing.T, f fltFault, ep fltEndpoint) {
 		}
 		actOK(e, w, r)
 	}))
-	e.other.Config.ErrorLog = fltDiscardLog()
+	e.other.Config.ErrorLog = discardLog()
 	e.other.StartTLS()
 	e.plain = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.plainHits.Add(1)
 		actOK(e, w, r)
 	}))
-	e.plain.Config.ErrorLog = fltDiscardLog()
+	e.plain.Config.ErrorLog = discardLog()
 	e.plain.Start()
 
-	o := &fltOpts{
-		baseURL: e.main.URL + ep.prefix(), hc: e.main.Client(), policy: fltPolicy,
+	o := &callOptions{
+		baseURL: e.main.URL + ep.prefix(), hc: e.main.Client(), policy: faultRetries,
 		timeout: 10 * time.Second, ctxTimeout: 15 * time.Second,
 	}
 	if f.untrusted {
@@ -623,18 +586,18 @@ func fltRun(t *testing.T, f fltFault, ep fltEndpoint) {
 		e.main.Close()
 	}()
 
-	c, err := argos.NewClient(fltKey, argos.WithBaseURL(o.baseURL), argos.WithHTTPClient(o.hc),
-		argos.WithRetryPolicy(o.policy), argos.WithTimeout(o.timeout), argos.WithAddOnKey(fltAddOn))
+	c, err := argos.NewClient(faultKey, argos.WithBaseURL(o.baseURL), argos.WithHTTPClient(o.hc),
+		argos.WithRetryPolicy(o.policy), argos.WithTimeout(o.timeout), argos.WithAddOnKey(faultAddOnKey))
 	require.NoError(t, err)
 
-	obs := fltCall(e, o, c)
+	obs := callOnce(e, o, c)
 	defer func() {
 		pass := !t.Failed()
-		label := fltLabel(e, obs)
+		label := outcomeLabel(e, obs)
 		if !pass {
 			label += " ✗"
 		}
-		fltRecord(f.name, ep.name, fltResult{outcome: label, pass: pass})
+		recordCell(f.name, ep.name, tableCell{outcome: label, pass: pass})
 	}()
 
 	// Checks every case shares.
@@ -645,13 +608,13 @@ func fltRun(t *testing.T, f fltFault, ep fltEndpoint) {
 	assert.Zero(t, e.keyless.Load(), "a request to the API host lacked the API key (or sent the wrong one)")
 	assert.Zero(t, e.otherKey.Load(), "the other host received x-api-key")
 	assert.Zero(t, e.plainHits.Load(), "a plain-HTTP request was sent")
-	assert.LessOrEqual(t, obs.elapsed, o.ctxTimeout+fltSlack, "the call outlived its context")
+	assert.LessOrEqual(t, obs.elapsed, o.ctxTimeout+callSlack, "the call outlived its context")
 	if ep.post {
 		assert.LessOrEqual(t, e.hits.Load()+e.otherHits.Load(), int32(1), "a POST was sent more than once")
 	}
 	if err := obs.final(); err != nil {
 		msg := err.Error()
-		for _, secret := range []string{fltKey, fltAddOn, fltEmail, url.QueryEscape(fltEmail), fltUserID} {
+		for _, secret := range []string{faultKey, faultAddOnKey, faultEmail, url.QueryEscape(faultEmail), faultUserID} {
 			assert.NotContains(t, msg, secret, "the error string carries a secret or a query value")
 		}
 		if !f.ctxFault {
@@ -666,10 +629,13 @@ func fltRun(t *testing.T, f fltFault, ep fltEndpoint) {
 	}
 }
 
-// fltCall runs the endpoint once (a download is read to the end) and
+// callOnce runs the endpoint once (a download is read to the end) and
 // measures it.
-func fltCall(e *fltEnv, o *fltOpts, c *argos.Client) (obs *fltObs) {
-	obs = &fltObs{}
+func callOnce(e *faultEnv, o *callOptions, c *argos.Client) (obs *observation) {
+	obs = &observation{}
+	// The clock starts with the caller's context, whose deadline some
+	// cases check against.
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), o.ctxTimeout)
 	defer cancel()
 	var cancelAt atomic.Int64
@@ -702,7 +668,6 @@ func fltCall(e *fltEnv, o *fltOpts, c *argos.Client) (obs *fltObs) {
 		wg.Wait()
 	}()
 
-	start := time.Now()
 	defer func() {
 		if p := recover(); p != nil {
 			obs.panicked = p
@@ -720,14 +685,14 @@ func fltCall(e *fltEnv, o *fltOpts, c *argos.Client) (obs *fltObs) {
 		e.released()
 		h := sha256.New()
 		var head bytes.Buffer
-		n, rerr := io.Copy(io.MultiWriter(h, &fltCapped{w: &head, left: 1 << 20}), dl.Body)
+		n, rerr := io.Copy(io.MultiWriter(h, &cappedWriter{w: &head, left: 1 << 20}), dl.Body)
 		obs.readBytes, obs.readErr = n, rerr
 		if cerr := dl.Body.Close(); rerr == nil && cerr != nil {
 			obs.readErr = cerr
 		}
 		if rerr == nil {
 			if n <= 1<<20 {
-				obs.summary = fltDigest(head.Bytes())
+				obs.summary = digest(head.Bytes())
 			} else {
 				obs.summary = fmt.Sprintf("%d bytes streamed", n)
 			}
@@ -736,12 +701,12 @@ func fltCall(e *fltEnv, o *fltOpts, c *argos.Client) (obs *fltObs) {
 	return obs
 }
 
-type fltCapped struct {
+type cappedWriter struct {
 	w    io.Writer
 	left int
 }
 
-func (c *fltCapped) Write(p []byte) (int, error) {
+func (c *cappedWriter) Write(p []byte) (int, error) {
 	if c.left > 0 {
 		k := min(len(p), c.left)
 		_, _ = c.w.Write(p[:k])
@@ -750,9 +715,9 @@ func (c *fltCapped) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// fltLabel is a short outcome for the table: what the caller got, and how
+// outcomeLabel is a short outcome for the table: what the caller got, and how
 // many requests the API server saw (or dials were made).
-func fltLabel(e *fltEnv, o *fltObs) string {
+func outcomeLabel(e *faultEnv, o *observation) string {
 	n := e.hits.Load()
 	count := fmt.Sprintf(" n=%d", n)
 	if d := e.dials.Load(); d > 0 {
@@ -772,10 +737,10 @@ func fltLabel(e *fltEnv, o *fltObs) string {
 	if err == nil {
 		prefix, err = "read:", o.readErr
 	}
-	return prefix + fltErrKind(err) + count
+	return prefix + errKind(err) + count
 }
 
-func fltErrKind(err error) string {
+func errKind(err error) string {
 	var (
 		apiErr *argos.APIError
 		decErr *argos.DecodeError
@@ -820,8 +785,8 @@ func fltErrKind(err error) string {
 
 // Expectations.
 
-// fltWantOK: the right result after exactly hits requests.
-func fltWantOK(t *testing.T, e *fltEnv, o *fltObs, hits int) {
+// wantOK: the right result after exactly hits requests.
+func wantOK(t *testing.T, e *faultEnv, o *observation, hits int) {
 	t.Helper()
 	if assert.NoError(t, o.final(), "want the right result") {
 		assert.Equal(t, e.ep.okSummary, o.summary)
@@ -829,9 +794,9 @@ func fltWantOK(t *testing.T, e *fltEnv, o *fltObs, hits int) {
 	assert.EqualValues(t, hits, e.hits.Load(), "requests at the server")
 }
 
-// fltWantAPI: an *APIError with status, after hits requests, Attempts and
+// wantAPIError: an *APIError with status, after hits requests, Attempts and
 // OutcomeUnknown as the endpoint's kind requires.
-func fltWantAPI(t *testing.T, e *fltEnv, o *fltObs, status, hits int) *argos.APIError {
+func wantAPIError(t *testing.T, e *faultEnv, o *observation, status, hits int) *argos.APIError {
 	t.Helper()
 	var apiErr *argos.APIError
 	if !assert.ErrorAs(t, o.err, &apiErr, "want *argos.APIError") {
@@ -849,18 +814,18 @@ func fltWantAPI(t *testing.T, e *fltEnv, o *fltObs, status, hits int) *argos.API
 	return apiErr
 }
 
-// fltRetried is how many requests a persistent fault gets: a GET or DELETE
+// attemptsFor is how many requests a persistent fault gets: a GET or DELETE
 // is tried 1+MaxRetries times, a POST once.
-func fltRetried(e *fltEnv) int {
+func attemptsFor(e *faultEnv) int {
 	if e.ep.post {
 		return 1
 	}
-	return 1 + fltPolicy.MaxRetries
+	return 1 + faultRetries.MaxRetries
 }
 
-// fltWantConnError: a connection-level failure; a POST that reached the
+// wantConnError: a connection-level failure; a POST that reached the
 // server is reported as outcome unknown and not repeated, a GET is retried.
-func fltWantConnError(t *testing.T, e *fltEnv, o *fltObs) {
+func wantConnError(t *testing.T, e *faultEnv, o *observation) {
 	t.Helper()
 	err := o.err
 	if !assert.Error(t, err) {
@@ -871,11 +836,11 @@ func fltWantConnError(t *testing.T, e *fltEnv, o *fltObs) {
 	assert.True(t, errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) ||
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF), "want a reset/EOF in the chain, got %v", err)
 	assert.Equal(t, e.ep.post, errors.Is(err, argos.ErrOutcomeUnknown), "POSTs that were sent: outcome unknown")
-	assert.EqualValues(t, fltRetried(e), e.hits.Load(), "requests at the server")
+	assert.EqualValues(t, attemptsFor(e), e.hits.Load(), "requests at the server")
 }
 
-// fltWantDecode: a 2xx the SDK cannot use; a download is handed back as is.
-func fltWantDecode(t *testing.T, e *fltEnv, o *fltObs, body string) {
+// wantDecodeError: a 2xx the SDK cannot use, downloads included.
+func wantDecodeError(t *testing.T, e *faultEnv, o *observation, body string) {
 	t.Helper()
 	assert.EqualValues(t, 1, e.hits.Load(), "a 2xx is not retried")
 	if e.ep.anyObject && strings.HasPrefix(body, "{") && json.Valid([]byte(body)) {
@@ -889,13 +854,13 @@ func fltWantDecode(t *testing.T, e *fltEnv, o *fltObs, body string) {
 	assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown)
 }
 
-// fltWantCtx: err (or the download read) ends with want, promptly, after
+// wantCtxError: err (or the download read) ends with want, promptly, after
 // one request; a sent POST has an unknown outcome.
-func fltWantCtx(t *testing.T, e *fltEnv, o *fltObs, want error, sent bool) {
+func wantCtxError(t *testing.T, e *faultEnv, o *observation, want error, sent bool) {
 	t.Helper()
 	assert.ErrorIs(t, o.final(), want)
 	if o.cancelled {
-		assert.LessOrEqual(t, o.sinceCancel, fltSlack, "the call outlived its cancelled context")
+		assert.LessOrEqual(t, o.sinceCancel, callSlack, "the call outlived its cancelled context")
 	}
 	if sent {
 		assert.EqualValues(t, 1, e.hits.Load(), "requests at the server")
@@ -903,106 +868,106 @@ func fltWantCtx(t *testing.T, e *fltEnv, o *fltObs, want error, sent bool) {
 	}
 }
 
-func fltWantTimeout(t *testing.T, e *fltEnv, o *fltObs) {
+func wantTimeout(t *testing.T, e *faultEnv, o *observation) {
 	t.Helper()
-	fltWantCtx(t, e, o, context.DeadlineExceeded, true)
-	assert.GreaterOrEqual(t, o.elapsed, fltTimeout-10*time.Millisecond, "returned before the timeout")
-	assert.LessOrEqual(t, o.elapsed, fltTimeout+fltSlack, "the call outlived WithTimeout")
+	wantCtxError(t, e, o, context.DeadlineExceeded, true)
+	assert.GreaterOrEqual(t, o.elapsed, shortTimeout-10*time.Millisecond, "returned before the timeout")
+	assert.LessOrEqual(t, o.elapsed, shortTimeout+callSlack, "the call outlived WithTimeout")
 }
 
-// fltHTTPDateIn2s is a Retry-After HTTP date 1–2 s ahead (whole seconds).
-func fltHTTPDateIn2s() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) }
+// httpDateIn2s is a Retry-After HTTP date 1–2 s ahead (whole seconds).
+func httpDateIn2s() string { return time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat) }
 
 const (
-	fltMalformed = `{"Items":[{"submission_id":"x","kyc":{"result":`
-	fltHTMLPage  = "<!DOCTYPE html><html><head><title>Sign in to the Wi-Fi</title></head><body>captive portal</body></html>"
-	fltShape     = `{"success":true,"data":{"id":"x","items":[]}}`
-	fltArray     = `[1,"two",null]`
+	malformedJSON     = `{"Items":[{"submission_id":"x","kyc":{"result":`
+	captivePortalPage = "<!DOCTYPE html><html><head><title>Sign in to the Wi-Fi</title></head><body>captive portal</body></html>"
+	otherShapeObject  = `{"success":true,"data":{"id":"x","items":[]}}`
+	otherShapeArray   = `[1,"two",null]`
 )
 
-func fltFaults(t testing.TB) []fltFault {
-	proxyPage := string(fltReadFile(t, "errors/proxy_error.html"))
-	statusOnce := func(status int) fltFault {
-		return fltFault{
+func matrixFaults(t testing.TB) []faultCase {
+	proxyPage := string(fixture(t, "errors/proxy_error.html"))
+	statusOnce := func(status int) faultCase {
+		return faultCase{
 			name:   fmt.Sprintf("%d once, then OK", status),
-			script: func(fltEndpoint) func(int) fltAction { return seq(actStatus(status, "", "")) },
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			script: func(endpointCase) func(int) serverAction { return seq(actStatus(status, "", "")) },
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				if e.ep.post {
-					_ = fltWantAPI(t, e, o, status, 1)
+					_ = wantAPIError(t, e, o, status, 1)
 					return
 				}
-				fltWantOK(t, e, o, 2)
+				wantOK(t, e, o, 2)
 			},
 		}
 	}
-	statusAlways := func(status int) fltFault {
-		return fltFault{
+	statusAlways := func(status int) faultCase {
+		return faultCase{
 			name:   fmt.Sprintf("%d always", status),
-			script: func(fltEndpoint) func(int) fltAction { return always(actStatus(status, "", "")) },
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
-				_ = fltWantAPI(t, e, o, status, fltRetried(e))
+			script: func(endpointCase) func(int) serverAction { return always(actStatus(status, "", "")) },
+			check: func(t *testing.T, e *faultEnv, o *observation) {
+				_ = wantAPIError(t, e, o, status, attemptsFor(e))
 			},
 		}
 	}
-	rateLimited := func(name string, retryAfter func() string, want time.Duration) fltFault {
-		return fltFault{
+	rateLimited := func(name string, retryAfter func() string, want time.Duration) faultCase {
+		return faultCase{
 			name: name,
-			script: func(fltEndpoint) func(int) fltAction {
-				return seq(func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+			script: func(endpointCase) func(int) serverAction {
+				return seq(func(e *faultEnv, w http.ResponseWriter, r *http.Request) {
 					actStatus(http.StatusTooManyRequests, "application/json", `{"message":"Too Many Requests"}`,
 						"Retry-After", retryAfter())(e, w, r)
 				})
 			},
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				if !e.ep.post {
-					fltWantOK(t, e, o, 2)
-					assert.GreaterOrEqual(t, o.elapsed, fltPolicy.MaxWait/2, "Retry-After was not waited on (capped at MaxWait)")
+					wantOK(t, e, o, 2)
+					assert.GreaterOrEqual(t, o.elapsed, faultRetries.MaxWait/2, "Retry-After was not waited on (capped at MaxWait)")
 					return
 				}
-				if apiErr := fltWantAPI(t, e, o, http.StatusTooManyRequests, 1); apiErr != nil {
+				if apiErr := wantAPIError(t, e, o, http.StatusTooManyRequests, 1); apiErr != nil {
 					assert.ErrorIs(t, o.err, argos.ErrRateLimited)
 					assert.InDelta(t, want.Seconds(), apiErr.RetryAfter.Seconds(), 1.01, "APIError.RetryAfter")
 				}
 			},
 		}
 	}
-	return []fltFault{
+	return []faultCase{
 		{
 			name:  "connection refused",
-			setup: fltRefused,
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			setup: dialClosedPort,
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				assert.ErrorIs(t, o.err, syscall.ECONNREFUSED)
 				assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown, "a refused connection never sent anything")
 				// Nothing was sent, so POSTs may be retried too.
-				assert.EqualValues(t, 1+fltPolicy.MaxRetries, e.dials.Load(), "dials")
+				assert.EqualValues(t, 1+faultRetries.MaxRetries, e.dials.Load(), "dials")
 			},
 		},
 		{
 			name:   "reset before the response",
-			script: func(fltEndpoint) func(int) fltAction { return always(actReset(false)) },
-			check:  fltWantConnError,
+			script: func(endpointCase) func(int) serverAction { return always(actReset(false)) },
+			check:  wantConnError,
 		},
 		{
 			name:   "reset after the request body",
-			script: func(fltEndpoint) func(int) fltAction { return always(actReset(true)) },
-			check:  fltWantConnError,
+			script: func(endpointCase) func(int) serverAction { return always(actReset(true)) },
+			check:  wantConnError,
 		},
 		{
 			name:   "reset once, then OK",
-			script: func(fltEndpoint) func(int) fltAction { return seq(actReset(true)) },
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			script: func(endpointCase) func(int) serverAction { return seq(actReset(true)) },
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				if e.ep.post {
 					assert.ErrorIs(t, o.err, argos.ErrOutcomeUnknown)
 					assert.EqualValues(t, 1, e.hits.Load())
 					return
 				}
-				fltWantOK(t, e, o, 2)
+				wantOK(t, e, o, 2)
 			},
 		},
 		{
 			name:      "TLS: untrusted certificate",
 			untrusted: true,
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				var cve *tls.CertificateVerificationError
 				assert.ErrorAs(t, o.err, &cve, "want a certificate verification error")
 				assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown, "nothing was sent")
@@ -1013,24 +978,24 @@ func fltFaults(t testing.TB) []fltFault {
 		{
 			name:     "response slower than WithTimeout",
 			ctxFault: true,
-			script:   func(fltEndpoint) func(int) fltAction { return always(actSlow) },
-			setup:    func(_ *testing.T, _ *fltEnv, o *fltOpts) { o.timeout = fltTimeout },
-			check:    fltWantTimeout,
+			script:   func(endpointCase) func(int) serverAction { return always(actSlow) },
+			setup:    func(_ *testing.T, _ *faultEnv, o *callOptions) { o.timeout = shortTimeout },
+			check:    wantTimeout,
 		},
 		{
 			name:     "response slower than the caller's deadline",
 			ctxFault: true,
-			script:   func(fltEndpoint) func(int) fltAction { return always(actSlow) },
-			setup:    func(_ *testing.T, _ *fltEnv, o *fltOpts) { o.ctxTimeout = fltTimeout },
-			check:    fltWantTimeout,
+			script:   func(endpointCase) func(int) serverAction { return always(actSlow) },
+			setup:    func(_ *testing.T, _ *faultEnv, o *callOptions) { o.ctxTimeout = shortTimeout },
+			check:    wantTimeout,
 		},
 		{
 			name:     "headers, then a stalled body",
 			ctxFault: true,
-			script:   func(fltEndpoint) func(int) fltAction { return always(actStall) },
-			setup:    func(_ *testing.T, _ *fltEnv, o *fltOpts) { o.timeout = fltTimeout },
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
-				fltWantTimeout(t, e, o)
+			script:   func(endpointCase) func(int) serverAction { return always(actStall) },
+			setup:    func(_ *testing.T, _ *faultEnv, o *callOptions) { o.timeout = shortTimeout },
+			check: func(t *testing.T, e *faultEnv, o *observation) {
+				wantTimeout(t, e, o)
 				if e.ep.download {
 					assert.NoError(t, o.err, "the Download is handed over with the headers")
 					assert.Error(t, o.readErr, "reading the stalled body fails")
@@ -1039,8 +1004,8 @@ func fltFaults(t testing.TB) []fltFault {
 		},
 		{
 			name:   "truncated body, always",
-			script: func(fltEndpoint) func(int) fltAction { return always(actTruncate) },
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			script: func(endpointCase) func(int) serverAction { return always(actTruncate) },
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				assert.ErrorIs(t, o.final(), io.ErrUnexpectedEOF)
 				assert.Equal(t, e.ep.post, errors.Is(o.final(), argos.ErrOutcomeUnknown), "POST: outcome unknown")
 				if e.ep.post || e.ep.download {
@@ -1052,8 +1017,8 @@ func fltFaults(t testing.TB) []fltFault {
 			// A GET whose body was cut is as retryable as one whose
 			// connection was reset: the call has not returned yet.
 			name:   "truncated body once, then OK",
-			script: func(fltEndpoint) func(int) fltAction { return seq(actTruncate) },
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			script: func(endpointCase) func(int) serverAction { return seq(actTruncate) },
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				switch {
 				case e.ep.post:
 					assert.ErrorIs(t, o.err, argos.ErrOutcomeUnknown)
@@ -1062,23 +1027,23 @@ func fltFaults(t testing.TB) []fltFault {
 					// The body belongs to the caller once handed over.
 					assert.ErrorIs(t, o.readErr, io.ErrUnexpectedEOF)
 				default:
-					fltWantOK(t, e, o, 2)
+					wantOK(t, e, o, 2)
 				}
 			},
 		},
 		{
 			name:         "malformed JSON",
 			replacesBody: true,
-			script:       func(fltEndpoint) func(int) fltAction { return always(actBody("application/json", fltMalformed)) },
-			check:        func(t *testing.T, e *fltEnv, o *fltObs) { fltWantDecode(t, e, o, fltMalformed) },
+			script:       func(endpointCase) func(int) serverAction { return always(actBody("application/json", malformedJSON)) },
+			check:        func(t *testing.T, e *faultEnv, o *observation) { wantDecodeError(t, e, o, malformedJSON) },
 		},
 		{
 			name: "HTML error page from a proxy (502)",
-			script: func(fltEndpoint) func(int) fltAction {
+			script: func(endpointCase) func(int) serverAction {
 				return always(actStatus(http.StatusBadGateway, "text/html", proxyPage))
 			},
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
-				if apiErr := fltWantAPI(t, e, o, http.StatusBadGateway, fltRetried(e)); apiErr != nil {
+			check: func(t *testing.T, e *faultEnv, o *observation) {
+				if apiErr := wantAPIError(t, e, o, http.StatusBadGateway, attemptsFor(e)); apiErr != nil {
 					assert.Empty(t, apiErr.Message, "an HTML page is not a message")
 					assert.NotContains(t, o.err.Error(), "<")
 					assert.Equal(t, proxyPage, string(apiErr.Body))
@@ -1088,42 +1053,44 @@ func fltFaults(t testing.TB) []fltFault {
 		{
 			name:         "HTML page with 200 (captive portal)",
 			replacesBody: true,
-			script:       func(fltEndpoint) func(int) fltAction { return always(actBody("text/html", fltHTMLPage)) },
-			check:        func(t *testing.T, e *fltEnv, o *fltObs) { fltWantDecode(t, e, o, fltHTMLPage) },
+			script:       func(endpointCase) func(int) serverAction { return always(actBody("text/html", captivePortalPage)) },
+			check:        func(t *testing.T, e *faultEnv, o *observation) { wantDecodeError(t, e, o, captivePortalPage) },
 		},
 		{
 			name:         "empty 200",
 			replacesBody: true,
-			script:       func(fltEndpoint) func(int) fltAction { return always(actBody("application/json", "")) },
-			check:        func(t *testing.T, e *fltEnv, o *fltObs) { fltWantDecode(t, e, o, "") },
+			script:       func(endpointCase) func(int) serverAction { return always(actBody("application/json", "")) },
+			check:        func(t *testing.T, e *faultEnv, o *observation) { wantDecodeError(t, e, o, "") },
 		},
 		{
 			name:         "200 with another JSON shape (object)",
 			replacesBody: true,
-			script:       func(fltEndpoint) func(int) fltAction { return always(actBody("application/json", fltShape)) },
-			check:        func(t *testing.T, e *fltEnv, o *fltObs) { fltWantDecode(t, e, o, fltShape) },
+			script: func(endpointCase) func(int) serverAction {
+				return always(actBody("application/json", otherShapeObject))
+			},
+			check: func(t *testing.T, e *faultEnv, o *observation) { wantDecodeError(t, e, o, otherShapeObject) },
 		},
 		{
 			name:         "200 with another JSON shape (array)",
 			replacesBody: true,
-			script:       func(fltEndpoint) func(int) fltAction { return always(actBody("application/json", fltArray)) },
-			check:        func(t *testing.T, e *fltEnv, o *fltObs) { fltWantDecode(t, e, o, fltArray) },
+			script:       func(endpointCase) func(int) serverAction { return always(actBody("application/json", otherShapeArray)) },
+			check:        func(t *testing.T, e *faultEnv, o *observation) { wantDecodeError(t, e, o, otherShapeArray) },
 		},
 		{
 			name:         "huge 200 body (MaxResponseSize+1MiB)",
 			costly:       true,
 			replacesBody: true,
-			script:       func(fltEndpoint) func(int) fltAction { return always(actHuge(http.StatusOK)) },
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			script:       func(endpointCase) func(int) serverAction { return always(actHuge(http.StatusOK)) },
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				assert.EqualValues(t, 1, e.hits.Load())
 				if e.ep.download {
 					assert.NoError(t, o.final(), "downloads are not bounded by MaxResponseSize")
 					if e.ep.base64 {
-						assert.EqualValues(t, fltHugeSize/4*3, o.readBytes, "bytes decoded")
+						assert.EqualValues(t, hugeSize/4*3, o.readBytes, "bytes decoded")
 						assert.EqualValues(t, -1, o.dl.ContentLength)
 					} else {
-						assert.EqualValues(t, fltHugeSize, o.readBytes, "bytes downloaded")
-						assert.EqualValues(t, fltHugeSize, o.dl.ContentLength)
+						assert.EqualValues(t, hugeSize, o.readBytes, "bytes downloaded")
+						assert.EqualValues(t, hugeSize, o.dl.ContentLength)
 					}
 					assert.False(t, e.notStreamed.Load(), "the Download was handed over only after the whole body arrived: not streamed")
 					return
@@ -1136,9 +1103,9 @@ func fltFaults(t testing.TB) []fltFault {
 		{
 			name:   "huge 500 error body",
 			costly: true,
-			script: func(fltEndpoint) func(int) fltAction { return always(actHuge(http.StatusInternalServerError)) },
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
-				if apiErr := fltWantAPI(t, e, o, http.StatusInternalServerError, fltRetried(e)); apiErr != nil {
+			script: func(endpointCase) func(int) serverAction { return always(actHuge(http.StatusInternalServerError)) },
+			check: func(t *testing.T, e *faultEnv, o *observation) {
+				if apiErr := wantAPIError(t, e, o, http.StatusInternalServerError, attemptsFor(e)); apiErr != nil {
 					assert.True(t, apiErr.Truncated, "APIError.Truncated")
 					assert.Len(t, apiErr.Body, argos.MaxErrorBody, "APIError.Body is capped at MaxErrorBody")
 					assert.Less(t, len(o.err.Error()), 1024, "the error string stays short")
@@ -1146,7 +1113,7 @@ func fltFaults(t testing.TB) []fltFault {
 			},
 		},
 		rateLimited("429 Retry-After: 1 (seconds), then OK", func() string { return "1" }, time.Second),
-		rateLimited("429 Retry-After: HTTP date, then OK", fltHTTPDateIn2s, 2*time.Second),
+		rateLimited("429 Retry-After: HTTP date, then OK", httpDateIn2s, 2*time.Second),
 		statusAlways(http.StatusTooManyRequests),
 		statusOnce(http.StatusInternalServerError),
 		statusOnce(http.StatusBadGateway),
@@ -1154,15 +1121,15 @@ func fltFaults(t testing.TB) []fltFault {
 		statusOnce(http.StatusGatewayTimeout),
 		{
 			name: "503, 500, then OK",
-			script: func(fltEndpoint) func(int) fltAction {
+			script: func(endpointCase) func(int) serverAction {
 				return seq(actStatus(http.StatusServiceUnavailable, "", ""), actStatus(http.StatusInternalServerError, "", ""))
 			},
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				if e.ep.post {
-					_ = fltWantAPI(t, e, o, http.StatusServiceUnavailable, 1)
+					_ = wantAPIError(t, e, o, http.StatusServiceUnavailable, 1)
 					return
 				}
-				fltWantOK(t, e, o, 3)
+				wantOK(t, e, o, 3)
 			},
 		},
 		statusAlways(http.StatusInternalServerError),
@@ -1171,56 +1138,56 @@ func fltFaults(t testing.TB) []fltFault {
 		statusAlways(http.StatusGatewayTimeout),
 		{
 			name: "500, 502, 503, 504: retries exhausted",
-			script: func(fltEndpoint) func(int) fltAction {
+			script: func(endpointCase) func(int) serverAction {
 				return seq(actStatus(500, "", ""), actStatus(502, "", ""), actStatus(503, "", ""), actStatus(504, "", ""))
 			},
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				if e.ep.post {
-					_ = fltWantAPI(t, e, o, 500, 1)
+					_ = wantAPIError(t, e, o, 500, 1)
 					return
 				}
-				_ = fltWantAPI(t, e, o, 503, 3)
+				_ = wantAPIError(t, e, o, 503, 3)
 			},
 		},
 		{
 			name: "redirect to another host",
-			script: func(fltEndpoint) func(int) fltAction {
-				return always(actRedirect(http.StatusTemporaryRedirect, func(e *fltEnv, r *http.Request) string {
+			script: func(endpointCase) func(int) serverAction {
+				return always(actRedirect(http.StatusTemporaryRedirect, func(e *faultEnv, r *http.Request) string {
 					return e.other.URL + r.URL.RequestURI()
 				}))
 			},
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				assert.EqualValues(t, 1, e.hits.Load())
 				if e.ep.post {
 					// A streamed POST body is never replayed to another URL.
-					_ = fltWantAPI(t, e, o, http.StatusTemporaryRedirect, 1)
+					_ = wantAPIError(t, e, o, http.StatusTemporaryRedirect, 1)
 					assert.Zero(t, e.otherHits.Load(), "the POST followed the redirect")
 					return
 				}
-				fltWantOK(t, e, o, 1)
+				wantOK(t, e, o, 1)
 				assert.EqualValues(t, 1, e.otherHits.Load(), "requests at the other host")
 			},
 		},
 		{
 			name: "redirect to plain HTTP",
-			script: func(fltEndpoint) func(int) fltAction {
-				return always(actRedirect(http.StatusFound, func(e *fltEnv, r *http.Request) string {
+			script: func(endpointCase) func(int) serverAction {
+				return always(actRedirect(http.StatusFound, func(e *faultEnv, r *http.Request) string {
 					return e.plain.URL + r.URL.RequestURI()
 				}))
 			},
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				assert.ErrorIs(t, o.err, argos.ErrInsecureRedirect)
 				assert.EqualValues(t, 1, e.hits.Load(), "an insecure redirect is not retried")
 			},
 		},
 		{
 			name: "redirect loop",
-			script: func(fltEndpoint) func(int) fltAction {
-				return always(actRedirect(http.StatusFound, func(_ *fltEnv, r *http.Request) string { return r.URL.RequestURI() }))
+			script: func(endpointCase) func(int) serverAction {
+				return always(actRedirect(http.StatusFound, func(_ *faultEnv, r *http.Request) string { return r.URL.RequestURI() }))
 			},
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				if e.ep.post {
-					_ = fltWantAPI(t, e, o, http.StatusFound, 1)
+					_ = wantAPIError(t, e, o, http.StatusFound, 1)
 					return
 				}
 				if assert.Error(t, o.err) {
@@ -1232,45 +1199,45 @@ func fltFaults(t testing.TB) []fltFault {
 		{
 			name:     "context cancelled before send",
 			ctxFault: true,
-			setup:    func(_ *testing.T, _ *fltEnv, o *fltOpts) { o.cancelBefore = true },
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
+			setup:    func(_ *testing.T, _ *faultEnv, o *callOptions) { o.cancelBefore = true },
+			check: func(t *testing.T, e *faultEnv, o *observation) {
 				assert.ErrorIs(t, o.err, context.Canceled)
 				assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown)
 				assert.Zero(t, e.hits.Load()+e.conns.Load(), "nothing may be sent")
-				assert.LessOrEqual(t, o.elapsed, fltSlack)
+				assert.LessOrEqual(t, o.elapsed, callSlack)
 			},
 		},
 		{
 			name:     "context cancelled during send",
 			ctxFault: true,
-			script:   func(fltEndpoint) func(int) fltAction { return always(actSlow) },
-			setup: func(_ *testing.T, _ *fltEnv, o *fltOpts) {
-				o.cancelOn = func(e *fltEnv) <-chan struct{} { return e.signal }
+			script:   func(endpointCase) func(int) serverAction { return always(actSlow) },
+			setup: func(_ *testing.T, _ *faultEnv, o *callOptions) {
+				o.cancelOn = func(e *faultEnv) <-chan struct{} { return e.signal }
 			},
-			check: func(t *testing.T, e *fltEnv, o *fltObs) { fltWantCtx(t, e, o, context.Canceled, true) },
+			check: func(t *testing.T, e *faultEnv, o *observation) { wantCtxError(t, e, o, context.Canceled, true) },
 		},
 		{
 			name:     "context cancelled during a backoff wait",
 			ctxFault: true,
-			script: func(fltEndpoint) func(int) fltAction {
-				return seq(func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+			script: func(endpointCase) func(int) serverAction {
+				return seq(func(e *faultEnv, w http.ResponseWriter, r *http.Request) {
 					actStatus(http.StatusServiceUnavailable, "", "", "Retry-After", "60")(e, w, r)
 					w.(http.Flusher).Flush()
 					e.fire()
 				})
 			},
-			setup: func(t *testing.T, e *fltEnv, o *fltOpts) {
+			setup: func(t *testing.T, e *faultEnv, o *callOptions) {
 				o.policy = argos.RetryPolicy{MaxRetries: 2, MinWait: 30 * time.Second, MaxWait: time.Minute}
 				if e.ep.post {
 					// POSTs never wait after an answer; they do wait before
 					// redialling a refused connection.
-					fltRefused(t, e, o)
+					dialClosedPort(t, e, o)
 				}
-				o.cancelOn = func(e *fltEnv) <-chan struct{} { return e.signal }
+				o.cancelOn = func(e *faultEnv) <-chan struct{} { return e.signal }
 				o.cancelAfter = 30 * time.Millisecond
 			},
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
-				fltWantCtx(t, e, o, context.Canceled, false)
+			check: func(t *testing.T, e *faultEnv, o *observation) {
+				wantCtxError(t, e, o, context.Canceled, false)
 				assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown)
 				if e.ep.post {
 					assert.EqualValues(t, 1, e.dials.Load())
@@ -1282,13 +1249,13 @@ func fltFaults(t testing.TB) []fltFault {
 		{
 			name:     "context cancelled while reading the body",
 			ctxFault: true,
-			script:   func(fltEndpoint) func(int) fltAction { return always(actStall) },
-			setup: func(_ *testing.T, _ *fltEnv, o *fltOpts) {
-				o.cancelOn = func(e *fltEnv) <-chan struct{} { return e.signal }
+			script:   func(endpointCase) func(int) serverAction { return always(actStall) },
+			setup: func(_ *testing.T, _ *faultEnv, o *callOptions) {
+				o.cancelOn = func(e *faultEnv) <-chan struct{} { return e.signal }
 				o.cancelAfter = 30 * time.Millisecond
 			},
-			check: func(t *testing.T, e *fltEnv, o *fltObs) {
-				fltWantCtx(t, e, o, context.Canceled, true)
+			check: func(t *testing.T, e *faultEnv, o *observation) {
+				wantCtxError(t, e, o, context.Canceled, true)
 				if e.ep.download {
 					assert.NoError(t, o.err, "the Download is handed over with the headers")
 				}
@@ -1299,12 +1266,12 @@ func fltFaults(t testing.TB) []fltFault {
 
 // TestFaultMatrix runs every fault against every endpoint.
 func TestFaultMatrix(t *testing.T) {
-	eps := fltEndpoints(t)
-	faults := fltFaults(t)
+	eps := matrixEndpoints(t)
+	faults := matrixFaults(t)
 	// The timing checks hold on a 2-core machine under -race with ten cases
 	// at a time (the huge bodies stream 33 MB each): more endpoints wait
 	// their turn rather than share the cores.
-	sem := make(chan struct{}, fltParallel)
+	sem := make(chan struct{}, matrixParallel)
 	for _, f := range faults {
 		leakBaseline := goleak.IgnoreCurrent()
 		t.Run(f.name, func(t *testing.T) {
@@ -1316,20 +1283,20 @@ func TestFaultMatrix(t *testing.T) {
 					t.Parallel()
 					sem <- struct{}{}
 					defer func() { <-sem }()
-					fltRun(t, f, ep)
+					runFault(t, f, ep)
 				})
 			}
 		})
 		http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 		goleak.VerifyNone(t, leakBaseline)
 	}
-	fltTable(t, faults, eps)
+	logMatrix(t, faults, eps)
 }
 
-// fltTable logs the fault × endpoint table and the pass count.
-func fltTable(t *testing.T, faults []fltFault, eps []fltEndpoint) {
-	fltMu.Lock()
-	defer fltMu.Unlock()
+// logMatrix logs the fault × endpoint table and the pass count.
+func logMatrix(t *testing.T, faults []faultCase, eps []endpointCase) {
+	tableMu.Lock()
+	defer tableMu.Unlock()
 	var b strings.Builder
 	width := 0
 	for _, f := range faults {
@@ -1339,7 +1306,7 @@ func fltTable(t *testing.T, faults []fltFault, eps []fltEndpoint) {
 	for i, ep := range eps {
 		colW[i] = len(ep.name)
 		for _, f := range faults {
-			colW[i] = max(colW[i], len([]rune(fltResults[[2]string{f.name, ep.name}].outcome)))
+			colW[i] = max(colW[i], len([]rune(tableCells[[2]string{f.name, ep.name}].outcome)))
 		}
 	}
 	fmt.Fprintf(&b, "\n%-*s", width, "fault \\ endpoint")
@@ -1352,7 +1319,7 @@ func fltTable(t *testing.T, faults []fltFault, eps []fltEndpoint) {
 	for _, f := range faults {
 		fmt.Fprintf(&b, "%-*s", width, f.name)
 		for i, ep := range eps {
-			r, ok := fltResults[[2]string{f.name, ep.name}]
+			r, ok := tableCells[[2]string{f.name, ep.name}]
 			cell := r.outcome
 			if !ok {
 				cell = "(not run)"
@@ -1384,7 +1351,7 @@ func fltTable(t *testing.T, faults []fltFault, eps []fltEndpoint) {
 // waited for in full, in seconds and as an HTTP date.
 func TestFaultRetryAfterIsHonoured(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	ep := fltEndpoints(t)[0]
+	ep := matrixEndpoints(t)[0]
 	for _, tc := range []struct {
 		name   string
 		header func() string
@@ -1392,27 +1359,27 @@ func TestFaultRetryAfterIsHonoured(t *testing.T) {
 	}{
 		{"in seconds", func() string { return "1" }, 950 * time.Millisecond},
 		// An HTTP date has whole seconds: now+2s is 1–2 s away.
-		{"as an HTTP date", fltHTTPDateIn2s, 900 * time.Millisecond},
+		{"as an HTTP date", httpDateIn2s, 900 * time.Millisecond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel() // each waits a second or two
-			f := fltFault{
+			f := faultCase{
 				name: "Retry-After honoured " + tc.name,
-				script: func(fltEndpoint) func(int) fltAction {
-					return seq(func(e *fltEnv, w http.ResponseWriter, r *http.Request) {
+				script: func(endpointCase) func(int) serverAction {
+					return seq(func(e *faultEnv, w http.ResponseWriter, r *http.Request) {
 						actStatus(http.StatusTooManyRequests, "", "", "Retry-After", tc.header())(e, w, r)
 					})
 				},
-				setup: func(_ *testing.T, _ *fltEnv, o *fltOpts) {
+				setup: func(_ *testing.T, _ *faultEnv, o *callOptions) {
 					o.policy = argos.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: 5 * time.Second}
 				},
-				check: func(t *testing.T, e *fltEnv, o *fltObs) {
-					fltWantOK(t, e, o, 2)
+				check: func(t *testing.T, e *faultEnv, o *observation) {
+					wantOK(t, e, o, 2)
 					assert.GreaterOrEqual(t, o.elapsed, tc.min, "Retry-After was not honoured")
 					assert.Less(t, o.elapsed, 3*time.Second)
 				},
 			}
-			fltRun(t, f, ep)
+			runFault(t, f, ep)
 		})
 	}
 }
@@ -1421,15 +1388,15 @@ func TestFaultRetryAfterIsHonoured(t *testing.T) {
 // to MaxWait rather than obeyed.
 func TestFaultRetryAfterIsCapped(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	f := fltFault{
+	f := faultCase{
 		name: "Retry-After capped",
-		script: func(fltEndpoint) func(int) fltAction {
+		script: func(endpointCase) func(int) serverAction {
 			return seq(actStatus(http.StatusServiceUnavailable, "", "", "Retry-After", "86400"))
 		},
-		check: func(t *testing.T, e *fltEnv, o *fltObs) {
-			fltWantOK(t, e, o, 2)
+		check: func(t *testing.T, e *faultEnv, o *observation) {
+			wantOK(t, e, o, 2)
 			assert.Less(t, o.elapsed, 2*time.Second)
 		},
 	}
-	fltRun(t, f, fltEndpoints(t)[0])
+	runFault(t, f, matrixEndpoints(t)[0])
 }

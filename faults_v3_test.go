@@ -11,18 +11,18 @@ import (
 	"github.com/kycgo/argos"
 )
 
-// fltV3Endpoints are the v3 management calls with their documented sample
+// v3Endpoints are the v3 management calls with their documented sample
 // answers, for the fault matrix.
-func fltV3Endpoints(t testing.TB) []fltEndpoint {
-	selfie := fltReadFile(t, "images/selfie.jpg")
+func v3Endpoints(t testing.TB) []endpointCase {
+	selfie := fixture(t, "images/selfie.jpg")
 	b64 := []byte(base64.StdEncoding.EncodeToString(selfie))
 	msg := func(s string, err error) (string, *argos.Download, error) { return s, nil, err }
-	return []fltEndpoint{
+	return []endpointCase{
 		{
 			name: "Update", method: http.MethodPatch, path: "/submission", post: true, v3: true,
-			okBody: fltReadFile(t, "v3/update_success.json"), okType: "application/json", okSummary: "Data Processing Success.",
+			okBody: fixture(t, "v3/update_success.json"), okType: "application/json", okSummary: "Data Processing Success.",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: "gt7rcxx9l1oabcde", Admin: fltEmail,
+				r, err := c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: "gt7rcxx9l1oabcde", Admin: faultEmail,
 					Data: argos.SubmissionUpdate{FullName: "Alice Fault", BirthDate: "1990-01-02"}})
 				if err != nil {
 					return msg("", err)
@@ -32,9 +32,9 @@ func fltV3Endpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "Images", method: http.MethodPut, path: "/submission/image", post: true, v3: true,
-			okBody: fltReadFile(t, "v3/images_success.json"), okType: "application/json", okSummary: "complete to update image.",
+			okBody: fixture(t, "v3/images_success.json"), okType: "application/json", okSummary: "complete to update image.",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.UpdateImages(ctx, &argos.UpdateImagesRequest{SubmissionID: "gt7rcxx9l1oabcde", Admin: fltEmail,
+				r, err := c.UpdateImages(ctx, &argos.UpdateImagesRequest{SubmissionID: "gt7rcxx9l1oabcde", Admin: faultEmail,
 					SelfieImage: &argos.File{Body: bytes.NewReader(selfie)}})
 				if err != nil {
 					return msg("", err)
@@ -44,10 +44,10 @@ func fltV3Endpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "Partial", method: http.MethodDelete, path: "/submission/partial", v3: true, anyObject: true,
-			okBody: fltReadFile(t, "delete_plain.json"), okType: "application/json", okSummary: "success",
+			okBody: fixture(t, "delete_plain.json"), okType: "application/json", okSummary: "success",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.DeleteSubmissionFields(ctx, "gt7rcxx9l1oabcde", &argos.PartialDelete{
-					Fields: []string{argos.PartialData}, DataFields: []string{argos.DataFieldName}, AdminName: fltUserID})
+					Fields: []string{argos.PartialData}, DataFields: []string{argos.DataFieldName}, AdminName: faultUserID})
 				if err != nil {
 					return msg("", err)
 				}
@@ -56,10 +56,10 @@ func fltV3Endpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "Migrate", method: http.MethodPost, path: "/submission/migration", post: true, v3: true,
-			okBody: fltReadFile(t, "v3/migration_success.json"), okType: "application/json", okSummary: "submissionId123",
+			okBody: fixture(t, "v3/migration_success.json"), okType: "application/json", okSummary: "submissionId123",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.MigrateSubmission(ctx, &argos.MigrationRequest{Admin: fltEmail, Email: fltEmail, FullName: "Alice Fault",
-					BirthDate: "1990-01-02", KYCStatus: argos.KYCApproved, UserID: fltUserID})
+				r, err := c.MigrateSubmission(ctx, &argos.MigrationRequest{Admin: faultEmail, Email: faultEmail, FullName: "Alice Fault",
+					BirthDate: "1990-01-02", KYCStatus: argos.KYCApproved, UserID: faultUserID})
 				if err != nil {
 					return msg("", err)
 				}
@@ -68,9 +68,9 @@ func fltV3Endpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "Review", method: http.MethodPost, path: "/submission/review", post: true, v3: true,
-			okBody: fltReadFile(t, "v3/review_success.json"), okType: "application/json", okSummary: "approved",
+			okBody: fixture(t, "v3/review_success.json"), okType: "application/json", okSummary: "approved",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.ReviewSubmission(ctx, &argos.ReviewRequest{SubmissionID: "rv7pending0001", Admin: fltEmail, Status: argos.KYCApproved})
+				r, err := c.ReviewSubmission(ctx, &argos.ReviewRequest{SubmissionID: "rv7pending0001", Admin: faultEmail, Status: argos.KYCApproved})
 				if err != nil {
 					return msg("", err)
 				}
@@ -79,7 +79,7 @@ func fltV3Endpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "AddTokens", method: http.MethodPost, path: "/submission/tokens", post: true, v3: true,
-			okBody: fltReadFile(t, "v3/tokens_post.json"), okType: "application/json", okSummary: "4 processed, 3504 in the pool",
+			okBody: fixture(t, "v3/tokens_post.json"), okType: "application/json", okSummary: "4 processed, 3504 in the pool",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.AddTokens(ctx, []string{"flt-token-0001", "flt-token-0002", "flt-token-0003", "flt-token-0004"})
 				if err != nil {
@@ -90,7 +90,7 @@ func fltV3Endpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "DeleteTokens", method: http.MethodDelete, path: "/submission/tokens", v3: true,
-			okBody: fltReadFile(t, "v3/tokens_delete.json"), okType: "application/json", okSummary: "3 deleted",
+			okBody: fixture(t, "v3/tokens_delete.json"), okType: "application/json", okSummary: "3 deleted",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.DeleteTokens(ctx, []string{"flt-token-0001", "flt-token-0002", "flt-token-0003"})
 				if err != nil {
@@ -101,9 +101,9 @@ func fltV3Endpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "MonitorAML", method: http.MethodPost, path: "/submission/aml/monitor/wl-fault", post: true, v3: true,
-			okBody: fltReadFile(t, "v3/aml_monitor.json"), okType: "application/json", okSummary: "2 registered, 1 failed",
+			okBody: fixture(t, "v3/aml_monitor.json"), okType: "application/json", okSummary: "2 registered, 1 failed",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.MonitorAML(ctx, "wl-fault", []string{"SUBMISSION_ID_00A", "SUBMISSION_ID_01B", "SUBMISSION_ID_02C"}, fltEmail)
+				r, err := c.MonitorAML(ctx, "wl-fault", []string{"SUBMISSION_ID_00A", "SUBMISSION_ID_01B", "SUBMISSION_ID_02C"}, faultEmail)
 				if err != nil {
 					return msg("", err)
 				}
@@ -112,7 +112,7 @@ func fltV3Endpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "AMLRecord", method: http.MethodGet, path: "/submission/aml/monitor/wl-fault/RECORD_ID_00A", v3: true,
-			okBody: fltReadFile(t, "v3/aml_record.json"), okType: "application/json", okSummary: "SUBMISSION_ID_00A screenedNoMatches",
+			okBody: fixture(t, "v3/aml_record.json"), okType: "application/json", okSummary: "SUBMISSION_ID_00A screenedNoMatches",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.AMLMonitorRecord(ctx, "wl-fault", "RECORD_ID_00A")
 				if err != nil {
@@ -123,9 +123,9 @@ func fltV3Endpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "FaceAuth", method: http.MethodPost, path: "/faceauth", post: true, v3: true, addOn: true,
-			okBody: fltReadFile(t, "v3/faceauth.json"), okType: "application/json", okSummary: "rejected",
+			okBody: fixture(t, "v3/faceauth.json"), okType: "application/json", okSummary: "rejected",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.FaceAuth(ctx, &argos.FaceAuthRequest{SubmissionID: "gt7rcxx9l1oabcde", UserID: fltUserID,
+				r, err := c.FaceAuth(ctx, &argos.FaceAuthRequest{SubmissionID: "gt7rcxx9l1oabcde", UserID: faultUserID,
 					FaceImage: &argos.File{Body: bytes.NewReader(selfie)}})
 				if err != nil {
 					return msg("", err)
@@ -135,7 +135,7 @@ func fltV3Endpoints(t testing.TB) []fltEndpoint {
 		},
 		{
 			name: "FaceAuthImg", method: http.MethodGet, path: "/faceauth/image", download: true, base64: true, v3: true, addOn: true,
-			okBody: b64, okType: "text/plain", okSummary: fltDigest(selfie),
+			okBody: b64, okType: "text/plain", okSummary: digest(selfie),
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				d, err := c.FaceAuthImage(ctx, "fa0199cb937c1e7a")
 				return "", d, err

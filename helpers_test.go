@@ -1,5 +1,8 @@
 package argos_test
 
+// Helpers shared by the tests of several files. A helper used by one file
+// only stays in that file.
+
 import (
 	"bytes"
 	"context"
@@ -23,6 +26,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,7 +59,7 @@ func newMockClient(t *testing.T, opts ...argos.Option) (*argos.Client, *httpmock
 }
 
 // fixture reads a file under testdata/.
-func fixture(t *testing.T, name string) []byte {
+func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(name)))
 	require.NoError(t, err)
@@ -221,4 +225,154 @@ func newTLSClient(t *testing.T, version string, h http.Handler, opts ...argos.Op
 	c, err := argos.NewClient(testKey, opts...)
 	require.NoError(t, err)
 	return c
+}
+
+// closedPort returns an address nothing listens on.
+func closedPort(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
+}
+
+// fakeClient is a client of a fresh fake Argos server (argostest) with quick
+// retries.
+func fakeClient(t *testing.T, opts ...argos.Option) (*argos.Client, *argostest.Server) {
+	t.Helper()
+	return argostest.NewClient(t, append([]argos.Option{argos.WithRetryPolicy(fastRetries)}, opts...)...)
+}
+
+// step1 runs Step 1 at the fake with the sample ID image.
+func step1(t *testing.T, c *argos.Client, email, userID string) *argos.Step1Response {
+	t.Helper()
+	s1, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
+		IssuingCountry: "USA", Email: email, IDType: argos.IDPassport, UserID: userID,
+		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(readImage(t, "id_front.png"))},
+	})
+	require.NoError(t, err)
+	return s1
+}
+
+// step2 runs Step 2 at the fake with the sample selfie.
+func step2(t *testing.T, c *argos.Client, id string) (*argos.Step2Response, error) {
+	t.Helper()
+	return c.SubmitStep2(context.Background(), &argos.Step2Request{
+		SubmissionID: id, FaceImage: &argos.File{Body: bytes.NewReader(readImage(t, "selfie.jpg"))},
+		Name: "Test Applicant", DateOfBirth: "1990-01-01", Nationality: "USA", Gender: "female",
+	})
+}
+
+// readImage reads a sample image under testdata/images.
+func readImage(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "images", name))
+	require.NoError(t, err)
+	return b
+}
+
+// connCountingServer is a loopback TLS server answering every request with the
+// guide's sample submission and counting the connections it accepts.
+type connCountingServer struct {
+	*httptest.Server
+	conns  atomic.Int64 // opened
+	closed atomic.Int64
+}
+
+func newConnCountingServer(t *testing.T, http2 bool) *connCountingServer {
+	t.Helper()
+	body := fixture(t, "submission_single_guide.json")
+	return newConnCountingServerWith(t, http2, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}))
+}
+
+// newConnCountingServerWith is a connCountingServer with handler h.
+func newConnCountingServerWith(t *testing.T, http2 bool, h http.Handler) *connCountingServer {
+	t.Helper()
+	s := &connCountingServer{}
+	s.Server = httptest.NewUnstartedServer(h)
+	s.EnableHTTP2 = http2
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		switch st {
+		case http.StateNew:
+			s.conns.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			s.closed.Add(1)
+		}
+	}
+	s.StartTLS()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// roots is a pool that trusts the server's certificate.
+func (s *connCountingServer) roots() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AddCert(s.Certificate())
+	return pool
+}
+
+// countingTransport counts the requests it passes on.
+type countingTransport struct {
+	base http.RoundTripper
+	n    atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.base.RoundTrip(r)
+}
+
+// fastPolls keeps WaitForDecision's tests quick.
+var fastPolls = argos.PollPolicy{MinWait: 2 * time.Millisecond, MaxWait: 10 * time.Millisecond}
+
+// waitClient is a client of a fake server that polls every few milliseconds.
+func waitClient(t *testing.T, opts ...argos.Option) (*argos.Client, *argostest.Server) {
+	t.Helper()
+	return fakeClient(t, append([]argos.Option{argos.WithPollPolicy(fastPolls)}, opts...)...)
+}
+
+// pendingSubmission runs Step 1 and a Step 2 that the fake holds for review.
+func pendingSubmission(t *testing.T, c *argos.Client, srv *argostest.Server) string {
+	t.Helper()
+	s1 := step1(t, c, "waiting@example.com", "wait-user")
+	srv.ScriptStep2(argostest.OutcomePending)
+	s2, err := step2(t, c, s1.SubmissionID)
+	require.NoError(t, err)
+	require.Equal(t, argos.KYCPending, s2.KYCStatus)
+	return s1.SubmissionID
+}
+
+// submissionGets counts the GET /submission requests the fake served.
+func submissionGets(srv *argostest.Server) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Method == http.MethodGet && r.Path == "/submission" {
+			n++
+		}
+	}
+	return n
+}
+
+// resetConnection aborts the connection of a server handler with a TCP RST,
+// without a response. With readBody the whole request body is read first.
+func resetConnection(w http.ResponseWriter, r *http.Request, readBody bool) {
+	if readBody {
+		_, _ = io.Copy(io.Discard, r.Body)
+	}
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	raw := conn
+	if tc, ok := conn.(*tls.Conn); ok {
+		raw = tc.NetConn() // no close_notify: a hard reset
+	}
+	if tcp, ok := raw.(*net.TCPConn); ok {
+		_ = tcp.SetLinger(0)
+	}
+	_ = raw.Close()
 }

@@ -18,29 +18,6 @@ import (
 
 // These tests run the SDK against the fake Argos server end to end.
 
-func fakeClient(t *testing.T, opts ...argos.Option) (*argos.Client, *argostest.Server) {
-	t.Helper()
-	return argostest.NewClient(t, append([]argos.Option{argos.WithRetryPolicy(fastRetries)}, opts...)...)
-}
-
-func step1(t *testing.T, c *argos.Client, email, userID string) *argos.Step1Response {
-	t.Helper()
-	s1, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
-		IssuingCountry: "USA", Email: email, IDType: argos.IDPassport, UserID: userID,
-		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(readImage(t, "id_front.png"))},
-	})
-	require.NoError(t, err)
-	return s1
-}
-
-func step2(t *testing.T, c *argos.Client, id string) (*argos.Step2Response, error) {
-	t.Helper()
-	return c.SubmitStep2(context.Background(), &argos.Step2Request{
-		SubmissionID: id, FaceImage: &argos.File{Body: bytes.NewReader(readImage(t, "selfie.jpg"))},
-		Name: "Test Applicant", DateOfBirth: "1990-01-01", Nationality: "USA", Gender: "female",
-	})
-}
-
 func TestTheWholeFlowAgainstTheFake(t *testing.T) {
 	c, srv := fakeClient(t)
 	ctx := context.Background()

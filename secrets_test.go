@@ -32,18 +32,18 @@ import (
 )
 
 const (
-	secKey    = "sec-live-key-Zq81xT0pWv4m"
-	secEmail  = "alice.secret@example.com"
-	secUserID = "user-secret-4411"
-	secName   = "Alice Secretperson"
-	secDOB    = "1985-07-14"
-	secIDNum  = "850714-2345678"
-	secAddr   = "12 Hidden Lane, Secretville"
-	secFile   = "alice-secretperson-passport.png"
+	secretAPIKey   = "sec-live-key-Zq81xT0pWv4m"
+	secretEmail    = "alice.secret@example.com"
+	secretUserID   = "user-secret-4411"
+	secretName     = "Alice Secretperson"
+	secretDOB      = "1985-07-14"
+	secretIDNumber = "850714-2345678"
+	secretAddress  = "12 Hidden Lane, Secretville"
+	secretFileName = "alice-secretperson-passport.png"
 )
 
-// secFormats prints v with every verb a caller might use.
-func secFormats(v any) map[string]string {
+// printedForms prints v with every verb a caller might use.
+func printedForms(v any) map[string]string {
 	out := map[string]string{}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T"} {
 		out[verb] = fmt.Sprintf(verb, v)
@@ -53,9 +53,9 @@ func secFormats(v any) map[string]string {
 	return out
 }
 
-// secLogs logs v through slog's text and JSON handlers, as an attribute and
+// loggedForms logs v through slog's text and JSON handlers, as an attribute and
 // inside a group.
-func secLogs(v any) map[string]string {
+func loggedForms(v any) map[string]string {
 	out := map[string]string{}
 	for name, mk := range map[string]func(io.Writer) slog.Handler{
 		"slog text": func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
@@ -70,16 +70,16 @@ func secLogs(v any) map[string]string {
 	return out
 }
 
-// secAssertHidden fails for each output that contains a secret, quoting
+// assertHidden fails for each output that contains a secret, quoting
 // only the text around it.
-// secNoLeaks checks for leaked goroutines after the test's cleanups (which
+// verifyNoLeaks checks for leaked goroutines after the test's cleanups (which
 // close its servers) have run.
-func secNoLeaks(t *testing.T) {
+func verifyNoLeaks(t *testing.T) {
 	opt := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, opt) })
 }
 
-func secAssertHidden(t *testing.T, outputs map[string]string, secrets ...string) {
+func assertHidden(t *testing.T, outputs map[string]string, secrets ...string) {
 	t.Helper()
 	for how, s := range outputs {
 		for _, secret := range secrets {
@@ -92,12 +92,12 @@ func secAssertHidden(t *testing.T, outputs map[string]string, secrets ...string)
 }
 
 func TestSecretAPIKeyNeverPrints(t *testing.T) {
-	k := argos.APIKey(secKey)
-	outputs := secFormats(k)
-	for how, s := range secFormats(&k) {
+	k := argos.APIKey(secretAPIKey)
+	outputs := printedForms(k)
+	for how, s := range printedForms(&k) {
 		outputs["pointer "+how] = s
 	}
-	for how, s := range secLogs(k) {
+	for how, s := range loggedForms(k) {
 		outputs[how] = s
 	}
 	outputs["String"] = k.String()
@@ -114,7 +114,7 @@ func TestSecretAPIKeyNeverPrints(t *testing.T) {
 	outputs["in a struct %+v"] = fmt.Sprintf("%+v", struct{ Key argos.APIKey }{k})
 	outputs["in a map %v"] = fmt.Sprintf("%v", map[string]argos.APIKey{"k": k})
 
-	secAssertHidden(t, outputs, secKey, "Zq81xT0pWv4m")
+	assertHidden(t, outputs, secretAPIKey, "Zq81xT0pWv4m")
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
 		assert.Equal(t, "[REDACTED]", fmt.Sprintf(verb, k), "%s prints the placeholder", verb)
 	}
@@ -129,28 +129,28 @@ func mustJSON(t *testing.T, v any) []byte {
 }
 
 func TestSecretClientNeverPrintsKey(t *testing.T) {
-	c, err := argos.NewClient(secKey, argos.WithBaseURL(argos.BaseURLV3))
+	c, err := argos.NewClient(secretAPIKey, argos.WithBaseURL(argos.BaseURLV3))
 	require.NoError(t, err)
-	outputs := secFormats(c)
-	for how, s := range secLogs(c) {
+	outputs := printedForms(c)
+	for how, s := range loggedForms(c) {
 		outputs[how] = s
 	}
 	outputs["String"] = c.String()
 	outputs["GoString"] = c.GoString()
 	// A copied Client value has no Format method; its fields must not reveal
 	// the key either.
-	for how, s := range secFormats(*c) {
+	for how, s := range printedForms(*c) {
 		outputs["value "+how] = s
 	}
-	secAssertHidden(t, outputs, secKey, "Zq81xT0pWv4m")
+	assertHidden(t, outputs, secretAPIKey, "Zq81xT0pWv4m")
 }
 
-// secSubmission is the guide's sample submission, decoded as the client
+// guideSubmission is the guide's sample submission, decoded as the client
 // decodes it.
-func secSubmission(t *testing.T) argos.Submission {
+func guideSubmission(t *testing.T) argos.Submission {
 	t.Helper()
 	var list argos.SubmissionList
-	require.NoError(t, json.Unmarshal(fltReadFile(t, "submission_single_guide.json"), &list))
+	require.NoError(t, json.Unmarshal(fixture(t, "submission_single_guide.json"), &list))
 	require.Len(t, list.Items, 1)
 	s := list.Items[0]
 	// Preconditions: the fixture does carry the data the test looks for.
@@ -162,28 +162,28 @@ func secSubmission(t *testing.T) argos.Submission {
 }
 
 // The guide sample's personal data.
-var secSamplePII = []string{"홍길동", "test@gmail.com", "1998-11-12", "981112-1", "test1"}
+var guidePII = []string{"홍길동", "test@gmail.com", "1998-11-12", "981112-1", "test1"}
 
 func TestSecretPIITypesPrintAndLogRedacted(t *testing.T) {
-	sub := secSubmission(t)
-	file := &argos.File{Name: secFile, ContentType: "image/png", Body: strings.NewReader("png")}
-	step1 := argos.Step1Request{IssuingCountry: "KOR", Email: secEmail, IDType: "passport", UserID: secUserID,
-		CF1: secName, IDImage: file, IDBackImage: &argos.File{Name: secFile}}
-	step2 := argos.Step2Request{SubmissionID: "sub-1", Name: secName, DateOfBirth: secDOB, IdentityNumber: secIDNum,
-		DocumentNumber: secIDNum, FormattedAddress: secAddr, AddressInput: secAddr, FaceImage: file}
-	addr := argos.AddressCodeRequest{Address: secAddr, Language: "en"}
-	ourPII := []string{secEmail, secUserID, secName, secDOB, secIDNum, "2345678", secAddr, secFile}
+	sub := guideSubmission(t)
+	file := &argos.File{Name: secretFileName, ContentType: "image/png", Body: strings.NewReader("png")}
+	step1 := argos.Step1Request{IssuingCountry: "KOR", Email: secretEmail, IDType: "passport", UserID: secretUserID,
+		CF1: secretName, IDImage: file, IDBackImage: &argos.File{Name: secretFileName}}
+	step2 := argos.Step2Request{SubmissionID: "sub-1", Name: secretName, DateOfBirth: secretDOB, IdentityNumber: secretIDNumber,
+		DocumentNumber: secretIDNumber, FormattedAddress: secretAddress, AddressInput: secretAddress, FaceImage: file}
+	addr := argos.AddressCodeRequest{Address: secretAddress, Language: "en"}
+	ourPII := []string{secretEmail, secretUserID, secretName, secretDOB, secretIDNumber, "2345678", secretAddress, secretFileName}
 
 	for _, tc := range []struct {
 		name    string
 		v       any
 		secrets []string
 	}{
-		{"a Submission", sub, secSamplePII},
-		{"a *Submission", &sub, secSamplePII},
-		{"ApplicantData", sub.Data, secSamplePII[:4]},
-		{"*ApplicantData", &sub.Data, secSamplePII[:4]},
-		{"an Attempt's VerificationParams", sub.KYC.Attempts[0].VerificationParams, secSamplePII[:4]},
+		{"a Submission", sub, guidePII},
+		{"a *Submission", &sub, guidePII},
+		{"ApplicantData", sub.Data, guidePII[:4]},
+		{"*ApplicantData", &sub.Data, guidePII[:4]},
+		{"an Attempt's VerificationParams", sub.KYC.Attempts[0].VerificationParams, guidePII[:4]},
 		{"a Step1Request", step1, ourPII},
 		{"a *Step1Request", &step1, ourPII},
 		{"a Step2Request", step2, ourPII},
@@ -194,11 +194,11 @@ func TestSecretPIITypesPrintAndLogRedacted(t *testing.T) {
 		{"a File value", *file, ourPII},
 	} {
 		t.Run(tc.name+" prints and logs without personal data", func(t *testing.T) {
-			outputs := secFormats(tc.v)
-			for how, s := range secLogs(tc.v) {
+			outputs := printedForms(tc.v)
+			for how, s := range loggedForms(tc.v) {
 				outputs[how] = s
 			}
-			secAssertHidden(t, outputs, tc.secrets...)
+			assertHidden(t, outputs, tc.secrets...)
 		})
 	}
 }
@@ -208,10 +208,10 @@ func TestSecretPIITypesPrintAndLogRedacted(t *testing.T) {
 // json.Marshal for values that are not slog.LogValuers: a Submission logs
 // redacted on its own and must not leak when it is inside a page.
 func TestSecretResultContainersLogRedacted(t *testing.T) {
-	sub := secSubmission(t)
+	sub := guideSubmission(t)
 	list := argos.SubmissionList{Items: []argos.Submission{sub}}
 	var step1 argos.Step1Response
-	require.NoError(t, json.Unmarshal(fltReadFile(t, "step1_guide.json"), &step1))
+	require.NoError(t, json.Unmarshal(fixture(t, "step1_guide.json"), &step1))
 	require.Equal(t, "John Smith", step1.ReviewOCRData.Name)
 
 	for _, tc := range []struct {
@@ -219,47 +219,47 @@ func TestSecretResultContainersLogRedacted(t *testing.T) {
 		v       any
 		secrets []string
 	}{
-		{"a SubmissionList", list, secSamplePII[:4]},
-		{"a *SubmissionList", &list, secSamplePII[:4]},
+		{"a SubmissionList", list, guidePII[:4]},
+		{"a *SubmissionList", &list, guidePII[:4]},
 		{"a Step1Response", step1, []string{"John Smith", "1975-08-25"}},
 		{"a *Step1Response", &step1, []string{"John Smith", "1975-08-25"}},
 	} {
 		t.Run(tc.name+" prints and logs without personal data", func(t *testing.T) {
-			outputs := secFormats(tc.v)
-			for how, s := range secLogs(tc.v) {
+			outputs := printedForms(tc.v)
+			for how, s := range loggedForms(tc.v) {
 				outputs[how] = s
 			}
-			secAssertHidden(t, outputs, tc.secrets...)
+			assertHidden(t, outputs, tc.secrets...)
 		})
 	}
 }
 
-// secServer is an httptest TLS server whose handler the test sets.
-func secServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
+// quietTLSServer is an httptest TLS server whose handler the test sets.
+func quietTLSServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
 	t.Helper()
 	s := httptest.NewUnstartedServer(h)
-	s.Config.ErrorLog = fltDiscardLog()
+	s.Config.ErrorLog = discardLog()
 	s.StartTLS()
 	t.Cleanup(s.Close)
 	return s
 }
 
-func secClient(t *testing.T, base string, hc *http.Client, opts ...argos.Option) *argos.Client {
+func secretsClient(t *testing.T, base string, hc *http.Client, opts ...argos.Option) *argos.Client {
 	t.Helper()
 	all := append([]argos.Option{argos.WithBaseURL(base), argos.WithHTTPClient(hc),
-		argos.WithRetryPolicy(fltPolicy), argos.WithTimeout(5 * time.Second)}, opts...)
-	c, err := argos.NewClient(secKey, all...)
+		argos.WithRetryPolicy(fastRetries), argos.WithTimeout(5 * time.Second)}, opts...)
+	c, err := argos.NewClient(secretAPIKey, all...)
 	require.NoError(t, err)
 	return c
 }
 
-// secErrorForms are the ways an error is commonly printed or logged.
-func secErrorForms(err error) map[string]string {
+// errorForms are the ways an error is commonly printed or logged.
+func errorForms(err error) map[string]string {
 	out := map[string]string{"Error": err.Error()}
 	for _, verb := range []string{"%v", "%+v", "%s", "%q"} {
 		out[verb] = fmt.Sprintf(verb, err)
 	}
-	for how, s := range secLogs(err) {
+	for how, s := range loggedForms(err) {
 		out[how] = s
 	}
 	var buf bytes.Buffer
@@ -269,14 +269,14 @@ func secErrorForms(err error) map[string]string {
 }
 
 // The values every filtered call carries.
-var secFilterPII = []string{secKey, secEmail, url.QueryEscape(secEmail), secUserID, secName, secIDNum, "2345678", secAddr}
+var filteredCallPII = []string{secretAPIKey, secretEmail, url.QueryEscape(secretEmail), secretUserID, secretName, secretIDNumber, "2345678", secretAddress}
 
-func secFiltered() *argos.ListSubmissionsParams {
-	return &argos.ListSubmissionsParams{Email: secEmail, UserID: secUserID}
+func filteredParams() *argos.ListSubmissionsParams {
+	return &argos.ListSubmissionsParams{Email: secretEmail, UserID: secretUserID}
 }
 
 func TestSecretErrorStringsCarryNoPII(t *testing.T) {
-	secNoLeaks(t)
+	verifyNoLeaks(t)
 	ctx := context.Background()
 
 	t.Run("APIError bodies that echo applicant data or the key", func(t *testing.T) {
@@ -293,36 +293,36 @@ func TestSecretErrorStringsCarryNoPII(t *testing.T) {
 		}
 		for name, b := range bodies {
 			t.Run(name, func(t *testing.T) {
-				srv := secServer(t, func(w http.ResponseWriter, r *http.Request) {
+				srv := quietTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
 					_, _ = io.Copy(io.Discard, r.Body)
 					w.Header().Set("Content-Type", b.ct)
 					w.WriteHeader(http.StatusBadRequest)
 					_, _ = io.WriteString(w, b.body)
 				})
-				c := secClient(t, srv.URL+"/v2", srv.Client())
+				c := secretsClient(t, srv.URL+"/v2", srv.Client())
 				// Each call must hide the key, any email and ID number, and
 				// the applicant values it sent itself.
-				_, err := c.ListSubmissions(ctx, secFiltered())
+				_, err := c.ListSubmissions(ctx, filteredParams())
 				var apiErr *argos.APIError
 				require.ErrorAs(t, err, &apiErr)
-				secAssertHidden(t, secErrorForms(err), secKey, secEmail, secUserID, "2345678")
-				_, err = c.SubmitStep2(ctx, &argos.Step2Request{SubmissionID: "s1", Name: secName, DateOfBirth: secDOB,
-					IdentityNumber: secIDNum, FaceImage: &argos.File{Body: bytes.NewReader(fltReadFile(t, "images/selfie.jpg"))}})
+				assertHidden(t, errorForms(err), secretAPIKey, secretEmail, secretUserID, "2345678")
+				_, err = c.SubmitStep2(ctx, &argos.Step2Request{SubmissionID: "s1", Name: secretName, DateOfBirth: secretDOB,
+					IdentityNumber: secretIDNumber, FaceImage: &argos.File{Body: bytes.NewReader(fixture(t, "images/selfie.jpg"))}})
 				require.ErrorAs(t, err, &apiErr)
-				secAssertHidden(t, secErrorForms(err), secKey, secEmail, secName, secDOB, "2345678")
+				assertHidden(t, errorForms(err), secretAPIKey, secretEmail, secretName, secretDOB, "2345678")
 			})
 		}
 	})
 
 	t.Run("a 200 the SDK cannot decode", func(t *testing.T) {
-		srv := secServer(t, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json; note="+secEmail)
+		srv := quietTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json; note="+secretEmail)
 			_, _ = io.WriteString(w, `{"Items":[{"email":"alice.secret@example.com","data":{"name":"Alice Secretperson"`)
 		})
-		c := secClient(t, srv.URL+"/v2", srv.Client())
-		_, err := c.ListSubmissions(ctx, secFiltered())
+		c := secretsClient(t, srv.URL+"/v2", srv.Client())
+		_, err := c.ListSubmissions(ctx, filteredParams())
 		require.ErrorIs(t, err, argos.ErrUnexpectedResponse)
-		secAssertHidden(t, secErrorForms(err), secKey, secEmail, secUserID, "Alice")
+		assertHidden(t, errorForms(err), secretAPIKey, secretEmail, secretUserID, "Alice")
 	})
 
 	// Transport failures of a call filtered by email and user ID: the
@@ -332,15 +332,15 @@ func TestSecretErrorStringsCarryNoPII(t *testing.T) {
 		setup func(t *testing.T) (base string, hc *http.Client, opts []argos.Option)
 	}{
 		{"connection refused", func(t *testing.T) (string, *http.Client, []argos.Option) {
-			return "https://" + fltClosedPort(t) + "/v2", &http.Client{Transport: &http.Transport{}}, nil
+			return "https://" + closedPort(t) + "/v2", &http.Client{Transport: &http.Transport{}}, nil
 		}},
 		{"connection reset", func(t *testing.T) (string, *http.Client, []argos.Option) {
-			srv := secServer(t, func(w http.ResponseWriter, r *http.Request) { actReset(true)(nil, w, r) })
+			srv := quietTLSServer(t, func(w http.ResponseWriter, r *http.Request) { resetConnection(w, r, true) })
 			return srv.URL + "/v2", srv.Client(), nil
 		}},
 		{"timeout", func(t *testing.T) (string, *http.Client, []argos.Option) {
 			done := make(chan struct{})
-			srv := secServer(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := quietTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
 				select {
 				case <-r.Context().Done():
 				case <-done:
@@ -351,27 +351,27 @@ func TestSecretErrorStringsCarryNoPII(t *testing.T) {
 		}},
 		{"untrusted certificate", func(t *testing.T) (string, *http.Client, []argos.Option) {
 			srv := httptest.NewUnstartedServer(http.NotFoundHandler())
-			srv.Config.ErrorLog = fltDiscardLog()
+			srv.Config.ErrorLog = discardLog()
 			srv.TLS = &tls.Config{Certificates: []tls.Certificate{selfSignedCert(t)}}
 			srv.StartTLS()
 			t.Cleanup(srv.Close)
 			return srv.URL + "/v2", &http.Client{Transport: &http.Transport{}}, nil
 		}},
 		{"redirect to plain HTTP (Location with the query)", func(t *testing.T) (string, *http.Client, []argos.Option) {
-			srv := secServer(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := quietTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, "http://127.0.0.1:1"+r.URL.RequestURI(), http.StatusFound)
 			})
 			return srv.URL + "/v2", srv.Client(), nil
 		}},
 		{"redirect loop (Location with the query)", func(t *testing.T) (string, *http.Client, []argos.Option) {
-			srv := secServer(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := quietTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, r.URL.RequestURI(), http.StatusFound)
 			})
 			return srv.URL + "/v2", srv.Client(), nil
 		}},
 		{"redirect to a dead host", func(t *testing.T) (string, *http.Client, []argos.Option) {
-			dead := fltClosedPort(t)
-			srv := secServer(t, func(w http.ResponseWriter, r *http.Request) {
+			dead := closedPort(t)
+			srv := quietTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, "https://"+dead+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 			})
 			return srv.URL + "/v2", srv.Client(), nil
@@ -381,49 +381,49 @@ func TestSecretErrorStringsCarryNoPII(t *testing.T) {
 		t.Run("transport error: "+tc.name, func(t *testing.T) {
 			base, hc, opts := tc.setup(t)
 			t.Cleanup(hc.CloseIdleConnections)
-			c := secClient(t, base, hc, opts...)
+			c := secretsClient(t, base, hc, opts...)
 
-			_, err := c.ListSubmissions(ctx, secFiltered())
+			_, err := c.ListSubmissions(ctx, filteredParams())
 			require.Error(t, err)
-			secAssertHidden(t, secErrorForms(err), secFilterPII...)
+			assertHidden(t, errorForms(err), filteredCallPII...)
 			var ue *url.Error
 			if errors.As(err, &ue) {
 				assert.NotContains(t, ue.URL, "?", "the *url.Error's URL keeps its query")
 				assert.NotContains(t, ue.URL, "@")
 			}
 
-			_, err = c.AddressCode(ctx, &argos.AddressCodeRequest{Address: secAddr})
+			_, err = c.AddressCode(ctx, &argos.AddressCodeRequest{Address: secretAddress})
 			require.Error(t, err)
-			secAssertHidden(t, secErrorForms(err), secFilterPII...)
+			assertHidden(t, errorForms(err), filteredCallPII...)
 
-			_, err = c.SubmitStep1(ctx, &argos.Step1Request{IssuingCountry: "KOR", Email: secEmail, IDType: "passport",
-				UserID: secUserID, IDImage: &argos.File{Name: secFile, Body: bytes.NewReader(fltReadFile(t, "images/id_front.png"))}})
+			_, err = c.SubmitStep1(ctx, &argos.Step1Request{IssuingCountry: "KOR", Email: secretEmail, IDType: "passport",
+				UserID: secretUserID, IDImage: &argos.File{Name: secretFileName, Body: bytes.NewReader(fixture(t, "images/id_front.png"))}})
 			require.Error(t, err)
-			secAssertHidden(t, secErrorForms(err), append(secFilterPII, secFile)...)
+			assertHidden(t, errorForms(err), append(filteredCallPII, secretFileName)...)
 		})
 	}
 }
 
-// secLogBuffer is a concurrency-safe log sink.
-type secLogBuffer struct {
+// syncBuffer is a concurrency-safe log sink.
+type syncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *secLogBuffer) Write(p []byte) (int, error) {
+func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *secLogBuffer) String() string {
+func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
 
 func TestSecretLogsCarryNoPII(t *testing.T) {
-	secNoLeaks(t)
+	verifyNoLeaks(t)
 	for name, mk := range map[string]func(io.Writer) slog.Handler{
 		"text": func(w io.Writer) slog.Handler {
 			return slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug, AddSource: true})
@@ -434,7 +434,7 @@ func TestSecretLogsCarryNoPII(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var n atomic.Int32
-			srv := secServer(t, func(w http.ResponseWriter, r *http.Request) {
+			srv := quietTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
 				_, _ = io.Copy(io.Discard, r.Body)
 				switch {
 				case n.Add(1) == 1:
@@ -444,27 +444,27 @@ func TestSecretLogsCarryNoPII(t *testing.T) {
 					_, _ = io.WriteString(w, `{"message":"alice.secret@example.com is already approved"}`)
 				default:
 					w.Header().Set("Content-Type", "application/json")
-					_, _ = w.Write(fltReadFile(t, "submission_list_guide.json"))
+					_, _ = w.Write(fixture(t, "submission_list_guide.json"))
 				}
 			})
-			logs := &secLogBuffer{}
-			c := secClient(t, srv.URL+"/v2", srv.Client(), argos.WithLogger(slog.New(mk(logs))))
+			logs := &syncBuffer{}
+			c := secretsClient(t, srv.URL+"/v2", srv.Client(), argos.WithLogger(slog.New(mk(logs))))
 			ctx := context.Background()
-			_, err := c.ListSubmissions(ctx, secFiltered())
+			_, err := c.ListSubmissions(ctx, filteredParams())
 			require.NoError(t, err)
-			_, err = c.SubmitStep1(ctx, &argos.Step1Request{IssuingCountry: "KOR", Email: secEmail, IDType: "passport",
-				UserID: secUserID, IDImage: &argos.File{Name: secFile, Body: bytes.NewReader(fltReadFile(t, "images/id_front.png"))}})
+			_, err = c.SubmitStep1(ctx, &argos.Step1Request{IssuingCountry: "KOR", Email: secretEmail, IDType: "passport",
+				UserID: secretUserID, IDImage: &argos.File{Name: secretFileName, Body: bytes.NewReader(fixture(t, "images/id_front.png"))}})
 			require.Error(t, err)
 
 			// And a call that fails in the transport.
-			dead := secClient(t, "https://"+fltClosedPort(t)+"/v2", &http.Client{Transport: &http.Transport{}},
+			dead := secretsClient(t, "https://"+closedPort(t)+"/v2", &http.Client{Transport: &http.Transport{}},
 				argos.WithLogger(slog.New(mk(logs))))
-			_, err = dead.ListSubmissions(ctx, secFiltered())
+			_, err = dead.ListSubmissions(ctx, filteredParams())
 			require.Error(t, err)
 
 			out := logs.String()
 			require.NotEmpty(t, out, "the client logged nothing at debug level")
-			for _, secret := range append(secFilterPII, secFile, "email=", "userid=", "?", "x-api-key") {
+			for _, secret := range append(filteredCallPII, secretFileName, "email=", "userid=", "?", "x-api-key") {
 				assert.NotContains(t, out, secret, "the logs carry %q", secret)
 			}
 		})
@@ -475,7 +475,7 @@ func TestSecretLogsCarryNoPII(t *testing.T) {
 // on another port, which for the SDK is another host (URL.Host includes the
 // port). B must never see the API key or the query of the request to A.
 func TestSecretRedirectToAnotherHost(t *testing.T) {
-	secNoLeaks(t)
+	verifyNoLeaks(t)
 	type seen struct {
 		header http.Header
 		url    string
@@ -485,7 +485,7 @@ func TestSecretRedirectToAnotherHost(t *testing.T) {
 		atB   []seen
 		bHits atomic.Int32
 	)
-	b := secServer(t, func(w http.ResponseWriter, r *http.Request) {
+	b := quietTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
 		bHits.Add(1)
 		mu.Lock()
 		atB = append(atB, seen{header: r.Header.Clone(), url: r.URL.String()})
@@ -493,19 +493,19 @@ func TestSecretRedirectToAnotherHost(t *testing.T) {
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/image"):
 			w.Header().Set("Content-Type", "image/png")
-			_, _ = w.Write(fltReadFile(t, "images/id_front.png"))
+			_, _ = w.Write(fixture(t, "images/id_front.png"))
 		case strings.HasSuffix(r.URL.Path, "/forbidden"):
 			w.WriteHeader(http.StatusForbidden)
 			_, _ = io.WriteString(w, `{"message":"Forbidden"}`)
 		default:
 			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write(fltReadFile(t, "submission_list_guide.json"))
+			_, _ = w.Write(fixture(t, "submission_list_guide.json"))
 		}
 	})
 	var aHits atomic.Int32
-	a := secServer(t, func(w http.ResponseWriter, r *http.Request) {
+	a := quietTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
 		aHits.Add(1)
-		if r.Header.Get("x-api-key") != secKey {
+		if r.Header.Get("x-api-key") != secretAPIKey {
 			w.WriteHeader(http.StatusForbidden)
 			return
 		}
@@ -518,10 +518,10 @@ func TestSecretRedirectToAnotherHost(t *testing.T) {
 		http.Redirect(w, r, target, http.StatusTemporaryRedirect)
 	})
 	require.NotEqual(t, a.Listener.Addr().String(), b.Listener.Addr().String())
-	c := secClient(t, a.URL+"/v2", a.Client())
+	c := secretsClient(t, a.URL+"/v2", a.Client())
 	ctx := context.Background()
 
-	list, err := c.ListSubmissions(ctx, secFiltered())
+	list, err := c.ListSubmissions(ctx, filteredParams())
 	require.NoError(t, err, "a redirect to another host is followed, without the key")
 	assert.Len(t, list.Items, 2)
 
@@ -530,13 +530,13 @@ func TestSecretRedirectToAnotherHost(t *testing.T) {
 	got, err := io.ReadAll(d.Body)
 	require.NoError(t, err)
 	require.NoError(t, d.Body.Close())
-	assert.Equal(t, fltReadFile(t, "images/id_front.png"), got)
-	secAssertHidden(t, secFormats(d), secKey, b.URL)
+	assert.Equal(t, fixture(t, "images/id_front.png"), got)
+	assertHidden(t, printedForms(d), secretAPIKey, b.URL)
 
 	_, err = c.Image(ctx, "sub-secret-1", argos.ImageType("forbidden"))
 	var apiErr *argos.APIError
 	require.ErrorAs(t, err, &apiErr, "B's 403 is an APIError")
-	secAssertHidden(t, secErrorForms(err), secKey, secEmail)
+	assertHidden(t, errorForms(err), secretAPIKey, secretEmail)
 
 	mu.Lock()
 	defer mu.Unlock()
@@ -545,19 +545,19 @@ func TestSecretRedirectToAnotherHost(t *testing.T) {
 		assert.Empty(t, s.header.Values("x-api-key"), "host B received the API key")
 		for name, vs := range s.header {
 			for _, v := range vs {
-				for _, secret := range []string{secKey, secEmail, url.QueryEscape(secEmail), secUserID, "sub-secret-1"} {
+				for _, secret := range []string{secretAPIKey, secretEmail, url.QueryEscape(secretEmail), secretUserID, "sub-secret-1"} {
 					assert.NotContains(t, v, secret, "host B received %q in its %s header (%s)", secret, name, v)
 				}
 			}
 		}
-		assert.NotContains(t, s.url, secEmail)
+		assert.NotContains(t, s.url, secretEmail)
 	}
 }
 
 // TestTLSDefaultTransportRefusesUntrustedCertificate: without WithHTTPClient
 // the SDK verifies certificates, and a verification failure is final.
 func TestTLSDefaultTransportRefusesUntrustedCertificate(t *testing.T) {
-	secNoLeaks(t)
+	verifyNoLeaks(t)
 	for _, cert := range []struct {
 		name string
 		cert func(t *testing.T) []tls.Certificate
@@ -568,7 +568,7 @@ func TestTLSDefaultTransportRefusesUntrustedCertificate(t *testing.T) {
 		t.Run(cert.name, func(t *testing.T) {
 			var conns, hits atomic.Int32
 			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
-			srv.Config.ErrorLog = fltDiscardLog()
+			srv.Config.ErrorLog = discardLog()
 			srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 				if s == http.StateNew {
 					conns.Add(1)
@@ -578,7 +578,7 @@ func TestTLSDefaultTransportRefusesUntrustedCertificate(t *testing.T) {
 			srv.StartTLS()
 			defer srv.Close()
 
-			c, err := argos.NewClient(secKey, argos.WithBaseURL(srv.URL+"/v2"), argos.WithRetryPolicy(fltPolicy))
+			c, err := argos.NewClient(secretAPIKey, argos.WithBaseURL(srv.URL+"/v2"), argos.WithRetryPolicy(fastRetries))
 			require.NoError(t, err)
 			for _, call := range []struct {
 				name string
@@ -586,7 +586,7 @@ func TestTLSDefaultTransportRefusesUntrustedCertificate(t *testing.T) {
 			}{
 				{"GET", func() error { _, err := c.GetSubmission(context.Background(), "s1"); return err }},
 				{"POST", func() error {
-					_, err := c.AddressCode(context.Background(), &argos.AddressCodeRequest{Address: secAddr})
+					_, err := c.AddressCode(context.Background(), &argos.AddressCodeRequest{Address: secretAddress})
 					return err
 				}},
 			} {
@@ -608,7 +608,7 @@ func TestTLSDefaultTransportRefusesUntrustedCertificate(t *testing.T) {
 // TestTLSRequiresTLS12: the SDK's transport offers TLS 1.2 and 1.3 only, so
 // a server stuck at TLS 1.1 fails the handshake, once.
 func TestTLSRequiresTLS12(t *testing.T) {
-	secNoLeaks(t)
+	verifyNoLeaks(t)
 	var (
 		mu       sync.Mutex
 		offered  [][]uint16
@@ -616,7 +616,7 @@ func TestTLSRequiresTLS12(t *testing.T) {
 		handlers atomic.Int32
 	)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { handlers.Add(1) }))
-	srv.Config.ErrorLog = fltDiscardLog()
+	srv.Config.ErrorLog = discardLog()
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			conns.Add(1)
@@ -651,7 +651,7 @@ func TestTLSRequiresTLS12(t *testing.T) {
 	mu.Unlock()
 	conns.Store(0)
 
-	c, err := argos.NewClient(secKey, argos.WithBaseURL(srv.URL+"/v2"), argos.WithRetryPolicy(fltPolicy))
+	c, err := argos.NewClient(secretAPIKey, argos.WithBaseURL(srv.URL+"/v2"), argos.WithRetryPolicy(fastRetries))
 	require.NoError(t, err)
 	_, err = c.GetSubmission(context.Background(), "s1")
 	require.Error(t, err)

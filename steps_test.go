@@ -10,8 +10,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -82,13 +80,6 @@ func multipartServer(t *testing.T, answer string) (*argos.Client, func() []recei
 		defer mu.Unlock()
 		return append([]received(nil), got...)
 	}
-}
-
-func readImage(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "images", name))
-	require.NoError(t, err)
-	return b
 }
 
 func TestSubmitStep1SendsEveryFieldAsMultipart(t *testing.T) {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,47 +16,6 @@ import (
 
 	"github.com/kycgo/argos"
 )
-
-// connCountingServer is a loopback TLS server answering every request with the
-// guide's sample submission and counting the connections it accepts.
-type connCountingServer struct {
-	*httptest.Server
-	conns  atomic.Int64 // opened
-	closed atomic.Int64
-}
-
-func newConnCountingServer(t *testing.T, http2 bool) *connCountingServer {
-	t.Helper()
-	body := fixture(t, "submission_single_guide.json")
-	return newConnCountingServerWith(t, http2, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(body)
-	}))
-}
-
-func newConnCountingServerWith(t *testing.T, http2 bool, h http.Handler) *connCountingServer {
-	t.Helper()
-	s := &connCountingServer{}
-	s.Server = httptest.NewUnstartedServer(h)
-	s.EnableHTTP2 = http2
-	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		switch st {
-		case http.StateNew:
-			s.conns.Add(1)
-		case http.StateClosed, http.StateHijacked:
-			s.closed.Add(1)
-		}
-	}
-	s.StartTLS()
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *connCountingServer) roots() *x509.CertPool {
-	pool := x509.NewCertPool()
-	pool.AddCert(s.Certificate())
-	return pool
-}
 
 func TestNewTransportIsMadeForConcurrentCallers(t *testing.T) {
 	tr := argos.NewTransport()
@@ -163,17 +120,6 @@ func TestWithRootCAsTrustsAPrivateCA(t *testing.T) {
 		_, err := argos.NewClient(testKey, argos.WithRootCAs(srv.roots()), argos.WithHTTPClient(srv.Client()))
 		assert.ErrorIs(t, err, argos.ErrValidation)
 	})
-}
-
-// countingTransport counts the requests it passes on.
-type countingTransport struct {
-	base http.RoundTripper
-	n    atomic.Int64
-}
-
-func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	c.n.Add(1)
-	return c.base.RoundTrip(r)
 }
 
 func TestAnHTTPClientIsUsedAsGiven(t *testing.T) {

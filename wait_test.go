@@ -15,37 +15,6 @@ import (
 	"github.com/kycgo/argos/argostest"
 )
 
-// fastPolls keeps WaitForDecision's tests quick.
-var fastPolls = argos.PollPolicy{MinWait: 2 * time.Millisecond, MaxWait: 10 * time.Millisecond}
-
-// waitClient is a client of a fake server that polls every few milliseconds.
-func waitClient(t *testing.T, opts ...argos.Option) (*argos.Client, *argostest.Server) {
-	t.Helper()
-	return fakeClient(t, append([]argos.Option{argos.WithPollPolicy(fastPolls)}, opts...)...)
-}
-
-// pendingSubmission runs Step 1 and a Step 2 that the fake holds for review.
-func pendingSubmission(t *testing.T, c *argos.Client, srv *argostest.Server) string {
-	t.Helper()
-	s1 := step1(t, c, "waiting@example.com", "wait-user")
-	srv.ScriptStep2(argostest.OutcomePending)
-	s2, err := step2(t, c, s1.SubmissionID)
-	require.NoError(t, err)
-	require.Equal(t, argos.KYCPending, s2.KYCStatus)
-	return s1.SubmissionID
-}
-
-// submissionGets counts the GET /submission requests the fake served.
-func submissionGets(srv *argostest.Server) int {
-	n := 0
-	for _, r := range srv.Requests() {
-		if r.Method == http.MethodGet && r.Path == "/submission" {
-			n++
-		}
-	}
-	return n
-}
-
 func TestWaitForDecision(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 
