@@ -2,6 +2,7 @@ package argos_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"runtime"
 	"strings"
@@ -80,4 +81,108 @@ func TestAPageOfMoreThanMaxPageSizeItemsIsRefusedBeforeDecoding(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, page.Items, 1)
 	})
+}
+
+func TestDecodingIsLenient(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, 200, "submission_variants.json"))
+
+	list, err := c.ListSubmissions(context.Background(), nil)
+	require.NoError(t, err, "quoted numbers, nulls, odd timestamps and unknown fields must not fail a response")
+	require.Len(t, list.Items, 3)
+
+	var raw struct{ Items []map[string]any }
+	require.NoError(t, json.Unmarshal(fixture(t, "submission_variants.json"), &raw))
+	for i, item := range list.Items {
+		t.Run("item "+item.ID+" keeps what was sent", func(t *testing.T) {
+			assert.Equal(t, raw.Items[i]["submission_id"], item.ID)
+			for j, a := range item.KYC.Attempts {
+				rawAttempt := raw.Items[i]["kyc"].(map[string]any)["attempts"].([]any)[j].(map[string]any)
+				assertScore(t, rawAttempt["livenessScore"], a.LivenessScore)
+				assertScore(t, rawAttempt["faceSimilarityScore"], a.FaceSimilarityScore)
+			}
+		})
+	}
+	ids := list.Items[0].AMLResourceIDs()
+	ids = append(ids, list.Items[1].AMLResourceIDs()...)
+	ids = append(ids, list.Items[2].AMLResourceIDs()...)
+	assert.NotEmpty(t, ids, "the aml object's resourceIds are found")
+}
+
+// assertScore checks that a raw JSON score decoded to the right pointer:
+// absent or null → nil, a number or quoted number → that value.
+func assertScore(t *testing.T, raw any, got *float64) {
+	t.Helper()
+	switch v := raw.(type) {
+	case nil:
+		assert.Nil(t, got)
+	case float64:
+		require.NotNil(t, got)
+		assert.InDelta(t, v, *got, 1e-9)
+	case string:
+		var f float64
+		if err := json.Unmarshal([]byte(v), &f); err != nil {
+			assert.Nil(t, got, "a non-numeric string is no score")
+			return
+		}
+		require.NotNil(t, got, "a quoted number is a score")
+		assert.InDelta(t, f, *got, 1e-9)
+	}
+}
+
+func TestAPageWithOneOddValueIsDecodedLenientlyInFull(t *testing.T) {
+	// The first item is well formed; the second sends its score as a
+	// string and its comment as a single string. The whole page is then
+	// decoded the lenient way, and the first item loses nothing.
+	page := `{"Items":[
+		{"submission_id":"a1","kyc":{"result":"approved","attempts":[{"attemptCnt":1,"livenessScore":91}]}},
+		{"submission_id":"b2","kyc":{"result":"rejected","comment":"Too many retry","attempts":[{"attemptCnt":"2","livenessScore":"88.5"}]}}
+	],"nextpageKey":{"id":"","created_at":""}}`
+	var l argos.SubmissionList
+	require.NoError(t, json.Unmarshal([]byte(page), &l))
+	require.Len(t, l.Items, 2)
+	assert.Equal(t, "a1", l.Items[0].ID)
+	assert.Equal(t, argos.KYCApproved, l.Items[0].KYC.Result)
+	require.Len(t, l.Items[0].KYC.Attempts, 1)
+	assert.Equal(t, ptr(91), l.Items[0].KYC.Attempts[0].LivenessScore)
+	assert.Equal(t, []string{"Too many retry"}, l.Items[1].KYC.Comment)
+	require.Len(t, l.Items[1].KYC.Attempts, 1)
+	assert.Equal(t, 2, l.Items[1].KYC.Attempts[0].Count)
+	assert.Equal(t, ptr(88.5), l.Items[1].KYC.Attempts[0].LivenessScore)
+	assert.Nil(t, l.Next, "an empty page key means the last page")
+
+	var strict argos.SubmissionList
+	require.NoError(t, json.Unmarshal([]byte(`{"Items":[{"submission_id":"a1"}],"nextpageKey":{"id":"a1","created_at":"2026-01-01"}}`), &strict))
+	assert.Equal(t, &argos.PageKey{ID: "a1", CreatedAt: "2026-01-01"}, strict.Next)
+}
+
+func TestBothDecodingPathsGiveTheSameSubmission(t *testing.T) {
+	// A page is decoded in one pass unless some value has an unexpected
+	// type; then the whole page is decoded again with the lenient types. An
+	// item must come out the same either way.
+	for _, name := range []string{"submission_single_guide.json", "submission_single_developers.json",
+		"submission_single_gitbook.json", "submission_list_guide.json", "submission_list_developers.json"} {
+		t.Run(name, func(t *testing.T) {
+			var page map[string]any
+			require.NoError(t, json.Unmarshal(fixture(t, name), &page))
+			items, ok := page["Items"].([]any)
+			require.True(t, ok)
+			item := items[0].(map[string]any)
+			kyc, _ := item["kyc"].(map[string]any)
+			if kyc != nil {
+				kyc["comment"] = []any{"x", nil} // a null in a list: "" on both paths
+			}
+			alone, err := json.Marshal(map[string]any{"Items": []any{item}})
+			require.NoError(t, err)
+			withOdd, err := json.Marshal(map[string]any{"Items": []any{item, map[string]any{"submission_id": "odd", "argos_score": "0.5"}}})
+			require.NoError(t, err)
+
+			var fast, slow argos.SubmissionList
+			require.NoError(t, json.Unmarshal(alone, &fast))
+			require.NoError(t, json.Unmarshal(withOdd, &slow))
+			require.Len(t, slow.Items, 2)
+			assert.Equal(t, ptr(0.5), slow.Items[1].ArgosScore, "the odd item was decoded leniently")
+			assert.Equal(t, fast.Items[0], slow.Items[0])
+		})
+	}
 }

@@ -1383,20 +1383,3 @@ func TestFaultRetryAfterIsHonoured(t *testing.T) {
 		})
 	}
 }
-
-// TestFaultRetryAfterIsCapped checks that a Retry-After beyond MaxWait is cut
-// to MaxWait rather than obeyed.
-func TestFaultRetryAfterIsCapped(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	f := faultCase{
-		name: "Retry-After capped",
-		script: func(endpointCase) func(int) serverAction {
-			return seq(actStatus(http.StatusServiceUnavailable, "", "", "Retry-After", "86400"))
-		},
-		check: func(t *testing.T, e *faultEnv, o *observation) {
-			wantOK(t, e, o, 2)
-			assert.Less(t, o.elapsed, 2*time.Second)
-		},
-	}
-	runFault(t, f, matrixEndpoints(t)[0])
-}

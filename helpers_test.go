@@ -376,3 +376,29 @@ func resetConnection(w http.ResponseWriter, r *http.Request, readBody bool) {
 	}
 	_ = raw.Close()
 }
+
+// countingServer answers with handler and counts requests; handler gets
+// the 1-based number of the request it serves.
+func countingServer(t *testing.T, handler func(w http.ResponseWriter, r *http.Request, n int32)) (*httptest.Server, *atomic.Int32) {
+	t.Helper()
+	var n atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handler(w, r, n.Add(1))
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+func clientFor(t *testing.T, srv *httptest.Server, opts ...argos.Option) *argos.Client {
+	t.Helper()
+	c, err := argos.NewClient(testKey, append([]argos.Option{
+		argos.WithBaseURL(srv.URL + "/v2"), argos.WithHTTPClient(srv.Client()), argos.WithRetryPolicy(fastRetries),
+	}, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
+func okList(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"Items":[{"submission_id":"s1","kyc":{"result":"approved"}}]}`))
+}
