@@ -50,46 +50,29 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/kycgo/argos"
-	"github.com/kycgo/argos/argostest"
+	"github.com/kycgo/argos/examples/internal/demo"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Getenv, os.Stderr)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "backend:", err)
-		os.Exit(1)
-	}
+	demo.Main("backend", func(ctx context.Context, _ io.Writer, env func(string) string) error {
+		return run(ctx, env, os.Stderr)
+	})
 }
 
 // run serves the backend until ctx ends.
 func run(ctx context.Context, env func(string) string, logOut io.Writer) error {
 	logger := slog.New(slog.NewTextHandler(logOut, nil))
 
-	var opts []argos.Option
-	key := env("ARGOS_API_KEY")
-	where := "the real Argos API"
-	if key == "" {
-		srv := argostest.NewServer()
-		defer srv.Close()
-		key = srv.APIKey
-		opts = append(opts, argos.WithBaseURL(srv.BaseURL), argos.WithRootCAs(srv.RootCAs()))
-		where = "the in-process fake Argos server"
-	} else if u := env("ARGOS_BASE_URL"); u != "" {
-		opts = append(opts, argos.WithBaseURL(u))
-	}
 	// The SDK logs method, path, status, attempt and duration at debug level.
-	opts = append(opts, argos.WithLogger(logger))
-	client, err := argos.NewClient(key, opts...)
+	conn, err := demo.Connect(env, demo.Options{Client: []argos.Option{argos.WithLogger(logger)}})
 	if err != nil {
-		return fmt.Errorf("creating the Argos client: %w", err)
+		return err
 	}
+	defer conn.Close()
+	client := conn.Client
 
 	addr := env("ADDR")
 	if addr == "" {
@@ -104,7 +87,7 @@ func run(ctx context.Context, env func(string) string, logOut io.Writer) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "argos", where, "argos_base_url", client.BaseURL())
+	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "argos", conn.Where(), "argos_base_url", client.BaseURL())
 
 	errc := make(chan error, 1)
 	go func() { errc <- server.Serve(ln) }()

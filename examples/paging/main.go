@@ -20,17 +20,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/kycgo/argos"
 	"github.com/kycgo/argos/argostest"
+	"github.com/kycgo/argos/examples/internal/demo"
 )
 
 const (
@@ -41,31 +38,24 @@ const (
 	maxPages = 10
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout, os.Getenv)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "paging:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("paging", run) }
 
 // run lists the submissions and writes what it finds to stdout. env looks up
 // the environment (os.Getenv in main, a map in tests).
 func run(ctx context.Context, stdout io.Writer, env func(string) string) error {
-	client, srv, err := newClient(env)
+	conn, err := demo.Connect(env, demo.Options{})
 	if err != nil {
 		return err
 	}
-	if srv != nil {
-		defer srv.Close()
-		fmt.Fprintf(stdout, "Using the in-process fake Argos server at %s (set ARGOS_API_KEY to use the real API).\n", srv.BaseURL)
-		if err := seed(ctx, stdout, client, srv); err != nil {
+	defer conn.Close()
+	client := conn.Client
+	if conn.Fake != nil {
+		fmt.Fprintf(stdout, "Using %s (set ARGOS_API_KEY to use the real API).\n", conn.Describe())
+		if err := seed(ctx, stdout, client, conn.Fake); err != nil {
 			return err
 		}
 	} else {
-		fmt.Fprintf(stdout, "Using the real Argos API at %s (read only).\n", client.BaseURL())
+		fmt.Fprintf(stdout, "Using %s (read only).\n", conn.Describe())
 	}
 
 	// 1. The simple way: one loop over every submission.
@@ -77,13 +67,13 @@ func run(ctx context.Context, stdout io.Writer, env func(string) string) error {
 			return fmt.Errorf("listing submissions: %w", err)
 		}
 		rows++
-		fmt.Fprintf(stdout, "  %3d  %-18s %-10s %s\n", rows, sub.ID, orDash(string(sub.KYC.Result)), createdDate(sub))
+		fmt.Fprintf(stdout, "  %3d  %-18s %-10s %s\n", rows, sub.ID, demo.OrDash(string(sub.KYC.Result)), demo.Created(sub, "2006-01-02 15:04:05.000 UTC"))
 		if rows == maxRows {
 			fmt.Fprintf(stdout, "  … stopping after %d rows (breaking out of the loop stops the fetching)\n", maxRows)
 			break
 		}
 	}
-	fmt.Fprintf(stdout, "%s\n", plural(rows, "submission"))
+	fmt.Fprintf(stdout, "%s\n", demo.Plural(rows, "submission"))
 
 	// 2. Page by page: Next is the key of the following page, nil on the
 	// last one.
@@ -100,7 +90,7 @@ func run(ctx context.Context, stdout io.Writer, env func(string) string) error {
 		if page.Next != nil {
 			next = "next page after " + page.Next.ID
 		}
-		fmt.Fprintf(stdout, "  page %d: %s (%s)\n", pages, plural(len(page.Items), "submission"), next)
+		fmt.Fprintf(stdout, "  page %d: %s (%s)\n", pages, demo.Plural(len(page.Items), "submission"), next)
 		if page.Next == nil {
 			break
 		}
@@ -110,31 +100,8 @@ func run(ctx context.Context, stdout io.Writer, env func(string) string) error {
 		}
 		params.Next = page.Next
 	}
-	fmt.Fprintf(stdout, "%s of at most %d\n", plural(pages, "page"), pageSize)
+	fmt.Fprintf(stdout, "%s of at most %d\n", demo.Plural(pages, "page"), pageSize)
 	return nil
-}
-
-// newClient returns a client for the real API when ARGOS_API_KEY is set, and
-// otherwise one for a fake server started here (the caller closes it).
-func newClient(env func(string) string) (*argos.Client, *argostest.Server, error) {
-	if key := env("ARGOS_API_KEY"); key != "" {
-		var opts []argos.Option
-		if u := env("ARGOS_BASE_URL"); u != "" {
-			opts = append(opts, argos.WithBaseURL(u))
-		}
-		client, err := argos.NewClient(key, opts...)
-		if err != nil {
-			return nil, nil, fmt.Errorf("creating the client: %w", err)
-		}
-		return client, nil, nil
-	}
-	srv := argostest.NewServer()
-	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.BaseURL), argos.WithRootCAs(srv.RootCAs()))
-	if err != nil {
-		srv.Close()
-		return nil, nil, fmt.Errorf("creating the client: %w", err)
-	}
-	return client, srv, nil
 }
 
 // seed creates five submissions on the fake server, one per outcome below.
@@ -155,7 +122,7 @@ func seed(ctx context.Context, stdout io.Writer, client *argos.Client, srv *argo
 			// for an email that is already approved.
 			Email:   fmt.Sprintf("applicant%d@example.com", i+1),
 			IDType:  argos.IDDriversLicense,
-			IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
+			IDImage: demo.IDFront.File(),
 			UserID:  fmt.Sprintf("paging-%d", i+1),
 		})
 		if err != nil {
@@ -163,7 +130,7 @@ func seed(ctx context.Context, stdout io.Writer, client *argos.Client, srv *argo
 		}
 		s2, err := client.SubmitStep2(ctx, &argos.Step2Request{
 			SubmissionID: s1.SubmissionID,
-			FaceImage:    &argos.File{Name: "selfie.jpg", Body: bytes.NewReader(argostest.SampleJPEG())},
+			FaceImage:    demo.Selfie.File(),
 			Name:         s1.ReviewOCRData.Name,
 			DateOfBirth:  s1.ReviewOCRData.BirthDate,
 		})
@@ -189,28 +156,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// createdDate formats the creation time, or shows it as sent when it is in
-// none of the formats the SDK knows.
-func createdDate(s *argos.Submission) string {
-	t, err := s.Created()
-	if err != nil {
-		return orDash(s.CreatedAt)
-	}
-	return t.Format("2006-01-02 15:04:05.000 UTC")
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -7,11 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kycgo/argos"
-	"github.com/kycgo/argos/argostest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/argostest"
+	"github.com/kycgo/argos/examples/internal/demo"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -142,7 +144,7 @@ func newQuickstartWith(t *testing.T, out *bytes.Buffer, pollFor time.Duration, s
 	require.NoError(t, err)
 	return &quickstart{
 		client: client,
-		out:    &logger{w: out},
+		out:    &demo.Log{W: out},
 		cfg:    settings{email: fakeEmail, pollEvery: poll.MinWait, pollFor: pollFor},
 		userID: "quickstart-test",
 	}, srv
