@@ -1081,6 +1081,11 @@ func matrixFaults(t testing.TB) []faultCase {
 			costly:       true,
 			replacesBody: true,
 			script:       func(endpointCase) func(int) serverAction { return always(actHuge(http.StatusOK)) },
+			// Reading 33 MiB under -race on a busy machine can take longer
+			// than the suite's 10 s WithTimeout; this row is not about time.
+			setup: func(_ *testing.T, _ *faultEnv, o *callOptions) {
+				o.timeout, o.ctxTimeout = time.Minute, time.Minute+5*time.Second
+			},
 			check: func(t *testing.T, e *faultEnv, o *observation) {
 				assert.EqualValues(t, 1, e.hits.Load())
 				if e.ep.download {
