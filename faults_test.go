@@ -293,7 +293,14 @@ func (e *faultEnv) park(r *http.Request) {
 	}
 }
 
+// warmupPath is the request a warm case opens its connection with; the API
+// server answers it with an empty 200 and does not count it.
+const warmupPath = "/warm-up"
+
 func (e *faultEnv) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == warmupPath {
+		return
+	}
 	n := int(e.hits.Add(1)) - 1
 	if r.Header.Get("x-api-key") != e.ep.key() {
 		e.keyless.Add(1)
@@ -341,12 +348,14 @@ func actReset(readBody bool) serverAction {
 	return func(_ *faultEnv, w http.ResponseWriter, r *http.Request) { resetConnection(w, r, readBody) }
 }
 
-// actSlow answers only after the client gave up.
-func actSlow(e *faultEnv, w http.ResponseWriter, r *http.Request) {
+// actSlow never answers: it hangs up once the client has gone. (An answer
+// written then can still reach the caller: net/http's cancellation races a
+// response that arrives as the deadline passes.)
+func actSlow(e *faultEnv, _ http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(io.Discard, r.Body)
 	e.fire()
 	e.park(r)
-	actOK(e, w, r)
+	panic(http.ErrAbortHandler)
 }
 
 // actStall sends the headers and half the body, then stalls.
@@ -493,6 +502,10 @@ type faultCase struct {
 	// case the error must not claim to be context.Canceled or
 	// DeadlineExceeded.
 	ctxFault bool
+	// warm: the client's connection is opened before the call, so that a
+	// short deadline measures the answer and not a TLS handshake on a busy
+	// machine.
+	warm bool
 	// costly: the row streams tens of MiB per endpoint (seconds under
 	// -race); with -short it runs for one JSON endpoint and one download
 	// only, which share the body reading of the other columns.
@@ -589,6 +602,11 @@ func runFault(t *testing.T, f faultCase, ep endpointCase) {
 	c, err := argos.NewClient(faultKey, argos.WithBaseURL(o.baseURL), argos.WithHTTPClient(o.hc),
 		argos.WithRetryPolicy(o.policy), argos.WithTimeout(o.timeout), argos.WithAddOnKey(faultAddOnKey))
 	require.NoError(t, err)
+	if f.warm {
+		resp, err := o.hc.Get(e.main.URL + warmupPath)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+	}
 
 	obs := callOnce(e, o, c)
 	defer func() {
@@ -980,6 +998,7 @@ func matrixFaults(t testing.TB) []faultCase {
 			ctxFault: true,
 			script:   func(endpointCase) func(int) serverAction { return always(actSlow) },
 			setup:    func(_ *testing.T, _ *faultEnv, o *callOptions) { o.timeout = shortTimeout },
+			warm:     true,
 			check:    wantTimeout,
 		},
 		{
@@ -987,6 +1006,7 @@ func matrixFaults(t testing.TB) []faultCase {
 			ctxFault: true,
 			script:   func(endpointCase) func(int) serverAction { return always(actSlow) },
 			setup:    func(_ *testing.T, _ *faultEnv, o *callOptions) { o.ctxTimeout = shortTimeout },
+			warm:     true,
 			check:    wantTimeout,
 		},
 		{
@@ -994,6 +1014,7 @@ func matrixFaults(t testing.TB) []faultCase {
 			ctxFault: true,
 			script:   func(endpointCase) func(int) serverAction { return always(actStall) },
 			setup:    func(_ *testing.T, _ *faultEnv, o *callOptions) { o.timeout = shortTimeout },
+			warm:     true,
 			check: func(t *testing.T, e *faultEnv, o *observation) {
 				wantTimeout(t, e, o)
 				if e.ep.download {
