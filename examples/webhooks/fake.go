@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/kycgo/argos"
 	"github.com/kycgo/argos/argostest"
+	"github.com/kycgo/argos/examples/internal/demo"
 )
 
 // runFake starts the receiver and a fake Argos that sends it webhooks, plays
@@ -63,7 +63,7 @@ func playSubmission(ctx context.Context, p *printer, client *argos.Client, srv *
 	p.line("Step 1: uploading an ID image")
 	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
 		IssuingCountry: "USA", Email: "applicant@example.com", IDType: argos.IDPassport,
-		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
+		IDImage: demo.IDFront.File(),
 	})
 	if err != nil {
 		return fmt.Errorf("step 1: %w", err)
@@ -75,7 +75,7 @@ func playSubmission(ctx context.Context, p *printer, client *argos.Client, srv *
 		p.line("Step 2, try %d: uploading a selfie", try)
 		_, err := client.SubmitStep2(ctx, &argos.Step2Request{
 			SubmissionID: id, Name: "John Smith", DateOfBirth: "1975-08-25",
-			FaceImage: &argos.File{Name: "selfie.jpg", Body: bytes.NewReader(argostest.SampleJPEG())},
+			FaceImage: demo.Selfie.File(),
 		})
 		if err != nil {
 			return fmt.Errorf("step 2: %w", err)

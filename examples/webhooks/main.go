@@ -34,28 +34,18 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/examples/internal/demo"
 )
 
 // hookPath is where the receiver listens, followed by the secret.
 const hookPath = "/argos/webhooks/"
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Stdout, os.Getenv)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "webhooks:", err)
-		os.Exit(1)
-	}
-}
+func main() { demo.Main("webhooks", run) }
 
 // run receives webhooks from the fake (no ARGOS_API_KEY) or the real Argos,
 // and prints them to stdout. env looks up the environment.
