@@ -507,8 +507,10 @@ type faultCase struct {
 	// machine.
 	warm bool
 	// costly: the row streams tens of MiB per endpoint (seconds under
-	// -race); with -short it runs for one JSON endpoint and one download
-	// only, which share the body reading of the other columns.
+	// -race). It runs for a JSON GET, a POST and a download, whose body
+	// reading (the exchange's response handler, the download path) every
+	// other column shares; ARGOS_FULL_MATRIX=1 runs it for every column,
+	// as CI does.
 	costly bool
 	check  func(t *testing.T, e *faultEnv, o *observation)
 }
@@ -1294,6 +1296,7 @@ func matrixFaults(t testing.TB) []faultCase {
 func TestFaultMatrix(t *testing.T) {
 	eps := matrixEndpoints(t)
 	faults := matrixFaults(t)
+	fullMatrix := os.Getenv("ARGOS_FULL_MATRIX") == "1"
 	// The timing checks hold on a 2-core machine under -race with ten cases
 	// at a time (the huge bodies stream 33 MB each): more endpoints wait
 	// their turn rather than share the cores.
@@ -1303,8 +1306,8 @@ func TestFaultMatrix(t *testing.T) {
 		t.Run(f.name, func(t *testing.T) {
 			for _, ep := range eps {
 				t.Run(ep.name, func(t *testing.T) {
-					if f.costly && testing.Short() && ep.name != "Get" && ep.name != "Image" {
-						t.Skip("-short: a costly row runs for Get and Image only")
+					if f.costly && !fullMatrix && !costlyColumns[ep.name] {
+						t.Skip("a costly row runs for Get, Step1 and Image only unless ARGOS_FULL_MATRIX=1")
 					}
 					t.Parallel()
 					sem <- struct{}{}
@@ -1409,3 +1412,7 @@ func TestFaultRetryAfterIsHonoured(t *testing.T) {
 		})
 	}
 }
+
+// costlyColumns are the endpoints a costly row runs for by default: a JSON
+// GET, a multipart POST and a download.
+var costlyColumns = map[string]bool{"Get": true, "Step1": true, "Image": true}
