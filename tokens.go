@@ -56,24 +56,6 @@ func NewTokenID() string {
 	return string(b)
 }
 
-// checkTokenID applies the pool's rules; i is the ID's index, for the error.
-func checkTokenID(i int, v string) error {
-	field := fmt.Sprintf("token ID %d", i)
-	if len(v) < MinTokenIDLen || len(v) > MaxTokenIDLen {
-		return &ValidationError{Field: field, Reason: fmt.Sprintf("must be %d to %d bytes long", MinTokenIDLen, MaxTokenIDLen)}
-	}
-	alnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
-	for j := 0; j < len(v); j++ {
-		if c := v[j]; !alnum(c) && c != '-' && c != '_' && c != '.' {
-			return &ValidationError{Field: field, Reason: "may hold only ASCII letters, digits, '-', '_' and '.'"}
-		}
-	}
-	if !alnum(v[0]) || !alnum(v[len(v)-1]) {
-		return &ValidationError{Field: field, Reason: "must start and end with a letter or a digit"}
-	}
-	return nil
-}
-
 // AddTokens puts token IDs into the project's private-mode token pool (a
 // liveform link with a pooled token cannot be shared). IDs already in the
 // pool are overwritten, not refused, so adding the same IDs again is safe.

@@ -1,6 +1,7 @@
 package argos
 
 import (
+	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -98,6 +99,24 @@ func checkDates(fields ...dateField) error {
 		if err := checkDate(f.name, f.v, false); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkTokenID applies the pool's rules; i is the ID's index, for the error.
+func checkTokenID(i int, v string) error {
+	field := fmt.Sprintf("token ID %d", i)
+	if len(v) < MinTokenIDLen || len(v) > MaxTokenIDLen {
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("must be %d to %d bytes long", MinTokenIDLen, MaxTokenIDLen)}
+	}
+	alnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' }
+	for j := 0; j < len(v); j++ {
+		if c := v[j]; !alnum(c) && c != '-' && c != '_' && c != '.' {
+			return &ValidationError{Field: field, Reason: "may hold only ASCII letters, digits, '-', '_' and '.'"}
+		}
+	}
+	if !alnum(v[0]) || !alnum(v[len(v)-1]) {
+		return &ValidationError{Field: field, Reason: "must start and end with a letter or a digit"}
 	}
 	return nil
 }
