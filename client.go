@@ -2,7 +2,7 @@ package argos
 
 import (
 	"crypto/x509"
-	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -116,14 +116,21 @@ func (c *Client) newHTTPClient() *http.Client {
 	return hc
 }
 
+// MaxRedirects is how many redirects one call follows in all, across its
+// attempts. Redirect hops are requests too: APIError.Attempts counts them,
+// beside the 1 + RetryPolicy.MaxRetries attempts of the call itself.
+const MaxRedirects = 10
+
+var errTooManyRedirects = fmt.Errorf("argos: stopped after %d redirects", MaxRedirects)
+
 // checkRedirect keeps the API key only on https requests to the API host:
 // net/http copies custom headers such as x-api-key to every redirect target.
 // Plain-HTTP targets and redirected POST, PATCH and PUT requests (whose
 // streamed body cannot be replayed, and which net/http would turn into a GET
 // on a 301, 302 or 303) are refused.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
-		return errors.New("argos: stopped after 10 redirects")
+	if len(via) >= MaxRedirects {
+		return errTooManyRedirects
 	}
 	if req.URL.Scheme != "https" {
 		return ErrInsecureRedirect

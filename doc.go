@@ -20,8 +20,8 @@
 // plain HTTP is refused. Every call takes a context first; it cancels the
 // request, retry waits and download reads.
 //
-// A call sends at most 1 + RetryPolicy.MaxRetries requests in all, whatever
-// mix of failures it meets. GET and DELETE calls are retried on connection
+// A call makes at most 1 + RetryPolicy.MaxRetries attempts in all, whatever
+// mix of failures it meets, and follows at most MaxRedirects redirects. GET and DELETE calls are retried on connection
 // errors, bodies cut short and on 429, 500, 502, 503 and 504, with capped exponential backoff and jitter, honouring
 // Retry-After up to RetryPolicy.MaxWait. SubmitStep1, SubmitStep2 and
 // AddressCode create or change state and the API has no idempotency key, so

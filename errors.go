@@ -92,9 +92,9 @@ type APIError struct {
 	Method, Path string
 	// RetryAfter is the server's Retry-After, when it sent one.
 	RetryAfter time.Duration
-	// Attempts is how many times the request was sent: every attempt of the
-	// call, retries and net/http's own replays included (0 for GetSubmission's
-	// 200 answer listing no item).
+	// Attempts is how many requests the call sent: every attempt, net/http's
+	// own replays and redirect hops included (0 for GetSubmission's 200
+	// answer listing no item).
 	Attempts int
 	// OutcomeUnknown is set for a 502/503/504 answer to a Step 1, Step 2 or
 	// address_code request: a gateway answered, and whether Argos processed

@@ -146,6 +146,8 @@ type exchange struct {
 
 	passes    atomic.Int64 // passes of the retry loop
 	replays   atomic.Int64 // requests net/http sent again on its own, below the loop
+	hops      atomic.Int64 // redirects followed, across all passes
+	passTrips atomic.Int64 // round trips in the current pass: 1 + its redirect hops
 	tripConns atomic.Int64 // connections handed out in the current round trip
 	connected atomic.Bool  // some request was given a connection
 	start     time.Time    // of the current pass
@@ -160,9 +162,14 @@ type exchange struct {
 	bodyErr   error
 }
 
-// attempts is how many requests the call sent: the loop's passes and the
-// replays net/http made on its own.
-func (ex *exchange) attempts() int { return int(ex.passes.Load() + ex.replays.Load()) }
+// budgetUsed is what counts against 1 + MaxRetries: the loop's passes and
+// the replays net/http made on its own. Redirect hops have their own bound
+// (MaxRedirects for the whole call).
+func (ex *exchange) budgetUsed() int64 { return ex.passes.Load() + ex.replays.Load() }
+
+// attempts is how many requests the call sent: passes, replays and
+// redirect hops.
+func (ex *exchange) attempts() int { return int(ex.budgetUsed() + ex.hops.Load()) }
 
 // mayHaveBeenSent reports whether a byte of the request can have reached a
 // server: a connection was handed out, or the body was read from.
@@ -182,7 +189,7 @@ func (ex *exchange) gotConn(info httptrace.GotConnInfo) {
 	if ex.tripConns.Add(1) == 1 {
 		return // the round trip's own request, counted as a pass
 	}
-	if ex.passes.Load()+ex.replays.Load() < ex.budget {
+	if ex.budgetUsed() < ex.budget {
 		ex.replays.Add(1)
 		return
 	}
@@ -206,6 +213,12 @@ type callTransport struct {
 }
 
 func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.ex.passTrips.Add(1) > 1 && t.ex.hops.Add(1) > MaxRedirects {
+		// Each pass follows at most MaxRedirects (checkRedirect); the
+		// whole call does too, however many passes it makes.
+		t.ex.hops.Add(-1)
+		return nil, errTooManyRedirects
+	}
 	t.ex.tripConns.Store(0)
 	return t.base.RoundTrip(req)
 }
@@ -214,6 +227,7 @@ func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // RequestLogHook).
 func (ex *exchange) beginPass(_ retryablehttp.Logger, _ *http.Request, _ int) {
 	ex.passes.Add(1)
+	ex.passTrips.Store(0)
 	ex.start = time.Now()
 }
 
@@ -255,7 +269,7 @@ func (ex *exchange) checkRetry(ctx context.Context, resp *http.Response, err err
 		// context's error (an answer that raced the deadline is not used).
 		return false, ctx.Err()
 	}
-	if int64(ex.attempts()) >= ex.budget {
+	if ex.budgetUsed() >= ex.budget {
 		return false, nil
 	}
 	if err != nil {
