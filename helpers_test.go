@@ -278,6 +278,7 @@ type connCountingServer struct {
 	*httptest.Server
 	conns  atomic.Int64 // opened
 	closed atomic.Int64
+	peak   atomic.Int64 // most connections open at once, as the server saw them
 }
 
 func newConnCountingServer(t *testing.T, http2 bool) *connCountingServer {
@@ -298,7 +299,9 @@ func newConnCountingServerWith(t *testing.T, http2 bool, h http.Handler) *connCo
 	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
 		switch st {
 		case http.StateNew:
-			s.conns.Add(1)
+			open := s.conns.Add(1) - s.closed.Load()
+			for p := s.peak.Load(); open > p && !s.peak.CompareAndSwap(p, open); p = s.peak.Load() {
+			}
 		case http.StateClosed, http.StateHijacked:
 			s.closed.Add(1)
 		}

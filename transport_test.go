@@ -79,9 +79,13 @@ func TestConcurrentCallersShareOnePoolOfConnections(t *testing.T) {
 			}
 			wg.Wait()
 			assert.Zero(t, failures.Load())
-			conns := srv.conns.Load()
-			t.Logf("%d calls from %d goroutines opened %d connections", tc.callers*perCaller, tc.callers, conns)
-			assert.LessOrEqual(t, conns, tc.maxConns)
+			conns, peak := srv.conns.Load(), srv.peak.Load()
+			t.Logf("%d calls from %d goroutines opened %d connections, at most %d at once", tc.callers*perCaller, tc.callers, conns, peak)
+			// The cap is on connections open at once: under heavy load a
+			// connection can close and be replaced, which opens one more in
+			// all without exceeding the cap.
+			assert.LessOrEqual(t, peak, tc.maxConns)
+			assert.LessOrEqual(t, conns, 2*tc.maxConns, "connections are reused, not opened per call")
 			assert.Positive(t, conns)
 
 			// CloseIdleConnections closes every pooled connection, and with
