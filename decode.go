@@ -328,8 +328,7 @@ func (r *Step2Response) UnmarshalJSON(b []byte) error {
 // value of the wrong JSON type, fills every other field and reports the
 // mismatch at the end, which for Argos' drifting docs is not a failure.
 func ignoreTypeErrors(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
+	if isTypeError(err) {
 		return nil
 	}
 	return err

@@ -536,49 +536,34 @@ func TestACancelledContextSendsNothing(t *testing.T) {
 }
 
 func TestRedirectHopsAreCountedAndBoundedForTheWholeCall(t *testing.T) {
-	t.Run("three hops then 503, MaxRetries 1: Attempts counts every request", func(t *testing.T) {
-		var hits atomic.Int32
-		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			n := hits.Add(1)
-			if (n-1)%4 < 3 {
-				http.Redirect(w, r, r.URL.Path+"?hop="+strconv.Itoa(int(n)), http.StatusFound)
-				return
-			}
-			w.WriteHeader(http.StatusServiceUnavailable)
-		}))
-		srv.Config.ErrorLog = discardLog()
-		srv.StartTLS()
-		t.Cleanup(srv.Close)
+	// Every attempt is answered with three redirects, then a 503.
+	hopsThen503 := func(n int, w http.ResponseWriter) {
+		if n%4 != 0 {
+			w.Header().Set("Location", "/v2/submission?hop="+strconv.Itoa(n))
+			w.WriteHeader(http.StatusFound)
+			return
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	call := func(t *testing.T, maxRetries int) (*atomic.Int32, error) {
+		srv, hits := scriptedServer(t, hopsThen503)
 		policy := fastRetries
-		policy.MaxRetries = 1
+		policy.MaxRetries = maxRetries
 		c, err := argos.NewClient("key", argos.WithBaseURL(srv.URL+"/v2"), argos.WithHTTPClient(srv.Client()),
 			argos.WithRetryPolicy(policy))
 		require.NoError(t, err)
 		_, err = c.GetSubmission(context.Background(), "s1")
+		return hits, err
+	}
+	t.Run("three hops then 503, MaxRetries 1: Attempts counts every request", func(t *testing.T) {
+		hits, err := call(t, 1)
 		var apiErr *argos.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Equal(t, int32(8), hits.Load(), "2 attempts, each with 3 hops")
 		assert.Equal(t, int(hits.Load()), apiErr.Attempts)
 	})
 	t.Run("hops across retries stop at MaxRedirects for the whole call", func(t *testing.T) {
-		var hits atomic.Int32
-		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			n := hits.Add(1)
-			if n%4 != 0 {
-				http.Redirect(w, r, r.URL.Path+"?hop="+strconv.Itoa(int(n)), http.StatusFound)
-				return
-			}
-			w.WriteHeader(http.StatusServiceUnavailable)
-		}))
-		srv.Config.ErrorLog = discardLog()
-		srv.StartTLS()
-		t.Cleanup(srv.Close)
-		policy := fastRetries
-		policy.MaxRetries = 10
-		c, err := argos.NewClient("key", argos.WithBaseURL(srv.URL+"/v2"), argos.WithHTTPClient(srv.Client()),
-			argos.WithRetryPolicy(policy))
-		require.NoError(t, err)
-		_, err = c.GetSubmission(context.Background(), "s1")
+		hits, err := call(t, 10)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "redirects")
 		// Each attempt is 1 request and 3 hops: the 11th hop is refused
