@@ -53,6 +53,32 @@ type Submission struct {
 // Created parses CreatedAt (see ParseTimestamp).
 func (s *Submission) Created() (time.Time, error) { return ParseTimestamp(s.CreatedAt) }
 
+// Deleted reports whether s is what Argos keeps of a deleted submission:
+// the placeholder name "Deleted Submission" and none of the personal data a
+// deletion erases. The vendor keeps only the ID, dates, ID type and status
+// of a deleted submission, while a live one always carries the email Step 1
+// requires, so an applicant who types "Deleted Submission" as their name is
+// not mistaken for a deleted submission.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission
+func (s *Submission) Deleted() bool {
+	if s == nil || s.Data.Name != deletedSubmissionName {
+		return false
+	}
+	d := &s.Data
+	for _, v := range []string{
+		s.Email, s.UserID, s.ApplicantID,
+		d.FirstName, d.LastName, d.FullName, d.DateOfBirth, d.IPAddress,
+		d.IdentityNumber, d.DocumentNumber, d.SSNNumber, d.PhoneNumber,
+		d.AddressStreet, d.AddressFormatted, d.AddressInput,
+	} {
+		if v != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // AMLResourceIDs returns every "resourceId" found in the aml object, in
 // order; these are the IDs AMLReport takes. The aml object's shape is not
 // documented, so it is searched at any depth.

@@ -85,7 +85,7 @@ func (c *Client) WaitForDecision(ctx context.Context, submissionID string) (*Sub
 		switch {
 		case err == nil && sub.KYC.Result.Final():
 			return sub, nil
-		case err == nil && sub.Data.Name == deletedSubmissionName:
+		case err == nil && sub.Deleted():
 			// Deleted undecided: no one can review it any more.
 			return nil, fmt.Errorf("argos: %s: the submission was deleted before a decision: %w", op, ErrNotFound)
 		case err == nil:

@@ -135,7 +135,7 @@ func newPurgeAction(c *argos.Client, o *purgeOpts, partial *argos.PartialDelete)
 		},
 		done: func(ctx context.Context, id string) bool {
 			s, err := c.GetSubmission(ctx, id)
-			return errors.Is(err, argos.ErrNotFound) || (err == nil && s.Data.Name == deletedName)
+			return errors.Is(err, argos.ErrNotFound) || (err == nil && s.Deleted())
 		},
 	}
 }
@@ -154,7 +154,7 @@ func (a *app) purgeCandidates(ctx context.Context, c *argos.Client, p *argos.Lis
 		if err != nil {
 			return nil, 0, fmt.Errorf("listing submissions: %w", err)
 		}
-		if s.Data.Name == deletedName {
+		if s.Deleted() {
 			skipped++
 			continue
 		}
