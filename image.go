@@ -67,17 +67,17 @@ func (c *Client) download(ctx context.Context, r *call) (*Download, error) {
 	r.stream = true
 	resp, _, err := c.do(ctx, cancel, r)
 	if err != nil {
-		cancel(nil)
+		cancel()
 		return nil, err
 	}
 	body, err := checkDownloadType(r, resp)
 	if err != nil {
 		_ = resp.Body.Close()
-		cancel(nil)
+		cancel()
 		return nil, err
 	}
 	d := &Download{
-		Body:          &downloadBody{ReadCloser: body, cancel: func() { cancel(nil) }},
+		Body:          &downloadBody{ReadCloser: body, cancel: cancel},
 		ContentType:   resp.Header.Get("Content-Type"),
 		ContentLength: resp.ContentLength,
 	}
