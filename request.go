@@ -40,6 +40,11 @@ type call struct {
 	sensitive []string
 	// stream hands a 2xx body to the caller unread (downloads).
 	stream bool
+	// route is path's template when path carries an ID
+	// ("/submission/aml/monitor/{worklistId}"); "" when path has none.
+	route string
+	// observe is the call's Operation when the client has middleware.
+	observe *Operation
 	// secure says how the call travels with WithSecureTransmission
 	// (secure.go): wirePlain (the zero value), wireSealed or wireFlagged.
 	secure wireMode
@@ -284,11 +289,13 @@ func (c *Client) do(ctx context.Context, cancel context.CancelFunc, r *call) (*h
 			a.read(r.stream)
 		}
 		ex.log(ctx, &a, start)
-		retry := ex.decide(ctx, &a)
-		if !retry {
+		ex.observe(&a)
+		if !ex.decide(ctx, &a) {
 			return c.finish(ctx, ex, &a)
 		}
-		if !sleep(ctx, backoff(c.retry.MinWait, c.retry.MaxWait, int(ex.passes.Load())-1, a.resp)) {
+		wait := backoff(c.retry.MinWait, c.retry.MaxWait, int(ex.passes.Load())-1, a.resp)
+		ex.observeRetry(&a, wait)
+		if !sleep(ctx, wait) {
 			return nil, nil, c.failure(ctx, ex, ctx.Err(), false)
 		}
 	}
@@ -367,6 +374,9 @@ func (ex *exchange) log(ctx context.Context, a *answer, start time.Time) {
 	}
 	if a.resp != nil {
 		attrs = append(attrs, slog.Int("status", a.resp.StatusCode))
+		if id := requestID(a.resp.Header); id != "" {
+			attrs = append(attrs, slog.String("request_id", id))
+		}
 	}
 	if a.err != nil {
 		attrs = append(attrs, slog.String("error", errorKind(a.err)))
@@ -461,12 +471,22 @@ func (c *Client) failure(ctx context.Context, ex *exchange, err error, read bool
 	return fmt.Errorf("argos: %s: %w", r.op, err)
 }
 
-// doJSON sends the call and decodes a JSON object (or array, when wantArray)
-// into v, leniently.
+// doJSON sends the call, through the client's middleware, and decodes a
+// JSON object (or array, when wantArray) into v, leniently.
 func (c *Client) doJSON(ctx context.Context, r *call, v any, wantArray bool) error {
 	if err := c.ready(ctx); err != nil {
 		return err
 	}
+	if len(c.middleware) == 0 {
+		return c.sendJSON(ctx, r, v, wantArray)
+	}
+	o := c.newOpRun(r)
+	o.v, o.wantArray = v, wantArray
+	return o.run(ctx)
+}
+
+// sendJSON is doJSON below the middleware.
+func (c *Client) sendJSON(ctx context.Context, r *call, v any, wantArray bool) error {
 	ctx, cancel := c.callContext(ctx)
 	defer cancel()
 	resp, body, err := c.do(ctx, cancel, r) //nolint:bodyclose // answer.read closed it
