@@ -36,7 +36,6 @@ func (m *recording) mw(ctx context.Context, op *argos.Operation, next func(conte
 	return err
 }
 
-
 func TestMiddlewareRunsOncePerCallAroundEveryAttempt(t *testing.T) {
 	var trail []string
 	outer, inner := &recording{name: "outer", trail: &trail}, &recording{name: "inner", trail: &trail}
@@ -188,7 +187,9 @@ func TestMiddlewareOptionRefusesNil(t *testing.T) {
 // and no measurable time.
 func BenchmarkMiddleware(b *testing.B) {
 	body := fixture(b, "submission_single_guide.json")
-	noop := func(ctx context.Context, _ *argos.Operation, next func(context.Context) error) error { return next(ctx) }
+	noop := func(ctx context.Context, _ *argos.Operation, next func(context.Context) error) error {
+		return next(ctx)
+	}
 	for _, tc := range []struct {
 		name string
 		opts []argos.Option
