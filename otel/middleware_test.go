@@ -14,10 +14,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/kycgo/argos"
 	argosotel "github.com/kycgo/argos/otel"
@@ -142,4 +144,34 @@ func TestMiddlewareUsesTheGlobalProvidersByDefault(t *testing.T) {
 	var rm metricdata.ResourceMetrics
 	require.NoError(t, reader.Collect(context.Background(), &rm))
 	assert.Len(t, histogram(t, findMetric(t, rm, "argos.client.call.duration"), "GetSubmission"), 1)
+}
+
+func TestMetricsDoNotNeedASampledSpan(t *testing.T) {
+	spans, reader := tracetest.NewSpanRecorder(), sdkmetric.NewManualReader()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.NeverSample()), sdktrace.WithSpanProcessor(spans))
+	mw := argosotel.Middleware(argosotel.WithTracerProvider(tp),
+		argosotel.WithMeterProvider(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))))
+	op := getOp()
+	require.NoError(t, mw(context.Background(), op, func(context.Context) error { op.Attempts, op.StatusCode = 1, 200; return nil }))
+
+	assert.Empty(t, spans.Ended(), "the span was not sampled")
+	var rm metricdata.ResourceMetrics
+	require.NoError(t, reader.Collect(context.Background(), &rm))
+	dur := histogram(t, findMetric(t, rm, "argos.client.call.duration"), "GetSubmission")
+	require.Len(t, dur, 1, "the call is measured all the same")
+	def, err := url.Parse(argos.DefaultBaseURL)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"argos.operation": "GetSubmission", "http.request.method": "GET",
+		"url.template": "/v3/submission", "server.address": def.Hostname(),
+		"server.port": int64(443), "http.response.status_code": int64(200)}, attrs(dur[0].Attributes.ToSlice()))
+}
+
+func TestMiddlewareWithNoOpProvidersOnlyRunsTheCall(t *testing.T) {
+	mw := argosotel.Middleware(argosotel.WithTracerProvider(tracenoop.NewTracerProvider()),
+		argosotel.WithMeterProvider(metricnoop.NewMeterProvider()))
+	calls := 0
+	lost := &argos.OutcomeUnknownError{Op: "SubmitStep1", Err: io.ErrUnexpectedEOF}
+	err := mw(context.Background(), getOp(), func(context.Context) error { calls++; return lost })
+	assert.Equal(t, 1, calls)
+	assert.Same(t, lost, err, "the call's error, as it is")
 }

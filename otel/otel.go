@@ -85,6 +85,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	semconv "go.opentelemetry.io/otel/semconv/v1.39.0"
 	"go.opentelemetry.io/otel/trace"
 
@@ -199,18 +200,23 @@ func Middleware(opts ...Option) argos.Middleware {
 	meter := cfg.mp.Meter(scopeName, metric.WithInstrumentationVersion(argos.Version),
 		metric.WithSchemaURL(semconv.SchemaURL))
 	var err error
+	// An instrument the provider refuses is reported and replaced by a
+	// no-op one (the provider may return nil with its error).
 	if in.duration, err = meter.Float64Histogram("argos.client.call.duration", metric.WithUnit("s"),
 		metric.WithDescription("Duration of argos client calls, all their attempts and waits included."),
-		metric.WithExplicitBucketBoundaries(durationBuckets...)); err != nil {
+		metric.WithExplicitBucketBoundaries(durationBuckets...)); err != nil || in.duration == nil {
 		otel.Handle(err)
+		in.duration = metricnoop.Float64Histogram{}
 	}
 	if in.attempts, err = meter.Int64Counter("argos.client.call.attempts", metric.WithUnit("{attempt}"),
-		metric.WithDescription("Requests sent by argos client calls: retries, replays and redirect hops included.")); err != nil {
+		metric.WithDescription("Requests sent by argos client calls: retries, replays and redirect hops included.")); err != nil || in.attempts == nil {
 		otel.Handle(err)
+		in.attempts = metricnoop.Int64Counter{}
 	}
 	if in.retries, err = meter.Int64Counter("argos.client.call.retries", metric.WithUnit("{retry}"),
-		metric.WithDescription("Retries made by argos client calls.")); err != nil {
+		metric.WithDescription("Retries made by argos client calls.")); err != nil || in.retries == nil {
 		otel.Handle(err)
+		in.retries = metricnoop.Int64Counter{}
 	}
 	return in.middleware
 }
@@ -224,6 +230,7 @@ var defaultServer = serverAttributes(argos.DefaultBaseURL)
 var durationBuckets = []float64{0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60}
 
 // middleware is the argos.Middleware: a span around next, metrics after.
+// What no span records and no metric reads is not computed.
 func (in *instruments) middleware(ctx context.Context, op *argos.Operation, next func(context.Context) error) error {
 	start := time.Now()
 	ctx, span := in.tracer.Start(ctx, "argos."+op.Name, trace.WithSpanKind(trace.SpanKindClient))
@@ -232,32 +239,26 @@ func (in *instruments) middleware(ctx context.Context, op *argos.Operation, next
 	err := next(ctx)
 
 	elapsed := time.Since(start)
-	attrs := in.callAttributes(op, err)
-	span.SetAttributes(attrs...)
-	span.SetAttributes(attemptsKey.Int(op.Attempts))
-	if op.RequestID != "" {
-		span.SetAttributes(requestIDKey.String(op.RequestID))
+	tracing := span.IsRecording()
+	measuring := in.duration.Enabled(ctx) || in.attempts.Enabled(ctx) || in.retries.Enabled(ctx)
+	if !tracing && !measuring {
+		return err
 	}
-	if err != nil {
-		span.SetAttributes(outcomeUnknownKey.Bool(errors.Is(err, argos.ErrOutcomeUnknown)))
-		span.SetStatus(codes.Error, err.Error())
+	// Room for the span's own three after the shared ones.
+	attrs := make([]attribute.KeyValue, 0, 9+len(in.serverAttr))
+	attrs = in.appendCallAttributes(attrs, op, err)
+	if tracing { // first: the span copies attrs, which NewSet then sorts in place
+		in.annotate(span, op, attrs, err)
 	}
-	for _, r := range op.Retries {
-		ev := []attribute.KeyValue{retryAttemptKey.Int(r.Attempt), retryReasonKey.String(r.Reason),
-			retryWaitKey.Float64(r.Wait.Seconds())}
-		if r.StatusCode != 0 {
-			ev = append(ev, semconv.HTTPResponseStatusCode(r.StatusCode))
-		}
-		span.AddEvent(retryEvent, trace.WithAttributes(ev...))
+	if measuring {
+		in.record(ctx, op, attrs, elapsed)
 	}
-	in.record(ctx, op, attrs, elapsed)
 	return err
 }
 
-// callAttributes are the attributes a call's span and metrics share, all
-// of few values.
-func (in *instruments) callAttributes(op *argos.Operation, err error) []attribute.KeyValue {
-	attrs := make([]attribute.KeyValue, 0, 5+len(in.serverAttr))
+// appendCallAttributes appends the attributes a call's span and metrics
+// share, all of few values.
+func (in *instruments) appendCallAttributes(attrs []attribute.KeyValue, op *argos.Operation, err error) []attribute.KeyValue {
 	attrs = append(attrs, operationKey.String(op.Name), semconv.HTTPRequestMethodKey.String(op.Method),
 		semconv.URLTemplate(op.Route))
 	attrs = append(attrs, in.serverAttr...)
@@ -270,21 +271,37 @@ func (in *instruments) callAttributes(op *argos.Operation, err error) []attribut
 	return attrs
 }
 
+// annotate adds to the call's span its attributes, the span's own ones,
+// its status and an event per retry.
+func (in *instruments) annotate(span trace.Span, op *argos.Operation, attrs []attribute.KeyValue, err error) {
+	attrs = append(attrs, attemptsKey.Int(op.Attempts))
+	if op.RequestID != "" {
+		attrs = append(attrs, requestIDKey.String(op.RequestID))
+	}
+	if err != nil {
+		attrs = append(attrs, outcomeUnknownKey.Bool(errors.Is(err, argos.ErrOutcomeUnknown)))
+		span.SetStatus(codes.Error, err.Error())
+	}
+	span.SetAttributes(attrs...)
+	for _, r := range op.Retries {
+		ev := []attribute.KeyValue{retryAttemptKey.Int(r.Attempt), retryReasonKey.String(r.Reason),
+			retryWaitKey.Float64(r.Wait.Seconds())}
+		if r.StatusCode != 0 {
+			ev = append(ev, semconv.HTTPResponseStatusCode(r.StatusCode))
+		}
+		span.AddEvent(retryEvent, trace.WithAttributes(ev...))
+	}
+}
+
 // record adds the call to the metrics.
 func (in *instruments) record(ctx context.Context, op *argos.Operation, attrs []attribute.KeyValue, elapsed time.Duration) {
 	set := metric.WithAttributeSet(attribute.NewSet(attrs...))
-	if in.duration != nil {
-		in.duration.Record(ctx, elapsed.Seconds(), set)
-	}
-	if in.attempts != nil {
-		in.attempts.Add(ctx, int64(op.Attempts), set)
-	}
-	if in.retries == nil {
-		return
-	}
+	in.duration.Record(ctx, elapsed.Seconds(), set)
+	in.attempts.Add(ctx, int64(op.Attempts), set)
 	for _, r := range op.Retries {
-		ra := []attribute.KeyValue{operationKey.String(op.Name), semconv.HTTPRequestMethodKey.String(op.Method),
-			semconv.URLTemplate(op.Route), semconv.ErrorTypeKey.String(retryErrorType(r))}
+		ra := make([]attribute.KeyValue, 0, 5+len(in.serverAttr))
+		ra = append(ra, operationKey.String(op.Name), semconv.HTTPRequestMethodKey.String(op.Method),
+			semconv.URLTemplate(op.Route), semconv.ErrorTypeKey.String(retryErrorType(r)))
 		ra = append(ra, in.serverAttr...)
 		if r.StatusCode != 0 {
 			ra = append(ra, semconv.HTTPResponseStatusCode(r.StatusCode))
