@@ -154,6 +154,15 @@ func sums(t *testing.T, m metricdata.Metrics, op string) []metricdata.DataPoint[
 	})
 }
 
+// total is a counter's value for one argos operation, which has one data
+// point.
+func total(t *testing.T, rm metricdata.ResourceMetrics, name, op string) int64 {
+	t.Helper()
+	points := sums(t, findMetric(t, rm, name), op)
+	require.Len(t, points, 1, "%s of %s", name, op)
+	return points[0].Value
+}
+
 // histogram returns a histogram's data points of one argos operation.
 func histogram(t *testing.T, m metricdata.Metrics, op string) []metricdata.HistogramDataPoint[float64] {
 	t.Helper()

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/metric"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -174,4 +175,37 @@ func TestMiddlewareWithNoOpProvidersOnlyRunsTheCall(t *testing.T) {
 	err := mw(context.Background(), getOp(), func(context.Context) error { calls++; return lost })
 	assert.Equal(t, 1, calls)
 	assert.Same(t, lost, err, "the call's error, as it is")
+}
+
+// refusingMeter returns no instrument, and an error, for the ones the
+// middleware makes.
+type refusingMeter struct{ metricnoop.Meter }
+
+func (refusingMeter) Int64Counter(string, ...metric.Int64CounterOption) (metric.Int64Counter, error) {
+	return nil, errors.New("counter refused")
+}
+
+func (refusingMeter) Float64Histogram(string, ...metric.Float64HistogramOption) (metric.Float64Histogram, error) {
+	return nil, errors.New("histogram refused")
+}
+
+type refusingProvider struct{ metricnoop.MeterProvider }
+
+func (refusingProvider) Meter(string, ...metric.MeterOption) metric.Meter { return refusingMeter{} }
+
+func TestAMeterThatRefusesInstrumentsIsReportedAndTheCallStillTraced(t *testing.T) {
+	var handled []string
+	prev := otel.GetErrorHandler()
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) { handled = append(handled, err.Error()) }))
+	t.Cleanup(func() { otel.SetErrorHandler(prev) })
+
+	spans := tracetest.NewSpanRecorder()
+	mw := argosotel.Middleware(argosotel.WithMeterProvider(refusingProvider{}),
+		argosotel.WithTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))))
+	op := getOp()
+	require.NoError(t, mw(context.Background(), op, func(context.Context) error { op.Attempts = 1; return nil }))
+
+	assert.Equal(t, []string{"histogram refused", "counter refused", "counter refused"}, handled)
+	require.Len(t, spans.Ended(), 1, "the span is recorded all the same")
+	assert.Equal(t, int64(1), attrs(spans.Ended()[0].Attributes())["argos.attempts"])
 }

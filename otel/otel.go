@@ -11,9 +11,10 @@
 // # Spans
 //
 // Each call is one span of kind client, named "argos." and the call's name
-// ("argos.GetSubmission"). The HTTP semantic conventions name an HTTP client
-// span after its method and route, but define one such span per request
-// sent, a new one for each resend; this span covers every attempt of the
+// ("argos.GetSubmission"). The HTTP semantic conventions
+// (https://opentelemetry.io/docs/specs/semconv/http/http-spans/) name an
+// HTTP client span after its method and route, but define one such span per
+// request sent, a new one for each resend; this span covers every attempt of the
 // call and the waits between them, which is what an SDK's operation span
 // is (the AWS SDK's conventions name it Service.Operation), and the route
 // alone would not tell GetSubmission from ListSubmissions (both are GET
@@ -35,7 +36,8 @@
 // support) and, on a failed call, argos.outcome_unknown (true when a write
 // may or may not have been processed: see argos.ErrOutcomeUnknown). A
 // failed call's span has status Error with the error's text, which argos
-// keeps free of the API key and of applicant data.
+// keeps free of the API key, of query strings and of applicant data (it
+// names the request's method and path).
 //
 // Each retry is an event named "argos.retry" with argos.retry.attempt (the
 // number of the attempt that failed, 1 for the first), argos.retry.reason
@@ -49,12 +51,14 @@
 // nests a span per attempt under it.
 //
 // No attribute carries the request's URL, path or query, or anything the
-// request or the answer holds: IDs, emails and names never reach a span or
-// a metric.
+// request or the answer holds: IDs, emails and names never reach an
+// attribute, an event or a metric.
 //
 // # Metrics
 //
-// The HTTP conventions' http.client.request.duration measures one request;
+// The HTTP conventions' http.client.request.duration
+// (https://opentelemetry.io/docs/specs/semconv/http/http-metrics/) measures
+// one request;
 // a call may send several and wait between them, so the call's metrics
 // carry argos's own names:
 //
@@ -177,8 +181,8 @@ type instruments struct {
 
 // Middleware returns an argos.Middleware that traces and measures each call
 // (see the package documentation for what it records). Give it to a client
-// with argos.WithMiddleware. Instruments the meter provider refuses are
-// reported to otel.Handle and left out; the middleware never fails a call.
+// with argos.WithMiddleware. An error of the meter provider is reported to
+// otel.Handle; the middleware never fails a call.
 func Middleware(opts ...Option) argos.Middleware {
 	cfg := config{serverAttr: defaultServer}
 	for _, o := range opts {
@@ -199,26 +203,32 @@ func Middleware(opts ...Option) argos.Middleware {
 	}
 	meter := cfg.mp.Meter(scopeName, metric.WithInstrumentationVersion(argos.Version),
 		metric.WithSchemaURL(semconv.SchemaURL))
-	var err error
-	// An instrument the provider refuses is reported and replaced by a
-	// no-op one (the provider may return nil with its error).
-	if in.duration, err = meter.Float64Histogram("argos.client.call.duration", metric.WithUnit("s"),
+	// An instrument's error is reported; the instrument is kept unless
+	// the provider returned none.
+	d, err := meter.Float64Histogram("argos.client.call.duration", metric.WithUnit("s"),
 		metric.WithDescription("Duration of argos client calls, all their attempts and waits included."),
-		metric.WithExplicitBucketBoundaries(durationBuckets...)); err != nil || in.duration == nil {
-		otel.Handle(err)
-		in.duration = metricnoop.Float64Histogram{}
-	}
-	if in.attempts, err = meter.Int64Counter("argos.client.call.attempts", metric.WithUnit("{attempt}"),
-		metric.WithDescription("Requests sent by argos client calls: retries, replays and redirect hops included.")); err != nil || in.attempts == nil {
-		otel.Handle(err)
-		in.attempts = metricnoop.Int64Counter{}
-	}
-	if in.retries, err = meter.Int64Counter("argos.client.call.retries", metric.WithUnit("{retry}"),
-		metric.WithDescription("Retries made by argos client calls.")); err != nil || in.retries == nil {
-		otel.Handle(err)
-		in.retries = metricnoop.Int64Counter{}
-	}
+		metric.WithExplicitBucketBoundaries(durationBuckets...))
+	in.duration = usable[metric.Float64Histogram](d, err, metricnoop.Float64Histogram{})
+	a, err := meter.Int64Counter("argos.client.call.attempts", metric.WithUnit("{attempt}"),
+		metric.WithDescription("Requests sent by argos client calls: retries, replays and redirect hops included."))
+	in.attempts = usable[metric.Int64Counter](a, err, metricnoop.Int64Counter{})
+	r, err := meter.Int64Counter("argos.client.call.retries", metric.WithUnit("{retry}"),
+		metric.WithDescription("Retries made by argos client calls."))
+	in.retries = usable[metric.Int64Counter](r, err, metricnoop.Int64Counter{})
 	return in.middleware
+}
+
+// usable reports err, the error creating an instrument, to otel.Handle and
+// returns the instrument, or noop when the provider returned none.
+func usable[I comparable](inst I, err error, noop I) I {
+	if err != nil {
+		otel.Handle(err)
+	}
+	var none I
+	if inst == none {
+		return noop
+	}
+	return inst
 }
 
 // defaultServer is server.address and server.port of argos.DefaultBaseURL.
