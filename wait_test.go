@@ -120,6 +120,32 @@ func TestWaitForDecision(t *testing.T) {
 		assert.Equal(t, 1, submissionGets(srv))
 	})
 
+	t.Run("keeps waiting for an applicant who typed Deleted Submission as their name", func(t *testing.T) {
+		c, srv := waitClient(t)
+		id := namedDeletedSubmission(t, c, srv)
+		srv.ResetRequests()
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Decide once the waiter has seen the pending submission: a
+			// waiter that took the name for a deletion has returned by then.
+			for submissionGets(srv) < 1 {
+				time.Sleep(time.Millisecond)
+			}
+			assert.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
+		}()
+		defer wg.Wait()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a guard: the decision ends the wait
+		defer cancel()
+
+		sub, err := c.WaitForDecision(ctx, id)
+
+		require.NoError(t, err)
+		assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+		assert.Equal(t, "Deleted Submission", sub.Data.Name)
+	})
+
 	t.Run("returns a forbidden answer at once", func(t *testing.T) {
 		c, srv := waitClient(t)
 		srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Times: -1, Status: http.StatusForbidden})
