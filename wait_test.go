@@ -2,6 +2,7 @@ package argos_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -208,6 +209,42 @@ func TestWaitForDecisionRetriesTransientFailures(t *testing.T) {
 		assert.Contains(t, err.Error(), "last status: none read")
 		assert.Greater(t, submissionGets(srv), 4, "it polled again after the client's own retries ran out")
 	})
+}
+
+func TestWaitForDecisionNamesOnlyADocumentedStatus(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	for _, tc := range []struct {
+		name, result, want string
+	}{
+		{"a documented status is named", "pending", "last status: pending"},
+		{"server text that is no documented status is not quoted", "under review for Jane Doe jane.doe@example.com, ID 900102",
+			"last status: undocumented status"},
+		{"a documented status with extra text is not quoted", "pending Jane Doe", "last status: undocumented status"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			body := fmt.Sprintf(`{"Items":[{"submission_id":"sub-1","email":"jane.doe@example.com","kyc":{"result":%q}}]}`, tc.result)
+			// The context is cancelled by the second read: the wait ends
+			// after it saw the status, whatever the machine's speed.
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			srv, _ := countingServer(t, func(w http.ResponseWriter, _ *http.Request, n int32) {
+				if n > 1 {
+					cancel()
+				}
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(body))
+			})
+			c := clientFor(t, srv, argos.WithPollPolicy(fastPolls))
+
+			_, err := c.WaitForDecision(ctx, "sub-1")
+
+			require.ErrorIs(t, err, context.Canceled)
+			assert.Contains(t, err.Error(), tc.want)
+			for _, secret := range []string{"Jane", "jane.doe", "900102", "under review"} {
+				assert.NotContains(t, err.Error(), secret)
+			}
+		})
+	}
 }
 
 func TestWithPollPolicy(t *testing.T) {
