@@ -828,9 +828,8 @@ func wantAPIError(t *testing.T, e *faultEnv, o *observation, status, hits int) *
 	if status >= 500 {
 		assert.ErrorIs(t, o.err, argos.ErrServer)
 	}
-	gateway := status == 502 || status == 503 || status == 504
-	assert.Equal(t, e.ep.post && gateway, errors.Is(o.err, argos.ErrOutcomeUnknown),
-		"only a POST answered by a gateway error has an unknown outcome")
+	assert.Equal(t, e.ep.post && status >= 500, errors.Is(o.err, argos.ErrOutcomeUnknown),
+		"only a POST answered by a 5xx has an unknown outcome")
 	return apiErr
 }
 
