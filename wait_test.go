@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,21 +24,36 @@ func waitFor(cond func() bool) {
 	}
 }
 
+// approveAfterReads approves submission id once the fake has served n reads
+// of GET /submission. The returned stop gives up on a waiter that ended
+// sooner and waits for the goroutine.
+func approveAfterReads(t *testing.T, srv *argostest.Server, id string, n int) (stop func()) {
+	var (
+		wg      sync.WaitGroup
+		stopped atomic.Bool
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		waitFor(func() bool { return submissionGets(srv) >= n || stopped.Load() })
+		if !stopped.Load() {
+			assert.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
+		}
+	}()
+	return func() {
+		stopped.Store(true)
+		wg.Wait()
+	}
+}
+
 func TestWaitForDecision(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 
 	t.Run("returns the submission once a reviewer decides a pending one", func(t *testing.T) {
 		c, srv := waitClient(t)
 		id := pendingSubmission(t, c, srv)
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// Decide once the waiter has read the pending submission twice.
-			waitFor(func() bool { return submissionGets(srv) >= 2 })
-			assert.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
-		}()
-		defer wg.Wait()
+		srv.ResetRequests()
+		defer approveAfterReads(t, srv, id, 2)() // read while pending, then decided
 
 		sub, err := c.WaitForDecision(context.Background(), id)
 
@@ -140,16 +156,9 @@ func TestWaitForDecision(t *testing.T) {
 		c, srv := waitClient(t)
 		id := namedDeletedSubmission(t, c, srv)
 		srv.ResetRequests()
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// Decide once the waiter has seen the pending submission: a
-			// waiter that took the name for a deletion has returned by then.
-			waitFor(func() bool { return submissionGets(srv) >= 1 })
-			assert.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
-		}()
-		defer wg.Wait()
+		// Decided once the waiter has seen it pending: a waiter that took the
+		// name for a deletion has returned by then.
+		defer approveAfterReads(t, srv, id, 1)()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a guard: the decision ends the wait
 		defer cancel()
 
