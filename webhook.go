@@ -59,10 +59,11 @@ func (t WebhookTrigger) Known() bool {
 }
 
 // ErrInvalidWebhook matches every error of ParseWebhook about the body: it
-// is not JSON, not a JSON object, has no webhook_trigger, is encrypted but no
+// is not JSON, not a JSON object, has no webhook_trigger, holds a field
+// ParseWebhook reads more than once (in any letter case), is encrypted but no
 // key was given (WithWebhookKey), is not encrypted although a key was given,
 // or does not decrypt (then errors.Is(err, ErrDecrypt) holds too). The error
-// says which, never what the body held.
+// says which (naming the repeated field), never what the body held.
 var ErrInvalidWebhook = errors.New("argos: invalid webhook")
 
 // invalidWebhook is the error behind ErrInvalidWebhook.
@@ -188,6 +189,14 @@ type WebhookAMLRecord struct {
 // fail it. It fails, with an error matching ErrInvalidWebhook, on a body
 // that is not a JSON object or has no webhook_trigger.
 //
+// It reads each field by its exact name, the way the vendor's samples spell
+// it ("UserID" is not userid), and refuses a body that holds a field it
+// reads more than once in any letter case ({"webhook_trigger": "approved",
+// "WEBHOOK_TRIGGER": "delete"}), at the top or inside the objects it reads
+// (kyc_result, cf, data, aml_result, records): encoding/json alone would
+// match names in any case and keep the last one, so the event would differ
+// from what a log or another parser shows of the same body.
+//
 // A body {"data": "<Base64>"} is encrypted (the project's Secure Data
 // Transmission option): WithWebhookKey decrypts it, and with that option a
 // body that is not encrypted is refused. Other options are ignored here.
@@ -203,53 +212,37 @@ func ParseWebhook(body []byte, opts ...WebhookOption) (*WebhookEvent, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cfg.parse(body)
-}
-
-func (cfg *webhookConfig) parse(body []byte) (*WebhookEvent, error) {
-	var w webhookWire
-	if err := decodeObject(body, &w); err != nil {
+	w, err := cfg.parse(body)
+	if err != nil {
 		return nil, err
 	}
-	encrypted := w.Trigger == "" && firstByte(w.Data) == '"'
+	return w.event, nil
+}
+
+// parse decodes body, decrypting it with the configured key.
+func (cfg *webhookConfig) parse(body []byte) (*webhookBody, error) {
+	w, err := decodeWebhook(body)
+	if err != nil {
+		return nil, err
+	}
 	switch {
-	case encrypted && cfg.key == "":
+	case w.encrypted && cfg.key == "":
 		return nil, &invalidWebhook{reason: `the body is encrypted ({"data": …}): pass WithWebhookKey`}
-	case !encrypted && cfg.key != "":
+	case !w.encrypted && cfg.key != "":
 		return nil, &invalidWebhook{reason: "the body is not encrypted although WithWebhookKey was given"}
-	case encrypted:
-		var ciphertext string
-		if err := json.Unmarshal(w.Data, &ciphertext); err != nil {
-			return nil, &invalidWebhook{reason: "data is not a JSON string"}
-		}
-		plain, err := DecryptPayload(cfg.key, ciphertext)
+	case w.encrypted:
+		plain, err := DecryptPayload(cfg.key, w.ciphertext)
 		if err != nil {
 			return nil, &invalidWebhook{reason: "encrypted body", err: err}
 		}
-		body, w = plain, webhookWire{}
-		if err := decodeObject(body, &w); err != nil {
+		body = plain
+		if w, err = decodeWebhook(body); err != nil {
 			return nil, err
 		}
 	}
-	if w.Trigger == "" {
+	if w.event.Trigger == "" {
 		return nil, &invalidWebhook{reason: "no webhook_trigger"}
 	}
-	e := w.event()
-	e.Raw = append(json.RawMessage(nil), body...)
-	return e, nil
-}
-
-// decodeObject checks that body is one JSON object and decodes it into w,
-// skipping values of an unexpected type.
-func decodeObject(body []byte, w *webhookWire) error {
-	if !json.Valid(body) {
-		return &invalidWebhook{reason: "the body is not JSON"}
-	}
-	if firstByte(body) != '{' {
-		return &invalidWebhook{reason: "the body is not a JSON object"}
-	}
-	if err := ignoreTypeErrors(json.Unmarshal(body, w)); err != nil {
-		return &invalidWebhook{reason: "the body is not JSON"} // unreachable after json.Valid
-	}
-	return nil
+	w.event.Raw = append(json.RawMessage(nil), body...)
+	return w, nil
 }

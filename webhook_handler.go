@@ -203,10 +203,11 @@ func (h *webhookHandler) serve(w http.ResponseWriter, r *http.Request) (int, str
 	case err != nil:
 		return http.StatusBadRequest, outcomeReadFailed, ""
 	}
-	e, err := h.cfg.parse(body)
+	parsed, err := h.cfg.parse(body)
 	if err != nil {
 		return http.StatusBadRequest, outcomeInvalid, ""
 	}
+	e := parsed.event
 	ctx := r.Context()
 	if err := h.cfg.confirmEvent(ctx, e); err != nil {
 		return http.StatusInternalServerError, outcomeConfirmFailed, e.Trigger
