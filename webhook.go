@@ -111,7 +111,8 @@ type WebhookEvent struct {
 	ApplicantID  string         // applicant_id (approved, rejected)
 	// Status is kyc_result.status, or data.kyc_result for "updated"; the
 	// documented misspelling "imcomplete" reads as KYCIncomplete. "" when
-	// the event has none. With WithConfirm it is the API's kyc.result.
+	// the event has none. With WithConfirm it is the API's kyc.result, and
+	// "" for an event that cannot be confirmed (see WithConfirm).
 	Status        KYCStatus
 	CF1, CF2, CF3 string // cf.cf1 … cf.cf3
 

@@ -87,10 +87,13 @@ func WithWebhookLogger(l *slog.Logger) WebhookOption {
 // what Argos stores, not on what the request claims. Base decisions on
 // Status or Confirmed, never on Trigger, which stays as sent.
 //
-// Events without a submission ID and "delete" events (the submission is
-// gone) are passed on unconfirmed, with Confirmed nil. When the look-up
-// fails (not found included) the handler answers 500 without calling fn, so
-// Argos may send the event again.
+// An event that cannot be confirmed reaches fn with Confirmed nil and no
+// status (Status ""), whatever its kyc_result claims: a "delete" event (the
+// submission is gone), a "token_expired" event (it is about a token), and an
+// event without a submission_id sent as a JSON string. So with WithConfirm a
+// Status that is not "" is always the API's. When the look-up fails (not
+// found included) the handler answers 500 without calling fn, so Argos may
+// send the event again.
 //
 // Each request then costs one API call, so an attacker who finds the
 // endpoint can spend your rate limit: put the handler behind a secret path
@@ -209,7 +212,7 @@ func (h *webhookHandler) serve(w http.ResponseWriter, r *http.Request) (int, str
 	}
 	e := parsed.event
 	ctx := r.Context()
-	if err := h.cfg.confirmEvent(ctx, e); err != nil {
+	if err := h.cfg.confirmEvent(ctx, parsed); err != nil {
 		return http.StatusInternalServerError, outcomeConfirmFailed, e.Trigger
 	}
 	if err := h.fn(ctx, e); err != nil {
@@ -219,9 +222,15 @@ func (h *webhookHandler) serve(w http.ResponseWriter, r *http.Request) (int, str
 }
 
 // confirmEvent fills e.Confirmed and e.Status from GetSubmission when
-// WithConfirm was given (see there for which events are confirmed).
-func (cfg *webhookConfig) confirmEvent(ctx context.Context, e *WebhookEvent) error {
-	if cfg.confirm == nil || e.SubmissionID == "" || e.Trigger == WebhookDelete {
+// WithConfirm was given (see there for which events are confirmed). An event
+// that cannot be confirmed keeps no status.
+func (cfg *webhookConfig) confirmEvent(ctx context.Context, w *webhookBody) error {
+	e := w.event
+	if cfg.confirm == nil {
+		return nil
+	}
+	if !w.confirmable() {
+		e.Status = ""
 		return nil
 	}
 	sub, err := cfg.confirm.GetSubmission(ctx, e.SubmissionID)
@@ -233,4 +242,16 @@ func (cfg *webhookConfig) confirmEvent(ctx context.Context, e *WebhookEvent) err
 	}
 	e.Confirmed, e.Status = sub, sub.KYC.Result
 	return nil
+}
+
+// confirmable reports whether the event names a submission to read: a
+// submission_id sent as a JSON string, and a trigger that leaves a
+// submission behind (not "delete", and not "token_expired", which is about a
+// token).
+func (w *webhookBody) confirmable() bool {
+	switch w.event.Trigger {
+	case WebhookDelete, WebhookTokenExpired:
+		return false
+	}
+	return w.idIsString && w.event.SubmissionID != ""
 }

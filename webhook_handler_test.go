@@ -267,21 +267,33 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		assert.Empty(t, rec.events)
 	})
 
-	t.Run("delete events and events without a submission ID pass unconfirmed", func(t *testing.T) {
+	t.Run("events that cannot be confirmed reach fn with no status whatever they claim", func(t *testing.T) {
 		c, srv := waitClient(t)
+		id := pendingSubmission(t, c, srv)
+		require.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
 		srv.ResetRequests()
-		rec := &recordingFn{}
-		h := argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c))
+		approved := `"kyc_result":{"status":"approved"},"userid":"user-7f3a"`
+		for _, tc := range []struct{ name, body string }{
+			{"a delete event", `{"webhook_trigger":"delete","submission_id":"` + id + `",` + approved + `}`},
+			{"a token_expired event", `{"webhook_trigger":"token_expired","submission_id":"` + id + `",` + approved + `}`},
+			{"an event without a submission ID", `{"webhook_trigger":"approved",` + approved + `}`},
+			{"an event whose submission ID is a number", `{"webhook_trigger":"approved","submission_id":20240501,` + approved + `}`},
+			{"an event whose submission ID is an object", `{"webhook_trigger":"approved","submission_id":{"id":"` + id + `"},` + approved + `}`},
+			{"the delete sample", string(fixture(t, "webhooks/delete.json"))},
+			{"the token_expired sample", string(fixture(t, "webhooks/token_expired.json"))},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				rec := &recordingFn{}
 
-		for _, file := range []string{"delete.json", "token_expired.json"} {
-			resp := deliver(h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/"+file)), -1)
-			assert.Equal(t, http.StatusOK, resp.StatusCode, file)
-		}
+				resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, strings.NewReader(tc.body), -1)
 
-		require.Len(t, rec.events, 2)
-		for _, e := range rec.events {
-			assert.Nil(t, e.Confirmed)
+				require.Equal(t, http.StatusOK, resp.StatusCode)
+				require.Len(t, rec.events, 1)
+				assert.Empty(t, rec.events[0].Status, "no status without confirmation")
+				assert.Nil(t, rec.events[0].Confirmed)
+				assert.JSONEq(t, tc.body, string(rec.events[0].Raw), "the claims stay in Raw")
+			})
 		}
-		assert.Equal(t, 0, submissionGets(srv))
+		assert.Equal(t, 0, submissionGets(srv), "nothing was looked up")
 	})
 }
