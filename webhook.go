@@ -91,7 +91,8 @@ func (e *invalidWebhook) Is(target error) bool { return target == ErrInvalidWebh
 //
 // A webhook is not authenticated by Argos (no signature is documented), so
 // the fields are the sender's word: confirm a decision with GetSubmission,
-// or let the handler do it (WithConfirm), before acting on it.
+// or let the handler do it (WithConfirm: the fields then come from the API's
+// copy of the submission), before acting on it.
 //
 // Printing or logging an event shows its trigger, submission ID and status
 // only; read the fields for the applicant's data.
@@ -166,11 +167,13 @@ type WebhookEvent struct {
 	ExpiredCondition string // expired_condition: "count" or "time" ("token_expired")
 
 	// Confirmed is the submission as GetSubmission returned it when the
-	// handler confirmed the event (WithConfirm); nil otherwise.
+	// handler confirmed the event (WithConfirm), and the fields above are
+	// then taken from it; nil otherwise.
 	Confirmed *Submission
 
 	// Raw is the event's JSON as received (decrypted when the body was
-	// encrypted), for the fields above do not cover.
+	// encrypted), for the fields above do not cover. With WithConfirm it is
+	// the only place the sender's claims remain.
 	Raw json.RawMessage
 }
 

@@ -2,6 +2,7 @@ package argos
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -82,10 +83,16 @@ func WithWebhookLogger(l *slog.Logger) WebhookOption {
 }
 
 // WithConfirm makes NewWebhookHandler look each event's submission up with
-// client.GetSubmission before calling fn: the event's Confirmed is the API's
-// answer and its Status is replaced by the API's kyc.result, so fn acts on
-// what Argos stores, not on what the request claims. Base decisions on
-// Status or Confirmed, never on Trigger, which stays as sent.
+// client.GetSubmission before calling fn, so fn acts on what Argos stores,
+// not on what the request claims: the event's Confirmed is the API's answer,
+// and every field fn may act on is taken from it — Status (kyc.result),
+// UserID, Email, ApplicantID, TokenID, CF1–CF3, the person's data (names,
+// date of birth, ID document, IP address), the kyc timestamps, reviewer and
+// comments, Attempts (the number of kyc.attempts), AdditionalList and the AML
+// result. A field the submission does not carry (RetryCode, FullNameEN,
+// AMLRecords, the details of "updated" and "delete" events) is left empty.
+// The sender's claims remain only in Raw. Base decisions on Status or
+// Confirmed, never on Trigger, which stays as sent.
 //
 // An event that cannot be confirmed reaches fn with Confirmed nil and no
 // status (Status ""), whatever its kyc_result claims: a "delete" event (the
@@ -210,10 +217,10 @@ func (h *webhookHandler) serve(w http.ResponseWriter, r *http.Request) (int, str
 	if err != nil {
 		return http.StatusBadRequest, outcomeInvalid, ""
 	}
-	e := parsed.event
 	ctx := r.Context()
-	if err := h.cfg.confirmEvent(ctx, parsed); err != nil {
-		return http.StatusInternalServerError, outcomeConfirmFailed, e.Trigger
+	e, err := h.cfg.confirmEvent(ctx, parsed)
+	if err != nil {
+		return http.StatusInternalServerError, outcomeConfirmFailed, parsed.event.Trigger
 	}
 	if err := h.fn(ctx, e); err != nil {
 		return http.StatusInternalServerError, outcomeHandlerFailed, e.Trigger
@@ -221,27 +228,60 @@ func (h *webhookHandler) serve(w http.ResponseWriter, r *http.Request) (int, str
 	return http.StatusOK, outcomeDelivered, e.Trigger
 }
 
-// confirmEvent fills e.Confirmed and e.Status from GetSubmission when
-// WithConfirm was given (see there for which events are confirmed). An event
-// that cannot be confirmed keeps no status.
-func (cfg *webhookConfig) confirmEvent(ctx context.Context, w *webhookBody) error {
+// confirmEvent returns the event fn gets: as parsed without WithConfirm;
+// else as the API's copy of the submission tells it (confirmedEvent), or
+// with no status when it cannot be confirmed (see WithConfirm).
+func (cfg *webhookConfig) confirmEvent(ctx context.Context, w *webhookBody) (*WebhookEvent, error) {
 	e := w.event
 	if cfg.confirm == nil {
-		return nil
+		return e, nil
 	}
 	if !w.confirmable() {
 		e.Status = ""
-		return nil
+		return e, nil
 	}
 	sub, err := cfg.confirm.GetSubmission(ctx, e.SubmissionID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if sub.ID != "" && sub.ID != e.SubmissionID {
-		return errors.New("argos: confirming a webhook: the API answered with another submission")
+		return nil, errors.New("argos: confirming a webhook: the API answered with another submission")
 	}
-	e.Confirmed, e.Status = sub, sub.KYC.Result
-	return nil
+	return confirmedEvent(e, sub), nil
+}
+
+// confirmedEvent is e as the API's copy of its submission tells it: every
+// field fn may act on comes from sub, the trigger stays as sent, and the
+// sender's claims stay only in Raw. A field the submission does not carry
+// (RetryCode, FullNameEN, AMLRecords, the details of "updated", "delete" and
+// "token_expired" events) is left empty, and so is any field added to
+// WebhookEvent later until it is mapped here.
+func confirmedEvent(e *WebhookEvent, sub *Submission) *WebhookEvent {
+	d := &sub.Data
+	aml := readObject(sub.AML, "aml.", new(string)) // the webhook's aml_result names, when the answer uses them
+	c := &WebhookEvent{
+		Trigger: e.Trigger, SubmissionID: e.SubmissionID, Email: sub.Email, UserID: sub.UserID, TokenID: sub.TokenID,
+		ApplicantID: sub.ApplicantID, Status: sub.KYC.Result, CF1: d.CF1, CF2: d.CF2, CF3: d.CF3,
+
+		UpdatedAt: sub.UpdatedAt, CreatedAt: sub.CreatedAt, KYCResultAt: sub.KYCResultAt, PendingAt: sub.PendingAt,
+		Reviewer: sub.Reviewer, Comment: sub.KYC.Comment, CommentCode: sub.KYC.CommentCode,
+
+		Attempts: len(sub.KYC.Attempts), IPAddress: d.IPAddress,
+
+		AgeGroup: d.AgeGroup, Gender: d.Gender, DateOfBirth: d.DateOfBirth, Nationality: d.Nationality,
+		FullName: firstNonEmpty(d.FullName, d.Name), FirstName: d.FirstName, LastName: d.LastName, IDType: d.IDType,
+		IssuingCountry: d.IssuingCountry, IssueDate: d.IssueDate, ExpireDate: d.ExpireDate,
+		IdentityNumber: d.IdentityNumber, DocumentNumber: d.DocumentNumber,
+		DuplicatedInformation: sub.DuplicatedInformation,
+
+		AMLStatus: aml.str("currentstatus"), AMLRiskLevel: aml.str("risk_level_summary"),
+
+		Confirmed: sub, Raw: e.Raw,
+	}
+	if len(sub.AdditionalList) > 0 && string(sub.AdditionalList) != "null" {
+		c.AdditionalList = append(json.RawMessage(nil), sub.AdditionalList...)
+	}
+	return c
 }
 
 // confirmable reports whether the event names a submission to read: a

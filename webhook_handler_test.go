@@ -267,6 +267,59 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		assert.Empty(t, rec.events)
 	})
 
+	t.Run("a forged user ID on an approved event is replaced by the submission's", func(t *testing.T) {
+		c, srv := waitClient(t)
+		s1 := step1(t, c, "attacker@example.com", "attacker")
+		srv.ScriptStep2(argostest.OutcomeApprove)
+		_, err := step2(t, c, s1.SubmissionID)
+		require.NoError(t, err)
+		body := `{"webhook_trigger":"approved","submission_id":"` + s1.SubmissionID +
+			`","kyc_result":{"status":"approved"},"userid":"victim","email":"victim@example.com"}`
+		rec := &recordingFn{}
+
+		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, strings.NewReader(body), -1)
+
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Len(t, rec.events, 1)
+		e := rec.events[0]
+		assert.Equal(t, argos.KYCApproved, e.Status)
+		assert.Equal(t, "attacker", e.UserID, "the API's user ID")
+		assert.Equal(t, "attacker@example.com", e.Email, "the API's email")
+		assert.Contains(t, string(e.Raw), `"userid":"victim"`, "the claim stays in Raw")
+	})
+
+	t.Run("every field of a confirmed event is the API's and the claims stay only in Raw", func(t *testing.T) {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, http.StatusOK, "webhooks/confirm_submission.json"))
+		body := fixture(t, "webhooks/forged_everything.json")
+		rec := &recordingFn{}
+
+		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(body), -1)
+
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Len(t, rec.events, 1)
+		got := *rec.events[0]
+		require.NotNil(t, got.Confirmed)
+		assert.Equal(t, "sub_confirm_01", got.Confirmed.ID)
+		assert.Equal(t, json.RawMessage(body), got.Raw, "Raw is the body as received")
+		assert.JSONEq(t, `[{"answer":"api-answer","inputValue":"","blockType":"checkbox"}]`, string(got.AdditionalList))
+		got.Confirmed, got.Raw, got.AdditionalList = nil, nil, nil
+		fields, err := json.Marshal(got)
+		require.NoError(t, err)
+		assert.NotContains(t, string(fields), "forged", "no field but Raw holds a claim")
+		assert.Equal(t, argos.WebhookEvent{
+			Trigger: argos.WebhookApproved, SubmissionID: "sub_confirm_01", Email: "api@example.com", UserID: "api-user",
+			TokenID: "api-token", ApplicantID: "api-applicant", Status: argos.KYCRejected, CF1: "api-cf1", CF2: "api-cf2",
+			UpdatedAt: "2024-05-02T09:14:03.120Z", CreatedAt: "2024-05-02T09:10:41.002Z", KYCResultAt: "2024-05-02T09:14:03.120Z",
+			PendingAt: "2024-05-02T09:12:00.000Z", Reviewer: "api-reviewer@example.com",
+			Comment: []string{"The ID does not match the data"}, CommentCode: []string{argos.RejectDataMismatch},
+			Attempts: 2, IPAddress: "198.51.100.9", AgeGroup: "30s", Gender: argos.GenderFemale, DateOfBirth: "1991-02-03",
+			Nationality: "KOR", FullName: "Api Applicant", FirstName: "Api", LastName: "Applicant", IDType: argos.IDPassport,
+			IssuingCountry: "KOR", IssueDate: "2021-04-05", ExpireDate: "2031-04-04", IdentityNumber: "API1234",
+			DocumentNumber: "APIDOC9", DuplicatedInformation: "api-duplicated", AMLStatus: "Red Flag", AMLRiskLevel: "HIGH",
+		}, got)
+	})
+
 	t.Run("events that cannot be confirmed reach fn with no status whatever they claim", func(t *testing.T) {
 		c, srv := waitClient(t)
 		id := pendingSubmission(t, c, srv)
