@@ -28,18 +28,19 @@ type webhookConfig struct {
 	err     error
 }
 
+// newWebhookConfig applies every option, even after an invalid one, so that
+// a logger given after it still logs why the handler fails; it returns the
+// first invalid option's error.
 func newWebhookConfig(opts []WebhookOption) (*webhookConfig, error) {
 	cfg := &webhookConfig{logger: slog.New(slog.DiscardHandler)}
 	for i, opt := range opts {
 		if opt == nil {
-			return cfg, &ValidationError{Field: fmt.Sprintf("webhook option %d", i), Reason: "is nil"}
+			cfg.fail(fmt.Sprintf("webhook option %d", i), "is nil")
+			continue
 		}
 		opt(cfg)
-		if cfg.err != nil {
-			return cfg, cfg.err
-		}
 	}
-	return cfg, nil
+	return cfg, cfg.err
 }
 
 func (cfg *webhookConfig) fail(field, reason string) {
@@ -69,9 +70,13 @@ func WithWebhookKey(apiKey string) WebhookOption {
 
 // WithWebhookLogger makes NewWebhookHandler log one record per request:
 // trigger (a documented one, else "unknown"), HTTP status, outcome and
-// duration. It never logs the body, the event's fields, fn's error text or
-// the request URL (which may carry your secret path). ParseWebhook ignores
-// it.
+// duration, and for a request that failed in the SDK (a refused body, a
+// body that does not decrypt, a failed confirmation, an invalid option) its
+// cause as "error": the SDK's error text, which says which rule or call
+// failed and holds no body, personal data or key. It never logs the body,
+// the event's fields, fn's error text or the request URL (which may carry
+// your secret path). It takes effect wherever it stands among the options.
+// ParseWebhook ignores it.
 func WithWebhookLogger(l *slog.Logger) WebhookOption {
 	return func(cfg *webhookConfig) {
 		if l == nil {
@@ -172,60 +177,75 @@ const (
 
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	status, outcome, trigger := h.serve(w, r)
-	if status != http.StatusOK {
-		http.Error(w, http.StatusText(status), status)
+	res := h.serve(w, r)
+	if res.status != http.StatusOK {
+		http.Error(w, http.StatusText(res.status), res.status)
 	} else {
-		w.WriteHeader(status)
+		w.WriteHeader(res.status)
 	}
 	logTrigger := "unknown"
-	if trigger.Known() {
-		logTrigger = string(trigger)
+	if res.trigger.Known() {
+		logTrigger = string(res.trigger)
 	}
 	level := slog.LevelInfo
-	if status != http.StatusOK {
+	if res.status != http.StatusOK {
 		level = slog.LevelWarn
 	}
-	h.cfg.logger.LogAttrs(r.Context(), level, "argos webhook",
+	attrs := []slog.Attr{
 		slog.String("trigger", logTrigger),
-		slog.Int("status", status),
-		slog.String("outcome", outcome),
-		slog.Duration("duration", time.Since(start)))
+		slog.Int("status", res.status),
+		slog.String("outcome", res.outcome),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if res.cause != nil {
+		attrs = append(attrs, slog.String("error", res.cause.Error()))
+	}
+	h.cfg.logger.LogAttrs(r.Context(), level, "argos webhook", attrs...)
 }
 
-// serve handles one request and returns the status to answer with, the
-// outcome to log and the event's trigger ("" before parsing).
-func (h *webhookHandler) serve(w http.ResponseWriter, r *http.Request) (int, string, WebhookTrigger) {
+// served is what the handler did with one request.
+type served struct {
+	status  int            // the HTTP status to answer with
+	outcome string         // one of the outcome constants
+	trigger WebhookTrigger // the event's, "" before parsing
+	// cause is why the request failed, for the log: an SDK error, whose
+	// text holds no body, personal data or key. nil when fn failed, since
+	// fn's error text is the user's and may hold anything.
+	cause error
+}
+
+// serve handles one request.
+func (h *webhookHandler) serve(w http.ResponseWriter, r *http.Request) served {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		return http.StatusMethodNotAllowed, outcomeMethod, ""
+		return served{status: http.StatusMethodNotAllowed, outcome: outcomeMethod}
 	}
 	if h.err != nil {
-		return http.StatusInternalServerError, outcomeMisconfigured, ""
+		return served{status: http.StatusInternalServerError, outcome: outcomeMisconfigured, cause: h.err}
 	}
 	if r.ContentLength > MaxWebhookBody {
-		return http.StatusRequestEntityTooLarge, outcomeTooLarge, ""
+		return served{status: http.StatusRequestEntityTooLarge, outcome: outcomeTooLarge}
 	}
 	body, truncated, err := readCapped(r.Body, MaxWebhookBody, r.ContentLength)
 	switch {
 	case truncated:
-		return http.StatusRequestEntityTooLarge, outcomeTooLarge, ""
+		return served{status: http.StatusRequestEntityTooLarge, outcome: outcomeTooLarge}
 	case err != nil:
-		return http.StatusBadRequest, outcomeReadFailed, ""
+		return served{status: http.StatusBadRequest, outcome: outcomeReadFailed, cause: err}
 	}
 	parsed, err := h.cfg.parse(body)
 	if err != nil {
-		return http.StatusBadRequest, outcomeInvalid, ""
+		return served{status: http.StatusBadRequest, outcome: outcomeInvalid, cause: err}
 	}
 	ctx := r.Context()
 	e, err := h.cfg.confirmEvent(ctx, parsed)
 	if err != nil {
-		return http.StatusInternalServerError, outcomeConfirmFailed, parsed.event.Trigger
+		return served{status: http.StatusInternalServerError, outcome: outcomeConfirmFailed, trigger: parsed.event.Trigger, cause: err}
 	}
 	if err := h.fn(ctx, e); err != nil {
-		return http.StatusInternalServerError, outcomeHandlerFailed, e.Trigger
+		return served{status: http.StatusInternalServerError, outcome: outcomeHandlerFailed, trigger: e.Trigger}
 	}
-	return http.StatusOK, outcomeDelivered, e.Trigger
+	return served{status: http.StatusOK, outcome: outcomeDelivered, trigger: e.Trigger}
 }
 
 // confirmEvent returns the event fn gets: as parsed without WithConfirm;

@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -349,4 +352,59 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		}
 		assert.Equal(t, 0, submissionGets(srv), "nothing was looked up")
 	})
+}
+
+func TestWebhookHandlerLogsWhyItFailed(t *testing.T) {
+	approved := fixture(t, "webhooks/approved_update_at.json")
+	confirmAnswering := func(t *testing.T, status int) argos.WebhookOption {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", httpmock.NewStringResponder(status, ""))
+		return argos.WithConfirm(c)
+	}
+	for _, tc := range []struct {
+		name    string
+		opt     func(t *testing.T) argos.WebhookOption
+		body    func(t *testing.T) []byte
+		outcome string
+		cause   string
+	}{
+		{name: "a failed confirmation logs the API's answer",
+			opt:  func(t *testing.T) argos.WebhookOption { return confirmAnswering(t, http.StatusServiceUnavailable) },
+			body: func(*testing.T) []byte { return approved }, outcome: "confirm_failed", cause: "503 Service Unavailable"},
+		{name: "a decryption failure logs why it failed",
+			opt: func(*testing.T) argos.WebhookOption { return argos.WithWebhookKey(webhookKey) },
+			body: func(t *testing.T) []byte {
+				return encryptedBody(t, "another-key", approved)
+			}, outcome: "invalid_body", cause: "bad padding"},
+		{name: "a refused body logs which rule it broke",
+			opt: func(t *testing.T) argos.WebhookOption { return confirmAnswering(t, http.StatusOK) },
+			body: func(*testing.T) []byte {
+				return []byte(`{"webhook_trigger":"approved","WEBHOOK_TRIGGER":"delete","email":"applicant@example.com"}`)
+			}, outcome: "invalid_body", cause: "webhook_trigger more than once"},
+		{name: "an invalid option logs which option",
+			opt:  func(*testing.T) argos.WebhookOption { return argos.WithWebhookKey("") },
+			body: func(*testing.T) []byte { return approved }, outcome: "misconfigured", cause: "invalid webhook key: is empty"},
+	} {
+		for _, loggerFirst := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s with the logger given first: %v", tc.name, loggerFirst), func(t *testing.T) {
+				logs := &recordingHandler{}
+				opts := []argos.WebhookOption{tc.opt(t), argos.WithWebhookLogger(slog.New(logs))}
+				if loggerFirst {
+					opts[0], opts[1] = opts[1], opts[0]
+				}
+				rec := &recordingFn{}
+
+				deliver(argos.NewWebhookHandler(rec.fn, opts...), http.MethodPost, bytes.NewReader(tc.body(t)), -1)
+
+				assert.Empty(t, rec.events)
+				records := logs.all()
+				require.Len(t, records, 1)
+				assert.Contains(t, records[0], "outcome="+tc.outcome)
+				assert.Regexp(t, `error=argos: .*`+regexp.QuoteMeta(tc.cause), records[0])
+				for _, p := range []string{"applicant@example.com", "user-7f3a", "Test Applicant", "X1234567", "1990-01-01", "sub_approved_02", "delete"} {
+					assert.NotContains(t, records[0], p, "no personal data or body content")
+				}
+			})
+		}
+	}
 }
