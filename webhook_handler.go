@@ -208,9 +208,10 @@ type served struct {
 	status  int            // the HTTP status to answer with
 	outcome string         // one of the outcome constants
 	trigger WebhookTrigger // the event's, "" before parsing
-	// cause is why the request failed, for the log: an SDK error, whose
-	// text holds no body, personal data or key. nil when fn failed, since
-	// fn's error text is the user's and may hold anything.
+	// cause is why the request failed, for the log: an SDK error or one of
+	// reading the body, whose text holds no body, personal data or key. nil
+	// when fn failed, since fn's error text is the user's and may hold
+	// anything.
 	cause error
 }
 
