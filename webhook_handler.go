@@ -268,7 +268,13 @@ func (cfg *webhookConfig) confirmEvent(ctx context.Context, w *webhookBody) (*We
 	if sub.ID != "" && sub.ID != e.SubmissionID {
 		return nil, errors.New("argos: confirming a webhook: the API answered with another submission")
 	}
-	return confirmedEvent(e, sub), nil
+	c := confirmedEvent(e, sub)
+	if sub.Deleted() {
+		// What Argos keeps of a deleted submission: its status is no longer
+		// a decision anyone can act on.
+		c.Status = ""
+	}
+	return c, nil
 }
 
 // confirmedEvent is e as the API's copy of its submission tells it: every

@@ -237,6 +237,23 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		assert.Equal(t, argos.KYCApproved, rec.events[0].Confirmed.KYC.Result)
 	})
 
+	t.Run("an approval of a submission deleted since carries no status", func(t *testing.T) {
+		c, srv := waitClient(t)
+		id := pendingSubmission(t, c, srv)
+		require.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
+		_, err := c.DeleteSubmission(context.Background(), id)
+		require.NoError(t, err)
+		rec := &recordingFn{}
+
+		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
+
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Len(t, rec.events, 1)
+		assert.Empty(t, rec.events[0].Status, "what Argos keeps of a deleted submission is no decision to act on")
+		require.NotNil(t, rec.events[0].Confirmed)
+		assert.True(t, rec.events[0].Confirmed.Deleted())
+	})
+
 	t.Run("an event about a submission the API does not know is answered 500 and fn is not called", func(t *testing.T) {
 		c, _ := waitClient(t)
 		rec := &recordingFn{}
