@@ -91,6 +91,10 @@ type APIError struct {
 	Code       string
 	Message    string
 	TraceID    string
+	// RequestID is the gateway's ID of the answer, from its
+	// x-amzn-RequestId header (or apigw-requestid, x-request-id): quote it
+	// to the vendor's support. "" when the answer carried none.
+	RequestID string
 	// Method and Path name the request (the path has no query).
 	Method, Path string
 	// RetryAfter is the server's Retry-After, when it sent one.
@@ -252,7 +256,8 @@ func documentedMessage(redacted string) bool {
 // newAPIError decodes every documented error body shape. body is at most
 // MaxErrorBody bytes; truncated says there was more.
 func newAPIError(method, path string, resp *http.Response, body []byte, truncated bool) *APIError {
-	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Body: body, Truncated: truncated}
+	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Body: body, Truncated: truncated,
+		RequestID: requestID(resp.Header)}
 	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = ra
 	}
