@@ -425,20 +425,19 @@ func (c *Client) newRequest(ctx context.Context, r *call) (*http.Request, error)
 	return req, nil
 }
 
-// apiError builds the *APIError of a non-2xx answer. A 502/503/504 to a call
-// that changes state is also an *OutcomeUnknownError: a gateway answered,
-// and whether Argos processed the request is unknown.
+// apiError builds the *APIError of a non-2xx answer. Any 5xx to a call that
+// changes state is also an *OutcomeUnknownError: a gateway, or a server that
+// failed after it processed the request, answered, and whether Argos
+// processed the request is unknown.
 func (c *Client) apiError(ex *exchange, a *answer) error {
 	r, resp := ex.r, a.resp
 	apiErr := newAPIError(r.method, ex.path(), resp, c.openError(r, a.body), a.truncated)
 	apiErr.sensitive = append(r.sensitiveValues(), string(*c.key))
 	apiErr.Attempts = ex.attempts()
-	if !ex.idempotent {
-		switch resp.StatusCode {
-		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			apiErr.OutcomeUnknown = true
-			return &OutcomeUnknownError{Op: r.op, Err: apiErr}
-		}
+	apiErr.op = r.op
+	if !ex.idempotent && resp.StatusCode >= 500 {
+		apiErr.OutcomeUnknown = true
+		return &OutcomeUnknownError{Op: r.op, Err: apiErr}
 	}
 	return apiErr
 }

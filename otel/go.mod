@@ -1,6 +1,6 @@
 module github.com/kycgo/argos/otel
 
-go 1.24.0
+go 1.25.0
 
 require (
 	github.com/kycgo/argos v0.0.0
