@@ -602,11 +602,12 @@ func addTokens(t testing.TB, c *argos.Client, ids ...string) {
 	require.NoError(t, err)
 }
 
-// commentCodes are a submission's kyc.commentCode as strings.
+// commentCodes are a submission's kyc.commentCode as strings, whatever
+// their type.
 func commentCodes(s *argos.Submission) []string {
 	out := []string{}
 	for _, c := range s.KYC.CommentCode {
-		out = append(out, string(c))
+		out = append(out, fmt.Sprint(c))
 	}
 	return out
 }
