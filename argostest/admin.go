@@ -143,13 +143,24 @@ var outcomesByName = map[string]Outcome{
 	"id_verification_fail": OutcomeIDVerificationFail, "reject": OutcomeReject,
 }
 
-func outcomeNameList() string {
-	names := make([]string, 0, len(outcomesByName))
-	for n := range outcomesByName {
-		names = append(names, n)
+// byNames maps each name to its value in byName; on an unknown name it
+// answers 400 naming the valid ones (kind says of what) and returns false.
+func byNames[T any](w http.ResponseWriter, names []string, byName map[string]T, kind string) ([]T, bool) {
+	out := make([]T, 0, len(names))
+	for _, n := range names {
+		v, ok := byName[n]
+		if !ok {
+			valid := make([]string, 0, len(byName))
+			for k := range byName {
+				valid = append(valid, k)
+			}
+			sort.Strings(valid)
+			badRequest(w, fmt.Sprintf("unknown %s %q: use one of %s", kind, n, strings.Join(valid, ", ")))
+			return nil, false
+		}
+		out = append(out, v)
 	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
+	return out, true
 }
 
 // adminScript serves POST /_admin/step2-script.
@@ -160,17 +171,10 @@ func (fk *fake) adminScript(w http.ResponseWriter, r *http.Request) {
 	if !decodeAdmin(w, r, &in) {
 		return
 	}
-	outcomes := make([]Outcome, 0, len(in.Outcomes))
-	for _, n := range in.Outcomes {
-		o, ok := outcomesByName[n]
-		if !ok {
-			badRequest(w, fmt.Sprintf("unknown outcome %q: use one of %s", n, outcomeNameList()))
-			return
-		}
-		outcomes = append(outcomes, o)
+	if outcomes, ok := byNames(w, in.Outcomes, outcomesByName, "outcome"); ok {
+		fk.ScriptStep2(outcomes...)
+		w.WriteHeader(http.StatusNoContent)
 	}
-	fk.ScriptStep2(outcomes...)
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // adminKYCResult serves POST /_admin/kyc-result.

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/kycgo/argos"
@@ -32,22 +30,10 @@ func (fk *fake) adminStep1Script(w http.ResponseWriter, r *http.Request) {
 	if !decodeAdmin(w, r, &in) {
 		return
 	}
-	outcomes := make([]Step1Outcome, 0, len(in.Outcomes))
-	for _, n := range in.Outcomes {
-		o, ok := step1OutcomesByName[n]
-		if !ok {
-			names := make([]string, 0, len(step1OutcomesByName))
-			for k := range step1OutcomesByName {
-				names = append(names, k)
-			}
-			sort.Strings(names)
-			badRequest(w, fmt.Sprintf("unknown Step 1 outcome %q: use one of %s", n, strings.Join(names, ", ")))
-			return
-		}
-		outcomes = append(outcomes, o)
+	if outcomes, ok := byNames(w, in.Outcomes, step1OutcomesByName, "Step 1 outcome"); ok {
+		fk.ScriptStep1(outcomes...)
+		w.WriteHeader(http.StatusNoContent)
 	}
-	fk.ScriptStep1(outcomes...)
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // adminAdvance serves POST /_admin/advance.
@@ -86,12 +72,11 @@ func (fk *fake) adminLiveform(w http.ResponseWriter, r *http.Request) {
 	a := in.Applicant
 	outcome := OutcomeApprove
 	if a.Outcome != "" {
-		o, ok := outcomesByName[a.Outcome]
+		o, ok := byNames(w, []string{a.Outcome}, outcomesByName, "outcome")
 		if !ok {
-			badRequest(w, fmt.Sprintf("unknown outcome %q: use one of %s", a.Outcome, outcomeNameList()))
 			return
 		}
-		outcome = o
+		outcome = o[0]
 	}
 	res, err := fk.Liveform(r.Context(), in.Link, Applicant{Name: a.Name, DateOfBirth: a.DateOfBirth, Email: a.Email,
 		IDType: argos.IDType(a.IDType), IssuingCountry: a.IssuingCountry, Outcome: outcome})

@@ -353,40 +353,33 @@ func ExampleServer_Liveform_expiredLink() {
 	// https://app.example/kyc/done?errorCode=PV-40018&userid=user-42
 }
 
-// Time without sleeping: an applicant fails a selfie and never retries;
-// 24 hours later Argos rejects the submission, and WaitForDecision sees it
-// at its first read.
+// Time without sleeping: an applicant fails a selfie on the form and
+// never retries; 24 hours later Argos rejects the submission, and
+// WaitForDecision sees it at its first read.
 func ExampleServer_Advance() {
 	srv := argostest.NewServer()
 	defer srv.Close()
 	client := exampleClient(srv)
 	ctx := context.Background()
 
-	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
-		IssuingCountry: "USA", Email: "applicant@example.com", IDType: argos.IDPassport,
-		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
-	})
+	link, err := argos.LiveformURL(&argos.LiveformParams{ProjectID: "my-project", Email: "applicant@example.com"})
 	if err != nil {
 		log.Fatal(err)
 	}
-	srv.ScriptStep2(argostest.OutcomeFaceMismatch)
-	s2, err := client.SubmitStep2(ctx, &argos.Step2Request{
-		SubmissionID: s1.SubmissionID, Name: "John Smith", DateOfBirth: "1975-08-25",
-		FaceImage: &argos.File{Name: "selfie.jpg", Body: bytes.NewReader(argostest.SampleJPEG())},
-	})
+	res, err := srv.Liveform(ctx, link, argostest.Applicant{Outcome: argostest.OutcomeFaceMismatch})
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(s2.KYCStatus)
+	fmt.Println(res.ReturnURL == "", "(the applicant left)")
 
 	srv.Advance(24 * time.Hour)
-	sub, err := client.WaitForDecision(ctx, s1.SubmissionID)
+	sub, err := client.WaitForDecision(ctx, res.SubmissionID)
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(sub.KYC.Result, sub.KYC.Comment)
 	// Output:
-	// incomplete
+	// true (the applicant left)
 	// rejected [KYC rejected due to timeout]
 }
 
