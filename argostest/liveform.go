@@ -165,6 +165,9 @@ func (r LiveformResult) LogValue() slog.Value {
 // submission carries the link's email, userid, cf1–cf3 and token
 // (tokenId).
 //
+// Liveform is not an API request: Requests does not list it, and faults do
+// not apply to it. Any pid is this project's.
+//
 // A link that is not the hosted form's, has no pid, does not decrypt or
 // opens the injection page (action=addveri, not modelled) is a
 // *argos.ValidationError that never quotes the link.
