@@ -22,7 +22,7 @@ import (
 //
 // The same n on fakes with the same clock, submission IDs and submissions
 // gives the same data. No webhook is sent: the submissions were there
-// before. n <= 0 adds nothing. 10,000 take a few tens of milliseconds.
+// before. n <= 0 adds nothing. 10,000 take under a tenth of a second.
 func (fk *fake) AddSubmissions(n int) []string {
 	if n <= 0 {
 		return nil
