@@ -112,6 +112,7 @@ func splitVersion(p string) (version, rest string) {
 // API key, then the endpoint. With WithAdmin, paths below AdminPrefix go to
 // the admin endpoints instead.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.settlePending() // timers due since the last request fire first
 	if h.cfg.admin && strings.HasPrefix(r.URL.Path, AdminPrefix) {
 		h.serveAdmin(w, r) // not an API request: neither recorded nor faulted
 		return

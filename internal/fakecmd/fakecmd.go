@@ -10,10 +10,13 @@
 //	curl --cacert '/tmp/argos-fake-123/cert.pem' -H 'x-api-key: test_…' 'https://127.0.0.1:8443/v2/submission?count=1'
 //
 // The fake serves argostest's admin endpoints (argostest.WithAdmin) below
-// /_admin/ with the same key, for scripting Step 2 outcomes, KYC results,
-// AML hits, faults and the webhook URL from any language, and sends
-// webhooks to -webhook-url. It keeps all submissions in memory and stops
-// cleanly when its context ends.
+// /_admin/ with the same key, for scripting Step 1 and Step 2 outcomes, KYC
+// results, AML hits, faults, the webhook URL, the clock (advance), the hosted
+// liveform (liveform, with the -return-url) and seeding from any language,
+// and sends webhooks to -webhook-url. With -seed N it starts with N
+// submissions in varied states (argostest's AddSubmissions), for trying a
+// tool against a populated project. It keeps all submissions in memory and
+// stops cleanly when its context ends.
 //
 // With -encrypt the fake project has the Secure Data Transmission option
 // on (argostest.WithSecureTransmission): GET /submission takes only the
@@ -74,6 +77,8 @@ func (e usageError) Error() string { return e.msg }
 type options struct {
 	addr, key, certOut    string
 	webhookURL, webhookCA string
+	returnURL             string
+	seed                  int
 	verbose, encrypt      bool
 }
 
@@ -87,6 +92,8 @@ func parseFlags(name string, args []string, out io.Writer) (options, error) {
 	fs.StringVar(&o.certOut, "cert-out", "", "`file` to write the server certificate (PEM) to (default: cert.pem in a new temporary directory, removed on exit)")
 	fs.StringVar(&o.webhookURL, "webhook-url", "", "`URL` to POST webhooks to (also settable with PUT "+argostest.AdminPrefix+"webhook-url)")
 	fs.StringVar(&o.webhookCA, "webhook-ca", "", "PEM `file` of the CA the webhook receiver's certificate chains to (default: the system's roots)")
+	fs.StringVar(&o.returnURL, "return-url", "", "the project's liveform return `URL` (see POST "+argostest.AdminPrefix+"liveform)")
+	fs.IntVar(&o.seed, "seed", 0, "start with `N` submissions in varied states (argostest's AddSubmissions)")
 	fs.BoolVar(&o.verbose, "v", false, "log one line per request to standard error")
 	fs.BoolVar(&o.encrypt, "encrypt", false, "turn the project's Secure Data Transmission option on: "+
 		"covered calls (GET /submission) must be encrypted with the API key, and their answers and webhooks are")
@@ -98,6 +105,9 @@ func parseFlags(name string, args []string, out io.Writer) (options, error) {
 	}
 	if fs.NArg() > 0 {
 		return o, usageError{fmt.Sprintf("unexpected arguments: %q", fs.Args())}
+	}
+	if o.seed < 0 {
+		return o, usageError{"-seed must not be negative"}
 	}
 	return o, nil
 }
@@ -131,6 +141,7 @@ func run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 	}
 	h := argostest.NewHandler(opts...)
 	defer h.Close() // stops webhook delivery
+	seeded := h.AddSubmissions(o.seed)
 	srv := &http.Server{
 		Handler:           h,
 		TLSConfig:         tlsConfig(cert),
@@ -139,6 +150,9 @@ func run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 		// HTTP/1.1 only, like argostest.NewServer, so that faults can hijack
 		// the connection.
 		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
+	}
+	if len(seeded) > 0 {
+		fmt.Fprintf(stdout, "seeded:   %d submissions\n", len(seeded))
 	}
 	printDetails(stdout, ln.Addr().String(), h.APIKey(), certFile, o.encrypt)
 
@@ -190,6 +204,9 @@ func serverOptions(o options, stderr io.Writer) ([]argostest.ServerOption, *log.
 	}
 	if o.key != "" {
 		opts = append(opts, argostest.WithAPIKey(o.key))
+	}
+	if o.returnURL != "" {
+		opts = append(opts, argostest.WithReturnURL(o.returnURL))
 	}
 	if o.webhookURL != "" {
 		hc, err := webhookClient(o.webhookCA)
