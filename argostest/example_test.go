@@ -401,7 +401,9 @@ func ExampleServer_ScriptStep1() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(s1.KYCStatus, s1.Retry[0].Code, s1.CanRetry(), s1.RetriesLeft())
+	for _, why := range s1.Retry { // Retry may be empty even when CanRetry is true
+		fmt.Println(s1.KYCStatus, why.Code, s1.CanRetry(), s1.RetriesLeft())
+	}
 
 	req.SubmissionID = s1.SubmissionID // a new photo of the ID, same submission
 	req.IDImage = &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())}

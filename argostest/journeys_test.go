@@ -36,6 +36,7 @@ func TestJourneyStep1AndStep2(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.True(t, s1.CanRetry())
+	require.Len(t, s1.Retry, 1, "the scripted failure gives its reason")
 	assert.Equal(t, argos.RetryGlareDetected, s1.Retry[0].Code)
 
 	// The retake is read; the failed photo used one of the three tries.
