@@ -158,7 +158,7 @@ func (fk *fake) expireToken(id, condition string, at time.Time) {
 	}
 	tk.expired = condition
 	delete(fk.usedTokens, id)
-	extra := map[string]any{"token_id": id, "expired_condition": condition, "service": "idCheck"}
+	extra := map[string]any{"tokenId": id, "expired_condition": condition, "service": "idCheck"}
 	if condition == "time" {
 		extra["expected_expired_at"] = fmtTime(at)
 	} else {

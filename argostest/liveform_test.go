@@ -204,7 +204,10 @@ func TestLiveformPrivateModeTokens(t *testing.T) {
 			assert.Equal(t, "tok-count-1", e.TokenID, "%s carries the token", d.Trigger)
 		}
 		expired := jsonObject(t, got[3].Body)
-		assert.Equal(t, "tok-count-1", expired["token_id"])
+		assert.Equal(t, "tok-count-1", expired["tokenId"])
+		e, err := argos.ParseWebhook(got[3].Body)
+		require.NoError(t, err)
+		assert.Equal(t, "tok-count-1", e.TokenID, "the SDK reads the token the fake names")
 		assert.Equal(t, "count", expired["expired_condition"])
 		assert.Equal(t, "idCheck", expired["service"])
 		assert.NotEmpty(t, expired["expired_at"])
