@@ -190,18 +190,29 @@ func logLines(t testing.TB, name string) []logEntry {
 	return out
 }
 
-// deletedOnServer reports whether the fake shows the submission as deleted.
+// deletedOnServer reports whether the fake shows the submission as deleted
+// (argos.Submission.Deleted: the placeholder name and none of the erased
+// personal data).
 func (f *fixture) deletedOnServer(t testing.TB, id string) bool {
+	t.Helper()
+	return f.serverView(t, id).Deleted()
+}
+
+// v3 points the fixture's CLI at the fake's v3 base URL.
+func (f *fixture) v3() *fixture {
+	g := *f
+	g.env = map[string]string{envAPIKey: f.env[envAPIKey], envBaseURL: f.srv.URL("v3"), envCAFile: f.env[envCAFile]}
+	return &g
+}
+
+// serverView is what the fake stores of a submission, as GET shows it.
+func (f *fixture) serverView(t testing.TB, id string) *argos.Submission {
 	t.Helper()
 	raw, ok := f.srv.Submission(id)
 	require.True(t, ok, "submission %s exists", id)
-	var s struct {
-		Data struct {
-			Name string `json:"name"`
-		} `json:"data"`
-	}
+	var s argos.Submission
 	require.NoError(t, json.Unmarshal(raw, &s))
-	return s.Data.Name == deletedName
+	return &s
 }
 
 // countingTransport calls hook before each request it sends on.

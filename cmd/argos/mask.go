@@ -7,9 +7,11 @@ import (
 	"github.com/kycgo/argos"
 )
 
-// deletedName is what a deleted submission's name reads (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission,
-// https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission):
-// a marker, not personal data.
+// deletedName is the placeholder name Argos gives a deleted submission
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission):
+// a marker, not personal data, so masking leaves it as it is. It never
+// decides whether a submission is deleted: an applicant can type it as a
+// name; argos.Submission.Deleted decides.
 const deletedName = "Deleted Submission"
 
 // How a column's value is masked when --show-pii is not given.

@@ -141,7 +141,7 @@ func newPurgeAction(c *argos.Client, o *purgeOpts, partial *argos.PartialDelete)
 }
 
 // purgeCandidates lists the submissions to delete, leaving out those
-// already deleted ("Deleted Submission"), whose number it returns as
+// already deleted (argos.Submission.Deleted), whose number it returns as
 // skipped. With preview it prints them as a table as it goes (or collects
 // nothing more than the IDs for --json).
 func (a *app) purgeCandidates(ctx context.Context, c *argos.Client, p *argos.ListSubmissionsParams, limit int, preview bool) (ids []string, skipped int, err error) {

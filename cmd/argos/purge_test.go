@@ -182,3 +182,25 @@ func TestPurgeFaults(t *testing.T) {
 		assert.GreaterOrEqual(t, time.Since(start), 110*time.Millisecond, "12 deletions at 100/s take at least 11 intervals")
 	})
 }
+
+func TestPurgeDeletedName(t *testing.T) {
+	// An applicant may type the placeholder name Argos gives a deleted
+	// submission; with an email (Step 1 requires one) it is a live
+	// submission, and a retention purge must not pass it over.
+	f := setup(t)
+	ids := f.seed(t, applicant{"mallory@example.com", "u-9", deletedName, "1991-03-04", outcome(argostest.OutcomeApprove)})
+	logFile := f.path("purge.log")
+
+	t.Run("the preview lists it as a submission to delete", func(t *testing.T) {
+		r := f.run(t, "purge", "--until", "2024-01-01", "--json")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.JSONEq(t, `{"dry_run":true,"would_delete":1,"already_deleted":0,"submission_ids":["`+ids[0]+`"]}`, r.stdout)
+	})
+	t.Run("--yes deletes it rather than skipping it as already deleted", func(t *testing.T) {
+		r := f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, "deleted 1, already gone 0, failed 0, not started 0, skipped 0 already deleted; log: "+logFile+"\n", r.stdout)
+		assert.Empty(t, f.serverView(t, ids[0]).Email, "the applicant's email is erased")
+		checkLog(t, f, logFile, ids)
+	})
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,23 +9,6 @@ import (
 	"github.com/kycgo/argos"
 	"github.com/kycgo/argos/argostest"
 )
-
-// v3 points the fixture's CLI at the fake's v3 base URL.
-func (f *fixture) v3() *fixture {
-	g := *f
-	g.env = map[string]string{envAPIKey: f.env[envAPIKey], envBaseURL: f.srv.URL("v3"), envCAFile: f.env[envCAFile]}
-	return &g
-}
-
-// serverView is what the fake stores of a submission, as GET shows it.
-func (f *fixture) serverView(t *testing.T, id string) *argos.Submission {
-	t.Helper()
-	raw, ok := f.srv.Submission(id)
-	require.True(t, ok, "submission %s exists", id)
-	var s argos.Submission
-	require.NoError(t, json.Unmarshal(raw, &s))
-	return &s
-}
 
 func TestReview(t *testing.T) {
 	pending := func(t *testing.T, f *fixture) string {
