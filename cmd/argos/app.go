@@ -202,12 +202,20 @@ type exitCode int
 
 func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
-// partialError reports that some items of a bulk command failed (exit code
-// 3).
-type partialError struct{ failed, total int }
+// partialError reports that some items of a bulk command failed, or that
+// the server listed items outside the command's filters (exit code 3).
+type partialError struct{ failed, total, outside int }
 
 func (e *partialError) Error() string {
-	return fmt.Sprintf("%d of %d items failed", e.failed, e.total)
+	var parts []string
+	if e.failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d items failed", e.failed, e.total))
+	}
+	if e.outside > 0 {
+		parts = append(parts, fmt.Sprintf("the server listed %s outside the filters (left alone; it did not apply them)",
+			count(int64(e.outside), "submission")))
+	}
+	return strings.Join(parts, "; ")
 }
 
 // flagSet returns the command's flag set with the common flags on it:

@@ -71,7 +71,7 @@ func (f *filters) params() (*argos.ListSubmissionsParams, error) {
 		return nil, usagef("--page-size must be between 1 and %d", argos.MaxPageSize)
 	}
 	p := &argos.ListSubmissionsParams{
-		UserID: strings.TrimSpace(f.user), Email: strings.TrimSpace(f.email),
+		UserID: f.userID(), Email: f.emailAddr(),
 		StartDate: f.from, EndDate: f.to, Count: f.pageSize,
 	}
 	if f.limit > 0 {
@@ -80,6 +80,10 @@ func (f *filters) params() (*argos.ListSubmissionsParams, error) {
 	setString(&p.RequestType, f.reqType)
 	return p, nil
 }
+
+// userID and emailAddr are --user and --email as sent.
+func (f *filters) userID() string    { return strings.TrimSpace(f.user) }
+func (f *filters) emailAddr() string { return strings.TrimSpace(f.email) }
 
 // setString sets a string field whether the SDK types it as string or as a
 // named string type (ListSubmissionsParams.RequestType is to become

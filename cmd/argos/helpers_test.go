@@ -228,9 +228,14 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // withHook makes the CLI's client call hook before each request.
 func (f *fixture) withHook(hook func(r *http.Request)) func(*app) {
+	return f.withTransport(&countingTransport{base: f.srv.HTTPClient().Transport, hook: hook})
+}
+
+// withTransport makes the CLI's client send its requests through rt, which
+// must trust the fake.
+func (f *fixture) withTransport(rt http.RoundTripper) func(*app) {
 	return func(a *app) {
-		hc := &http.Client{Transport: &countingTransport{base: f.srv.HTTPClient().Transport, hook: hook}}
-		a.clientOpts = append(append([]argos.Option{}, f.opts...), argos.WithHTTPClient(hc))
+		a.clientOpts = append(append([]argos.Option{}, f.opts...), argos.WithHTTPClient(&http.Client{Transport: rt}))
 		a.getenv = func(k string) string {
 			if k == envCAFile { // the client's transport trusts the fake already
 				return ""
@@ -238,6 +243,29 @@ func (f *fixture) withHook(hook func(r *http.Request)) func(*app) {
 			return f.env[k]
 		}
 	}
+}
+
+// filterDropper is a server that ignores some query parameters: it removes
+// them from each request before the fake sees it.
+type filterDropper struct {
+	base   http.RoundTripper
+	params []string
+}
+
+func (d *filterDropper) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	q := r.URL.Query()
+	for _, p := range d.params {
+		q.Del(p)
+	}
+	r.URL.RawQuery = q.Encode()
+	return d.base.RoundTrip(r)
+}
+
+// ignoring makes the CLI talk to a fake that ignores the query parameters
+// named.
+func (f *fixture) ignoring(params ...string) func(*app) {
+	return f.withTransport(&filterDropper{base: f.srv.HTTPClient().Transport, params: params})
 }
 
 func TestMain(m *testing.M) {

@@ -111,14 +111,17 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	act := newPurgeAction(c, &o, partial)
-	ids, skipped, err := a.purgeCandidates(ctx, c, p, f.limit, !o.yes)
+	found, err := a.purgeCandidates(ctx, c, p, newSelection(f), !o.yes && !a.json)
 	if err != nil {
 		return err
 	}
-	if !o.yes {
-		return a.purgePreview(ids, skipped, act)
+	if f.limit > 0 && len(found.todo) > f.limit {
+		found.todo = found.todo[len(found.todo)-f.limit:]
 	}
-	return a.purgeRun(ctx, &o, ids, skipped, act)
+	if !o.yes {
+		return a.purgePreview(found, act)
+	}
+	return a.purgeRun(ctx, &o, found, act)
 }
 
 // newPurgeAction returns what the flags ask purge to do to each
@@ -140,56 +143,56 @@ func newPurgeAction(c *argos.Client, o *purgeOpts, partial *argos.PartialDelete)
 	}
 }
 
-// purgeCandidates lists the submissions to delete, leaving out those
-// already deleted (argos.Submission.Deleted), whose number it returns as
-// skipped. With preview it prints them as a table as it goes (or collects
-// nothing more than the IDs for --json).
-func (a *app) purgeCandidates(ctx context.Context, c *argos.Client, p *argos.ListSubmissionsParams, limit int, preview bool) (ids []string, skipped int, err error) {
-	var t *table
-	if preview && !a.json {
-		t = newTable(a.stdout, "ID", "CREATED", "STATUS", "EMAIL", "NAME", "BIRTH DATE", "USER ID")
+// purgePreview reports what a purge with --yes would do: the submissions
+// it would act on, oldest first, and apart those the server listed outside
+// the filters (exit code 3: they would not be touched, but the server did
+// not filter as asked).
+func (a *app) purgePreview(found *purgeList, act *purgeAction) error {
+	todo, outside := ids(found.todo), ids(found.outside)
+	if a.json {
+		out := map[string]any{"dry_run": true, "would_delete": len(todo), "already_deleted": found.skipped,
+			"submission_ids": todo, "outside_filters": len(outside), "outside_ids": outside}
+		act.describe(out)
+		if err := a.printJSON(out); err != nil {
+			return err
+		}
+		return outsideErr(len(outside))
 	}
-	cells := make([]string, len(listColumns))
-	for s, err := range c.AllSubmissions(ctx, p) {
-		if err != nil {
-			return nil, 0, fmt.Errorf("listing submissions: %w", err)
-		}
-		if s.Deleted() {
-			skipped++
-			continue
-		}
-		ids = append(ids, s.ID)
-		if t != nil {
-			for i, col := range listColumns {
-				cells[i] = col.value(s, a.showPII)
-			}
-			t.row(cells...)
-		}
-		if limit > 0 && len(ids) == limit {
-			break
-		}
+	if err := a.printCandidates(found.todo); err != nil {
+		return err
 	}
-	if t != nil {
-		if err := t.flush(); err != nil {
-			return nil, 0, err
+	if _, err := fmt.Fprintf(a.stdout, "\n%s would %s (%d already deleted). Run again with --yes to %s them.\n",
+		count(int64(len(todo)), "submission"), act.wouldBe, found.skipped, act.verb); err != nil {
+		return err
+	}
+	if len(outside) > 0 {
+		if _, err := fmt.Fprintf(a.stdout, "\n%s outside the filters (the server did not apply them); purge leaves them alone:\n",
+			count(int64(len(outside)), "listed submission")); err != nil {
+			return err
+		}
+		if err := a.printCandidates(found.outside); err != nil {
+			return err
 		}
 	}
-	return ids, skipped, nil
+	return outsideErr(len(outside))
 }
 
-// purgePreview reports what a purge with --yes would do.
-func (a *app) purgePreview(ids []string, skipped int, act *purgeAction) error {
-	if a.json {
-		if ids == nil {
-			ids = []string{}
-		}
-		out := map[string]any{"dry_run": true, "would_delete": len(ids), "already_deleted": skipped, "submission_ids": ids}
-		act.describe(out)
-		return a.printJSON(out)
+// printCandidates writes the candidates' preview rows as a table.
+func (a *app) printCandidates(cs []candidate) error {
+	t := newTable(a.stdout, "ID", "CREATED", "STATUS", "EMAIL", "NAME", "BIRTH DATE", "USER ID")
+	for _, c := range cs {
+		t.row(c.cells...)
 	}
-	_, err := fmt.Fprintf(a.stdout, "\n%s would %s (%d already deleted). Run again with --yes to %s them.\n",
-		count(int64(len(ids)), "submission"), act.wouldBe, skipped, act.verb)
-	return err
+	return t.flush()
+}
+
+// outsideErr is the exit code 3 of a purge that found n submissions
+// outside its filters, or nil.
+func outsideErr(n int) error {
+	if n == 0 {
+		return nil
+	}
+	return &partialError{outside: n}
 }
 
 // describe adds the parts a partial deletion erases to a JSON summary.
@@ -202,23 +205,31 @@ func (p *purgeAction) describe(out map[string]any) {
 	}
 }
 
-// purgeRun deletes ids with o.concurrency workers at most o.rate per
-// second, recording each one in the log before and after its call. On
-// Ctrl-C it sends no more deletions, lets those in flight finish (up to
+// purgeRun deletes found.todo with o.concurrency workers at most o.rate
+// per second, recording each one in the log before and after its call, and
+// each submission listed outside the filters (never touched). On Ctrl-C it
+// sends no more deletions, lets those in flight finish (up to
 // finishTimeout) and records them, so the log is complete.
-func (a *app) purgeRun(ctx context.Context, o *purgeOpts, ids []string, skipped int, act *purgeAction) error {
+func (a *app) purgeRun(ctx context.Context, o *purgeOpts, found *purgeList, act *purgeAction) error {
+	todo := ids(found.todo)
 	log, err := openPurgeLog(o.log, a.now)
 	if err != nil {
 		return err
 	}
-	run := logEntry{Event: evRun, Candidates: intp(len(ids))}
+	run := logEntry{Event: evRun, Candidates: intp(len(todo)), Outside: intp(len(found.outside))}
 	if act.partial != nil {
 		run.Fields, run.DataFields = act.partial.Fields, act.partial.DataFields
 	}
-	if err := log.write(run); err != nil {
+	err = log.write(run)
+	for _, c := range found.outside {
+		if err == nil {
+			err = log.write(logEntry{Event: evOutside, ID: c.id})
+		}
+	}
+	if err != nil {
 		return errors.Join(err, log.close())
 	}
-	tot, fatal := a.deleteAll(ctx, o, ids, act, log)
+	tot, fatal := a.deleteAll(ctx, o, todo, act, log)
 	interrupted := ctx.Err() != nil
 	endErr := log.write(logEntry{Event: evEnd, Deleted: intp(tot.deleted), Gone: intp(tot.gone),
 		Failed: intp(tot.failed), NotStarted: intp(tot.notStarted), Interrupted: &interrupted})
@@ -226,27 +237,31 @@ func (a *app) purgeRun(ctx context.Context, o *purgeOpts, ids []string, skipped 
 		return fmt.Errorf("purge stopped (%d deleted, %d failed, %d not started; see %s): %w",
 			tot.deleted+tot.gone, tot.failed, tot.notStarted, o.log, err)
 	}
-	if err := a.purgeSummary(o, tot, skipped, act); err != nil {
+	if err := a.purgeSummary(o, tot, found, act); err != nil {
 		return err
 	}
 	if interrupted {
 		return fmt.Errorf("%d not started: %w", tot.notStarted, ctx.Err())
 	}
-	if tot.failed > 0 {
-		return &partialError{failed: tot.failed, total: len(ids)}
+	if tot.failed > 0 || len(found.outside) > 0 {
+		return &partialError{failed: tot.failed, total: len(todo), outside: len(found.outside)}
 	}
 	return nil
 }
 
-func (a *app) purgeSummary(o *purgeOpts, tot purgeTotals, skipped int, act *purgeAction) error {
+func (a *app) purgeSummary(o *purgeOpts, tot purgeTotals, found *purgeList, act *purgeAction) error {
 	if a.json {
 		out := map[string]any{"deleted": tot.deleted, "already_gone": tot.gone, "failed": tot.failed,
-			"not_started": tot.notStarted, "already_deleted": skipped, "log": o.log}
+			"not_started": tot.notStarted, "already_deleted": found.skipped, "outside_filters": len(found.outside), "log": o.log}
 		act.describe(out)
 		return a.printJSON(out)
 	}
-	_, err := fmt.Fprintf(a.stdout, "%s %d, already gone %d, failed %d, not started %d, skipped %d already deleted; log: %s\n",
-		act.past, tot.deleted, tot.gone, tot.failed, tot.notStarted, skipped, o.log)
+	outside := ""
+	if n := len(found.outside); n > 0 {
+		outside = fmt.Sprintf(", left alone %d outside the filters", n)
+	}
+	_, err := fmt.Fprintf(a.stdout, "%s %d, already gone %d, failed %d, not started %d, skipped %d already deleted%s; log: %s\n",
+		act.past, tot.deleted, tot.gone, tot.failed, tot.notStarted, found.skipped, outside, o.log)
 	return err
 }
 

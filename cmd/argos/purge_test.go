@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -43,6 +45,8 @@ func checkLog(t *testing.T, f *fixture, name string, candidates []string) map[st
 			runs++
 		case evEnd:
 			ends++
+		case evOutside:
+			byEvent[evOutside] = append(byEvent[evOutside], e.ID)
 		case evDeleting:
 			assert.False(t, open[e.ID], "one deletion of %s at a time", e.ID)
 			open[e.ID] = true
@@ -77,7 +81,7 @@ func TestPurge(t *testing.T) {
 
 		r = f.run(t, "purge", "--until", "2024-01-01", "--json", "--user", "u-1")
 		require.Equal(t, exitOK, r.code, r.stderr)
-		assert.JSONEq(t, `{"dry_run":true,"would_delete":2,"already_deleted":0,"submission_ids":["sub-0003","sub-0001"]}`, r.stdout)
+		assert.JSONEq(t, `{"dry_run":true,"would_delete":2,"already_deleted":0,"submission_ids":["sub-0001","sub-0003"],"outside_filters":0,"outside_ids":[]}`, r.stdout)
 	})
 	t.Run("the preview counts one submission in the singular", func(t *testing.T) {
 		r := f.run(t, "purge", "--until", "2024-01-01", "--email", "bob@example.com")
@@ -194,7 +198,7 @@ func TestPurgeDeletedName(t *testing.T) {
 	t.Run("the preview lists it as a submission to delete", func(t *testing.T) {
 		r := f.run(t, "purge", "--until", "2024-01-01", "--json")
 		require.Equal(t, exitOK, r.code, r.stderr)
-		assert.JSONEq(t, `{"dry_run":true,"would_delete":1,"already_deleted":0,"submission_ids":["`+ids[0]+`"]}`, r.stdout)
+		assert.JSONEq(t, `{"dry_run":true,"would_delete":1,"already_deleted":0,"submission_ids":["`+ids[0]+`"],"outside_filters":0,"outside_ids":[]}`, r.stdout)
 	})
 	t.Run("--yes deletes it rather than skipping it as already deleted", func(t *testing.T) {
 		r := f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile)
@@ -203,4 +207,84 @@ func TestPurgeDeletedName(t *testing.T) {
 		assert.Empty(t, f.serverView(t, ids[0]).Email, "the applicant's email is erased")
 		checkLog(t, f, logFile, ids)
 	})
+}
+
+func TestPurgeChecksTheFilters(t *testing.T) {
+	// purgeSetup: sub-0001 … sub-0012 from 2024-01-01 (sub-0001 and
+	// sub-0003 of u-1), sub-0013 … sub-0024 from 2024-01-02.
+	tests := []struct {
+		name    string
+		ignored []string // the query parameters the server ignores
+		args    []string
+		listed  []string // what the server lists
+		want    []string // the submissions the filters select
+	}{
+		{"a server that ignores the end date lists newer submissions, and purge leaves them alone",
+			[]string{"end_date"}, []string{"--until", "2024-01-01"}, subIDs(1, 24), subIDs(1, 12)},
+		{"a server that ignores the start date lists older submissions, and purge leaves them alone",
+			[]string{"start_date"}, []string{"--from", "2024-01-02", "--until", "2024-01-02"}, subIDs(1, 24), subIDs(13, 24)},
+		{"a server that ignores the user lists other users' submissions, and purge leaves them alone",
+			[]string{"userid"}, []string{"--until", "2024-01-01", "--user", "u-1"}, subIDs(1, 12), []string{"sub-0001", "sub-0003"}},
+		{"a server that ignores the email lists other applicants' submissions, and purge leaves them alone",
+			[]string{"email"}, []string{"--until", "2024-01-02", "--email", "bob@example.com"}, subIDs(1, 24), []string{"sub-0002"}},
+		{"a server that ignores every filter is caught by each of them",
+			[]string{"userid", "email", "start_date", "end_date"}, []string{"--until", "2024-01-01", "--user", "u-1"},
+			subIDs(1, 24), []string{"sub-0001", "sub-0003"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, _, _ := purgeSetup(t)
+			all := subIDs(1, 24)
+			outside := slices.DeleteFunc(slices.Clone(tt.listed), func(id string) bool { return slices.Contains(tt.want, id) })
+			logFile := f.path("purge.log")
+
+			r := f.runCtx(context.Background(), t, f.ignoring(tt.ignored...), append([]string{"purge", "--json"}, tt.args...)...)
+			assert.Equal(t, exitPartial, r.code, "the preview exits 3: %s", r.stderr)
+			assert.Contains(t, r.stderr, fmt.Sprintf("the server listed %d submissions outside the filters", len(outside)))
+			var preview struct {
+				SubmissionIDs []string `json:"submission_ids"`
+				Outside       int      `json:"outside_filters"`
+				OutsideIDs    []string `json:"outside_ids"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &preview), r.stdout)
+			assert.ElementsMatch(t, tt.want, preview.SubmissionIDs)
+			assert.Equal(t, len(outside), preview.Outside)
+			assert.ElementsMatch(t, outside, preview.OutsideIDs)
+
+			r = f.runCtx(context.Background(), t, f.ignoring(tt.ignored...),
+				append([]string{"purge", "--yes", "--log", logFile, "--rate", "1000"}, tt.args...)...)
+			assert.Equal(t, exitPartial, r.code, r.stderr)
+			assert.Contains(t, r.stdout, fmt.Sprintf("deleted %d,", len(tt.want)))
+			assert.Contains(t, r.stdout, fmt.Sprintf("left alone %d outside the filters", len(outside)))
+			got := checkLog(t, f, logFile, all)
+			assert.ElementsMatch(t, tt.want, got[evDeleted])
+			assert.ElementsMatch(t, outside, got[evOutside], "each one left alone is in the log")
+			assert.Equal(t, len(outside), *logLines(t, logFile)[0].Outside, "the run line counts them")
+			for _, id := range outside {
+				assert.False(t, f.deletedOnServer(t, id), "%s is outside the filters and never touched", id)
+			}
+		})
+	}
+	t.Run("the table preview shows the submissions left alone apart", func(t *testing.T) {
+		f, _, _ := purgeSetup(t)
+		r := f.runCtx(context.Background(), t, f.ignoring("userid"), "purge", "--until", "2024-01-01", "--user", "u-3")
+		assert.Equal(t, exitPartial, r.code, r.stderr)
+		before, after, ok := strings.Cut(r.stdout, "11 listed submissions outside the filters (the server did not apply them); purge leaves them alone:")
+		require.True(t, ok, r.stdout)
+		assert.Contains(t, before, "sub-0004")
+		assert.Contains(t, before, "1 submission would be deleted")
+		assert.NotContains(t, after, "sub-0004")
+		for _, id := range []string{"sub-0001", "sub-0002", "sub-0003", "sub-0012"} {
+			assert.Contains(t, after, id)
+		}
+	})
+}
+
+// subIDs returns the fixture's IDs sub-FROM … sub-TO, in order.
+func subIDs(from, to int) []string {
+	var out []string
+	for i := from; i <= to; i++ {
+		out = append(out, fmt.Sprintf("sub-%04d", i))
+	}
+	return out
 }

@@ -10,7 +10,8 @@ import (
 
 // Events of the purge log.
 const (
-	evRun      = "run"      // a purge starts: how many candidates
+	evRun      = "run"      // a purge starts: how many candidates, how many listed outside the filters
+	evOutside  = "outside"  // listed by the server but outside the filters: never touched
 	evDeleting = "deleting" // written before the DELETE is sent
 	evDeleted  = "deleted"  // the API confirmed the deletion
 	evGone     = "gone"     // deleted, but not confirmed by this call's answer: the API said it does not exist, or the answer was lost and a lookup shows it deleted
@@ -29,6 +30,7 @@ type logEntry struct {
 	DataFields []string `json:"data_fields,omitempty"`
 	// Totals, on run and end lines.
 	Candidates  *int  `json:"candidates,omitempty"`
+	Outside     *int  `json:"outside,omitempty"`
 	Deleted     *int  `json:"deleted,omitempty"`
 	Gone        *int  `json:"gone,omitempty"`
 	Failed      *int  `json:"failed,omitempty"`
