@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -287,4 +288,37 @@ func subIDs(from, to int) []string {
 		out = append(out, fmt.Sprintf("sub-%04d", i))
 	}
 	return out
+}
+
+func TestPurgeLogFile(t *testing.T) {
+	t.Run("a log through a symbolic link is refused and nothing is deleted", func(t *testing.T) {
+		f, old, _ := purgeSetup(t)
+		target := f.path("elsewhere.txt")
+		require.NoError(t, os.WriteFile(target, []byte("elsewhere\n"), 0o644)) //nolint:gosec // the link's target, as found
+		logFile := f.path("purge.log")
+		require.NoError(t, os.Symlink(target, logFile))
+		r := f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile)
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "is a symbolic link")
+		assert.Equal(t, "elsewhere\n", readFile(t, target))
+		for _, id := range old {
+			assert.False(t, f.deletedOnServer(t, id))
+		}
+	})
+	t.Run("a new log is created with mode 0600, and an existing one made so", func(t *testing.T) {
+		f, _, _ := purgeSetup(t)
+		logFile := f.path("purge.log")
+		r := f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile, "--rate", "1000")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		fi, err := os.Stat(logFile)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+
+		require.NoError(t, os.Chmod(logFile, 0o644))
+		r = f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", logFile)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		fi, err = os.Stat(logFile)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	})
 }

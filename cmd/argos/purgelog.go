@@ -57,10 +57,13 @@ type purgeLog struct {
 
 const syncEvery = 100 * time.Millisecond
 
+// openPurgeLog opens the log to append to, creating it with mode 0600. It
+// refuses a symbolic link (O_NOFOLLOW) and anything but a regular file,
+// and makes an existing log the owner's alone.
 func openPurgeLog(name string, now func() time.Time) (*purgeLog, error) {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600) //nolint:gosec // the operator names the log
+	f, err := openPrivate(name, "the purge log", os.O_WRONLY|os.O_CREATE|os.O_APPEND)
 	if err != nil {
-		return nil, fmt.Errorf("opening the purge log: %w", err)
+		return nil, err
 	}
 	l := &purgeLog{f: f, now: now, stop: make(chan struct{}), synced: make(chan struct{})}
 	go l.syncLoop()
