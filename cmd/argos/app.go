@@ -130,18 +130,24 @@ func (a *app) main(ctx context.Context, args []string) int {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, new(usageError)):
-		fmt.Fprintf(a.stderr, "argos %s: %v\n", c.name, err)
+		a.printErr(c, err)
 		fmt.Fprintf(a.stderr, "usage: argos %s\n", c.usageLine())
 		return exitUsage
 	case errors.As(err, &pe):
-		fmt.Fprintf(a.stderr, "argos %s: %v\n", c.name, err)
+		a.printErr(c, err)
 		return exitPartial
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		fmt.Fprintf(a.stderr, "argos %s: interrupted: %v\n", c.name, err)
+		a.printErr(c, fmt.Errorf("interrupted: %w", err))
 		return exitFailure
 	}
-	fmt.Fprintf(a.stderr, "argos %s: %v\n", c.name, err)
+	a.printErr(c, err)
 	return exitFailure
+}
+
+// printErr reports err on stderr, escaped by visibleLines: an error can
+// quote what a server sent.
+func (a *app) printErr(c *command, err error) {
+	fmt.Fprintf(a.stderr, "argos %s: %s\n", c.name, visibleLines(err.Error()))
 }
 
 // subcommands returns the names that follow group in the commands named

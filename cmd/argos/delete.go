@@ -36,6 +36,6 @@ func runDelete(ctx context.Context, a *app, args []string) error {
 	if a.json {
 		return a.printJSON(map[string]string{"submission_id": pos[0], "message": res.Message, "content": res.Content})
 	}
-	_, err = fmt.Fprintf(a.stdout, "deleted %s\n", pos[0])
+	_, err = fmt.Fprintf(a.stdout, "deleted %s\n", visible(pos[0]))
 	return err
 }

@@ -85,6 +85,6 @@ func (a *app) download(out *string, fetch func(*argos.Client) (*argos.Download, 
 	if a.json {
 		return a.printJSON(map[string]any{"file": *out, "bytes": n, "content_type": d.ContentType})
 	}
-	_, err = fmt.Fprintf(a.stdout, "wrote %s (%d bytes, %s)\n", *out, n, d.ContentType)
+	_, err = fmt.Fprintf(a.stdout, "wrote %s (%d bytes, %s)\n", visible(*out), n, visible(d.ContentType))
 	return err
 }

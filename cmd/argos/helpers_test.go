@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -260,6 +261,35 @@ func (d *filterDropper) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	r.URL.RawQuery = q.Encode()
 	return d.base.RoundTrip(r)
+}
+
+// answerRewriter is a server whose answers hold other text: it replaces
+// old with new in each answer's body.
+type answerRewriter struct {
+	base     http.RoundTripper
+	old, new string
+}
+
+func (w *answerRewriter) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := w.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	b = bytes.ReplaceAll(b, []byte(w.old), []byte(w.new))
+	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+// rewriting makes the CLI talk to a fake whose answers hold new where they
+// held old.
+func (f *fixture) rewriting(old, new string) func(*app) {
+	return f.withTransport(&answerRewriter{base: f.srv.HTTPClient().Transport, old: old, new: new})
 }
 
 // ignoring makes the CLI talk to a fake that ignores the query parameters

@@ -44,7 +44,14 @@
 // Output is an aligned table, or JSON with --json ("webhooks listen" always
 // prints JSON Lines). Emails, names, birth
 // dates and the other personal data of applicants are masked unless
-// --show-pii is given, in tables, JSON and exports alike. Long work shows
+// --show-pii is given, in tables, JSON and exports alike. Tables, messages
+// and errors show the characters a terminal would act on escaped, the way
+// Go writes them in a string: control characters as \x1b, \x07, \t, \n
+// (C0 and DEL) or \u009b (C1), the bidi embeddings, overrides and isolates
+// and the line and paragraph separators as \u202e and the like, bytes
+// that are not UTF-8 as \xff; a backslash itself is shown as it is, so
+// that text is for reading. JSON output keeps every value exact, with
+// those characters as \u escapes. Long work shows
 // its progress on standard error when that is a terminal, and nothing
 // otherwise.
 //

@@ -72,7 +72,7 @@ func runReview(ctx context.Context, a *app, args []string) error {
 	if a.json {
 		return a.printJSON(map[string]string{"submission_id": res.SubmissionID, "final_status": string(res.FinalStatus), "message": res.Message})
 	}
-	_, err = fmt.Fprintf(a.stdout, "%s %s\n", res.FinalStatus, res.SubmissionID)
+	_, err = fmt.Fprintf(a.stdout, "%s %s\n", visible(string(res.FinalStatus)), visible(res.SubmissionID))
 	return err
 }
 

@@ -188,7 +188,7 @@ func (p *eventPrinter) print(_ context.Context, e *argos.WebhookEvent) error {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, err := p.w.Write(buf.Bytes()); err != nil {
+	if _, err := p.w.Write(safeJSON(buf.Bytes())); err != nil {
 		return fmt.Errorf("writing the event: %w", err)
 	}
 	return nil
