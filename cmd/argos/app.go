@@ -145,9 +145,28 @@ func (a *app) main(ctx context.Context, args []string) int {
 }
 
 // printErr reports err on stderr, escaped by visibleLines: an error can
-// quote what a server sent.
+// quote what a server sent. For an answer of the API it adds the server's
+// message and code where the error string withholds them (the SDK prints
+// only the texts Argos documents, since others may hold applicant data):
+// the operator is the person allowed to read them. They are masked as the
+// other output is (maskText) unless --show-pii, and escaped.
 func (a *app) printErr(c *command, err error) {
-	fmt.Fprintf(a.stderr, "argos %s: %s\n", c.name, visibleLines(err.Error()))
+	msg := err.Error()
+	fmt.Fprintf(a.stderr, "argos %s: %s\n", c.name, visibleLines(msg))
+	var ae *argos.APIError
+	if !errors.As(err, &ae) || ae.StatusCode < 400 { // a 2xx answer's error: the SDK's own words
+		return
+	}
+	for _, d := range []struct{ what, v string }{{"message", ae.Message}, {"code", ae.Code}} {
+		v := strings.TrimSpace(d.v)
+		if v == "" || strings.Contains(msg, v) {
+			continue
+		}
+		if !a.showPII {
+			v = maskText(v)
+		}
+		fmt.Fprintf(a.stderr, "argos %s: the server's %s: %s\n", c.name, d.what, visibleLines(v))
+	}
 }
 
 // subcommands returns the names that follow group in the commands named

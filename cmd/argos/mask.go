@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -51,6 +52,27 @@ func mask(kind piiKind, v string) string {
 		return "****-**-**"
 	}
 	return "***"
+}
+
+// Personal data maskText finds in free text.
+var (
+	emailInText  = regexp.MustCompile(`[^\s@"'<>()\[\],;:]+@[^\s@"'<>()\[\],;:]+\.[A-Za-z]{2,}`)
+	numberInText = regexp.MustCompile(`\d[\d -]{4,}\d`)
+)
+
+// maskText masks what can be recognised as personal data in free text, such
+// as a server's error message: each email address as an email column is
+// masked, each run of six or more digits (an ID, document or phone number;
+// spaces and hyphens within it count) as "***". A name in the text cannot
+// be told from other words and is left as it is.
+func maskText(s string) string {
+	s = emailInText.ReplaceAllStringFunc(s, func(e string) string { return mask(piiEmail, e) })
+	return numberInText.ReplaceAllStringFunc(s, func(n string) string {
+		if len(n)-strings.Count(n, " ")-strings.Count(n, "-") < 6 {
+			return n
+		}
+		return "***"
+	})
 }
 
 func firstRune(s string) string {
