@@ -83,14 +83,49 @@ func (a *app) secretKey(keyFile string) (string, error) {
 // endpoint Argos documents only under /v3 when ARGOS_BASE_URL is unset
 // (the default is the v2 base) or ends in /v2: the SDK would refuse each
 // call (the gateway's answer to an unknown route is a 403 that reads as a
-// wrong key). It is a usage error saying what to set.
+// wrong key). It is a usage error saying what to set: the v3 base of the
+// host in use (v3Base).
 func (a *app) requireV3(what string) error {
-	base := strings.TrimSpace(a.getenv(envBaseURL))
-	if base == "" {
-		base = argos.DefaultBaseURL
-	}
-	if u, err := url.Parse(base); err == nil && strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v2") {
-		return usagef("%s calls the v3 API, and the base URL is v2 (%s): set %s=%s", what, base, envBaseURL, argos.BaseURLV3)
+	base := a.baseURL()
+	if isV2(base) {
+		return usagef("%s calls the v3 API, and the base URL is v2 (%s): set %s=%s", what, base, envBaseURL, v3Base(base))
 	}
 	return nil
+}
+
+// baseURL is the base URL the client uses: ARGOS_BASE_URL, else the SDK's
+// default.
+func (a *app) baseURL() string {
+	if base := strings.TrimSpace(a.getenv(envBaseURL)); base != "" {
+		return base
+	}
+	return argos.DefaultBaseURL
+}
+
+// isV2 reports whether base's path ends in /v2.
+func isV2(base string) bool {
+	u, err := url.Parse(base)
+	return err == nil && strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v2")
+}
+
+// vendorV2Host is the host of the deprecated API guide's base
+// (argos.DefaultBaseURL today), whose v3 lives on another host.
+const vendorV2Host = "rest-api.argoskyc.com"
+
+// v3Base returns the v3 base URL that replaces the v2 base: the vendor's
+// (argos.BaseURLV3) for the vendor's v2 host, and for any other host — a
+// fake, a proxy — the same scheme, host and path with the final /v2
+// replaced by /v3, so that the fix never points a test or a proxied setup
+// at production.
+func v3Base(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return argos.BaseURLV3
+	}
+	if strings.EqualFold(u.Hostname(), vendorV2Host) {
+		return argos.BaseURLV3
+	}
+	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/v2") + "/v3"
+	u.RawPath, u.RawQuery, u.Fragment = "", "", ""
+	return u.String()
 }

@@ -82,7 +82,8 @@ func TestPurgeFields(t *testing.T) {
 		args       []string
 		wantStderr string
 	}{
-		{"a v2 base URL", f, []string{"--fields", "email"}, "purge --fields calls the v3 API, and the base URL is v2"},
+		{"a v2 base URL", f, []string{"--fields", "email"}, "purge --fields calls the v3 API, and the base URL is v2 (" + f.srv.BaseURL +
+			"): set ARGOS_BASE_URL=" + f.srv.URL("v3") + "\n"},
 		{"an unknown part", f.v3(), []string{"--fields", "email,selfie"}, `--fields: "selfie" is not one of id_image, selfie_image, data`},
 		{"a part in the wrong case", f.v3(), []string{"--fields", "ocr_raw"}, `"ocr_raw" is not one of`},
 		{"an empty list", f.v3(), []string{"--fields", ","}, `--fields: "" is not one of`},
