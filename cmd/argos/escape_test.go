@@ -34,7 +34,7 @@ func raw(s string) string {
 
 func TestVisible(t *testing.T) {
 	tests := []struct{ name, in, want string }{
-		{"plain text is left alone", "Kim Min-jun 홍길동 ‌نیم‌فاصله", "Kim Min-jun 홍길동 ‌نیم‌فاصله"},
+		{"plain text, a zero-width non-joiner included, is left alone", "Kim Min-jun 홍길동 نیم\u200cفاصله", "Kim Min-jun 홍길동 نیم\u200cفاصله"},
 		{"escape sequences show their ESC and BEL", hostile, hostileShown},
 		{"newlines and carriage returns show as \\n and \\r", "a\nb\rc", `a\nb\rc`},
 		{"DEL and NUL show as \\x7f and \\x00", "a\x7fb\x00", `a\x7fb\x00`},

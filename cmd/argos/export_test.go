@@ -242,7 +242,7 @@ func TestExportFileSafety(t *testing.T) {
 
 	t.Run("an existing file is refused before any request, and left as it was", func(t *testing.T) {
 		out := f.path("existing.jsonl")
-		require.NoError(t, os.WriteFile(out, []byte("keep"), 0o644)) //nolint:gosec // a world-readable file, as found
+		require.NoError(t, os.WriteFile(out, []byte("keep"), 0o644))
 		f.srv.ResetRequests()
 		r := f.run(t, "export", "-o", out, "--show-pii")
 		assert.Equal(t, exitUsage, r.code, r.stderr)
@@ -252,7 +252,7 @@ func TestExportFileSafety(t *testing.T) {
 	})
 	t.Run("--force replaces a world-readable file with one of mode 0600", func(t *testing.T) {
 		out := f.path("forced.jsonl")
-		require.NoError(t, os.WriteFile(out, []byte("old"), 0o644)) //nolint:gosec // a world-readable file, as found
+		require.NoError(t, os.WriteFile(out, []byte("old"), 0o644))
 		r := f.run(t, "export", "-o", out, "--show-pii", "--force")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Contains(t, readFile(t, out), "alice@example.com")
@@ -260,7 +260,7 @@ func TestExportFileSafety(t *testing.T) {
 	})
 	t.Run("--force replaces a symbolic link, not the file it points to", func(t *testing.T) {
 		target := f.path("target.txt")
-		require.NoError(t, os.WriteFile(target, []byte("elsewhere"), 0o644)) //nolint:gosec // the link's target, as found
+		require.NoError(t, os.WriteFile(target, []byte("elsewhere"), 0o644))
 		out := f.path("link.jsonl")
 		require.NoError(t, os.Symlink(target, out))
 		r := f.run(t, "export", "-o", out)

@@ -286,10 +286,10 @@ func (w *answerRewriter) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// rewriting makes the CLI talk to a fake whose answers hold new where they
-// held old.
-func (f *fixture) rewriting(old, new string) func(*app) {
-	return f.withTransport(&answerRewriter{base: f.srv.HTTPClient().Transport, old: old, new: new})
+// rewriting makes the CLI talk to a fake whose answers hold to where they
+// held from.
+func (f *fixture) rewriting(from, to string) func(*app) {
+	return f.withTransport(&answerRewriter{base: f.srv.HTTPClient().Transport, old: from, new: to})
 }
 
 // ignoring makes the CLI talk to a fake that ignores the query parameters
