@@ -15,12 +15,23 @@ const (
 	envAPIKey  = "ARGOS_API_KEY" //nolint:gosec // the variable's name, not a credential
 	envBaseURL = "ARGOS_BASE_URL"
 	envCAFile  = "ARGOS_CA_FILE"
+	envSecure  = "ARGOS_SECURE_TRANSMISSION"
 )
 
 // client builds the SDK client from the environment and the common flags.
 // A missing API key is a usage error; so is a CA file that holds no
-// certificate.
+// certificate, and an ARGOS_SECURE_TRANSMISSION that is not a yes or a no.
 func (a *app) client(opts ...argos.Option) (*argos.Client, error) {
+	secure, err := a.secureTransmission()
+	if err != nil {
+		return nil, err
+	}
+	return a.newClient(secure, opts...)
+}
+
+// newClient builds the SDK client from the environment and the common
+// flags, with Secure Data Transmission when secure.
+func (a *app) newClient(secure bool, opts ...argos.Option) (*argos.Client, error) {
 	key := strings.TrimSpace(a.getenv(envAPIKey))
 	if key == "" {
 		return nil, usagef("%s is not set", envAPIKey)
@@ -29,20 +40,15 @@ func (a *app) client(opts ...argos.Option) (*argos.Client, error) {
 	if u := strings.TrimSpace(a.getenv(envBaseURL)); u != "" {
 		all = append(all, argos.WithBaseURL(u))
 	}
-	caFile := a.caFile
-	if caFile == "" {
-		caFile = a.getenv(envCAFile)
+	pool, err := a.rootCAs()
+	if err != nil {
+		return nil, err
 	}
-	if caFile != "" {
-		pem, err := os.ReadFile(caFile) //nolint:gosec // the operator names the file to read
-		if err != nil {
-			return nil, fmt.Errorf("reading the CA file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, usagef("the CA file holds no PEM certificate")
-		}
+	if pool != nil {
 		all = append(all, argos.WithRootCAs(pool))
+	}
+	if secure {
+		all = append(all, argos.WithSecureTransmission())
 	}
 	all = append(all, a.clientOpts...)
 	c, err := argos.NewClient(key, append(all, opts...)...)
@@ -51,6 +57,42 @@ func (a *app) client(opts ...argos.Option) (*argos.Client, error) {
 	}
 	a.clients = append(a.clients, c)
 	return c, nil
+}
+
+// rootCAs returns the certificate authorities of --ca-file or
+// ARGOS_CA_FILE, or nil (the system's) when neither is set.
+func (a *app) rootCAs() (*x509.CertPool, error) {
+	caFile := a.caFile
+	if caFile == "" {
+		caFile = a.getenv(envCAFile)
+	}
+	if caFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(caFile) //nolint:gosec // the operator names the file to read
+	if err != nil {
+		return nil, fmt.Errorf("reading the CA file: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, usagef("the CA file holds no PEM certificate")
+	}
+	return pool, nil
+}
+
+// secureTransmission reads ARGOS_SECURE_TRANSMISSION: whether the project
+// has the Secure Data Transmission option on, so that the calls it covers
+// (listing and reading submissions) are encrypted with the API key
+// (argos.WithSecureTransmission). "argos doctor" tells which the project
+// needs.
+func (a *app) secureTransmission() (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(a.getenv(envSecure))) {
+	case "", "0", "false", "no", "off":
+		return false, nil
+	case "1", "true", "yes", "on":
+		return true, nil
+	}
+	return false, usagef("%s must be 1 or 0 (on or off)", envSecure)
 }
 
 // secretKey returns the key that encrypts or decrypts with Secure Data

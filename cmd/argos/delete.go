@@ -14,7 +14,7 @@ func init() {
 // runDelete deletes one submission, naming --admin as the admin who did
 // (Argos sends its delete webhook only then).
 func runDelete(ctx context.Context, a *app, args []string) error {
-	fs := a.flagSet()
+	fs := a.flagSet(apiFlags)
 	admin := fs.String("admin", "", "dashboard admin `NAME` to record as the deleter (needed for the delete webhook)")
 	pos, err := a.parse(fs, args, 1)
 	if err != nil {

@@ -40,7 +40,7 @@ type export struct {
 // resume state (FILE.resume) records it, so an interrupted export continues
 // with --resume from the last page it finished.
 func runExport(ctx context.Context, a *app, args []string) error {
-	flags := a.flagSet()
+	flags := a.flagSet(apiFlags)
 	f := addFilters(flags, filterOpts{from: true, to: true, requestType: true, limit: 0})
 	out := flags.String("o", "", "output `FILE`: .jsonl or .ndjson for JSON Lines, .csv for CSV")
 	resume := flags.Bool("resume", false, "continue the interrupted export of FILE from FILE.resume")

@@ -37,7 +37,8 @@ func addFilters(fs *flag.FlagSet, o filterOpts) *filters {
 		fs.StringVar(&f.to, "to", "", "only submissions created on or before this `date` (YYYY-MM-DD, UTC)")
 	}
 	if o.requestType {
-		fs.StringVar(&f.reqType, "type", "", "only this part of each submission: kyc, aml, data or others (request_type)")
+		choiceVar(fs, &f.reqType, "type", "", "only this `part` of each submission: kyc, aml, data or others (request_type)",
+			string(argos.RequestKYC), string(argos.RequestAML), string(argos.RequestData), string(argos.RequestOthers))
 	}
 	if o.limit >= 0 {
 		fs.IntVar(&f.limit, "limit", o.limit, "at most `N` submissions (0: all)")

@@ -14,7 +14,7 @@ func init() {
 // runList prints the submissions matching the filters, up to --limit, and
 // says on stderr when more match (the listing goes on past the limit).
 func runList(ctx context.Context, a *app, args []string) error {
-	fs := a.flagSet()
+	fs := a.flagSet(apiFlags)
 	f := addFilters(fs, filterOpts{from: true, to: true, requestType: true, limit: 50})
 	if _, err := a.parse(fs, args, 0); err != nil {
 		return err

@@ -10,16 +10,25 @@ import (
 	"github.com/kycgo/argos"
 )
 
-// printJSON writes v as indented JSON, with the characters a terminal
-// would act on escaped (safeJSON: the values stay exact).
+// printJSON writes v as indented JSON without its empty members
+// (omitEmpty), with the characters a terminal would act on escaped
+// (safeJSON: the values stay exact).
 func (a *app) printJSON(v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("writing the output: %w", err)
 	}
+	b, err := omitEmpty(buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("writing the output: %w", err)
+	}
+	buf.Reset()
+	if err := json.Indent(&buf, b, "", "  "); err != nil {
+		return fmt.Errorf("writing the output: %w", err)
+	}
+	buf.WriteByte('\n')
 	if _, err := a.stdout.Write(safeJSON(buf.Bytes())); err != nil {
 		return fmt.Errorf("writing the output: %w", err)
 	}

@@ -66,7 +66,7 @@ type purgeTotals struct {
 }
 
 func runPurge(ctx context.Context, a *app, args []string) error {
-	fs := a.flagSet()
+	fs := a.flagSet(apiFlags)
 	f := addFilters(fs, filterOpts{from: true, limit: 0})
 	var o purgeOpts
 	fs.StringVar(&o.until, "until", "", "delete submissions created on or before this `date` (YYYY-MM-DD, UTC; required)")
@@ -75,8 +75,8 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 	fs.IntVar(&o.concurrency, "concurrency", 8, fmt.Sprintf("deletions in flight at once (1-%d)", maxConcurrency))
 	fs.Float64Var(&o.rate, "rate", 100, fmt.Sprintf("at most this many deletions per second (at most %d, the API's limit for all calls)", maxRate))
 	fs.StringVar(&o.log, "log", "argos-purge.log", "`FILE` to append the record of every deletion to (JSON Lines)")
-	fs.StringVar(&o.fields, "fields", "", "erase only these `parts` of each submission, comma-separated (id_image, selfie_image, data, OCR_raw, ocr, review, applicant_id, email, userid, additional_list, duplicated_information, …; v3 API)")
-	fs.StringVar(&o.dataFields, "data-fields", "", "with --fields data, erase only these `fields` of data (name, date_of_birth, identityNumber, …)")
+	choiceVar(fs, &o.fields, "fields", "", "erase only these `parts` of each submission, comma-separated (id_image, selfie_image, data, OCR_raw, ocr, review, applicant_id, email, userid, additional_list, duplicated_information, …; v3 API)", partialNames...)
+	choiceVar(fs, &o.dataFields, "data-fields", "", "with --fields data, erase only these `fields` of data, comma-separated (name, date_of_birth, identityNumber, …)", dataFieldNames...)
 	if _, err := a.parse(fs, args, 0); err != nil {
 		return err
 	}
