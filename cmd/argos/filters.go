@@ -21,8 +21,9 @@ type filters struct {
 // filterOpts says which filter flags a command has.
 type filterOpts struct {
 	from, to    bool // --from, --to
-	requestType bool // --type
-	limit       int  // default of --limit; < 0: no --limit flag
+	requestType bool   // --type
+	limit       int    // default of --limit; < 0: no --limit flag
+	limitUsage  string // --limit's help, if not the usual
 }
 
 // addFilters puts the filter flags on fs.
@@ -41,7 +42,11 @@ func addFilters(fs *flag.FlagSet, o filterOpts) *filters {
 			string(argos.RequestKYC), string(argos.RequestAML), string(argos.RequestData), string(argos.RequestOthers))
 	}
 	if o.limit >= 0 {
-		fs.IntVar(&f.limit, "limit", o.limit, "at most `N` submissions (0: all)")
+		usage := o.limitUsage
+		if usage == "" {
+			usage = "at most `N` submissions (0: all)"
+		}
+		fs.IntVar(&f.limit, "limit", o.limit, usage)
 	}
 	fs.IntVar(&f.pageSize, "page-size", argos.MaxPageSize, "submissions per request (1-2000)")
 	return f

@@ -28,6 +28,9 @@ const (
 	// finishTimeout bounds the deletions in flight when the purge is
 	// interrupted: they finish, so the log records their outcome.
 	finishTimeout = 30 * time.Second
+	// maxUnconfirmed is the most submissions --yes deletes without
+	// --confirm-count.
+	maxUnconfirmed = 100
 )
 
 // purgeOpts are purge's own flags.
@@ -35,6 +38,7 @@ type purgeOpts struct {
 	until       string
 	admin       string
 	yes         bool
+	confirm     int // --confirm-count
 	concurrency int
 	rate        float64
 	log         string
@@ -67,11 +71,13 @@ type purgeTotals struct {
 
 func runPurge(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet(apiFlags)
-	f := addFilters(fs, filterOpts{from: true, limit: 0})
+	f := addFilters(fs, filterOpts{from: true, limit: 0,
+		limitUsage: "act on the oldest `N` submissions selected at most (0: all): a retention purge goes from the past forward"})
 	var o purgeOpts
 	fs.StringVar(&o.until, "until", "", "delete submissions created on or before this `date` (YYYY-MM-DD, UTC; required)")
 	fs.StringVar(&o.admin, "admin", "", "dashboard admin `NAME` to record as the deleter (needed for delete webhooks)")
 	fs.BoolVar(&o.yes, "yes", false, "delete; without it purge only lists what it would delete")
+	fs.IntVar(&o.confirm, "confirm-count", 0, fmt.Sprintf("with --yes, the `number` of submissions the preview showed: required above %d, and refused when the count found differs", maxUnconfirmed))
 	fs.IntVar(&o.concurrency, "concurrency", 8, fmt.Sprintf("deletions in flight at once (1-%d)", maxConcurrency))
 	fs.Float64Var(&o.rate, "rate", 100, fmt.Sprintf("at most this many deletions per second (at most %d, the API's limit for all calls)", maxRate))
 	fs.StringVar(&o.log, "log", "argos-purge.log", "`FILE` to append the record of every deletion to (JSON Lines)")
@@ -92,11 +98,15 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 	if !(o.rate > 0 && o.rate <= maxRate) {
 		return usagef("--rate must be above 0 and at most %d", maxRate)
 	}
+	if o.confirm < 0 || (o.confirm > 0 && !o.yes) {
+		return usagef("--confirm-count N goes with --yes, N being the count the preview showed")
+	}
 	f.to = o.until
 	p, err := f.params()
 	if err != nil {
 		return err
 	}
+	p.Count = f.pageSize // every page: --limit picks the oldest of them
 	partial, err := o.partialDelete()
 	if err != nil {
 		return err
@@ -116,12 +126,19 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	if f.limit > 0 && len(found.todo) > f.limit {
-		found.todo = found.todo[len(found.todo)-f.limit:]
+		found.todo = found.todo[:f.limit] // the oldest
 	}
 	if !o.yes {
 		return a.purgePreview(found, act)
 	}
-	return a.purgeRun(ctx, &o, found, act)
+	if n := len(found.todo); (n > maxUnconfirmed || o.confirm > 0) && o.confirm != n {
+		if o.confirm == 0 {
+			return usagef("this purge would %s %d submissions: above %d, confirm the count the preview shows with --confirm-count %d as well as --yes",
+				act.verb, n, maxUnconfirmed, n)
+		}
+		return usagef("--confirm-count %d, but %d submissions are selected now: run the preview again and confirm its count", o.confirm, n)
+	}
+	return a.purgeRun(ctx, &o, newRunLine(a, &o, f), found, act)
 }
 
 // newPurgeAction returns what the flags ask purge to do to each
@@ -161,8 +178,12 @@ func (a *app) purgePreview(found *purgeList, act *purgeAction) error {
 	if err := a.printCandidates(found.todo); err != nil {
 		return err
 	}
-	if _, err := fmt.Fprintf(a.stdout, "\n%s would %s (%d already deleted). Run again with --yes to %s them.\n",
-		count(int64(len(todo)), "submission"), act.wouldBe, found.skipped, act.verb); err != nil {
+	again := "--yes"
+	if len(todo) > maxUnconfirmed {
+		again = fmt.Sprintf("--yes --confirm-count %d", len(todo))
+	}
+	if _, err := fmt.Fprintf(a.stdout, "\n%s would %s (%d already deleted). Run again with %s to %s them.\n",
+		count(int64(len(todo)), "submission"), act.wouldBe, found.skipped, again, act.verb); err != nil {
 		return err
 	}
 	if len(outside) > 0 {
@@ -210,13 +231,13 @@ func (p *purgeAction) describe(out map[string]any) {
 // each submission listed outside the filters (never touched). On Ctrl-C it
 // sends no more deletions, lets those in flight finish (up to
 // finishTimeout) and records them, so the log is complete.
-func (a *app) purgeRun(ctx context.Context, o *purgeOpts, found *purgeList, act *purgeAction) error {
+func (a *app) purgeRun(ctx context.Context, o *purgeOpts, run logEntry, found *purgeList, act *purgeAction) error {
 	todo := ids(found.todo)
 	log, err := openPurgeLog(o.log, a.now)
 	if err != nil {
 		return err
 	}
-	run := logEntry{Event: evRun, Candidates: intp(len(todo)), Outside: intp(len(found.outside))}
+	run.Candidates, run.Outside = intp(len(todo)), intp(len(found.outside))
 	if act.partial != nil {
 		run.Fields, run.DataFields = act.partial.Fields, act.partial.DataFields
 	}

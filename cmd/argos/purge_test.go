@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/user"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -320,5 +322,84 @@ func TestPurgeLogFile(t *testing.T) {
 		fi, err = os.Stat(logFile)
 		require.NoError(t, err)
 		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	})
+}
+
+func TestPurgeAudit(t *testing.T) {
+	t.Run("the run line records the filters, --admin, the base host, the CLI version and the OS user", func(t *testing.T) {
+		f, _, _ := purgeSetup(t)
+		logFile := f.path("purge.log")
+		r := f.run(t, "purge", "--until", "2024-01-02", "--from", "2024-01-01", "--user", "u-1", "--email", "alice@example.com",
+			"--limit", "5", "--admin", argostest.DefaultAdmin, "--yes", "--log", logFile)
+		require.Equal(t, exitOK, r.code, r.stderr)
+		run := logLines(t, logFile)[0]
+		require.Equal(t, evRun, run.Event)
+		require.NotNil(t, run.Filters)
+		assert.Equal(t, logFilters{Until: "2024-01-02", From: "2024-01-01", User: "u-1", Email: "a***@example.com", Limit: 5}, *run.Filters)
+		assert.Equal(t, argostest.DefaultAdmin, run.Admin)
+		assert.Equal(t, strings.TrimPrefix(f.srv.URL(""), "https://"), run.BaseHost+"/")
+		assert.Equal(t, buildVersion().String(), run.CLIVersion)
+		u, err := user.Current()
+		require.NoError(t, err)
+		assert.Equal(t, u.Username, run.OSUser)
+		assert.NotContains(t, readFile(t, logFile), "alice@example.com", "the log holds no applicant's email")
+	})
+	t.Run("--limit selects the oldest N, and they go oldest first", func(t *testing.T) {
+		f, _, _ := purgeSetup(t)
+		logFile := f.path("purge.log")
+		r := f.run(t, "purge", "--until", "2024-01-02", "--limit", "3", "--json")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.JSONEq(t, `{"dry_run":true,"would_delete":3,"already_deleted":0,"outside_filters":0,"submission_ids":["sub-0001","sub-0002","sub-0003"]}`, r.stdout)
+		r = f.run(t, "purge", "--until", "2024-01-02", "--limit", "3", "--yes", "--log", logFile, "--concurrency", "1")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		var order []string
+		for _, e := range logLines(t, logFile) {
+			if e.Event == evDeleting {
+				order = append(order, e.ID)
+			}
+		}
+		assert.Equal(t, []string{"sub-0001", "sub-0002", "sub-0003"}, order)
+		assert.False(t, f.deletedOnServer(t, "sub-0024"), "the newest stays")
+	})
+}
+
+func TestPurgeConfirmCount(t *testing.T) {
+	f := setup(t)
+	f.seedMany(t, maxUnconfirmed+1, 4)
+	logFile := f.path("purge.log")
+	n := strconv.Itoa(maxUnconfirmed + 1)
+
+	t.Run("the preview of more than 100 names the --confirm-count to give", func(t *testing.T) {
+		r := f.run(t, "purge", "--until", "2030-01-01")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, n+" submissions would be deleted (0 already deleted). Run again with --yes --confirm-count "+n+" to delete them.")
+	})
+	for _, tt := range []struct {
+		name, wantStderr string
+		args             []string
+	}{
+		{"--yes alone is refused above 100", "confirm the count the preview shows with --confirm-count " + n, nil},
+		{"a count that differs is refused", "--confirm-count 100, but " + n + " submissions are selected now", []string{"--confirm-count", "100"}},
+	} {
+		t.Run(tt.name+", and nothing is deleted", func(t *testing.T) {
+			f.srv.ResetRequests()
+			r := f.run(t, append([]string{"purge", "--until", "2030-01-01", "--yes", "--log", logFile}, tt.args...)...)
+			assert.Equal(t, exitUsage, r.code)
+			assert.Contains(t, r.stderr, tt.wantStderr)
+			for _, req := range f.srv.Requests() {
+				assert.Equal(t, http.MethodGet, req.Method)
+			}
+			assert.NoFileExists(t, logFile)
+		})
+	}
+	t.Run("--confirm-count without --yes is a usage error", func(t *testing.T) {
+		r := f.run(t, "purge", "--until", "2030-01-01", "--confirm-count", n)
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "--confirm-count N goes with --yes")
+	})
+	t.Run("--yes with the count shown deletes them", func(t *testing.T) {
+		r := f.run(t, "purge", "--until", "2030-01-01", "--yes", "--confirm-count", n, "--log", logFile, "--rate", "5000", "--concurrency", "16")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "deleted "+n+",")
 	})
 }

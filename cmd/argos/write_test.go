@@ -91,10 +91,19 @@ func TestDelete(t *testing.T) {
 		require.Len(t, reqs, 1)
 		assert.Equal(t, "dpo@example.com", reqs[0].Query.Get("admin_name"))
 	})
-	t.Run("deleting it again fails with exit code 1", func(t *testing.T) {
+	t.Run("deleting it again says it is already deleted, with exit code 0", func(t *testing.T) {
 		r := f.run(t, "delete", ids[1])
+		assert.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, "already deleted "+ids[1]+"\n", r.stdout)
+		r = f.run(t, "delete", ids[1], "--json")
+		assert.Equal(t, exitOK, r.code, r.stderr)
+		assert.JSONEq(t, `{"submission_id":"`+ids[1]+`","already_deleted":true}`, r.stdout)
+	})
+	t.Run("deleting an ID with no submission fails with exit code 1", func(t *testing.T) {
+		r := f.run(t, "delete", "sub-9999")
 		assert.Equal(t, exitFailure, r.code)
-		assert.Contains(t, r.stderr, "not Exist Submission Data")
+		assert.Contains(t, r.stderr, "no submission has this ID")
+		assert.Empty(t, r.stdout)
 	})
 }
 
