@@ -20,7 +20,7 @@ type filters struct {
 
 // filterOpts says which filter flags a command has.
 type filterOpts struct {
-	from, to    bool // --from, --to
+	from, to    bool   // --from, --to
 	requestType bool   // --type
 	limit       int    // default of --limit; < 0: no --limit flag
 	limitUsage  string // --limit's help, if not the usual
