@@ -166,7 +166,7 @@ func (d *doctor) network(ctx context.Context) bool {
 				"check the host in "+envBaseURL+" and this machine's DNS")
 			return false
 		}
-		resolved = fmt.Sprintf("%s resolves (%d addresses)", host, len(addrs))
+		resolved = fmt.Sprintf("%s resolves (%s)", host, strings.Join(addrs, ", "))
 	}
 	pool, err := d.a.rootCAs()
 	if err != nil {
