@@ -71,6 +71,9 @@ type app struct {
 	// onListen, if set, is told the address "webhooks listen" listens on
 	// (tests listen on port 0).
 	onListen func(addr string)
+	// wrapLimiter, if set, wraps the limiter that paces purge's deletions
+	// (tests count its waits).
+	wrapLimiter func(waiter) waiter
 	// listFlags, if set, is given the command's flag set instead of
 	// parsing the arguments, and the command returns errListFlags at once
 	// (shell completion lists each command's flags this way).

@@ -291,7 +291,10 @@ func (a *app) purgeSummary(o *purgeOpts, tot purgeTotals, found *purgeList, act 
 func (a *app) deleteAll(ctx context.Context, o *purgeOpts, ids []string, act *purgeAction, log *purgeLog) (tot purgeTotals, fatal error) {
 	stop, cancel := context.WithCancel(ctx)
 	defer cancel()
-	limiter := rate.NewLimiter(rate.Limit(o.rate), burst(o))
+	var limiter waiter = newLimiter(o)
+	if a.wrapLimiter != nil {
+		limiter = a.wrapLimiter(limiter)
+	}
 	prog := a.newProgress("deleted", int64(len(ids)))
 	defer prog.done()
 
@@ -378,6 +381,15 @@ func (p *purgeAction) run(ctx context.Context, id string) error {
 		return argos.ErrNotFound
 	}
 	return err
+}
+
+// waiter is what paces the deletions: *rate.Limiter.
+type waiter interface{ Wait(ctx context.Context) error }
+
+// newLimiter paces the deletions at o.rate a second, in bursts of at most
+// burst(o).
+func newLimiter(o *purgeOpts) *rate.Limiter {
+	return rate.NewLimiter(rate.Limit(o.rate), burst(o))
 }
 
 // burst lets the workers start together after a pause (a limiter with no

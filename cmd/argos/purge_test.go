@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -180,13 +181,6 @@ func TestPurgeFaults(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Contains(t, r.stdout, "deleted 7,")
 		checkLog(t, f, logFile, old)
-	})
-	t.Run("--rate spaces the deletions", func(t *testing.T) {
-		f, _, _ := purgeSetup(t)
-		start := time.Now()
-		r := f.run(t, "purge", "--until", "2024-01-01", "--yes", "--log", f.path("purge.log"), "--rate", "100", "--concurrency", "8")
-		require.Equal(t, exitOK, r.code, r.stderr)
-		assert.GreaterOrEqual(t, time.Since(start), 110*time.Millisecond, "12 deletions at 100/s take at least 11 intervals")
 	})
 }
 
@@ -401,5 +395,52 @@ func TestPurgeConfirmCount(t *testing.T) {
 		r := f.run(t, "purge", "--until", "2030-01-01", "--yes", "--confirm-count", n, "--log", logFile, "--rate", "5000", "--concurrency", "16")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Contains(t, r.stdout, "deleted "+n+",")
+	})
+}
+
+// countingWaiter counts the waits of a limiter.
+type countingWaiter struct {
+	next          waiter
+	mu            sync.Mutex
+	waits int
+}
+
+func (c *countingWaiter) Wait(ctx context.Context) error {
+	err := c.next.Wait(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.waits++
+	return err
+}
+
+func TestPurgeRate(t *testing.T) {
+	t.Run("the limiter allows a burst, then one deletion per 1/--rate", func(t *testing.T) {
+		// Times are given to the limiter: no wall clock is involved.
+		o := &purgeOpts{concurrency: 8, rate: 100}
+		lim := newLimiter(o)
+		t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+		assert.True(t, lim.AllowN(t0, burst(o)), "a burst of %d at once", burst(o))
+		assert.False(t, lim.AllowN(t0, 1), "then nothing more at once")
+		assert.False(t, lim.AllowN(t0.Add(9*time.Millisecond), 1), "nor before 1/rate")
+		assert.True(t, lim.AllowN(t0.Add(10*time.Millisecond), 1), "one after 1/rate")
+		assert.Equal(t, 8, burst(o))
+		assert.Equal(t, 1, burst(&purgeOpts{concurrency: 8, rate: 5}), "at a low rate, no burst beyond a tenth of a second's worth")
+	})
+	t.Run("every deletion waits for the limiter", func(t *testing.T) {
+		f, old, _ := purgeSetup(t)
+		var cw *countingWaiter
+		r := f.runCtx(context.Background(), t, func(a *app) {
+			a.wrapLimiter = func(w waiter) waiter { cw = &countingWaiter{next: w}; return cw }
+		}, "purge", "--until", "2024-01-01", "--yes", "--log", f.path("purge.log"), "--rate", "1000", "--concurrency", "4")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		require.NotNil(t, cw)
+		var deletes int
+		for _, req := range f.srv.Requests() {
+			if req.Method == http.MethodDelete {
+				deletes++
+			}
+		}
+		assert.Equal(t, len(old), deletes)
+		assert.GreaterOrEqual(t, cw.waits, deletes, "a wait before each deletion")
 	})
 }
