@@ -384,7 +384,9 @@ func (p *purgeAction) run(ctx context.Context, id string) error {
 }
 
 // waiter is what paces the deletions: *rate.Limiter.
-type waiter interface{ Wait(ctx context.Context) error }
+type waiter interface {
+	Wait(ctx context.Context) error
+}
 
 // newLimiter paces the deletions at o.rate a second, in bursts of at most
 // burst(o).

@@ -400,8 +400,8 @@ func TestPurgeConfirmCount(t *testing.T) {
 
 // countingWaiter counts the waits of a limiter.
 type countingWaiter struct {
-	next          waiter
-	mu            sync.Mutex
+	next  waiter
+	mu    sync.Mutex
 	waits int
 }
 
