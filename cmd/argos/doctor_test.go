@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kycgo/argos"
 	"github.com/kycgo/argos/argostest"
 )
 
@@ -49,55 +51,73 @@ func TestDoctor(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Regexp(t, `(?m)^ok +auth +an authenticated read works$`, r.stdout)
 	})
-	t.Run("a wrong key fails the read with its fix, and exits 1", func(t *testing.T) {
-		f := setup(t).v3()
-		f.env[envAPIKey] = "test_wrong_key"
-		code, c := doctorReport(t, f, nil)
-		assert.Equal(t, exitFailure, code)
-		assert.Equal(t, checkOK, c["network"].Status)
-		assert.Equal(t, checkFail, c["auth"].Status)
-		assert.Equal(t, "the API refused the key", c["auth"].Detail)
-		assert.Contains(t, c["auth"].Fix, "check ARGOS_API_KEY")
-		assert.Equal(t, checkSkip, c["secure transmission"].Status)
-	})
-	t.Run("an IP address off the allow-list is told from a wrong key", func(t *testing.T) {
-		f := setup(t, argostest.WithIPDenied()).v3()
-		code, c := doctorReport(t, f, nil)
-		assert.Equal(t, exitFailure, code)
-		assert.Equal(t, checkFail, c["auth"].Status)
-		assert.Contains(t, c["auth"].Detail, "not on the project's allow-list")
-		assert.Contains(t, c["auth"].Fix, "allow-list")
-	})
-	t.Run("a v2 base is a warning naming the v3 base of the same host", func(t *testing.T) {
-		f := setup(t)
-		code, c := doctorReport(t, f, nil)
-		assert.Equal(t, exitOK, code, "a warning does not fail")
-		assert.Equal(t, checkWarn, c["version"].Status)
-		assert.Equal(t, "set ARGOS_BASE_URL="+f.srv.URL("v3"), c["version"].Fix)
-	})
-	t.Run("a project with Secure Data Transmission on and a CLI sending plain requests fail, with the fix", func(t *testing.T) {
+	misconfigured := []struct {
+		name     string
+		opts     []argostest.ServerOption
+		env      map[string]string // set over the fixture's v3 environment; "" unsets
+		want     int
+		check    check // the check that tells, with a part of its detail and its whole fix
+		skipped  []string
+		okBefore string // a check before it that passes
+	}{
+		{"a wrong key fails the read with its fix", nil, map[string]string{envAPIKey: "test_wrong_key"}, exitFailure,
+			check{"auth", checkFail, "the API refused the key", "check ARGOS_API_KEY: the project's API key from the Argos dashboard (not the Add-on key, not another project's)"},
+			[]string{"secure transmission"}, "network"},
+		{"an IP address off the allow-list is told from a wrong key", []argostest.ServerOption{argostest.WithIPDenied()}, nil, exitFailure,
+			check{"auth", checkFail, "not on the project's allow-list", "add this machine's public IP address to the project's allow-list in the Argos dashboard"},
+			[]string{"secure transmission"}, "network"},
+		{"a v2 base is a warning naming the v3 base of the same host, and passes", nil, map[string]string{envBaseURL: "v2"}, exitOK,
+			check{"version", checkWarn, "v2, the deprecated API guide's base", "set ARGOS_BASE_URL=v3"}, nil, "auth"},
+		{"a project with Secure Data Transmission on and a CLI sending plain requests fail", []argostest.ServerOption{argostest.WithSecureTransmission()}, nil, exitFailure,
+			check{"secure transmission", checkFail, "the project has Secure Data Transmission on", "set ARGOS_SECURE_TRANSMISSION=1"}, nil, "auth"},
+		{"a CLI encrypting for a project without the option fails", nil, map[string]string{envSecure: "on"}, exitFailure,
+			check{"secure transmission", checkFail, "the project has Secure Data Transmission off", "unset ARGOS_SECURE_TRANSMISSION"}, nil, "auth"},
+		{"a certificate the CLI does not trust fails the network check", nil, map[string]string{envCAFile: ""}, exitFailure,
+			check{"network", checkFail, "certificate", "the certificate does not verify: give --ca-file or ARGOS_CA_FILE the CA that signs it (argos fake writes one), or check for a TLS-inspecting proxy"},
+			[]string{"auth", "secure transmission"}, "config"},
+		{"a missing key fails the configuration and skips the rest", nil, map[string]string{envAPIKey: ""}, exitFailure,
+			check{"config", checkFail, "ARGOS_API_KEY is not set", "export ARGOS_API_KEY=… (the project's API key, from the Argos dashboard)"},
+			[]string{"network", "auth", "version", "secure transmission", "clock"}, ""},
+		{"a base URL that is not https fails the configuration", nil, map[string]string{envBaseURL: "http://example.com/v3"}, exitFailure,
+			check{"config", checkFail, "must use https", "set ARGOS_BASE_URL to an https URL such as " + argos.BaseURLV3 + ", and --ca-file or ARGOS_CA_FILE to a PEM file"},
+			[]string{"network", "auth", "version", "secure transmission"}, ""},
+	}
+	for _, tt := range misconfigured {
+		t.Run(tt.name, func(t *testing.T) {
+			f := setup(t, tt.opts...).v3()
+			for k, v := range tt.env {
+				switch v {
+				case "":
+					delete(f.env, k)
+				case "v2", "v3":
+					f.env[k] = f.srv.URL(v)
+				default:
+					f.env[k] = v
+				}
+			}
+			code, c := doctorReport(t, f, nil)
+			assert.Equal(t, tt.want, code)
+			got := c[tt.check.Name]
+			assert.Equal(t, tt.check.Status, got.Status)
+			assert.Contains(t, got.Detail, tt.check.Detail)
+			want := strings.Replace(tt.check.Fix, "=v3", "="+f.srv.URL("v3"), 1)
+			assert.Equal(t, want, got.Fix)
+			for _, name := range tt.skipped {
+				assert.Equal(t, checkSkip, c[name].Status, name)
+			}
+			if tt.okBefore != "" {
+				assert.Equal(t, checkOK, c[tt.okBefore].Status, tt.okBefore)
+			}
+		})
+	}
+	t.Run("with ARGOS_SECURE_TRANSMISSION=1, a project with the option passes, and the other commands follow it", func(t *testing.T) {
 		f := setup(t, argostest.WithSecureTransmission()).v3()
-		code, c := doctorReport(t, f, nil)
-		assert.Equal(t, exitFailure, code)
-		assert.Equal(t, checkOK, c["auth"].Status, "the key works, encrypted")
-		assert.Equal(t, checkFail, c["secure transmission"].Status)
-		assert.Contains(t, c["secure transmission"].Detail, "the project has Secure Data Transmission on")
-		assert.Equal(t, "set ARGOS_SECURE_TRANSMISSION=1", c["secure transmission"].Fix)
-
 		f.env[envSecure] = "1"
-		code, c = doctorReport(t, f, nil)
-		assert.Equal(t, exitOK, code, "the fix works")
+		code, c := doctorReport(t, f, nil)
+		assert.Equal(t, exitOK, code)
 		assert.Equal(t, checkOK, c["secure transmission"].Status)
 		r := f.run(t, "list", "--json")
-		assert.Equal(t, exitOK, r.code, "and the other commands follow it: %s", r.stderr)
-	})
-	t.Run("a CLI encrypting for a project without the option fails, with the fix", func(t *testing.T) {
-		f := setup(t).v3()
-		f.env[envSecure] = "on"
-		code, c := doctorReport(t, f, nil)
-		assert.Equal(t, exitFailure, code)
-		assert.Equal(t, checkFail, c["secure transmission"].Status)
-		assert.Equal(t, "unset ARGOS_SECURE_TRANSMISSION", c["secure transmission"].Fix)
+		assert.Equal(t, exitOK, r.code, r.stderr)
 	})
 	t.Run("a clock off by minutes is a warning", func(t *testing.T) {
 		f := setup(t).v3()
@@ -105,32 +125,5 @@ func TestDoctor(t *testing.T) {
 		assert.Equal(t, exitOK, code)
 		assert.Equal(t, checkWarn, c["clock"].Status)
 		assert.Contains(t, c["clock"].Detail, "ahead of the server's")
-	})
-	t.Run("a certificate the CLI does not trust fails the network check", func(t *testing.T) {
-		f := setup(t).v3()
-		delete(f.env, envCAFile) // the system's roots do not sign the fake's certificate
-		code, c := doctorReport(t, f, nil)
-		assert.Equal(t, exitFailure, code)
-		assert.Equal(t, checkFail, c["network"].Status)
-		assert.Contains(t, c["network"].Fix, "the certificate does not verify")
-		assert.Equal(t, checkSkip, c["auth"].Status)
-	})
-	t.Run("a missing key fails the configuration and skips the rest", func(t *testing.T) {
-		f := setup(t).v3()
-		delete(f.env, envAPIKey)
-		code, c := doctorReport(t, f, nil)
-		assert.Equal(t, exitFailure, code)
-		assert.Equal(t, checkFail, c["config"].Status)
-		assert.Equal(t, "ARGOS_API_KEY is not set", c["config"].Detail)
-		for _, name := range []string{"network", "auth", "version", "secure transmission", "clock"} {
-			assert.Equal(t, checkSkip, c[name].Status, name)
-		}
-	})
-	t.Run("a base URL that is not https fails the configuration", func(t *testing.T) {
-		f := setup(t)
-		f.env[envBaseURL] = "http://example.com/v3"
-		code, c := doctorReport(t, f, nil)
-		assert.Equal(t, exitFailure, code)
-		assert.Contains(t, c["config"].Detail, "must use https")
 	})
 }
