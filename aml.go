@@ -105,6 +105,7 @@ func (c *Client) MonitorAML(ctx context.Context, worklistID string, submissionID
 		SuccessResults []amlItemWire  `json:"successResults"`
 		FailedResults  []amlItemWire  `json:"failedResults"`
 	}
+	cl.route = "/submission/aml/monitor/{worklistId}"
 	if err := c.doJSON(ctx, cl, &w, false); err != nil {
 		return nil, err
 	}
@@ -171,7 +172,7 @@ func (c *Client) AMLMonitorRecord(ctx context.Context, worklistID, recordID stri
 		DiscardedCount     lenient.Int     `json:"discardedCount"`
 	}
 	path := "/submission/aml/monitor/" + url.PathEscape(worklistID) + "/" + url.PathEscape(recordID)
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, secure: wireSealed}, &w, false); err != nil {
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, route: "/submission/aml/monitor/{worklistId}/{recordId}", secure: wireSealed}, &w, false); err != nil {
 		return nil, err
 	}
 	switch {

@@ -39,6 +39,7 @@ type Client struct {
 	secure     bool // WithSecureTransmission
 	rootCAs    *x509.CertPool
 	transport  http.RoundTripper // the transport under the SDK's logging wrapper
+	middleware []Middleware      // WithMiddleware, outermost first
 }
 
 // APIKey holds the project's API key. It never prints: String, GoString,

@@ -2,6 +2,7 @@ package argos
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -27,18 +28,19 @@ type webhookConfig struct {
 	err     error
 }
 
+// newWebhookConfig applies every option, even after an invalid one, so that
+// a logger given after it still logs why the handler fails; it returns the
+// first invalid option's error.
 func newWebhookConfig(opts []WebhookOption) (*webhookConfig, error) {
 	cfg := &webhookConfig{logger: slog.New(slog.DiscardHandler)}
 	for i, opt := range opts {
 		if opt == nil {
-			return cfg, &ValidationError{Field: fmt.Sprintf("webhook option %d", i), Reason: "is nil"}
+			cfg.fail(fmt.Sprintf("webhook option %d", i), "is nil")
+			continue
 		}
 		opt(cfg)
-		if cfg.err != nil {
-			return cfg, cfg.err
-		}
 	}
-	return cfg, nil
+	return cfg, cfg.err
 }
 
 func (cfg *webhookConfig) fail(field, reason string) {
@@ -68,9 +70,13 @@ func WithWebhookKey(apiKey string) WebhookOption {
 
 // WithWebhookLogger makes NewWebhookHandler log one record per request:
 // trigger (a documented one, else "unknown"), HTTP status, outcome and
-// duration. It never logs the body, the event's fields, fn's error text or
-// the request URL (which may carry your secret path). ParseWebhook ignores
-// it.
+// duration, and for a request that failed in the SDK (a refused body, a
+// body that does not decrypt, a failed confirmation, an invalid option) its
+// cause as "error": the SDK's error text, which says which rule or call
+// failed and holds no body, personal data or key. It never logs the body,
+// the event's fields, fn's error text or the request URL (which may carry
+// your secret path). It takes effect wherever it stands among the options.
+// ParseWebhook ignores it.
 func WithWebhookLogger(l *slog.Logger) WebhookOption {
 	return func(cfg *webhookConfig) {
 		if l == nil {
@@ -82,15 +88,24 @@ func WithWebhookLogger(l *slog.Logger) WebhookOption {
 }
 
 // WithConfirm makes NewWebhookHandler look each event's submission up with
-// client.GetSubmission before calling fn: the event's Confirmed is the API's
-// answer and its Status is replaced by the API's kyc.result, so fn acts on
-// what Argos stores, not on what the request claims. Base decisions on
-// Status or Confirmed, never on Trigger, which stays as sent.
+// client.GetSubmission before calling fn, so fn acts on what Argos stores,
+// not on what the request claims: the event's Confirmed is the API's answer,
+// and every field fn may act on is taken from it — Status (kyc.result),
+// UserID, Email, ApplicantID, TokenID, CF1–CF3, the person's data (names,
+// date of birth, ID document, IP address), the kyc timestamps, reviewer and
+// comments, Attempts (the number of kyc.attempts), AdditionalList and the AML
+// result. A field the submission does not carry (RetryCode, FullNameEN,
+// AMLRecords, the details of "updated" and "delete" events) is left empty.
+// The sender's claims remain only in Raw. Base decisions on Status or
+// Confirmed, never on Trigger, which stays as sent.
 //
-// Events without a submission ID and "delete" events (the submission is
-// gone) are passed on unconfirmed, with Confirmed nil. When the look-up
-// fails (not found included) the handler answers 500 without calling fn, so
-// Argos may send the event again.
+// An event that cannot be confirmed reaches fn with Confirmed nil and no
+// status (Status ""), whatever its kyc_result claims: a "delete" event (the
+// submission is gone), a "token_expired" event (it is about a token), and an
+// event without a submission_id sent as a JSON string. So with WithConfirm a
+// Status that is not "" is always the API's. When the look-up fails (not
+// found included) the handler answers 500 without calling fn, so Argos may
+// send the event again.
 //
 // Each request then costs one API call, so an attacker who finds the
 // endpoint can spend your rate limit: put the handler behind a secret path
@@ -162,74 +177,148 @@ const (
 
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	status, outcome, trigger := h.serve(w, r)
-	if status != http.StatusOK {
-		http.Error(w, http.StatusText(status), status)
+	res := h.serve(w, r)
+	if res.status != http.StatusOK {
+		http.Error(w, http.StatusText(res.status), res.status)
 	} else {
-		w.WriteHeader(status)
+		w.WriteHeader(res.status)
 	}
 	logTrigger := "unknown"
-	if trigger.Known() {
-		logTrigger = string(trigger)
+	if res.trigger.Known() {
+		logTrigger = string(res.trigger)
 	}
 	level := slog.LevelInfo
-	if status != http.StatusOK {
+	if res.status != http.StatusOK {
 		level = slog.LevelWarn
 	}
-	h.cfg.logger.LogAttrs(r.Context(), level, "argos webhook",
+	attrs := []slog.Attr{
 		slog.String("trigger", logTrigger),
-		slog.Int("status", status),
-		slog.String("outcome", outcome),
-		slog.Duration("duration", time.Since(start)))
+		slog.Int("status", res.status),
+		slog.String("outcome", res.outcome),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if res.cause != nil {
+		attrs = append(attrs, slog.String("error", res.cause.Error()))
+	}
+	h.cfg.logger.LogAttrs(r.Context(), level, "argos webhook", attrs...)
 }
 
-// serve handles one request and returns the status to answer with, the
-// outcome to log and the event's trigger ("" before parsing).
-func (h *webhookHandler) serve(w http.ResponseWriter, r *http.Request) (int, string, WebhookTrigger) {
+// served is what the handler did with one request.
+type served struct {
+	status  int            // the HTTP status to answer with
+	outcome string         // one of the outcome constants
+	trigger WebhookTrigger // the event's, "" before parsing
+	// cause is why the request failed, for the log: an SDK error or one of
+	// reading the body, whose text holds no body, personal data or key. nil
+	// when fn failed, since fn's error text is the user's and may hold
+	// anything.
+	cause error
+}
+
+// serve handles one request.
+func (h *webhookHandler) serve(w http.ResponseWriter, r *http.Request) served {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		return http.StatusMethodNotAllowed, outcomeMethod, ""
+		return served{status: http.StatusMethodNotAllowed, outcome: outcomeMethod}
 	}
 	if h.err != nil {
-		return http.StatusInternalServerError, outcomeMisconfigured, ""
+		return served{status: http.StatusInternalServerError, outcome: outcomeMisconfigured, cause: h.err}
 	}
 	if r.ContentLength > MaxWebhookBody {
-		return http.StatusRequestEntityTooLarge, outcomeTooLarge, ""
+		return served{status: http.StatusRequestEntityTooLarge, outcome: outcomeTooLarge}
 	}
 	body, truncated, err := readCapped(r.Body, MaxWebhookBody, r.ContentLength)
 	switch {
 	case truncated:
-		return http.StatusRequestEntityTooLarge, outcomeTooLarge, ""
+		return served{status: http.StatusRequestEntityTooLarge, outcome: outcomeTooLarge}
 	case err != nil:
-		return http.StatusBadRequest, outcomeReadFailed, ""
+		return served{status: http.StatusBadRequest, outcome: outcomeReadFailed, cause: err}
 	}
-	e, err := h.cfg.parse(body)
+	parsed, err := h.cfg.parse(body)
 	if err != nil {
-		return http.StatusBadRequest, outcomeInvalid, ""
+		return served{status: http.StatusBadRequest, outcome: outcomeInvalid, cause: err}
 	}
 	ctx := r.Context()
-	if err := h.cfg.confirmEvent(ctx, e); err != nil {
-		return http.StatusInternalServerError, outcomeConfirmFailed, e.Trigger
+	e, err := h.cfg.confirmEvent(ctx, parsed)
+	if err != nil {
+		return served{status: http.StatusInternalServerError, outcome: outcomeConfirmFailed, trigger: parsed.event.Trigger, cause: err}
 	}
 	if err := h.fn(ctx, e); err != nil {
-		return http.StatusInternalServerError, outcomeHandlerFailed, e.Trigger
+		return served{status: http.StatusInternalServerError, outcome: outcomeHandlerFailed, trigger: e.Trigger}
 	}
-	return http.StatusOK, outcomeDelivered, e.Trigger
+	return served{status: http.StatusOK, outcome: outcomeDelivered, trigger: e.Trigger}
 }
 
-// confirmEvent fills e.Confirmed and e.Status from GetSubmission when
-// WithConfirm was given (see there for which events are confirmed).
-func (cfg *webhookConfig) confirmEvent(ctx context.Context, e *WebhookEvent) error {
-	if cfg.confirm == nil || e.SubmissionID == "" || e.Trigger == WebhookDelete {
-		return nil
+// confirmEvent returns the event fn gets: as parsed without WithConfirm;
+// else as the API's copy of the submission tells it (confirmedEvent), or
+// with no status when it cannot be confirmed (see WithConfirm).
+func (cfg *webhookConfig) confirmEvent(ctx context.Context, w *webhookBody) (*WebhookEvent, error) {
+	e := w.event
+	if cfg.confirm == nil {
+		return e, nil
+	}
+	if !w.confirmable() {
+		e.Status = ""
+		return e, nil
 	}
 	sub, err := cfg.confirm.GetSubmission(ctx, e.SubmissionID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if sub.ID != "" && sub.ID != e.SubmissionID {
-		return errors.New("argos: confirming a webhook: the API answered with another submission")
+		return nil, errors.New("argos: confirming a webhook: the API answered with another submission")
 	}
-	e.Confirmed, e.Status = sub, sub.KYC.Result
-	return nil
+	c := confirmedEvent(e, sub)
+	if sub.Deleted() {
+		// What Argos keeps of a deleted submission: its status is no longer
+		// a decision anyone can act on.
+		c.Status = ""
+	}
+	return c, nil
+}
+
+// confirmedEvent is e as the API's copy of its submission tells it: every
+// field fn may act on comes from sub, the trigger stays as sent, and the
+// sender's claims stay only in Raw. A field the submission does not carry
+// (RetryCode, FullNameEN, AMLRecords, the details of "updated", "delete" and
+// "token_expired" events) is left empty, and so is any field added to
+// WebhookEvent later until it is mapped here.
+func confirmedEvent(e *WebhookEvent, sub *Submission) *WebhookEvent {
+	d := &sub.Data
+	aml := readObject(sub.AML, "aml.", new(string)) // the webhook's aml_result names, when the answer uses them
+	c := &WebhookEvent{
+		Trigger: e.Trigger, SubmissionID: e.SubmissionID, Email: sub.Email, UserID: sub.UserID, TokenID: sub.TokenID,
+		ApplicantID: sub.ApplicantID, Status: sub.KYC.Result, CF1: d.CF1, CF2: d.CF2, CF3: d.CF3,
+
+		UpdatedAt: sub.UpdatedAt, CreatedAt: sub.CreatedAt, KYCResultAt: sub.KYCResultAt, PendingAt: sub.PendingAt,
+		Reviewer: sub.Reviewer, Comment: sub.KYC.Comment, CommentCode: sub.KYC.CommentCode,
+
+		Attempts: len(sub.KYC.Attempts), IPAddress: d.IPAddress,
+
+		AgeGroup: d.AgeGroup, Gender: d.Gender, DateOfBirth: d.DateOfBirth, Nationality: d.Nationality,
+		FullName: firstNonEmpty(d.FullName, d.Name), FirstName: d.FirstName, LastName: d.LastName, IDType: d.IDType,
+		IssuingCountry: d.IssuingCountry, IssueDate: d.IssueDate, ExpireDate: d.ExpireDate,
+		IdentityNumber: d.IdentityNumber, DocumentNumber: d.DocumentNumber,
+		DuplicatedInformation: sub.DuplicatedInformation,
+
+		AMLStatus: aml.str("currentstatus"), AMLRiskLevel: aml.str("risk_level_summary"),
+
+		Confirmed: sub, Raw: e.Raw,
+	}
+	if len(sub.AdditionalList) > 0 && string(sub.AdditionalList) != "null" {
+		c.AdditionalList = append(json.RawMessage(nil), sub.AdditionalList...)
+	}
+	return c
+}
+
+// confirmable reports whether the event names a submission to read: a
+// submission_id sent as a JSON string, and a trigger that leaves a
+// submission behind (not "delete", and not "token_expired", which is about a
+// token).
+func (w *webhookBody) confirmable() bool {
+	switch w.event.Trigger {
+	case WebhookDelete, WebhookTokenExpired:
+		return false
+	}
+	return w.idIsString && w.event.SubmissionID != ""
 }

@@ -61,7 +61,9 @@ func Example() {
 		if !s2.CanRetry() {
 			break
 		}
-		fmt.Println("retry:", s2.Retry[0].Code)
+		if len(s2.Retry) > 0 { // Retry may be empty even when CanRetry is true
+			fmt.Println("retry:", s2.Retry[0].Code)
+		}
 	}
 	// Output:
 	// submission 1cz94l9ksfi1bokk
