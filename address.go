@@ -25,15 +25,15 @@ type AddressCode struct {
 	GlobalCode       string `json:"global_code"`
 }
 
-// AddressCode turns a typed address into the codes Step 2 expects, for
+// LookupAddressCode turns a typed address into the codes Step 2 expects, for
 // projects that collect an address.
 //
 // It calls POST /address_code (form-urlencoded). The request is never
 // repeated once it may have reached Argos.
 //
 // Argos docs: the API guide lists POST /address_code without a page of its own: https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide
-func (c *Client) AddressCode(ctx context.Context, r *AddressCodeRequest) (*AddressCode, error) {
-	const op = "AddressCode"
+func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest) (*AddressCode, error) {
+	const op = "LookupAddressCode"
 	if r == nil || strings.TrimSpace(r.Address) == "" {
 		return nil, &ValidationError{Field: "Address", Reason: "is required"}
 	}

@@ -25,7 +25,7 @@ type AMLMonitorResult struct {
 }
 
 // AMLMonitorItem is one submission's outcome in an AMLMonitorResult:
-// RecordIDs are what AMLMonitorRecord reads; Error is Argos' reason for a
+// RecordIDs are what GetAMLMonitorRecord reads; Error is Argos' reason for a
 // failure (for example "This submission is not approved: …").
 type AMLMonitorItem struct {
 	SubmissionID string
@@ -34,18 +34,18 @@ type AMLMonitorItem struct {
 	Error        string
 }
 
-// AMLRecord is one record of an AML ongoing-monitoring worklist, as GET
+// AMLMonitorRecord is one record of an AML ongoing-monitoring worklist, as GET
 // /submission/aml/monitor/{worklistId}/{recordId} returns it. Status is the
 // screening state (the vendor's sample shows "screenedNoMatches").
 //
 // Logging or printing it shows its IDs, status and counts, never the name,
 // birth date or email.
-type AMLRecord struct {
+type AMLMonitorRecord struct {
 	ID                 string
 	SubmissionID       string
 	Name               string
 	Nationality        string
-	DOB                string
+	DateOfBirth        string
 	Email              string
 	Status             string
 	Memo               string
@@ -134,7 +134,7 @@ type amlItemWire struct {
 	Error        lenient.String  `json:"error"`
 }
 
-// AMLMonitorRecord reads one record of an AML ongoing-monitoring worklist:
+// GetAMLMonitorRecord reads one record of an AML ongoing-monitoring worklist:
 // a record ID comes from MonitorAML's result (or an aml_monitor webhook).
 //
 // It calls GET /submission/aml/monitor/{worklistId}/{recordId}, a v3
@@ -142,8 +142,8 @@ type amlItemWire struct {
 // (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/aml_data/aml_ongoing/Get_Ongoing_Monitoring);
 // on a /v2 base URL it refuses before sending. An answer about another
 // record is an error (ErrUnexpectedResponse), never handed back.
-func (c *Client) AMLMonitorRecord(ctx context.Context, worklistID, recordID string) (*AMLRecord, error) {
-	const op = "AMLMonitorRecord"
+func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID string) (*AMLMonitorRecord, error) {
+	const op = "GetAMLMonitorRecord"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
 	}
@@ -180,8 +180,8 @@ func (c *Client) AMLMonitorRecord(ctx context.Context, worklistID, recordID stri
 	case w.ID != "" && string(w.ID) != recordID:
 		return nil, unexpected(op, "the answer is about another record")
 	}
-	return &AMLRecord{ID: recordID, SubmissionID: string(w.SubmissionID), Name: string(w.Name),
-		Nationality: string(w.Nationality), DOB: string(w.DOB), Email: string(w.Email), Status: string(w.Status),
+	return &AMLMonitorRecord{ID: recordID, SubmissionID: string(w.SubmissionID), Name: string(w.Name),
+		Nationality: string(w.Nationality), DateOfBirth: string(w.DOB), Email: string(w.Email), Status: string(w.Status),
 		Memo: string(w.Memo), Tags: []string(w.Tags), Admin: string(w.Admin), UpdateTime: string(w.UpdateTime),
 		OpenCount: w.OpenCount.V, FalsePositiveCount: w.FalsePositiveCount.V, TruePositiveCount: w.TruePositiveCount.V,
 		DiscardedCount: w.DiscardedCount.V}, nil

@@ -71,17 +71,17 @@ func TestMonitorAMLTakesOneToTwentyFiveIDs(t *testing.T) {
 
 func TestAMLMonitorRecordDecodesEveryField(t *testing.T) {
 	c, got := v3JSON(t, "v3/aml_record.json")
-	rec, err := c.AMLMonitorRecord(context.Background(), "worklist-7", "RECORD_ID_00A")
+	rec, err := c.GetAMLMonitorRecord(context.Background(), "worklist-7", "RECORD_ID_00A")
 	require.NoError(t, err)
-	assert.Equal(t, &argos.AMLRecord{ID: "RECORD_ID_00A", SubmissionID: "SUBMISSION_ID_00A", Name: "John Smith", Nationality: "USA",
-		DOB: "1975-08-25", Email: "john.smith@example.com", Status: "screenedNoMatches", Tags: []string{"onboarding"},
+	assert.Equal(t, &argos.AMLMonitorRecord{ID: "RECORD_ID_00A", SubmissionID: "SUBMISSION_ID_00A", Name: "John Smith", Nationality: "USA",
+		DateOfBirth: "1975-08-25", Email: "john.smith@example.com", Status: "screenedNoMatches", Tags: []string{"onboarding"},
 		Admin: "yourAdmin@sample.com", UpdateTime: "2025-03-04T05:06:07.000Z", FalsePositiveCount: 1, DiscardedCount: 2}, rec)
 	assert.Equal(t, "/v3/submission/aml/monitor/worklist-7/RECORD_ID_00A", got()[0].path)
 	assert.Equal(t, http.MethodGet, got()[0].method)
 
 	t.Run("an answer about another record is refused", func(t *testing.T) {
 		c, _ := v3JSON(t, "v3/aml_record.json")
-		_, err := c.AMLMonitorRecord(context.Background(), "worklist-7", "RECORD_ID_01B")
+		_, err := c.GetAMLMonitorRecord(context.Background(), "worklist-7", "RECORD_ID_01B")
 		assert.ErrorIs(t, err, argos.ErrUnexpectedResponse)
 	})
 }
@@ -100,14 +100,14 @@ func TestFakeAMLMonitoringReturnsRecordsThatReadBack(t *testing.T) {
 	require.Len(t, res.Failed, 2)
 	assert.Equal(t, "This submission is not approved: "+pending, res.Failed[0].Error)
 
-	rec, err := c.AMLMonitorRecord(ctx, "wl-1", res.Succeeded[0].RecordIDs[0])
+	rec, err := c.GetAMLMonitorRecord(ctx, "wl-1", res.Succeeded[0].RecordIDs[0])
 	require.NoError(t, err)
 	assert.Equal(t, approved, rec.SubmissionID)
 	assert.Equal(t, "Jane Doe", rec.Name)
-	assert.Equal(t, "1990-01-02", rec.DOB)
+	assert.Equal(t, "1990-01-02", rec.DateOfBirth)
 	assert.Equal(t, "screenedNoMatches", rec.Status)
 
-	_, err = c.AMLMonitorRecord(ctx, "wl-2", res.Succeeded[0].RecordIDs[0])
+	_, err = c.GetAMLMonitorRecord(ctx, "wl-2", res.Succeeded[0].RecordIDs[0])
 	assert.ErrorIs(t, err, argos.ErrBadRequest, "records belong to their worklist")
 	_, err = c.MonitorAML(ctx, "wl-1", []string{approved}, "who@example.com")
 	assert.ErrorIs(t, err, argos.ErrInvalidAdmin)

@@ -10,11 +10,17 @@ import (
 	"time"
 )
 
-// Base URLs. DefaultBaseURL is the API guide's (v2) host the SDK implements;
-// BaseURLV3 is the vendor's current host. Both serve the same paths.
+// Base URLs. DefaultBaseURL is BaseURLV3, the vendor's current API, where
+// the API guide's calls live at the same paths as under the deprecated
+// guide's BaseURLV2; the v3-only calls (UpdateSubmission, ReviewSubmission,
+// …) refuse a base URL ending in /v2.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission
+// and https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide
 const (
-	DefaultBaseURL = "https://rest-api.argoskyc.com/v2"
+	DefaultBaseURL = BaseURLV3
 	BaseURLV3      = "https://rest-api.argosidentity.com/v3"
+	BaseURLV2      = "https://rest-api.argoskyc.com/v2"
 )
 
 // Version is the SDK version sent in the User-Agent header.
@@ -60,7 +66,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		baseURL:   base,
 		key:       &key,
 		logger:    slog.New(slog.DiscardHandler),
-		retry:     DefaultRetryPolicy,
+		retry:     DefaultRetryPolicy(),
 		timeout:   DefaultTimeout,
 		userAgent: defaultUserAgent,
 	}

@@ -87,7 +87,7 @@ func TestRedirectsNeverCarryTheKeyToAnotherHost(t *testing.T) {
 	})
 	c := clientFor(t, api)
 
-	d, err := c.Image(context.Background(), "s1", argos.ImageSelfie)
+	d, err := c.DownloadImage(context.Background(), "s1", argos.ImageSelfie)
 	require.NoError(t, err)
 	defer d.Body.Close()
 
@@ -126,7 +126,7 @@ func TestRedirectedPostsAreNotFollowed(t *testing.T) {
 	api, hits := countingServer(t, func(w http.ResponseWriter, r *http.Request, n int32) {
 		http.Redirect(w, r, "/v2/elsewhere", http.StatusTemporaryRedirect)
 	})
-	_, err := clientFor(t, api).AddressCode(context.Background(), &argos.AddressCodeRequest{Address: "1 Main St"})
+	_, err := clientFor(t, api).LookupAddressCode(context.Background(), &argos.AddressCodeRequest{Address: "1 Main St"})
 	var apiErr *argos.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusTemporaryRedirect, apiErr.StatusCode)

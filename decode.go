@@ -167,7 +167,7 @@ type (
 )
 
 func (k *lenientKYC) result() KYCResult {
-	r := KYCResult{Result: KYCStatus(k.Result), Comment: k.Comment, CommentCode: k.CommentCode}
+	r := KYCResult{Status: KYCStatus(k.Result), Comment: k.Comment, CommentCode: typedStrings[RejectCode](k.CommentCode)}
 	if k.Attempts != nil {
 		r.Attempts = make([]Attempt, len(k.Attempts))
 		for i, a := range k.Attempts {
@@ -259,11 +259,11 @@ func (o *OCRData) UnmarshalJSON(b []byte) error {
 		case "ocr_nationality":
 			o.Nationality = string(v)
 		case "ocr_birthDate":
-			o.BirthDate = string(v)
+			o.DateOfBirth = string(v)
 		case "ocr_issueDate":
-			o.IssueDate = string(v)
+			o.DateOfIssue = string(v)
 		case "ocr_expireDate":
-			o.ExpireDate = string(v)
+			o.DateOfExpiry = string(v)
 		default:
 			if o.Other == nil {
 				o.Other = map[string]string{}
@@ -275,7 +275,7 @@ func (o *OCRData) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalJSON accepts submissionId and the documented Submissionid.
-func (r *Step1Response) UnmarshalJSON(b []byte) error {
+func (r *Step1Result) UnmarshalJSON(b []byte) error {
 	var w struct {
 		SubmissionID  lenient.String `json:"submissionId"`
 		SubmissionID2 lenient.String `json:"Submissionid"`
@@ -289,11 +289,11 @@ func (r *Step1Response) UnmarshalJSON(b []byte) error {
 	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
 		return err
 	}
-	*r = Step1Response{
+	*r = Step1Result{
 		SubmissionID:  firstNonEmpty(string(w.SubmissionID), string(w.SubmissionID2), string(w.SubmissionID3)),
 		ReviewOCRData: w.ReviewOCRData,
 		FileUpload:    w.FileUpload == "true",
-		KYCStatus:     KYCStatus(w.KYCStatus),
+		Status:        KYCStatus(w.KYCStatus),
 		RetryCount:    w.RetryCount.V,
 		Retry:         w.Retry,
 	}
@@ -301,7 +301,7 @@ func (r *Step1Response) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalJSON decodes numbers sent as strings and keeps absent scores nil.
-func (r *Step2Response) UnmarshalJSON(b []byte) error {
+func (r *Step2Result) UnmarshalJSON(b []byte) error {
 	var w struct {
 		VerificationResult  lenient.String `json:"verificationResult"`
 		FaceSimilarityScore lenient.Float  `json:"faceSimilarityScore"`
@@ -313,15 +313,28 @@ func (r *Step2Response) UnmarshalJSON(b []byte) error {
 	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
 		return err
 	}
-	*r = Step2Response{
+	*r = Step2Result{
 		VerificationResult:  string(w.VerificationResult),
 		FaceSimilarityScore: w.FaceSimilarityScore.Ptr(),
 		LivenessScore:       w.LivenessScore.Ptr(),
-		KYCStatus:           KYCStatus(w.KYCStatus),
+		Status:              KYCStatus(w.KYCStatus),
 		RetryCount:          w.RetryCount.V,
 		Retry:               w.Retry,
 	}
 	return nil
+}
+
+// typedStrings converts a decoded list of strings to a list of a string
+// type (the code types); nil stays nil.
+func typedStrings[T ~string](ss []string) []T {
+	if ss == nil {
+		return nil
+	}
+	out := make([]T, len(ss))
+	for i, s := range ss {
+		out[i] = T(s)
+	}
+	return out
 }
 
 // ignoreTypeErrors drops *json.UnmarshalTypeError: encoding/json skips a
@@ -506,15 +519,15 @@ func (w *webhookWire) event() *WebhookEvent {
 
 		UpdatedAt: firstNonEmpty(string(w.KYC.UpdatedAt), string(w.KYC.UpdateAt)), CreatedAt: string(w.KYC.CreatedAt),
 		KYCResultAt: string(w.KYC.KYCResultAt), PendingAt: firstNonEmpty(string(w.KYC.PendingAt), string(data.PendingAt)),
-		Reviewer: firstNonEmpty(string(w.KYC.Reviewer), string(data.Reviewer)), CommentCode: w.KYC.CommentCode,
+		Reviewer: firstNonEmpty(string(w.KYC.Reviewer), string(data.Reviewer)), CommentCode: typedStrings[RejectCode](w.KYC.CommentCode),
 
-		RetryCode: string(w.RetryCode), Attempts: w.Attempts.V, IPAddress: string(w.IPAddress),
+		RetryCode: RetryCode(w.RetryCode), Attempts: w.Attempts.V, IPAddress: string(w.IPAddress),
 
 		AgeGroup: string(w.AgeGroup), Gender: Gender(w.Gender), DateOfBirth: string(w.DateOfBirth),
 		Nationality: string(w.Nationality), FullName: firstNonEmpty(string(w.FullName), string(w.FullNameSnake)),
 		FullNameEN: string(w.FullNameEN), FirstName: string(w.FirstName), LastName: string(w.LastName),
-		IDType: IDType(w.IDType), IssuingCountry: string(w.IssuingCountry), IssueDate: string(w.IssueDate),
-		ExpireDate: string(w.ExpireDate), IdentityNumber: string(w.IdentityNumber), DocumentNumber: string(w.DocumentNumber),
+		IDType: IDType(w.IDType), IssuingCountry: string(w.IssuingCountry), DateOfIssue: string(w.IssueDate),
+		DateOfExpiry: string(w.ExpireDate), IdentityNumber: string(w.IdentityNumber), DocumentNumber: string(w.DocumentNumber),
 		DuplicatedInformation: string(w.Duplicated),
 
 		AMLStatus: string(w.AML.CurrentStatus), AMLRiskLevel: string(w.AML.RiskLevel),

@@ -24,7 +24,7 @@
 // mix of failures it meets, and follows at most MaxRedirects redirects. GET and DELETE calls are retried on connection
 // errors, bodies cut short and on 429, 500, 502, 503 and 504, with capped exponential backoff and jitter, honouring
 // Retry-After up to RetryPolicy.MaxWait. SubmitStep1, SubmitStep2 and
-// AddressCode create or change state and the API has no idempotency key, so
+// LookupAddressCode create or change state and the API has no idempotency key, so
 // they are retried only when no connection was ever made; once a request may
 // have been sent, a failure is an error matching ErrOutcomeUnknown (and
 // *OutcomeUnknownError) and the request is not repeated, by the SDK or by
@@ -33,12 +33,12 @@
 //
 // The v3 management calls (UpdateSubmission, UpdateImages,
 // DeleteSubmissionFields, MigrateSubmission, ReviewSubmission, AddTokens,
-// DeleteTokens, MonitorAML, AMLMonitorRecord, FaceAuth, FaceAuthImage) are
+// DeleteTokens, MonitorAML, GetAMLMonitorRecord, FaceAuth, DownloadFaceAuthImage) are
 // documented only under /v3: on a base URL ending in /v2 they refuse before
 // sending and say to use WithBaseURL(BaseURLV3). Their POST, PATCH and PUT
 // requests follow the rule above (never repeated once they may have been
 // sent); DeleteSubmissionFields, DeleteTokens and the GETs are retried.
-// FaceAuth and FaceAuthImage send the Add-on key (WithAddOnKey) instead of
+// FaceAuth and DownloadFaceAuthImage send the Add-on key (WithAddOnKey) instead of
 // the project's key; no other call does.
 //
 // Every non-2xx answer is an *APIError that errors.Is matches against

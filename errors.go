@@ -19,12 +19,17 @@ var (
 	// sentinel below (400 with a documented business message, 404, 405, …).
 	ErrBadRequest = errors.New("argos: bad request")
 	// ErrForbidden matches every 403: a missing or wrong API key
-	// (ErrInvalidAPIKey) or a caller IP that is not allow-listed
-	// (ErrIPNotAllowed).
+	// (ErrInvalidAPIKey), a caller IP that is not allow-listed
+	// (ErrIPNotAllowed) or a route the gateway does not know
+	// (ErrUnknownEndpoint).
 	ErrForbidden = errors.New("argos: forbidden")
 	// ErrInvalidAPIKey matches a 403 "Forbidden": the API key is missing or
 	// wrong.
 	ErrInvalidAPIKey = errors.New("argos: invalid API key")
+	// ErrUnknownEndpoint matches the gateway's 403 "Missing Authentication
+	// Token": the host has no such route (a v3-only call sent to a v2 base
+	// URL, a base URL with the wrong version path), not a wrong key.
+	ErrUnknownEndpoint = errors.New("argos: unknown endpoint")
 	// ErrIPNotAllowed matches a 403 "…explicit deny": the caller's IP address
 	// is not on the project's allow-list.
 	ErrIPNotAllowed = errors.New("argos: caller IP not allow-listed")
@@ -137,8 +142,11 @@ func (e *APIError) Error() string {
 			b.WriteString(": (server message withheld from the error string: see APIError.Message)")
 		}
 	}
-	if e.StatusCode == http.StatusForbidden && !e.Is(ErrIPNotAllowed) {
-		b.WriteString(" (the API key was missing or refused, or the route does not exist on this host)")
+	switch {
+	case e.Is(ErrUnknownEndpoint):
+		b.WriteString(" (the gateway knows no such route on this host: check the base URL's version; the API key was not refused)")
+	case e.StatusCode == http.StatusForbidden && !e.Is(ErrIPNotAllowed):
+		b.WriteString(" (the API key was missing or refused)")
 	}
 	if e.TraceID != "" && traceIDRe.MatchString(e.TraceID) {
 		b.WriteString(" (trace " + e.TraceID + ")")
@@ -176,8 +184,10 @@ func (e *APIError) Is(target error) bool {
 	case ErrIPNotAllowed:
 		return e.StatusCode == http.StatusForbidden && strings.Contains(text, "explicit deny")
 	case ErrInvalidAPIKey:
-		return (e.StatusCode == http.StatusForbidden && !strings.Contains(text, "explicit deny")) ||
+		return (e.StatusCode == http.StatusForbidden && !strings.Contains(text, "explicit deny") && !unknownRoute(text)) ||
 			strings.Contains(text, "invalid api key") || e.isV3(target, text)
+	case ErrUnknownEndpoint:
+		return e.StatusCode == http.StatusForbidden && unknownRoute(text)
 	case ErrPayloadTooLarge:
 		return e.StatusCode == http.StatusRequestEntityTooLarge
 	case ErrRateLimited:
@@ -198,6 +208,11 @@ func (e *APIError) Is(target error) bool {
 	}
 	return e.isV3(target, text)
 }
+
+// unknownRoute reports the API gateway's answer to a route it does not
+// have ("Missing Authentication Token"; text is the lower-cased code and
+// message), which is not about the key.
+func unknownRoute(text string) bool { return strings.Contains(text, "missing authentication token") }
 
 // documentedMessages are the error texts the vendor documents (https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide/api-errors
 // and the endpoint pages)

@@ -30,7 +30,7 @@ func exampleClient() (*argos.Client, *argostest.Server) {
 var exampleSeq atomic.Int32
 
 // exampleStep1 starts a submission for userID.
-func exampleStep1(ctx context.Context, client *argos.Client, userID string) *argos.Step1Response {
+func exampleStep1(ctx context.Context, client *argos.Client, userID string) *argos.Step1Result {
 	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
 		IssuingCountry: "USA", Email: fmt.Sprintf("applicant%d@example.com", exampleSeq.Add(1)), IDType: argos.IDDriversLicense, UserID: userID,
 		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
@@ -98,10 +98,10 @@ func ExampleClient_SubmitStep2() {
 			log.Fatal(err)
 		}
 		if s2.CanRetry() {
-			fmt.Println(s2.KYCStatus, s2.Retry[0].Code, "retries left:", s2.RetriesLeft())
+			fmt.Println(s2.Status, s2.Retry[0].Code, "retries left:", s2.RetriesLeft())
 			continue // ask the applicant for another selfie
 		}
-		fmt.Println(s2.KYCStatus)
+		fmt.Println(s2.Status)
 		break
 	}
 	// Output:
@@ -119,7 +119,7 @@ func ExampleClient_GetSubmission() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(sub.KYC.Result, len(sub.KYC.Attempts), sub.UserID)
+	fmt.Println(sub.KYC.Status, len(sub.KYC.Attempts), sub.UserID)
 
 	_, err = client.GetSubmission(ctx, "no-such-submission")
 	fmt.Println(errors.Is(err, argos.ErrNotFound))
@@ -176,14 +176,14 @@ func ExampleClient_DeleteSubmission() {
 	}
 	fmt.Println(res.Message)
 
-	_, err = client.Image(ctx, id, argos.ImageSelfie)
+	_, err = client.DownloadImage(ctx, id, argos.ImageSelfie)
 	fmt.Println("selfie gone:", err != nil)
 	// Output:
 	// success
 	// selfie gone: true
 }
 
-func ExampleClient_ApplicantSubmissions() {
+func ExampleClient_ListApplicantSubmissions() {
 	client, srv := exampleClient()
 	defer srv.Close()
 	ctx := context.Background()
@@ -193,7 +193,7 @@ func ExampleClient_ApplicantSubmissions() {
 		log.Fatal(err)
 	}
 
-	subs, err := client.ApplicantSubmissions(ctx, sub.ApplicantID)
+	subs, err := client.ListApplicantSubmissions(ctx, sub.ApplicantID)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -201,11 +201,11 @@ func ExampleClient_ApplicantSubmissions() {
 	// Output: 1 true
 }
 
-func ExampleClient_AddressCode() {
+func ExampleClient_LookupAddressCode() {
 	client, srv := exampleClient()
 	defer srv.Close()
 
-	addr, err := client.AddressCode(context.Background(), &argos.AddressCodeRequest{
+	addr, err := client.LookupAddressCode(context.Background(), &argos.AddressCodeRequest{
 		Address: "1 Sejongno, Jongno-gu, Seoul, South Korea", Language: "en"})
 	if err != nil {
 		log.Fatal(err)
@@ -216,13 +216,13 @@ func ExampleClient_AddressCode() {
 	// Output: 1 Sejongno, Jongno-gu, Seoul, South Korea true
 }
 
-func ExampleClient_Image() {
+func ExampleClient_DownloadImage() {
 	client, srv := exampleClient()
 	defer srv.Close()
 	ctx := context.Background()
 	id := exampleApproved(ctx, client, "user-42")
 
-	img, err := client.Image(ctx, id, argos.ImageSelfie)
+	img, err := client.DownloadImage(ctx, id, argos.ImageSelfie)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -241,7 +241,7 @@ func ExampleDownload_SaveFile() {
 	ctx := context.Background()
 	id := exampleApproved(ctx, client, "user-42")
 
-	img, err := client.Image(ctx, id, argos.ImageSelfie)
+	img, err := client.DownloadImage(ctx, id, argos.ImageSelfie)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -285,7 +285,7 @@ func ExampleNewTransport() {
 	// Output: 1 64
 }
 
-func ExampleClient_AMLReport() {
+func ExampleClient_DownloadAMLReport() {
 	client, srv := exampleClient()
 	defer srv.Close()
 	ctx := context.Background()
@@ -298,7 +298,7 @@ func ExampleClient_AMLReport() {
 		log.Fatal(err)
 	}
 
-	report, err := client.AMLReport(ctx, sub.AMLResourceIDs()[0])
+	report, err := client.DownloadAMLReport(ctx, sub.AMLResourceIDs()[0])
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -128,7 +128,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 				if err != nil {
 					return "", nil, err
 				}
-				return s.ID + " " + string(s.KYC.Result), nil, nil
+				return s.ID + " " + string(s.KYC.Status), nil, nil
 			},
 		},
 		{
@@ -200,7 +200,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 				if err != nil {
 					return "", nil, err
 				}
-				return string(r.KYCStatus), nil, nil
+				return string(r.Status), nil, nil
 			},
 		},
 		{
@@ -208,7 +208,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			okBody: fixture(t, "applicant.json"), okType: "application/json",
 			okSummary: "3 submissions",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				l, err := c.ApplicantSubmissions(ctx, "applicant-fault-1")
+				l, err := c.ListApplicantSubmissions(ctx, "applicant-fault-1")
 				if err != nil {
 					return "", nil, err
 				}
@@ -225,7 +225,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			okBody: fixture(t, "address_code.json"), okType: "application/json",
 			okSummary: "8Q98HXPG+MP",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.AddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Sejongno, Jongno-gu, Seoul", Language: "en"})
+				r, err := c.LookupAddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Sejongno, Jongno-gu, Seoul", Language: "en"})
 				if err != nil {
 					return "", nil, err
 				}
@@ -236,7 +236,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			name: "AML", method: http.MethodGet, path: "/report/aml", download: true,
 			okBody: pdf, okType: "application/pdf", okSummary: digest(pdf),
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				d, err := c.AMLReport(ctx, "resource-fault-1")
+				d, err := c.DownloadAMLReport(ctx, "resource-fault-1")
 				return "", d, err
 			},
 		},
@@ -244,7 +244,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			name: "Image", method: http.MethodGet, path: "/image", download: true,
 			okBody: idFront, okType: "image/png", okSummary: digest(idFront),
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				d, err := c.Image(ctx, "gt7rcxx9l1oabcde", argos.ImageID)
+				d, err := c.DownloadImage(ctx, "gt7rcxx9l1oabcde", argos.ImageID)
 				return "", d, err
 			},
 		},

@@ -23,7 +23,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			okBody: fixture(t, "v3/update_success.json"), okType: "application/json", okSummary: "Data Processing Success.",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: "gt7rcxx9l1oabcde", Admin: faultEmail,
-					Data: argos.SubmissionUpdate{FullName: "Alice Fault", BirthDate: "1990-01-02"}})
+					Data: argos.SubmissionUpdate{FullName: "Alice Fault", DateOfBirth: "1990-01-02"}})
 				if err != nil {
 					return msg("", err)
 				}
@@ -47,7 +47,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			okBody: fixture(t, "delete_plain.json"), okType: "application/json", okSummary: "success",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.DeleteSubmissionFields(ctx, "gt7rcxx9l1oabcde", &argos.PartialDelete{
-					Fields: []string{argos.PartialData}, DataFields: []string{argos.DataFieldName}, AdminName: faultUserID})
+					Fields: []argos.PartialField{argos.PartialData}, DataFields: []argos.DataField{argos.DataFieldName}, AdminName: faultUserID})
 				if err != nil {
 					return msg("", err)
 				}
@@ -59,7 +59,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			okBody: fixture(t, "v3/migration_success.json"), okType: "application/json", okSummary: "submissionId123",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.MigrateSubmission(ctx, &argos.MigrationRequest{Admin: faultEmail, Email: faultEmail, FullName: "Alice Fault",
-					BirthDate: "1990-01-02", KYCStatus: argos.KYCApproved, UserID: faultUserID})
+					DateOfBirth: "1990-01-02", Status: argos.KYCApproved, UserID: faultUserID})
 				if err != nil {
 					return msg("", err)
 				}
@@ -74,7 +74,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 				if err != nil {
 					return msg("", err)
 				}
-				return msg(string(r.FinalStatus), nil)
+				return msg(string(r.Status), nil)
 			},
 		},
 		{
@@ -114,7 +114,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			name: "AMLRecord", method: http.MethodGet, path: "/submission/aml/monitor/wl-fault/RECORD_ID_00A", v3: true,
 			okBody: fixture(t, "v3/aml_record.json"), okType: "application/json", okSummary: "SUBMISSION_ID_00A screenedNoMatches",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.AMLMonitorRecord(ctx, "wl-fault", "RECORD_ID_00A")
+				r, err := c.GetAMLMonitorRecord(ctx, "wl-fault", "RECORD_ID_00A")
 				if err != nil {
 					return msg("", err)
 				}
@@ -137,7 +137,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			name: "FaceAuthImg", method: http.MethodGet, path: "/faceauth/image", download: true, base64: true, v3: true, addOn: true,
 			okBody: b64, okType: "text/plain", okSummary: digest(selfie),
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				d, err := c.FaceAuthImage(ctx, "fa0199cb937c1e7a")
+				d, err := c.DownloadFaceAuthImage(ctx, "fa0199cb937c1e7a")
 				return "", d, err
 			},
 		},

@@ -193,7 +193,7 @@ func TestDownloadsRefuseWhatCannotBeTheFile(t *testing.T) {
 				}
 				return resp, nil
 			})
-			d, err := c.Image(context.Background(), "s1", argos.ImageSelfie)
+			d, err := c.DownloadImage(context.Background(), "s1", argos.ImageSelfie)
 			if !tc.ok {
 				assert.ErrorIs(t, err, argos.ErrUnexpectedResponse)
 				assert.Nil(t, d)
@@ -209,7 +209,7 @@ func TestDownloadsRefuseWhatCannotBeTheFile(t *testing.T) {
 	t.Run("an AML report that is a PDF", func(t *testing.T) {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder(http.MethodGet, mockBase+"/report/aml", httpmock.NewBytesResponder(http.StatusOK, pdf))
-		d, err := c.AMLReport(context.Background(), "r1")
+		d, err := c.DownloadAMLReport(context.Background(), "r1")
 		require.NoError(t, err)
 		require.NoError(t, d.Body.Close())
 	})
@@ -231,7 +231,7 @@ func TestDownloadFilenamesAreSafeToJoinToADirectory(t *testing.T) {
 			c, mt := newMockClient(t)
 			mt.RegisterResponder(http.MethodGet, mockBase+"/image", httpmock.NewBytesResponder(http.StatusOK, png).
 				HeaderSet(http.Header{"Content-Type": {"image/png"}, "Content-Disposition": {disposition}}))
-			d, err := c.Image(context.Background(), "s1", argos.ImageSelfie)
+			d, err := c.DownloadImage(context.Background(), "s1", argos.ImageSelfie)
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = d.Body.Close() })
 			assert.Equal(t, want, d.Filename)
@@ -284,7 +284,7 @@ func TestInputsThatUsedToPanicAreClearErrors(t *testing.T) {
 		for _, cl := range []*argos.Client{&zero, nilClient} {
 			_, err := cl.GetSubmission(context.Background(), "s1")
 			assert.ErrorIs(t, err, argos.ErrValidation)
-			_, err = cl.Image(context.Background(), "s1", argos.ImageSelfie)
+			_, err = cl.DownloadImage(context.Background(), "s1", argos.ImageSelfie)
 			assert.ErrorIs(t, err, argos.ErrValidation)
 			for _, err := range cl.AllSubmissions(context.Background(), nil) {
 				assert.ErrorIs(t, err, argos.ErrValidation)

@@ -241,11 +241,16 @@ func closedPort(t testing.TB) string {
 // retries.
 func fakeClient(t *testing.T, opts ...argos.Option) (*argos.Client, *argostest.Server) {
 	t.Helper()
-	return argostest.NewClient(t, append([]argos.Option{argos.WithRetryPolicy(fastRetries)}, opts...)...)
+	srv := argostest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := srv.NewClient(append([]argos.Option{argos.WithRetryPolicy(fastRetries)}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c, srv
 }
 
 // step1 runs Step 1 at the fake with the sample ID image.
-func step1(t *testing.T, c *argos.Client, email, userID string) *argos.Step1Response {
+func step1(t *testing.T, c *argos.Client, email, userID string) *argos.Step1Result {
 	t.Helper()
 	s1, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
 		IssuingCountry: "USA", Email: email, IDType: argos.IDPassport, UserID: userID,
@@ -256,7 +261,7 @@ func step1(t *testing.T, c *argos.Client, email, userID string) *argos.Step1Resp
 }
 
 // step2 runs Step 2 at the fake with the sample selfie.
-func step2(t *testing.T, c *argos.Client, id string) (*argos.Step2Response, error) {
+func step2(t *testing.T, c *argos.Client, id string) (*argos.Step2Result, error) {
 	t.Helper()
 	return c.SubmitStep2(context.Background(), &argos.Step2Request{
 		SubmissionID: id, FaceImage: &argos.File{Body: bytes.NewReader(readImage(t, "selfie.jpg"))},
@@ -345,7 +350,7 @@ func pendingSubmission(t *testing.T, c *argos.Client, srv *argostest.Server) str
 	srv.ScriptStep2(argostest.OutcomePending)
 	s2, err := step2(t, c, s1.SubmissionID)
 	require.NoError(t, err)
-	require.Equal(t, argos.KYCPending, s2.KYCStatus)
+	require.Equal(t, argos.KYCPending, s2.Status)
 	return s1.SubmissionID
 }
 

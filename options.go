@@ -29,8 +29,11 @@ type RetryPolicy struct {
 	MaxWait    time.Duration
 }
 
-// DefaultRetryPolicy is used when WithRetryPolicy is not given.
-var DefaultRetryPolicy = RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
+// DefaultRetryPolicy returns the policy used when WithRetryPolicy is not
+// given: 3 retries, waits from 500 ms up to 30 s.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
+}
 
 // DefaultTimeout bounds each call (all attempts and waits included, and for
 // downloads the reading of the body) unless WithTimeout says otherwise.
@@ -93,11 +96,12 @@ func WithRetryPolicy(p RetryPolicy) Option {
 		if p.MaxRetries < 0 || p.MinWait < 0 || p.MaxWait < 0 {
 			return &ValidationError{Field: "retry policy", Reason: "must not be negative"}
 		}
+		def := DefaultRetryPolicy()
 		if p.MinWait == 0 {
-			p.MinWait = DefaultRetryPolicy.MinWait
+			p.MinWait = def.MinWait
 		}
 		if p.MaxWait == 0 {
-			p.MaxWait = DefaultRetryPolicy.MaxWait
+			p.MaxWait = def.MaxWait
 		}
 		if p.MinWait > p.MaxWait {
 			return &ValidationError{Field: "retry policy", Reason: "MinWait is longer than MaxWait"}

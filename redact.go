@@ -107,7 +107,7 @@ func redactText(s string) string {
 func (s Submission) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("submission_id", s.ID),
-		slog.String("kyc_result", string(s.KYC.Result)),
+		slog.String("kyc_result", string(s.KYC.Status)),
 		slog.Int("attempts", len(s.KYC.Attempts)),
 		slog.String("created_at", s.CreatedAt),
 	)
@@ -116,7 +116,7 @@ func (s Submission) LogValue() slog.Value {
 // String is a redacted summary (see LogValue).
 func (s Submission) String() string {
 	return fmt.Sprintf("argos.Submission{ID:%s KYC:%s Attempts:%d CreatedAt:%s Data:%s}",
-		s.ID, s.KYC.Result, len(s.KYC.Attempts), s.CreatedAt, redacted)
+		s.ID, s.KYC.Status, len(s.KYC.Attempts), s.CreatedAt, redacted)
 }
 
 // Format prints String for every verb, so %+v and %#v stay redacted.
@@ -181,15 +181,15 @@ func (OCRData) LogValue() slog.Value { return slog.StringValue(redacted) }
 func (OCRData) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
 
 // LogValue implements slog.LogValuer without the OCR data.
-func (r Step1Response) LogValue() slog.Value {
+func (r Step1Result) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Bool("file_upload", r.FileUpload),
-		slog.String("kyc_status", string(r.KYCStatus)), slog.Int("retry_count", r.RetryCount))
+		slog.String("kyc_status", string(r.Status)), slog.Int("retry_count", r.RetryCount))
 }
 
 // Format prints a redacted summary for every verb.
-func (r Step1Response) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "argos.Step1Response{SubmissionID:%s FileUpload:%t KYCStatus:%s RetryCount:%d ReviewOCRData:%s}",
-		r.SubmissionID, r.FileUpload, r.KYCStatus, r.RetryCount, redacted)
+func (r Step1Result) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Step1Result{SubmissionID:%s FileUpload:%t KYCStatus:%s RetryCount:%d ReviewOCRData:%s}",
+		r.SubmissionID, r.FileUpload, r.Status, r.RetryCount, redacted)
 }
 
 // LogValue implements slog.LogValuer without personal data.
@@ -225,13 +225,13 @@ func (p ListSubmissionsParams) Format(f fmt.State, _ rune) {
 // LogValue implements slog.LogValuer: the result and the attempts' scores,
 // without the data they were verified against.
 func (k KYCResult) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("result", string(k.Result)), slog.Any("comment_code", k.CommentCode),
+	return slog.GroupValue(slog.String("result", string(k.Status)), slog.Any("comment_code", k.CommentCode),
 		slog.Int("attempts", len(k.Attempts)))
 }
 
 // Format prints the result and the attempts, redacted, for every verb.
 func (k KYCResult) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "argos.KYCResult{Result:%s CommentCode:%v Attempts:%v}", k.Result, k.CommentCode, k.Attempts)
+	fmt.Fprintf(f, "argos.KYCResult{Result:%s CommentCode:%v Attempts:%v}", k.Status, k.CommentCode, k.Attempts)
 }
 
 // LogValue implements slog.LogValuer without the verification data.
@@ -313,13 +313,13 @@ func (p LiveformParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, p
 // code, never the email, user ID or custom fields.
 func (r ReturnParams) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("submission_id", r.SubmissionID),
-		slog.String("kyc_status", string(r.KYCStatus)), slog.String("error_code", r.ErrorCode))
+		slog.String("kyc_status", string(r.Status)), slog.String("error_code", r.ErrorCode))
 }
 
 // String is a redacted summary (see LogValue).
 func (r ReturnParams) String() string {
 	return fmt.Sprintf("argos.ReturnParams{SubmissionID:%s KYCStatus:%s ErrorCode:%s %s}",
-		r.SubmissionID, r.KYCStatus, r.ErrorCode, redacted)
+		r.SubmissionID, r.Status, r.ErrorCode, redacted)
 }
 
 // Format prints String for every verb, so %+v and %#v stay redacted.
@@ -360,21 +360,21 @@ func setNames(pairs ...string) []string {
 
 // fields names the SubmissionUpdate fields that are set.
 func (d SubmissionUpdate) fields() []string {
-	return setNames("kycStatus", string(d.KYCStatus), "idType", string(d.IDType), "issuingCountry", d.IssuingCountry,
+	return setNames("kycStatus", string(d.Status), "idType", string(d.IDType), "issuingCountry", d.IssuingCountry,
 		"nationality", d.Nationality, "fullName", d.FullName, "firstName", d.FirstName, "lastName", d.LastName,
-		"gender", string(d.Gender), "birthDate", d.BirthDate, "issueDate", d.IssueDate, "expireDate", d.ExpireDate,
+		"gender", string(d.Gender), "birthDate", d.DateOfBirth, "issueDate", d.DateOfIssue, "expireDate", d.DateOfExpiry,
 		"identityNumber", d.IdentityNumber, "documentNumber", d.DocumentNumber, "serialNumber", d.SerialNumber)
 }
 
 // LogValue implements slog.LogValuer: the names of the fields set, the
 // status, never a value that is personal data.
 func (d SubmissionUpdate) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("kyc_status", string(d.KYCStatus)), slog.Any("fields", d.fields()))
+	return slog.GroupValue(slog.String("kyc_status", string(d.Status)), slog.Any("fields", d.fields()))
 }
 
 // Format prints the names of the fields set for every verb.
 func (d SubmissionUpdate) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "argos.SubmissionUpdate{KYCStatus:%s Set:%v Values:%s}", d.KYCStatus, d.fields(), redacted)
+	fmt.Fprintf(f, "argos.SubmissionUpdate{KYCStatus:%s Set:%v Values:%s}", d.Status, d.fields(), redacted)
 }
 
 // LogValue implements slog.LogValuer without personal data.
@@ -422,22 +422,22 @@ func (p PartialDelete) Format(f fmt.State, _ rune) {
 
 // LogValue implements slog.LogValuer without personal data.
 func (r MigrationRequest) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("kyc_status", string(r.KYCStatus)), slog.String("idType", string(r.IDType)),
+	return slog.GroupValue(slog.String("kyc_status", string(r.Status)), slog.String("idType", string(r.IDType)),
 		slog.String("issuing_country", r.IssuingCountry))
 }
 
 // Format prints a redacted summary for every verb.
 func (r MigrationRequest) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "argos.MigrationRequest{KYCStatus:%s IDType:%s IssuingCountry:%s %s}",
-		r.KYCStatus, r.IDType, r.IssuingCountry, redacted)
+		r.Status, r.IDType, r.IssuingCountry, redacted)
 }
 
 func (u *ReviewFields) fields() []string {
 	if u == nil {
 		return nil
 	}
-	return setNames("fullName", u.FullName, "gender", string(u.Gender), "issueDate", u.IssueDate,
-		"expireDate", u.ExpireDate, "birthDate", u.BirthDate, "idType", string(u.IDType))
+	return setNames("fullName", u.FullName, "gender", string(u.Gender), "issueDate", u.DateOfIssue,
+		"expireDate", u.DateOfExpiry, "birthDate", u.DateOfBirth, "idType", string(u.IDType))
 }
 
 // LogValue implements slog.LogValuer: the names of the fields set.
@@ -462,14 +462,14 @@ func (r ReviewRequest) Format(f fmt.State, _ rune) {
 }
 
 // LogValue implements slog.LogValuer: IDs, status and counts only.
-func (r AMLRecord) LogValue() slog.Value {
+func (r AMLMonitorRecord) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("id", r.ID), slog.String("submission_id", r.SubmissionID),
 		slog.String("status", r.Status), slog.Int("open", r.OpenCount), slog.Int("true_positive", r.TruePositiveCount))
 }
 
 // Format prints a redacted summary for every verb.
-func (r AMLRecord) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "argos.AMLRecord{ID:%s SubmissionID:%s Status:%s Open:%d FalsePositive:%d TruePositive:%d Discarded:%d %s}",
+func (r AMLMonitorRecord) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.AMLMonitorRecord{ID:%s SubmissionID:%s Status:%s Open:%d FalsePositive:%d TruePositive:%d Discarded:%d %s}",
 		r.ID, r.SubmissionID, r.Status, r.OpenCount, r.FalsePositiveCount, r.TruePositiveCount, r.DiscardedCount, redacted)
 }
 

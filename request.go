@@ -20,7 +20,7 @@ import (
 )
 
 // MaxResponseSize bounds the JSON bodies the client reads (lists included).
-// Downloads (Image, AMLReport) are streamed and not bounded by it.
+// Downloads (DownloadImage, DownloadAMLReport) are streamed and not bounded by it.
 const MaxResponseSize = 32 << 20
 
 // call describes one API call; the one request path below serves every

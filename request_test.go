@@ -421,7 +421,7 @@ func TestAPostThatWasSentIsNeverRepeated(t *testing.T) {
 			w.WriteHeader(http.StatusBadGateway)
 			_, _ = w.Write([]byte(`{"message":"Bad Gateway"}`))
 		})
-		_, err := clientFor(t, api).AddressCode(context.Background(), &argos.AddressCodeRequest{Address: "1 Main St"})
+		_, err := clientFor(t, api).LookupAddressCode(context.Background(), &argos.AddressCodeRequest{Address: "1 Main St"})
 		assert.ErrorIs(t, err, argos.ErrServer)
 		assert.ErrorIs(t, err, argos.ErrOutcomeUnknown)
 		assert.Contains(t, err.Error(), "look the submission up")

@@ -27,19 +27,19 @@ type ReviewRequest struct {
 //
 // Logging or printing it shows which fields are set, never their values.
 type ReviewFields struct {
-	FullName   string `json:"fullName,omitempty"`
-	Gender     Gender `json:"gender,omitempty"`
-	IssueDate  string `json:"issueDate,omitempty"`
-	ExpireDate string `json:"expireDate,omitempty"`
-	BirthDate  string `json:"birthDate,omitempty"`
-	IDType     IDType `json:"idType,omitempty"`
+	FullName     string `json:"fullName,omitempty"`
+	Gender       Gender `json:"gender,omitempty"`
+	DateOfIssue  string `json:"issueDate,omitempty"`
+	DateOfExpiry string `json:"expireDate,omitempty"`
+	DateOfBirth  string `json:"birthDate,omitempty"`
+	IDType       IDType `json:"idType,omitempty"`
 }
 
 // ReviewResult is the answer of POST /submission/review.
 type ReviewResult struct {
 	SubmissionID string
 	Message      string
-	FinalStatus  KYCStatus
+	Status       KYCStatus
 }
 
 // ReviewSubmission approves or rejects a pending submission, for projects
@@ -68,7 +68,7 @@ func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest) (*Revie
 	}
 	sensitive := []string{r.Admin, r.RejectComment}
 	if u := r.UpdateFields; u != nil {
-		sensitive = append(sensitive, u.FullName, u.BirthDate, u.IssueDate, u.ExpireDate)
+		sensitive = append(sensitive, u.FullName, u.DateOfBirth, u.DateOfIssue, u.DateOfExpiry)
 	}
 	cl, err := newJSONCall(op, http.MethodPost, "/submission/review", "", r, sensitive...)
 	if err != nil {
@@ -88,7 +88,7 @@ func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest) (*Revie
 	if w.SubmissionID != "" && string(w.SubmissionID) != r.SubmissionID {
 		return nil, unexpected(op, "the answer is about another submission")
 	}
-	return &ReviewResult{SubmissionID: r.SubmissionID, Message: string(w.Message), FinalStatus: KYCStatus(w.FinalStatus)}, nil
+	return &ReviewResult{SubmissionID: r.SubmissionID, Message: string(w.Message), Status: KYCStatus(w.FinalStatus)}, nil
 }
 
 func (r *ReviewRequest) check() error {
@@ -117,8 +117,8 @@ func (r *ReviewRequest) check() error {
 	if *u == (ReviewFields{}) {
 		return &ValidationError{Field: "UpdateFields", Reason: "is set but empty (leave it nil)"}
 	}
-	if err := checkDates(dateField{"UpdateFields.IssueDate", u.IssueDate}, dateField{"UpdateFields.ExpireDate", u.ExpireDate},
-		dateField{"UpdateFields.BirthDate", u.BirthDate}); err != nil {
+	if err := checkDates(dateField{"UpdateFields.DateOfIssue", u.DateOfIssue}, dateField{"UpdateFields.DateOfExpiry", u.DateOfExpiry},
+		dateField{"UpdateFields.DateOfBirth", u.DateOfBirth}); err != nil {
 		return err
 	}
 	return checkTexts(textField{"UpdateFields.FullName", u.FullName}, textField{"UpdateFields.Gender", string(u.Gender)},

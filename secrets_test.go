@@ -210,7 +210,7 @@ func TestSecretPIITypesPrintAndLogRedacted(t *testing.T) {
 func TestSecretResultContainersLogRedacted(t *testing.T) {
 	sub := guideSubmission(t)
 	list := argos.SubmissionList{Items: []argos.Submission{sub}}
-	var step1 argos.Step1Response
+	var step1 argos.Step1Result
 	require.NoError(t, json.Unmarshal(fixture(t, "step1_guide.json"), &step1))
 	require.Equal(t, "John Smith", step1.ReviewOCRData.Name)
 
@@ -221,8 +221,8 @@ func TestSecretResultContainersLogRedacted(t *testing.T) {
 	}{
 		{"a SubmissionList", list, guidePII[:4]},
 		{"a *SubmissionList", &list, guidePII[:4]},
-		{"a Step1Response", step1, []string{"John Smith", "1975-08-25"}},
-		{"a *Step1Response", &step1, []string{"John Smith", "1975-08-25"}},
+		{"a Step1Result", step1, []string{"John Smith", "1975-08-25"}},
+		{"a *Step1Result", &step1, []string{"John Smith", "1975-08-25"}},
 	} {
 		t.Run(tc.name+" prints and logs without personal data", func(t *testing.T) {
 			outputs := printedForms(tc.v)
@@ -392,7 +392,7 @@ func TestSecretErrorStringsCarryNoPII(t *testing.T) {
 				assert.NotContains(t, ue.URL, "@")
 			}
 
-			_, err = c.AddressCode(ctx, &argos.AddressCodeRequest{Address: secretAddress})
+			_, err = c.LookupAddressCode(ctx, &argos.AddressCodeRequest{Address: secretAddress})
 			require.Error(t, err)
 			assertHidden(t, errorForms(err), filteredCallPII...)
 
@@ -525,7 +525,7 @@ func TestSecretRedirectToAnotherHost(t *testing.T) {
 	require.NoError(t, err, "a redirect to another host is followed, without the key")
 	assert.Len(t, list.Items, 2)
 
-	d, err := c.Image(ctx, "sub-secret-1", argos.ImageID)
+	d, err := c.DownloadImage(ctx, "sub-secret-1", argos.ImageID)
 	require.NoError(t, err)
 	got, err := io.ReadAll(d.Body)
 	require.NoError(t, err)
@@ -533,7 +533,7 @@ func TestSecretRedirectToAnotherHost(t *testing.T) {
 	assert.Equal(t, fixture(t, "images/id_front.png"), got)
 	assertHidden(t, printedForms(d), secretAPIKey, b.URL)
 
-	_, err = c.Image(ctx, "sub-secret-1", argos.ImageType("forbidden"))
+	_, err = c.DownloadImage(ctx, "sub-secret-1", argos.ImageType("forbidden"))
 	var apiErr *argos.APIError
 	require.ErrorAs(t, err, &apiErr, "B's 403 is an APIError")
 	assertHidden(t, errorForms(err), secretAPIKey, secretEmail)
@@ -586,7 +586,7 @@ func TestTLSDefaultTransportRefusesUntrustedCertificate(t *testing.T) {
 			}{
 				{"GET", func() error { _, err := c.GetSubmission(context.Background(), "s1"); return err }},
 				{"POST", func() error {
-					_, err := c.AddressCode(context.Background(), &argos.AddressCodeRequest{Address: secretAddress})
+					_, err := c.LookupAddressCode(context.Background(), &argos.AddressCodeRequest{Address: secretAddress})
 					return err
 				}},
 			} {

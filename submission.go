@@ -80,7 +80,7 @@ func (s *Submission) Deleted() bool {
 }
 
 // AMLResourceIDs returns every "resourceId" found in the aml object, in
-// order; these are the IDs AMLReport takes. The aml object's shape is not
+// order; these are the IDs DownloadAMLReport takes. The aml object's shape is not
 // documented, so it is searched at any depth.
 func (s *Submission) AMLResourceIDs() []string {
 	if len(s.AML) == 0 {
@@ -137,8 +137,8 @@ type ApplicantData struct {
 
 	IDType         IDType `json:"idType"`
 	IssuingCountry string `json:"idcard_issuingCountry"`
-	IssueDate      string `json:"idcard_issueDate"`
-	ExpireDate     string `json:"idcard_expireDate"`
+	DateOfIssue    string `json:"idcard_issueDate"`
+	DateOfExpiry   string `json:"idcard_expireDate"`
 	IdentityNumber string `json:"identityNumber"`
 	DocumentNumber string `json:"documentNumber"`
 	SSNNumber      string `json:"ssnNumber"`
@@ -169,10 +169,10 @@ type ApplicantData struct {
 
 // KYCResult is a submission's kyc object.
 type KYCResult struct {
-	Result      KYCStatus `json:"result"`
-	Comment     []string  `json:"comment"`
-	CommentCode []string  `json:"commentCode"`
-	Attempts    []Attempt `json:"attempts"`
+	Status      KYCStatus    `json:"result"`
+	Comment     []string     `json:"comment"`
+	CommentCode []RejectCode `json:"commentCode"`
+	Attempts    []Attempt    `json:"attempts"`
 }
 
 // Attempt is one Step 2 try (kyc.attempts[]). A score the answer leaves out
@@ -193,7 +193,7 @@ type Attempt struct {
 type VerificationParams struct {
 	FullName       string `json:"fullName"`
 	IDType         IDType `json:"idType"`
-	IssueDate      string `json:"issueDate"`
+	DateOfIssue    string `json:"issueDate"`
 	IdentityNumber string `json:"identityNumber"`
 }
 
@@ -207,8 +207,8 @@ type ImageKeys struct {
 
 // OCRResult is the normalised OCR object (ocr).
 type OCRResult struct {
-	BirthDate      string `json:"birthDate"`
-	ExpireDate     string `json:"expireDate"`
+	DateOfBirth    string `json:"birthDate"`
+	DateOfExpiry   string `json:"expireDate"`
 	FirstName      string `json:"firstName"`
 	LastName       string `json:"lastName"`
 	FullName       string `json:"fullName"`

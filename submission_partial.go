@@ -15,74 +15,82 @@ import (
 // empty to erase the whole data object. AdminName names the dashboard admin
 // who erases (optional).
 type PartialDelete struct {
-	Fields     []string
-	DataFields []string
+	Fields     []PartialField
+	DataFields []DataField
 	AdminName  string
 }
 
-// Parts of a submission DeleteSubmissionFields can erase (the fields
-// parameter).
+// PartialField names a part of a submission DeleteSubmissionFields can
+// erase (the fields parameter): one of the Partial… constants, the API's
+// names, case-sensitive.
+type PartialField string
+
+// Parts of a submission DeleteSubmissionFields can erase.
 const (
-	PartialIDImage                     = "id_image"
-	PartialSelfieImage                 = "selfie_image"
-	PartialData                        = "data" // see DataFields
-	PartialOCRRaw                      = "OCR_raw"
-	PartialOCR                         = "ocr"
-	PartialReview                      = "review"
-	PartialApplicantID                 = "applicant_id"
-	PartialEmail                       = "email"
-	PartialUserID                      = "userid"
-	PartialAdditionalList              = "additional_list"
-	PartialDuplicatedInformation       = "duplicated_information"
-	PartialCustomDuplicatedInformation = "custom_duplicated_information"
-	PartialInjectionAction             = "injection_action"
+	PartialIDImage                     PartialField = "id_image"
+	PartialSelfieImage                 PartialField = "selfie_image"
+	PartialData                        PartialField = "data" // see DataFields
+	PartialOCRRaw                      PartialField = "OCR_raw"
+	PartialOCR                         PartialField = "ocr"
+	PartialReview                      PartialField = "review"
+	PartialApplicantID                 PartialField = "applicant_id"
+	PartialEmail                       PartialField = "email"
+	PartialUserID                      PartialField = "userid"
+	PartialAdditionalList              PartialField = "additional_list"
+	PartialDuplicatedInformation       PartialField = "duplicated_information"
+	PartialCustomDuplicatedInformation PartialField = "custom_duplicated_information"
+	PartialInjectionAction             PartialField = "injection_action"
 )
 
-// Fields of the data object DeleteSubmissionFields can erase one by one
-// (the data_fields parameter, with PartialData).
+// DataField names a field of the data object DeleteSubmissionFields can
+// erase one by one (the data_fields parameter, with PartialData): one of
+// the DataField… constants, the API's names, case-sensitive.
+type DataField string
+
+// Fields of the data object DeleteSubmissionFields can erase one by one.
 const (
-	DataFieldAgeGroup            = "age_group"
-	DataFieldFirstName           = "first_name"
-	DataFieldLastName            = "last_name"
-	DataFieldFullName            = "full_name"
-	DataFieldName                = "name"
-	DataFieldGender              = "gender"
-	DataFieldNationality         = "nationality"
-	DataFieldDateOfBirth         = "date_of_birth"
-	DataFieldAddressCity         = "address_city"
-	DataFieldAddressCountry      = "address_country"
-	DataFieldAddressState        = "address_state"
-	DataFieldAddressStreet       = "address_street"
-	DataFieldAddressStreet2      = "address_street2"
-	DataFieldAddressZipcode      = "address_zipcode"
-	DataFieldAddressGlobalCode   = "address_globalCode"
-	DataFieldAddressCompoundCode = "address_compoundCode"
-	DataFieldAddressFormatted    = "address_formatted"
-	DataFieldAddressInput        = "address_input"
-	DataFieldAddressDetail       = "address_detail"
-	DataFieldIPAddress           = "ip_address"
-	DataFieldIssuingCountry      = "idcard_issuingCountry"
-	DataFieldIssueDate           = "idcard_issueDate"
-	DataFieldExpireDate          = "idcard_expireDate"
-	DataFieldIDType              = "idType"
-	DataFieldDocumentNumber      = "documentNumber"
-	DataFieldIdentityNumber      = "identityNumber"
-	DataFieldSSNNumber           = "ssnNumber"
-	DataFieldPhoneNumber         = "phoneNumber"
-	DataFieldCF1                 = "cf1"
-	DataFieldCF2                 = "cf2"
-	DataFieldCF3                 = "cf3"
+	DataFieldAgeGroup            DataField = "age_group"
+	DataFieldFirstName           DataField = "first_name"
+	DataFieldLastName            DataField = "last_name"
+	DataFieldFullName            DataField = "full_name"
+	DataFieldName                DataField = "name"
+	DataFieldGender              DataField = "gender"
+	DataFieldNationality         DataField = "nationality"
+	DataFieldDateOfBirth         DataField = "date_of_birth"
+	DataFieldAddressCity         DataField = "address_city"
+	DataFieldAddressCountry      DataField = "address_country"
+	DataFieldAddressState        DataField = "address_state"
+	DataFieldAddressStreet       DataField = "address_street"
+	DataFieldAddressStreet2      DataField = "address_street2"
+	DataFieldAddressZipcode      DataField = "address_zipcode"
+	DataFieldAddressGlobalCode   DataField = "address_globalCode"
+	DataFieldAddressCompoundCode DataField = "address_compoundCode"
+	DataFieldAddressFormatted    DataField = "address_formatted"
+	DataFieldAddressInput        DataField = "address_input"
+	DataFieldAddressDetail       DataField = "address_detail"
+	DataFieldIPAddress           DataField = "ip_address"
+	DataFieldIssuingCountry      DataField = "idcard_issuingCountry"
+	DataFieldDateOfIssue         DataField = "idcard_issueDate"
+	DataFieldDateOfExpiry        DataField = "idcard_expireDate"
+	DataFieldIDType              DataField = "idType"
+	DataFieldDocumentNumber      DataField = "documentNumber"
+	DataFieldIdentityNumber      DataField = "identityNumber"
+	DataFieldSSNNumber           DataField = "ssnNumber"
+	DataFieldPhoneNumber         DataField = "phoneNumber"
+	DataFieldCF1                 DataField = "cf1"
+	DataFieldCF2                 DataField = "cf2"
+	DataFieldCF3                 DataField = "cf3"
 )
 
 var (
-	partialFields = []string{PartialIDImage, PartialSelfieImage, PartialData, PartialOCRRaw, PartialOCR, PartialReview,
+	partialFields = []PartialField{PartialIDImage, PartialSelfieImage, PartialData, PartialOCRRaw, PartialOCR, PartialReview,
 		PartialApplicantID, PartialEmail, PartialUserID, PartialAdditionalList, PartialDuplicatedInformation,
 		PartialCustomDuplicatedInformation, PartialInjectionAction}
-	dataFields = []string{DataFieldAgeGroup, DataFieldFirstName, DataFieldLastName, DataFieldFullName, DataFieldName,
+	dataFields = []DataField{DataFieldAgeGroup, DataFieldFirstName, DataFieldLastName, DataFieldFullName, DataFieldName,
 		DataFieldGender, DataFieldNationality, DataFieldDateOfBirth, DataFieldAddressCity, DataFieldAddressCountry,
 		DataFieldAddressState, DataFieldAddressStreet, DataFieldAddressStreet2, DataFieldAddressZipcode,
 		DataFieldAddressGlobalCode, DataFieldAddressCompoundCode, DataFieldAddressFormatted, DataFieldAddressInput,
-		DataFieldAddressDetail, DataFieldIPAddress, DataFieldIssuingCountry, DataFieldIssueDate, DataFieldExpireDate,
+		DataFieldAddressDetail, DataFieldIPAddress, DataFieldIssuingCountry, DataFieldDateOfIssue, DataFieldDateOfExpiry,
 		DataFieldIDType, DataFieldDocumentNumber, DataFieldIdentityNumber, DataFieldSSNNumber, DataFieldPhoneNumber,
 		DataFieldCF1, DataFieldCF2, DataFieldCF3}
 )
@@ -152,9 +160,21 @@ func (r *PartialDelete) query() (query, error) {
 	if err := checkText("PartialDelete.AdminName", r.AdminName); err != nil {
 		return nil, err
 	}
-	q := query{{"fields", strings.Join(r.Fields, ",")}, {"data_fields", strings.Join(r.DataFields, ",")}}
+	q := query{{"fields", joinStrings(r.Fields)}, {"data_fields", joinStrings(r.DataFields)}}
 	if r.AdminName != "" {
 		q = append(q, param{"admin_name", r.AdminName})
 	}
 	return q, nil
+}
+
+// joinStrings joins a list of a string type with commas.
+func joinStrings[T ~string](vs []T) string {
+	var b strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(string(v))
+	}
+	return b.String()
 }

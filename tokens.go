@@ -22,11 +22,11 @@ const (
 	MaxTokenIDLen = 64
 )
 
-// TokenResult sums the summaries of every request AddTokens or DeleteTokens
+// TokensResult sums the summaries of every request AddTokens or DeleteTokens
 // sent. Submitted, Processed, Failed (and for deletions Deleted and
 // NotFound) add up; CurrentCount is the pool's size after the last request
 // (Argos reports it for additions); Message is the last request's message.
-type TokenResult struct {
+type TokensResult struct {
 	Submitted    int
 	Processed    int
 	Deleted      int
@@ -71,7 +71,7 @@ func NewTokenID() string {
 // On an error the result is returned too: the sum of the requests Argos
 // answered before the one that failed; the IDs of that request and of
 // those after it were not confirmed (call AddTokens again with them).
-func (c *Client) AddTokens(ctx context.Context, tokenIDs []string) (*TokenResult, error) {
+func (c *Client) AddTokens(ctx context.Context, tokenIDs []string) (*TokensResult, error) {
 	return c.tokens(ctx, "AddTokens", http.MethodPost, tokenIDs)
 }
 
@@ -86,11 +86,11 @@ func (c *Client) AddTokens(ctx context.Context, tokenIDs []string) (*TokenResult
 // so each request is retried on network errors and gateway failures like a
 // GET. On an error the result of the requests answered before it is
 // returned too, as for AddTokens.
-func (c *Client) DeleteTokens(ctx context.Context, tokenIDs []string) (*TokenResult, error) {
+func (c *Client) DeleteTokens(ctx context.Context, tokenIDs []string) (*TokensResult, error) {
 	return c.tokens(ctx, "DeleteTokens", http.MethodDelete, tokenIDs)
 }
 
-func (c *Client) tokens(ctx context.Context, op, method string, ids []string) (*TokenResult, error) {
+func (c *Client) tokens(ctx context.Context, op, method string, ids []string) (*TokensResult, error) {
 	if err := c.requireV3(op); err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func (c *Client) tokens(ctx context.Context, op, method string, ids []string) (*
 			return nil, err
 		}
 	}
-	total := &TokenResult{}
+	total := &TokensResult{}
 	for start := 0; start < len(ids); start += MaxTokensPerRequest {
 		chunk := ids[start:min(start+MaxTokensPerRequest, len(ids))]
 		res, err := c.tokenRequest(ctx, op, method, chunk)
@@ -117,7 +117,7 @@ func (c *Client) tokens(ctx context.Context, op, method string, ids []string) (*
 	return total, nil
 }
 
-func (t *TokenResult) add(r *TokenResult) {
+func (t *TokensResult) add(r *TokensResult) {
 	t.Submitted += r.Submitted
 	t.Processed += r.Processed
 	t.Deleted += r.Deleted
@@ -128,7 +128,7 @@ func (t *TokenResult) add(r *TokenResult) {
 }
 
 // tokenRequest sends one chunk.
-func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []string) (*TokenResult, error) {
+func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []string) (*TokensResult, error) {
 	cl, err := newJSONCall(op, method, "/submission/tokens", "text/plain; charset=utf-8", struct {
 		TokenID []string `json:"tokenId"`
 	}{ids}, ids...)
@@ -154,6 +154,6 @@ func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []stri
 		return nil, unexpected(op, "no summary field")
 	}
 	s := w.Summary
-	return &TokenResult{Submitted: s.TotalSubmitted.V, Processed: s.Processed.V, Deleted: s.Deleted.V,
+	return &TokensResult{Submitted: s.TotalSubmitted.V, Processed: s.Processed.V, Deleted: s.Deleted.V,
 		NotFound: s.NotFound.V, Failed: s.Failed.V, CurrentCount: s.CurrentCount.V, Message: string(w.Message)}, nil
 }

@@ -20,13 +20,13 @@ type UpdateSubmissionRequest struct {
 }
 
 // SubmissionUpdate is the data object of PATCH /submission. An empty field
-// is left unchanged (and not sent). KYCStatus may only be KYCApproved or
+// is left unchanged (and not sent). Status may only be KYCApproved or
 // KYCRejected; the dates are YYYY-MM-DD; IssuingCountry and Nationality are
 // ISO 3166-1 alpha-3 codes.
 //
 // Logging or printing it shows which fields are set, never their values.
 type SubmissionUpdate struct {
-	KYCStatus      KYCStatus `json:"kycStatus,omitempty"`
+	Status         KYCStatus `json:"kycStatus,omitempty"`
 	IDType         IDType    `json:"idType,omitempty"`
 	IssuingCountry string    `json:"issuingCountry,omitempty"`
 	Nationality    string    `json:"nationality,omitempty"`
@@ -34,9 +34,9 @@ type SubmissionUpdate struct {
 	FirstName      string    `json:"firstName,omitempty"`
 	LastName       string    `json:"lastName,omitempty"`
 	Gender         Gender    `json:"gender,omitempty"`
-	BirthDate      string    `json:"birthDate,omitempty"`
-	IssueDate      string    `json:"issueDate,omitempty"`
-	ExpireDate     string    `json:"expireDate,omitempty"`
+	DateOfBirth    string    `json:"birthDate,omitempty"`
+	DateOfIssue    string    `json:"issueDate,omitempty"`
+	DateOfExpiry   string    `json:"expireDate,omitempty"`
 	IdentityNumber string    `json:"identityNumber,omitempty"`
 	DocumentNumber string    `json:"documentNumber,omitempty"`
 	SerialNumber   string    `json:"serialNumber,omitempty"`
@@ -81,7 +81,7 @@ func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionReques
 	}
 	d := &r.Data
 	cl, err := newJSONCall(op, http.MethodPatch, "/submission", "", r, r.Admin, d.FullName, d.FirstName, d.LastName,
-		d.BirthDate, d.IssueDate, d.ExpireDate, d.IdentityNumber, d.DocumentNumber, d.SerialNumber)
+		d.DateOfBirth, d.DateOfIssue, d.DateOfExpiry, d.IdentityNumber, d.DocumentNumber, d.SerialNumber)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (d *SubmissionUpdate) check() error {
 	if *d == (SubmissionUpdate{}) {
 		return &ValidationError{Field: "Data", Reason: "must set at least one field (Argos: At least one property to modify is required)"}
 	}
-	if err := checkDecision("Data.KYCStatus", d.KYCStatus, false); err != nil {
+	if err := checkDecision("Data.Status", d.Status, false); err != nil {
 		return err
 	}
 	if err := checkAlpha3("Data.IssuingCountry", d.IssuingCountry, false); err != nil {
@@ -103,8 +103,8 @@ func (d *SubmissionUpdate) check() error {
 	if err := checkAlpha3("Data.Nationality", d.Nationality, false); err != nil {
 		return err
 	}
-	if err := checkDates(dateField{"Data.BirthDate", d.BirthDate}, dateField{"Data.IssueDate", d.IssueDate},
-		dateField{"Data.ExpireDate", d.ExpireDate}); err != nil {
+	if err := checkDates(dateField{"Data.DateOfBirth", d.DateOfBirth}, dateField{"Data.DateOfIssue", d.DateOfIssue},
+		dateField{"Data.DateOfExpiry", d.DateOfExpiry}); err != nil {
 		return err
 	}
 	return checkTexts(textField{"Data.IDType", string(d.IDType)}, textField{"Data.FullName", d.FullName},
@@ -144,7 +144,7 @@ type UpdateImagesRequest struct {
 	AddressImage *File
 }
 
-// UpdateImages adds images to a submission or replaces them (what Image
+// UpdateImages adds images to a submission or replaces them (what DownloadImage
 // downloads afterwards).
 //
 // It calls PUT /submission/image, a v3 endpoint

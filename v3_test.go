@@ -39,7 +39,7 @@ func v3Calls(t *testing.T) []v3Call {
 			return err
 		}},
 		{"DeleteSubmissionFields", func(ctx context.Context, c *argos.Client) error {
-			_, err := c.DeleteSubmissionFields(ctx, "s1", &argos.PartialDelete{Fields: []string{argos.PartialEmail}})
+			_, err := c.DeleteSubmissionFields(ctx, "s1", &argos.PartialDelete{Fields: []argos.PartialField{argos.PartialEmail}})
 			return err
 		}},
 		{"MigrateSubmission", func(ctx context.Context, c *argos.Client) error {
@@ -62,16 +62,16 @@ func v3Calls(t *testing.T) []v3Call {
 			_, err := c.MonitorAML(ctx, "w", []string{"s1"}, "a@example.com")
 			return err
 		}},
-		{"AMLMonitorRecord", func(ctx context.Context, c *argos.Client) error {
-			_, err := c.AMLMonitorRecord(ctx, "w", "r")
+		{"GetAMLMonitorRecord", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.GetAMLMonitorRecord(ctx, "w", "r")
 			return err
 		}},
 		{"FaceAuth", func(ctx context.Context, c *argos.Client) error {
 			_, err := c.FaceAuth(ctx, &argos.FaceAuthRequest{SubmissionID: "s1", FaceImage: &argos.File{Body: bytes.NewReader(jpeg)}})
 			return err
 		}},
-		{"FaceAuthImage", func(ctx context.Context, c *argos.Client) error {
-			d, err := c.FaceAuthImage(ctx, "a1")
+		{"DownloadFaceAuthImage", func(ctx context.Context, c *argos.Client) error {
+			d, err := c.DownloadFaceAuthImage(ctx, "a1")
 			if d != nil {
 				_ = d.Body.Close()
 			}
@@ -129,15 +129,15 @@ func TestV3TypesPrintNoPersonalData(t *testing.T) {
 	secrets := []string{name, dob, email, idNum, comment, "yourAdmin@sample.com", "legacy-user-9", "Kil Dong", "dpo@example.com"}
 	values := map[string]any{
 		"UpdateSubmissionRequest": argos.UpdateSubmissionRequest{SubmissionID: "s1", Admin: "yourAdmin@sample.com",
-			Data: argos.SubmissionUpdate{FullName: name, BirthDate: dob, IdentityNumber: idNum}},
-		"SubmissionUpdate":    argos.SubmissionUpdate{FullName: name, BirthDate: dob, IdentityNumber: idNum},
+			Data: argos.SubmissionUpdate{FullName: name, DateOfBirth: dob, IdentityNumber: idNum}},
+		"SubmissionUpdate":    argos.SubmissionUpdate{FullName: name, DateOfBirth: dob, IdentityNumber: idNum},
 		"UpdateImagesRequest": &argos.UpdateImagesRequest{SubmissionID: "s1", Admin: "yourAdmin@sample.com", IDImage: &argos.File{Name: name + ".png"}},
-		"PartialDelete":       argos.PartialDelete{Fields: []string{argos.PartialData}, AdminName: "dpo@example.com"},
+		"PartialDelete":       argos.PartialDelete{Fields: []argos.PartialField{argos.PartialData}, AdminName: "dpo@example.com"},
 		"MigrationRequest":    fullMigration(),
 		"ReviewRequest": argos.ReviewRequest{SubmissionID: "s1", Admin: "yourAdmin@sample.com", Status: argos.KYCRejected,
-			RejectComment: comment, UpdateFields: &argos.ReviewFields{FullName: name, BirthDate: dob}},
-		"ReviewFields":    argos.ReviewFields{FullName: name, BirthDate: dob},
-		"AMLRecord":       argos.AMLRecord{ID: "r1", Name: name, DOB: dob, Email: email, Admin: "yourAdmin@sample.com"},
+			RejectComment: comment, UpdateFields: &argos.ReviewFields{FullName: name, DateOfBirth: dob}},
+		"ReviewFields":    argos.ReviewFields{FullName: name, DateOfBirth: dob},
+		"AMLRecord":       argos.AMLMonitorRecord{ID: "r1", Name: name, DateOfBirth: dob, Email: email, Admin: "yourAdmin@sample.com"},
 		"FaceAuthRequest": argos.FaceAuthRequest{SubmissionID: "s1", UserID: "legacy-user-9", CF1: name},
 	}
 	for typ, v := range values {
@@ -181,7 +181,7 @@ func TestV3CallsTravelEncryptedWithSecureTransmission(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	mig, err := c.MigrateSubmission(ctx, &argos.MigrationRequest{Admin: argostest.DefaultAdmin, Email: "sealed@example.com",
-		FullName: "Sealed Applicant", BirthDate: "1990-01-02", KYCStatus: argos.KYCApproved})
+		FullName: "Sealed Applicant", DateOfBirth: "1990-01-02", Status: argos.KYCApproved})
 	require.NoError(t, err)
 	_, err = c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: mig.SubmissionID, Admin: argostest.DefaultAdmin,
 		Data: argos.SubmissionUpdate{FullName: "Sealed Applicant-Two"}})
@@ -194,7 +194,7 @@ func TestV3CallsTravelEncryptedWithSecureTransmission(t *testing.T) {
 	assert.Equal(t, 1, del.Deleted)
 	mon, err := c.MonitorAML(ctx, "wl", []string{mig.SubmissionID}, argostest.DefaultAdmin)
 	require.NoError(t, err)
-	rec, err := c.AMLMonitorRecord(ctx, "wl", mon.Succeeded[0].RecordIDs[0])
+	rec, err := c.GetAMLMonitorRecord(ctx, "wl", mon.Succeeded[0].RecordIDs[0])
 	require.NoError(t, err)
 	assert.Equal(t, "Sealed Applicant-Two", rec.Name)
 	for _, r := range srv.Requests() {

@@ -34,7 +34,7 @@ func TestWaitForDecision(t *testing.T) {
 
 		require.NoError(t, err)
 		assert.Equal(t, id, sub.ID)
-		assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, sub.KYC.Status)
 		assert.Greater(t, submissionGets(srv), 1, "it polled while the submission was pending")
 	})
 
@@ -46,7 +46,7 @@ func TestWaitForDecision(t *testing.T) {
 		sub, err := c.WaitForDecision(context.Background(), id)
 
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCRejected, sub.KYC.Result)
+		assert.Equal(t, argos.KYCRejected, sub.KYC.Status)
 		assert.Equal(t, []string{"document looks edited"}, sub.KYC.Comment)
 	})
 
@@ -60,7 +60,7 @@ func TestWaitForDecision(t *testing.T) {
 		sub, err := c.WaitForDecision(context.Background(), s1.SubmissionID)
 
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, sub.KYC.Status)
 		assert.Equal(t, 1, submissionGets(srv))
 	})
 
@@ -164,7 +164,7 @@ func TestWaitForDecisionRetriesTransientFailures(t *testing.T) {
 			sub, err := c.WaitForDecision(context.Background(), id)
 
 			require.NoError(t, err)
-			assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+			assert.Equal(t, argos.KYCApproved, sub.KYC.Status)
 			assert.Equal(t, 7, submissionGets(srv), "6 failed requests over two polls, then the answer")
 		})
 	}

@@ -64,7 +64,7 @@ func ExampleNewWebhookHandler() {
 		if err != nil {
 			return err // 500: Argos may send the event again
 		}
-		fmt.Println("confirmed:", sub.KYC.Result) // act on sub, e.g. unlock the account
+		fmt.Println("confirmed:", sub.KYC.Status) // act on sub, e.g. unlock the account
 		return nil
 	})
 	mux := http.NewServeMux()
@@ -136,7 +136,7 @@ func ExampleClient_WaitForDecision() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(s2.KYCStatus)
+	fmt.Println(s2.Status)
 
 	time.AfterFunc(100*time.Millisecond, func() { _ = srv.SetKYCResult(s1.SubmissionID, argos.KYCApproved) }) // a reviewer decides
 
@@ -146,7 +146,7 @@ func ExampleClient_WaitForDecision() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(sub.KYC.Result)
+	fmt.Println(sub.KYC.Status)
 	// Output:
 	// pending
 	// approved

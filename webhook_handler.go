@@ -230,6 +230,6 @@ func (cfg *webhookConfig) confirmEvent(ctx context.Context, e *WebhookEvent) err
 	if sub.ID != "" && sub.ID != e.SubmissionID {
 		return errors.New("argos: confirming a webhook: the API answered with another submission")
 	}
-	e.Confirmed, e.Status = sub, sub.KYC.Result
+	e.Confirmed, e.Status = sub, sub.KYC.Status
 	return nil
 }

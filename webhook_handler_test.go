@@ -217,7 +217,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		assert.Equal(t, argos.KYCPending, e.Status, "the status is the API's")
 		require.NotNil(t, e.Confirmed)
 		assert.Equal(t, id, e.Confirmed.ID)
-		assert.Equal(t, argos.KYCPending, e.Confirmed.KYC.Result)
+		assert.Equal(t, argos.KYCPending, e.Confirmed.KYC.Status)
 	})
 
 	t.Run("a true approval is confirmed", func(t *testing.T) {
@@ -231,7 +231,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.Len(t, rec.events, 1)
 		assert.Equal(t, argos.KYCApproved, rec.events[0].Status)
-		assert.Equal(t, argos.KYCApproved, rec.events[0].Confirmed.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, rec.events[0].Confirmed.KYC.Status)
 	})
 
 	t.Run("an event about a submission the API does not know is answered 500 and fn is not called", func(t *testing.T) {

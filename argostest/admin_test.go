@@ -18,7 +18,7 @@ import (
 // admin sends a raw request to an admin endpoint, as curl would.
 func (c *raw) admin(method, name, body string) *response {
 	c.t.Helper()
-	u := strings.TrimSuffix(c.srv.URL(""), "/") + argostest.AdminPrefix + name
+	u := strings.TrimSuffix(c.srv.URL(""), "/") + argostest.ControlPrefix + name
 	req, err := http.NewRequest(method, u, strings.NewReader(body))
 	require.NoError(c.t, err)
 	req.Header.Set("x-api-key", c.key)
@@ -35,7 +35,7 @@ func (c *raw) admin(method, name, body string) *response {
 
 func TestAdminEndpointsDriveTheFake(t *testing.T) {
 	t.Run("a scripted Step 2 outcome decides the next try", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		r := c.admin(http.MethodPost, "step2-script", `{"outcomes":["face_mismatch","reject"]}`)
 		require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
 		id := c.step1("script@example.com")
@@ -43,7 +43,7 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 		assert.Equal(t, "rejected", c.step2(id)["kycStatus"])
 	})
 	t.Run("a KYC result finishes a pending submission", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		c.srv.ScriptStep2(argostest.OutcomePending)
 		id := c.step1("review@example.com")
 		c.step2(id)
@@ -53,7 +53,7 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 		assert.Equal(t, []any{"Blurry ID"}, path(c.item(id), "kyc", "comment"))
 	})
 	t.Run("AML hits make an approved submission a Red Flag", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		id := c.step1("aml@example.com")
 		c.step2(id)
 		r := c.admin(http.MethodPost, "aml-hits", `{"submission_id":"`+id+`","hits":2}`)
@@ -62,7 +62,7 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 		assert.Len(t, path(c.item(id), "aml", "resourceIds"), 2)
 	})
 	t.Run("an injected fault answers the API until cleared but never the admin", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		r := c.admin(http.MethodPost, "faults", `{"method":"GET","times":-1,"status":503,"retry_after":"1"}`)
 		require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
 		got := c.get("/submission", nil)
@@ -75,7 +75,7 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 	})
 	t.Run("a webhook URL set with its CA receives the webhooks, listed afterwards", func(t *testing.T) {
 		rc := newReceiver(t)
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: rc.ts.Certificate().Raw})
 		body, err := json.Marshal(map[string]string{"url": rc.ts.URL + "/hook", "ca_pem": string(caPEM)})
 		require.NoError(t, err)
@@ -104,7 +104,7 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 		assert.Len(t, rc.received(), 1)
 	})
 	t.Run("admin requests are not recorded as API requests", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		c.admin(http.MethodGet, "webhooks", "")
 		assert.Empty(t, c.srv.Requests())
 	})
@@ -131,7 +131,7 @@ func TestAdminEndpointsRefuseBadRequests(t *testing.T) {
 		{"a wrong method is refused", http.MethodGet, "kyc-result", "", http.StatusMethodNotAllowed, "use POST"},
 		{"an unknown endpoint is not found", http.MethodGet, "nothing", "", http.StatusNotFound, "no admin endpoint /_admin/nothing"},
 	}
-	c := newRaw(t, argostest.WithAdmin())
+	c := newRaw(t, argostest.WithControlAPI())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := c.admin(tt.method, tt.path, tt.body)

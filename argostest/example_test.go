@@ -57,7 +57,7 @@ func Example() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(s2.KYCStatus, "after", s2.RetryCount, "failed tries")
+		fmt.Println(s2.Status, "after", s2.RetryCount, "failed tries")
 		if !s2.CanRetry() {
 			break
 		}
@@ -102,9 +102,9 @@ func ExampleServer_InjectFault() {
 	}
 	// Output:
 	// 0 submissions
-	// GET /v2/submission 503
-	// GET /v2/submission 503
-	// GET /v2/submission 200
+	// GET /v3/submission 503
+	// GET /v3/submission 503
+	// GET /v3/submission 200
 }
 
 // SetAMLHits turns an approved submission's AML result into a "Red Flag"
@@ -139,7 +139,7 @@ func ExampleServer_SetAMLHits() {
 	ids := sub.AMLResourceIDs()
 	fmt.Println(len(ids), "AML hits")
 
-	report, err := client.AMLReport(ctx, ids[0])
+	report, err := client.DownloadAMLReport(ctx, ids[0])
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func ExampleWithClock() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(sub.CreatedAt, sub.KYC.Result)
+	fmt.Println(sub.CreatedAt, sub.KYC.Status)
 	// Output:
 	// 2024-03-01T09:30:00.000Z incomplete
 }
@@ -199,7 +199,7 @@ func ExampleServer_SetKYCResult() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("after Step 2:", s2.KYCStatus)
+	fmt.Println("after Step 2:", s2.Status)
 
 	if err := srv.SetKYCResult(s1.SubmissionID, argos.KYCRejected, "ID photo is blurred"); err != nil {
 		log.Fatal(err)
@@ -208,7 +208,7 @@ func ExampleServer_SetKYCResult() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("after review:", sub.KYC.Result, sub.KYC.CommentCode)
+	fmt.Println("after review:", sub.KYC.Status, sub.KYC.CommentCode)
 	// Output:
 	// after Step 2: pending
 	// after review: rejected [other]

@@ -105,7 +105,7 @@ func TestScrub(t *testing.T) {
 				assert.Equal(t, b.Data.Nationality, a.Data.Nationality, name)
 				assert.Equal(t, b.Data.IDType, a.Data.IDType, name)
 				assert.Equal(t, b.Data.CF1, a.Data.CF1, name)
-				assert.Equal(t, b.KYC.Result, a.KYC.Result, name)
+				assert.Equal(t, b.KYC.Status, a.KYC.Status, name)
 				assert.Equal(t, b.KYC.CommentCode, a.KYC.CommentCode, name)
 				require.Len(t, a.KYC.Attempts, len(b.KYC.Attempts), name)
 				for j := range b.KYC.Attempts {
@@ -127,7 +127,7 @@ func TestScrub(t *testing.T) {
 		s := l.Items[0]
 		assert.Equal(t, "Test Applicant", s.Data.Name)
 		assert.Equal(t, "1990-01-01", s.Data.DateOfBirth)
-		assert.Equal(t, "2020-01-01", s.Data.IssueDate)
+		assert.Equal(t, "2020-01-01", s.Data.DateOfIssue)
 		assert.Equal(t, "000000-0******", s.Data.IdentityNumber)
 		assert.Equal(t, "*.*.*.*", s.Data.IPAddress)
 		assert.Equal(t, sc.email("test@gmail.com"), s.Email)

@@ -80,10 +80,8 @@ func (a *app) secretKey(keyFile string) (string, error) {
 }
 
 // requireV3 refuses, before anything is sent, a command that calls an
-// endpoint Argos documents only under /v3 when ARGOS_BASE_URL is unset
-// (the default is the v2 base) or ends in /v2: the SDK would refuse each
-// call (the gateway's answer to an unknown route is a 403 that reads as a
-// wrong key). It is a usage error saying what to set.
+// endpoint Argos documents only under /v3 when ARGOS_BASE_URL ends in /v2:
+// the SDK would refuse each call. It is a usage error saying what to set.
 func (a *app) requireV3(what string) error {
 	base := strings.TrimSpace(a.getenv(envBaseURL))
 	if base == "" {

@@ -33,8 +33,8 @@
 // inclusive), --type kyc|aml|data|others, --limit N.
 //
 // Configuration comes from the environment: ARGOS_API_KEY (required),
-// ARGOS_BASE_URL (default https://rest-api.argoskyc.com/v2; review and
-// purge --fields need the v3 base, https://rest-api.argosidentity.com/v3)
+// ARGOS_BASE_URL (default https://rest-api.argosidentity.com/v3, the SDK's
+// DefaultBaseURL; review and purge --fields refuse the v2 base)
 // and ARGOS_CA_FILE or --ca-file, a PEM file of certificate authorities to
 // trust instead of the system's (the certificate "argos fake" writes).
 //

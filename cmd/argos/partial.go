@@ -16,17 +16,17 @@ import (
 // that a misspelt name is a usage error rather than a failure per
 // submission.
 var (
-	partialNames = []string{argos.PartialIDImage, argos.PartialSelfieImage, argos.PartialData, argos.PartialOCRRaw,
+	partialNames = []argos.PartialField{argos.PartialIDImage, argos.PartialSelfieImage, argos.PartialData, argos.PartialOCRRaw,
 		argos.PartialOCR, argos.PartialReview, argos.PartialApplicantID, argos.PartialEmail, argos.PartialUserID,
 		argos.PartialAdditionalList, argos.PartialDuplicatedInformation, argos.PartialCustomDuplicatedInformation,
 		argos.PartialInjectionAction}
-	dataFieldNames = []string{argos.DataFieldAgeGroup, argos.DataFieldFirstName, argos.DataFieldLastName,
+	dataFieldNames = []argos.DataField{argos.DataFieldAgeGroup, argos.DataFieldFirstName, argos.DataFieldLastName,
 		argos.DataFieldFullName, argos.DataFieldName, argos.DataFieldGender, argos.DataFieldNationality,
 		argos.DataFieldDateOfBirth, argos.DataFieldAddressCity, argos.DataFieldAddressCountry, argos.DataFieldAddressState,
 		argos.DataFieldAddressStreet, argos.DataFieldAddressStreet2, argos.DataFieldAddressZipcode,
 		argos.DataFieldAddressGlobalCode, argos.DataFieldAddressCompoundCode, argos.DataFieldAddressFormatted,
 		argos.DataFieldAddressInput, argos.DataFieldAddressDetail, argos.DataFieldIPAddress, argos.DataFieldIssuingCountry,
-		argos.DataFieldIssueDate, argos.DataFieldExpireDate, argos.DataFieldIDType, argos.DataFieldDocumentNumber,
+		argos.DataFieldDateOfIssue, argos.DataFieldDateOfExpiry, argos.DataFieldIDType, argos.DataFieldDocumentNumber,
 		argos.DataFieldIdentityNumber, argos.DataFieldSSNNumber, argos.DataFieldPhoneNumber, argos.DataFieldCF1,
 		argos.DataFieldCF2, argos.DataFieldCF3}
 )
@@ -58,12 +58,12 @@ func (o *purgeOpts) partialDelete() (*argos.PartialDelete, error) {
 
 // nameList splits a comma-separated list and checks each name against
 // valid.
-func nameList(flag, list string, valid []string) ([]string, error) {
-	var out []string
-	for _, n := range strings.Split(list, ",") {
-		n = strings.TrimSpace(n)
+func nameList[T ~string](flag, list string, valid []T) ([]T, error) {
+	var out []T
+	for _, s := range strings.Split(list, ",") {
+		n := T(strings.TrimSpace(s))
 		if !slices.Contains(valid, n) {
-			return nil, usagef("%s: %q is not one of %s", flag, n, strings.Join(valid, ", "))
+			return nil, usagef("%s: %q is not one of %s", flag, n, joinCodes(valid, ", "))
 		}
 		if !slices.Contains(out, n) {
 			out = append(out, n)
@@ -79,9 +79,9 @@ func nameList(flag, list string, valid []string) ([]string, error) {
 // confirmed, so the submission is recorded as failed and a re-run erases it
 // again, which is harmless.
 func newPartialAction(c *argos.Client, p *argos.PartialDelete) *purgeAction {
-	what := strings.Join(p.Fields, ", ")
+	what := joinCodes(p.Fields, ", ")
 	if len(p.DataFields) > 0 {
-		what += " (" + strings.Join(p.DataFields, ", ") + ")"
+		what += " (" + joinCodes(p.DataFields, ", ") + ")"
 	}
 	return &purgeAction{
 		wouldBe: "have " + what + " erased", verb: "erase", past: "erased", partial: p,
@@ -111,19 +111,19 @@ func erased(s *argos.Submission, p *argos.PartialDelete) bool {
 			}
 		case argos.PartialData:
 			if len(p.DataFields) == 0 {
-				if !emptyJSON(top[f]) {
+				if !emptyJSON(top[string(f)]) {
 					return false
 				}
 				continue
 			}
 			data := jsonObject(s.Data)
 			for _, df := range p.DataFields {
-				if v, ok := data[df]; !ok || !emptyJSON(v) {
+				if v, ok := data[string(df)]; !ok || !emptyJSON(v) {
 					return false
 				}
 			}
 		default:
-			if v, ok := top[f]; !ok || !emptyJSON(v) {
+			if v, ok := top[string(f)]; !ok || !emptyJSON(v) {
 				return false
 			}
 		}

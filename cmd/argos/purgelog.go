@@ -6,6 +6,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"github.com/kycgo/argos"
 )
 
 // Events of the purge log.
@@ -25,8 +27,8 @@ type logEntry struct {
 	ID    string `json:"submission_id,omitempty"`
 	Error string `json:"error,omitempty"`
 	// What a partial deletion erases (purge --fields), on run lines.
-	Fields     []string `json:"fields,omitempty"`
-	DataFields []string `json:"data_fields,omitempty"`
+	Fields     []argos.PartialField `json:"fields,omitempty"`
+	DataFields []argos.DataField    `json:"data_fields,omitempty"`
 	// Totals, on run and end lines.
 	Candidates  *int  `json:"candidates,omitempty"`
 	Deleted     *int  `json:"deleted,omitempty"`

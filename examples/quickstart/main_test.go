@@ -214,7 +214,7 @@ func TestPolling(t *testing.T) {
 
 		require.ErrorIs(t, err, argos.ErrServer)
 		log := out.String()
-		assert.Contains(t, log, "failed: argos: POST /v2/submission/step2: 500 Internal Server Error")
+		assert.Contains(t, log, "failed: argos: POST /v3/submission/step2: 500 Internal Server Error")
 		assert.Contains(t, log, "Argos answered: success: Submission #")
 		assert.Contains(t, log, "Stopped early (see above); the submission was deleted.")
 	})
