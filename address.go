@@ -34,7 +34,10 @@ type AddressCode struct {
 // Argos docs: the API guide lists POST /address_code without a page of its own: https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide
 func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest) (*AddressCode, error) {
 	const op = "LookupAddressCode"
-	if r == nil || strings.TrimSpace(r.Address) == "" {
+	if r == nil {
+		return nil, &ValidationError{Field: "AddressCodeRequest", Reason: "is nil"}
+	}
+	if strings.TrimSpace(r.Address) == "" {
 		return nil, &ValidationError{Field: "Address", Reason: "is required"}
 	}
 	if err := checkText("Language", r.Language); err != nil {

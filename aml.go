@@ -58,37 +58,51 @@ type AMLMonitorRecord struct {
 	DiscardedCount     int
 }
 
-// MonitorAML registers approved submissions (1 to MaxAMLMonitorIDs, each
-// with a valid full name and birth date) for AML ongoing monitoring in the
-// worklist worklistID, on behalf of admin (a dashboard admin's email).
+// AMLMonitorRequest is what MonitorAML registers: SubmissionIDs (1 to
+// MaxAMLMonitorIDs approved submissions) in the worklist WorklistID, on
+// behalf of Admin (a dashboard admin's email). Every field is required.
+//
+// Logging or printing it shows the IDs, never the admin.
+type AMLMonitorRequest struct {
+	WorklistID    string
+	SubmissionIDs []string
+	Admin         string
+}
+
+// MonitorAML registers approved submissions (each with a valid full name
+// and birth date) for AML ongoing monitoring in a worklist.
 //
 // It calls POST /submission/aml/monitor/{worklistId} (JSON), a v3 endpoint
 // (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/aml_data/aml_ongoing/Post_Ongoing_Monitoring);
-// on a /v2 base URL it refuses before sending. Input is checked first: bad
-// input is a *ValidationError and nothing is sent. The request is never
-// repeated once it may have reached Argos: an error after that point
-// matches ErrOutcomeUnknown. A submission Argos did not register is listed
+// on a /v2 base URL it refuses before sending. Input is checked first: a nil
+// request or bad input is a *ValidationError and nothing is sent. The
+// request is never repeated once it may have reached Argos: an error after
+// that point matches ErrOutcomeUnknown. A submission Argos did not register is listed
 // in the result's Failed, not returned as an error.
 //
 // The one-off AML search the vendor documents as "POST/AML" is not offered:
 // no page gives its URL.
-func (c *Client) MonitorAML(ctx context.Context, worklistID string, submissionIDs []string, admin string) (*AMLMonitorResult, error) {
+func (c *Client) MonitorAML(ctx context.Context, r *AMLMonitorRequest) (*AMLMonitorResult, error) {
 	const op = "MonitorAML"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
 	}
-	if err := checkID("worklist ID", worklistID); err != nil {
+	if r == nil {
+		return nil, &ValidationError{Field: "AMLMonitorRequest", Reason: "is nil"}
+	}
+	worklistID, submissionIDs, admin := r.WorklistID, r.SubmissionIDs, r.Admin
+	if err := checkID("WorklistID", worklistID); err != nil {
 		return nil, err
 	}
 	if len(submissionIDs) == 0 || len(submissionIDs) > MaxAMLMonitorIDs {
-		return nil, &ValidationError{Field: "submission IDs", Reason: fmt.Sprintf("must hold 1 to %d IDs", MaxAMLMonitorIDs)}
+		return nil, &ValidationError{Field: "SubmissionIDs", Reason: fmt.Sprintf("must hold 1 to %d IDs", MaxAMLMonitorIDs)}
 	}
 	for i, id := range submissionIDs {
-		if err := checkID(fmt.Sprintf("submission ID %d", i), id); err != nil {
+		if err := checkID(fmt.Sprintf("SubmissionIDs[%d]", i), id); err != nil {
 			return nil, err
 		}
 	}
-	if err := checkID("admin", admin); err != nil {
+	if err := checkID("Admin", admin); err != nil {
 		return nil, err
 	}
 	cl, err := newJSONCall(op, http.MethodPost, "/submission/aml/monitor/"+url.PathEscape(worklistID), "", struct {

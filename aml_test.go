@@ -16,7 +16,7 @@ import (
 func TestMonitorAMLSendsTheIDsAndReturnsPartialSuccess(t *testing.T) {
 	c, got := v3JSON(t, "v3/aml_monitor.json")
 	ids := []string{"SUBMISSION_ID_00A", "SUBMISSION_ID_01B", "SUBMISSION_ID_02C"}
-	res, err := c.MonitorAML(context.Background(), "worklist-7", ids, "yourAdmin@sample.com")
+	res, err := c.MonitorAML(context.Background(), &argos.AMLMonitorRequest{WorklistID: "worklist-7", SubmissionIDs: ids, Admin: "yourAdmin@sample.com"})
 	require.NoError(t, err, "a submission that was not registered is a result, not an error")
 	assert.Equal(t, &argos.AMLMonitorResult{
 		Success: true, SuccessCount: 2, FailedCount: 1,
@@ -36,7 +36,7 @@ func TestMonitorAMLSendsTheIDsAndReturnsPartialSuccess(t *testing.T) {
 
 	t.Run("an answer about a submission that was not asked for is refused", func(t *testing.T) {
 		c, _ := v3JSON(t, "v3/aml_monitor.json")
-		_, err := c.MonitorAML(context.Background(), "w", ids[:2], "a@example.com")
+		_, err := c.MonitorAML(context.Background(), &argos.AMLMonitorRequest{WorklistID: "w", SubmissionIDs: ids[:2], Admin: "a@example.com"})
 		assert.ErrorIs(t, err, argos.ErrUnexpectedResponse)
 	})
 }
@@ -52,15 +52,15 @@ func TestMonitorAMLTakesOneToTwentyFiveIDs(t *testing.T) {
 		ids             []string
 		field           string
 	}{
-		{"no ID", "w", "a@example.com", nil, "submission IDs"},
-		{"26 IDs", "w", "a@example.com", many, "submission IDs"},
-		{"an empty ID", "w", "a@example.com", []string{"s1", ""}, "submission ID 1"},
-		{"no worklist", "", "a@example.com", []string{"s1"}, "worklist ID"},
-		{"no admin", "w", "", []string{"s1"}, "admin"},
+		{"no ID", "w", "a@example.com", nil, "SubmissionIDs"},
+		{"26 IDs", "w", "a@example.com", many, "SubmissionIDs"},
+		{"an empty ID", "w", "a@example.com", []string{"s1", ""}, "SubmissionIDs[1]"},
+		{"no worklist", "", "a@example.com", []string{"s1"}, "WorklistID"},
+		{"no admin", "w", "", []string{"s1"}, "Admin"},
 	} {
 		t.Run(tc.name+" is a ValidationError naming "+tc.field, func(t *testing.T) {
 			c, got := v3JSON(t, "v3/aml_monitor.json")
-			_, err := c.MonitorAML(context.Background(), tc.worklist, tc.ids, tc.admin)
+			_, err := c.MonitorAML(context.Background(), &argos.AMLMonitorRequest{WorklistID: tc.worklist, SubmissionIDs: tc.ids, Admin: tc.admin})
 			var ve *argos.ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, tc.field, ve.Field)
@@ -91,7 +91,7 @@ func TestFakeAMLMonitoringReturnsRecordsThatReadBack(t *testing.T) {
 	ctx := context.Background()
 	approved := fakeSubmission(t, c, srv, argostest.OutcomeApprove)
 	pending := fakeSubmission(t, c, srv, argostest.OutcomePending)
-	res, err := c.MonitorAML(ctx, "wl-1", []string{approved, pending, "nosuchsubmission"}, argostest.DefaultAdmin)
+	res, err := c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "wl-1", SubmissionIDs: []string{approved, pending, "nosuchsubmission"}, Admin: argostest.DefaultAdmin})
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.SuccessCount)
 	assert.Equal(t, 2, res.FailedCount)
@@ -109,6 +109,6 @@ func TestFakeAMLMonitoringReturnsRecordsThatReadBack(t *testing.T) {
 
 	_, err = c.GetAMLMonitorRecord(ctx, "wl-2", res.Succeeded[0].RecordIDs[0])
 	assert.ErrorIs(t, err, argos.ErrBadRequest, "records belong to their worklist")
-	_, err = c.MonitorAML(ctx, "wl-1", []string{approved}, "who@example.com")
+	_, err = c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "wl-1", SubmissionIDs: []string{approved}, Admin: "who@example.com"})
 	assert.ErrorIs(t, err, argos.ErrInvalidAdmin)
 }

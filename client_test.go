@@ -143,3 +143,35 @@ func TestUserAgentNamesTheCaller(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "acme-onboarding/1.4 argos-go/"+argos.Version, ua)
 }
+
+func TestEveryWriteRefusesANilRequestBeforeSending(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, field string
+		call        func(c *argos.Client) error
+	}{
+		{"SubmitStep1", "Step1Request", func(c *argos.Client) error { _, err := c.SubmitStep1(ctx, nil); return err }},
+		{"SubmitStep2", "Step2Request", func(c *argos.Client) error { _, err := c.SubmitStep2(ctx, nil); return err }},
+		{"LookupAddressCode", "AddressCodeRequest", func(c *argos.Client) error { _, err := c.LookupAddressCode(ctx, nil); return err }},
+		{"DeleteSubmission", "DeleteSubmissionRequest", func(c *argos.Client) error { _, err := c.DeleteSubmission(ctx, nil); return err }},
+		{"DeleteSubmissionFields", "DeleteFieldsRequest", func(c *argos.Client) error { _, err := c.DeleteSubmissionFields(ctx, nil); return err }},
+		{"UpdateSubmission", "UpdateSubmissionRequest", func(c *argos.Client) error { _, err := c.UpdateSubmission(ctx, nil); return err }},
+		{"UpdateImages", "UpdateImagesRequest", func(c *argos.Client) error { _, err := c.UpdateImages(ctx, nil); return err }},
+		{"MigrateSubmission", "MigrationRequest", func(c *argos.Client) error { _, err := c.MigrateSubmission(ctx, nil); return err }},
+		{"ReviewSubmission", "ReviewRequest", func(c *argos.Client) error { _, err := c.ReviewSubmission(ctx, nil); return err }},
+		{"AddTokens", "TokensRequest", func(c *argos.Client) error { _, err := c.AddTokens(ctx, nil); return err }},
+		{"DeleteTokens", "TokensRequest", func(c *argos.Client) error { _, err := c.DeleteTokens(ctx, nil); return err }},
+		{"MonitorAML", "AMLMonitorRequest", func(c *argos.Client) error { _, err := c.MonitorAML(ctx, nil); return err }},
+		{"FaceAuth", "FaceAuthRequest", func(c *argos.Client) error { _, err := c.FaceAuth(ctx, nil); return err }},
+	} {
+		t.Run(tc.name+" with a nil request is a ValidationError naming "+tc.field, func(t *testing.T) {
+			c, mt := newMockClient(t, argos.WithBaseURL("https://api.argos.test/v3"), argos.WithAddOnKey("add-on-key"))
+			var err error
+			require.NotPanics(t, func() { err = tc.call(c) })
+			var ve *argos.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Zero(t, mt.GetTotalCallCount(), "nothing is sent")
+		})
+	}
+}

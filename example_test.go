@@ -170,7 +170,7 @@ func ExampleClient_DeleteSubmission() {
 	ctx := context.Background()
 	id := exampleApproved(ctx, client, "user-42")
 
-	res, err := client.DeleteSubmission(ctx, id)
+	res, err := client.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: id})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -42,7 +42,7 @@ func TestFaceAuthSendsTheAddOnKeyAndTheForm(t *testing.T) {
 func TestOnlyTheFaceAuthCallsSendTheAddOnKey(t *testing.T) {
 	c, got := v3JSON(t, "submission_single_guide.json", argos.WithAddOnKey(testAddOnKey))
 	_, _ = c.GetSubmission(context.Background(), "gt7rcxx9l1o*****")
-	_, _ = c.DeleteTokens(context.Background(), []string{"token-0001"})
+	_, _ = c.DeleteTokens(context.Background(), &argos.TokensRequest{TokenIDs: []string{"token-0001"}})
 	_, _ = c.DownloadFaceAuthImage(context.Background(), "fa1")
 	reqs := got()
 	require.Len(t, reqs, 3)

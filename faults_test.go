@@ -166,7 +166,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			okBody: fixture(t, "delete_hash.json"), okType: "application/json",
 			okSummary: "success",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.DeleteSubmission(ctx, "gt7rcxx9l1oabcde")
+				r, err := c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: "gt7rcxx9l1oabcde"})
 				if err != nil {
 					return "", nil, err
 				}

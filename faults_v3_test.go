@@ -46,8 +46,8 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			name: "Partial", method: http.MethodDelete, path: "/submission/partial", v3: true, anyObject: true,
 			okBody: fixture(t, "delete_plain.json"), okType: "application/json", okSummary: "success",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.DeleteSubmissionFields(ctx, "gt7rcxx9l1oabcde", &argos.PartialDelete{
-					Fields: []argos.PartialField{argos.PartialData}, DataFields: []argos.DataField{argos.DataFieldName}, AdminName: faultUserID})
+				r, err := c.DeleteSubmissionFields(ctx, &argos.DeleteFieldsRequest{SubmissionID: "gt7rcxx9l1oabcde",
+					Fields: []argos.PartialField{argos.PartialData}, DataFields: []argos.DataField{argos.DataFieldName}, Admin: faultUserID})
 				if err != nil {
 					return msg("", err)
 				}
@@ -81,7 +81,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			name: "AddTokens", method: http.MethodPost, path: "/submission/tokens", post: true, v3: true,
 			okBody: fixture(t, "v3/tokens_post.json"), okType: "application/json", okSummary: "4 processed, 3504 in the pool",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.AddTokens(ctx, []string{"flt-token-0001", "flt-token-0002", "flt-token-0003", "flt-token-0004"})
+				r, err := c.AddTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"flt-token-0001", "flt-token-0002", "flt-token-0003", "flt-token-0004"}})
 				if err != nil {
 					return msg("", err)
 				}
@@ -92,7 +92,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			name: "DeleteTokens", method: http.MethodDelete, path: "/submission/tokens", v3: true,
 			okBody: fixture(t, "v3/tokens_delete.json"), okType: "application/json", okSummary: "3 deleted",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.DeleteTokens(ctx, []string{"flt-token-0001", "flt-token-0002", "flt-token-0003"})
+				r, err := c.DeleteTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"flt-token-0001", "flt-token-0002", "flt-token-0003"}})
 				if err != nil {
 					return msg("", err)
 				}
@@ -103,7 +103,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			name: "MonitorAML", method: http.MethodPost, path: "/submission/aml/monitor/wl-fault", post: true, v3: true,
 			okBody: fixture(t, "v3/aml_monitor.json"), okType: "application/json", okSummary: "2 registered, 1 failed",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.MonitorAML(ctx, "wl-fault", []string{"SUBMISSION_ID_00A", "SUBMISSION_ID_01B", "SUBMISSION_ID_02C"}, faultEmail)
+				r, err := c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "wl-fault", SubmissionIDs: []string{"SUBMISSION_ID_00A", "SUBMISSION_ID_01B", "SUBMISSION_ID_02C"}, Admin: faultEmail})
 				if err != nil {
 					return msg("", err)
 				}

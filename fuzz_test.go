@@ -296,7 +296,7 @@ func FuzzDecodeDelete(f *testing.F) {
 		fuzzCheckErr(t, "decodeLenient", err)
 
 		c := fuzzClient(t, 200, nil, body)
-		got, err := c.DeleteSubmission(context.Background(), "sub-fuzz-1")
+		got, err := c.DeleteSubmission(context.Background(), &DeleteSubmissionRequest{SubmissionID: "sub-fuzz-1"})
 		fuzzCheckErr(t, "DeleteSubmission", err)
 		if err == nil && got.Message == "" && got.Content == "" {
 			t.Fatal("DeleteSubmission: no error and no message or content")

@@ -157,7 +157,7 @@ func TestErrorStringsShowOnlyDocumentedCodesAndWellFormedTraceIDs(t *testing.T) 
 			"invalid_payload: Invalid payload. (trace 0199cb93-1c2d-7e3f-8a9b-0c1d2e3f4a5b)", ""},
 	} {
 		mt.RegisterResponder(http.MethodDelete, mockBase+"/submission", httpmock.NewStringResponder(http.StatusBadRequest, tc.body))
-		_, err := c.DeleteSubmission(context.Background(), "s1")
+		_, err := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: "s1"})
 		var apiErr *argos.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Contains(t, err.Error(), tc.want)

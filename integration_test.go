@@ -51,7 +51,7 @@ func TestTheWholeFlowAgainstTheFake(t *testing.T) {
 		assert.Equal(t, readImage(t, file), data, "%s comes back byte for byte", typ)
 	}
 
-	res, err := c.DeleteSubmission(ctx, s1.SubmissionID)
+	res, err := c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: s1.SubmissionID})
 	require.NoError(t, err)
 	assert.Equal(t, "success", res.Message)
 	after, err := c.GetSubmission(ctx, s1.SubmissionID)

@@ -410,14 +410,46 @@ func (r UpdateImagesRequest) Format(f fmt.State, _ rune) {
 		r.SubmissionID, r.IDType, r.images(), redacted)
 }
 
-// LogValue implements slog.LogValuer without the admin's name.
-func (p PartialDelete) LogValue() slog.Value {
-	return slog.GroupValue(slog.Any("fields", p.Fields), slog.Any("data_fields", p.DataFields))
+// LogValue implements slog.LogValuer without the admin.
+func (r DeleteSubmissionRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Bool("admin", r.Admin != ""))
 }
 
-// Format prints the field names and hides the admin's name for every verb.
-func (p PartialDelete) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "argos.PartialDelete{Fields:%v DataFields:%v AdminName:%s}", p.Fields, p.DataFields, redacted)
+// Format prints the submission ID and hides the admin for every verb.
+func (r DeleteSubmissionRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.DeleteSubmissionRequest{SubmissionID:%s Admin:%s}", r.SubmissionID, redacted)
+}
+
+// LogValue implements slog.LogValuer without the admin.
+func (r DeleteFieldsRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Any("fields", r.Fields),
+		slog.Any("data_fields", r.DataFields))
+}
+
+// Format prints the part names and hides the admin for every verb.
+func (r DeleteFieldsRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.DeleteFieldsRequest{SubmissionID:%s Fields:%v DataFields:%v Admin:%s}",
+		r.SubmissionID, r.Fields, r.DataFields, redacted)
+}
+
+// LogValue implements slog.LogValuer: how many token IDs, never the IDs.
+func (r TokensRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("token_ids", len(r.TokenIDs)))
+}
+
+// Format prints how many token IDs the request holds, never the IDs.
+func (r TokensRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.TokensRequest{TokenIDs:%d %s}", len(r.TokenIDs), redacted)
+}
+
+// LogValue implements slog.LogValuer without the admin.
+func (r AMLMonitorRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("worklist_id", r.WorklistID), slog.Any("submission_ids", r.SubmissionIDs))
+}
+
+// Format prints the IDs and hides the admin for every verb.
+func (r AMLMonitorRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.AMLMonitorRequest{WorklistID:%s SubmissionIDs:%v Admin:%s}", r.WorklistID, r.SubmissionIDs, redacted)
 }
 
 // LogValue implements slog.LogValuer without personal data.

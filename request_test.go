@@ -111,7 +111,7 @@ func TestAPIErrorAttemptsCountsEveryRequest(t *testing.T) {
 	c, err := argos.NewClient("key", argos.WithBaseURL(srv.URL+"/v2"), argos.WithHTTPClient(srv.Client()),
 		argos.WithRetryPolicy(fastRetries))
 	require.NoError(t, err)
-	_, err = c.DeleteSubmission(context.Background(), "s1")
+	_, err = c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: "s1"})
 	var apiErr *argos.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 4, apiErr.Attempts)

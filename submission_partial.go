@@ -9,15 +9,18 @@ import (
 	"github.com/kycgo/argos/internal/lenient"
 )
 
-// PartialDelete says what DeleteSubmissionFields erases. Fields holds the
-// Partial… constants (the API's names, case-sensitive); DataFields the
-// DataField… constants, allowed only when Fields has PartialData, and
-// empty to erase the whole data object. AdminName names the dashboard admin
-// who erases (optional).
-type PartialDelete struct {
-	Fields     []PartialField
-	DataFields []DataField
-	AdminName  string
+// DeleteFieldsRequest says what DeleteSubmissionFields erases of which
+// submission. SubmissionID and Fields are required. Fields holds the
+// Partial… constants; DataFields the DataField… constants, allowed only
+// when Fields has PartialData, and empty to erase the whole data object.
+// Admin names the dashboard admin who erases (optional).
+//
+// Logging or printing it shows the names of the parts, never the admin.
+type DeleteFieldsRequest struct {
+	SubmissionID string
+	Fields       []PartialField
+	DataFields   []DataField
+	Admin        string
 }
 
 // PartialField names a part of a submission DeleteSubmissionFields can
@@ -107,27 +110,31 @@ var (
 // value (fields=id_image,data&data_fields=name,gender), the form that
 // survives a gateway keeping only one value per parameter and that fails
 // loudly, rather than erasing less than asked, on a server that expects
-// repeats. admin_name carries AdminName.
+// repeats. admin_name carries Admin.
 //
-// Fields and DataFields are checked against the documented names before
-// anything is sent (an unknown name is a *ValidationError): a misspelt name
+// A nil request is a *ValidationError, and Fields and DataFields are
+// checked against the documented names before anything is sent (an unknown
+// name is a *ValidationError): a misspelt name
 // must not pass for an erasure. The response is not documented either: any
 // JSON object is success, its message and content kept in the result.
 // Like DeleteSubmission, the call is retried on network errors and gateway
 // failures: erasing the same fields again leaves the same result.
-func (c *Client) DeleteSubmissionFields(ctx context.Context, submissionID string, r *PartialDelete) (*DeleteResult, error) {
+func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequest) (*DeleteResult, error) {
 	const op = "DeleteSubmissionFields"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
 	}
-	if err := checkID("submission ID", submissionID); err != nil {
+	if r == nil {
+		return nil, &ValidationError{Field: "DeleteFieldsRequest", Reason: "is nil"}
+	}
+	if err := checkID("SubmissionID", r.SubmissionID); err != nil {
 		return nil, err
 	}
 	q, err := r.query()
 	if err != nil {
 		return nil, err
 	}
-	q = append(q, param{"submission_id", submissionID})
+	q = append(q, param{"submission_id", r.SubmissionID})
 	var w struct {
 		Message    lenient.String `json:"message"`
 		Content    lenient.String `json:"content"`
@@ -140,29 +147,29 @@ func (c *Client) DeleteSubmissionFields(ctx context.Context, submissionID string
 }
 
 // query checks the lists and encodes them.
-func (r *PartialDelete) query() (query, error) {
-	if r == nil || len(r.Fields) == 0 {
-		return nil, &ValidationError{Field: "PartialDelete.Fields", Reason: "must name at least one part to erase"}
+func (r *DeleteFieldsRequest) query() (query, error) {
+	if len(r.Fields) == 0 {
+		return nil, &ValidationError{Field: "Fields", Reason: "must name at least one part to erase"}
 	}
 	for _, f := range r.Fields {
 		if !slices.Contains(partialFields, f) {
-			return nil, &ValidationError{Field: "PartialDelete.Fields", Reason: "has a name Argos does not document (use the Partial… constants; names are case-sensitive)"}
+			return nil, &ValidationError{Field: "Fields", Reason: "has a name Argos does not document (use the Partial… constants; names are case-sensitive)"}
 		}
 	}
 	if len(r.DataFields) > 0 && !slices.Contains(r.Fields, PartialData) {
-		return nil, &ValidationError{Field: "PartialDelete.DataFields", Reason: "is used only with PartialData in Fields"}
+		return nil, &ValidationError{Field: "DataFields", Reason: "is used only with PartialData in Fields"}
 	}
 	for _, f := range r.DataFields {
 		if !slices.Contains(dataFields, f) {
-			return nil, &ValidationError{Field: "PartialDelete.DataFields", Reason: "has a name Argos does not document (use the DataField… constants; names are case-sensitive)"}
+			return nil, &ValidationError{Field: "DataFields", Reason: "has a name Argos does not document (use the DataField… constants; names are case-sensitive)"}
 		}
 	}
-	if err := checkText("PartialDelete.AdminName", r.AdminName); err != nil {
+	if err := checkText("Admin", r.Admin); err != nil {
 		return nil, err
 	}
 	q := query{{"fields", joinStrings(r.Fields)}, {"data_fields", joinStrings(r.DataFields)}}
-	if r.AdminName != "" {
-		q = append(q, param{"admin_name", r.AdminName})
+	if r.Admin != "" {
+		q = append(q, param{"admin_name", r.Admin})
 	}
 	return q, nil
 }

@@ -136,7 +136,7 @@ func TestEveryNotFoundIsAnAPIError(t *testing.T) {
 		httpmock.NewStringResponder(http.StatusBadRequest, `{"message": "not Exist Submission Data"}`))
 
 	_, getErr := c.GetSubmission(context.Background(), "gone")
-	_, delErr := c.DeleteSubmission(context.Background(), "gone")
+	_, delErr := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: "gone"})
 	for name, err := range map[string]error{"GetSubmission's empty answer": getErr, "DeleteSubmission's 400": delErr} {
 		t.Run(name, func(t *testing.T) {
 			assert.ErrorIs(t, err, argos.ErrNotFound)

@@ -36,6 +36,15 @@ type TokensResult struct {
 	Message      string
 }
 
+// TokensRequest lists the token IDs AddTokens or DeleteTokens sends (see
+// NewTokenID for the rules); at least one is required.
+//
+// Logging or printing it shows how many IDs it holds, never the IDs (a
+// pooled token opens a liveform link).
+type TokensRequest struct {
+	TokenIDs []string
+}
+
 // NewTokenID returns a random token ID valid by the pool's rules: 32
 // letters and digits from crypto/rand (about 190 bits).
 func NewTokenID() string {
@@ -71,8 +80,8 @@ func NewTokenID() string {
 // On an error the result is returned too: the sum of the requests Argos
 // answered before the one that failed; the IDs of that request and of
 // those after it were not confirmed (call AddTokens again with them).
-func (c *Client) AddTokens(ctx context.Context, tokenIDs []string) (*TokensResult, error) {
-	return c.tokens(ctx, "AddTokens", http.MethodPost, tokenIDs)
+func (c *Client) AddTokens(ctx context.Context, r *TokensRequest) (*TokensResult, error) {
+	return c.tokens(ctx, "AddTokens", http.MethodPost, r)
 }
 
 // DeleteTokens removes token IDs from the project's token pool; IDs not in
@@ -86,16 +95,20 @@ func (c *Client) AddTokens(ctx context.Context, tokenIDs []string) (*TokensResul
 // so each request is retried on network errors and gateway failures like a
 // GET. On an error the result of the requests answered before it is
 // returned too, as for AddTokens.
-func (c *Client) DeleteTokens(ctx context.Context, tokenIDs []string) (*TokensResult, error) {
-	return c.tokens(ctx, "DeleteTokens", http.MethodDelete, tokenIDs)
+func (c *Client) DeleteTokens(ctx context.Context, r *TokensRequest) (*TokensResult, error) {
+	return c.tokens(ctx, "DeleteTokens", http.MethodDelete, r)
 }
 
-func (c *Client) tokens(ctx context.Context, op, method string, ids []string) (*TokensResult, error) {
+func (c *Client) tokens(ctx context.Context, op, method string, r *TokensRequest) (*TokensResult, error) {
 	if err := c.requireV3(op); err != nil {
 		return nil, err
 	}
+	if r == nil {
+		return nil, &ValidationError{Field: "TokensRequest", Reason: "is nil"}
+	}
+	ids := r.TokenIDs
 	if len(ids) == 0 {
-		return nil, &ValidationError{Field: "token IDs", Reason: "is empty"}
+		return nil, &ValidationError{Field: "TokenIDs", Reason: "is empty"}
 	}
 	for i, id := range ids {
 		if err := checkTokenID(i, id); err != nil {

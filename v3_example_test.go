@@ -87,10 +87,10 @@ func ExampleClient_DeleteSubmissionFields() {
 
 	// A data-subject request: erase the selfie, the date of birth and the
 	// email, keep the rest.
-	_, err := client.DeleteSubmissionFields(ctx, id, &argos.PartialDelete{
+	_, err := client.DeleteSubmissionFields(ctx, &argos.DeleteFieldsRequest{SubmissionID: id,
 		Fields:     []argos.PartialField{argos.PartialSelfieImage, argos.PartialData, argos.PartialEmail},
 		DataFields: []argos.DataField{argos.DataFieldDateOfBirth},
-		AdminName:  argostest.DefaultAdmin,
+		Admin:      argostest.DefaultAdmin,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -157,7 +157,7 @@ func ExampleClient_AddTokens() {
 		ids[i] = argos.NewTokenID()
 	}
 	// Sent in three requests of at most MaxTokensPerRequest IDs.
-	res, err := client.AddTokens(ctx, ids)
+	res, err := client.AddTokens(ctx, &argos.TokensRequest{TokenIDs: ids})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -170,11 +170,11 @@ func ExampleClient_DeleteTokens() {
 	defer srv.Close()
 	ctx := context.Background()
 	token := argos.NewTokenID()
-	if _, err := client.AddTokens(ctx, []string{token}); err != nil {
+	if _, err := client.AddTokens(ctx, &argos.TokensRequest{TokenIDs: []string{token}}); err != nil {
 		log.Fatal(err)
 	}
 
-	res, err := client.DeleteTokens(ctx, []string{token, "never-added-1"})
+	res, err := client.DeleteTokens(ctx, &argos.TokensRequest{TokenIDs: []string{token, "never-added-1"}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func ExampleClient_MonitorAML() {
 	approved := exampleApproved(ctx, client, "user-aml")
 	pending := examplePending(ctx, client, srv)
 
-	res, err := client.MonitorAML(ctx, "worklist-1", []string{approved, pending}, argostest.DefaultAdmin)
+	res, err := client.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "worklist-1", SubmissionIDs: []string{approved, pending}, Admin: argostest.DefaultAdmin})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func ExampleClient_GetAMLMonitorRecord() {
 	defer srv.Close()
 	ctx := context.Background()
 	id := exampleApproved(ctx, client, "user-aml-record")
-	res, err := client.MonitorAML(ctx, "worklist-1", []string{id}, argostest.DefaultAdmin)
+	res, err := client.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "worklist-1", SubmissionIDs: []string{id}, Admin: argostest.DefaultAdmin})
 	if err != nil {
 		log.Fatal(err)
 	}

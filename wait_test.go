@@ -103,7 +103,7 @@ func TestWaitForDecision(t *testing.T) {
 	t.Run("returns not-found at once when the submission is deleted while waiting", func(t *testing.T) {
 		c, srv := waitClient(t)
 		id := pendingSubmission(t, c, srv)
-		_, err := c.DeleteSubmission(context.Background(), id)
+		_, err := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: id})
 		require.NoError(t, err)
 
 		srv.ResetRequests()

@@ -406,7 +406,7 @@ func runFullFlow(t *testing.T, c *argos.Client, hooks flowHooks) flowResult {
 	})
 	require.ErrorAs(t, err, &res.Duplicate)
 
-	res.Delete, err = c.DeleteSubmission(ctx, res.Step1.SubmissionID)
+	res.Delete, err = c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: res.Step1.SubmissionID})
 	require.NoError(t, err)
 	res.Deleted, err = c.GetSubmission(ctx, res.Step1.SubmissionID)
 	require.NoError(t, err)
@@ -483,7 +483,7 @@ func runQuickstartFlow(t *testing.T, c *argos.Client) quickstartResult {
 	res.Image, _, _ = download(t, func() (*argos.Download, error) {
 		return c.DownloadImage(ctx, res.Step1.SubmissionID, argos.ImageID)
 	})
-	res.Delete, err = c.DeleteSubmission(ctx, res.Step1.SubmissionID)
+	res.Delete, err = c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: res.Step1.SubmissionID})
 	require.NoError(t, err)
 	return res
 }

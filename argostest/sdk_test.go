@@ -84,7 +84,7 @@ func TestSDKFlow(t *testing.T) {
 		assert.Equal(t, "report.pdf", report.Filename)
 		assert.True(t, bytes.HasPrefix(pdf, []byte("%PDF-1.4")))
 
-		del, err := client.DeleteSubmission(ctx, s1.SubmissionID)
+		del, err := client.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: s1.SubmissionID})
 		require.NoError(t, err)
 		assert.Equal(t, "success", del.Message)
 		sub, err = client.GetSubmission(ctx, s1.SubmissionID)
@@ -95,7 +95,7 @@ func TestSDKFlow(t *testing.T) {
 
 		_, err = client.DownloadImage(ctx, s1.SubmissionID, argos.ImageSelfie)
 		assert.ErrorIs(t, err, argos.ErrBadRequest)
-		_, err = client.DeleteSubmission(ctx, s1.SubmissionID)
+		_, err = client.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: s1.SubmissionID})
 		assert.ErrorIs(t, err, argos.ErrNotFound)
 	})
 }

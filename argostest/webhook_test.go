@@ -178,7 +178,7 @@ var transitionFlows = []struct {
 	{"AML monitoring of an approved submission sends aml_monitor", func(t *testing.T, c *raw) string {
 		id := c.step1("monitor@example.com")
 		c.step2(id)
-		_, err := v3Client(t, c.srv).MonitorAML(context.Background(), "worklist-1", []string{id}, argostest.DefaultAdmin)
+		_, err := v3Client(t, c.srv).MonitorAML(context.Background(), &argos.AMLMonitorRequest{WorklistID: "worklist-1", SubmissionIDs: []string{id}, Admin: argostest.DefaultAdmin})
 		require.NoError(t, err)
 		return id
 	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookApproved, argos.KYCApproved},

@@ -33,14 +33,14 @@ var (
 
 // partialDelete reads --fields and --data-fields (comma-separated): nil
 // when --fields is not given (a full deletion).
-func (o *purgeOpts) partialDelete() (*argos.PartialDelete, error) {
+func (o *purgeOpts) partialDelete() (*argos.DeleteFieldsRequest, error) {
 	if o.fields == "" {
 		if o.dataFields != "" {
 			return nil, usagef("--data-fields needs --fields data")
 		}
 		return nil, nil
 	}
-	p := &argos.PartialDelete{AdminName: o.admin}
+	p := &argos.DeleteFieldsRequest{Admin: o.admin}
 	var err error
 	if p.Fields, err = nameList("--fields", o.fields, partialNames); err != nil {
 		return nil, err
@@ -78,7 +78,7 @@ func nameList[T ~string](flag, list string, valid []T) ([]T, error) {
 // does not show (custom_duplicated_information, injection_action) cannot be
 // confirmed, so the submission is recorded as failed and a re-run erases it
 // again, which is harmless.
-func newPartialAction(c *argos.Client, p *argos.PartialDelete) *purgeAction {
+func newPartialAction(c *argos.Client, p *argos.DeleteFieldsRequest) *purgeAction {
 	what := joinCodes(p.Fields, ", ")
 	if len(p.DataFields) > 0 {
 		what += " (" + joinCodes(p.DataFields, ", ") + ")"
@@ -86,7 +86,9 @@ func newPartialAction(c *argos.Client, p *argos.PartialDelete) *purgeAction {
 	return &purgeAction{
 		wouldBe: "have " + what + " erased", verb: "erase", past: "erased", partial: p,
 		del: func(ctx context.Context, id string) error {
-			_, err := c.DeleteSubmissionFields(ctx, id, p)
+			r := *p // p names the parts; each call names its submission
+			r.SubmissionID = id
+			_, err := c.DeleteSubmissionFields(ctx, &r)
 			return err
 		},
 		done: func(ctx context.Context, id string) bool {
@@ -97,7 +99,7 @@ func newPartialAction(c *argos.Client, p *argos.PartialDelete) *purgeAction {
 }
 
 // erased reports whether s shows every part p names as empty.
-func erased(s *argos.Submission, p *argos.PartialDelete) bool {
+func erased(s *argos.Submission, p *argos.DeleteFieldsRequest) bool {
 	top := jsonObject(s)
 	for _, f := range p.Fields {
 		switch f {

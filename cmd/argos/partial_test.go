@@ -125,7 +125,7 @@ func TestErased(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, erased(&s, &argos.PartialDelete{Fields: tt.fields, DataFields: tt.dataOnly}))
+			assert.Equal(t, tt.want, erased(&s, &argos.DeleteFieldsRequest{Fields: tt.fields, DataFields: tt.dataOnly}))
 		})
 	}
 }

@@ -51,7 +51,7 @@ type purgeAction struct {
 	wouldBe, verb, past string
 	// partial is what a partial deletion erases (nil for a deletion), for
 	// the log's run line and --json.
-	partial *argos.PartialDelete
+	partial *argos.DeleteFieldsRequest
 	// del deletes one submission's data.
 	del func(ctx context.Context, id string) error
 	// done reports whether a submission's data is deleted, for a del that
@@ -123,14 +123,14 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 
 // newPurgeAction returns what the flags ask purge to do to each
 // submission: erase the parts of partial when it is not nil, else delete.
-func newPurgeAction(c *argos.Client, o *purgeOpts, partial *argos.PartialDelete) *purgeAction {
+func newPurgeAction(c *argos.Client, o *purgeOpts, partial *argos.DeleteFieldsRequest) *purgeAction {
 	if partial != nil {
 		return newPartialAction(c, partial)
 	}
 	return &purgeAction{
 		wouldBe: "be deleted", verb: "delete", past: "deleted",
 		del: func(ctx context.Context, id string) error {
-			_, err := c.DeleteSubmissionAs(ctx, id, o.admin) // no admin_name when o.admin is ""
+			_, err := c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: id, Admin: o.admin}) // no admin_name when o.admin is ""
 			return err
 		},
 		done: func(ctx context.Context, id string) bool {

@@ -17,7 +17,7 @@ import (
 func (q *quickstart) deleteAndLookUp(ctx context.Context, id string) error {
 	out := q.out
 	out.Step("Deleting submission %s (its personal data and images, for good)", id)
-	res, err := q.client.DeleteSubmission(ctx, id)
+	res, err := q.client.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: id})
 	if err != nil {
 		out.Failure(err)
 		return fmt.Errorf("deleting the submission: %w", err)

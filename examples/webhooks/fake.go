@@ -90,7 +90,7 @@ func playSubmission(ctx context.Context, p *printer, client *argos.Client, srv *
 		return err
 	}
 	p.line("Deleting the submission as admin@example.com")
-	if _, err := client.DeleteSubmissionAs(ctx, id, "admin@example.com"); err != nil {
+	if _, err := client.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: id, Admin: "admin@example.com"}); err != nil {
 		return fmt.Errorf("delete: %w", err)
 	}
 	return nil
