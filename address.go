@@ -32,7 +32,11 @@ type AddressCode struct {
 // repeated once it may have reached Argos.
 //
 // Argos docs: the API guide lists POST /address_code without a page of its own: https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide
-func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest) (*AddressCode, error) {
+func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest, opts ...Option) (*AddressCode, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "LookupAddressCode"
 	if r == nil {
 		return nil, &ValidationError{Field: "AddressCodeRequest", Reason: "is nil"}

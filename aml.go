@@ -82,7 +82,11 @@ type AMLMonitorRequest struct {
 //
 // The one-off AML search the vendor documents as "POST/AML" is not offered:
 // no page gives its URL.
-func (c *Client) MonitorAML(ctx context.Context, r *AMLMonitorRequest) (*AMLMonitorResult, error) {
+func (c *Client) MonitorAML(ctx context.Context, r *AMLMonitorRequest, opts ...Option) (*AMLMonitorResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "MonitorAML"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
@@ -156,7 +160,11 @@ type amlItemWire struct {
 // (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/aml_data/aml_ongoing/Get_Ongoing_Monitoring);
 // on a /v2 base URL it refuses before sending. An answer about another
 // record is an error (ErrUnexpectedResponse), never handed back.
-func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID string) (*AMLMonitorRecord, error) {
+func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID string, opts ...Option) (*AMLMonitorRecord, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "GetAMLMonitorRecord"
 	if err := c.requireV3(op); err != nil {
 		return nil, err

@@ -21,7 +21,11 @@ type ApplicantSubmission struct {
 // bare JSON array.
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission/applicantId
-func (c *Client) ListApplicantSubmissions(ctx context.Context, applicantID string) ([]ApplicantSubmission, error) {
+func (c *Client) ListApplicantSubmissions(ctx context.Context, applicantID string, opts ...Option) ([]ApplicantSubmission, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkID("applicant ID", applicantID); err != nil {
 		return nil, err
 	}

@@ -45,6 +45,7 @@ type Client struct {
 	secure     bool // WithSecureTransmission
 	rootCAs    *x509.CertPool
 	transport  http.RoundTripper // the transport under the SDK's logging wrapper
+	perCall    bool              // options being applied to one call (Client.with)
 }
 
 // APIKey holds the project's API key. It never prints: String, GoString,
@@ -103,9 +104,10 @@ func (c *Client) newHTTPClient() *http.Client {
 	} else {
 		t := NewTransport()
 		t.TLSClientConfig.RootCAs = c.rootCAs
-		// A WithTimeout longer than the default (a slow Step 2) must not be
-		// cut short by the transport; 0 leaves every bound to the context.
-		t.ResponseHeaderTimeout = c.timeout
+		// Each call's deadline (WithTimeout, the client's or the call's own)
+		// bounds the wait for headers: a longer WithTimeout given to one slow
+		// Step 2 must not be cut short by the transport.
+		t.ResponseHeaderTimeout = 0
 		hc = &http.Client{Transport: t}
 	}
 	userRedirect := hc.CheckRedirect

@@ -3,6 +3,7 @@ package argos
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,4 +30,20 @@ func TestReadCappedTrustsAContentLengthOnlySoFar(t *testing.T) {
 		assert.True(t, truncated)
 		assert.Equal(t, "abcd", string(b))
 	})
+}
+
+func TestACallWithoutOptionsRunsOnTheClientItself(t *testing.T) {
+	c, err := NewClient("key")
+	require.NoError(t, err)
+	got, err := c.with(nil)
+	require.NoError(t, err)
+	assert.Same(t, c, got, "no copy")
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = c.with(nil) }), "no allocation")
+
+	withOpts, err := c.with([]Option{WithTimeout(time.Hour)})
+	require.NoError(t, err)
+	assert.NotSame(t, c, withOpts)
+	assert.Equal(t, time.Hour, withOpts.timeout)
+	assert.Equal(t, DefaultTimeout, c.timeout, "the client is not changed")
+	assert.False(t, withOpts.perCall, "the copy is a plain client once the options are applied")
 }

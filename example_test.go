@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"time"
 
 	"github.com/kycgo/argos"
 	"github.com/kycgo/argos/argostest"
@@ -54,7 +55,7 @@ func exampleApproved(ctx context.Context, client *argos.Client, userID string) s
 }
 
 func ExampleNewClient() {
-	client, err := argos.NewClient("your-api-key", argos.WithBaseURL(argos.BaseURLV3))
+	client, err := argos.NewClient("your-api-key") // argos.DefaultBaseURL, the v3 API
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -65,6 +66,25 @@ func ExampleNewClient() {
 	// Output:
 	// https://rest-api.argosidentity.com/v3
 	// true
+}
+
+// Options given to a call apply to that call alone.
+func ExampleOption() {
+	client, srv := exampleClient()
+	defer srv.Close()
+	ctx := context.Background()
+
+	// A read that must answer fast: no retry, two seconds at most.
+	_, err := client.GetSubmission(ctx, "no-such-submission",
+		argos.WithRetryPolicy(argos.RetryPolicy{MaxRetries: 0}), argos.WithTimeout(2*time.Second))
+	fmt.Println(errors.Is(err, argos.ErrNotFound))
+
+	// What configures the whole client cannot be given to one call.
+	_, err = client.GetSubmission(ctx, "s1", argos.WithBaseURL(argos.BaseURLV2))
+	fmt.Println(err)
+	// Output:
+	// true
+	// argos: invalid option WithBaseURL: applies to a whole client: give it to NewClient, not to one call
 }
 
 func ExampleClient_SubmitStep1() {

@@ -99,7 +99,11 @@ type FaceAuthScores struct {
 // input is a *ValidationError and nothing is sent. The request is never
 // repeated once it may have reached Argos: an error after that point
 // matches ErrOutcomeUnknown.
-func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest) (*FaceAuthResult, error) {
+func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest, opts ...Option) (*FaceAuthResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "FaceAuth"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
@@ -165,7 +169,11 @@ func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest) (*FaceAuthRes
 // (https://developers.argosidentity.com/en/idcheck/add-on/get-faceauth_image);
 // on a /v2 base URL it refuses before sending. An answer that does not
 // start as the Base64 of a JPEG or PNG is an ErrUnexpectedResponse.
-func (c *Client) DownloadFaceAuthImage(ctx context.Context, authID string) (*Download, error) {
+func (c *Client) DownloadFaceAuthImage(ctx context.Context, authID string, opts ...Option) (*Download, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "DownloadFaceAuthImage"
 	if err := c.requireV3(op); err != nil {
 		return nil, err

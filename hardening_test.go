@@ -289,6 +289,16 @@ func TestInputsThatUsedToPanicAreClearErrors(t *testing.T) {
 			for _, err := range cl.AllSubmissions(context.Background(), nil) {
 				assert.ErrorIs(t, err, argos.ErrValidation)
 			}
+			require.NotPanics(t, func() {
+				_, err = cl.UpdateSubmission(context.Background(), &argos.UpdateSubmissionRequest{SubmissionID: "s1"})
+			}, "a v3-only call checks the client first")
+			assert.ErrorIs(t, err, argos.ErrValidation)
+			require.NotPanics(t, func() { _, err = cl.DownloadFaceAuthImage(context.Background(), "a1") })
+			assert.ErrorIs(t, err, argos.ErrValidation)
+			require.NotPanics(t, func() {
+				_, err = cl.GetSubmission(context.Background(), "s1", argos.WithTimeout(time.Second))
+			}, "so does a call with options")
+			assert.ErrorIs(t, err, argos.ErrValidation)
 			assert.NotPanics(t, func() { _ = fmt.Sprint(cl); cl.CloseIdleConnections() })
 		}
 	})

@@ -46,7 +46,11 @@ type Download struct {
 // It calls GET /image?submission_id=…&type=….
 //
 // Argos docs: https://developers.argosidentity.com/ko/idcheck/api-reference/api-reference-guide/get-image.md
-func (c *Client) DownloadImage(ctx context.Context, submissionID string, t ImageType) (*Download, error) {
+func (c *Client) DownloadImage(ctx context.Context, submissionID string, t ImageType, opts ...Option) (*Download, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkID("submission ID", submissionID); err != nil {
 		return nil, err
 	}

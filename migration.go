@@ -67,7 +67,11 @@ type MigrationResult struct {
 // second submission: an error after that point matches ErrOutcomeUnknown
 // (list by Email or UserID to see whether it was created). An admin Argos
 // does not know is ErrInvalidAdmin.
-func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest) (*MigrationResult, error) {
+func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest, opts ...Option) (*MigrationResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "MigrateSubmission"
 	if err := c.requireV3(op); err != nil {
 		return nil, err

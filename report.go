@@ -13,7 +13,11 @@ import (
 // It calls GET /report/aml?resourceId=….
 //
 // Argos docs: https://developers.argosidentity.com/api-reference/api-reference-guide/ko/get-aml-report
-func (c *Client) DownloadAMLReport(ctx context.Context, resourceID string) (*Download, error) {
+func (c *Client) DownloadAMLReport(ctx context.Context, resourceID string, opts ...Option) (*Download, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkID("resource ID", resourceID); err != nil {
 		return nil, err
 	}

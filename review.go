@@ -55,7 +55,11 @@ type ReviewResult struct {
 // made). A submission that is not pending (already decided, or still
 // incomplete) is ErrNotPending; an unknown submission ErrNotFound; an admin
 // the project does not have ErrInvalidAdmin.
-func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest) (*ReviewResult, error) {
+func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest, opts ...Option) (*ReviewResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "ReviewSubmission"
 	if err := c.requireV3(op); err != nil {
 		return nil, err

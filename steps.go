@@ -121,7 +121,11 @@ func mayRetry(status KYCStatus, reasons []RetryReason, retryCount int) bool {
 // matches ErrOutcomeUnknown.
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-1
-func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request) (*Step1Result, error) {
+func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request, opts ...Option) (*Step1Result, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "SubmitStep1"
 	if r == nil {
 		return nil, &ValidationError{Field: "Step1Request", Reason: "is nil"}
@@ -244,7 +248,11 @@ func (r *Step2Result) CanRetry() bool { return mayRetry(r.Status, r.Retry, r.Ret
 // matches ErrOutcomeUnknown.
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-2
-func (c *Client) SubmitStep2(ctx context.Context, r *Step2Request) (*Step2Result, error) {
+func (c *Client) SubmitStep2(ctx context.Context, r *Step2Request, opts ...Option) (*Step2Result, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "SubmitStep2"
 	if r == nil {
 		return nil, &ValidationError{Field: "Step2Request", Reason: "is nil"}

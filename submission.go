@@ -231,7 +231,11 @@ type Memo struct {
 // is returned.
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission/submissionId
-func (c *Client) GetSubmission(ctx context.Context, submissionID string) (*Submission, error) {
+func (c *Client) GetSubmission(ctx context.Context, submissionID string, opts ...Option) (*Submission, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "GetSubmission"
 	if err := checkID("submission ID", submissionID); err != nil {
 		return nil, err

@@ -34,7 +34,11 @@ type DeleteSubmissionRequest struct {
 // is ErrNotFound.
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission
-func (c *Client) DeleteSubmission(ctx context.Context, r *DeleteSubmissionRequest) (*DeleteResult, error) {
+func (c *Client) DeleteSubmission(ctx context.Context, r *DeleteSubmissionRequest, opts ...Option) (*DeleteResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "DeleteSubmission"
 	if r == nil {
 		return nil, &ValidationError{Field: "DeleteSubmissionRequest", Reason: "is nil"}

@@ -50,7 +50,11 @@ type SubmissionList struct {
 // request_type, nextpage_id and nextpage_date.
 //
 // Argos docs: https://developers.argosidentity.com/api-reference/api-reference-guide/en/get-submission/list
-func (c *Client) ListSubmissions(ctx context.Context, p *ListSubmissionsParams) (*SubmissionList, error) {
+func (c *Client) ListSubmissions(ctx context.Context, p *ListSubmissionsParams, opts ...Option) (*SubmissionList, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	q, err := p.query()
 	if err != nil {
 		return nil, err
@@ -125,7 +129,11 @@ func (p *ListSubmissionsParams) query() (query, error) {
 //	}
 //
 // Argos docs: https://developers.argosidentity.com/api-reference/api-reference-guide/en/get-submission/list
-func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams) iter.Seq2[*Submission, error] {
+func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams, opts ...Option) iter.Seq2[*Submission, error] {
+	c, err := c.with(opts)
+	if err != nil {
+		return func(yield func(*Submission, error) bool) { yield(nil, err) }
+	}
 	return func(yield func(*Submission, error) bool) {
 		var params ListSubmissionsParams
 		if p != nil {

@@ -119,7 +119,11 @@ var (
 // JSON object is success, its message and content kept in the result.
 // Like DeleteSubmission, the call is retried on network errors and gateway
 // failures: erasing the same fields again leaves the same result.
-func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequest) (*DeleteResult, error) {
+func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequest, opts ...Option) (*DeleteResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "DeleteSubmissionFields"
 	if err := c.requireV3(op); err != nil {
 		return nil, err

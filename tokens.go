@@ -80,7 +80,11 @@ func NewTokenID() string {
 // On an error the result is returned too: the sum of the requests Argos
 // answered before the one that failed; the IDs of that request and of
 // those after it were not confirmed (call AddTokens again with them).
-func (c *Client) AddTokens(ctx context.Context, r *TokensRequest) (*TokensResult, error) {
+func (c *Client) AddTokens(ctx context.Context, r *TokensRequest, opts ...Option) (*TokensResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	return c.tokens(ctx, "AddTokens", http.MethodPost, r)
 }
 
@@ -95,7 +99,11 @@ func (c *Client) AddTokens(ctx context.Context, r *TokensRequest) (*TokensResult
 // so each request is retried on network errors and gateway failures like a
 // GET. On an error the result of the requests answered before it is
 // returned too, as for AddTokens.
-func (c *Client) DeleteTokens(ctx context.Context, r *TokensRequest) (*TokensResult, error) {
+func (c *Client) DeleteTokens(ctx context.Context, r *TokensRequest, opts ...Option) (*TokensResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	return c.tokens(ctx, "DeleteTokens", http.MethodDelete, r)
 }
 

@@ -35,8 +35,8 @@ const (
 //   - a 10 s dial timeout with TCP keep-alives, a 10 s TLS handshake timeout
 //     and a response-header timeout of DefaultTimeout (Step 2's face
 //     comparison can take a while). A Client built without WithHTTPClient
-//     sets the latter to its WithTimeout, so a longer WithTimeout is never
-//     cut short by the transport;
+//     leaves the latter to each call's deadline, so a longer WithTimeout,
+//     the client's or one call's, is never cut short by the transport;
 //   - TLS 1.2 or later, certificates always verified;
 //   - proxies from the environment (HTTPS_PROXY, NO_PROXY).
 //
@@ -74,6 +74,9 @@ func NewTransport() *http.Transport {
 // as given; configure that transport's TLS instead.
 func WithRootCAs(pool *x509.CertPool) Option {
 	return func(c *Client) error {
+		if err := c.clientOnly("WithRootCAs"); err != nil {
+			return err
+		}
 		if pool == nil {
 			return &ValidationError{Field: "root CAs", Reason: "is nil"}
 		}

@@ -62,7 +62,11 @@ type UpdateResult struct {
 // matches ErrOutcomeUnknown (read the submission with GetSubmission to see
 // whether the change was made). An unknown submission is ErrNotFound, an
 // admin Argos does not know ErrInvalidAdmin.
-func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionRequest) (*UpdateResult, error) {
+func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionRequest, opts ...Option) (*UpdateResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "UpdateSubmission"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
@@ -157,7 +161,11 @@ type UpdateImagesRequest struct {
 // it may have reached Argos: an error after that point matches
 // ErrOutcomeUnknown. An unknown submission is ErrNotFound, an unknown admin
 // ErrInvalidAdmin.
-func (c *Client) UpdateImages(ctx context.Context, r *UpdateImagesRequest) (*UpdateResult, error) {
+func (c *Client) UpdateImages(ctx context.Context, r *UpdateImagesRequest, opts ...Option) (*UpdateResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "UpdateImages"
 	if err := c.requireV3(op); err != nil {
 		return nil, err

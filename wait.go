@@ -70,7 +70,11 @@ func WithPollPolicy(p PollPolicy) Option {
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/dealing-the-data/get-submission
 // and https://argos-kyc.gitbook.io/argos-kyc-service-guide/kyc-ver-2.0-service/kyc-result-check
-func (c *Client) WaitForDecision(ctx context.Context, submissionID string) (*Submission, error) {
+func (c *Client) WaitForDecision(ctx context.Context, submissionID string, opts ...Option) (*Submission, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "WaitForDecision"
 	if ctx == nil {
 		return nil, &ValidationError{Field: "context", Reason: "is nil"}
