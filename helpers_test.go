@@ -237,6 +237,14 @@ func closedPort(t testing.TB) string {
 	return addr
 }
 
+// newWebhookHandler is argos.NewWebhookHandler for options that are valid.
+func newWebhookHandler(t *testing.T, fn func(context.Context, *argos.WebhookEvent) error, opts ...argos.WebhookOption) *argos.WebhookHandler {
+	t.Helper()
+	h, err := argos.NewWebhookHandler(fn, opts...)
+	require.NoError(t, err)
+	return h
+}
+
 // fakeClient is a client of a fresh fake Argos server (argostest) with quick
 // retries.
 func fakeClient(t *testing.T, opts ...argos.Option) (*argos.Client, *argostest.Server) {

@@ -55,7 +55,7 @@ func ExampleNewWebhookHandler() {
 	id := exampleApproved(context.Background(), client, "user-42")
 	secret := "3f9c2a7e5b1d4c8a9e6f0b2d7a4c1e8f" // from your secret store: 32+ random characters
 
-	hook := argos.NewWebhookHandler(func(ctx context.Context, e *argos.WebhookEvent) error {
+	hook, err := argos.NewWebhookHandler(func(ctx context.Context, e *argos.WebhookEvent) error {
 		if e.Trigger != argos.WebhookApproved && e.Trigger != argos.WebhookRejected {
 			return nil
 		}
@@ -67,6 +67,9 @@ func ExampleNewWebhookHandler() {
 		fmt.Println("confirmed:", sub.KYC.Status) // act on sub, e.g. unlock the account
 		return nil
 	})
+	if err != nil {
+		log.Fatal(err) // a nil fn or a bad option: fail at start, not on every webhook
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/hooks/argos/{secret}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if subtle.ConstantTimeCompare([]byte(r.PathValue("secret")), []byte(secret)) != 1 {
@@ -106,10 +109,13 @@ func ExampleWithConfirm() {
 		log.Fatal(err)
 	}
 
-	hook := argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
+	hook, err := argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
 		fmt.Println("claimed:", e.Trigger, "confirmed:", e.Status, e.Confirmed != nil)
 		return nil
 	}, argos.WithConfirm(client))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	forged := `{"webhook_trigger":"approved","submission_id":"` + s1.SubmissionID + `","kyc_result":{"status":"approved"}}`
 	rec := httptest.NewRecorder()

@@ -14,37 +14,29 @@ import (
 // KiB.
 const MaxWebhookBody = 1 << 20
 
-// WebhookOption configures ParseWebhook and NewWebhookHandler.
-type WebhookOption func(*webhookConfig)
+// WebhookOption configures ParseWebhook and NewWebhookHandler. An invalid
+// option (an empty key, a nil logger or client) is an error of the call it
+// is given to, never a failure of every webhook later.
+type WebhookOption func(*webhookConfig) error
 
-// webhookConfig is what the WebhookOptions set. err is the first invalid
-// option: ParseWebhook returns it and the handler answers 500 to every
-// request (WebhookOption cannot return an error).
+// webhookConfig is what the WebhookOptions set.
 type webhookConfig struct {
 	key     string
 	logger  *slog.Logger
 	confirm *Client
-	err     error
 }
 
 func newWebhookConfig(opts []WebhookOption) (*webhookConfig, error) {
 	cfg := &webhookConfig{logger: slog.New(slog.DiscardHandler)}
 	for i, opt := range opts {
 		if opt == nil {
-			return cfg, &ValidationError{Field: fmt.Sprintf("webhook option %d", i), Reason: "is nil"}
+			return nil, &ValidationError{Field: fmt.Sprintf("webhook option %d", i), Reason: "is nil"}
 		}
-		opt(cfg)
-		if cfg.err != nil {
-			return cfg, cfg.err
+		if err := opt(cfg); err != nil {
+			return nil, err
 		}
 	}
 	return cfg, nil
-}
-
-func (cfg *webhookConfig) fail(field, reason string) {
-	if cfg.err == nil {
-		cfg.err = &ValidationError{Field: field, Reason: reason}
-	}
 }
 
 // WithWebhookKey decrypts encrypted webhook bodies ({"data": "<Base64>"},
@@ -57,12 +49,12 @@ func (cfg *webhookConfig) fail(field, reason string) {
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/data-encryption-decryption-options-example
 func WithWebhookKey(apiKey string) WebhookOption {
-	return func(cfg *webhookConfig) {
+	return func(cfg *webhookConfig) error {
 		if apiKey == "" {
-			cfg.fail("webhook key", "is empty")
-			return
+			return &ValidationError{Field: "webhook key", Reason: "is empty"}
 		}
 		cfg.key = apiKey
+		return nil
 	}
 }
 
@@ -72,12 +64,12 @@ func WithWebhookKey(apiKey string) WebhookOption {
 // the request URL (which may carry your secret path). ParseWebhook ignores
 // it.
 func WithWebhookLogger(l *slog.Logger) WebhookOption {
-	return func(cfg *webhookConfig) {
+	return func(cfg *webhookConfig) error {
 		if l == nil {
-			cfg.fail("webhook logger", "is nil")
-			return
+			return &ValidationError{Field: "webhook logger", Reason: "is nil"}
 		}
 		cfg.logger = l
+		return nil
 	}
 }
 
@@ -99,17 +91,20 @@ func WithWebhookLogger(l *slog.Logger) WebhookOption {
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/network-security/webhook
 func WithConfirm(client *Client) WebhookOption {
-	return func(cfg *webhookConfig) {
+	return func(cfg *webhookConfig) error {
 		if client == nil {
-			cfg.fail("confirm client", "is nil")
-			return
+			return &ValidationError{Field: "confirm client", Reason: "is nil"}
 		}
 		cfg.confirm = client
+		return nil
 	}
 }
 
-// NewWebhookHandler returns an http.Handler for the webhook URL set in the
-// Argos dashboard. For each request it:
+// NewWebhookHandler returns the handler for the webhook URL set in the Argos
+// dashboard. A nil fn or an invalid option (an empty key, a nil logger or
+// client) is a *ValidationError here, so that a misconfigured service fails
+// at start rather than answering 500 to webhooks Argos does not resend. For
+// each request the handler:
 //
 //   - answers 405 (with Allow: POST) to any method but POST;
 //   - answers 413 to a body over MaxWebhookBody;
@@ -122,9 +117,7 @@ func WithConfirm(client *Client) WebhookOption {
 //
 // fn runs before the answer is sent, and Argos' delivery timeout is not
 // documented: keep fn short (store the event, queue the work) and make it
-// idempotent, since an event may arrive more than once. An invalid option
-// (an empty key, a nil logger or client) or a nil fn makes every request
-// fail with 500.
+// idempotent, since an event may arrive more than once.
 //
 // Argos documents no signature or other way to authenticate a webhook: a
 // request to this handler may come from anyone who knows the URL. Use a
@@ -134,18 +127,23 @@ func WithConfirm(client *Client) WebhookOption {
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/webhooks/overview
 // and https://developers.argosidentity.com/en/idcheck/network-security/webhook
-func NewWebhookHandler(fn func(ctx context.Context, e *WebhookEvent) error, opts ...WebhookOption) http.Handler {
-	cfg, err := newWebhookConfig(opts)
-	if err == nil && fn == nil {
-		err = &ValidationError{Field: "webhook handler func", Reason: "is nil"}
+func NewWebhookHandler(fn func(ctx context.Context, e *WebhookEvent) error, opts ...WebhookOption) (*WebhookHandler, error) {
+	if fn == nil {
+		return nil, &ValidationError{Field: "webhook handler func", Reason: "is nil"}
 	}
-	return &webhookHandler{fn: fn, cfg: cfg, err: err}
+	cfg, err := newWebhookConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &WebhookHandler{fn: fn, cfg: cfg}, nil
 }
 
-type webhookHandler struct {
+// WebhookHandler is the http.Handler NewWebhookHandler returns. A
+// WebhookHandler that NewWebhookHandler did not make answers 500 to every
+// request.
+type WebhookHandler struct {
 	fn  func(context.Context, *WebhookEvent) error
 	cfg *webhookConfig
-	err error
 }
 
 // Outcomes the handler logs.
@@ -160,7 +158,8 @@ const (
 	outcomeMisconfigured = "misconfigured"
 )
 
-func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP handles one webhook request (see NewWebhookHandler).
+func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	status, outcome, trigger := h.serve(w, r)
 	if status != http.StatusOK {
@@ -176,6 +175,9 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if status != http.StatusOK {
 		level = slog.LevelWarn
 	}
+	if h.cfg == nil {
+		return // not made by NewWebhookHandler: no logger
+	}
 	h.cfg.logger.LogAttrs(r.Context(), level, "argos webhook",
 		slog.String("trigger", logTrigger),
 		slog.Int("status", status),
@@ -185,12 +187,12 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve handles one request and returns the status to answer with, the
 // outcome to log and the event's trigger ("" before parsing).
-func (h *webhookHandler) serve(w http.ResponseWriter, r *http.Request) (int, string, WebhookTrigger) {
+func (h *WebhookHandler) serve(w http.ResponseWriter, r *http.Request) (int, string, WebhookTrigger) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		return http.StatusMethodNotAllowed, outcomeMethod, ""
 	}
-	if h.err != nil {
+	if h.fn == nil || h.cfg == nil {
 		return http.StatusInternalServerError, outcomeMisconfigured, ""
 	}
 	if r.ContentLength > MaxWebhookBody {

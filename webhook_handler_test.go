@@ -53,7 +53,6 @@ func TestWebhookHandlerStatuses(t *testing.T) {
 		body       []byte
 		fnErr      error
 		opts       []argos.WebhookOption
-		noFn       bool
 		wantStatus int
 		wantCalled bool
 	}{
@@ -78,18 +77,10 @@ func TestWebhookHandlerStatuses(t *testing.T) {
 			wantStatus: http.StatusOK, wantCalled: true},
 		{name: "an fn error is answered 500 so Argos may resend", method: http.MethodPost, body: approved,
 			fnErr: errors.New("database down"), wantStatus: http.StatusInternalServerError, wantCalled: true},
-		{name: "an invalid option makes every request fail with 500", method: http.MethodPost, body: approved,
-			opts: []argos.WebhookOption{argos.WithWebhookKey("")}, wantStatus: http.StatusInternalServerError},
-		{name: "a nil fn makes every request fail with 500", method: http.MethodPost, body: approved, noFn: true,
-			wantStatus: http.StatusInternalServerError},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recordingFn{err: tc.fnErr}
-			fn := rec.fn
-			if tc.noFn {
-				fn = nil
-			}
-			h := argos.NewWebhookHandler(fn, tc.opts...)
+			h := newWebhookHandler(t, rec.fn, tc.opts...)
 
 			resp := deliver(h, tc.method, bytes.NewReader(tc.body), int64(len(tc.body)))
 
@@ -102,6 +93,38 @@ func TestWebhookHandlerStatuses(t *testing.T) {
 			assert.NotContains(t, string(body), "database down", "fn's error is not sent back")
 		})
 	}
+}
+
+func TestNewWebhookHandlerRefusesAMisconfiguration(t *testing.T) {
+	fn := (&recordingFn{}).fn
+	for _, tc := range []struct {
+		name  string
+		fn    func(context.Context, *argos.WebhookEvent) error
+		opts  []argos.WebhookOption
+		field string
+	}{
+		{"an empty key (an unset environment variable)", fn, []argos.WebhookOption{argos.WithWebhookKey("")}, "webhook key"},
+		{"a nil confirm client", fn, []argos.WebhookOption{argos.WithConfirm(nil)}, "confirm client"},
+		{"a nil logger", fn, []argos.WebhookOption{argos.WithWebhookLogger(nil)}, "webhook logger"},
+		{"a nil option", fn, []argos.WebhookOption{nil}, "webhook option 0"},
+		{"a nil fn", nil, nil, "webhook handler func"},
+	} {
+		t.Run(tc.name+" is a ValidationError at construction", func(t *testing.T) {
+			h, err := argos.NewWebhookHandler(tc.fn, tc.opts...)
+			var ve *argos.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Nil(t, h)
+		})
+	}
+	t.Run("a WebhookHandler NewWebhookHandler did not make answers 500", func(t *testing.T) {
+		var h argos.WebhookHandler
+		var resp *http.Response
+		require.NotPanics(t, func() {
+			resp = deliver(&h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/created.json")), -1)
+		})
+		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	})
 }
 
 func TestWebhookHandlerBodyLimit(t *testing.T) {
@@ -117,7 +140,7 @@ func TestWebhookHandlerBodyLimit(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recordingFn{}
 
-			resp := deliver(argos.NewWebhookHandler(rec.fn), http.MethodPost, bytes.NewReader(big), tc.contentLength)
+			resp := deliver(newWebhookHandler(t, rec.fn), http.MethodPost, bytes.NewReader(big), tc.contentLength)
 
 			assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 			assert.Empty(t, rec.events)
@@ -131,7 +154,7 @@ func TestWebhookHandlerBodyLimit(t *testing.T) {
 		require.Len(t, body, argos.MaxWebhookBody)
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn), http.MethodPost, bytes.NewReader(body), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn), http.MethodPost, bytes.NewReader(body), -1)
 
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Len(t, rec.events, 1)
@@ -140,7 +163,7 @@ func TestWebhookHandlerBodyLimit(t *testing.T) {
 
 func TestWebhookHandlerPassesTheEventAndTheRequestContext(t *testing.T) {
 	rec := &recordingFn{}
-	h := argos.NewWebhookHandler(rec.fn)
+	h := newWebhookHandler(t, rec.fn)
 
 	resp := deliver(h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/rejected.json")), -1)
 
@@ -156,7 +179,7 @@ func TestWebhookHandlerLogsMetadataOnly(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	rec := &recordingFn{err: errors.New("cannot store applicant@example.com")}
-	h := argos.NewWebhookHandler(rec.fn, argos.WithWebhookLogger(logger))
+	h := newWebhookHandler(t, rec.fn, argos.WithWebhookLogger(logger))
 
 	deliver(h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/approved_update_at.json")), -1)
 	rec.err = nil
@@ -208,7 +231,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		id := pendingSubmission(t, c, srv)
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
 
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.Len(t, rec.events, 1)
@@ -226,7 +249,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		require.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
 
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.Len(t, rec.events, 1)
@@ -238,7 +261,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		c, _ := waitClient(t)
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, "forged-id")), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, "forged-id")), -1)
 
 		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
 		assert.Empty(t, rec.events)
@@ -250,7 +273,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Times: -1, Status: http.StatusServiceUnavailable})
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
 
 		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
 		assert.Empty(t, rec.events)
@@ -261,7 +284,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, http.StatusOK, "submission_single_guide.json"))
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, "sub-asked-for")), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, "sub-asked-for")), -1)
 
 		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
 		assert.Empty(t, rec.events)
@@ -271,7 +294,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		c, srv := waitClient(t)
 		srv.ResetRequests()
 		rec := &recordingFn{}
-		h := argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c))
+		h := newWebhookHandler(t, rec.fn, argos.WithConfirm(c))
 
 		for _, file := range []string{"delete.json", "token_expired.json"} {
 			resp := deliver(h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/"+file)), -1)

@@ -219,10 +219,14 @@ func ExampleServer_SetKYCResult() {
 // waits for the deliveries, which are asynchronous as with the real
 // service.
 func ExampleWithWebhookURL() {
-	receiver := httptest.NewTLSServer(argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
+	hook, err := argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
 		fmt.Println("received", e.Trigger, e.Status)
 		return nil
-	}))
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	receiver := httptest.NewTLSServer(hook)
 	defer receiver.Close()
 
 	srv := argostest.NewServer(argostest.WithWebhookURL(receiver.URL, receiver.Client()))

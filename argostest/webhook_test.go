@@ -276,12 +276,13 @@ func TestWebhookBodiesCarryTheTransitionsDetails(t *testing.T) {
 func TestWebhooksReachNewWebhookHandler(t *testing.T) {
 	var mu sync.Mutex
 	var got []string
-	h := argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
+	h, err := argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, string(e.Trigger)+" "+string(e.Status))
 		return nil
 	})
+	require.NoError(t, err)
 	ts := httptest.NewTLSServer(h)
 	defer ts.Close()
 	c := newRaw(t, argostest.WithWebhookURL(ts.URL, ts.Client()))

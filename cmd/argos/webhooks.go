@@ -74,7 +74,11 @@ func runWebhooksListen(ctx context.Context, a *app, args []string) error {
 		}
 		opts = append(opts, argos.WithWebhookKey(key))
 	}
-	h := pathGuard(o.secret, argos.NewWebhookHandler(p.print, opts...), logger)
+	hook, err := argos.NewWebhookHandler(p.print, opts...)
+	if err != nil {
+		return err
+	}
+	h := pathGuard(o.secret, hook, logger)
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", o.addr)
 	if err != nil {

@@ -16,7 +16,11 @@ import (
 // one submission through the fake and prints what arrived.
 func runFake(ctx context.Context, p *printer) error {
 	secret := newSecret()
-	receiver := httptest.NewTLSServer(newReceiver(secret, p.event))
+	handler, err := newReceiver(secret, p.event)
+	if err != nil {
+		return err
+	}
+	receiver := httptest.NewTLSServer(handler)
 	defer receiver.Close()
 	hookURL := receiver.URL + hookPath + secret
 
