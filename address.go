@@ -23,6 +23,8 @@ type AddressCode struct {
 	FormattedAddress string `json:"formatted_address"`
 	CompoundCode     string `json:"compound_code"`
 	GlobalCode       string `json:"global_code"`
+
+	answer // Raw
 }
 
 // LookupAddressCode turns a typed address into the codes Step 2 expects, for
@@ -67,13 +69,15 @@ func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest, o
 		contentType: "application/x-www-form-urlencoded",
 		sensitive:   []string{r.Address},
 	}
-	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	a := &AddressCode{
 		FormattedAddress: string(w.FormattedAddress),
 		CompoundCode:     firstNonEmpty(string(w.CompoundCode), string(w.CompoundCode2)),
 		GlobalCode:       firstNonEmpty(string(w.GlobalCode), string(w.GlobalCode2)),
+		answer:           raw,
 	}
 	if a.FormattedAddress == "" && a.CompoundCode == "" && a.GlobalCode == "" {
 		return nil, unexpected(op, "no formatted_address, compound_code or global_code field")

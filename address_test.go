@@ -26,7 +26,7 @@ func TestAddressCodeSendsAFormAndDecodes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "application/x-www-form-urlencoded", contentType)
 	assert.Equal(t, url.Values{"address": {"1 Sejongno, Jongno-gu, Seoul, South Korea"}, "language": {"en"}}, form)
-	assert.Equal(t, &argos.AddressCode{FormattedAddress: "1 Sejongno, Jongno-gu, Seoul, South Korea",
+	assert.EqualExportedValues(t, &argos.AddressCode{FormattedAddress: "1 Sejongno, Jongno-gu, Seoul, South Korea",
 		CompoundCode: "HXPG+MP Seoul, South Korea", GlobalCode: "8Q98HXPG+MP"}, addr)
 
 	var s2 argos.Step2Request

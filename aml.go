@@ -22,6 +22,8 @@ type AMLMonitorResult struct {
 	FailedCount  int
 	Succeeded    []AMLMonitorItem
 	Failed       []AMLMonitorItem
+
+	answer // Raw
 }
 
 // AMLMonitorItem is one submission's outcome in an AMLMonitorResult:
@@ -56,6 +58,8 @@ type AMLMonitorRecord struct {
 	FalsePositiveCount int
 	TruePositiveCount  int
 	DiscardedCount     int
+
+	answer // Raw
 }
 
 // AMLMonitorRequest is what MonitorAML registers: SubmissionIDs (1 to
@@ -123,13 +127,14 @@ func (c *Client) MonitorAML(ctx context.Context, r *AMLMonitorRequest, opts ...O
 		SuccessResults []amlItemWire  `json:"successResults"`
 		FailedResults  []amlItemWire  `json:"failedResults"`
 	}
-	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	if w.SuccessResults == nil && w.FailedResults == nil {
 		return nil, unexpected(op, "no successResults or failedResults field")
 	}
-	res := &AMLMonitorResult{Success: w.Success == "true", SuccessCount: w.SuccessCount.V, FailedCount: w.FailedCount.V}
+	res := &AMLMonitorResult{Success: w.Success == "true", SuccessCount: w.SuccessCount.V, FailedCount: w.FailedCount.V, answer: raw}
 	for _, group := range []struct {
 		wire []amlItemWire
 		out  *[]AMLMonitorItem
@@ -193,7 +198,8 @@ func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID s
 		DiscardedCount     lenient.Int     `json:"discardedCount"`
 	}
 	path := "/submission/aml/monitor/" + url.PathEscape(worklistID) + "/" + url.PathEscape(recordID)
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, secure: wireSealed}, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, secure: wireSealed}, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	switch {
@@ -206,5 +212,5 @@ func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID s
 		Nationality: string(w.Nationality), DateOfBirth: string(w.DOB), Email: string(w.Email), Status: string(w.Status),
 		Memo: string(w.Memo), Tags: []string(w.Tags), Admin: string(w.Admin), UpdateTime: string(w.UpdateTime),
 		OpenCount: w.OpenCount.V, FalsePositiveCount: w.FalsePositiveCount.V, TruePositiveCount: w.TruePositiveCount.V,
-		DiscardedCount: w.DiscardedCount.V}, nil
+		DiscardedCount: w.DiscardedCount.V, answer: raw}, nil
 }

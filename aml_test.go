@@ -18,7 +18,7 @@ func TestMonitorAMLSendsTheIDsAndReturnsPartialSuccess(t *testing.T) {
 	ids := []string{"SUBMISSION_ID_00A", "SUBMISSION_ID_01B", "SUBMISSION_ID_02C"}
 	res, err := c.MonitorAML(context.Background(), &argos.AMLMonitorRequest{WorklistID: "worklist-7", SubmissionIDs: ids, Admin: "yourAdmin@sample.com"})
 	require.NoError(t, err, "a submission that was not registered is a result, not an error")
-	assert.Equal(t, &argos.AMLMonitorResult{
+	assert.EqualExportedValues(t, &argos.AMLMonitorResult{
 		Success: true, SuccessCount: 2, FailedCount: 1,
 		Succeeded: []argos.AMLMonitorItem{
 			{SubmissionID: "SUBMISSION_ID_00A", RecordIDs: []string{"RECORD_ID_00A"}, Status: "success"},
@@ -73,7 +73,7 @@ func TestAMLMonitorRecordDecodesEveryField(t *testing.T) {
 	c, got := v3JSON(t, "v3/aml_record.json")
 	rec, err := c.GetAMLMonitorRecord(context.Background(), "worklist-7", "RECORD_ID_00A")
 	require.NoError(t, err)
-	assert.Equal(t, &argos.AMLMonitorRecord{ID: "RECORD_ID_00A", SubmissionID: "SUBMISSION_ID_00A", Name: "John Smith", Nationality: "USA",
+	assert.EqualExportedValues(t, &argos.AMLMonitorRecord{ID: "RECORD_ID_00A", SubmissionID: "SUBMISSION_ID_00A", Name: "John Smith", Nationality: "USA",
 		DateOfBirth: "1975-08-25", Email: "john.smith@example.com", Status: "screenedNoMatches", Tags: []string{"onboarding"},
 		Admin: "yourAdmin@sample.com", UpdateTime: "2025-03-04T05:06:07.000Z", FalsePositiveCount: 1, DiscardedCount: 2}, rec)
 	assert.Equal(t, "/v3/submission/aml/monitor/worklist-7/RECORD_ID_00A", got()[0].path)

@@ -105,9 +105,9 @@ type (
 		ArgosScore            *float64          `json:"argos_score"`
 		Data                  baseApplicantData `json:"data"`
 		KYC                   struct {
-			Result      string   `json:"result"`
-			Comment     []string `json:"comment"`
-			CommentCode []string `json:"commentCode"`
+			Result      string       `json:"result"`
+			Comment     []string     `json:"comment"`
+			CommentCode []RejectCode `json:"commentCode"`
 			Attempts    []struct {
 				Count               int                    `json:"attemptCnt"`
 				LivenessScore       *float64               `json:"livenessScore"`

@@ -79,6 +79,8 @@ type FaceAuthResult struct {
 	CreatedAt        string // UTC, as sent
 	FailCodes        []FaceAuthFailCode
 	RejectedComments []string
+
+	answer // Raw
 }
 
 // FaceAuthScores are the scores of a FaceAuth try.
@@ -145,7 +147,8 @@ func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest, opts ...Optio
 		FailCodes        lenient.Strings `json:"fail_code"`
 		RejectedComments lenient.Strings `json:"rejected_comment"`
 	}
-	if err := ac.doJSON(ctx, fb.call(op, "/faceauth"), &w, false); err != nil {
+	var raw answer
+	if err := ac.doJSON(ctx, fb.call(op, "/faceauth"), keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	if w.Status == "" {
@@ -156,6 +159,7 @@ func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest, opts ...Optio
 		Scores: FaceAuthScores{FaceSimilarity: w.Score.FaceSimilarity.Ptr(), Occluded: w.Score.Occluded.Ptr(),
 			FaceCover: w.Score.FaceCover.Ptr(), HeadCover: w.Score.HeadCover.Ptr()},
 		FailCodes: typedStrings[FaceAuthFailCode](w.FailCodes), RejectedComments: []string(w.RejectedComments),
+		answer: raw,
 	}, nil
 }
 

@@ -23,7 +23,7 @@ func TestFaceAuthSendsTheAddOnKeyAndTheForm(t *testing.T) {
 	res, err := c.FaceAuth(context.Background(), &argos.FaceAuthRequest{SubmissionID: "s1", FaceImage: image(t, "selfie.jpg"),
 		UserID: "user-9", CF1: "a", CF3: "c"})
 	require.NoError(t, err)
-	assert.Equal(t, &argos.FaceAuthResult{AuthID: "fa0199cb937c1e7a", Status: argos.KYCRejected,
+	assert.EqualExportedValues(t, &argos.FaceAuthResult{AuthID: "fa0199cb937c1e7a", Status: argos.KYCRejected,
 		Scores:    argos.FaceAuthScores{FaceSimilarity: ptr(41.5), Occluded: ptr(0), FaceCover: ptr(3), HeadCover: ptr(1)},
 		CreatedAt: "2025-10-09T08:07:06.000Z", FailCodes: []argos.FaceAuthFailCode{argos.FaceAuthFailFaceCompare},
 		RejectedComments: []string{"The face does not match the submission's face."}}, res)

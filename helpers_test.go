@@ -58,6 +58,20 @@ func newMockClient(t *testing.T, opts ...argos.Option) (*argos.Client, *httpmock
 	return c, mt
 }
 
+// decodePage decodes a GET /submission answer as the client does
+// (ListSubmissions through a mock transport).
+func decodePage(t testing.TB, body []byte) *argos.SubmissionList {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodGet, mockBase+"/submission",
+		httpmock.NewBytesResponder(http.StatusOK, body).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
+	c, err := argos.NewClient(testKey, argos.WithBaseURL(mockBase), argos.WithHTTPClient(&http.Client{Transport: mt}))
+	require.NoError(t, err)
+	l, err := c.ListSubmissions(context.Background(), nil)
+	require.NoError(t, err)
+	return l
+}
+
 // fixture reads a file under testdata/.
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()

@@ -54,6 +54,8 @@ type MigrationRequest struct {
 type MigrationResult struct {
 	Message      string
 	SubmissionID string
+
+	answer // Raw
 }
 
 // MigrateSubmission inserts a submission from a previous provider without
@@ -94,14 +96,15 @@ func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest, opt
 		SubmissionID  lenient.String `json:"submissionId"`
 		SubmissionID2 lenient.String `json:"submission_id"`
 	}
-	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	id := firstNonEmpty(string(w.SubmissionID), string(w.SubmissionID2))
 	if id == "" {
 		return nil, unexpected(op, "no submissionId field")
 	}
-	return &MigrationResult{Message: string(w.Message), SubmissionID: id}, nil
+	return &MigrationResult{Message: string(w.Message), SubmissionID: id, answer: raw}, nil
 }
 
 func (r *MigrationRequest) check() error {

@@ -29,7 +29,7 @@ func TestMigrateSubmissionSendsEveryField(t *testing.T) {
 	c, got := v3JSON(t, "v3/migration_success.json")
 	res, err := c.MigrateSubmission(context.Background(), fullMigration())
 	require.NoError(t, err)
-	assert.Equal(t, &argos.MigrationResult{Message: "success", SubmissionID: "submissionId123"}, res)
+	assert.EqualExportedValues(t, &argos.MigrationResult{Message: "success", SubmissionID: "submissionId123"}, res)
 	reqs := got()
 	require.Len(t, reqs, 1)
 	assert.Equal(t, http.MethodPost, reqs[0].method)

@@ -40,6 +40,8 @@ type ReviewResult struct {
 	SubmissionID string
 	Message      string
 	Status       KYCStatus
+
+	answer // Raw
 }
 
 // ReviewSubmission approves or rejects a pending submission, for projects
@@ -83,7 +85,8 @@ func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest, opts ..
 		Message      lenient.String `json:"message"`
 		FinalStatus  lenient.String `json:"finalStatus"`
 	}
-	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	if w.FinalStatus == "" && w.Message == "" {
@@ -92,7 +95,7 @@ func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest, opts ..
 	if w.SubmissionID != "" && string(w.SubmissionID) != r.SubmissionID {
 		return nil, unexpected(op, "the answer is about another submission")
 	}
-	return &ReviewResult{SubmissionID: r.SubmissionID, Message: string(w.Message), Status: KYCStatus(w.FinalStatus)}, nil
+	return &ReviewResult{SubmissionID: r.SubmissionID, Message: string(w.Message), Status: KYCStatus(w.FinalStatus), answer: raw}, nil
 }
 
 func (r *ReviewRequest) check() error {

@@ -22,7 +22,7 @@ func TestReviewSubmissionSendsTheDocumentedBody(t *testing.T) {
 			DateOfExpiry: "2030-02-24", DateOfBirth: "1990-01-02", IDType: argos.IDPassport},
 	})
 	require.NoError(t, err)
-	assert.Equal(t, &argos.ReviewResult{SubmissionID: "rv7pending0001", Message: "Success to review submission.", Status: argos.KYCRejected}, res)
+	assert.EqualExportedValues(t, &argos.ReviewResult{SubmissionID: "rv7pending0001", Message: "Success to review submission.", Status: argos.KYCRejected}, res)
 	reqs := got()
 	require.Len(t, reqs, 1)
 	assert.Equal(t, http.MethodPost, reqs[0].method)

@@ -149,8 +149,7 @@ func TestSecretClientNeverPrintsKey(t *testing.T) {
 // decodes it.
 func guideSubmission(t *testing.T) argos.Submission {
 	t.Helper()
-	var list argos.SubmissionList
-	require.NoError(t, json.Unmarshal(fixture(t, "submission_single_guide.json"), &list))
+	list := decodePage(t, fixture(t, "submission_single_guide.json"))
 	require.Len(t, list.Items, 1)
 	s := list.Items[0]
 	// Preconditions: the fixture does carry the data the test looks for.
@@ -210,8 +209,11 @@ func TestSecretPIITypesPrintAndLogRedacted(t *testing.T) {
 func TestSecretResultContainersLogRedacted(t *testing.T) {
 	sub := guideSubmission(t)
 	list := argos.SubmissionList{Items: []argos.Submission{sub}}
-	var step1 argos.Step1Result
-	require.NoError(t, json.Unmarshal(fixture(t, "step1_guide.json"), &step1))
+	c, _ := v3JSON(t, "step1_guide.json")
+	s1, err := c.SubmitStep1(context.Background(), &argos.Step1Request{IssuingCountry: "USA", Email: "a@example.com",
+		IDType: argos.IDPassport, IDImage: &argos.File{Body: bytes.NewReader(readImage(t, "id_front.png"))}})
+	require.NoError(t, err)
+	step1 := *s1
 	require.Equal(t, "John Smith", step1.ReviewOCRData.Name)
 
 	for _, tc := range []struct {

@@ -60,6 +60,8 @@ type Step1Result struct {
 	Status        KYCStatus
 	RetryCount    int
 	Retry         []RetryReason
+
+	answer // Raw
 }
 
 // RetriesLeft is how many more tries the submission gets: MaxAttempts minus
@@ -225,6 +227,8 @@ type Step2Result struct {
 	Status              KYCStatus
 	RetryCount          int
 	Retry               []RetryReason
+
+	answer // Raw
 }
 
 // RetriesLeft is how many more tries the submission gets: MaxAttempts minus

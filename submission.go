@@ -14,10 +14,11 @@ import (
 // Logging or printing a Submission shows its ID, status and timestamps only;
 // read the fields for the applicant's data.
 //
-// The client decodes the API's answers leniently (see
-// SubmissionList.UnmarshalJSON). json.Unmarshal into a Submission on its own
-// follows encoding/json's rules, which suits JSON marshalled from a
-// Submission; decode raw Argos JSON as a SubmissionList.
+// The client decodes the API's answers leniently (numbers sent as strings, a
+// single string where a list is documented, values of an unexpected type
+// skipped) and keeps each item's JSON (Raw). json.Unmarshal into a
+// Submission or a SubmissionList follows encoding/json's rules, which suits
+// JSON marshalled from one.
 type Submission struct {
 	ID                    string `json:"submission_id"`
 	Email                 string `json:"email"`
@@ -48,6 +49,8 @@ type Submission struct {
 	Review         json.RawMessage `json:"review"`
 	Verification   json.RawMessage `json:"verification"`
 	AdditionalList json.RawMessage `json:"additional_list"`
+
+	answer // Raw
 }
 
 // Created parses CreatedAt (see ParseTimestamp).

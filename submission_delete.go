@@ -12,6 +12,8 @@ type DeleteResult struct {
 	Message    string `json:"message"`
 	Content    string `json:"content"`
 	StatusCode int    `json:"-"`
+
+	answer // Raw
 }
 
 // DeleteSubmissionRequest says which submission DeleteSubmission erases.
@@ -58,11 +60,12 @@ func (c *Client) DeleteSubmission(ctx context.Context, r *DeleteSubmissionReques
 		Content    lenient.String `json:"content"`
 		StatusCode lenient.Int    `json:"statusCode"`
 	}
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission", query: q}, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission", query: q}, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	if w.Message == "" && w.Content == "" {
 		return nil, unexpected(op, "no message or content field")
 	}
-	return &DeleteResult{Message: string(w.Message), Content: string(w.Content), StatusCode: w.StatusCode.V}, nil
+	return &DeleteResult{Message: string(w.Message), Content: string(w.Content), StatusCode: w.StatusCode.V, answer: raw}, nil
 }

@@ -144,10 +144,11 @@ func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequ
 		Content    lenient.String `json:"content"`
 		StatusCode lenient.Int    `json:"statusCode"`
 	}
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission/partial", query: q}, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission/partial", query: q}, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
-	return &DeleteResult{Message: string(w.Message), Content: string(w.Content), StatusCode: w.StatusCode.V}, nil
+	return &DeleteResult{Message: string(w.Message), Content: string(w.Content), StatusCode: w.StatusCode.V, answer: raw}, nil
 }
 
 // query checks the lists and encodes them.

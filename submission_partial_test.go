@@ -39,7 +39,7 @@ func TestDeleteSubmissionFieldsAcceptsAnyJSONObject(t *testing.T) {
 	c, _ := v3Server(t, http.StatusOK, "application/json", []byte(`{}`))
 	res, err := c.DeleteSubmissionFields(context.Background(), &argos.DeleteFieldsRequest{SubmissionID: "s1", Fields: []argos.PartialField{argos.PartialEmail}})
 	require.NoError(t, err, "the answer is undocumented: any object is success")
-	assert.Equal(t, &argos.DeleteResult{}, res)
+	assert.EqualExportedValues(t, &argos.DeleteResult{}, res)
 }
 
 func TestDeleteSubmissionFieldsIsRetriedLikeADelete(t *testing.T) {

@@ -25,7 +25,8 @@ const (
 // TokensResult sums the summaries of every request AddTokens or DeleteTokens
 // sent. Submitted, Processed, Failed (and for deletions Deleted and
 // NotFound) add up; CurrentCount is the pool's size after the last request
-// (Argos reports it for additions); Message is the last request's message.
+// (Argos reports it for additions); Message is the last request's message
+// and Raw its answer.
 type TokensResult struct {
 	Submitted    int
 	Processed    int
@@ -34,6 +35,8 @@ type TokensResult struct {
 	Failed       int
 	CurrentCount int
 	Message      string
+
+	answer // Raw
 }
 
 // TokensRequest lists the token IDs AddTokens or DeleteTokens sends (see
@@ -146,6 +149,7 @@ func (t *TokensResult) add(r *TokensResult) {
 	t.Failed += r.Failed
 	t.CurrentCount = r.CurrentCount
 	t.Message = r.Message
+	t.answer = r.answer
 }
 
 // tokenRequest sends one chunk.
@@ -168,7 +172,8 @@ func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []stri
 			Failed         lenient.Int `json:"failed"`
 		} `json:"summary"`
 	}
-	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	if w.Summary == nil {
@@ -176,5 +181,5 @@ func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []stri
 	}
 	s := w.Summary
 	return &TokensResult{Submitted: s.TotalSubmitted.V, Processed: s.Processed.V, Deleted: s.Deleted.V,
-		NotFound: s.NotFound.V, Failed: s.Failed.V, CurrentCount: s.CurrentCount.V, Message: string(w.Message)}, nil
+		NotFound: s.NotFound.V, Failed: s.Failed.V, CurrentCount: s.CurrentCount.V, Message: string(w.Message), answer: raw}, nil
 }

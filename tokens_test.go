@@ -27,7 +27,7 @@ func TestAddTokensSendsTextPlainInChunksAndSumsTheSummaries(t *testing.T) {
 	c, got := v3JSON(t, "v3/tokens_post.json")
 	res, err := c.AddTokens(context.Background(), &argos.TokensRequest{TokenIDs: tokenIDs(250)})
 	require.NoError(t, err)
-	assert.Equal(t, &argos.TokensResult{Submitted: 12, Processed: 12, CurrentCount: 3504, Message: "All tokens are now in the pool"}, res,
+	assert.EqualExportedValues(t, &argos.TokensResult{Submitted: 12, Processed: 12, CurrentCount: 3504, Message: "All tokens are now in the pool"}, res,
 		"three answers of the sample (4 submitted, 4 processed) add up; currentCount is the last one's")
 	reqs := got()
 	require.Len(t, reqs, 3)
@@ -50,7 +50,7 @@ func TestDeleteTokensDecodesTheSampleAndIsRetried(t *testing.T) {
 	c, got := v3JSON(t, "v3/tokens_delete.json")
 	res, err := c.DeleteTokens(context.Background(), &argos.TokensRequest{TokenIDs: tokenIDs(4)})
 	require.NoError(t, err)
-	assert.Equal(t, &argos.TokensResult{Submitted: 3, Deleted: 3, Message: "Successfully deleted 3 tokens"}, res,
+	assert.EqualExportedValues(t, &argos.TokensResult{Submitted: 3, Deleted: 3, Message: "Successfully deleted 3 tokens"}, res,
 		"the sample's own numbers, inconsistent as published")
 	require.Len(t, got(), 1)
 	assert.Equal(t, http.MethodDelete, got()[0].method)
@@ -140,7 +140,7 @@ func TestFakeTokenPoolCountsAndRejectsInvalidIDs(t *testing.T) {
 	ids := tokenIDs(130)
 	res, err := c.AddTokens(ctx, &argos.TokensRequest{TokenIDs: ids})
 	require.NoError(t, err)
-	assert.Equal(t, &argos.TokensResult{Submitted: 130, Processed: 130, CurrentCount: 130, Message: "All tokens are now in the pool"}, res)
+	assert.EqualExportedValues(t, &argos.TokensResult{Submitted: 130, Processed: 130, CurrentCount: 130, Message: "All tokens are now in the pool"}, res)
 	res, err = c.AddTokens(ctx, &argos.TokensRequest{TokenIDs: ids[:10]})
 	require.NoError(t, err)
 	assert.Equal(t, 130, res.CurrentCount, "an ID already in the pool is overwritten, not added twice")

@@ -48,6 +48,8 @@ type SubmissionUpdate struct {
 // "complete to update image." for PUT.
 type UpdateResult struct {
 	Message string
+
+	answer // Raw
 }
 
 // UpdateSubmission corrects a submission's data (OCR mistakes, a name typed
@@ -122,13 +124,14 @@ func (c *Client) doUpdate(ctx context.Context, cl *call) (*UpdateResult, error) 
 	var w struct {
 		Message lenient.String `json:"message"`
 	}
-	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	if w.Message == "" {
 		return nil, unexpected(cl.op, "no message field")
 	}
-	return &UpdateResult{Message: string(w.Message)}, nil
+	return &UpdateResult{Message: string(w.Message), answer: raw}, nil
 }
 
 // UpdateImagesRequest is the multipart form of PUT /submission/image: the

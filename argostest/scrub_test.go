@@ -2,7 +2,9 @@ package argostest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -91,9 +94,7 @@ func TestScrub(t *testing.T) {
 			_, scrubbed := scrubFile(t, sc, name)
 			data, err := os.ReadFile(filepath.Join("..", "testdata", name))
 			require.NoError(t, err)
-			var before, after argos.SubmissionList
-			require.NoError(t, json.Unmarshal(data, &before))
-			require.NoError(t, json.Unmarshal([]byte(scrubbed), &after))
+			before, after := decodePage(t, data), decodePage(t, []byte(scrubbed))
 			require.Len(t, after.Items, len(before.Items), name)
 			assert.Equal(t, before.Next, after.Next, name)
 			for i := range before.Items {
@@ -122,8 +123,7 @@ func TestScrub(t *testing.T) {
 
 	t.Run("the guide's sample scrubs to format-preserving fakes", func(t *testing.T) {
 		_, scrubbed := scrubFile(t, sc, "submission_single_guide.json")
-		var l argos.SubmissionList
-		require.NoError(t, json.Unmarshal([]byte(scrubbed), &l))
+		l := decodePage(t, []byte(scrubbed))
 		s := l.Items[0]
 		assert.Equal(t, "Test Applicant", s.Data.Name)
 		assert.Equal(t, "1990-01-01", s.Data.DateOfBirth)
@@ -264,4 +264,17 @@ func jsonEscape(v string) string {
 	_ = enc.Encode(v)
 	s := strings.TrimSpace(b.String())
 	return s[1 : len(s)-1]
+}
+
+// decodePage decodes a GET /submission answer as the SDK's client does.
+func decodePage(t *testing.T, body []byte) *argos.SubmissionList {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodGet, argos.DefaultBaseURL+"/submission",
+		httpmock.NewBytesResponder(http.StatusOK, body).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
+	c, err := argos.NewClient("key", argos.WithHTTPClient(&http.Client{Transport: mt}))
+	require.NoError(t, err)
+	l, err := c.ListSubmissions(context.Background(), nil)
+	require.NoError(t, err)
+	return l
 }
