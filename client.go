@@ -33,8 +33,8 @@ const defaultUserAgent = "argos-go/" + Version
 type Client struct {
 	baseURL    *url.URL
 	base       string // baseURL.String(), which every request URL starts with
-	key        *APIKey
-	addOnKey   *APIKey // WithAddOnKey: sent by the FaceAuth calls only
+	key        *secretKey
+	addOnKey   *secretKey // WithAddOnKey: sent by the FaceAuth calls only
 	httpClient *http.Client
 	hc         *http.Client // what go-retryablehttp sends through
 	logger     *slog.Logger
@@ -48,9 +48,9 @@ type Client struct {
 	perCall    bool              // options being applied to one call (Client.with)
 }
 
-// APIKey holds the project's API key. It never prints: String, GoString,
-// every fmt verb, slog and JSON show "[REDACTED]".
-type APIKey string
+// secretKey is an API key. The Client holds its keys behind pointers: fmt
+// prints a nested pointer as an address, so no verb shows a key.
+type secretKey string
 
 // NewClient returns a client for the project whose API key is apiKey. It
 // fails on an empty key, a base URL that is not https, or an invalid option.
@@ -61,7 +61,7 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if strings.ContainsAny(apiKey, "\r\n\x00") {
 		return nil, &ValidationError{Field: fieldAPIKey, Reason: "contains control characters"}
 	}
-	key := APIKey(apiKey)
+	key := secretKey(apiKey)
 	base, _ := parseBaseURL(DefaultBaseURL)
 	c := &Client{
 		baseURL:   base,
@@ -124,12 +124,12 @@ func (c *Client) newHTTPClient() *http.Client {
 	return hc
 }
 
-// MaxRedirects is how many redirects one call follows in all, across its
+// maxRedirects is how many redirects one call follows in all, across its
 // attempts. Redirect hops are requests too: APIError.Attempts counts them,
 // beside the 1 + RetryPolicy.MaxRetries attempts of the call itself.
-const MaxRedirects = 10
+const maxRedirects = 10
 
-var errTooManyRedirects = fmt.Errorf("argos: stopped after %d redirects", MaxRedirects)
+var errTooManyRedirects = fmt.Errorf("argos: stopped after %d redirects", maxRedirects)
 
 // checkRedirect keeps the API key only on https requests to the API host:
 // net/http copies custom headers such as x-api-key to every redirect target.
@@ -137,7 +137,7 @@ var errTooManyRedirects = fmt.Errorf("argos: stopped after %d redirects", MaxRed
 // streamed body cannot be replayed, and which net/http would turn into a GET
 // on a 301, 302 or 303) are refused.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= MaxRedirects {
+	if len(via) >= maxRedirects {
 		return errTooManyRedirects
 	}
 	if req.URL.Scheme != "https" {

@@ -12,14 +12,14 @@ import (
 func TestReadCappedTrustsAContentLengthOnlySoFar(t *testing.T) {
 	t.Run("a body as long as announced is read into one buffer", func(t *testing.T) {
 		body := strings.Repeat("x", 10_000)
-		b, truncated, err := readCapped(strings.NewReader(body), MaxResponseSize, int64(len(body)))
+		b, truncated, err := readCapped(strings.NewReader(body), maxResponseSize, int64(len(body)))
 		require.NoError(t, err)
 		assert.False(t, truncated)
 		assert.Equal(t, body, string(b))
 		assert.Equal(t, len(body)+1, cap(b), "sized from the Content-Length, plus a byte to see EOF")
 	})
 	t.Run("an inflated Content-Length does not allocate its size", func(t *testing.T) {
-		b, _, err := readCapped(strings.NewReader("abc"), MaxResponseSize, MaxResponseSize-1)
+		b, _, err := readCapped(strings.NewReader("abc"), maxResponseSize, maxResponseSize-1)
 		require.NoError(t, err)
 		assert.Equal(t, "abc", string(b))
 		assert.LessOrEqual(t, cap(b), maxSizeHint+1)

@@ -21,7 +21,7 @@
 // request, retry waits and download reads.
 //
 // A call makes at most 1 + RetryPolicy.MaxRetries attempts in all, whatever
-// mix of failures it meets, and follows at most MaxRedirects redirects. GET and DELETE calls are retried on connection
+// mix of failures it meets, and follows at most 10 redirects. GET and DELETE calls are retried on connection
 // errors, bodies cut short and on 429, 500, 502, 503 and 504, with capped exponential backoff and jitter, honouring
 // Retry-After up to RetryPolicy.MaxWait. SubmitStep1, SubmitStep2 and
 // LookupAddressCode create or change state and the API has no idempotency key, so
@@ -57,7 +57,7 @@
 // of more than MaxPageSize items is refused before it is decoded.
 //
 // A Client is safe for concurrent use and meant to be shared: its default
-// transport (NewTransport) keeps up to DefaultMaxConnsPerHost connections per
+// transport (NewTransport) keeps up to 64 connections per
 // host alive between calls and speaks HTTP/2 where offered. Uploads stream
 // (memory does not grow with the image, and a seekable File body is re-read
 // rather than buffered when a request is replayed) and downloads hand back

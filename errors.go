@@ -66,19 +66,19 @@ var (
 	// documented JSON (empty, HTML, another shape, malformed).
 	ErrUnexpectedResponse = errors.New("argos: unexpected response")
 	// ErrResponseTooLarge matches a JSON or error body larger than the SDK
-	// reads (MaxResponseSize).
+	// reads (32 MiB; see SECURITY.md for every bound).
 	ErrResponseTooLarge = errors.New("argos: response too large")
 	// ErrInsecureRedirect matches a redirect to a plain-HTTP URL, which the
 	// client refuses to follow.
 	ErrInsecureRedirect = errors.New("argos: refused redirect to plain HTTP")
 	// ErrPaginationStalled matches AllSubmissions ending because the server
 	// kept paging without progress: a page key it had returned before,
-	// MaxEmptyPages empty pages in a row, or no item within WithTimeout.
+	// 5 empty pages in a row, or no item within WithTimeout.
 	ErrPaginationStalled = errors.New("argos: pagination cursor did not advance")
 )
 
-// MaxErrorBody is how much of an error response body APIError keeps.
-const MaxErrorBody = 64 << 10
+// maxErrorBody is how much of an error response body APIError keeps.
+const maxErrorBody = 64 << 10
 
 // APIError is returned for every non-2xx answer. Use errors.As to read it and
 // errors.Is with the sentinels to branch on it.
@@ -105,9 +105,9 @@ type APIError struct {
 	// address_code request: a gateway answered, and whether Argos processed
 	// the request is unknown.
 	OutcomeUnknown bool
-	// Body is the raw response body, at most MaxErrorBody bytes.
+	// Body is the raw response body, at most 64 KiB.
 	Body []byte
-	// Truncated reports that Body was cut at MaxErrorBody.
+	// Truncated reports that Body was cut at 64 KiB.
 	Truncated bool
 
 	// empty marks GetSubmission's 200 answer that lists no item: the API's
@@ -252,7 +252,7 @@ func documentedMessage(redacted string) bool {
 }
 
 // newAPIError decodes every documented error body shape. body is at most
-// MaxErrorBody bytes; truncated says there was more.
+// maxErrorBody bytes; truncated says there was more.
 func newAPIError(method, path string, resp *http.Response, body []byte, truncated bool) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Body: body, Truncated: truncated}
 	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {

@@ -100,7 +100,7 @@ func TestAPIErrorKeepsAtMost64KiBOfTheBody(t *testing.T) {
 	_, err := c.ListApplicantSubmissions(context.Background(), "app-1")
 	var apiErr *argos.APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Len(t, apiErr.Body, argos.MaxErrorBody)
+	assert.Len(t, apiErr.Body, maxErrorBody)
 	assert.True(t, apiErr.Truncated)
 	assert.Less(t, len(err.Error()), 400, "the error string stays short")
 }

@@ -25,7 +25,7 @@ func WithAddOnKey(key string) Option {
 		if strings.ContainsAny(key, "\r\n\x00") {
 			return &ValidationError{Field: "add-on key", Reason: "contains control characters"}
 		}
-		k := APIKey(key)
+		k := secretKey(key)
 		c.addOnKey = &k
 		return nil
 	}

@@ -390,7 +390,7 @@ func actRedirect(status int, to func(e *faultEnv, r *http.Request) string) serve
 }
 
 // hugeSize is more than the SDK reads of a JSON body.
-const hugeSize = argos.MaxResponseSize + 1<<20
+const hugeSize = maxResponseSize + 1<<20
 
 // actHuge streams hugeSize bytes with status. For a 200 download it
 // sends the first 64 KiB, then waits until the client holds the Download:
@@ -1100,7 +1100,7 @@ func matrixFaults(t testing.TB) []faultCase {
 			check:        func(t *testing.T, e *faultEnv, o *observation) { wantDecodeError(t, e, o, otherShapeArray) },
 		},
 		{
-			name:         "huge 200 body (MaxResponseSize+1MiB)",
+			name:         "huge 200 body (maxResponseSize+1MiB)",
 			costly:       true,
 			replacesBody: true,
 			script:       func(endpointCase) func(int) serverAction { return always(actHuge(http.StatusOK)) },
@@ -1112,7 +1112,7 @@ func matrixFaults(t testing.TB) []faultCase {
 			check: func(t *testing.T, e *faultEnv, o *observation) {
 				assert.EqualValues(t, 1, e.hits.Load())
 				if e.ep.download {
-					assert.NoError(t, o.final(), "downloads are not bounded by MaxResponseSize")
+					assert.NoError(t, o.final(), "downloads are not bounded by maxResponseSize")
 					if e.ep.base64 {
 						assert.EqualValues(t, hugeSize/4*3, o.readBytes, "bytes decoded")
 						assert.EqualValues(t, -1, o.dl.ContentLength)
@@ -1135,7 +1135,7 @@ func matrixFaults(t testing.TB) []faultCase {
 			check: func(t *testing.T, e *faultEnv, o *observation) {
 				if apiErr := wantAPIError(t, e, o, http.StatusInternalServerError, attemptsFor(e)); apiErr != nil {
 					assert.True(t, apiErr.Truncated, "APIError.Truncated")
-					assert.Len(t, apiErr.Body, argos.MaxErrorBody, "APIError.Body is capped at MaxErrorBody")
+					assert.Len(t, apiErr.Body, maxErrorBody, "APIError.Body is capped at maxErrorBody")
 					assert.Less(t, len(o.err.Error()), 1024, "the error string stays short")
 				}
 			},

@@ -115,7 +115,6 @@ func fuzzFinite(t *testing.T, where string, p *float64) {
 // fuzzExercise calls the methods a caller would call on a decoded submission.
 func fuzzExercise(t *testing.T, s *Submission) {
 	t.Helper()
-	_ = s.String()
 	_ = fmt.Sprintf("%+v %#v %q", s, s, s)
 	_ = s.LogValue().Resolve()
 	_ = s.AMLResourceIDs()
@@ -318,10 +317,10 @@ func FuzzAPIError(f *testing.F) {
 		header.Set("Retry-After", strings.Map(fuzzHeaderRune, retryAfter))
 		resp := &http.Response{StatusCode: code, Header: header}
 
-		truncated := len(body) > MaxErrorBody
+		truncated := len(body) > maxErrorBody
 		capped := body
 		if truncated {
-			capped = body[:MaxErrorBody]
+			capped = body[:maxErrorBody]
 		}
 		e := newAPIError(http.MethodGet, "/v2/submission", resp, capped, truncated)
 		msg := e.Error()

@@ -35,7 +35,7 @@ func endlessPager(pages *atomic.Int64) httpmock.Responder {
 }
 
 func TestAllSubmissionsStopsAServerThatKeepsPaging(t *testing.T) {
-	t.Run("empty pages with ever new keys end after MaxEmptyPages", func(t *testing.T) {
+	t.Run("empty pages with ever new keys end after maxEmptyPages", func(t *testing.T) {
 		c, mt := newMockClient(t)
 		var pages atomic.Int64
 		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", endlessPager(&pages))
@@ -44,7 +44,7 @@ func TestAllSubmissionsStopsAServerThatKeepsPaging(t *testing.T) {
 			last = err
 		}
 		assert.ErrorIs(t, last, argos.ErrPaginationStalled)
-		assert.Equal(t, int64(argos.MaxEmptyPages), pages.Load())
+		assert.Equal(t, int64(maxEmptyPages), pages.Load())
 	})
 	t.Run("slow empty pages stop once no item came within WithTimeout", func(t *testing.T) {
 		c, mt := newMockClient(t, argos.WithTimeout(80*time.Millisecond))
@@ -60,7 +60,7 @@ func TestAllSubmissionsStopsAServerThatKeepsPaging(t *testing.T) {
 		}
 		require.ErrorIs(t, last, argos.ErrPaginationStalled)
 		assert.Contains(t, last.Error(), "WithTimeout")
-		assert.Less(t, pages.Load(), int64(argos.MaxEmptyPages), "the timeout ended it before the empty-page rule")
+		assert.Less(t, pages.Load(), int64(maxEmptyPages), "the timeout ended it before the empty-page rule")
 	})
 	t.Run("a key that comes back ends the iteration", func(t *testing.T) {
 		c, mt := newMockClient(t)

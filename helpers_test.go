@@ -42,6 +42,15 @@ const (
 	mockBase = "https://api.argos.test/v2"
 )
 
+// The SDK's own bounds, unexported and documented in SECURITY.md.
+const (
+	maxEmptyPages   = 5
+	maxErrorBody    = 64 << 10
+	maxResponseSize = 32 << 20
+	maxRedirects    = 10
+	maxConnsPerHost = 64
+)
+
 var fastRetries = argos.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}
 
 // newMockClient returns a client whose transport is an httpmock transport.

@@ -39,29 +39,12 @@ func (a ApplicantSubmission) Format(f fmt.State, _ rune) {
 
 const redacted = "[REDACTED]"
 
-// String returns "[REDACTED]".
-func (APIKey) String() string { return redacted }
-
-// GoString returns "[REDACTED]".
-func (APIKey) GoString() string { return redacted }
-
-// Format prints "[REDACTED]" for every verb.
-func (APIKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
-
-// LogValue implements slog.LogValuer.
-func (APIKey) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// MarshalJSON implements json.Marshaler with "[REDACTED]".
-func (APIKey) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
-
-// String describes the client without its API key.
-func (c *Client) String() string { return "argos.Client{" + c.BaseURL() + "}" }
-
-// GoString describes the client without its API key.
-func (c *Client) GoString() string { return c.String() }
-
-// Format prints String for every verb, so %+v cannot reveal the key.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+// Format describes the client by its base URL for every verb, never its
+// keys. (The keys are held behind pointers, which fmt prints as addresses,
+// so a copied Client value does not show them either.)
+func (c *Client) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, "argos.Client{"+c.BaseURL()+"}")
+}
 
 // redact masks the request's own applicant values (a name, a birth date,
 // a user ID the server echoes back), then emails and long digit runs.
@@ -113,20 +96,15 @@ func (s Submission) LogValue() slog.Value {
 	)
 }
 
-// String is a redacted summary (see LogValue).
-func (s Submission) String() string {
-	return fmt.Sprintf("argos.Submission{ID:%s KYC:%s Attempts:%d CreatedAt:%s Data:%s}",
+// Format prints a redacted summary (see LogValue) for every verb, so %+v
+// and %#v stay redacted.
+func (s Submission) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Submission{ID:%s KYC:%s Attempts:%d CreatedAt:%s Data:%s}",
 		s.ID, s.KYC.Status, len(s.KYC.Attempts), s.CreatedAt, redacted)
 }
 
-// Format prints String for every verb, so %+v and %#v stay redacted.
-func (s Submission) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
-
 // LogValue implements slog.LogValuer: "[REDACTED]".
 func (ApplicantData) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// String returns "[REDACTED]".
-func (ApplicantData) String() string { return redacted }
 
 // Format prints "[REDACTED]" for every verb.
 func (ApplicantData) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
@@ -202,14 +180,11 @@ func (r Step2Request) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "argos.Step2Request{SubmissionID:%s %s}", r.SubmissionID, redacted)
 }
 
-// String describes the file without its name (file names often carry the
-// applicant's name).
-func (f File) String() string {
-	return "argos.File{ContentType:" + f.ContentType + " Name:" + redacted + "}"
+// Format describes the file without its name (file names often carry the
+// applicant's name), for every verb.
+func (f File) Format(s fmt.State, _ rune) {
+	_, _ = io.WriteString(s, "argos.File{ContentType:"+f.ContentType+" Name:"+redacted+"}")
 }
-
-// Format prints String for every verb.
-func (f File) Format(s fmt.State, _ rune) { _, _ = io.WriteString(s, f.String()) }
 
 // LogValue implements slog.LogValuer without the file name.
 func (f File) LogValue() slog.Value {
@@ -300,14 +275,12 @@ func (p LiveformParams) LogValue() slog.Value {
 		slog.Bool("email", p.Email != ""), slog.Bool("userid", p.UserID != ""), slog.Bool("token", p.Token != ""))
 }
 
-// String is a redacted summary (see LogValue).
-func (p LiveformParams) String() string {
-	return fmt.Sprintf("argos.LiveformParams{ProjectID:%s Lang:%s SubmissionID:%s Action:%s %s}",
+// Format prints a redacted summary (see LogValue) for every verb, so %+v
+// and %#v stay redacted.
+func (p LiveformParams) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.LiveformParams{ProjectID:%s Lang:%s SubmissionID:%s Action:%s %s}",
 		p.ProjectID, p.Lang, p.SubmissionID, p.Action, redacted)
 }
-
-// Format prints String for every verb, so %+v and %#v stay redacted.
-func (p LiveformParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, p.String()) }
 
 // LogValue implements slog.LogValuer: the submission ID, status and error
 // code, never the email, user ID or custom fields.
@@ -316,26 +289,19 @@ func (r ReturnParams) LogValue() slog.Value {
 		slog.String("kyc_status", string(r.Status)), slog.String("error_code", r.ErrorCode))
 }
 
-// String is a redacted summary (see LogValue).
-func (r ReturnParams) String() string {
-	return fmt.Sprintf("argos.ReturnParams{SubmissionID:%s KYCStatus:%s ErrorCode:%s %s}",
+// Format prints a redacted summary (see LogValue) for every verb, so %+v
+// and %#v stay redacted.
+func (r ReturnParams) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.ReturnParams{SubmissionID:%s Status:%s ErrorCode:%s %s}",
 		r.SubmissionID, r.Status, r.ErrorCode, redacted)
 }
 
-// Format prints String for every verb, so %+v and %#v stay redacted.
-func (r ReturnParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, r.String()) }
-
-// String is a redacted summary: trigger, submission ID and status.
-func (e WebhookEvent) String() string {
-	return fmt.Sprintf("argos.WebhookEvent{Trigger:%s SubmissionID:%s Status:%s Data:%s}",
+// Format prints a redacted summary for every verb: trigger, submission ID
+// and status.
+func (e WebhookEvent) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.WebhookEvent{Trigger:%s SubmissionID:%s Status:%s Data:%s}",
 		e.Trigger, e.SubmissionID, e.Status, redacted)
 }
-
-// GoString is String, so %#v stays redacted.
-func (e WebhookEvent) GoString() string { return e.String() }
-
-// Format prints String for every verb.
-func (e WebhookEvent) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, e.String()) }
 
 // LogValue implements slog.LogValuer: trigger, submission ID and status
 // only, never personal data.

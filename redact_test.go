@@ -46,7 +46,6 @@ func redactionCases(t *testing.T) map[string]any {
 	ocr := argos.OCRData{Name: plantedName, DateOfBirth: plantedBirth, Other: map[string]string{"identityNumber": plantedIDNum}}
 	apiErr := apiErrorWithPlantedValues(t)
 	return map[string]any{
-		"APIKey":                argos.APIKey(plantedKey),
 		"Client":                c,
 		"File":                  file,
 		"Submission":            sub,

@@ -19,9 +19,9 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// MaxResponseSize bounds the JSON bodies the client reads (lists included).
+// maxResponseSize bounds the JSON bodies the client reads (lists included).
 // Downloads (DownloadImage, DownloadAMLReport) are streamed and not bounded by it.
-const MaxResponseSize = 32 << 20
+const maxResponseSize = 32 << 20
 
 // call describes one API call; the one request path below serves every
 // endpoint.
@@ -164,7 +164,7 @@ type exchange struct {
 
 // budgetUsed is what counts against 1 + MaxRetries: the loop's passes and
 // the replays net/http made on its own. Redirect hops have their own bound
-// (MaxRedirects for the whole call).
+// (maxRedirects for the whole call).
 func (ex *exchange) budgetUsed() int64 { return ex.passes.Load() + ex.replays.Load() }
 
 // attempts is how many requests the call sent: passes, replays and
@@ -213,8 +213,8 @@ type callTransport struct {
 }
 
 func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.ex.passTrips.Add(1) > 1 && t.ex.hops.Add(1) > MaxRedirects {
-		// Each pass follows at most MaxRedirects (checkRedirect); the
+	if t.ex.passTrips.Add(1) > 1 && t.ex.hops.Add(1) > maxRedirects {
+		// Each pass follows at most maxRedirects (checkRedirect); the
 		// whole call does too, however many passes it makes.
 		t.ex.hops.Add(-1)
 		return nil, errTooManyRedirects
@@ -234,13 +234,13 @@ func (ex *exchange) beginPass(_ retryablehttp.Logger, _ *http.Request, _ int) {
 // readBody reads the answer of a pass that will not be retried, within the
 // loop, so that a 2xx body cut short is retried under the same budget
 // (go-retryablehttp's response handler). A JSON body is read up to
-// MaxResponseSize, an error body up to MaxErrorBody.
+// maxResponseSize, an error body up to maxErrorBody.
 func (ex *exchange) readBody(resp *http.Response) error {
 	defer resp.Body.Close()
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
-	limit := int64(MaxErrorBody)
+	limit := int64(maxErrorBody)
 	if ok {
-		limit = MaxResponseSize
+		limit = maxResponseSize
 	}
 	ex.resp = resp
 	ex.body, ex.truncated, ex.bodyErr = readCapped(resp.Body, limit, resp.ContentLength)
@@ -351,7 +351,7 @@ func (c *Client) do(ctx context.Context, cancel context.CancelCauseFunc, r *call
 		}
 		if ex.truncated {
 			return nil, nil, &DecodeError{Op: r.op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-				Reason: fmt.Sprintf("body larger than %d bytes", MaxResponseSize), Err: ErrResponseTooLarge}
+				Reason: fmt.Sprintf("body larger than %d bytes", maxResponseSize), Err: ErrResponseTooLarge}
 		}
 		return resp, ex.body, nil
 	}

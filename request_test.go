@@ -562,12 +562,12 @@ func TestRedirectHopsAreCountedAndBoundedForTheWholeCall(t *testing.T) {
 		assert.Equal(t, int32(8), hits.Load(), "2 attempts, each with 3 hops")
 		assert.Equal(t, int(hits.Load()), apiErr.Attempts)
 	})
-	t.Run("hops across retries stop at MaxRedirects for the whole call", func(t *testing.T) {
+	t.Run("hops across retries stop at maxRedirects for the whole call", func(t *testing.T) {
 		hits, err := call(t, 10)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "redirects")
 		// Each attempt is 1 request and 3 hops: the 11th hop is refused
 		// during the 4th attempt, so 4 attempts and 10 hops were sent.
-		assert.Equal(t, int32(1+argos.MaxRedirects+3), hits.Load())
+		assert.Equal(t, int32(1+maxRedirects+3), hits.Load())
 	})
 }

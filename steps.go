@@ -74,11 +74,6 @@ func (r *Step1Result) RetriesLeft() int { return retriesLeft(r.RetryCount) }
 // answers the same question the same way.
 func (r *Step1Result) CanRetry() bool { return mayRetry(r.Status, r.Retry, r.RetryCount) }
 
-// NeedsRetry is CanRetry.
-//
-// Deprecated: use CanRetry, which Step2Result shares.
-func (r *Step1Result) NeedsRetry() bool { return r.CanRetry() }
-
 // Step2Request returns the Step 2 request for this submission, with the
 // OCR data Step 1 read prefilled: the applicant must confirm or correct
 // each value (Argos compares them with the ID) before it is sent. face is

@@ -118,10 +118,10 @@ func (p *ListSubmissionsParams) query() (query, error) {
 //
 // A server that keeps paging without progress is stopped, with an error
 // matching ErrPaginationStalled: a page key it already returned (the last
-// MaxRememberedPageKeys are remembered, as digests), MaxEmptyPages pages in
-// a row with no item, or no item at all for longer than the client's
-// WithTimeout (the time the caller's loop body cannot stop). Memory stays
-// bounded whatever the server sends: one page at a time.
+// 1,024 are remembered, as digests), 5 pages in a row with no item, or no
+// item at all for longer than the client's WithTimeout (the time the
+// caller's loop body cannot stop). Memory stays bounded whatever the server
+// sends: one page at a time.
 //
 //	for sub, err := range client.AllSubmissions(ctx, &argos.ListSubmissionsParams{UserID: "u1"}) {
 //		if err != nil { return err }
@@ -171,7 +171,7 @@ func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams, o
 			switch {
 			case seen.has(*page.Next):
 				stall = "a page key came back"
-			case empty >= MaxEmptyPages:
+			case empty >= maxEmptyPages:
 				stall = fmt.Sprintf("%d pages in a row had no item", empty)
 			case c.timeout > 0 && time.Since(lastItem) > c.timeout:
 				stall = "no item for longer than WithTimeout"
@@ -186,15 +186,15 @@ func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams, o
 	}
 }
 
-// MaxEmptyPages is how many pages in a row with no item but a page key
+// maxEmptyPages is how many pages in a row with no item but a page key
 // AllSubmissions accepts before it ends with ErrPaginationStalled.
-const MaxEmptyPages = 5
+const maxEmptyPages = 5
 
-// MaxRememberedPageKeys is how many page keys AllSubmissions remembers to
+// maxRememberedPageKeys is how many page keys AllSubmissions remembers to
 // detect a server that sends one again.
-const MaxRememberedPageKeys = 1024
+const maxRememberedPageKeys = 1024
 
-// pageKeys remembers the digests of the latest MaxRememberedPageKeys page
+// pageKeys remembers the digests of the latest maxRememberedPageKeys page
 // keys: 32 bytes each, however long the keys the server sends.
 type pageKeys struct {
 	ring [][sha256.Size]byte
@@ -213,12 +213,12 @@ func (s *pageKeys) add(k PageKey) {
 	if s.set == nil {
 		s.set = map[[sha256.Size]byte]bool{}
 	}
-	if len(s.ring) < MaxRememberedPageKeys {
+	if len(s.ring) < maxRememberedPageKeys {
 		s.ring = append(s.ring, d)
 	} else {
 		delete(s.set, s.ring[s.next])
 		s.ring[s.next] = d
-		s.next = (s.next + 1) % MaxRememberedPageKeys
+		s.next = (s.next + 1) % maxRememberedPageKeys
 	}
 	s.set[d] = true
 }

@@ -28,7 +28,7 @@ func TestTheDefaultTransportWaitsForHeadersAsLongAsTheCallMay(t *testing.T) {
 			tr, ok := c.transport.(*http.Transport)
 			require.True(t, ok, "the default transport is an *http.Transport")
 			assert.Zero(t, tr.ResponseHeaderTimeout, "no bound below the call's deadline")
-			assert.Equal(t, DefaultMaxConnsPerHost, tr.MaxConnsPerHost)
+			assert.Equal(t, defaultMaxConnsPerHost, tr.MaxConnsPerHost)
 		})
 	}
 }

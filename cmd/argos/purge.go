@@ -23,8 +23,9 @@ const (
 	// maxRate is the API's documented limit, calls per second
 	// (https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide).
 	maxRate = 5000
-	// maxConcurrency is the SDK's default connection limit per host.
-	maxConcurrency = argos.DefaultMaxConnsPerHost
+	// maxConcurrency is the SDK's default connection limit per host (64,
+	// see the SDK's SECURITY.md).
+	maxConcurrency = 64
 	// finishTimeout bounds the deletions in flight when the purge is
 	// interrupted: they finish, so the log records their outcome.
 	finishTimeout = 30 * time.Second
