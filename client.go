@@ -40,6 +40,7 @@ type Client struct {
 	rootCAs    *x509.CertPool
 	transport  http.RoundTripper // the transport under the SDK's logging wrapper
 	middleware []Middleware      // WithMiddleware, outermost first
+	limiter    Limiter           // WithRateLimiter; nil: none
 }
 
 // APIKey holds the project's API key. It never prints: String, GoString,

@@ -114,6 +114,9 @@ type APIError struct {
 	// Truncated reports that Body was cut at MaxErrorBody.
 	Truncated bool
 
+	// at is when the answer came (QuotaResetsAt).
+	at time.Time
+
 	// empty marks GetSubmission's 200 answer that lists no item: the API's
 	// way of saying not found.
 	empty bool
@@ -132,6 +135,9 @@ type APIError struct {
 func (e *APIError) Error() string {
 	if e.OutcomeUnknown {
 		return e.describe() + "; " + outcomeHint(e.op)
+	}
+	if e.isQuota() {
+		return e.describe() + "; " + e.quotaHint()
 	}
 	return e.describe()
 }
@@ -199,6 +205,8 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusRequestEntityTooLarge
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
+	case ErrQuotaExceeded:
+		return e.isQuota()
 	case ErrServer:
 		return e.StatusCode >= 500
 	case ErrBadRequest:
@@ -224,7 +232,7 @@ var documentedMessages = func() map[string]bool {
 	for _, s := range []string{
 		"Forbidden", "User is not authorized to access this resource with an explicit deny",
 		"Request Entity Too Large", "Invalid Query String parameters", "Internal Server Error", "Bad Gateway",
-		"Service Unavailable", "Gateway Timeout", "Too Many Requests", "Not Found", "Missing Authentication Token",
+		"Service Unavailable", "Gateway Timeout", "Too Many Requests", "Limit Exceeded", "Not Found", "Missing Authentication Token",
 		"Endpoint request timed out",
 		"failed to parse the input data", "invalid id image", "missing required parameters",
 		"invalid id type : id type must be passport, government_id or drivers_license", "invalid email address format",
@@ -257,7 +265,7 @@ func documentedMessage(redacted string) bool {
 // MaxErrorBody bytes; truncated says there was more.
 func newAPIError(method, path string, resp *http.Response, body []byte, truncated bool) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Body: body, Truncated: truncated,
-		RequestID: requestID(resp.Header)}
+		RequestID: requestID(resp.Header), at: time.Now()}
 	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = ra
 	}

@@ -276,6 +276,9 @@ func (c *Client) do(ctx context.Context, cancel context.CancelFunc, r *call) (*h
 	ex.trace.GotConn = ex.gotConn
 	ctx = httptrace.WithClientTrace(ctx, &ex.trace)
 	for {
+		if err := c.pace(ctx, r); err != nil {
+			return nil, nil, err
+		}
 		req, err := c.newRequest(ctx, r)
 		if err != nil {
 			return nil, nil, err

@@ -25,6 +25,8 @@ type config struct {
 	// secure is WithSecureTransmission: the project's Secure Data
 	// Transmission option is on (webhooks are then encrypted too).
 	secure bool
+	// limits are WithDailyQuota and WithRateLimit (quota.go); nil: none.
+	limits *limits
 }
 
 // WithAPIKey sets the API key the fake accepts in the x-api-key header.
