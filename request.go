@@ -48,6 +48,9 @@ type call struct {
 	// secure says how the call travels with WithSecureTransmission
 	// (secure.go): wirePlain (the zero value), wireSealed or wireFlagged.
 	secure wireMode
+	// repeat, set by a DELETE call, learns whether an earlier attempt may
+	// have landed (delete_repeat.go).
+	repeat *repeat
 }
 
 // query is a request's query parameters. Unlike url.Values it needs no map:
@@ -175,6 +178,8 @@ type exchange struct {
 	passTrips atomic.Int64 // round trips in the current pass: 1 + its redirect hops
 	tripConns atomic.Int64 // connections handed out in the current round trip
 	connected atomic.Bool  // some request was given a connection
+	// passConnected: a request of the current pass was given a connection.
+	passConnected atomic.Bool
 	spent     atomic.Bool  // a replay past the budget ended the call
 
 	hc      http.Client           // c's HTTP client over tripper
@@ -209,6 +214,7 @@ func (ex *exchange) mayHaveBeenSent() bool {
 // request's alone, is closed.
 func (ex *exchange) gotConn(info httptrace.GotConnInfo) {
 	ex.connected.Store(true)
+	ex.passConnected.Store(true)
 	if ex.tripConns.Add(1) == 1 {
 		return // the round trip's own request, counted as a pass
 	}
@@ -275,6 +281,7 @@ func (c *Client) do(ctx context.Context, cancel context.CancelFunc, r *call) (*h
 	ex.hc.Transport = &ex.tripper
 	ex.trace.GotConn = ex.gotConn
 	ctx = httptrace.WithClientTrace(ctx, &ex.trace)
+	landed := false // an earlier pass may have reached Argos (delete_repeat.go)
 	for {
 		if err := c.pace(ctx, r); err != nil {
 			return nil, nil, err
@@ -285,6 +292,7 @@ func (c *Client) do(ctx context.Context, cancel context.CancelFunc, r *call) (*h
 		}
 		ex.passes.Add(1)
 		ex.passTrips.Store(0)
+		ex.passConnected.Store(false)
 		start := time.Now()
 		resp, err := ex.hc.Do(req)
 		a := answer{resp: resp, err: err}
@@ -294,8 +302,9 @@ func (c *Client) do(ctx context.Context, cancel context.CancelFunc, r *call) (*h
 		ex.log(ctx, &a, start)
 		ex.observe(&a)
 		if !ex.decide(ctx, &a) {
-			return c.finish(ctx, ex, &a)
+			return c.finish(ctx, ex, &a, landed)
 		}
+		landed = landed || ex.mayHaveLanded(&a)
 		wait := backoff(c.retry.MinWait, c.retry.MaxWait, int(ex.passes.Load())-1, a.resp)
 		ex.observeRetry(&a, wait)
 		if !sleep(ctx, wait) {
@@ -327,14 +336,17 @@ func (a *answer) read(stream bool) {
 	}
 }
 
-// finish turns the last pass's answer into do's results.
-func (c *Client) finish(ctx context.Context, ex *exchange, a *answer) (*http.Response, []byte, error) {
+// finish turns the last pass's answer into do's results; landed says an
+// earlier pass may have reached Argos.
+func (c *Client) finish(ctx context.Context, ex *exchange, a *answer, landed bool) (*http.Response, []byte, error) {
 	r := ex.r
 	if a.err != nil {
+		r.repeat.settle(landed, nil)
 		return nil, nil, c.failure(ctx, ex, a.err, a.readErr)
 	}
 	resp := a.resp
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		r.repeat.settle(landed, nil)
 		if r.stream {
 			return resp, nil, nil
 		}
@@ -347,7 +359,11 @@ func (c *Client) finish(ctx context.Context, ex *exchange, a *answer) (*http.Res
 	if a.bodyErr != nil && len(a.body) == 0 && ctx.Err() != nil {
 		return nil, nil, c.failure(ctx, ex, a.bodyErr, false)
 	}
-	return nil, nil, c.apiError(ex, a)
+	err := c.apiError(ex, a)
+	if r.repeat.settle(landed, err) {
+		return resp, nil, nil // a DELETE's repeat found it gone: done (sendJSON)
+	}
+	return nil, nil, err
 }
 
 // sleep waits d or until ctx ends, and reports whether the wait ran its
@@ -494,6 +510,9 @@ func (c *Client) sendJSON(ctx context.Context, r *call, v any, wantArray bool) e
 	resp, body, err := c.do(ctx, cancel, r) //nolint:bodyclose // answer.read closed it
 	if err != nil {
 		return err
+	}
+	if r.repeat != nil && r.repeat.gone {
+		return nil // nothing to decode: the caller reports it already gone
 	}
 	if body, err = c.open(r, resp, body); err != nil { // Secure Data Transmission (secure.go)
 		return err

@@ -7,11 +7,20 @@ import (
 	"github.com/kycgo/argos/internal/lenient"
 )
 
-// DeleteResult is the answer of DELETE /submission.
+// DeleteResult is the answer of DELETE /submission (and of DELETE
+// /submission/partial).
 type DeleteResult struct {
 	Message    string `json:"message"`
 	Content    string `json:"content"`
 	StatusCode int    `json:"-"`
+	// AlreadyGone reports that the submission was gone when the call's last
+	// attempt arrived, after an earlier attempt whose answer was lost (no
+	// answer, an answer cut short, a 5xx) may have reached Argos: the SDK
+	// sent the DELETE again, and Argos answered "not Exist Submission Data"
+	// to the repeat. The deletion asked for is done, most likely by that
+	// earlier attempt; Message and Content are then empty. A first
+	// attempt's not-found is still ErrNotFound.
+	AlreadyGone bool `json:"-"`
 }
 
 // DeleteSubmission deletes a submission's personal data and images for good
@@ -19,6 +28,10 @@ type DeleteResult struct {
 // the submission stays billed.
 //
 // It calls DELETE /submission?submission_id=…. An unknown ID is ErrNotFound.
+// The call is retried on network errors and gateway failures; when an
+// earlier attempt may have deleted the submission before its answer was
+// lost, a not-found answer to the repeat is success, with
+// DeleteResult.AlreadyGone set.
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission
 func (c *Client) DeleteSubmission(ctx context.Context, submissionID string) (*DeleteResult, error) {
@@ -47,8 +60,12 @@ func (c *Client) DeleteSubmissionAs(ctx context.Context, submissionID, adminName
 		Content    lenient.String `json:"content"`
 		StatusCode lenient.Int    `json:"statusCode"`
 	}
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission", query: q}, &w, false); err != nil {
+	rep := &repeat{goneIsDone: true}
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission", query: q, repeat: rep}, &w, false); err != nil {
 		return nil, err
+	}
+	if rep.gone {
+		return &DeleteResult{AlreadyGone: true}, nil
 	}
 	if w.Message == "" && w.Content == "" {
 		return nil, unexpected(op, "no message or content field")

@@ -106,7 +106,9 @@ var (
 // must not pass for an erasure. The response is not documented either: any
 // JSON object is success, its message and content kept in the result.
 // Like DeleteSubmission, the call is retried on network errors and gateway
-// failures: erasing the same fields again leaves the same result.
+// failures: erasing the same fields again leaves the same result, and a
+// not-found answer to a repeat after an attempt that may have landed is
+// success, with DeleteResult.AlreadyGone set.
 func (c *Client) DeleteSubmissionFields(ctx context.Context, submissionID string, r *PartialDelete) (*DeleteResult, error) {
 	const op = "DeleteSubmissionFields"
 	if err := c.requireV3(op); err != nil {
@@ -125,8 +127,12 @@ func (c *Client) DeleteSubmissionFields(ctx context.Context, submissionID string
 		Content    lenient.String `json:"content"`
 		StatusCode lenient.Int    `json:"statusCode"`
 	}
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission/partial", query: q}, &w, false); err != nil {
+	rep := &repeat{goneIsDone: true}
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission/partial", query: q, repeat: rep}, &w, false); err != nil {
 		return nil, err
+	}
+	if rep.gone {
+		return &DeleteResult{AlreadyGone: true}, nil
 	}
 	return &DeleteResult{Message: string(w.Message), Content: string(w.Content), StatusCode: w.StatusCode.V}, nil
 }

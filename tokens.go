@@ -34,6 +34,13 @@ type TokenResult struct {
 	Failed       int
 	CurrentCount int
 	Message      string
+	// AlreadyGone counts, for DeleteTokens, the IDs a repeated request found
+	// missing from the pool after an earlier attempt of it, whose answer was
+	// lost, may have deleted them: the SDK sent the DELETE again, and what
+	// the repeat counts as not found is most likely that attempt's work.
+	// NotFound counts only the IDs a request found missing on its first
+	// attempt.
+	AlreadyGone int
 }
 
 // NewTokenID returns a random token ID valid by the pool's rules: 32
@@ -84,7 +91,8 @@ func (c *Client) AddTokens(ctx context.Context, tokenIDs []string) (*TokenResult
 // {"tokenId": […]} sent as text/plain. Every ID is checked first: one bad
 // ID is a *ValidationError and nothing is sent. Deleting is safe to repeat,
 // so each request is retried on network errors and gateway failures like a
-// GET. On an error the result of the requests answered before it is
+// GET; IDs a repeat finds missing after an attempt that may have deleted
+// them are counted in AlreadyGone, not NotFound. On an error the result of the requests answered before it is
 // returned too, as for AddTokens.
 func (c *Client) DeleteTokens(ctx context.Context, tokenIDs []string) (*TokenResult, error) {
 	return c.tokens(ctx, "DeleteTokens", http.MethodDelete, tokenIDs)
@@ -122,6 +130,7 @@ func (t *TokenResult) add(r *TokenResult) {
 	t.Processed += r.Processed
 	t.Deleted += r.Deleted
 	t.NotFound += r.NotFound
+	t.AlreadyGone += r.AlreadyGone
 	t.Failed += r.Failed
 	t.CurrentCount = r.CurrentCount
 	t.Message = r.Message
@@ -136,6 +145,9 @@ func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []stri
 		return nil, err
 	}
 	cl.secure = wireSealed
+	if method == http.MethodDelete {
+		cl.repeat = &repeat{}
+	}
 	var w struct {
 		Message lenient.String `json:"message"`
 		Summary *struct {
@@ -154,6 +166,11 @@ func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []stri
 		return nil, unexpected(op, "no summary field")
 	}
 	s := w.Summary
-	return &TokenResult{Submitted: s.TotalSubmitted.V, Processed: s.Processed.V, Deleted: s.Deleted.V,
-		NotFound: s.NotFound.V, Failed: s.Failed.V, CurrentCount: s.CurrentCount.V, Message: string(w.Message)}, nil
+	res := &TokenResult{Submitted: s.TotalSubmitted.V, Processed: s.Processed.V, Deleted: s.Deleted.V,
+		NotFound: s.NotFound.V, Failed: s.Failed.V, CurrentCount: s.CurrentCount.V, Message: string(w.Message)}
+	if cl.repeat != nil && cl.repeat.earlier {
+		// An earlier attempt may have deleted what this one found missing.
+		res.AlreadyGone, res.NotFound = res.NotFound, 0
+	}
+	return res, nil
 }
