@@ -41,6 +41,9 @@ type Client struct {
 	transport  http.RoundTripper // the transport under the SDK's logging wrapper
 	middleware []Middleware      // WithMiddleware, outermost first
 	limiter    Limiter           // WithRateLimiter; nil: none
+	// correlation is WithCorrelationField's field; "" without it.
+	correlation DataField
+	settle      *time.Duration // WithSettleTime; nil: defaultSettleTime
 }
 
 // APIKey holds the project's API key. It never prints: String, GoString,

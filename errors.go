@@ -57,8 +57,8 @@ var (
 	// POST, PATCH and PUT calls) whose request may have reached Argos: no
 	// answer, an answer cut short, or any 5xx. Argos may have processed it,
 	// or may still process it for a while after the answer was lost; the SDK
-	// did not send it again. The error's text says how to find out for that
-	// call.
+	// did not send it again. Client.ResolveOutcome tells whether it landed;
+	// the error's text says what fits the call.
 	ErrOutcomeUnknown = errors.New("argos: outcome unknown")
 	// ErrUnexpectedResponse matches a 2xx answer whose body is not the
 	// documented JSON (empty, HTML, another shape, malformed).
@@ -410,28 +410,29 @@ const fieldAPIKey = "API key"
 func outcomeHint(op string) string {
 	check := outcomeChecks[op]
 	if check == "" {
-		check = "find out whether it took effect before sending it again"
+		check = resolveHint
 	}
 	return "the request may have reached Argos, which may still process it for a while after the answer was lost; " +
 		"it was not sent again: " + check
 }
 
+// resolveHint is the hint of the calls ResolveOutcome can resolve.
+const resolveHint = "pass this error to Client.ResolveOutcome, which tells whether it landed, before sending it again"
+
 // outcomeChecks says, per call that changes state, how to find out whether
 // it took effect.
 var outcomeChecks = func() map[string]string {
-	const read = "before sending it again, read the submission with GetSubmission with the request's SubmissionID"
 	return map[string]string{
-		"SubmitStep1": "before sending it again, look for the submission with ListSubmissions by the request's UserID or Email",
-		"MigrateSubmission": "before sending it again (a repeat inserts a second submission), look for it with " +
-			"ListSubmissions by the request's Email or UserID",
-		"SubmitStep2":      read + " (a Step 2 sent again after one that landed uses up one of the applicant's tries)",
-		"UpdateSubmission": read,
-		"UpdateImages":     read,
-		"ReviewSubmission": read,
-		"AddTokens":        "adding the same token IDs again is safe (the pool overwrites the IDs it has)",
-		"AddressCode":      "the lookup changes no submission, so sending it again is safe",
-		"MonitorAML":       "check the worklist (in the dashboard, or its aml_monitor webhooks) before registering the same submissions again",
-		"FaceAuth":         "its result was lost; a FaceAuth sent again is a new authentication",
+		"SubmitStep1":       resolveHint,
+		"MigrateSubmission": resolveHint + " (a repeat inserts a second submission)",
+		"SubmitStep2":       resolveHint + " (a Step 2 sent again after one that landed uses up one of the applicant's tries)",
+		"UpdateSubmission":  resolveHint,
+		"UpdateImages":      resolveHint,
+		"ReviewSubmission":  resolveHint,
+		"AddTokens":         "adding the same token IDs again is safe (the pool overwrites the IDs it has)",
+		"AddressCode":       "the lookup changes no submission, so sending it again is safe",
+		"MonitorAML":        "check the worklist (in the dashboard, or its aml_monitor webhooks) before registering the same submissions again",
+		"FaceAuth":          "its result was lost; a FaceAuth sent again is a new authentication",
 	}
 }()
 
@@ -441,11 +442,39 @@ var outcomeChecks = func() map[string]string {
 // mid-request), an answer cut short, or any 5xx (then Err is the
 // *APIError). The SDK never repeats such a request. Argos may have
 // processed it, or may still process it for a while after the answer was
-// lost, so a lookup that finds nothing at once is no proof; Error() says how
-// to find out for the call that failed.
+// lost, so a lookup that finds nothing at once is no proof: pass the error
+// to Client.ResolveOutcome, which reads the API until it can tell.
+//
+// Its fields are what resolving needs. A process that restarts can rebuild
+// one from its own records (Op, SentAt, and SubmissionID or the Request's
+// fields, CorrelationToken) and resolve it; see ResolveOutcome. Its text,
+// its prints under every fmt verb and its slog value never show Request,
+// which holds personal data.
 type OutcomeUnknownError struct {
-	Op  string
+	// Op is the method that failed ("SubmitStep1").
+	Op string
+	// Err is why the answer was lost: the transport or context error, or
+	// the 5xx *APIError.
 	Err error
+	// SubmissionID is the submission the call was about (Step 2, a Step 1
+	// retry, a review, an update, new images); "" for a call that creates
+	// one.
+	SubmissionID string
+	// SentAt is when the request was sent, by the client's clock. A write
+	// can land until SentAt plus the settle time (WithSettleTime).
+	SentAt time.Time
+	// CorrelationField and CorrelationToken are the custom field and the
+	// random token SubmitStep1 wrote there (WithCorrelationField); "" when
+	// none was written.
+	CorrelationField DataField
+	CorrelationToken string
+	// Request is a copy of the request the call was given, which
+	// ResolveOutcome compares with what the API shows: a *Step1Request
+	// (without its images), *Step2Request, *ReviewRequest,
+	// *UpdateSubmissionRequest, *UpdateImagesRequest (its images are read
+	// again to compare them) or *MigrationRequest; nil for the other calls.
+	// It holds personal data: never log it.
+	Request any
 }
 
 func (e *OutcomeUnknownError) Error() string {

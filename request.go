@@ -51,6 +51,9 @@ type call struct {
 	// repeat, set by a DELETE call, learns whether an earlier attempt may
 	// have landed (delete_repeat.go).
 	repeat *repeat
+	// outcome, set by a call that changes state, is what its
+	// *OutcomeUnknownError carries for ResolveOutcome (outcome.go).
+	outcome *outcomeInfo
 }
 
 // query is a request's query parameters. Unlike url.Values it needs no map:
@@ -178,9 +181,12 @@ type exchange struct {
 	passTrips atomic.Int64 // round trips in the current pass: 1 + its redirect hops
 	tripConns atomic.Int64 // connections handed out in the current round trip
 	connected atomic.Bool  // some request was given a connection
-	// passConnected: a request of the current pass was given a connection.
-	passConnected atomic.Bool
 	spent     atomic.Bool  // a replay past the budget ended the call
+
+	// passConnected: a request of the current pass was given a connection
+	// (delete_repeat.go); sentAt: when the loop sent the current pass.
+	passConnected atomic.Bool
+	sentAt        time.Time
 
 	hc      http.Client           // c's HTTP client over tripper
 	tripper callTransport         // marks each round trip of this call
@@ -294,6 +300,7 @@ func (c *Client) do(ctx context.Context, cancel context.CancelFunc, r *call) (*h
 		ex.passTrips.Store(0)
 		ex.passConnected.Store(false)
 		start := time.Now()
+		ex.sentAt = start
 		resp, err := ex.hc.Do(req)
 		a := answer{resp: resp, err: err}
 		if err == nil {
@@ -456,7 +463,7 @@ func (c *Client) apiError(ex *exchange, a *answer) error {
 	apiErr.op = r.op
 	if !ex.idempotent && resp.StatusCode >= 500 {
 		apiErr.OutcomeUnknown = true
-		return &OutcomeUnknownError{Op: r.op, Err: apiErr}
+		return ex.outcomeUnknown(apiErr)
 	}
 	return apiErr
 }
@@ -484,7 +491,7 @@ func (c *Client) failure(ctx context.Context, ex *exchange, err error, read bool
 		err = fmt.Errorf("reading the response: %w", err)
 	}
 	if !ex.idempotent && (read || ex.mayHaveBeenSent()) {
-		return &OutcomeUnknownError{Op: r.op, Err: err}
+		return ex.outcomeUnknown(err)
 	}
 	return fmt.Errorf("argos: %s: %w", r.op, err)
 }

@@ -139,6 +139,11 @@ func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request) (*Step1Respon
 	if r.IDType == "" {
 		return nil, &ValidationError{Field: "IDType", Reason: "is required"}
 	}
+	asked := r
+	r, token, err := c.correlate(r) // WithCorrelationField: r with the token (outcome.go)
+	if err != nil {
+		return nil, err
+	}
 	var options string
 	if r.CustomOptions != nil {
 		b, err := json.Marshal(r.CustomOptions)
@@ -162,8 +167,10 @@ func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request) (*Step1Respon
 	if fb.err != nil {
 		return nil, fb.err
 	}
+	cl := fb.call(op, "/submission/step1")
+	cl.outcome = step1Outcome(asked, c.correlation, token)
 	var resp Step1Response
-	if err := c.doJSON(ctx, fb.call(op, "/submission/step1"), &resp, false); err != nil {
+	if err := c.doJSON(ctx, cl, &resp, false); err != nil {
 		return nil, err
 	}
 	if resp.SubmissionID == "" {
@@ -297,8 +304,10 @@ func (c *Client) SubmitStep2(ctx context.Context, r *Step2Request) (*Step2Respon
 	if fb.err != nil {
 		return nil, fb.err
 	}
+	cl := fb.call(op, "/submission/step2")
+	cl.outcome = &outcomeInfo{submissionID: r.SubmissionID, request: withoutImages(*r)}
 	var resp Step2Response
-	if err := c.doJSON(ctx, fb.call(op, "/submission/step2"), &resp, false); err != nil {
+	if err := c.doJSON(ctx, cl, &resp, false); err != nil {
 		return nil, err
 	}
 	if resp.KYCStatus == "" {
