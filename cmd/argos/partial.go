@@ -86,8 +86,7 @@ func newPartialAction(c *argos.Client, p *argos.PartialDelete) *purgeAction {
 	return &purgeAction{
 		wouldBe: "have " + what + " erased", verb: "erase", past: "erased", partial: p,
 		del: func(ctx context.Context, id string) error {
-			_, err := c.DeleteSubmissionFields(ctx, id, p)
-			return err
+			return goneIsNotFound(c.DeleteSubmissionFields(ctx, id, p))
 		},
 		done: func(ctx context.Context, id string) bool {
 			s, err := c.GetSubmission(ctx, id)
