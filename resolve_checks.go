@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 )
@@ -156,18 +157,18 @@ func landed(s *Submission) *Resolution {
 }
 
 // candidates returns, in full, the submissions with email created since
-// the send that match keep; more than maxCandidates is an error of its own
-// kind (tooMany).
-func candidates(ctx context.Context, c *Client, email string, sent time.Time, keep func(*Submission) bool) ([]*Submission, bool, error) {
+// the send that match keep. keep sees each list item first (which may
+// leave fields out) and is asked again of the full submission; tooMany
+// says more than maxCandidates items passed the first look.
+func candidates(ctx context.Context, c *Client, email string, sent time.Time, keep func(*Submission) bool) (found []*Submission, tooMany bool, err error) {
 	// The day before the send: the API's dates may be in another zone.
 	p := &ListSubmissionsParams{Email: email, StartDate: sent.Add(-clockSkew).UTC().AddDate(0, 0, -1).Format(time.DateOnly)}
-	var out []*Submission
 	looked := 0
 	for s, err := range c.AllSubmissions(ctx, p) {
 		if err != nil {
 			return nil, false, err
 		}
-		if after, ok := since(s.CreatedAt, sent); ok && !after {
+		if after, ok := since(s.CreatedAt, sent); (ok && !after) || !keep(s) {
 			continue
 		}
 		if looked++; looked > maxCandidates {
@@ -178,10 +179,10 @@ func candidates(ctx context.Context, c *Client, email string, sent time.Time, ke
 			return nil, false, err
 		}
 		if full != nil && strings.EqualFold(full.Email, email) && keep(full) {
-			out = append(out, full)
+			found = append(found, full)
 		}
 	}
-	return out, false, nil
+	return found, false, nil
 }
 
 // pick is the Resolution of a search for a submission a write created:
@@ -205,14 +206,19 @@ func checkStep1(ctx context.Context, c *Client, e *OutcomeUnknownError, _ bool) 
 	r := e.Request.(*Step1Request)
 	keep := func(s *Submission) bool { return matchStep1(s, r) }
 	if e.CorrelationToken != "" {
-		keep = func(s *Submission) bool { return customField(&s.Data, e.CorrelationField) == e.CorrelationToken }
+		// A list item may leave the field out; one that shows another
+		// value is not this Step 1.
+		keep = func(s *Submission) bool { return fits(e.CorrelationToken, customField(&s.Data, e.CorrelationField)) }
 	}
 	found, tooMany, err := candidates(ctx, c, r.Email, e.SentAt, keep)
 	if err != nil {
 		return nil, err
 	}
-	if e.CorrelationToken != "" && tooMany {
-		tooMany = false // the token is exact: look again at the next poll
+	if e.CorrelationToken != "" {
+		// The full submission must carry the token itself.
+		found = slices.DeleteFunc(found, func(s *Submission) bool {
+			return customField(&s.Data, e.CorrelationField) != e.CorrelationToken
+		})
 	}
 	return pick(found, tooMany, "Step 1"), nil
 }

@@ -94,24 +94,18 @@ func resolveWrites() []resolveWrite {
 		return func(t *testing.T, _ *pipeFake, c *argos.Client) { check(t, readSubmission(t, c, id)) }
 	}
 	selfie := argostest.SampleJPEG()
+	newStep1 := func(_ *testing.T, _ *pipeFake, c *argos.Client) func(context.Context) error {
+		return func(ctx context.Context) error {
+			_, err := c.SubmitStep1(ctx, step1Request(applicantEmail, "u-resolve"))
+			return err
+		}
+	}
 	return []resolveWrite{
 		{name: "SubmitStep1 with a correlation field", method: http.MethodPost, path: "/submission/step1",
-			opts: []argos.Option{argos.WithCorrelationField(argos.DataFieldCF3)},
-			prepare: func(_ *testing.T, _ *pipeFake, c *argos.Client) func(context.Context) error {
-				return func(ctx context.Context) error {
-					_, err := c.SubmitStep1(ctx, step1Request(applicantEmail, "u-resolve"))
-					return err
-				}
-			},
-			landed: oneSubmission, notLanded: noSubmission},
+			opts:    []argos.Option{argos.WithCorrelationField(argos.DataFieldCF3)},
+			prepare: newStep1, landed: oneSubmission, notLanded: noSubmission},
 		{name: "SubmitStep1 without a correlation field", method: http.MethodPost, path: "/submission/step1",
-			prepare: func(_ *testing.T, _ *pipeFake, c *argos.Client) func(context.Context) error {
-				return func(ctx context.Context) error {
-					_, err := c.SubmitStep1(ctx, step1Request(applicantEmail, "u-resolve"))
-					return err
-				}
-			},
-			landed: oneSubmission, notLanded: noSubmission},
+			prepare: newStep1, landed: oneSubmission, notLanded: noSubmission},
 		{name: "SubmitStep2", method: http.MethodPost, path: "/submission/step2",
 			prepare: func(t *testing.T, _ *pipeFake, c *argos.Client) func(context.Context) error {
 				id = step1(t, c, applicantEmail, "u-resolve").SubmissionID
@@ -404,4 +398,23 @@ func TestWithCorrelationFieldTakesOnlyCustomFields(t *testing.T) {
 		_, err := argos.NewClient(testKey, argos.WithCorrelationField(f))
 		assert.ErrorIs(t, err, argos.ErrValidation, "%q", f)
 	}
+}
+
+func TestResolveOutcomeOfStep1AmongTooManySubmissionsIsUndetermined(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fake := newPipeFake(t, nil)
+		c := fake.client(t)
+		for range 21 {
+			step1(t, c, applicantEmail, "u-resolve")
+		}
+		fake.InjectFault(argostest.Fault{Method: http.MethodPost, Path: "/submission/step1", Truncate: true})
+		_, err := c.SubmitStep1(t.Context(), step1Request(applicantEmail, "u-resolve"))
+		require.ErrorIs(t, err, argos.ErrOutcomeUnknown)
+
+		res, rerr := c.ResolveOutcome(t.Context(), err)
+
+		require.NoError(t, rerr)
+		assert.Equal(t, argos.ResolutionUndetermined, res.State)
+		assert.Contains(t, res.Reason, "more than 20 submissions")
+	})
 }
