@@ -89,9 +89,13 @@ func (c *Client) correlate(r *Step1Request) (*Step1Request, string, error) {
 		return r, "", nil
 	}
 	sent := *r
-	dst := map[DataField]*string{DataFieldCF1: &sent.CF1, DataFieldCF2: &sent.CF2, DataFieldCF3: &sent.CF3}[c.correlation]
+	field := map[DataField]struct {
+		name string
+		dst  *string
+	}{DataFieldCF1: {"CF1", &sent.CF1}, DataFieldCF2: {"CF2", &sent.CF2}, DataFieldCF3: {"CF3", &sent.CF3}}[c.correlation]
+	dst := field.dst
 	if *dst != "" {
-		return nil, "", &ValidationError{Field: "CF" + c.correlation[2:],
+		return nil, "", &ValidationError{Field: field.name,
 			Reason: "is the correlation field (WithCorrelationField), which the SDK fills: leave it empty or correlate with another field"}
 	}
 	*dst = correlationToken()

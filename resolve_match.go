@@ -90,17 +90,17 @@ func emptyJSON(raw json.RawMessage) bool {
 func erased(s *Submission, r *PartialDelete) (checked int, all bool) {
 	data := dataFieldValues(&s.Data)
 	parts := map[string]func() bool{
-		PartialIDImage:               func() bool { return s.Images.IDImage == "" && s.Images.IDBackImage == "" },
-		PartialSelfieImage:           func() bool { return s.Images.SelfieImage == "" },
-		PartialOCR:                   func() bool { return s.OCR == (OCRResult{}) },
-		PartialOCRRaw:                func() bool { return emptyJSON(s.OCRRaw) },
-		PartialReview:                func() bool { return emptyJSON(s.Review) },
-		PartialAdditionalList:        func() bool { return emptyJSON(s.AdditionalList) },
-		PartialApplicantID:           func() bool { return s.ApplicantID == "" },
-		PartialEmail:                 func() bool { return s.Email == "" },
-		PartialUserID:                func() bool { return s.UserID == "" },
-		PartialDuplicatedInformation: func() bool { return s.DuplicatedInformation == "" },
-		PartialData: func() bool {
+		string(PartialIDImage):               func() bool { return s.Images.IDImage == "" && s.Images.IDBackImage == "" },
+		string(PartialSelfieImage):           func() bool { return s.Images.SelfieImage == "" },
+		string(PartialOCR):                   func() bool { return s.OCR == (OCRResult{}) },
+		string(PartialOCRRaw):                func() bool { return emptyJSON(s.OCRRaw) },
+		string(PartialReview):                func() bool { return emptyJSON(s.Review) },
+		string(PartialAdditionalList):        func() bool { return emptyJSON(s.AdditionalList) },
+		string(PartialApplicantID):           func() bool { return s.ApplicantID == "" },
+		string(PartialEmail):                 func() bool { return s.Email == "" },
+		string(PartialUserID):                func() bool { return s.UserID == "" },
+		string(PartialDuplicatedInformation): func() bool { return s.DuplicatedInformation == "" },
+		string(PartialData): func() bool {
 			fields := r.DataFields
 			if len(fields) == 0 {
 				fields = dataFields
@@ -115,13 +115,17 @@ func erased(s *Submission, r *PartialDelete) (checked int, all bool) {
 	}
 	all = true
 	for _, f := range r.Fields {
-		if empty, ok := parts[f]; ok {
+		if empty, ok := parts[name(f)]; ok {
 			checked++
 			all = all && empty()
 		}
 	}
 	return checked, all
 }
+
+// name is the API's name of a part or a field, whether its Go type is
+// string or a string type of its own.
+func name[S ~string](s S) string { return string(s) }
 
 // checkErased tells whether a partial delete landed: every part it names
 // that GET /submission shows is empty (a submission deleted whole has none
