@@ -40,14 +40,16 @@ func (ex *exchange) outcomeUnknown(err error) *OutcomeUnknownError {
 // random (no personal data), and is in OutcomeUnknownError.CorrelationToken.
 func WithCorrelationField(f DataField) Option {
 	return func(c *Client) error {
-		switch f {
-		case DataFieldCF1, DataFieldCF2, DataFieldCF3:
-			c.correlation = f
-			return nil
+		if !isCustomField(f) {
+			return &ValidationError{Field: "correlation field", Reason: "must be DataFieldCF1, DataFieldCF2 or DataFieldCF3"}
 		}
-		return &ValidationError{Field: "correlation field", Reason: "must be DataFieldCF1, DataFieldCF2 or DataFieldCF3"}
+		c.correlation = f
+		return nil
 	}
 }
+
+// isCustomField reports whether f is one of the project's custom fields.
+func isCustomField(f DataField) bool { return f == DataFieldCF1 || f == DataFieldCF2 || f == DataFieldCF3 }
 
 // defaultSettleTime is WithSettleTime's default: the gateway in front of
 // Argos (Amazon API Gateway, whose answers it sends) gives up on a request

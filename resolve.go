@@ -93,6 +93,9 @@ func (r Resolution) Format(f fmt.State, _ rune) {
 //		Request: &argos.Step1Request{Email: rec.Email, UserID: rec.UserID, IDType: rec.IDType, IssuingCountry: rec.Country},
 //	})
 //
+// A CorrelationToken without its CorrelationField is looked for in the
+// client's WithCorrelationField. ResolveOutcome never changes err.
+//
 // opts apply to this call alone (WithSettleTime, WithPollPolicy,
 // WithTimeout for each read, WithRateLimiter, …); an option that sets up
 // the whole client (WithHTTPClient, WithRootCAs, WithBaseURL) is a
@@ -112,6 +115,11 @@ func (c *Client) ResolveOutcome(ctx context.Context, err error, opts ...Option) 
 	rc, rerr := c.forCall(opts)
 	if rerr != nil {
 		return nil, rerr
+	}
+	cp := *e // resolving fills in what it infers; the caller's error stays as it was
+	e = &cp
+	if e.CorrelationToken != "" && e.CorrelationField == "" {
+		e.CorrelationField = rc.correlation
 	}
 	check, rerr := checkFor(e)
 	if rerr != nil {

@@ -47,6 +47,10 @@ func checkFor(e *OutcomeUnknownError) (check, error) {
 	if e.SentAt.IsZero() {
 		return nil, &ValidationError{Field: "OutcomeUnknownError.SentAt", Reason: "is zero: when the request was sent is needed"}
 	}
+	if e.CorrelationToken != "" && !isCustomField(e.CorrelationField) {
+		return nil, &ValidationError{Field: "OutcomeUnknownError.CorrelationField",
+			Reason: "must be DataFieldCF1, DataFieldCF2 or DataFieldCF3 with a CorrelationToken (or give the client WithCorrelationField)"}
+	}
 	needID := func(c check) (check, error) {
 		if err := checkID("OutcomeUnknownError.SubmissionID", e.SubmissionID); err != nil {
 			return nil, err

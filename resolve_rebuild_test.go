@@ -323,3 +323,28 @@ func TestResolveOutcomeTakesAWrappedError(t *testing.T) {
 		assert.Equal(t, argos.ResolutionLanded, res.State)
 	})
 }
+
+func TestResolveOutcomeOfARebuiltErrorTakesTheClientsCorrelationField(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		fake := newPipeFake(t, nil)
+		c := fake.client(t, argos.WithCorrelationField(argos.DataFieldCF1))
+		fake.InjectFault(argostest.Fault{Method: http.MethodPost, Path: "/submission/step1", Truncate: true})
+		_, err := c.SubmitStep1(t.Context(), step1Request(applicantEmail, ""))
+		var lost *argos.OutcomeUnknownError
+		require.ErrorAs(t, err, &lost)
+		rebuilt := &argos.OutcomeUnknownError{Op: "SubmitStep1", SentAt: lost.SentAt, CorrelationToken: lost.CorrelationToken,
+			Request: &argos.Step1Request{Email: applicantEmail}}
+
+		res, rerr := c.ResolveOutcome(t.Context(), rebuilt)
+
+		require.NoError(t, rerr)
+		assert.Equal(t, argos.ResolutionLanded, res.State, "the token is looked for in the client's field")
+		assert.Empty(t, rebuilt.CorrelationField, "the caller's error is not changed")
+
+		other := fake.client(t) // no WithCorrelationField: the field is unknown
+		_, rerr = other.ResolveOutcome(t.Context(), rebuilt)
+		var ve *argos.ValidationError
+		require.ErrorAs(t, rerr, &ve)
+		assert.Equal(t, "OutcomeUnknownError.CorrelationField", ve.Field)
+	})
+}
