@@ -49,7 +49,9 @@ func WithCorrelationField(f DataField) Option {
 }
 
 // isCustomField reports whether f is one of the project's custom fields.
-func isCustomField(f DataField) bool { return f == DataFieldCF1 || f == DataFieldCF2 || f == DataFieldCF3 }
+func isCustomField(f DataField) bool {
+	return f == DataFieldCF1 || f == DataFieldCF2 || f == DataFieldCF3
+}
 
 // defaultSettleTime is WithSettleTime's default: the gateway in front of
 // Argos (Amazon API Gateway, whose answers it sends) gives up on a request
