@@ -10,7 +10,7 @@ import (
 
 // migrationRoutes is the v3 migration of a submission from another provider.
 var migrationRoutes = []route{
-	{http.MethodPost, "/submission/migration", flagged((*Handler).migrate)},
+	{"POST /v3/submission/migration", onlyV3, flagged((*Handler).migrate)},
 }
 
 // migrationIDTypes are the idType values a migration accepts: the field

@@ -9,7 +9,7 @@ import (
 
 // partialRoutes is the v3 partial deletion.
 var partialRoutes = []route{
-	{http.MethodDelete, "/submission/partial", (*Handler).deletePartial},
+	{"DELETE /v3/submission/partial", onlyV3, (*Handler).deletePartial},
 }
 
 // The names DELETE /submission/partial accepts (API.md §9.2).

@@ -9,7 +9,7 @@ import (
 
 // reviewRoutes is the client review of pending submissions.
 var reviewRoutes = []route{
-	{http.MethodPost, "/submission/review", (*Handler).review},
+	{"POST /v3/submission/review", onlyV3, (*Handler).review},
 }
 
 // Messages of POST /submission/review (API.md §9.8).

@@ -86,9 +86,9 @@ func first(q url.Values, keys ...string) string {
 
 // submissionRoutes are the endpoints of the /submission resource.
 var submissionRoutes = []route{
-	{http.MethodGet, "/submission", sealed((*Handler).getSubmission)},
-	{http.MethodDelete, "/submission", (*Handler).deleteSubmission},
-	{http.MethodGet, "/submission/applicant", (*Handler).getApplicant},
+	{"GET /v3/submission", v2AndV3, sealed((*Handler).getSubmission)},
+	{"DELETE /v3/submission", v2AndV3, (*Handler).deleteSubmission},
+	{"GET /v3/submission/applicant", v2AndV3, (*Handler).getApplicant},
 }
 
 // getSubmission serves GET /submission: one submission by submission_id, or a

@@ -11,8 +11,8 @@ import (
 
 // tokenRoutes are the private-mode token pool.
 var tokenRoutes = []route{
-	{http.MethodPost, "/submission/tokens", sealed((*Handler).addTokens)},
-	{http.MethodDelete, "/submission/tokens", sealed((*Handler).deleteTokens)},
+	{"POST /v3/submission/tokens", onlyV3, sealed((*Handler).addTokens)},
+	{"DELETE /v3/submission/tokens", onlyV3, sealed((*Handler).deleteTokens)},
 }
 
 // Token pool limits. The pages disagree (API.md §9.9): the fake takes the

@@ -11,8 +11,8 @@ import (
 
 // updateRoutes are the v3 edits of a submission: its data and its images.
 var updateRoutes = []route{
-	{http.MethodPatch, "/submission", sealed((*Handler).patchSubmission)},
-	{http.MethodPut, "/submission/image", (*Handler).putImages},
+	{"PATCH /v3/submission", onlyV3, sealed((*Handler).patchSubmission)},
+	{"PUT /v3/submission/image", onlyV3, (*Handler).putImages},
 }
 
 // Messages of PATCH /submission (API.md §9.5).
