@@ -14,8 +14,8 @@ var amlMonitorRoutes = []route{
 	{"GET /v3/submission/aml/monitor/{worklistId}/{recordId}", onlyV3, sealed((*Handler).amlMonitorRecord)},
 }
 
-// maxMonitorIDs is how many submissions one registration takes (API.md
-// §9.10).
+// maxMonitorIDs is how many submissions one registration takes
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/aml_data/aml_ongoing/Post_Ongoing_Monitoring).
 const maxMonitorIDs = 25
 
 // amlRecord is one submission registered in a worklist.

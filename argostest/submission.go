@@ -265,7 +265,7 @@ func (h *Handler) getApplicant(w http.ResponseWriter, r *http.Request, _ *body) 
 func (h *Handler) deleteSubmission(w http.ResponseWriter, r *http.Request, _ *body) {
 	id := first(r.URL.Query(), "submission_id", "submissionId")
 	if id == "" {
-		// The older page's shape (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission).
+		// The older page's shape (https://developers.argosidentity.com/api-reference/api-reference-guide/en/delete-submission).
 		writeJSON(w, http.StatusBadRequest, map[string]string{"errorCode": "not Exist Submission ID"})
 		return
 	}
@@ -273,7 +273,7 @@ func (h *Handler) deleteSubmission(w http.ResponseWriter, r *http.Request, _ *bo
 	defer h.mu.Unlock()
 	s := h.subs[id]
 	if s == nil || s.deleted {
-		// The newer page's shape ([S21]).
+		// The newer page's shape (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission).
 		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "not Exist Submission Data", "statusCode": http.StatusBadRequest})
 		return
 	}
