@@ -49,9 +49,9 @@ import (
 )
 
 // Run serves the fake until ctx ends and returns the process's exit code:
-// 0 after a clean shutdown, 2 for a usage error (the usage goes to stdout,
-// with the server's details), 1 for any other failure, reported on stderr
-// after "name: ". name is the command as the user typed it ("argos-fake",
+// 0 after a clean shutdown or after -h (the usage goes to stdout, with the
+// server's details), 2 for a usage error, 1 for any other failure,
+// reported on stderr after "name: ". name is the command as the user typed it ("argos-fake",
 // "argos fake"); args are the arguments after it.
 func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writer) int {
 	err := run(ctx, name, args, stdout, stderr)
@@ -59,7 +59,7 @@ func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
-		return 2
+		return 0
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
@@ -82,21 +82,21 @@ type options struct {
 	verbose, encrypt      bool
 }
 
+// Flags returns the command's flag set, for listing its flags (shell
+// completion); name is the command as typed.
+func Flags(name string) *flag.FlagSet {
+	return newFlagSet(name, new(options))
+}
+
 // parseFlags reads the command's flags; usage goes to out.
 func parseFlags(name string, args []string, out io.Writer) (options, error) {
 	var o options
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs := newFlagSet(name, &o)
 	fs.SetOutput(out)
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8443", "`host:port` to listen on")
-	fs.StringVar(&o.key, "key", "", "API key to accept in x-api-key (default: a random one)")
-	fs.StringVar(&o.certOut, "cert-out", "", "`file` to write the server certificate (PEM) to (default: cert.pem in a new temporary directory, removed on exit)")
-	fs.StringVar(&o.webhookURL, "webhook-url", "", "`URL` to POST webhooks to (also settable with PUT "+argostest.AdminPrefix+"webhook-url)")
-	fs.StringVar(&o.webhookCA, "webhook-ca", "", "PEM `file` of the CA the webhook receiver's certificate chains to (default: the system's roots)")
-	fs.StringVar(&o.returnURL, "return-url", "", "the project's liveform return `URL` (see POST "+argostest.AdminPrefix+"liveform)")
-	fs.IntVar(&o.seed, "seed", 0, "start with `N` submissions in varied states (argostest's AddSubmissions)")
-	fs.BoolVar(&o.verbose, "v", false, "log one line per request to standard error")
-	fs.BoolVar(&o.encrypt, "encrypt", false, "turn the project's Secure Data Transmission option on: "+
-		"covered calls (GET /submission) must be encrypted with the API key, and their answers and webhooks are")
+	fs.Usage = func() {
+		fmt.Fprintf(out, "usage: %s [flags]\n\nServe the fake Argos API of package argostest over TLS until Ctrl-C.\n\nFlags:\n", name)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, err
@@ -110,6 +110,22 @@ func parseFlags(name string, args []string, out io.Writer) (options, error) {
 		return o, usageError{"-seed must not be negative"}
 	}
 	return o, nil
+}
+
+// newFlagSet defines the command's flags, set into o.
+func newFlagSet(name string, o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8443", "`host:port` to listen on")
+	fs.StringVar(&o.key, "key", "", "API key to accept in x-api-key (default: a random one)")
+	fs.StringVar(&o.certOut, "cert-out", "", "`file` to write the server certificate (PEM) to (default: cert.pem in a new temporary directory, removed on exit)")
+	fs.StringVar(&o.webhookURL, "webhook-url", "", "`URL` to POST webhooks to (also settable with PUT "+argostest.AdminPrefix+"webhook-url)")
+	fs.StringVar(&o.webhookCA, "webhook-ca", "", "PEM `file` of the CA the webhook receiver's certificate chains to (default: the system's roots)")
+	fs.StringVar(&o.returnURL, "return-url", "", "the project's liveform return `URL` (see POST "+argostest.AdminPrefix+"liveform)")
+	fs.IntVar(&o.seed, "seed", 0, "start with `N` submissions in varied states (argostest's AddSubmissions)")
+	fs.BoolVar(&o.verbose, "v", false, "log one line per request to standard error")
+	fs.BoolVar(&o.encrypt, "encrypt", false, "turn the project's Secure Data Transmission option on: "+
+		"covered calls (GET /submission) must be encrypted with the API key, and their answers and the webhooks are encrypted with it too")
+	return fs
 }
 
 // run serves the fake until ctx ends. It writes the usage and the server's

@@ -260,7 +260,7 @@ func TestRunExitCodes(t *testing.T) {
 		want       int
 		wantStderr string
 	}{
-		{"-h exits 2 with nothing on stderr", []string{"-h"}, 2, ""},
+		{"-h exits 0 with nothing on stderr", []string{"-h"}, 0, ""},
 		{"an unknown flag is a usage error", []string{"-nope"}, 2, "argos fake: flag provided but not defined"},
 		{"a stray argument is a usage error", []string{"extra"}, 2, "argos fake: unexpected arguments"},
 		{"an address that cannot be listened on is a failure", []string{"-addr", "256.0.0.1:0"}, 1, "argos fake: listen"},
