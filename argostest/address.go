@@ -8,7 +8,7 @@ import (
 
 // addressRoutes are the address endpoints.
 var addressRoutes = []route{
-	{http.MethodPost, "/address_code", (*Handler).addressCode},
+	{"POST /v3/address_code", v2AndV3, (*Handler).addressCode},
 }
 
 // plusAlphabet is the Open Location Code alphabet; the fake's codes look like

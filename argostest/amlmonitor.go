@@ -10,14 +10,12 @@ import (
 
 // amlMonitorRoutes are AML ongoing monitoring.
 var amlMonitorRoutes = []route{
-	{http.MethodPost, "/submission/aml/monitor/{worklistId}", (*Handler).monitorAML},
-	{http.MethodGet, "/submission/aml/monitor/{worklistId}/{recordId}", sealed((*Handler).amlMonitorRecord)},
+	{"POST /v3/submission/aml/monitor/{worklistId}", onlyV3, (*Handler).monitorAML},
+	{"GET /v3/submission/aml/monitor/{worklistId}/{recordId}", onlyV3, sealed((*Handler).amlMonitorRecord)},
 }
 
-const amlMonitorPrefix = "/submission/aml/monitor/"
-
-// maxMonitorIDs is how many submissions one registration takes (API.md
-// §9.10).
+// maxMonitorIDs is how many submissions one registration takes
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/aml_data/aml_ongoing/Post_Ongoing_Monitoring).
 const maxMonitorIDs = 25
 
 // amlRecord is one submission registered in a worklist.
@@ -37,7 +35,7 @@ type monitorItem struct {
 // submissions with a name and a birth date get a record; the others are
 // listed as failed in a 200 answer.
 func (h *Handler) monitorAML(w http.ResponseWriter, r *http.Request, b *body) {
-	worklist := pathParams(strings.TrimSuffix(splitPath(r), "/"), amlMonitorPrefix)[0]
+	worklist := r.PathValue("worklistId")
 	var in struct {
 		SubmissionIDs []string `json:"submissionIds"`
 		Admin         string   `json:"admin"`
@@ -96,10 +94,9 @@ func (fk *fake) registerMonitoring(worklist, id, admin string, now time.Time) (*
 
 // amlMonitorRecord serves GET /submission/aml/monitor/{worklistId}/{recordId}.
 func (h *Handler) amlMonitorRecord(w http.ResponseWriter, r *http.Request, _ *body) {
-	params := pathParams(splitPath(r), amlMonitorPrefix)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	rec := h.amlRecords[params[0]+"/"+params[1]]
+	rec := h.amlRecords[r.PathValue("worklistId")+"/"+r.PathValue("recordId")]
 	if rec == nil {
 		writeError(w, "invalid_record", "Cannot find record.")
 		return
@@ -114,10 +111,4 @@ func (h *Handler) amlMonitorRecord(w http.ResponseWriter, r *http.Request, _ *bo
 		out["name"], out["dob"], out["email"], out["nationality"] = s.fullName(), s.renderDOB(), s.email, s.renderNationality()
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// splitPath is the request's path below the version prefix.
-func splitPath(r *http.Request) string {
-	_, p := splitVersion(r.URL.Path)
-	return p
 }

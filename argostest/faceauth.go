@@ -12,8 +12,8 @@ import (
 // faceAuthRoutes are the Add-on FaceAuth endpoints; they take the Add-on
 // key (see keyFor).
 var faceAuthRoutes = []route{
-	{http.MethodPost, "/faceauth", (*Handler).faceAuth},
-	{http.MethodGet, "/faceauth/image", (*Handler).faceAuthImage},
+	{"POST /v3/faceauth", onlyV3, (*Handler).faceAuth},
+	{"GET /v3/faceauth/image", onlyV3, (*Handler).faceAuthImage},
 }
 
 // A FaceAuthOutcome is what the fake's FaceAuth comparison decides. Queue

@@ -10,8 +10,8 @@ import (
 
 // fileRoutes are the downloads: stored images and AML reports.
 var fileRoutes = []route{
-	{http.MethodGet, "/image", (*Handler).image},
-	{http.MethodGet, "/report/aml", (*Handler).amlReport},
+	{"GET /v3/image", v2AndV3, (*Handler).image},
+	{"GET /v3/report/aml", v2AndV3, (*Handler).amlReport},
 }
 
 // imageTypes are the values of GET /image's type parameter (https://developers.argosidentity.com/ko/idcheck/api-reference/api-reference-guide/get-image.md).

@@ -31,11 +31,14 @@ const (
 // concurrent use.
 type Handler struct {
 	*fake
+	mux *http.ServeMux // the endpoints' routes (see newMux)
 }
 
 // NewHandler returns a fake Argos API with no submissions.
 func NewHandler(opts ...ServerOption) *Handler {
-	return &Handler{fake: newFake(opts)}
+	h := &Handler{fake: newFake(opts)}
+	h.mux = h.newMux(apiRoutes...)
+	return h
 }
 
 // APIKey returns the API key the handler accepts.
@@ -56,45 +59,8 @@ func (h *Handler) Close() {
 	})
 }
 
-// endpoint serves one method of one path. statusWriter records the status
-// it sends.
-type endpoint func(h *Handler, w http.ResponseWriter, r *http.Request, b *body)
-
-// route is one endpoint: a method of a path below the version prefix.
-type route struct {
-	method, path string
-	serve        endpoint
-}
-
-// routes maps a path and a method to its endpoint, under /v2 and /v3 alike.
-// Each resource file declares its own table of routes beside its endpoints;
-// a new resource is a new file with its table, added to this list.
-var routes = newRouter(submissionRoutes, stepRoutes, addressRoutes, fileRoutes)
-
-// v3Routes are the endpoints the vendor documents only under /v3 (see
-// lookup); a path may hold "{name}" segments that match any one segment.
-var v3Routes = newRouter(updateRoutes, partialRoutes, migrationRoutes, reviewRoutes, tokenRoutes, amlMonitorRoutes,
-	faceAuthRoutes)
-
-// newRouter merges route tables. Two endpoints for the same method and path
-// are a programming error and panic, as with http.ServeMux.
-func newRouter(tables ...[]route) map[string]map[string]endpoint {
-	m := map[string]map[string]endpoint{}
-	for _, table := range tables {
-		for _, rt := range table {
-			if m[rt.path] == nil {
-				m[rt.path] = map[string]endpoint{}
-			}
-			if _, dup := m[rt.path][rt.method]; dup {
-				panic("argostest: two endpoints for " + rt.method + " " + rt.path)
-			}
-			m[rt.path][rt.method] = rt.serve
-		}
-	}
-	return m
-}
-
-// splitVersion splits "/v3/submission" into "v3" and "/submission".
+// splitVersion splits "/v3/submission" into "v3" and "/submission", for
+// the request's record, its faults and its key.
 func splitVersion(p string) (version, rest string) {
 	for _, v := range []string{"v2", "v3"} {
 		prefix := "/" + v
@@ -274,22 +240,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, version, path st
 	if h.overLimit(w) { // WithDailyQuota, WithRateLimit
 		return
 	}
-	ep, status := lookup(version, r.Method, strings.TrimSuffix(path, "/"))
-	switch status {
-	case http.StatusNotFound:
-		writeMessage(w, http.StatusNotFound, msgNotFound)
-		return
-	case http.StatusForbidden:
-		// What API Gateway answers for a method a resource does not have
-		// (and for a v3-only route under /v2).
-		writeMessage(w, http.StatusForbidden, msgMissingToken)
-		return
-	}
-	if b.tooLarge {
-		writeMessage(w, http.StatusRequestEntityTooLarge, msgTooLarge)
-		return
-	}
-	ep(h, w, r, b)
+	h.route(w, r, version, path, b)
 }
 
 // writeJSON writes v as a JSON response.

@@ -2,10 +2,13 @@ package argostest_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +18,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -28,9 +32,10 @@ import (
 
 // raw talks to a fake server with plain net/http, for wire-level tests.
 type raw struct {
-	t   testing.TB
-	srv *argostest.Server
-	key string
+	t    testing.TB
+	srv  *argostest.Server
+	key  string
+	base string // the base URL paths are below; "" is the server's BaseURL (/v2)
 }
 
 func newRaw(t testing.TB, opts ...argostest.ServerOption) *raw {
@@ -62,10 +67,17 @@ func (r *response) Message(t testing.TB) string {
 	return msg
 }
 
+// v3 returns a copy of c that sends below /v3.
+func (c *raw) v3() *raw {
+	v3 := *c
+	v3.base = c.srv.URL("v3")
+	return &v3
+}
+
 // do sends a request to path (below the base URL, /v3) and reads the whole response.
 func (c *raw) do(method, path string, query url.Values, contentType string, body io.Reader) *response {
 	c.t.Helper()
-	u := c.srv.BaseURL + path
+	u := cmp.Or(c.base, c.srv.BaseURL) + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
@@ -622,4 +634,145 @@ func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp := rec.Result()
 	resp.Request = r
 	return resp, nil
+}
+
+// readDoc decodes a document of the module's testdata.
+func readDoc(t *testing.T, doc string) any {
+	t.Helper()
+	file, entry, picked := strings.Cut(doc, "#")
+	data, err := os.ReadFile(filepath.Join("..", "testdata", file))
+	require.NoError(t, err)
+	var v any
+	require.NoError(t, json.Unmarshal(data, &v), "%s is JSON", file)
+	if !picked {
+		return v
+	}
+	method, n, _ := strings.Cut(entry, ".")
+	i, err := strconv.Atoi(n)
+	require.NoError(t, err, "%s names an entry", doc)
+	entries, _ := v.(map[string]any)[method].([]any)
+	require.Greater(t, len(entries), i, "%s has the entry", doc)
+	return entries[i].(map[string]any)["body"]
+}
+
+// koreanStep1 are the Step 1 fields of a Korean government ID, as the
+// guide's samples show.
+func koreanStep1(email string) map[string]string {
+	return map[string]string{"issuingCountry": "KOR", "email": email, "idType": "government_id", "userid": "test1", "cf1": "test"}
+}
+
+// koreanStep2 are the Step 2 fields of a Korean government ID.
+func koreanStep2(id string) map[string]string {
+	return map[string]string{
+		"submissionId": id, "name": "Hong Gildong", "date_of_birth": "1998-11-12", "gender": "male", "nationality": "KOR",
+		"identity_number": "9811121234567", "date_of_issue": "2016-08-16",
+	}
+}
+
+// koreanSubmission runs Step 1 with a Korean government ID (front and back
+// when both is set) and returns the submission ID.
+func (c *raw) koreanSubmission(email string, both bool) string {
+	c.t.Helper()
+	files := map[string]file{"idImage": pngPart("front.png")}
+	if both {
+		files["idBackImage"] = pngPart("back.png")
+	}
+	r := c.postMultipart("/submission/step1", koreanStep1(email), files)
+	require.Equal(c.t, http.StatusOK, r.Status, "step1: %s", r.Body)
+	id, _ := r.JSON(c.t)["submissionId"].(string)
+	require.NotEmpty(c.t, id)
+	return id
+}
+
+// koreanStep2Try posts one Step 2 try and returns the answer.
+func (c *raw) koreanStep2Try(id string, extra map[string]string, files map[string]file) *response {
+	c.t.Helper()
+	fields := koreanStep2(id)
+	maps.Copy(fields, extra)
+	if files == nil {
+		files = map[string]file{}
+	}
+	files["faceImage"] = jpegPart("face.jpg")
+	r := c.postMultipart("/submission/step2", fields, files)
+	require.Equal(c.t, http.StatusOK, r.Status, "step2: %s", r.Body)
+	return r
+}
+
+// rejectedThrice is the guide's sample submission: a Korean ID whose
+// three Step 2 tries fail (identity verification, face, liveness), so it
+// is rejected with "too_many_retry".
+func (c *raw) rejectedThrice() string {
+	c.t.Helper()
+	id := c.koreanSubmission("test@example.com", false)
+	c.srv.ScriptStep2(argostest.OutcomeIDVerificationFail, argostest.OutcomeFaceMismatch, argostest.OutcomeLivenessFail)
+	for range 3 {
+		c.koreanStep2Try(id, nil, nil)
+	}
+	return id
+}
+
+// approvedInFull is the developers site's sample submission: approved,
+// with every image and the address data of Step 2.
+func (c *raw) approvedInFull() string {
+	c.t.Helper()
+	id := c.koreanSubmission("full@example.com", true)
+	c.koreanStep2Try(id, map[string]string{
+		"document_number": "05-167-U0815", "date_of_expiry": "2027-10-18",
+		"globalCode": "8Q98HXPG+MP", "compoundCode": "HXPG+MP Seoul, South Korea",
+		"formatted_address": "1 Sejongno, Jongno-gu, Seoul, South Korea",
+		"address_input":     "1 Sejongno, Jongno-gu, Seoul", "address_detail": "3rd floor",
+	}, map[string]file{"addressImage": pngPart("address.png")})
+	return id
+}
+
+// approved runs Step 1 and Step 2 of a Korean ID with the next scripted
+// outcome (approved when none) and returns the submission ID.
+func (c *raw) approved() string {
+	c.t.Helper()
+	id := c.koreanSubmission(fmt.Sprintf("approved%d@example.com", len(c.srv.Requests())), false)
+	c.koreanStep2Try(id, nil, nil)
+	return id
+}
+
+// requestDoc is a request body of the module's testdata with the top-level
+// keys of set replaced.
+func requestDoc(t *testing.T, doc string, set map[string]any) string {
+	t.Helper()
+	body, ok := readDoc(t, doc).(map[string]any)
+	require.True(t, ok, "%s is an object", doc)
+	maps.Copy(body, set)
+	b, err := json.Marshal(body)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// postJSON sends a JSON body.
+func (c *raw) postJSON(method, path, body string) *response {
+	c.t.Helper()
+	return c.do(method, path, nil, "application/json", strings.NewReader(body))
+}
+
+// tokens sends token IDs to the pool endpoint, as text/plain as the pages
+// advise.
+func (c *raw) tokens(method string, ids ...string) *response {
+	c.t.Helper()
+	b, err := json.Marshal(map[string][]string{"tokenId": ids})
+	require.NoError(c.t, err)
+	return c.do(method, "/submission/tokens", nil, "text/plain", bytes.NewReader(b))
+}
+
+// monitor registers submissions in an AML monitoring worklist.
+func (c *raw) monitor(worklist string, ids ...string) *response {
+	c.t.Helper()
+	b, err := json.Marshal(map[string]any{"submissionIds": ids, "admin": argostest.DefaultAdmin})
+	require.NoError(c.t, err)
+	return c.postJSON(http.MethodPost, "/submission/aml/monitor/"+worklist, string(b))
+}
+
+// putBase64Images replaces a submission's selfie with PUT /submission/image.
+func (c *raw) putBase64Images(id, admin string) *response {
+	c.t.Helper()
+	fields := map[string]string{"submissionId": id, "admin": admin, "selfieImage": base64.StdEncoding.EncodeToString(argostest.SampleJPEG())}
+	ct, body := multipartBody(c.t, fields, nil)
+	return c.do(http.MethodPut, "/submission/image", nil, ct, body)
 }

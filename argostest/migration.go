@@ -10,12 +10,12 @@ import (
 
 // migrationRoutes is the v3 migration of a submission from another provider.
 var migrationRoutes = []route{
-	{http.MethodPost, "/submission/migration", flagged((*Handler).migrate)},
+	{"POST /v3/submission/migration", onlyV3, flagged((*Handler).migrate)},
 }
 
 // migrationIDTypes are the idType values a migration accepts: the field
-// table's long names and the "drvlic" of the page's example (API.md §9.7,
-// §11.4).
+// table's long names and the "drvlic" of the page's example
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/post-submission).
 var migrationIDTypes = append(slices.Clip(idTypes), "drvlic")
 
 var alpha3RE = regexp.MustCompile(`^[A-Z]{3}$`)

@@ -9,10 +9,11 @@ import (
 
 // partialRoutes is the v3 partial deletion.
 var partialRoutes = []route{
-	{http.MethodDelete, "/submission/partial", (*Handler).deletePartial},
+	{"DELETE /v3/submission/partial", onlyV3, (*Handler).deletePartial},
 }
 
-// The names DELETE /submission/partial accepts (API.md §9.2).
+// The names DELETE /submission/partial accepts
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/partial-delete-submission).
 var (
 	partialNames = []string{"id_image", "selfie_image", "data", "OCR_raw", "ocr", "review", "applicant_id", "email",
 		"userid", "additional_list", "duplicated_information", "custom_duplicated_information", "injection_action"}

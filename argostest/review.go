@@ -9,10 +9,11 @@ import (
 
 // reviewRoutes is the client review of pending submissions.
 var reviewRoutes = []route{
-	{http.MethodPost, "/submission/review", (*Handler).review},
+	{"POST /v3/submission/review", onlyV3, (*Handler).review},
 }
 
-// Messages of POST /submission/review (API.md §9.8).
+// Messages of POST /submission/review
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/post-client-review).
 const (
 	msgReviewNoAdmin    = "admin is required."
 	msgReviewDenied     = "Access denied. The admin is not registered in the project."

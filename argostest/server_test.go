@@ -169,3 +169,59 @@ func TestEveryAnswerCarriesARequestID(t *testing.T) {
 		seen[id] = true
 	}
 }
+
+// TestRouting pins how a path reaches an endpoint: a trailing slash and the
+// IDs of a path, whatever they hold, reach it; an unknown path is not found;
+// a path the API has, asked with a method it does not have (or under /v2
+// when only /v3 has it), gets API Gateway's missing token answer.
+func TestRouting(t *testing.T) {
+	tests := []struct {
+		name, method, path string
+		addOn              bool // send the Add-on key instead of the API key
+		wantStatus         int
+		wantMsg            string // "" when the answer has no body (HEAD) or a 200
+	}{
+		{"a trailing slash reaches the endpoint", http.MethodGet, "/v3/submission/", false, 200, ""},
+		{"a trailing slash after an ID reaches the endpoint", http.MethodGet, "/v3/submission/aml/monitor/w1/r1/", false, 400, "Cannot find record."},
+		{"an ID of dots is an ID like any other", http.MethodGet, "/v3/submission/aml/monitor/../r1", false, 400, "Cannot find record."},
+		{"an ID of one dot is an ID like any other", http.MethodPost, "/v3/submission/aml/monitor/.", false, 400, "Invalid payload"},
+		{"an escaped slash is a slash", http.MethodGet, "/v3/submission%2Fapplicant", false, 400, "missing required parameters"},
+		{"an escaped slash in an ID splits it", http.MethodGet, "/v3/submission/aml/monitor/w%2F1/r1", false, 404, "Not Found"},
+		{"an empty segment is not found", http.MethodGet, "/v3//submission", false, 404, "Not Found"},
+		{"an empty ID is not found", http.MethodGet, "/v3/submission/aml/monitor//r1", false, 404, "Not Found"},
+		{"one segment more than the route is not found", http.MethodGet, "/v3/submission/aml/monitor/w1/r1/x", false, 404, "Not Found"},
+		{"the version alone is not found", http.MethodGet, "/v3", false, 404, "Not Found"},
+		{"the version with a slash is not found", http.MethodGet, "/v3/", false, 404, "Not Found"},
+		{"the version is case-sensitive", http.MethodGet, "/V3/submission", false, 404, "Not Found"},
+		{"HEAD on a GET endpoint gets the missing token answer", http.MethodHead, "/v3/submission", false, 403, ""},
+		{"HEAD on a GET endpoint with IDs gets the missing token answer", http.MethodHead, "/v3/submission/aml/monitor/w1/r1", false, 403, ""},
+		{"a wrong method on a path with an ID gets the missing token answer", http.MethodPut, "/v3/submission/aml/monitor/w1", false, 403, "Missing Authentication Token"},
+		{"a v3 method of a path both versions have is refused under /v2", http.MethodPatch, "/v2/submission", false, 403, "Missing Authentication Token"},
+		{"any method of a v3-only path is refused under /v2", http.MethodGet, "/v2/submission/review", false, 403, "Missing Authentication Token"},
+		{"a v3-only path with IDs is refused under /v2", http.MethodDelete, "/v2/submission/aml/monitor/w1/r1", false, 403, "Missing Authentication Token"},
+		{"FaceAuth under /v2 is refused with the Add-on key", http.MethodPost, "/v2/faceauth", true, 403, "Missing Authentication Token"},
+		{"FaceAuth with a trailing slash takes the Add-on key", http.MethodGet, "/v3/faceauth/image/", true, 400, "authId is required."},
+		{"FaceAuth with the API key is forbidden", http.MethodGet, "/v3/faceauth/image", false, 403, "Forbidden"},
+	}
+	srv := argostest.NewServer()
+	t.Cleanup(srv.Close)
+	base := strings.TrimSuffix(srv.BaseURL, "/v3")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequest(tt.method, base+tt.path, nil)
+			require.NoError(t, err)
+			req.Header.Set("x-api-key", srv.APIKey)
+			if tt.addOn {
+				req.Header.Set("x-api-key", srv.AddOnKey)
+			}
+			resp, err := srv.HTTPClient().Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			r := &response{Status: resp.StatusCode, Body: readAll(t, resp)}
+			assert.Equal(t, tt.wantStatus, r.Status, "body: %s", r.Body)
+			if tt.wantMsg != "" {
+				assert.Equal(t, tt.wantMsg, r.Message(t))
+			}
+		})
+	}
+}

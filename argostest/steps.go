@@ -54,8 +54,8 @@ type step1Response struct {
 
 // stepRoutes are the two steps of a KYC submission.
 var stepRoutes = []route{
-	{http.MethodPost, "/submission/step1", (*Handler).step1},
-	{http.MethodPost, "/submission/step2", (*Handler).step2},
+	{"POST /v3/submission/step1", v2AndV3, (*Handler).step1},
+	{"POST /v3/submission/step2", v2AndV3, (*Handler).step2},
 }
 
 // step1Input is a Step 1 form that passed validation.

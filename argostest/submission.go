@@ -86,9 +86,9 @@ func first(q url.Values, keys ...string) string {
 
 // submissionRoutes are the endpoints of the /submission resource.
 var submissionRoutes = []route{
-	{http.MethodGet, "/submission", sealed((*Handler).getSubmission)},
-	{http.MethodDelete, "/submission", (*Handler).deleteSubmission},
-	{http.MethodGet, "/submission/applicant", (*Handler).getApplicant},
+	{"GET /v3/submission", v2AndV3, sealed((*Handler).getSubmission)},
+	{"DELETE /v3/submission", v2AndV3, (*Handler).deleteSubmission},
+	{"GET /v3/submission/applicant", v2AndV3, (*Handler).getApplicant},
 }
 
 // getSubmission serves GET /submission: one submission by submission_id, or a
@@ -265,7 +265,7 @@ func (h *Handler) getApplicant(w http.ResponseWriter, r *http.Request, _ *body) 
 func (h *Handler) deleteSubmission(w http.ResponseWriter, r *http.Request, _ *body) {
 	id := first(r.URL.Query(), "submission_id", "submissionId")
 	if id == "" {
-		// The older page's shape (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission).
+		// The older page's shape (https://developers.argosidentity.com/api-reference/api-reference-guide/en/delete-submission).
 		writeJSON(w, http.StatusBadRequest, map[string]string{"errorCode": "not Exist Submission ID"})
 		return
 	}
@@ -273,7 +273,7 @@ func (h *Handler) deleteSubmission(w http.ResponseWriter, r *http.Request, _ *bo
 	defer h.mu.Unlock()
 	s := h.subs[id]
 	if s == nil || s.deleted {
-		// The newer page's shape ([S21]).
+		// The newer page's shape (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission).
 		writeJSON(w, http.StatusBadRequest, map[string]any{"message": "not Exist Submission Data", "statusCode": http.StatusBadRequest})
 		return
 	}

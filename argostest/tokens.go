@@ -11,13 +11,16 @@ import (
 
 // tokenRoutes are the private-mode token pool.
 var tokenRoutes = []route{
-	{http.MethodPost, "/submission/tokens", sealed((*Handler).addTokens)},
-	{http.MethodDelete, "/submission/tokens", sealed((*Handler).deleteTokens)},
+	{"POST /v3/submission/tokens", onlyV3, sealed((*Handler).addTokens)},
+	{"DELETE /v3/submission/tokens", onlyV3, sealed((*Handler).deleteTokens)},
 }
 
-// Token pool limits. The pages disagree (API.md §9.9): the fake takes the
-// smaller per-request limit (100, the older POST page and the DELETE page)
-// and the newer pool size (100,000 per project).
+// Token pool limits. The pages disagree
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/post-token,
+// two published versions, and
+// https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-token):
+// the fake takes the smaller per-request limit (100, the older POST page and
+// the DELETE page) and the newer pool size (100,000 per project).
 const (
 	maxTokensPerRequest = 100
 	maxTokenPool        = 100_000

@@ -11,11 +11,12 @@ import (
 
 // updateRoutes are the v3 edits of a submission: its data and its images.
 var updateRoutes = []route{
-	{http.MethodPatch, "/submission", sealed((*Handler).patchSubmission)},
-	{http.MethodPut, "/submission/image", (*Handler).putImages},
+	{"PATCH /v3/submission", onlyV3, sealed((*Handler).patchSubmission)},
+	{"PUT /v3/submission/image", onlyV3, (*Handler).putImages},
 }
 
-// Messages of PATCH /submission (API.md §9.5).
+// Messages of PATCH /submission
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/patch-submission.md).
 const (
 	msgPatchParse    = "data parsing error. please check input data."
 	msgPatchNoID     = "submissionId is required."
@@ -152,7 +153,8 @@ func (fk *fake) applyUpdate(s *submission, d *patchData, now time.Time) {
 	}
 }
 
-// Errors of PUT /submission/image (API.md §9.6).
+// Errors of PUT /submission/image
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/put-image.md).
 const (
 	msgImageParse   = "Fail to parse the input data."
 	msgImageMissing = "Required input data is missing."

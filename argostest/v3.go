@@ -14,64 +14,6 @@ import (
 // WithAdmins).
 const DefaultAdmin = "admin@example.com"
 
-// lookup finds the endpoint of a method and path under a version prefix.
-// status is 0 when found, http.StatusNotFound for an unknown path or no
-// version prefix, and http.StatusForbidden for a method the path does not
-// have or a v3-only route asked for under /v2 (the gateway's "Missing
-// Authentication Token").
-func lookup(version, method, path string) (ep endpoint, status int) {
-	if version == "" {
-		return nil, http.StatusNotFound
-	}
-	methods, ok := routes[path]
-	v3methods, ok3 := v3Routes[path]
-	if !ok3 {
-		v3methods, ok3 = matchPattern(path)
-	}
-	if !ok && !ok3 {
-		return nil, http.StatusNotFound
-	}
-	if ep := methods[method]; ep != nil {
-		return ep, 0
-	}
-	if ep := v3methods[method]; ep != nil && version == "v3" {
-		return ep, 0
-	}
-	return nil, http.StatusForbidden
-}
-
-// matchPattern finds the v3 route whose pattern ("{name}" segments match
-// any one non-empty segment) matches path.
-func matchPattern(path string) (map[string]endpoint, bool) {
-	segs := strings.Split(path, "/")
-	for pattern, methods := range v3Routes {
-		if !strings.Contains(pattern, "{") {
-			continue
-		}
-		ps := strings.Split(pattern, "/")
-		if len(ps) != len(segs) {
-			continue
-		}
-		match := true
-		for i, p := range ps {
-			if strings.HasPrefix(p, "{") {
-				match = match && segs[i] != ""
-			} else {
-				match = match && p == segs[i]
-			}
-		}
-		if match {
-			return methods, true
-		}
-	}
-	return nil, false
-}
-
-// pathParams returns the segments of path after prefix.
-func pathParams(path, prefix string) []string {
-	return strings.Split(strings.TrimPrefix(path, prefix), "/")
-}
-
 // keyFor is the key a request to path must carry: the Add-on key for
 // FaceAuth, the project's key for everything else.
 func (fk *fake) keyFor(path string) string {
