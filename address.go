@@ -2,7 +2,9 @@ package argos
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,6 +19,16 @@ type AddressCodeRequest struct {
 	Language string
 }
 
+// LogValue implements slog.LogValuer without the address.
+func (r AddressCodeRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("language", r.Language))
+}
+
+// Format prints a redacted summary for every verb.
+func (r AddressCodeRequest) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, "argos.AddressCodeRequest{Language:"+r.Language+" Address:"+redacted+"}")
+}
+
 // AddressCode is the normalised address POST /address_code returns; pass it
 // to Step2Request.SetAddress.
 type AddressCode struct {
@@ -26,6 +38,13 @@ type AddressCode struct {
 
 	answer // Raw
 }
+
+// LogValue implements slog.LogValuer: "[REDACTED]" (an address is personal
+// data).
+func (AddressCode) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// Format prints "[REDACTED]" for every verb.
+func (AddressCode) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
 
 // LookupAddressCode turns a typed address into the codes Step 2 expects, for
 // projects that collect an address.

@@ -3,6 +3,7 @@ package argos
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -62,6 +63,18 @@ type AMLMonitorRecord struct {
 	answer // Raw
 }
 
+// LogValue implements slog.LogValuer: IDs, status and counts only.
+func (r AMLMonitorRecord) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("id", r.ID), slog.String("submission_id", r.SubmissionID),
+		slog.String("status", r.Status), slog.Int("open", r.OpenCount), slog.Int("true_positive", r.TruePositiveCount))
+}
+
+// Format prints a redacted summary for every verb.
+func (r AMLMonitorRecord) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.AMLMonitorRecord{ID:%s SubmissionID:%s Status:%s Open:%d FalsePositive:%d TruePositive:%d Discarded:%d %s}",
+		r.ID, r.SubmissionID, r.Status, r.OpenCount, r.FalsePositiveCount, r.TruePositiveCount, r.DiscardedCount, redacted)
+}
+
 // AMLMonitorRequest is what MonitorAML registers: SubmissionIDs (1 to
 // MaxAMLMonitorIDs approved submissions) in the worklist WorklistID, on
 // behalf of Admin (a dashboard admin's email). Every field is required.
@@ -71,6 +84,16 @@ type AMLMonitorRequest struct {
 	WorklistID    string
 	SubmissionIDs []string
 	Admin         string
+}
+
+// LogValue implements slog.LogValuer without the admin.
+func (r AMLMonitorRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("worklist_id", r.WorklistID), slog.Any("submission_ids", r.SubmissionIDs))
+}
+
+// Format prints the IDs and hides the admin for every verb.
+func (r AMLMonitorRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.AMLMonitorRequest{WorklistID:%s SubmissionIDs:%v Admin:%s}", r.WorklistID, r.SubmissionIDs, redacted)
 }
 
 // MonitorAML registers approved submissions (each with a valid full name

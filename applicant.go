@@ -2,6 +2,9 @@ package argos
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 )
 
@@ -10,6 +13,16 @@ type ApplicantSubmission struct {
 	SubmissionID          string `json:"submission_id"`
 	Email                 string `json:"email"`
 	DuplicatedInformation string `json:"duplicated_information"`
+}
+
+// LogValue implements slog.LogValuer without the email.
+func (a ApplicantSubmission) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", a.SubmissionID))
+}
+
+// Format prints a redacted summary for every verb.
+func (a ApplicantSubmission) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, "argos.ApplicantSubmission{SubmissionID:"+a.SubmissionID+" Email:"+redacted+"}")
 }
 
 // ListApplicantSubmissions returns the approved submissions of the person behind

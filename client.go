@@ -3,6 +3,7 @@ package argos
 import (
 	"crypto/x509"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -51,6 +52,13 @@ type Client struct {
 	// correlation is WithCorrelationField's field; "" without it.
 	correlation DataField
 	settle      *time.Duration // WithSettleTime; nil: defaultSettleTime
+}
+
+// Format describes the client by its base URL for every verb, never its
+// keys. (The keys are held behind pointers, which fmt prints as addresses,
+// so a copied Client value does not show them either.)
+func (c *Client) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, "argos.Client{"+c.BaseURL()+"}")
 }
 
 // secretKey is an API key. The Client holds its keys behind pointers: fmt

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -132,6 +133,13 @@ type APIError struct {
 	// sensitive are the request's applicant values, masked in Error.
 	sensitive []string
 }
+
+// Format prints Error() for every verb (quoted for %q), so %#v and %+v
+// cannot show the request's values the error keeps for masking.
+func (e APIError) Format(f fmt.State, verb rune) { formatError(f, verb, &e) }
+
+// LogValue implements slog.LogValuer with Error().
+func (e APIError) LogValue() slog.Value { return slog.StringValue(e.Error()) }
 
 // Error describes the failure without the API key, query values or
 // applicant data. The server's message is included only when it is one of
@@ -492,6 +500,12 @@ type OutcomeUnknownError struct {
 	Request any
 }
 
+// Format prints Error() for every verb (quoted for %q).
+func (e OutcomeUnknownError) Format(f fmt.State, verb rune) { formatError(f, verb, &e) }
+
+// LogValue implements slog.LogValuer with Error().
+func (e OutcomeUnknownError) LogValue() slog.Value { return slog.StringValue(e.Error()) }
+
 func (e *OutcomeUnknownError) Error() string {
 	cause := "no answer"
 	if apiErr, ok := e.Err.(*APIError); ok { //nolint:errorlint // the SDK's own *APIError, not a wrapped one
@@ -516,6 +530,12 @@ type DecodeError struct {
 	Reason      string
 	Err         error
 }
+
+// Format prints Error() for every verb (quoted for %q).
+func (e DecodeError) Format(f fmt.State, verb rune) { formatError(f, verb, &e) }
+
+// LogValue implements slog.LogValuer with Error().
+func (e DecodeError) LogValue() slog.Value { return slog.StringValue(e.Error()) }
 
 func (e *DecodeError) Error() string {
 	s := fmt.Sprintf("argos: %s: unexpected %d response", e.Op, e.StatusCode)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -55,6 +56,16 @@ type FaceAuthRequest struct {
 	CF1          string
 	CF2          string
 	CF3          string
+}
+
+// LogValue implements slog.LogValuer without the user ID or custom fields.
+func (r FaceAuthRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID))
+}
+
+// Format prints a redacted summary for every verb.
+func (r FaceAuthRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.FaceAuthRequest{SubmissionID:%s %s}", r.SubmissionID, redacted)
 }
 
 // FaceAuthFailCode says why a FaceAuth try was rejected

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"mime"
 	"net/http"
 	"os"
@@ -39,6 +40,17 @@ type Download struct {
 	ContentType   string
 	ContentLength int64
 	Filename      string
+}
+
+// LogValue implements slog.LogValuer without the file name (which may name
+// the applicant).
+func (d Download) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("content_type", d.ContentType), slog.Int64("content_length", d.ContentLength))
+}
+
+// Format prints the download's type and length, never its file name.
+func (d Download) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Download{ContentType:%s ContentLength:%d Filename:%s}", d.ContentType, d.ContentLength, redacted)
 }
 
 // DownloadImage downloads one image of a submission. Close the returned Body.

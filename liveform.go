@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"strings"
 	"time"
@@ -116,6 +117,21 @@ type LiveformParams struct {
 	// (startValidUntil); later the form shows error PV-40018. Sent in UTC to
 	// the second, like "2026-04-30T15:00:00Z". Encrypted only.
 	StartValidUntil time.Time
+}
+
+// LogValue implements slog.LogValuer: the project, language, submission and
+// action, and which personal fields are set, never their values.
+func (p LiveformParams) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("pid", p.ProjectID), slog.String("lang", p.Lang),
+		slog.String("sid", p.SubmissionID), slog.String("action", string(p.Action)),
+		slog.Bool("email", p.Email != ""), slog.Bool("userid", p.UserID != ""), slog.Bool("token", p.Token != ""))
+}
+
+// Format prints a redacted summary (see LogValue) for every verb, so %+v
+// and %#v stay redacted.
+func (p LiveformParams) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.LiveformParams{ProjectID:%s Lang:%s SubmissionID:%s Action:%s %s}",
+		p.ProjectID, p.Lang, p.SubmissionID, p.Action, redacted)
 }
 
 // liveformField is one query parameter: its wire name, its value (a string
@@ -333,6 +349,20 @@ type ReturnParams struct {
 	// Status is kycStatus: KYCApproved, KYCPending or KYCRejected, as
 	// sent.
 	Status KYCStatus
+}
+
+// LogValue implements slog.LogValuer: the submission ID, status and error
+// code, never the email, user ID or custom fields.
+func (r ReturnParams) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID),
+		slog.String("kyc_status", string(r.Status)), slog.String("error_code", r.ErrorCode))
+}
+
+// Format prints a redacted summary (see LogValue) for every verb, so %+v
+// and %#v stay redacted.
+func (r ReturnParams) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.ReturnParams{SubmissionID:%s Status:%s ErrorCode:%s %s}",
+		r.SubmissionID, r.Status, r.ErrorCode, redacted)
 }
 
 // Liveform error-page codes that the return URL's errorCode can carry. They

@@ -2,6 +2,8 @@ package argos
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 
 	"github.com/kycgo/argos/internal/lenient"
@@ -47,6 +49,18 @@ type MigrationRequest struct {
 	CF2            string    `json:"cf2,omitempty"`
 	CF3            string    `json:"cf3,omitempty"`
 	UserID         string    `json:"userid,omitempty"`
+}
+
+// LogValue implements slog.LogValuer without personal data.
+func (r MigrationRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("kyc_status", string(r.Status)), slog.String("idType", string(r.IDType)),
+		slog.String("issuing_country", r.IssuingCountry))
+}
+
+// Format prints a redacted summary for every verb.
+func (r MigrationRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.MigrationRequest{KYCStatus:%s IDType:%s IssuingCountry:%s %s}",
+		r.Status, r.IDType, r.IssuingCountry, redacted)
 }
 
 // MigrationResult is the answer of POST /submission/migration: the new

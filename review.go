@@ -2,6 +2,8 @@ package argos
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 
 	"github.com/kycgo/argos/internal/lenient"
@@ -22,6 +24,19 @@ type ReviewRequest struct {
 	UpdateFields  *ReviewFields `json:"updateFields,omitempty"`
 }
 
+// LogValue implements slog.LogValuer without personal data (the reject
+// comment may name the applicant).
+func (r ReviewRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.String("status", string(r.Status)),
+		slog.Any("update_fields", r.UpdateFields.fields()))
+}
+
+// Format prints a redacted summary for every verb.
+func (r ReviewRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.ReviewRequest{SubmissionID:%s Status:%s UpdateFields:%v Admin:%s RejectComment:%s}",
+		r.SubmissionID, r.Status, r.UpdateFields.fields(), redacted, redacted)
+}
+
 // ReviewFields is the updateFields object of a review: the data the
 // reviewer corrects. Empty fields are not sent. Dates are YYYY-MM-DD.
 //
@@ -33,6 +48,22 @@ type ReviewFields struct {
 	DateOfExpiry string `json:"expireDate,omitempty"`
 	DateOfBirth  string `json:"birthDate,omitempty"`
 	IDType       IDType `json:"idType,omitempty"`
+}
+
+func (u *ReviewFields) fields() []string {
+	if u == nil {
+		return nil
+	}
+	return setNames("fullName", u.FullName, "gender", string(u.Gender), "issueDate", u.DateOfIssue,
+		"expireDate", u.DateOfExpiry, "birthDate", u.DateOfBirth, "idType", string(u.IDType))
+}
+
+// LogValue implements slog.LogValuer: the names of the fields set.
+func (u ReviewFields) LogValue() slog.Value { return slog.AnyValue(u.fields()) }
+
+// Format prints the names of the fields set for every verb.
+func (u ReviewFields) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.ReviewFields{Set:%v Values:%s}", u.fields(), redacted)
 }
 
 // ReviewResult is the answer of POST /submission/review.

@@ -3,6 +3,9 @@ package argos
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 )
 
@@ -32,6 +35,17 @@ type Step1Request struct {
 	CustomOptions map[string]any
 }
 
+// LogValue implements slog.LogValuer without personal data.
+func (r Step1Request) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("idType", string(r.IDType)), slog.Bool("retry", r.SubmissionID != ""),
+		slog.Bool("back_image", r.IDBackImage != nil))
+}
+
+// Format prints a redacted summary for every verb.
+func (r Step1Request) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Step1Request{IDType:%s Retry:%t %s}", r.IDType, r.SubmissionID != "", redacted)
+}
+
 // OCRData is the OCR result Step 1 returns for the applicant to review
 // (reviewOCRData). Fields the docs do not name are kept in Other under
 // their wire names. It is redacted when logged or printed.
@@ -44,6 +58,12 @@ type OCRData struct {
 	DateOfExpiry string
 	Other        map[string]string
 }
+
+// LogValue implements slog.LogValuer: "[REDACTED]".
+func (OCRData) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// Format prints "[REDACTED]" for every verb.
+func (OCRData) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
 
 // RetryReason says why a try failed and can be retried.
 type RetryReason struct {
@@ -66,6 +86,18 @@ type Step1Result struct {
 	Retry []RetryReason
 
 	answer // Raw
+}
+
+// LogValue implements slog.LogValuer without the OCR data.
+func (r Step1Result) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Bool("file_upload", r.FileUpload),
+		slog.String("kyc_status", string(r.Status)), slog.Int("retry_count", r.RetryCount))
+}
+
+// Format prints a redacted summary for every verb.
+func (r Step1Result) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Step1Result{SubmissionID:%s FileUpload:%t KYCStatus:%s RetryCount:%d ReviewOCRData:%s}",
+		r.SubmissionID, r.FileUpload, r.Status, r.RetryCount, redacted)
 }
 
 // RetriesLeft is how many more tries the submission gets: MaxAttempts minus
@@ -214,6 +246,16 @@ type Step2Request struct {
 	AddressDetail    string
 	// AddressImage is the proof of address, for projects that require it.
 	AddressImage *File
+}
+
+// LogValue implements slog.LogValuer without personal data.
+func (r Step2Request) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Bool("address", r.FormattedAddress != "" || r.GlobalCode != "" || r.CompoundCode != ""))
+}
+
+// Format prints a redacted summary for every verb.
+func (r Step2Request) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Step2Request{SubmissionID:%s %s}", r.SubmissionID, redacted)
 }
 
 // SetAddress copies LookupAddressCode's answer into the address fields.

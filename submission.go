@@ -3,6 +3,9 @@ package argos
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"time"
 )
@@ -51,6 +54,24 @@ type Submission struct {
 	AdditionalList json.RawMessage `json:"additional_list"`
 
 	answer // Raw
+}
+
+// LogValue implements slog.LogValuer: identifiers, status and timestamps
+// only, never personal data.
+func (s Submission) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("submission_id", s.ID),
+		slog.String("kyc_result", string(s.KYC.Status)),
+		slog.Int("attempts", len(s.KYC.Attempts)),
+		slog.String("created_at", s.CreatedAt),
+	)
+}
+
+// Format prints a redacted summary (see LogValue) for every verb, so %+v
+// and %#v stay redacted.
+func (s Submission) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Submission{ID:%s KYC:%s Attempts:%d CreatedAt:%s Data:%s}",
+		s.ID, s.KYC.Status, len(s.KYC.Attempts), s.CreatedAt, redacted)
 }
 
 // Created parses CreatedAt (see ParseTimestamp).
@@ -170,12 +191,30 @@ type ApplicantData struct {
 	NationalityGovKor   string `json:"nationalityGovKor"`
 }
 
+// LogValue implements slog.LogValuer: "[REDACTED]".
+func (ApplicantData) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// Format prints "[REDACTED]" for every verb.
+func (ApplicantData) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+
 // KYCResult is a submission's kyc object.
 type KYCResult struct {
 	Status      KYCStatus    `json:"result"`
 	Comment     []string     `json:"comment"`
 	CommentCode []RejectCode `json:"commentCode"`
 	Attempts    []Attempt    `json:"attempts"`
+}
+
+// LogValue implements slog.LogValuer: the result and the attempts' scores,
+// without the data they were verified against.
+func (k KYCResult) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("result", string(k.Status)), slog.Any("comment_code", k.CommentCode),
+		slog.Int("attempts", len(k.Attempts)))
+}
+
+// Format prints the result and the attempts, redacted, for every verb.
+func (k KYCResult) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.KYCResult{Result:%s CommentCode:%v Attempts:%v}", k.Status, k.CommentCode, k.Attempts)
 }
 
 // Attempt is one Step 2 try (kyc.attempts[]). A score the answer leaves out
@@ -191,6 +230,16 @@ type Attempt struct {
 	RetryMsg           string `json:"retryMsg"`
 }
 
+// LogValue implements slog.LogValuer without the verification data.
+func (a Attempt) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("count", a.Count), slog.String("verification_result", a.VerificationResult))
+}
+
+// Format prints the attempt without the data it was verified against.
+func (a Attempt) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Attempt{Count:%d VerificationResult:%s VerificationParams:%s}", a.Count, a.VerificationResult, redacted)
+}
+
 // VerificationParams is the data an attempt was verified against. It holds
 // personal data and is redacted when logged or printed.
 type VerificationParams struct {
@@ -199,6 +248,12 @@ type VerificationParams struct {
 	DateOfIssue    string `json:"issueDate"`
 	IdentityNumber string `json:"identityNumber"`
 }
+
+// LogValue implements slog.LogValuer: "[REDACTED]".
+func (VerificationParams) LogValue() slog.Value { return slog.StringValue(redacted) }
+
+// Format prints "[REDACTED]" for every verb.
+func (VerificationParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
 
 // ImageKeys are the image object's values, one per ImageType present.
 type ImageKeys struct {
@@ -219,10 +274,25 @@ type OCRResult struct {
 	Nationality    string `json:"nationality"`
 }
 
+// Format prints "[REDACTED]" for every verb.
+func (OCRResult) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
+
+// LogValue implements slog.LogValuer: "[REDACTED]".
+func (OCRResult) LogValue() slog.Value { return slog.StringValue(redacted) }
+
 // Memo is the dashboard memo.
 type Memo struct {
 	Text      string `json:"text"`
 	UpdatedAt string `json:"updated_at"`
+}
+
+// LogValue implements slog.LogValuer without the memo's text (a reviewer's
+// free text may name the applicant).
+func (m Memo) LogValue() slog.Value { return slog.GroupValue(slog.String("updated_at", m.UpdatedAt)) }
+
+// Format prints the memo without its text.
+func (m Memo) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Memo{UpdatedAt:%s Text:%s}", m.UpdatedAt, redacted)
 }
 
 // GetSubmission returns one submission with every field the API reports.

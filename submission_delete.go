@@ -2,6 +2,8 @@ package argos
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 
 	"github.com/kycgo/argos/internal/lenient"
@@ -34,6 +36,16 @@ type DeleteResult struct {
 type DeleteSubmissionRequest struct {
 	SubmissionID string
 	Admin        string
+}
+
+// LogValue implements slog.LogValuer without the admin.
+func (r DeleteSubmissionRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Bool("admin", r.Admin != ""))
+}
+
+// Format prints the submission ID and hides the admin for every verb.
+func (r DeleteSubmissionRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.DeleteSubmissionRequest{SubmissionID:%s Admin:%s}", r.SubmissionID, redacted)
 }
 
 // DeleteSubmission deletes a submission's personal data and images for good

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"iter"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -27,6 +28,18 @@ type ListSubmissionsParams struct {
 	Next *PageKey
 }
 
+// LogValue implements slog.LogValuer without the email or user ID.
+func (p ListSubmissionsParams) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("count", p.Count), slog.String("request_type", string(p.RequestType)),
+		slog.Bool("by_user_id", p.UserID != ""), slog.Bool("by_email", p.Email != ""), slog.Bool("next", p.Next != nil))
+}
+
+// Format prints a summary without the email or user ID, for every verb.
+func (p ListSubmissionsParams) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.ListSubmissionsParams{Count:%d RequestType:%s StartDate:%s EndDate:%s ByUserID:%t ByEmail:%t Next:%t}",
+		p.Count, p.RequestType, p.StartDate, p.EndDate, p.UserID != "", p.Email != "", p.Next != nil)
+}
+
 // MaxPageSize is the largest Count the API accepts.
 const MaxPageSize = 2000
 
@@ -41,6 +54,20 @@ type PageKey struct {
 type SubmissionList struct {
 	Items []Submission `json:"Items"`
 	Next  *PageKey     `json:"nextpageKey"`
+}
+
+// LogValue implements slog.LogValuer: the page's size and IDs only.
+func (l SubmissionList) LogValue() slog.Value {
+	ids := make([]string, len(l.Items))
+	for i := range l.Items {
+		ids[i] = l.Items[i].ID
+	}
+	return slog.GroupValue(slog.Int("items", len(l.Items)), slog.Any("submission_ids", ids), slog.Bool("next", l.Next != nil))
+}
+
+// Format prints the items redacted (see Submission.String).
+func (l SubmissionList) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.SubmissionList{Items:%v Next:%v}", l.Items, l.Next)
 }
 
 // ListSubmissions returns one page of submissions matching p (nil: all).

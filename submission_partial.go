@@ -2,6 +2,8 @@ package argos
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -21,6 +23,18 @@ type DeleteFieldsRequest struct {
 	Fields       []PartialField
 	DataFields   []DataField
 	Admin        string
+}
+
+// LogValue implements slog.LogValuer without the admin.
+func (r DeleteFieldsRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Any("fields", r.Fields),
+		slog.Any("data_fields", r.DataFields))
+}
+
+// Format prints the part names and hides the admin for every verb.
+func (r DeleteFieldsRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.DeleteFieldsRequest{SubmissionID:%s Fields:%v DataFields:%v Admin:%s}",
+		r.SubmissionID, r.Fields, r.DataFields, redacted)
 }
 
 // PartialField names a part of a submission DeleteSubmissionFields can

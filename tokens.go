@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"log/slog"
 	"net/http"
 
 	"github.com/kycgo/argos/internal/lenient"
@@ -53,6 +54,16 @@ type TokensResult struct {
 // pooled token opens a liveform link).
 type TokensRequest struct {
 	TokenIDs []string
+}
+
+// LogValue implements slog.LogValuer: how many token IDs, never the IDs.
+func (r TokensRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("token_ids", len(r.TokenIDs)))
+}
+
+// Format prints how many token IDs the request holds, never the IDs.
+func (r TokensRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.TokensRequest{TokenIDs:%d %s}", len(r.TokenIDs), redacted)
 }
 
 // NewTokenID returns a random token ID valid by the pool's rules: 32

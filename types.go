@@ -2,7 +2,9 @@ package argos
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"regexp"
 	"strconv"
 	"strings"
@@ -164,6 +166,17 @@ type File struct {
 	Name        string
 	ContentType string
 	Body        io.Reader
+}
+
+// Format describes the file without its name (file names often carry the
+// applicant's name), for every verb.
+func (f File) Format(s fmt.State, _ rune) {
+	_, _ = io.WriteString(s, "argos.File{ContentType:"+f.ContentType+" Name:"+redacted+"}")
+}
+
+// LogValue implements slog.LogValuer without the file name.
+func (f File) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("content_type", f.ContentType))
 }
 
 // dashedMillis is the developers site's placeholder form

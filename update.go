@@ -2,6 +2,8 @@ package argos
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"net/http"
 
 	"github.com/kycgo/argos/internal/lenient"
@@ -17,6 +19,16 @@ type UpdateSubmissionRequest struct {
 	SubmissionID string           `json:"submissionId"`
 	Admin        string           `json:"admin"`
 	Data         SubmissionUpdate `json:"data"`
+}
+
+// LogValue implements slog.LogValuer without personal data.
+func (r UpdateSubmissionRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Any("data", r.Data))
+}
+
+// Format prints a redacted summary for every verb.
+func (r UpdateSubmissionRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.UpdateSubmissionRequest{SubmissionID:%s Admin:%s Data:%v}", r.SubmissionID, redacted, r.Data)
 }
 
 // SubmissionUpdate is the data object of PATCH /submission. An empty field
@@ -40,6 +52,25 @@ type SubmissionUpdate struct {
 	IdentityNumber string    `json:"identityNumber,omitempty"`
 	DocumentNumber string    `json:"documentNumber,omitempty"`
 	SerialNumber   string    `json:"serialNumber,omitempty"`
+}
+
+// fields names the SubmissionUpdate fields that are set.
+func (d SubmissionUpdate) fields() []string {
+	return setNames("kycStatus", string(d.Status), "idType", string(d.IDType), "issuingCountry", d.IssuingCountry,
+		"nationality", d.Nationality, "fullName", d.FullName, "firstName", d.FirstName, "lastName", d.LastName,
+		"gender", string(d.Gender), "birthDate", d.DateOfBirth, "issueDate", d.DateOfIssue, "expireDate", d.DateOfExpiry,
+		"identityNumber", d.IdentityNumber, "documentNumber", d.DocumentNumber, "serialNumber", d.SerialNumber)
+}
+
+// LogValue implements slog.LogValuer: the names of the fields set, the
+// status, never a value that is personal data.
+func (d SubmissionUpdate) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("kyc_status", string(d.Status)), slog.Any("fields", d.fields()))
+}
+
+// Format prints the names of the fields set for every verb.
+func (d SubmissionUpdate) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.SubmissionUpdate{KYCStatus:%s Set:%v Values:%s}", d.Status, d.fields(), redacted)
 }
 
 // UpdateResult is the answer of PATCH /submission and PUT
@@ -151,6 +182,29 @@ type UpdateImagesRequest struct {
 	IDBackImage  *File
 	SelfieImage  *File
 	AddressImage *File
+}
+
+func (r UpdateImagesRequest) images() []string {
+	has := func(f *File) string {
+		if f == nil {
+			return ""
+		}
+		return "x"
+	}
+	return setNames("idImage", has(r.IDImage), "idBackImage", has(r.IDBackImage), "selfieImage", has(r.SelfieImage),
+		"addressImage", has(r.AddressImage))
+}
+
+// LogValue implements slog.LogValuer without personal data.
+func (r UpdateImagesRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.String("idType", string(r.IDType)),
+		slog.Any("images", r.images()))
+}
+
+// Format prints a redacted summary for every verb.
+func (r UpdateImagesRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.UpdateImagesRequest{SubmissionID:%s IDType:%s Images:%v Admin:%s}",
+		r.SubmissionID, r.IDType, r.images(), redacted)
 }
 
 // UpdateImages adds images to a submission or replaces them (what DownloadImage

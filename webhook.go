@@ -3,6 +3,8 @@ package argos
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"strings"
 )
 
@@ -175,6 +177,23 @@ type WebhookEvent struct {
 	// encrypted), for the fields above do not cover. With WithConfirm it is
 	// the only place the sender's claims remain.
 	Raw json.RawMessage
+}
+
+// Format prints a redacted summary for every verb: trigger, submission ID
+// and status.
+func (e WebhookEvent) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.WebhookEvent{Trigger:%s SubmissionID:%s Status:%s Data:%s}",
+		e.Trigger, e.SubmissionID, e.Status, redacted)
+}
+
+// LogValue implements slog.LogValuer: trigger, submission ID and status
+// only, never personal data.
+func (e WebhookEvent) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("trigger", string(e.Trigger)),
+		slog.String("submission_id", e.SubmissionID),
+		slog.String("status", string(e.Status)),
+	)
 }
 
 // WebhookAMLRecord is one entry of an aml_monitor webhook's records: the
