@@ -3,6 +3,8 @@ package argos
 import (
 	"context"
 	"net/http"
+
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 // ApplicantSubmission is one approved submission of an applicant.
@@ -22,7 +24,7 @@ type ApplicantSubmission struct {
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission/applicantId
 func (c *Client) ListApplicantSubmissions(ctx context.Context, applicantID string, opts ...Option) ([]ApplicantSubmission, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.ListApplicantSubmissions, opts)
 	if err != nil {
 		return nil, err
 	}

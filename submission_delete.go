@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/kycgo/argos/internal/endpoint"
 	"github.com/kycgo/argos/internal/lenient"
 )
 
@@ -49,7 +50,7 @@ type DeleteSubmissionRequest struct {
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission
 func (c *Client) DeleteSubmission(ctx context.Context, r *DeleteSubmissionRequest, opts ...Option) (*DeleteResult, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.DeleteSubmission, opts)
 	if err != nil {
 		return nil, err
 	}

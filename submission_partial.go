@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/kycgo/argos/internal/endpoint"
 	"github.com/kycgo/argos/internal/lenient"
 )
 
@@ -122,14 +123,11 @@ var (
 // not-found answer to a repeat after an attempt that may have landed is
 // success, with DeleteResult.AlreadyGone set.
 func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequest, opts ...Option) (*DeleteResult, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.DeleteSubmissionFields, opts)
 	if err != nil {
 		return nil, err
 	}
 	const op = "DeleteSubmissionFields"
-	if err := c.requireV3(op); err != nil {
-		return nil, err
-	}
 	if r == nil {
 		return nil, &ValidationError{Field: "DeleteFieldsRequest", Reason: "is nil"}
 	}
