@@ -263,7 +263,10 @@ func assertRawHidden(t *testing.T, res any, raw json.RawMessage) {
 			outputs[fmt.Sprintf("%T %s", v, how)] = s
 		}
 	}
-	assertHidden(t, outputs, string(raw), fmt.Sprintf("%x", []byte(raw))[:32], fmt.Sprint([]byte(raw))[:32])
+	// The forms fmt gives a []byte field: text, hex, decimal bytes.
+	asBytes := []byte(raw)
+	asNumbers := strings.Trim(fmt.Sprintf("%d", asBytes), "[]")
+	assertHidden(t, outputs, string(raw), fmt.Sprintf("%x", asBytes)[:32], asNumbers[:32])
 }
 
 func TestEverySubmissionKeepsItsItemsJSON(t *testing.T) {

@@ -47,5 +47,5 @@ func (s *Server) NewClient(opts ...argos.Option) (*argos.Client, error) {
 // already queued go to the new URL; hc nil means a client of the fake's
 // own.
 func (s *Server) SetWebhookURL(url string, hc *http.Client) {
-	s.fake.hooks.setURL(url, hc, false)
+	s.hooks.setURL(url, hc, false)
 }
