@@ -128,6 +128,7 @@ func (c *Client) MonitorAML(ctx context.Context, r *AMLMonitorRequest, opts ...O
 		FailedResults  []amlItemWire  `json:"failedResults"`
 	}
 	var raw answer
+	cl.route = "/submission/aml/monitor/{worklistId}"
 	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
@@ -199,7 +200,7 @@ func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID s
 	}
 	path := "/submission/aml/monitor/" + url.PathEscape(worklistID) + "/" + url.PathEscape(recordID)
 	var raw answer
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, secure: wireSealed}, keepAnswer{&w, &raw}, false); err != nil {
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, route: "/submission/aml/monitor/{worklistId}/{recordId}", secure: wireSealed}, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	switch {

@@ -45,6 +45,7 @@ type Client struct {
 	secure     bool // WithSecureTransmission
 	rootCAs    *x509.CertPool
 	transport  http.RoundTripper // the transport under the SDK's logging wrapper
+	middleware []Middleware      // WithMiddleware, outermost first
 	perCall    bool              // options being applied to one call (Client.with)
 }
 

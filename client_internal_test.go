@@ -1,6 +1,7 @@
 package argos
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,20 @@ func TestReadCappedTrustsAContentLengthOnlySoFar(t *testing.T) {
 		assert.True(t, truncated)
 		assert.Equal(t, "abcd", string(b))
 	})
+}
+
+func TestTheQueryIsEncodedAsURLValuesWould(t *testing.T) {
+	c := &Client{base: "https://api.example/v3"}
+	for _, v := range []string{"", "plain", "a b+c", "ü*~._-", "x&y=z", "100%", "\x00\xff", "e@mail.example"} {
+		r := &call{path: "/submission", query: query{{"z", v}, {"email", v + "!"}, {"a", "1"}}}
+		want := url.Values{"a": {"1"}, "email": {v + "!"}}
+		if v != "" {
+			want.Set("z", v)
+		}
+		assert.Equal(t, "https://api.example/v3/submission?"+want.Encode(), c.url(r), "value %q", v)
+	}
+	assert.Equal(t, "https://api.example/v3/submission", c.url(&call{path: "/submission", query: query{{"a", ""}}}),
+		"a query whose values are all empty adds nothing")
 }
 
 func TestACallWithoutOptionsRunsOnTheClientItself(t *testing.T) {

@@ -23,13 +23,16 @@
 // A call makes at most 1 + RetryPolicy.MaxRetries attempts in all, whatever
 // mix of failures it meets, and follows at most 10 redirects. GET and DELETE calls are retried on connection
 // errors, bodies cut short and on 429, 500, 502, 503 and 504, with capped exponential backoff and jitter, honouring
-// Retry-After up to RetryPolicy.MaxWait. SubmitStep1, SubmitStep2 and
-// LookupAddressCode create or change state and the API has no idempotency key, so
-// they are retried only when no connection was ever made; once a request may
-// have been sent, a failure is an error matching ErrOutcomeUnknown (and
-// *OutcomeUnknownError) and the request is not repeated, by the SDK or by
-// net/http on a new HTTP/2 stream: look the submission up by user ID or email
-// (ListSubmissions) before trying again.
+// Retry-After up to RetryPolicy.MaxWait. Every other call (SubmitStep1,
+// SubmitStep2, AddressCode and the v3 POST, PATCH and PUT calls) creates or
+// changes state and the API has no idempotency key, so it is retried only
+// when no connection was ever made; once a request may have been sent, a
+// failure (no answer, an answer cut short, any 5xx) is an error matching
+// ErrOutcomeUnknown (and *OutcomeUnknownError) and the request is not
+// repeated, by the SDK or by net/http on a new HTTP/2 stream. The error says
+// how to find out whether it landed for that call (SubmitStep1: list by user
+// ID or email; SubmitStep2: GetSubmission with its ID); Argos may still
+// process it for a while after the answer was lost.
 //
 // The v3 management calls (UpdateSubmission, UpdateImages,
 // DeleteSubmissionFields, MigrateSubmission, ReviewSubmission, AddTokens,

@@ -57,10 +57,13 @@ var (
 	// ErrValidation matches every *ValidationError: bad input caught before
 	// any request was sent.
 	ErrValidation = errors.New("argos: invalid input")
-	// ErrOutcomeUnknown matches a failed call that changes state (Step 1,
-	// Step 2, address_code and the v3 POST, PATCH and PUT calls) whose
-	// request may have reached Argos: it may or may not have been processed,
-	// and the SDK did not send it again.
+	// ErrOutcomeUnknown matches a failed call that changes state (every
+	// method but GET and DELETE: Step 1, Step 2, address_code and the v3
+	// POST, PATCH and PUT calls) whose request may have reached Argos: no
+	// answer, an answer cut short, or any 5xx. Argos may have processed it,
+	// or may still process it for a while after the answer was lost; the SDK
+	// did not send it again. The error's text says how to find out for that
+	// call.
 	ErrOutcomeUnknown = errors.New("argos: outcome unknown")
 	// ErrUnexpectedResponse matches a 2xx answer whose body is not the
 	// documented JSON (empty, HTML, another shape, malformed).
@@ -93,6 +96,10 @@ type APIError struct {
 	Code       string
 	Message    string
 	TraceID    string
+	// RequestID is the gateway's ID of the answer, from its
+	// x-amzn-RequestId header (or apigw-requestid, x-request-id): quote it
+	// to the vendor's support. "" when the answer carried none.
+	RequestID string
 	// Method and Path name the request (the path has no query).
 	Method, Path string
 	// RetryAfter is the server's Retry-After, when it sent one.
@@ -101,9 +108,11 @@ type APIError struct {
 	// own replays and redirect hops included (0 for GetSubmission's 200
 	// answer listing no item).
 	Attempts int
-	// OutcomeUnknown is set for a 502/503/504 answer to a Step 1, Step 2 or
-	// address_code request: a gateway answered, and whether Argos processed
-	// the request is unknown.
+	// OutcomeUnknown is set for a 5xx answer to a call that changes state
+	// (every method but GET and DELETE): a gateway or a server failing
+	// midway answered, and whether Argos processed the request is unknown
+	// (it may still land for a while after this answer). Such an error is
+	// also an *OutcomeUnknownError.
 	OutcomeUnknown bool
 	// Body is the raw response body, at most 64 KiB.
 	Body []byte
@@ -114,6 +123,9 @@ type APIError struct {
 	// way of saying not found.
 	empty bool
 
+	// op is the call (SubmitStep2), for the hint of an unknown outcome.
+	op string
+
 	// sensitive are the request's applicant values, masked in Error.
 	sensitive []string
 }
@@ -123,6 +135,14 @@ type APIError struct {
 // the messages Argos documents (with any email in it masked); other text
 // could carry a name or an ID number, so it stays in Message.
 func (e *APIError) Error() string {
+	if e.OutcomeUnknown {
+		return e.describe() + "; " + outcomeHint(e.op)
+	}
+	return e.describe()
+}
+
+// describe is Error without the hint of an unknown outcome.
+func (e *APIError) describe() string {
 	var b strings.Builder
 	if e.empty {
 		return "argos: " + e.Method + " " + e.Path + ": not found: the answer listed no submission with this ID"
@@ -150,9 +170,6 @@ func (e *APIError) Error() string {
 	}
 	if e.TraceID != "" && traceIDRe.MatchString(e.TraceID) {
 		b.WriteString(" (trace " + e.TraceID + ")")
-	}
-	if e.OutcomeUnknown {
-		b.WriteString("; " + outcomeHint)
 	}
 	return b.String()
 }
@@ -254,7 +271,8 @@ func documentedMessage(redacted string) bool {
 // newAPIError decodes every documented error body shape. body is at most
 // maxErrorBody bytes; truncated says there was more.
 func newAPIError(method, path string, resp *http.Response, body []byte, truncated bool) *APIError {
-	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Body: body, Truncated: truncated}
+	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Body: body, Truncated: truncated,
+		RequestID: requestID(resp.Header)}
 	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = ra
 	}
@@ -393,20 +411,58 @@ func (e *ValidationError) Is(target error) bool {
 // fieldAPIKey names the API key in a *ValidationError.
 const fieldAPIKey = "API key"
 
-const outcomeHint = "the request may have reached Argos, so whether it was processed is unknown; " +
-	"it was not sent again: look the submission up (ListSubmissions by UserID or Email) before retrying"
+// outcomeHint is what an error whose outcome is unknown tells the caller of
+// op to do. A lookup right after the failure is no proof: Argos may still
+// process a request for a while after its answer was lost.
+func outcomeHint(op string) string {
+	check := outcomeChecks[op]
+	if check == "" {
+		check = "find out whether it took effect before sending it again"
+	}
+	return "the request may have reached Argos, which may still process it for a while after the answer was lost; " +
+		"it was not sent again: " + check
+}
 
-// OutcomeUnknownError is returned when a Step 1, Step 2 or address_code
-// request failed after it may have been sent (connection reset, timeout,
-// cancellation mid-request). The SDK never repeats such a request; find out
-// what happened by listing submissions by user ID or email.
+// outcomeChecks says, per call that changes state, how to find out whether
+// it took effect.
+var outcomeChecks = func() map[string]string {
+	const read = "before sending it again, read the submission with GetSubmission with the request's SubmissionID"
+	return map[string]string{
+		"SubmitStep1": "before sending it again, look for the submission with ListSubmissions by the request's UserID or Email",
+		"MigrateSubmission": "before sending it again (a repeat inserts a second submission), look for it with " +
+			"ListSubmissions by the request's Email or UserID",
+		"SubmitStep2":      read + " (a Step 2 sent again after one that landed uses up one of the applicant's tries)",
+		"UpdateSubmission": read,
+		"UpdateImages":     read,
+		"ReviewSubmission": read,
+		"AddTokens":        "adding the same token IDs again is safe (the pool overwrites the IDs it has)",
+		"AddressCode":      "the lookup changes no submission, so sending it again is safe",
+		"MonitorAML":       "check the worklist (in the dashboard, or its aml_monitor webhooks) before registering the same submissions again",
+		"FaceAuth":         "its result was lost; a FaceAuth sent again is a new authentication",
+	}
+}()
+
+// OutcomeUnknownError is returned when a call that changes state (every
+// method but GET and DELETE) failed after its request may have reached
+// Argos: no answer (a connection reset, a timeout, a cancellation
+// mid-request), an answer cut short, or any 5xx (then Err is the
+// *APIError). The SDK never repeats such a request. Argos may have
+// processed it, or may still process it for a while after the answer was
+// lost, so a lookup that finds nothing at once is no proof; Error() says how
+// to find out for the call that failed.
 type OutcomeUnknownError struct {
 	Op  string
 	Err error
 }
 
 func (e *OutcomeUnknownError) Error() string {
-	return "argos: " + e.Op + ": " + e.Err.Error() + "; " + outcomeHint
+	cause := "no answer"
+	if apiErr, ok := e.Err.(*APIError); ok { //nolint:errorlint // the SDK's own *APIError, not a wrapped one
+		cause = apiErr.describe() // its hint is the one below
+	} else if e.Err != nil {
+		cause = e.Err.Error()
+	}
+	return "argos: " + e.Op + ": " + strings.TrimPrefix(cause, "argos: ") + "; " + outcomeHint(e.Op)
 }
 
 // Unwrap returns the transport or context error.

@@ -26,10 +26,59 @@ var v3Messages = []string{
 
 // templateMessage matches the migration page's messages that name a
 // parameter ("invalid parameter: {parameter}", "invalid format:
-// ${parameter}"): a field name, never a value.
-var templateMessage = regexp.MustCompile(`^invalid (parameter|format): [A-Za-z_][A-Za-z0-9_.]{0,63}$`)
+// ${parameter}").
+var templateMessage = regexp.MustCompile(`^invalid (?:parameter|format): ([A-Za-z_][A-Za-z0-9_.]{0,63})$`)
 
-func documentedTemplate(msg string) bool { return templateMessage.MatchString(strings.TrimSpace(msg)) }
+// documentedTemplate reports whether msg is one of templateMessage's
+// messages naming a parameter the vendor documents (each part of a dotted
+// path, like data.birthDate): the word could otherwise be a value, such as a
+// name or an email's local part.
+func documentedTemplate(msg string) bool {
+	m := templateMessage.FindStringSubmatch(strings.TrimSuffix(strings.TrimSpace(msg), "."))
+	if m == nil {
+		return false
+	}
+	for part := range strings.SplitSeq(m[1], ".") {
+		if !documentedParameters[part] {
+			return false
+		}
+	}
+	return true
+}
+
+// documentedParameters are the request parameters the vendor's pages name,
+// spelled as there: the query strings, forms and JSON bodies of every
+// endpoint the SDK calls, and of the AML search.
+//
+// Argos docs: https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide and the
+// endpoint pages under https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide
+var documentedParameters = func() map[string]bool {
+	m := map[string]bool{}
+	for _, group := range [][]string{
+		// GET /submission, GET /submission/applicant, GET /image, GET /report/aml
+		{"submission_id", "userid", "email", "count", "nextpage_id", "nextpage_date", "start_date", "end_date",
+			"request_type", "data", "applicant_id", "submissionId", "type", "resourceId"},
+		// POST /submission/step1 and step2, POST /address_code
+		{"issuingCountry", "idType", "idImage", "idBackImage", "cf1", "cf2", "cf3", "customOptions", "faceImage",
+			"name", "date_of_birth", "gender", "nationality", "identity_number", "license_number", "date_of_issue",
+			"date_of_expiry", "document_number", "serial_number", "globalCode", "compoundCode", "formatted_address",
+			"address_input", "address_detail", "address", "language"},
+		// DELETE /submission and /submission/partial
+		{"admin_name", "fields", "data_fields"},
+		// PATCH /submission, PUT /submission/image, POST /submission/migration
+		{"admin", "kycStatus", "fullName", "firstName", "lastName", "birthDate", "issueDate", "expireDate",
+			"identityNumber", "documentNumber", "serialNumber", "selfieImage", "addressImage", "ipAddress",
+			"address_city", "address_country", "address_state", "address_street", "address_full", "isEncrypted"},
+		// POST /submission/review, the token pool, AML, FaceAuth
+		{"status", "rejectComment", "updateFields", "tokenId", "amlThreshold", "submissionIds", "worklistId",
+			"recordId", "userId", "authId"},
+	} {
+		for _, p := range group {
+			m[p] = true
+		}
+	}
+	return m
+}()
 
 // isV3 matches the sentinels of the v3 management endpoints' errors (text
 // is the lower-cased code and message).

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,6 +54,46 @@ func TestV3DocumentedErrorsMapToSentinels(t *testing.T) {
 				assert.NotErrorIs(t, err, argos.ErrOutcomeUnknown, "an answered request has a known outcome")
 				assert.Len(t, got(), 1, "a 400 is not retried")
 				assert.NotContains(t, err.Error(), "withheld", "a documented message is shown: %v", err)
+			})
+		}
+	}
+}
+
+// TestTemplateMessagesNameOnlyDocumentedParameters sends the migration
+// page's "invalid parameter: {parameter}" and "invalid format:
+// ${parameter}" to every v3 call: the word is printed only when it is a
+// parameter the vendor documents, never a word that could be a name or an
+// email's local part.
+func TestTemplateMessagesNameOnlyDocumentedParameters(t *testing.T) {
+	for _, tc := range []struct {
+		name, msg string
+		printed   bool
+	}{
+		{"a documented parameter is printed", "invalid format: idType", true},
+		{"a documented parameter of another endpoint is printed", "invalid parameter: data_fields", true},
+		{"a documented nested parameter is printed", "invalid format: data.birthDate", true},
+		{"a name is withheld", "invalid parameter: Jane", false},
+		{"an email's local part is withheld", "invalid format: jane.doe", false},
+		{"an identifier-shaped name is withheld", "invalid parameter: hong_kil_dong", false},
+		{"a parameter in another letter case is withheld", "invalid format: IDTYPE", false},
+	} {
+		for _, call := range v3Calls(t) {
+			t.Run(tc.name+" by "+call.name, func(t *testing.T) {
+				body := fmt.Sprintf(`{"errorCode":"invalid_parameter","message":%q}`, tc.msg)
+				c, _ := v3Server(t, http.StatusBadRequest, "application/json", []byte(body), argos.WithAddOnKey(testAddOnKey))
+
+				err := call.run(context.Background(), c)
+
+				var apiErr *argos.APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, tc.msg, apiErr.Message, "the message stays in APIError.Message")
+				if tc.printed {
+					assert.Contains(t, err.Error(), ": "+tc.msg)
+					return
+				}
+				word := tc.msg[strings.LastIndex(tc.msg, " ")+1:]
+				assert.NotContains(t, err.Error(), word)
+				assert.Contains(t, err.Error(), "withheld")
 			})
 		}
 	}

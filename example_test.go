@@ -118,7 +118,11 @@ func ExampleClient_SubmitStep2() {
 			log.Fatal(err)
 		}
 		if s2.CanRetry() {
-			fmt.Println(s2.Status, s2.Retry[0].Code, "retries left:", s2.RetriesLeft())
+			reason := "(no reason given)" // Retry may be empty even when CanRetry is true
+			if len(s2.Retry) > 0 {
+				reason = string(s2.Retry[0].Code)
+			}
+			fmt.Println(s2.Status, reason, "retries left:", s2.RetriesLeft())
 			continue // ask the applicant for another selfie
 		}
 		fmt.Println(s2.Status)

@@ -441,3 +441,19 @@ func okList(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write([]byte(`{"Items":[{"submission_id":"s1","kyc":{"result":"approved"}}]}`))
 }
+
+// namedDeletedSubmission runs Step 1 and a Step 2 that the fake holds for
+// review, for an applicant who typed "Deleted Submission" as their name:
+// a live submission with an email and a user ID.
+func namedDeletedSubmission(t *testing.T, c *argos.Client, srv *argostest.Server) string {
+	t.Helper()
+	s1 := step1(t, c, "typed.name@example.com", "typed-name-user")
+	srv.ScriptStep2(argostest.OutcomePending)
+	s2, err := c.SubmitStep2(context.Background(), &argos.Step2Request{
+		SubmissionID: s1.SubmissionID, FaceImage: &argos.File{Body: bytes.NewReader(readImage(t, "selfie.jpg"))},
+		Name: "Deleted Submission", DateOfBirth: "1990-01-01", Nationality: "USA", Gender: "female",
+	})
+	require.NoError(t, err)
+	require.Equal(t, argos.KYCPending, s2.Status)
+	return s1.SubmissionID
+}

@@ -61,27 +61,44 @@ func (c *Client) DownloadImage(ctx context.Context, submissionID string, t Image
 		query: query{{"submission_id", submissionID}, {"type", string(t)}}, accept: acceptImage})
 }
 
-// download sends the call and hands back the open body. The call's timeout
-// (WithTimeout) keeps running until the body is closed.
+// download sends the call, through the client's middleware, and hands back
+// the open body. The call's timeout (WithTimeout) keeps running until the
+// body is closed.
 func (c *Client) download(ctx context.Context, r *call) (*Download, error) {
 	if err := c.ready(ctx); err != nil {
 		return nil, err
 	}
-	ctx, cancel := c.callContext(ctx)
 	r.stream = true
+	if len(c.middleware) == 0 {
+		return c.sendDownload(ctx, r)
+	}
+	o := c.newOpRun(r)
+	err := o.run(ctx)
+	if err != nil && o.dl != nil {
+		// A middleware failed the call after it was made: the caller gets
+		// no Download, so its body is closed here.
+		_ = o.dl.Body.Close()
+		return nil, err
+	}
+	return o.dl, err
+}
+
+// sendDownload is download below the middleware.
+func (c *Client) sendDownload(ctx context.Context, r *call) (*Download, error) {
+	ctx, cancel := c.callContext(ctx)
 	resp, _, err := c.do(ctx, cancel, r)
 	if err != nil {
-		cancel(nil)
+		cancel()
 		return nil, err
 	}
 	body, err := checkDownloadType(r, resp)
 	if err != nil {
 		_ = resp.Body.Close()
-		cancel(nil)
+		cancel()
 		return nil, err
 	}
 	d := &Download{
-		Body:          &downloadBody{ReadCloser: body, cancel: func() { cancel(nil) }},
+		Body:          &downloadBody{ReadCloser: body, cancel: cancel},
 		ContentType:   resp.Header.Get("Content-Type"),
 		ContentLength: resp.ContentLength,
 	}

@@ -184,7 +184,7 @@ func (p *LiveformParams) fields() ([]liveformField, error) {
 }
 
 // check applies the documented rules to p; fields checks every other
-// value for control characters and length.
+// value for length, invalid UTF-8 and control characters.
 func (p *LiveformParams) check() error {
 	if err := checkID("ProjectID", p.ProjectID); err != nil {
 		return err
@@ -220,9 +220,10 @@ func (p *LiveformParams) check() error {
 //
 // It returns a *ValidationError naming the field when ProjectID is missing,
 // Email is not an address, a country is not an alpha-3 code, Action lacks a
-// SubmissionID, or p uses a parameter Argos accepts only encrypted
-// (AllowedCountries, AuxIDField, KnowledgeField, KnowledgePrefill,
-// StartValidUntil): use LiveformURLEncrypted for those.
+// SubmissionID, a value is not valid UTF-8 or holds control characters, or
+// p uses a parameter Argos accepts only encrypted (AllowedCountries,
+// AuxIDField, KnowledgeField, KnowledgePrefill, StartValidUntil): use
+// LiveformURLEncrypted for those.
 //
 // The plain URL shows the applicant's email and user ID to anyone who sees
 // the link, and the applicant can edit them; LiveformURLEncrypted does not.

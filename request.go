@@ -15,8 +15,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // maxResponseSize bounds the JSON bodies the client reads (lists included).
@@ -42,6 +40,13 @@ type call struct {
 	sensitive []string
 	// stream hands a 2xx body to the caller unread (downloads).
 	stream bool
+	// route is path's template when path carries an ID
+	// ("/submission/aml/monitor/{worklistId}"); "" when path has none.
+	route string
+	// observe is the call's Operation when the client has middleware.
+	observe *Operation
+	// wantID is the submission a GetSubmission answer must hold.
+	wantID string
 	// secure says how the call travels with WithSecureTransmission
 	// (secure.go): wirePlain (the zero value), wireSealed or wireFlagged.
 	secure wireMode
@@ -54,26 +59,53 @@ type query []param
 // param is one query parameter; an empty value is not sent.
 type param struct{ key, value string }
 
-// encode returns the URL-encoded query, sorted by key like url.Values.Encode.
-func (q query) encode() string {
+// appendTo writes "?" and the URL-encoded query to b, sorted by key like
+// url.Values.Encode, and nothing when no parameter has a value.
+func (q query) appendTo(b *strings.Builder) {
 	slices.SortStableFunc(q, func(a, b param) int { return strings.Compare(a.key, b.key) })
-	var b strings.Builder
-	n := 0
-	for _, p := range q {
-		n += len(p.key) + len(p.value) + 2
-	}
-	b.Grow(n)
+	sep := byte('?')
 	for _, p := range q {
 		if p.value == "" {
 			continue
 		}
-		if b.Len() > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(url.QueryEscape(p.key))
+		b.WriteByte(sep)
+		sep = '&'
+		writeQueryEscaped(b, p.key)
 		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(p.value))
+		writeQueryEscaped(b, p.value)
 	}
+}
+
+// writeQueryEscaped writes s escaped as url.QueryEscape would, without
+// allocating a string of its own.
+func writeQueryEscaped(b *strings.Builder, s string) {
+	const hex = "0123456789ABCDEF"
+	for i := range len(s) {
+		switch ch := s[i]; {
+		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9',
+			ch == '-', ch == '_', ch == '.', ch == '~':
+			b.WriteByte(ch)
+		case ch == ' ':
+			b.WriteByte('+')
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[ch>>4])
+			b.WriteByte(hex[ch&15])
+		}
+	}
+}
+
+// url returns the call's URL: the base, the path and the query.
+func (c *Client) url(r *call) string {
+	n := len(c.base) + len(r.path)
+	for _, p := range r.query {
+		n += 3*(len(p.key)+len(p.value)) + 2
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(c.base)
+	b.WriteString(r.path)
+	r.query.appendTo(&b)
 	return b.String()
 }
 
@@ -117,50 +149,43 @@ func (c *Client) ready(ctx context.Context) error {
 // callContext bounds one call (all its attempts, waits and reads) by
 // WithTimeout and lets the request path end it early with a cause. The
 // returned cancel must be called once the call, or its download, is done.
-func (c *Client) callContext(ctx context.Context) (context.Context, context.CancelCauseFunc) {
-	ctx, cancel := context.WithCancelCause(ctx)
+func (c *Client) callContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	if c.timeout <= 0 {
-		return ctx, cancel
+		return context.WithCancel(ctx)
 	}
 	if d, ok := ctx.Deadline(); ok && time.Until(d) <= c.timeout {
-		return ctx, cancel // the caller's deadline comes first anyway
+		return context.WithCancel(ctx) // the caller's deadline comes first anyway
 	}
-	tctx, tcancel := context.WithTimeout(ctx, c.timeout)
-	return tctx, func(cause error) { cancel(cause); tcancel() }
+	return context.WithTimeout(ctx, c.timeout)
 }
 
-// errBudgetSpent is the cause that ends a call whose requests, net/http's
-// own replays included, reached 1 + RetryPolicy.MaxRetries.
-var errBudgetSpent = errors.New("retry budget spent")
-
-// exchange is one call's state across all its attempts. It lives in do's
-// frame; the retry check, the response handler and the connection trace
-// reach it through closures, never through the context.
+// exchange is what one call's attempts share with the code that runs below
+// the loop, inside net/http: the connection trace (gotConn) and the
+// round-trip marker (callTransport). The loop in do owns it; everything else
+// of a pass is a local variable there.
 type exchange struct {
 	r          *call
-	path       string // the API path, for logs (never a redirect target)
+	basePath   string // the base URL's path: basePath + r.path is the API path
 	idempotent bool
-	budget     int64 // 1 + MaxRetries: how many requests the call may send
-	cancel     context.CancelCauseFunc
+	budget     int64              // 1 + MaxRetries: how many requests the call may send
+	cancel     context.CancelFunc // ends the call: a replay past the budget
 	logger     *slog.Logger
 
-	passes    atomic.Int64 // passes of the retry loop
+	passes    atomic.Int64 // requests the loop sent
 	replays   atomic.Int64 // requests net/http sent again on its own, below the loop
 	hops      atomic.Int64 // redirects followed, across all passes
 	passTrips atomic.Int64 // round trips in the current pass: 1 + its redirect hops
 	tripConns atomic.Int64 // connections handed out in the current round trip
 	connected atomic.Bool  // some request was given a connection
-	start     time.Time    // of the current pass
+	spent     atomic.Bool  // a replay past the budget ended the call
 
-	hc      http.Client          // c's HTTP client over tripper
-	tripper callTransport        // marks each round trip of this call
-	rc      retryablehttp.Client // the retry loop, with this call's rules
-
-	resp      *http.Response // the answer whose body was read
-	body      []byte
-	truncated bool
-	bodyErr   error
+	hc      http.Client           // c's HTTP client over tripper
+	tripper callTransport         // marks each round trip of this call
+	trace   httptrace.ClientTrace // gotConn
 }
+
+// path is the API path, for logs and errors (never a redirect target).
+func (ex *exchange) path() string { return ex.basePath + ex.r.path }
 
 // budgetUsed is what counts against 1 + MaxRetries: the loop's passes and
 // the replays net/http made on its own. Redirect hops have their own bound
@@ -193,7 +218,8 @@ func (ex *exchange) gotConn(info httptrace.GotConnInfo) {
 		ex.replays.Add(1)
 		return
 	}
-	ex.cancel(errBudgetSpent) // this one is not sent, so it is not counted
+	ex.spent.Store(true)
+	ex.cancel() // this one is not sent, so it is not counted
 	if tc, ok := info.Conn.(*tls.Conn); ok && tc.ConnectionState().NegotiatedProtocol == "h2" {
 		return // shared with other streams: the cancelled context is enough
 	}
@@ -204,9 +230,7 @@ func (ex *exchange) gotConn(info httptrace.GotConnInfo) {
 
 // callTransport marks where each round trip of one call starts (a pass of
 // the loop, or a redirect hop), so that gotConn can tell net/http's replays
-// from them. It has no CloseIdleConnections: go-retryablehttp calls that
-// whenever one call fails, which would drop every other caller's pooled
-// connections (Client.CloseIdleConnections reaches the transport directly).
+// from them.
 type callTransport struct {
 	base http.RoundTripper
 	ex   *exchange
@@ -223,92 +247,22 @@ func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(req)
 }
 
-// beginPass counts a pass of the retry loop (go-retryablehttp's
-// RequestLogHook).
-func (ex *exchange) beginPass(_ retryablehttp.Logger, _ *http.Request, _ int) {
-	ex.passes.Add(1)
-	ex.passTrips.Store(0)
-	ex.start = time.Now()
+// reply is what one pass of the loop got back: the response, its body read
+// up to its cap (a streamed 2xx body is left open), or the failure.
+type reply struct {
+	resp      *http.Response
+	body      []byte
+	truncated bool
+	err       error // no answer, or a 2xx body that could not be read whole
+	readErr   bool  // err is a 2xx body cut short
+	bodyErr   error // an error body cut short: the status still stands
 }
 
-// readBody reads the answer of a pass that will not be retried, within the
-// loop, so that a 2xx body cut short is retried under the same budget
-// (go-retryablehttp's response handler). A JSON body is read up to
-// maxResponseSize, an error body up to maxErrorBody.
-func (ex *exchange) readBody(resp *http.Response) error {
-	defer resp.Body.Close()
-	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
-	limit := int64(maxErrorBody)
-	if ok {
-		limit = maxResponseSize
-	}
-	ex.resp = resp
-	ex.body, ex.truncated, ex.bodyErr = readCapped(resp.Body, limit, resp.ContentLength)
-	if ok && ex.bodyErr != nil {
-		return &readFailure{err: ex.bodyErr}
-	}
-	return nil
-}
-
-// readFailure is a 2xx body that could not be read to its end.
-type readFailure struct{ err error }
-
-func (e *readFailure) Error() string { return e.err.Error() }
-func (e *readFailure) Unwrap() error { return e.err }
-
-// checkRetry is the retry rule (go-retryablehttp's CheckRetry) for this
-// call: never past the budget; GET and DELETE on network errors, bodies cut
-// short and 429/500/502/503/504; other methods only when no byte can have
-// reached a server.
-func (ex *exchange) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if err != nil || resp != ex.resp { // not the re-check after readBody read this answer
-		ex.log(ctx, resp, err)
-	}
-	if ctx.Err() != nil {
-		// The call's time is up: whatever came back, it ends here with the
-		// context's error (an answer that raced the deadline is not used).
-		return false, ctx.Err()
-	}
-	if ex.budgetUsed() >= ex.budget {
-		return false, nil
-	}
-	if err != nil {
-		if rf := (*readFailure)(nil); errors.As(err, &rf) {
-			return ex.idempotent && retryableTransportError(rf.err), nil
-		}
-		if !retryableTransportError(err) {
-			return false, nil
-		}
-		return ex.idempotent || !ex.mayHaveBeenSent(), nil
-	}
-	return ex.idempotent && retryableStatus(resp.StatusCode), nil
-}
-
-// log records one pass: method, API path, attempt, duration and the status
-// or the class of error; never a URL, a query or a body.
-func (ex *exchange) log(ctx context.Context, resp *http.Response, err error) {
-	if !ex.logger.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	attrs := []slog.Attr{
-		slog.String("method", ex.r.method),
-		slog.String("path", ex.path),
-		slog.Int("attempt", ex.attempts()),
-		slog.Duration("duration", time.Since(ex.start)),
-	}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", errorKind(err)))
-		ex.logger.LogAttrs(ctx, slog.LevelDebug, "argos request failed", attrs...)
-		return
-	}
-	attrs = append(attrs, slog.Int("status", resp.StatusCode))
-	ex.logger.LogAttrs(ctx, slog.LevelDebug, "argos request", attrs...)
-}
-
-// do runs the call through the one retry loop and returns the 2xx answer
-// with its body read (or open, for a streaming call), or the error. ctx and
-// cancel come from callContext.
-func (c *Client) do(ctx context.Context, cancel context.CancelCauseFunc, r *call) (*http.Response, []byte, error) {
+// do runs the call and returns the 2xx answer with its body read (or open,
+// for a streaming call), or the error. ctx and cancel come from callContext.
+// It is the one loop: build the request, send it, read the capped body,
+// decide (retry.go), back off; each pass's state is a local variable.
+func (c *Client) do(ctx context.Context, cancel context.CancelFunc, r *call) (*http.Response, []byte, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("argos: %s: %w", r.op, err)
 	}
@@ -316,66 +270,133 @@ func (c *Client) do(ctx context.Context, cancel context.CancelCauseFunc, r *call
 	if err != nil {
 		return nil, nil, err
 	}
-	ex := &exchange{r: r, path: c.baseURL.Path + r.path, idempotent: r.idempotent(),
+	ex := &exchange{r: r, basePath: c.baseURL.Path, idempotent: r.idempotent(),
 		budget: int64(1 + c.retry.MaxRetries), cancel: cancel, logger: c.logger}
-	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotConn: ex.gotConn})
-	req, err := c.newRequest(ctx, r)
-	if err != nil {
-		return nil, nil, err
-	}
-	if !r.stream {
-		req.SetResponseHandler(ex.readBody)
-	}
-	// The loop's client, the HTTP client and the round-trip marker live in
-	// the exchange: one allocation for the call's whole state.
 	ex.hc = *c.hc
 	ex.tripper = callTransport{base: c.transport, ex: ex}
 	ex.hc.Transport = &ex.tripper
-	ex.rc = retryablehttp.Client{
-		HTTPClient:     &ex.hc,
-		RetryWaitMin:   c.retry.MinWait,
-		RetryWaitMax:   c.retry.MaxWait,
-		RetryMax:       c.retry.MaxRetries,
-		CheckRetry:     ex.checkRetry,
-		Backoff:        backoff,
-		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
-		RequestLogHook: ex.beginPass,
+	ex.trace.GotConn = ex.gotConn
+	ctx = httptrace.WithClientTrace(ctx, &ex.trace)
+	for {
+		req, err := c.newRequest(ctx, r)
+		if err != nil {
+			return nil, nil, err
+		}
+		ex.passes.Add(1)
+		ex.passTrips.Store(0)
+		start := time.Now()
+		resp, err := ex.hc.Do(req)
+		a := reply{resp: resp, err: err}
+		if err == nil {
+			a.read(r.stream)
+		}
+		ex.log(ctx, &a, start)
+		ex.observe(&a)
+		if !ex.decide(ctx, &a) {
+			return c.finish(ctx, ex, &a)
+		}
+		wait := backoff(c.retry.MinWait, c.retry.MaxWait, int(ex.passes.Load())-1, a.resp)
+		ex.observeRetry(&a, wait)
+		if !sleep(ctx, wait) {
+			return nil, nil, c.failure(ctx, ex, ctx.Err(), false)
+		}
 	}
-	resp, err := ex.rc.Do(req)
-	if err != nil {
-		return nil, nil, c.failure(ctx, ex, err)
+}
+
+// read reads a's body and closes it: a 2xx JSON body up to maxResponseSize,
+// an error body up to maxErrorBody. A streamed 2xx body is left open.
+func (a *reply) read(stream bool) {
+	ok := a.resp.StatusCode >= 200 && a.resp.StatusCode < 300
+	if ok && stream {
+		return
 	}
+	limit := int64(maxErrorBody)
+	if ok {
+		limit = maxResponseSize
+	}
+	body, truncated, err := readCapped(a.resp.Body, limit, a.resp.ContentLength)
+	_ = a.resp.Body.Close()
+	a.body, a.truncated = body, truncated
+	switch {
+	case err == nil:
+	case ok:
+		a.err, a.readErr = err, true
+	default:
+		a.bodyErr = err
+	}
+}
+
+// finish turns the last pass's answer into do's results.
+func (c *Client) finish(ctx context.Context, ex *exchange, a *reply) (*http.Response, []byte, error) {
+	r := ex.r
+	if a.err != nil {
+		return nil, nil, c.failure(ctx, ex, a.err, a.readErr)
+	}
+	resp := a.resp
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		if r.stream {
 			return resp, nil, nil
 		}
-		if ex.truncated {
+		if a.truncated {
 			return nil, nil, &DecodeError{Op: r.op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
 				Reason: fmt.Sprintf("body larger than %d bytes", maxResponseSize), Err: ErrResponseTooLarge}
 		}
-		return resp, ex.body, nil
+		return resp, a.body, nil
 	}
-	if ex.resp != resp { // retries ran out on a retryable status: its body is still open
-		_ = ex.readBody(resp)
+	if a.bodyErr != nil && len(a.body) == 0 && ctx.Err() != nil {
+		return nil, nil, c.failure(ctx, ex, a.bodyErr, false)
 	}
-	if ex.bodyErr != nil && len(ex.body) == 0 && ctx.Err() != nil {
-		return nil, nil, c.failure(ctx, ex, ex.bodyErr)
-	}
-	return nil, nil, c.apiError(ex, resp)
+	return nil, nil, c.apiError(ex, a)
 }
 
-// newRequest builds the request: URL, body, and the three headers.
-func (c *Client) newRequest(ctx context.Context, r *call) (*retryablehttp.Request, error) {
-	rawURL := c.base + r.path
-	if q := r.query.encode(); q != "" {
-		rawURL = c.base + r.path + "?" + q
+// sleep waits d or until ctx ends, and reports whether the wait ran its
+// course.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
-	var rawBody any
+}
+
+// log records one pass: method, API path, attempt, duration and the status
+// or the class of error; never a URL, a query or a body.
+func (ex *exchange) log(ctx context.Context, a *reply, start time.Time) {
+	if !ex.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", ex.r.method),
+		slog.String("path", ex.path()),
+		slog.Int("attempt", ex.attempts()),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if a.resp != nil {
+		attrs = append(attrs, slog.Int("status", a.resp.StatusCode))
+		if id := requestID(a.resp.Header); id != "" {
+			attrs = append(attrs, slog.String("request_id", id))
+		}
+	}
+	if a.err != nil {
+		attrs = append(attrs, slog.String("error", errorKind(a.err)))
+		ex.logger.LogAttrs(ctx, slog.LevelDebug, "argos request failed", attrs...)
+		return
+	}
+	ex.logger.LogAttrs(ctx, slog.LevelDebug, "argos request", attrs...)
+}
+
+// newRequest builds one attempt's request: URL, a fresh body, and the three
+// headers.
+func (c *Client) newRequest(ctx context.Context, r *call) (*http.Request, error) {
+	rawURL := c.url(r)
+	var body io.Reader
 	if r.body != nil {
-		body := r.body // not r, which would then escape to the heap on every call
-		rawBody = retryablehttp.ReaderFunc(func() (io.Reader, error) { return body(), nil })
+		body = r.body()
 	}
-	req, err := retryablehttp.NewRequestWithContext(ctx, r.method, rawURL, rawBody)
+	req, err := http.NewRequestWithContext(ctx, r.method, rawURL, body)
 	if err != nil {
 		return nil, fmt.Errorf("argos: %s: building request: %w", r.op, sanitize(err))
 	}
@@ -383,13 +404,17 @@ func (c *Client) newRequest(ctx context.Context, r *call) (*retryablehttp.Reques
 		req.ContentLength = max(r.bodyLen, 0) // unknown (-1): sent chunked
 		req.Header.Set("Content-Type", r.contentType)
 	}
-	if !r.idempotent() {
-		// Without GetBody net/http cannot replay a sent body on its own
-		// (HTTP/2 REFUSED_STREAM or GOAWAY, a dead keep-alive connection):
-		// a request that changes state is sent once. go-retryablehttp builds
-		// each of its own attempts from the call's body func instead.
-		req.GetBody = nil
+	req.GetBody = nil
+	if r.body != nil && r.idempotent() {
+		// A DELETE with a body may be sent again: by net/http on a redirect
+		// or a replay, each counted in the call's budget.
+		fresh := r.body
+		req.GetBody = func() (io.ReadCloser, error) { return fresh(), nil }
 	}
+	// A call that changes state has no GetBody: net/http cannot replay its
+	// sent body on its own (HTTP/2 REFUSED_STREAM or GOAWAY, a dead
+	// keep-alive connection), so it is sent once; the loop builds each of
+	// its own attempts afresh.
 	accept := r.accept
 	if accept == "" {
 		accept = "application/json"
@@ -402,28 +427,27 @@ func (c *Client) newRequest(ctx context.Context, r *call) (*retryablehttp.Reques
 	return req, nil
 }
 
-// apiError builds the *APIError of a non-2xx answer. A 502/503/504 to a call
-// that changes state is also an *OutcomeUnknownError: a gateway answered,
-// and whether Argos processed the request is unknown.
-func (c *Client) apiError(ex *exchange, resp *http.Response) error {
-	r := ex.r
-	apiErr := newAPIError(r.method, ex.path, resp, c.openError(r, ex.body), ex.truncated)
+// apiError builds the *APIError of a non-2xx answer. Any 5xx to a call that
+// changes state is also an *OutcomeUnknownError: a gateway, or a server that
+// failed after it processed the request, answered, and whether Argos
+// processed the request is unknown.
+func (c *Client) apiError(ex *exchange, a *reply) error {
+	r, resp := ex.r, a.resp
+	apiErr := newAPIError(r.method, ex.path(), resp, c.openError(r, a.body), a.truncated)
 	apiErr.sensitive = append(r.sensitiveValues(), string(*c.key))
 	apiErr.Attempts = ex.attempts()
-	if !ex.idempotent {
-		switch resp.StatusCode {
-		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			apiErr.OutcomeUnknown = true
-			return &OutcomeUnknownError{Op: r.op, Err: apiErr}
-		}
+	apiErr.op = r.op
+	if !ex.idempotent && resp.StatusCode >= 500 {
+		apiErr.OutcomeUnknown = true
+		return &OutcomeUnknownError{Op: r.op, Err: apiErr}
 	}
 	return apiErr
 }
 
-// failure turns a failed exchange into an error without URLs' query values.
-// A call that changes state and may have reached a server becomes an
-// *OutcomeUnknownError.
-func (c *Client) failure(ctx context.Context, ex *exchange, err error) error {
+// failure turns a failed exchange into an error without URLs' query values;
+// read says err came from reading a 2xx body. A call that changes state and
+// may have reached a server becomes an *OutcomeUnknownError.
+func (c *Client) failure(ctx context.Context, ex *exchange, err error, read bool) error {
 	r := ex.r
 	var ve *ValidationError
 	if errors.As(err, &ve) {
@@ -431,14 +455,9 @@ func (c *Client) failure(ctx context.Context, ex *exchange, err error) error {
 		// limit): the request was cut short and cannot have been processed.
 		return ve
 	}
-	rf := (*readFailure)(nil)
-	read := errors.As(err, &rf)
-	if read {
-		err = rf.err
-	}
 	err = sanitizeFor(err, c.base+r.path)
 	switch {
-	case errors.Is(context.Cause(ctx), errBudgetSpent):
+	case ex.spent.Load():
 		err = fmt.Errorf("gave up after %d requests, the retry budget (1 + RetryPolicy.MaxRetries), "+
 			"as net/http kept replaying a refused request", ex.attempts())
 	case ctx.Err() != nil && !errors.Is(err, ctx.Err()):
@@ -453,22 +472,45 @@ func (c *Client) failure(ctx context.Context, ex *exchange, err error) error {
 	return fmt.Errorf("argos: %s: %w", r.op, err)
 }
 
-// doJSON sends the call and decodes a JSON object (or array, when wantArray)
-// into v, leniently.
+// doJSON sends the call, through the client's middleware, and decodes a
+// JSON object (or array, when wantArray) into v, leniently.
 func (c *Client) doJSON(ctx context.Context, r *call, v any, wantArray bool) error {
 	if err := c.ready(ctx); err != nil {
 		return err
 	}
+	if len(c.middleware) == 0 {
+		return c.sendJSON(ctx, r, v, wantArray)
+	}
+	o := c.newOpRun(r)
+	o.v, o.wantArray = v, wantArray
+	return o.run(ctx)
+}
+
+// sendJSON is doJSON below the middleware.
+func (c *Client) sendJSON(ctx context.Context, r *call, v any, wantArray bool) error {
 	ctx, cancel := c.callContext(ctx)
-	defer cancel(nil)
-	resp, body, err := c.do(ctx, cancel, r) //nolint:bodyclose // readBody closed it
+	defer cancel()
+	resp, body, err := c.do(ctx, cancel, r) //nolint:bodyclose // reply.read closed it
 	if err != nil {
 		return err
 	}
 	if body, err = c.open(r, resp, body); err != nil { // Secure Data Transmission (secure.go)
 		return err
 	}
-	return decodeLenient(r.op, resp, body, v, wantArray)
+	if err := decodeLenient(r.op, resp, body, v, wantArray); err != nil {
+		return err
+	}
+	if ck, ok := v.(answerChecker); ok {
+		return ck.check(c, r)
+	}
+	return nil
+}
+
+// answerChecker is a result that checks, after decoding, that it is the
+// answer the call asked for. The check runs inside the call, so that
+// middleware see its failure as the call's.
+type answerChecker interface {
+	check(c *Client, r *call) error
 }
 
 // sanitize strips the query string from the URL inside a *url.Error (the

@@ -14,7 +14,33 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
 )
+
+// decide is the retry rule: whether the loop sends the call again after the
+// answer a. Never past the budget or the call's context; GET and DELETE on
+// network errors, bodies cut short and 429/500/502/503/504; other methods
+// only when no byte can have reached a server. go-retryablehttp's policy
+// classifies first (context ends, redirect loops, bad certificates, 501 are
+// final); the rules below narrow it to what is safe for this call.
+func (ex *exchange) decide(ctx context.Context, a *reply) bool {
+	if ctx.Err() != nil || ex.budgetUsed() >= ex.budget {
+		// The call's time is up (whatever came back, it ends here with the
+		// context's error) or its requests are spent.
+		return false
+	}
+	if retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(ctx, a.resp, a.err); !retry {
+		return false
+	}
+	switch {
+	case a.readErr:
+		return ex.idempotent && retryableTransportError(a.err)
+	case a.err != nil:
+		return retryableTransportError(a.err) && (ex.idempotent || !ex.mayHaveBeenSent())
+	}
+	return ex.idempotent && retryableStatus(a.resp.StatusCode)
+}
 
 // retryableStatus reports the answers worth another try for a call that is
 // safe to repeat: 429 and the 5xx a gateway or an overloaded server gives.
@@ -72,12 +98,7 @@ func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) t
 			return min(ra, maxWait)
 		}
 	}
-	wait := maxWait
-	if attempt < 30 {
-		if w := minWait << attempt; w > 0 && w < maxWait {
-			wait = w
-		}
-	}
+	wait := retryablehttp.DefaultBackoff(minWait, maxWait, attempt, nil)
 	// Equal jitter: somewhere in [wait/2, wait].
 	half := wait / 2
 	if half <= 0 {

@@ -59,7 +59,11 @@ type Step1Result struct {
 	FileUpload    bool
 	Status        KYCStatus
 	RetryCount    int
-	Retry         []RetryReason
+	// Retry says why the try failed, when Argos says. It is empty on
+	// success, and may be empty when CanRetry is true too (an incomplete
+	// answer with tries left need not carry a reason): check its length
+	// before reading an element.
+	Retry []RetryReason
 
 	answer // Raw
 }
@@ -221,7 +225,12 @@ type Step2Result struct {
 	LivenessScore       *float64
 	Status              KYCStatus
 	RetryCount          int
-	Retry               []RetryReason
+	// Retry says why the try failed, when Argos says. It is empty when the
+	// selfie passed (pending, approved) or the submission was rejected, and
+	// may be empty when CanRetry is true too (an incomplete answer with
+	// tries left need not carry a reason): check its length before reading
+	// an element.
+	Retry []RetryReason
 
 	answer // Raw
 }
@@ -238,8 +247,8 @@ func (r *Step2Result) CanRetry() bool { return mayRetry(r.Status, r.Retry, r.Ret
 
 // SubmitStep2 sends the selfie and the confirmed data: Argos compares the
 // face with the ID, checks liveness and answers with the KYC status. On
-// KYCIncomplete, Retry says why and CanRetry whether to ask the applicant
-// for another selfie.
+// KYCIncomplete, CanRetry says whether to ask the applicant for another
+// selfie and Retry why, when Argos gives a reason (it may be empty).
 //
 // It calls POST /submission/step2 (multipart). Input is checked first; bad
 // input is a *ValidationError and nothing is sent. The request is never

@@ -5,11 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -332,6 +337,7 @@ func TestStep2ResultsAndTheRetryRule(t *testing.T) {
 	}{
 		{"step2_pending.json", argos.KYCPending, 0, 3, false, ptr(99), ptr(91)},
 		{"step2_incomplete.json", argos.KYCIncomplete, 1, 2, true, nil, nil},
+		{"step2_incomplete_no_reason.json", argos.KYCIncomplete, 1, 2, true, nil, nil},
 		{"step2_rejected.json", argos.KYCRejected, 3, 0, false, ptr(0), ptr(99)},
 		{"step2_approved.json", argos.KYCApproved, -1, -1, false, nil, nil},
 		{"step2_quoted.json", "", -1, -1, false, ptr(99), ptr(91.5)},
@@ -366,6 +372,45 @@ func TestStep2ResultsAndTheRetryRule(t *testing.T) {
 				assert.Nil(t, resp.FaceSimilarityScore, "no score in the answer: nil, not 0")
 			}
 		})
+	}
+}
+
+// TestNoExampleIndexesRetryReasonsWithoutALengthCheck reads the README and
+// every example: CanRetry can be true with no retry reason (an incomplete
+// answer with tries left and no retry array), so Retry[0] without a length
+// check panics.
+func TestNoExampleIndexesRetryReasonsWithoutALengthCheck(t *testing.T) {
+	index := regexp.MustCompile(`\bRetry\[[^\]]+\]`)
+	var files []string
+	require.NoError(t, filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".":
+			return filepath.SkipDir
+		case d.IsDir():
+			return nil
+		case strings.HasSuffix(path, ".md"), strings.HasSuffix(path, "example_test.go"),
+			strings.HasPrefix(path, "examples"+string(filepath.Separator)) && strings.HasSuffix(path, ".go"):
+			files = append(files, path)
+		}
+		return nil
+	}))
+	require.Contains(t, files, "README.md")
+	require.Contains(t, files, "example_test.go")
+	for _, path := range files {
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		lines := strings.Split(string(b), "\n")
+		for i, line := range lines {
+			if !index.MatchString(line) {
+				continue
+			}
+			guard := strings.Join(lines[max(i-2, 0):i+1], "\n")
+			t.Run(fmt.Sprintf("%s:%d checks the length of Retry before indexing it", path, i+1), func(t *testing.T) {
+				assert.Regexp(t, `len\([^)]*Retry\)|require\.(Len|NotEmpty)\(t, [\w.]*Retry\b`, guard, "%s:%d: %s", path, i+1, strings.TrimSpace(line))
+			})
+		}
 	}
 }
 

@@ -147,3 +147,84 @@ func TestEveryNotFoundIsAnAPIError(t *testing.T) {
 	}
 	assert.Equal(t, "argos: GET /v2/submission: not found: the answer listed no submission with this ID", getErr.Error())
 }
+
+func TestSubmissionDeleted(t *testing.T) {
+	get := func(t *testing.T, file, id string) *argos.Submission {
+		t.Helper()
+		c, mt := newMockClient(t)
+		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, 200, file))
+		sub, err := c.GetSubmission(context.Background(), id)
+		require.NoError(t, err)
+		return sub
+	}
+
+	t.Run("the shape the vendor documents for a deleted submission is deleted", func(t *testing.T) {
+		assert.True(t, get(t, "submission_deleted.json", "del9submission01").Deleted())
+	})
+	t.Run("the fake's deleted submission is deleted", func(t *testing.T) {
+		c, _ := fakeClient(t)
+		s1 := step1(t, c, "gone@example.com", "gone-user")
+		_, err := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: s1.SubmissionID})
+		require.NoError(t, err)
+
+		sub, err := c.GetSubmission(context.Background(), s1.SubmissionID)
+
+		require.NoError(t, err)
+		assert.True(t, sub.Deleted())
+	})
+	t.Run("an applicant who typed Deleted Submission as their name is not deleted", func(t *testing.T) {
+		sub := get(t, "submission_named_deleted.json", "live9submission1")
+		require.Equal(t, "Deleted Submission", sub.Data.Name)
+
+		assert.False(t, sub.Deleted())
+	})
+	t.Run("the fake's live submission named Deleted Submission is not deleted", func(t *testing.T) {
+		c, srv := fakeClient(t)
+		id := namedDeletedSubmission(t, c, srv)
+
+		sub, err := c.GetSubmission(context.Background(), id)
+
+		require.NoError(t, err)
+		require.Equal(t, "Deleted Submission", sub.Data.Name)
+		assert.False(t, sub.Deleted())
+	})
+	t.Run("a nil submission is not deleted", func(t *testing.T) {
+		assert.False(t, (*argos.Submission)(nil).Deleted())
+	})
+	t.Run("another name is not deleted", func(t *testing.T) {
+		sub := get(t, "submission_deleted.json", "del9submission01")
+		sub.Data.Name = "Deleted Submission " // not the placeholder, however close
+
+		assert.False(t, sub.Deleted())
+	})
+
+	// Each personal field a deletion erases is a signal the applicant cannot
+	// clear: the placeholder name with any one of them left is a live submission.
+	for _, tc := range []struct {
+		field string
+		set   func(s *argos.Submission)
+	}{
+		{"an email", func(s *argos.Submission) { s.Email = "applicant@example.com" }},
+		{"a user ID", func(s *argos.Submission) { s.UserID = "user-42" }},
+		{"an applicant ID", func(s *argos.Submission) { s.ApplicantID = "app-1" }},
+		{"a first name", func(s *argos.Submission) { s.Data.FirstName = "Jane" }},
+		{"a last name", func(s *argos.Submission) { s.Data.LastName = "Doe" }},
+		{"a full name", func(s *argos.Submission) { s.Data.FullName = "Jane Doe" }},
+		{"a birth date", func(s *argos.Submission) { s.Data.DateOfBirth = "1990-01-02" }},
+		{"an IP address", func(s *argos.Submission) { s.Data.IPAddress = "*.*.*.*" }},
+		{"an identity number", func(s *argos.Submission) { s.Data.IdentityNumber = "900102-2******" }},
+		{"a document number", func(s *argos.Submission) { s.Data.DocumentNumber = "X1234567" }},
+		{"an SSN", func(s *argos.Submission) { s.Data.SSNNumber = "***-**-1234" }},
+		{"a phone number", func(s *argos.Submission) { s.Data.PhoneNumber = "+1 555 0100" }},
+		{"a street", func(s *argos.Submission) { s.Data.AddressStreet = "1 Main St" }},
+		{"a formatted address", func(s *argos.Submission) { s.Data.AddressFormatted = "1 Main St, Springfield" }},
+		{"a typed address", func(s *argos.Submission) { s.Data.AddressInput = "1 main st" }},
+	} {
+		t.Run("the placeholder name with "+tc.field+" left is not deleted", func(t *testing.T) {
+			sub := get(t, "submission_deleted.json", "del9submission01")
+			tc.set(sub)
+
+			assert.False(t, sub.Deleted())
+		})
+	}
+}

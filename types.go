@@ -25,6 +25,17 @@ const (
 // Final reports whether the status is a decision (approved or rejected).
 func (s KYCStatus) Final() bool { return s == KYCApproved || s == KYCRejected }
 
+// documented reports whether s is one of the constants above: server text
+// that is not may carry anything (a name, an email) and stays out of error
+// strings.
+func (s KYCStatus) documented() bool {
+	switch s {
+	case KYCApproved, KYCRejected, KYCPending, KYCIncomplete:
+		return true
+	}
+	return false
+}
+
 // IDType is the kind of identity document (idType). The set is open.
 type IDType string
 

@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 func checkAlpha3(field, v string, required bool) error {
@@ -52,10 +53,15 @@ func checkID(field, v string) error {
 	return checkText(field, v)
 }
 
-// checkText refuses control characters and absurd lengths.
+// checkText refuses absurd lengths, bytes that are not UTF-8 (JSON would
+// turn each into U+FFFD, so different values would arrive as one) and
+// control characters.
 func checkText(field, v string) error {
 	if len(v) > 4096 {
 		return &ValidationError{Field: field, Reason: "is longer than 4096 bytes"}
+	}
+	if !utf8.ValidString(v) {
+		return &ValidationError{Field: field, Reason: "is not valid UTF-8"}
 	}
 	if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) {
 		return &ValidationError{Field: field, Reason: "contains control characters"}

@@ -61,7 +61,8 @@ func WithPollPolicy(p PollPolicy) Option {
 //
 // It runs until ctx ends: give ctx a deadline (a pending submission may wait
 // hours for a reviewer). Then the error wraps ctx's error, names the last
-// status seen and, when the last read failed, wraps that error too.
+// status seen (a documented KYCStatus, or "undocumented status" for any
+// other text) and, when the last read failed, wraps that error too.
 //
 // Webhooks (NewWebhookHandler) tell you of a decision without polling; this
 // is for a caller that needs the answer in line, or as a fallback.
@@ -138,11 +139,16 @@ func transientPollError(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || retryableTransportError(err)
 }
 
-// waitEnded is WaitForDecision's error once ctx has ended.
+// waitEnded is WaitForDecision's error once ctx has ended. It names the
+// last status only when it is a documented one: kyc.result is the server's
+// text and could carry anything.
 func waitEnded(ctx context.Context, op string, last KYCStatus, lastErr error) error {
-	status := string(last)
-	if status == "" {
-		status = "none read"
+	status := "none read"
+	switch {
+	case last.documented():
+		status = string(last)
+	case last != "":
+		status = "undocumented status"
 	}
 	if lastErr != nil {
 		return fmt.Errorf("argos: %s: %w (last status: %s; last read failed: %w)", op, ctx.Err(), status, lastErr)

@@ -59,10 +59,11 @@ func (t WebhookTrigger) Known() bool {
 }
 
 // ErrInvalidWebhook matches every error of ParseWebhook about the body: it
-// is not JSON, not a JSON object, has no webhook_trigger, is encrypted but no
+// is not JSON, not a JSON object, has no webhook_trigger, holds a field
+// ParseWebhook reads more than once (in any letter case), is encrypted but no
 // key was given (WithWebhookKey), is not encrypted although a key was given,
 // or does not decrypt (then errors.Is(err, ErrDecrypt) holds too). The error
-// says which, never what the body held.
+// says which (naming the repeated field), never what the body held.
 var ErrInvalidWebhook = errors.New("argos: invalid webhook")
 
 // invalidWebhook is the error behind ErrInvalidWebhook.
@@ -90,7 +91,8 @@ func (e *invalidWebhook) Is(target error) bool { return target == ErrInvalidWebh
 //
 // A webhook is not authenticated by Argos (no signature is documented), so
 // the fields are the sender's word: confirm a decision with GetSubmission,
-// or let the handler do it (WithConfirm), before acting on it.
+// or let the handler do it (WithConfirm: the fields then come from the API's
+// copy of the submission), before acting on it.
 //
 // Printing or logging an event shows its trigger, submission ID and status
 // only; read the fields for the applicant's data.
@@ -110,7 +112,8 @@ type WebhookEvent struct {
 	ApplicantID  string         // applicant_id (approved, rejected)
 	// Status is kyc_result.status, or data.kyc_result for "updated"; the
 	// documented misspelling "imcomplete" reads as KYCIncomplete. "" when
-	// the event has none. With WithConfirm it is the API's kyc.result.
+	// the event has none. With WithConfirm it is the API's kyc.result, and
+	// "" for an event that cannot be confirmed (see WithConfirm).
 	Status        KYCStatus
 	CF1, CF2, CF3 string // cf.cf1 … cf.cf3
 
@@ -164,11 +167,13 @@ type WebhookEvent struct {
 	ExpiredCondition string // expired_condition: "count" or "time" ("token_expired")
 
 	// Confirmed is the submission as GetSubmission returned it when the
-	// handler confirmed the event (WithConfirm); nil otherwise.
+	// handler confirmed the event (WithConfirm), and the fields above are
+	// then taken from it; nil otherwise.
 	Confirmed *Submission
 
 	// Raw is the event's JSON as received (decrypted when the body was
-	// encrypted), for the fields above do not cover.
+	// encrypted), for the fields above do not cover. With WithConfirm it is
+	// the only place the sender's claims remain.
 	Raw json.RawMessage
 }
 
@@ -188,6 +193,14 @@ type WebhookAMLRecord struct {
 // fail it. It fails, with an error matching ErrInvalidWebhook, on a body
 // that is not a JSON object or has no webhook_trigger.
 //
+// It reads each field by its exact name, the way the vendor's samples spell
+// it ("UserID" is not userid), and refuses a body that holds a field it
+// reads more than once in any letter case ({"webhook_trigger": "approved",
+// "WEBHOOK_TRIGGER": "delete"}), at the top or inside the objects it reads
+// (kyc_result, cf, data, aml_result, records): encoding/json alone would
+// match names in any case and keep the last one, so the event would differ
+// from what a log or another parser shows of the same body.
+//
 // A body {"data": "<Base64>"} is encrypted (the project's Secure Data
 // Transmission option): WithWebhookKey decrypts it, and with that option a
 // body that is not encrypted is refused. Other options are ignored here.
@@ -203,53 +216,37 @@ func ParseWebhook(body []byte, opts ...WebhookOption) (*WebhookEvent, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cfg.parse(body)
-}
-
-func (cfg *webhookConfig) parse(body []byte) (*WebhookEvent, error) {
-	var w webhookWire
-	if err := decodeObject(body, &w); err != nil {
+	w, err := cfg.parse(body)
+	if err != nil {
 		return nil, err
 	}
-	encrypted := w.Trigger == "" && firstByte(w.Data) == '"'
+	return w.event, nil
+}
+
+// parse decodes body, decrypting it with the configured key.
+func (cfg *webhookConfig) parse(body []byte) (*webhookBody, error) {
+	w, err := decodeWebhook(body)
+	if err != nil {
+		return nil, err
+	}
 	switch {
-	case encrypted && cfg.key == "":
+	case w.encrypted && cfg.key == "":
 		return nil, &invalidWebhook{reason: `the body is encrypted ({"data": …}): pass WithWebhookKey`}
-	case !encrypted && cfg.key != "":
+	case !w.encrypted && cfg.key != "":
 		return nil, &invalidWebhook{reason: "the body is not encrypted although WithWebhookKey was given"}
-	case encrypted:
-		var ciphertext string
-		if err := json.Unmarshal(w.Data, &ciphertext); err != nil {
-			return nil, &invalidWebhook{reason: "data is not a JSON string"}
-		}
-		plain, err := DecryptPayload(cfg.key, ciphertext)
+	case w.encrypted:
+		plain, err := DecryptPayload(cfg.key, w.ciphertext)
 		if err != nil {
 			return nil, &invalidWebhook{reason: "encrypted body", err: err}
 		}
-		body, w = plain, webhookWire{}
-		if err := decodeObject(body, &w); err != nil {
+		body = plain
+		if w, err = decodeWebhook(body); err != nil {
 			return nil, err
 		}
 	}
-	if w.Trigger == "" {
+	if w.event.Trigger == "" {
 		return nil, &invalidWebhook{reason: "no webhook_trigger"}
 	}
-	e := w.event()
-	e.Raw = append(json.RawMessage(nil), body...)
-	return e, nil
-}
-
-// decodeObject checks that body is one JSON object and decodes it into w,
-// skipping values of an unexpected type.
-func decodeObject(body []byte, w *webhookWire) error {
-	if !json.Valid(body) {
-		return &invalidWebhook{reason: "the body is not JSON"}
-	}
-	if firstByte(body) != '{' {
-		return &invalidWebhook{reason: "the body is not a JSON object"}
-	}
-	if err := ignoreTypeErrors(json.Unmarshal(body, w)); err != nil {
-		return &invalidWebhook{reason: "the body is not JSON"} // unreachable after json.Valid
-	}
-	return nil
+	w.event.Raw = append(json.RawMessage(nil), body...)
+	return w, nil
 }

@@ -97,7 +97,8 @@ func ExampleNewWebhookHandler() {
 }
 
 // WithConfirm has the handler look the submission up before calling fn:
-// Status is then the API's, whatever the request claimed.
+// Status, UserID and every other field fn may act on are then the API's,
+// whatever the request claimed (the claims stay in Raw).
 func ExampleWithConfirm() {
 	client, srv := exampleClient()
 	defer srv.Close()
@@ -110,19 +111,19 @@ func ExampleWithConfirm() {
 	}
 
 	hook, err := argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
-		fmt.Println("claimed:", e.Trigger, "confirmed:", e.Status, e.Confirmed != nil)
+		fmt.Println("claimed:", e.Trigger, "confirmed:", e.Status, e.UserID, e.Confirmed != nil)
 		return nil
 	}, argos.WithConfirm(client))
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	forged := `{"webhook_trigger":"approved","submission_id":"` + s1.SubmissionID + `","kyc_result":{"status":"approved"}}`
+	forged := `{"webhook_trigger":"approved","submission_id":"` + s1.SubmissionID + `","kyc_result":{"status":"approved"},"userid":"victim"}`
 	rec := httptest.NewRecorder()
 	hook.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/hooks/argos", strings.NewReader(forged)))
 	fmt.Println(rec.Code)
 	// Output:
-	// claimed: approved confirmed: pending true
+	// claimed: approved confirmed: pending user-42 true
 	// 200
 }
 

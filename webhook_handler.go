@@ -2,6 +2,7 @@ package argos
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -161,77 +162,152 @@ const (
 // ServeHTTP handles one webhook request (see NewWebhookHandler).
 func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	status, outcome, trigger := h.serve(w, r)
-	if status != http.StatusOK {
-		http.Error(w, http.StatusText(status), status)
+	res := h.serve(w, r)
+	if res.status != http.StatusOK {
+		http.Error(w, http.StatusText(res.status), res.status)
 	} else {
-		w.WriteHeader(status)
+		w.WriteHeader(res.status)
 	}
 	logTrigger := "unknown"
-	if trigger.Known() {
-		logTrigger = string(trigger)
+	if res.trigger.Known() {
+		logTrigger = string(res.trigger)
 	}
 	level := slog.LevelInfo
-	if status != http.StatusOK {
+	if res.status != http.StatusOK {
 		level = slog.LevelWarn
+	}
+	attrs := []slog.Attr{
+		slog.String("trigger", logTrigger),
+		slog.Int("status", res.status),
+		slog.String("outcome", res.outcome),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if res.cause != nil {
+		attrs = append(attrs, slog.String("error", res.cause.Error()))
 	}
 	if h.cfg == nil {
 		return // not made by NewWebhookHandler: no logger
 	}
-	h.cfg.logger.LogAttrs(r.Context(), level, "argos webhook",
-		slog.String("trigger", logTrigger),
-		slog.Int("status", status),
-		slog.String("outcome", outcome),
-		slog.Duration("duration", time.Since(start)))
+	h.cfg.logger.LogAttrs(r.Context(), level, "argos webhook", attrs...)
 }
 
-// serve handles one request and returns the status to answer with, the
-// outcome to log and the event's trigger ("" before parsing).
-func (h *WebhookHandler) serve(w http.ResponseWriter, r *http.Request) (int, string, WebhookTrigger) {
+// served is what the handler did with one request.
+type served struct {
+	status  int            // the HTTP status to answer with
+	outcome string         // one of the outcome constants
+	trigger WebhookTrigger // the event's, "" before parsing
+	// cause is why the request failed, for the log: an SDK error or one of
+	// reading the body, whose text holds no body, personal data or key. nil
+	// when fn failed, since fn's error text is the user's and may hold
+	// anything.
+	cause error
+}
+
+// serve handles one request.
+func (h *WebhookHandler) serve(w http.ResponseWriter, r *http.Request) served {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		return http.StatusMethodNotAllowed, outcomeMethod, ""
+		return served{status: http.StatusMethodNotAllowed, outcome: outcomeMethod}
 	}
 	if h.fn == nil || h.cfg == nil {
-		return http.StatusInternalServerError, outcomeMisconfigured, ""
+		return served{status: http.StatusInternalServerError, outcome: outcomeMisconfigured,
+			cause: errors.New("argos: the WebhookHandler was not made by NewWebhookHandler")}
 	}
 	if r.ContentLength > MaxWebhookBody {
-		return http.StatusRequestEntityTooLarge, outcomeTooLarge, ""
+		return served{status: http.StatusRequestEntityTooLarge, outcome: outcomeTooLarge}
 	}
 	body, truncated, err := readCapped(r.Body, MaxWebhookBody, r.ContentLength)
 	switch {
 	case truncated:
-		return http.StatusRequestEntityTooLarge, outcomeTooLarge, ""
+		return served{status: http.StatusRequestEntityTooLarge, outcome: outcomeTooLarge}
 	case err != nil:
-		return http.StatusBadRequest, outcomeReadFailed, ""
+		return served{status: http.StatusBadRequest, outcome: outcomeReadFailed, cause: err}
 	}
-	e, err := h.cfg.parse(body)
+	parsed, err := h.cfg.parse(body)
 	if err != nil {
-		return http.StatusBadRequest, outcomeInvalid, ""
+		return served{status: http.StatusBadRequest, outcome: outcomeInvalid, cause: err}
 	}
 	ctx := r.Context()
-	if err := h.cfg.confirmEvent(ctx, e); err != nil {
-		return http.StatusInternalServerError, outcomeConfirmFailed, e.Trigger
+	e, err := h.cfg.confirmEvent(ctx, parsed)
+	if err != nil {
+		return served{status: http.StatusInternalServerError, outcome: outcomeConfirmFailed, trigger: parsed.event.Trigger, cause: err}
 	}
 	if err := h.fn(ctx, e); err != nil {
-		return http.StatusInternalServerError, outcomeHandlerFailed, e.Trigger
+		return served{status: http.StatusInternalServerError, outcome: outcomeHandlerFailed, trigger: e.Trigger}
 	}
-	return http.StatusOK, outcomeDelivered, e.Trigger
+	return served{status: http.StatusOK, outcome: outcomeDelivered, trigger: e.Trigger}
 }
 
-// confirmEvent fills e.Confirmed and e.Status from GetSubmission when
-// WithConfirm was given (see there for which events are confirmed).
-func (cfg *webhookConfig) confirmEvent(ctx context.Context, e *WebhookEvent) error {
-	if cfg.confirm == nil || e.SubmissionID == "" || e.Trigger == WebhookDelete {
-		return nil
+// confirmEvent returns the event fn gets: as parsed without WithConfirm;
+// else as the API's copy of the submission tells it (confirmedEvent), or
+// with no status when it cannot be confirmed (see WithConfirm).
+func (cfg *webhookConfig) confirmEvent(ctx context.Context, w *webhookBody) (*WebhookEvent, error) {
+	e := w.event
+	if cfg.confirm == nil {
+		return e, nil
+	}
+	if !w.confirmable() {
+		e.Status = ""
+		return e, nil
 	}
 	sub, err := cfg.confirm.GetSubmission(ctx, e.SubmissionID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if sub.ID != "" && sub.ID != e.SubmissionID {
-		return errors.New("argos: confirming a webhook: the API answered with another submission")
+		return nil, errors.New("argos: confirming a webhook: the API answered with another submission")
 	}
-	e.Confirmed, e.Status = sub, sub.KYC.Status
-	return nil
+	c := confirmedEvent(e, sub)
+	if sub.Deleted() {
+		// What Argos keeps of a deleted submission: its status is no longer
+		// a decision anyone can act on.
+		c.Status = ""
+	}
+	return c, nil
+}
+
+// confirmedEvent is e as the API's copy of its submission tells it: every
+// field fn may act on comes from sub, the trigger stays as sent, and the
+// sender's claims stay only in Raw. A field the submission does not carry
+// (RetryCode, FullNameEN, AMLRecords, the details of "updated", "delete" and
+// "token_expired" events) is left empty, and so is any field added to
+// WebhookEvent later until it is mapped here.
+func confirmedEvent(e *WebhookEvent, sub *Submission) *WebhookEvent {
+	d := &sub.Data
+	aml := readObject(sub.AML, "aml.", new(string)) // the webhook's aml_result names, when the answer uses them
+	c := &WebhookEvent{
+		Trigger: e.Trigger, SubmissionID: e.SubmissionID, Email: sub.Email, UserID: sub.UserID, TokenID: sub.TokenID,
+		ApplicantID: sub.ApplicantID, Status: sub.KYC.Status, CF1: d.CF1, CF2: d.CF2, CF3: d.CF3,
+
+		UpdatedAt: sub.UpdatedAt, CreatedAt: sub.CreatedAt, KYCResultAt: sub.KYCResultAt, PendingAt: sub.PendingAt,
+		Reviewer: sub.Reviewer, Comment: sub.KYC.Comment, CommentCode: sub.KYC.CommentCode,
+
+		Attempts: len(sub.KYC.Attempts), IPAddress: d.IPAddress,
+
+		AgeGroup: d.AgeGroup, Gender: d.Gender, DateOfBirth: d.DateOfBirth, Nationality: d.Nationality,
+		FullName: firstNonEmpty(d.FullName, d.Name), FirstName: d.FirstName, LastName: d.LastName, IDType: d.IDType,
+		IssuingCountry: d.IssuingCountry, DateOfIssue: d.DateOfIssue, DateOfExpiry: d.DateOfExpiry,
+		IdentityNumber: d.IdentityNumber, DocumentNumber: d.DocumentNumber,
+		DuplicatedInformation: sub.DuplicatedInformation,
+
+		AMLStatus: aml.str("currentstatus"), AMLRiskLevel: aml.str("risk_level_summary"),
+
+		Confirmed: sub, Raw: e.Raw,
+	}
+	if len(sub.AdditionalList) > 0 && string(sub.AdditionalList) != "null" {
+		c.AdditionalList = append(json.RawMessage(nil), sub.AdditionalList...)
+	}
+	return c
+}
+
+// confirmable reports whether the event names a submission to read: a
+// submission_id sent as a JSON string, and a trigger that leaves a
+// submission behind (not "delete", and not "token_expired", which is about a
+// token).
+func (w *webhookBody) confirmable() bool {
+	switch w.event.Trigger {
+	case WebhookDelete, WebhookTokenExpired:
+		return false
+	}
+	return w.idIsString && w.event.SubmissionID != ""
 }

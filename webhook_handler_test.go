@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
@@ -257,6 +260,23 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		assert.Equal(t, argos.KYCApproved, rec.events[0].Confirmed.KYC.Status)
 	})
 
+	t.Run("an approval of a submission deleted since carries no status", func(t *testing.T) {
+		c, srv := waitClient(t)
+		id := pendingSubmission(t, c, srv)
+		require.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
+		_, err := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: id})
+		require.NoError(t, err)
+		rec := &recordingFn{}
+
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
+
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Len(t, rec.events, 1)
+		assert.Empty(t, rec.events[0].Status, "what Argos keeps of a deleted submission is no decision to act on")
+		require.NotNil(t, rec.events[0].Confirmed)
+		assert.True(t, rec.events[0].Confirmed.Deleted())
+	})
+
 	t.Run("an event about a submission the API does not know is answered 500 and fn is not called", func(t *testing.T) {
 		c, _ := waitClient(t)
 		rec := &recordingFn{}
@@ -290,21 +310,138 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		assert.Empty(t, rec.events)
 	})
 
-	t.Run("delete events and events without a submission ID pass unconfirmed", func(t *testing.T) {
+	t.Run("a forged user ID on an approved event is replaced by the submission's", func(t *testing.T) {
 		c, srv := waitClient(t)
-		srv.ResetRequests()
+		s1 := step1(t, c, "attacker@example.com", "attacker")
+		srv.ScriptStep2(argostest.OutcomeApprove)
+		_, err := step2(t, c, s1.SubmissionID)
+		require.NoError(t, err)
+		body := `{"webhook_trigger":"approved","submission_id":"` + s1.SubmissionID +
+			`","kyc_result":{"status":"approved"},"userid":"victim","email":"victim@example.com"}`
 		rec := &recordingFn{}
-		h := newWebhookHandler(t, rec.fn, argos.WithConfirm(c))
 
-		for _, file := range []string{"delete.json", "token_expired.json"} {
-			resp := deliver(h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/"+file)), -1)
-			assert.Equal(t, http.StatusOK, resp.StatusCode, file)
-		}
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, strings.NewReader(body), -1)
 
-		require.Len(t, rec.events, 2)
-		for _, e := range rec.events {
-			assert.Nil(t, e.Confirmed)
-		}
-		assert.Equal(t, 0, submissionGets(srv))
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Len(t, rec.events, 1)
+		e := rec.events[0]
+		assert.Equal(t, argos.KYCApproved, e.Status)
+		assert.Equal(t, "attacker", e.UserID, "the API's user ID")
+		assert.Equal(t, "attacker@example.com", e.Email, "the API's email")
+		assert.Contains(t, string(e.Raw), `"userid":"victim"`, "the claim stays in Raw")
 	})
+
+	t.Run("every field of a confirmed event is the API's and the claims stay only in Raw", func(t *testing.T) {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, http.StatusOK, "webhooks/confirm_submission.json"))
+		body := fixture(t, "webhooks/forged_everything.json")
+		rec := &recordingFn{}
+
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(body), -1)
+
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		require.Len(t, rec.events, 1)
+		got := *rec.events[0]
+		require.NotNil(t, got.Confirmed)
+		assert.Equal(t, "sub_confirm_01", got.Confirmed.ID)
+		assert.Equal(t, json.RawMessage(body), got.Raw, "Raw is the body as received")
+		assert.JSONEq(t, `[{"answer":"api-answer","inputValue":"","blockType":"checkbox"}]`, string(got.AdditionalList))
+		got.Confirmed, got.Raw, got.AdditionalList = nil, nil, nil
+		fields, err := json.Marshal(got)
+		require.NoError(t, err)
+		assert.NotContains(t, string(fields), "forged", "no field but Raw holds a claim")
+		assert.Equal(t, argos.WebhookEvent{
+			Trigger: argos.WebhookApproved, SubmissionID: "sub_confirm_01", Email: "api@example.com", UserID: "api-user",
+			TokenID: "api-token", ApplicantID: "api-applicant", Status: argos.KYCRejected, CF1: "api-cf1", CF2: "api-cf2",
+			UpdatedAt: "2024-05-02T09:14:03.120Z", CreatedAt: "2024-05-02T09:10:41.002Z", KYCResultAt: "2024-05-02T09:14:03.120Z",
+			PendingAt: "2024-05-02T09:12:00.000Z", Reviewer: "api-reviewer@example.com",
+			Comment: []string{"The ID does not match the data"}, CommentCode: []argos.RejectCode{argos.RejectDataMismatch},
+			Attempts: 2, IPAddress: "198.51.100.9", AgeGroup: "30s", Gender: argos.GenderFemale, DateOfBirth: "1991-02-03",
+			Nationality: "KOR", FullName: "Api Applicant", FirstName: "Api", LastName: "Applicant", IDType: argos.IDPassport,
+			IssuingCountry: "KOR", DateOfIssue: "2021-04-05", DateOfExpiry: "2031-04-04", IdentityNumber: "API1234",
+			DocumentNumber: "APIDOC9", DuplicatedInformation: "api-duplicated", AMLStatus: "Red Flag", AMLRiskLevel: "HIGH",
+		}, got)
+	})
+
+	t.Run("events that cannot be confirmed reach fn with no status whatever they claim", func(t *testing.T) {
+		c, srv := waitClient(t)
+		id := pendingSubmission(t, c, srv)
+		require.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
+		srv.ResetRequests()
+		approved := `"kyc_result":{"status":"approved"},"userid":"user-7f3a"`
+		for _, tc := range []struct{ name, body string }{
+			{"a delete event", `{"webhook_trigger":"delete","submission_id":"` + id + `",` + approved + `}`},
+			{"a token_expired event", `{"webhook_trigger":"token_expired","submission_id":"` + id + `",` + approved + `}`},
+			{"an event without a submission ID", `{"webhook_trigger":"approved",` + approved + `}`},
+			{"an event whose submission ID is a number", `{"webhook_trigger":"approved","submission_id":20240501,` + approved + `}`},
+			{"an event whose submission ID is an object", `{"webhook_trigger":"approved","submission_id":{"id":"` + id + `"},` + approved + `}`},
+			{"the delete sample", string(fixture(t, "webhooks/delete.json"))},
+			{"the token_expired sample", string(fixture(t, "webhooks/token_expired.json"))},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				rec := &recordingFn{}
+
+				resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, strings.NewReader(tc.body), -1)
+
+				require.Equal(t, http.StatusOK, resp.StatusCode)
+				require.Len(t, rec.events, 1)
+				assert.Empty(t, rec.events[0].Status, "no status without confirmation")
+				assert.Nil(t, rec.events[0].Confirmed)
+				assert.JSONEq(t, tc.body, string(rec.events[0].Raw), "the claims stay in Raw")
+			})
+		}
+		assert.Equal(t, 0, submissionGets(srv), "nothing was looked up")
+	})
+}
+
+func TestWebhookHandlerLogsWhyItFailed(t *testing.T) {
+	approved := fixture(t, "webhooks/approved_update_at.json")
+	confirmAnswering := func(t *testing.T, status int) argos.WebhookOption {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", httpmock.NewStringResponder(status, ""))
+		return argos.WithConfirm(c)
+	}
+	for _, tc := range []struct {
+		name    string
+		opt     func(t *testing.T) argos.WebhookOption
+		body    func(t *testing.T) []byte
+		outcome string
+		cause   string
+	}{
+		{name: "a failed confirmation logs the API's answer",
+			opt:  func(t *testing.T) argos.WebhookOption { return confirmAnswering(t, http.StatusServiceUnavailable) },
+			body: func(*testing.T) []byte { return approved }, outcome: "confirm_failed", cause: "503 Service Unavailable"},
+		{name: "a decryption failure logs why it failed",
+			opt: func(*testing.T) argos.WebhookOption { return argos.WithWebhookKey(webhookKey) },
+			body: func(t *testing.T) []byte {
+				return encryptedBody(t, "another-key", approved)
+			}, outcome: "invalid_body", cause: "bad padding"},
+		{name: "a refused body logs which rule it broke",
+			opt: func(t *testing.T) argos.WebhookOption { return confirmAnswering(t, http.StatusOK) },
+			body: func(*testing.T) []byte {
+				return []byte(`{"webhook_trigger":"approved","WEBHOOK_TRIGGER":"delete","email":"applicant@example.com"}`)
+			}, outcome: "invalid_body", cause: "webhook_trigger more than once"},
+	} {
+		for _, loggerFirst := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s with the logger given first: %v", tc.name, loggerFirst), func(t *testing.T) {
+				logs := &recordingHandler{}
+				opts := []argos.WebhookOption{tc.opt(t), argos.WithWebhookLogger(slog.New(logs))}
+				if loggerFirst {
+					opts[0], opts[1] = opts[1], opts[0]
+				}
+				rec := &recordingFn{}
+
+				deliver(newWebhookHandler(t, rec.fn, opts...), http.MethodPost, bytes.NewReader(tc.body(t)), -1)
+
+				assert.Empty(t, rec.events)
+				records := logs.all()
+				require.Len(t, records, 1)
+				assert.Contains(t, records[0], "outcome="+tc.outcome)
+				assert.Regexp(t, `error=argos: .*`+regexp.QuoteMeta(tc.cause), records[0])
+				for _, p := range []string{"applicant@example.com", "user-7f3a", "Test Applicant", "X1234567", "1990-01-01", "sub_approved_02", "delete"} {
+					assert.NotContains(t, records[0], p, "no personal data or body content")
+				}
+			})
+		}
+	}
 }

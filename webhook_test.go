@@ -197,6 +197,90 @@ func TestParseWebhookRefusesBodiesThatAreNotEvents(t *testing.T) {
 	}
 }
 
+func TestParseWebhookReadsFieldsByTheirExactNames(t *testing.T) {
+	t.Run("a field it reads, repeated in any letter case, refuses the body", func(t *testing.T) {
+		for _, tc := range []struct{ name, body, field string }{
+			{"the trigger in capitals after the trigger",
+				`{"webhook_trigger":"approved","WEBHOOK_TRIGGER":"delete"}`, "webhook_trigger"},
+			{"the trigger in capitals before the trigger",
+				`{"Webhook_Trigger":"delete","webhook_trigger":"approved"}`, "webhook_trigger"},
+			{"the trigger twice under its own name",
+				`{"webhook_trigger":"approved","webhook_trigger":"delete"}`, "webhook_trigger"},
+			{"the user ID in another case",
+				`{"webhook_trigger":"approved","userid":"user-7f3a","UserID":"victim"}`, "userid"},
+			{"the token ID with a Kelvin sign for its k",
+				`{"webhook_trigger":"approved","tokenId":"tok-1","to\u212aenId":"tok-2"}`, "tokenId"},
+			{"the status inside kyc_result",
+				`{"webhook_trigger":"approved","kyc_result":{"status":"rejected","STATUS":"approved"}}`, "status"},
+			{"kyc_result itself",
+				`{"webhook_trigger":"approved","kyc_result":{"status":"rejected"},"KYC_RESULT":{"status":"approved"}}`, "kyc_result"},
+			{"a custom field inside cf",
+				`{"webhook_trigger":"approved","cf":{"cf1":"order-1","CF1":"order-2"}}`, "cf1"},
+			{"the AML status inside aml_result",
+				`{"webhook_trigger":"aml","aml_result":{"currentstatus":"Red Flag","CurrentStatus":"Not Screened"}}`, "currentstatus"},
+			{"a record ID inside records",
+				`{"webhook_trigger":"aml_monitor","records":[{"recordId":"r1","worklistId":"w1"},{"recordId":"r2","RECORDID":"r3"}]}`, "recordId"},
+			{"the status inside the updated event's data",
+				`{"webhook_trigger":"updated","data":{"kyc_result":"rejected","Kyc_Result":"approved"}}`, "kyc_result"},
+			{"the ciphertext of an encrypted body",
+				`{"data":"AAAA","DATA":"BBBB"}`, "data"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				e, err := argos.ParseWebhook([]byte(tc.body))
+
+				require.ErrorIs(t, err, argos.ErrInvalidWebhook)
+				assert.Nil(t, e)
+				assert.Contains(t, err.Error(), tc.field+" more than once")
+				for _, v := range []string{"victim", "delete", "approved", "order-2", "r3", "tok-2", "BBBB"} {
+					assert.NotContains(t, err.Error(), v, "the error holds nothing from the body")
+				}
+			})
+		}
+	})
+
+	t.Run("a name in another letter case is not the field", func(t *testing.T) {
+		for _, tc := range []struct {
+			name, body string
+			want       argos.WebhookEvent
+		}{
+			{"a user ID in capitals is not the user ID", `{"webhook_trigger":"approved","UserID":"victim"}`,
+				argos.WebhookEvent{Trigger: argos.WebhookApproved}},
+			{"a status in another case inside kyc_result is not the status",
+				`{"webhook_trigger":"approved","submission_id":"s1","kyc_result":{"Status":"approved"}}`,
+				argos.WebhookEvent{Trigger: argos.WebhookApproved, SubmissionID: "s1"}},
+			{"a custom field in capitals is not the custom field", `{"webhook_trigger":"approved","cf":{"CF1":"order-2"}}`,
+				argos.WebhookEvent{Trigger: argos.WebhookApproved}},
+			{"an unknown field repeated in another case is ignored",
+				`{"webhook_trigger":"approved","risk_score":1,"RISK_SCORE":2}`, argos.WebhookEvent{Trigger: argos.WebhookApproved}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				e, err := argos.ParseWebhook([]byte(tc.body))
+
+				require.NoError(t, err)
+				got := *e
+				got.Raw = nil
+				assert.Equal(t, tc.want, got)
+			})
+		}
+	})
+
+	t.Run("a trigger only in capitals is no trigger", func(t *testing.T) {
+		_, err := argos.ParseWebhook([]byte(`{"WEBHOOK_TRIGGER":"approved","submission_id":"s1"}`))
+
+		require.ErrorIs(t, err, argos.ErrInvalidWebhook)
+		assert.Contains(t, err.Error(), "no webhook_trigger")
+	})
+
+	t.Run("a field repeated in the decrypted body refuses it", func(t *testing.T) {
+		body := encryptedBody(t, webhookKey, []byte(`{"webhook_trigger":"approved","WEBHOOK_TRIGGER":"delete"}`))
+
+		_, err := argos.ParseWebhook(body, argos.WithWebhookKey(webhookKey))
+
+		require.ErrorIs(t, err, argos.ErrInvalidWebhook)
+		assert.Contains(t, err.Error(), "webhook_trigger more than once")
+	})
+}
+
 func TestParseWebhookEncrypted(t *testing.T) {
 	t.Run("a body encrypted by Node's aes-256-ecb with the SHA-256 of the key decrypts to the event", func(t *testing.T) {
 		e, err := argos.ParseWebhook(fixture(t, "webhooks/encrypted_rejected.json"), argos.WithWebhookKey(webhookKey))

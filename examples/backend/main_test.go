@@ -251,10 +251,19 @@ func TestErrorMapping(t *testing.T) {
 			wantError:  "check later",
 		},
 		{
-			name:  "an Argos server error is a 502",
+			name:  "a server error after Step 1 was sent is a 202: check later",
 			fault: &argostest.Fault{Method: http.MethodPost, Path: "/submission/step1", Status: http.StatusInternalServerError},
 			send: func(b *backend) (*httptest.ResponseRecorder, map[string]any) {
 				return b.post("/kyc/start", idForm("USA")...)
+			},
+			wantStatus: http.StatusAccepted,
+			wantError:  "check later",
+		},
+		{
+			name:  "an Argos server error on a read is a 502",
+			fault: &argostest.Fault{Method: http.MethodGet, Path: "/submission", Status: http.StatusInternalServerError, Times: -1},
+			send: func(b *backend) (*httptest.ResponseRecorder, map[string]any) {
+				return b.get("/kyc/status?submission_id=abc")
 			},
 			wantStatus: http.StatusBadGateway,
 		},

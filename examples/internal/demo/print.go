@@ -53,7 +53,7 @@ func (l *Log) Failure(err error) {
 	case errors.Is(err, argos.ErrInvalidAPIKey):
 		l.Detail("hint: check ARGOS_API_KEY (dashboard, Settings)")
 	case errors.Is(err, argos.ErrOutcomeUnknown):
-		l.Detail("hint: the request may have been processed; list the user's submissions to find out")
+		l.Detail("hint: the request may have been processed; the error says how to find out before sending it again")
 	case errors.Is(err, argos.ErrValidation):
 		l.Detail("hint: the SDK refused the input before sending anything")
 	case errors.As(err, &apiErr) && apiErr.StatusCode < 500:
