@@ -2,12 +2,10 @@ package argos
 
 import (
 	"context"
-	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/kycgo/argos/internal/endpoint"
-	"github.com/kycgo/argos/internal/lenient"
 )
 
 // DeleteFieldsRequest says what DeleteSubmissionFields erases of which
@@ -139,20 +137,7 @@ func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequ
 		return nil, err
 	}
 	q = append(q, param{"submission_id", r.SubmissionID})
-	var w struct {
-		Message    lenient.String `json:"message"`
-		Content    lenient.String `json:"content"`
-		StatusCode lenient.Int    `json:"statusCode"`
-	}
-	var raw answer
-	rep := &repeat{goneIsDone: true}
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission/partial", query: q, repeat: rep}, keepAnswer{&w, &raw}, false); err != nil {
-		return nil, err
-	}
-	if rep.gone {
-		return &DeleteResult{AlreadyGone: true, answer: raw}, nil
-	}
-	return &DeleteResult{Message: string(w.Message), Content: string(w.Content), StatusCode: w.StatusCode.V, answer: raw}, nil
+	return c.deleteCall(ctx, &call{op: op, method: endpoint.DeleteSubmissionFields.Method, path: endpoint.DeleteSubmissionFields.Path, query: q}, false)
 }
 
 // query checks the lists and encodes them.
