@@ -195,6 +195,7 @@ func (o *onHeaders) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func TestAStep1RetryCountsTowardsTheThreeTries(t *testing.T) {
 	c, srv := fakeClient(t)
+	srv.ScriptStep1(argostest.Step1Glare) // the first photo fails: Step 1 is retried
 	s1 := step1(t, c, "retry1@example.com", "ur")
 	retry, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
 		IssuingCountry: "USA", Email: "retry1@example.com", IDType: "passport", SubmissionID: s1.SubmissionID,
@@ -205,7 +206,7 @@ func TestAStep1RetryCountsTowardsTheThreeTries(t *testing.T) {
 	srv.ScriptStep2(argostest.OutcomeFaceMismatch)
 	s2, err := step2(t, c, s1.SubmissionID)
 	require.NoError(t, err)
-	assert.Equal(t, 2, s2.RetryCount, "one Step 1 retry and one failed Step 2")
+	assert.Equal(t, 2, s2.RetryCount, "one failed Step 1 and one failed Step 2")
 	assert.Equal(t, 1, s2.RetriesLeft())
 }
 

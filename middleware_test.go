@@ -213,3 +213,14 @@ func BenchmarkMiddleware(b *testing.B) {
 		})
 	}
 }
+
+func TestMiddlewareSeesAnAnswerRefusedAfterDecoding(t *testing.T) {
+	var trail []string
+	m := &recording{name: "m", trail: &trail}
+	c, mt := newMockClient(t, argos.WithMiddleware(m.mw))
+	mt.RegisterResponder(http.MethodGet, mockBase+"/submission", httpmock.NewStringResponder(http.StatusOK, `{"Items":[]}`))
+	_, err := c.GetSubmission(context.Background(), "s1")
+	require.ErrorIs(t, err, argos.ErrNotFound, "GetSubmission's 200 answer with no item")
+	require.Len(t, m.errs, 1)
+	assert.ErrorIs(t, m.errs[0], argos.ErrNotFound, "the middleware sees the call fail, not succeed")
+}

@@ -45,6 +45,8 @@ type call struct {
 	route string
 	// observe is the call's Operation when the client has middleware.
 	observe *Operation
+	// wantID is the submission a GetSubmission answer must hold.
+	wantID string
 	// secure says how the call travels with WithSecureTransmission
 	// (secure.go): wirePlain (the zero value), wireSealed or wireFlagged.
 	secure wireMode
@@ -495,7 +497,20 @@ func (c *Client) sendJSON(ctx context.Context, r *call, v any, wantArray bool) e
 	if body, err = c.open(r, resp, body); err != nil { // Secure Data Transmission (secure.go)
 		return err
 	}
-	return decodeLenient(r.op, resp, body, v, wantArray)
+	if err := decodeLenient(r.op, resp, body, v, wantArray); err != nil {
+		return err
+	}
+	if ck, ok := v.(answerChecker); ok {
+		return ck.check(c, r)
+	}
+	return nil
+}
+
+// answerChecker is a result that checks, after decoding, that it is the
+// answer the call asked for. The check runs inside the call, so that
+// middleware see its failure as the call's.
+type answerChecker interface {
+	check(c *Client, r *call) error
 }
 
 // sanitize strips the query string from the URL inside a *url.Error (the

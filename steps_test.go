@@ -408,7 +408,7 @@ func TestNoExampleIndexesRetryReasonsWithoutALengthCheck(t *testing.T) {
 			}
 			guard := strings.Join(lines[max(i-2, 0):i+1], "\n")
 			t.Run(fmt.Sprintf("%s:%d checks the length of Retry before indexing it", path, i+1), func(t *testing.T) {
-				assert.Regexp(t, `len\([^)]*Retry\)`, guard, "%s:%d: %s", path, i+1, strings.TrimSpace(line))
+				assert.Regexp(t, `len\([^)]*Retry\)|require\.(Len|NotEmpty)\(t, [\w.]*Retry\b`, guard, "%s:%d: %s", path, i+1, strings.TrimSpace(line))
 			})
 		}
 	}

@@ -63,13 +63,31 @@ func (c *Client) listSubmissions(ctx context.Context, op string, q query) (*Subm
 	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: "/submission", query: q, secure: wireSealed}, &list, false); err != nil {
 		return nil, err
 	}
-	if list.Items == nil {
-		return nil, unexpected(op, "no Items list")
-	}
-	if list.Next != nil && (list.Next.ID == "" || list.Next.CreatedAt == "") {
-		return nil, unexpected(op, "a nextpageKey without id or created_at")
-	}
 	return &list, nil
+}
+
+// check refuses a list answer that is not the documented one, and for
+// GetSubmission (r.wantID) one without the submission asked for. It runs
+// inside the call (sendJSON), so middleware see the failure.
+func (l *SubmissionList) check(c *Client, r *call) error {
+	if l.Items == nil {
+		return unexpected(r.op, "no Items list")
+	}
+	if l.Next != nil && (l.Next.ID == "" || l.Next.CreatedAt == "") {
+		return unexpected(r.op, "a nextpageKey without id or created_at")
+	}
+	if r.wantID == "" {
+		return nil
+	}
+	for i := range l.Items {
+		if l.Items[i].ID == r.wantID {
+			return nil
+		}
+	}
+	if len(l.Items) > 0 {
+		return unexpected(r.op, "the answer is about another submission (its data is withheld)")
+	}
+	return notFound(http.MethodGet, c.baseURL.Path+r.path)
 }
 
 func (p *ListSubmissionsParams) query() (query, error) {

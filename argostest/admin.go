@@ -27,6 +27,7 @@ const AdminPrefix = "/_admin/"
 // the API. They take and return JSON, are not listed by Requests, and
 // injected Faults do not apply to them:
 //
+//	POST   /_admin/step1-script  {"outcomes": ["glare_detected", "read"]}     ScriptStep1
 //	POST   /_admin/step2-script  {"outcomes": ["face_mismatch", "approve"]}   ScriptStep2
 //	POST   /_admin/kyc-result    {"submission_id": "…", "result": "approved", "comment": ["…"]}   SetKYCResult
 //	POST   /_admin/aml-hits      {"submission_id": "…", "hits": 2}             SetAMLHits
@@ -34,7 +35,13 @@ const AdminPrefix = "/_admin/"
 //	DELETE /_admin/faults                                                     ClearFaults
 //	PUT    /_admin/webhook-url   {"url": "https://…", "ca_pem": "-----BEGIN CERTIFICATE-----…"}   WithWebhookURL
 //	GET    /_admin/webhooks                                                   FlushWebhooks, then Webhooks
+//	POST   /_admin/advance       {"duration": "24h"}                          Advance
+//	POST   /_admin/liveform      {"link": "https://form.argosidentity.com/?pid=…", "applicant": {…}}   Liveform
+//	POST   /_admin/submissions   {"count": 1000}                              AddSubmissions
 //
+// Step 1 outcome names are read and the documented retry codes
+// (glare_detected, mrz_protocol_fail, document_expired, …; the Step1Outcome
+// constants).
 // Outcome names are approve, pending, face_mismatch, liveness_fail,
 // no_face, multiple_faces, id_verification_fail and reject (the Outcome
 // constants). A fault's fields are those of Fault in snake case, with the
@@ -46,6 +53,13 @@ const AdminPrefix = "/_admin/"
 // seconds) for the queued webhooks, then lists every delivery as
 // {"trigger", "submission_id", "status_code", "error", "time", "body",
 // "payload"}, body and payload as JSON.
+//
+// duration is a Go duration ("90s", "24h"). The liveform's applicant has
+// the fields of Applicant in snake case — name, date_of_birth, email,
+// id_type, issuing_country, outcome (an outcome name) — and the answer is
+// {"return_url", "submission_id", "error_code"}; a link the fake cannot play
+// answers 400. POST /_admin/submissions takes a count from 1 to 100,000 and
+// answers {"submission_ids": […]}.
 //
 // Setters answer 204 No Content; a refused request answers 400 with
 // {"message": "…"} saying what is wrong, a wrong key 403, an unknown path
@@ -61,7 +75,11 @@ type adminRoute struct {
 }
 
 var adminRoutes = map[string]adminRoute{
+	"step1-script": {http.MethodPost, (*fake).adminStep1Script},
 	"step2-script": {http.MethodPost, (*fake).adminScript},
+	"advance":      {http.MethodPost, (*fake).adminAdvance},
+	"liveform":     {http.MethodPost, (*fake).adminLiveform},
+	"submissions":  {http.MethodPost, (*fake).adminSubmissions},
 	"kyc-result":   {http.MethodPost, (*fake).adminKYCResult},
 	"aml-hits":     {http.MethodPost, (*fake).adminAMLHits},
 	"webhook-url":  {http.MethodPut, (*fake).adminWebhookURL},
@@ -125,13 +143,24 @@ var outcomesByName = map[string]Outcome{
 	"id_verification_fail": OutcomeIDVerificationFail, "reject": OutcomeReject,
 }
 
-func outcomeNameList() string {
-	names := make([]string, 0, len(outcomesByName))
-	for n := range outcomesByName {
-		names = append(names, n)
+// byNames maps each name to its value in byName; on an unknown name it
+// answers 400 naming the valid ones (kind says of what) and returns false.
+func byNames[T any](w http.ResponseWriter, names []string, byName map[string]T, kind string) ([]T, bool) {
+	out := make([]T, 0, len(names))
+	for _, n := range names {
+		v, ok := byName[n]
+		if !ok {
+			valid := make([]string, 0, len(byName))
+			for k := range byName {
+				valid = append(valid, k)
+			}
+			sort.Strings(valid)
+			badRequest(w, fmt.Sprintf("unknown %s %q: use one of %s", kind, n, strings.Join(valid, ", ")))
+			return nil, false
+		}
+		out = append(out, v)
 	}
-	sort.Strings(names)
-	return strings.Join(names, ", ")
+	return out, true
 }
 
 // adminScript serves POST /_admin/step2-script.
@@ -142,17 +171,10 @@ func (fk *fake) adminScript(w http.ResponseWriter, r *http.Request) {
 	if !decodeAdmin(w, r, &in) {
 		return
 	}
-	outcomes := make([]Outcome, 0, len(in.Outcomes))
-	for _, n := range in.Outcomes {
-		o, ok := outcomesByName[n]
-		if !ok {
-			badRequest(w, fmt.Sprintf("unknown outcome %q: use one of %s", n, outcomeNameList()))
-			return
-		}
-		outcomes = append(outcomes, o)
+	if outcomes, ok := byNames(w, in.Outcomes, outcomesByName, "outcome"); ok {
+		fk.ScriptStep2(outcomes...)
+		w.WriteHeader(http.StatusNoContent)
 	}
-	fk.ScriptStep2(outcomes...)
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // adminKYCResult serves POST /_admin/kyc-result.

@@ -103,6 +103,48 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 		assert.Equal(t, id, e.SubmissionID)
 		assert.Len(t, rc.received(), 1)
 	})
+	t.Run("a scripted Step 1 outcome fails the next Step 1 with its retry code", func(t *testing.T) {
+		c := newRaw(t, argostest.WithAdmin())
+		r := c.admin(http.MethodPost, "step1-script", `{"outcomes":["document_expired","read"]}`)
+		require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
+		got := c.postMultipart("/submission/step1", step1Fields("s1@example.com"), map[string]file{"idImage": pngPart("x.png")})
+		assert.Equal(t, "document_expired", path(got.JSON(t), "retry").([]any)[0].(map[string]any)["retryCode"])
+	})
+	t.Run("advance moves the clock and fires the timers", func(t *testing.T) {
+		c := newRaw(t, argostest.WithAdmin())
+		id := c.abandoned("advance@example.com")
+		r := c.admin(http.MethodPost, "advance", `{"duration":"24h"}`)
+		require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
+		assert.Equal(t, "rejected", path(c.item(id), "kyc", "result"))
+	})
+	t.Run("liveform plays a link and answers where the browser lands", func(t *testing.T) {
+		c := newRaw(t, argostest.WithAdmin(), argostest.WithReturnURL("https://app.example/done"))
+		body, err := json.Marshal(map[string]any{
+			"link":      plainLink(t, &argos.LiveformParams{ProjectID: "p", UserID: "u-9"}),
+			"applicant": map[string]string{"email": "admin-form@example.com", "outcome": "pending", "issuing_country": "KOR"},
+		})
+		require.NoError(t, err)
+		r := c.admin(http.MethodPost, "liveform", string(body))
+		require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+		var res struct{ ReturnURL, SubmissionID, ErrorCode string }
+		m := r.JSON(t)
+		res.ReturnURL, res.SubmissionID, res.ErrorCode = m["return_url"].(string), m["submission_id"].(string), m["error_code"].(string)
+		ret, err := argos.ParseReturnURL(res.ReturnURL)
+		require.NoError(t, err)
+		assert.Equal(t, argos.KYCPending, ret.KYCStatus)
+		assert.Equal(t, "u-9", ret.UserID)
+		assert.Equal(t, res.SubmissionID, ret.SubmissionID)
+		assert.Empty(t, res.ErrorCode)
+		assert.Equal(t, "KOR", path(c.item(res.SubmissionID), "data", "idcard_issuingCountry"))
+	})
+	t.Run("submissions seeds the project", func(t *testing.T) {
+		c := newRaw(t, argostest.WithAdmin())
+		r := c.admin(http.MethodPost, "submissions", `{"count":25}`)
+		require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+		ids, _ := r.JSON(t)["submission_ids"].([]any)
+		require.Len(t, ids, 25)
+		c.item(ids[0].(string))
+	})
 	t.Run("admin requests are not recorded as API requests", func(t *testing.T) {
 		c := newRaw(t, argostest.WithAdmin())
 		c.admin(http.MethodGet, "webhooks", "")
@@ -128,6 +170,20 @@ func TestAdminEndpointsRefuseBadRequests(t *testing.T) {
 			http.StatusBadRequest, "url must be an absolute http or https URL"},
 		{"a CA that is not PEM is refused", http.MethodPut, "webhook-url", `{"url":"https://example.com","ca_pem":"nope"}`,
 			http.StatusBadRequest, "ca_pem holds no PEM certificate"},
+		{"an unknown Step 1 outcome is named with the valid ones", http.MethodPost, "step1-script", `{"outcomes":["blurry"]}`,
+			http.StatusBadRequest, `unknown Step 1 outcome "blurry": use one of barcode_protocol_fail`},
+		{"a duration that is not one is refused", http.MethodPost, "advance", `{"duration":"tomorrow"}`,
+			http.StatusBadRequest, "duration must be a positive Go duration"},
+		{"a negative duration is refused", http.MethodPost, "advance", `{"duration":"-1h"}`,
+			http.StatusBadRequest, "duration must be a positive Go duration"},
+		{"a link the fake cannot play is refused without quoting it", http.MethodPost, "liveform",
+			`{"link":"https://elsewhere.example/?email=who@example.com"}`, http.StatusBadRequest, "argos: invalid link: is not a link to the hosted liveform"},
+		{"a liveform outcome that is not one is refused", http.MethodPost, "liveform",
+			`{"link":"https://form.argosidentity.com/?pid=p","applicant":{"outcome":"maybe"}}`, http.StatusBadRequest, `unknown outcome "maybe"`},
+		{"a seed count of zero is refused", http.MethodPost, "submissions", `{"count":0}`,
+			http.StatusBadRequest, "count must be between 1 and 100000"},
+		{"a seed count over the bound is refused", http.MethodPost, "submissions", `{"count":100001}`,
+			http.StatusBadRequest, "count must be between 1 and 100000"},
 		{"a wrong method is refused", http.MethodGet, "kyc-result", "", http.StatusMethodNotAllowed, "use POST"},
 		{"an unknown endpoint is not found", http.MethodGet, "nothing", "", http.StatusNotFound, "no admin endpoint /_admin/nothing"},
 	}
@@ -137,6 +193,7 @@ func TestAdminEndpointsRefuseBadRequests(t *testing.T) {
 			r := c.admin(tt.method, tt.path, tt.body)
 			assert.Equal(t, tt.status, r.Status)
 			assert.Contains(t, r.Message(t), tt.message)
+			assert.NotContains(t, string(r.Body), "who@example.com", "no applicant data in an error")
 		})
 	}
 	t.Run("a wrong key is forbidden", func(t *testing.T) {

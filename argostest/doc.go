@@ -18,6 +18,25 @@
 //	// first Step 2: {"retry":[{"retryCode":"face_compare_underscore",…}],"kycStatus":"incomplete","retryCount":1}
 //	// second Step 2: {"verificationResult":"success",…,"kycStatus":"approved","retryCount":1}
 //
+// ScriptStep1 makes Step 1 fail the documented ways (an unreadable ID, the
+// wrong document, an expired ID: the retry codes), sharing the three tries
+// with Step 2.
+//
+// Liveform plays the hosted liveform for a link made by argos.LiveformURL or
+// argos.LiveformURLEncrypted, as the applicant's browser would: it creates
+// the submission through the same steps, sends the webhooks and answers the
+// return URL (WithReturnURL) the browser lands on, or the error page's code:
+//
+//	srv := argostest.NewServer(argostest.WithReturnURL("https://app.example/kyc/done"))
+//	link, _ := argos.LiveformURL(&argos.LiveformParams{ProjectID: "p", Email: "a@example.com", UserID: "u-1"})
+//	res, err := srv.Liveform(ctx, link, argostest.Applicant{Outcome: argostest.OutcomeApprove})
+//	ret, err := argos.ParseReturnURL(res.ReturnURL) // submissionId, kycStatus=approved, userid=u-1, …
+//
+// Advance moves the fake's clock and fires the documented timers (token
+// expiry, the 24-hour abandonment timeout, the four-hour Step 1 submission
+// ID, startValidUntil) without sleeping. AddSubmissions fills the project
+// with submissions in varied states, for trying tools against it.
+//
 // Other hooks: SetKYCResult finishes a pending submission as a reviewer
 // would, SetAMLHits gives an approved submission AML "Red Flag" hits whose
 // reports GET /report/aml serves, InjectFault makes the next requests fail
@@ -41,35 +60,56 @@
 // # What the fake models
 //
 // Validation and error messages of Step 1 and Step 2 (https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide/api-errors); the
-// 2 MB image and 6 MB body limits (413); the shared retry count (Step 1
-// retries and failed Step 2 tries, rejected with "too_many_retry" at 3);
+// 2 MB image and 6 MB body limits (413); the shared retry count (failed
+// Step 1 and Step 2 tries, rejected with "too_many_retry" at 3);
 // duplicate-email refusal unless customOptions has "approvePeriod": false;
 // deterministic OCR data and address codes; applicant IDs shared by approved
 // submissions with the same name, birth date, gender and nationality;
+// Step 1 failures with the documented retry codes (ScriptStep1), and no
+// Step 1 retry once the ID was read; the four-hour validity of a Step 1
+// submission ID and the 24-hour rejection of a submission abandoned during a
+// retry, on the fake's clock (Advance); the project's blacklist, age limit,
+// reject period and duplicate-user prevention (WithPolicy) with the
+// customOptions switches that turn them off; the hosted liveform (Liveform):
+// startValidUntil, private-mode tokens from the pool (token_expired),
+// allowedCountries and the selected country and ID type, the policy
+// switches, the return URL and its error codes;
 // filters, request_type projections and nextpageKey pagination of GET
 // /submission; deletion that keeps only ID, creation time, ID type and KYC
 // result; gateway errors (403 Forbidden, the IP allow-list's explicit deny,
 // 404 for unknown paths, 403 "Missing Authentication Token" for a method a
 // path does not have).
 //
-// Webhooks (WithWebhookURL): created on Step 1, retry on a Step 1 retry
-// and on a Step 2 try that may be retried, submit when a try is held for
+// Webhooks (WithWebhookURL): created on Step 1 (with the retry code when
+// the first try failed), retry on a failed Step 1 retry and on a Step 2 try
+// that may be retried, submit when a try is held for
 // review, approved or rejected when Step 2, SetKYCResult or a third failed
 // try decides, aml after each approval and on SetAMLHits, delete on DELETE
 // /submission with admin_name, updated on a PATCH /submission, approved or
 // rejected on a client review, aml_monitor on each submission AML
-// monitoring registers; in the shapes of the vendor's samples, with
-// only the fields the submission has.
+// monitoring registers, rejected when the abandonment timer fires,
+// token_expired when a private-mode token expires (count or time); in the
+// shapes of the vendor's samples, with only the fields the submission has.
+// A liveform submission's webhooks carry its tokenId.
 //
 // Choices where the documentation is silent: a failed DELETE without
 // submission_id answers {"errorCode":"not Exist Submission ID"} and one for an
 // unknown or already deleted submission {"message":"not Exist Submission
 // Data","statusCode":400}, so both documented shapes occur; GET
 // /submission/applicant with an unknown applicant_id answers []; errors of
-// GET /image and GET /report/aml are 400 {"message":…}; a Step 1 retry whose
-// try is the third answers 200 {"submissionId","kycStatus":"rejected",
-// "retryCount":3}; list items carry the short field set of the list samples,
-// and a request_type projection the full one. Webhooks go out one at a time
+// GET /image and GET /report/aml are 400 {"message":…}; a failed Step 1
+// try answers 200 {"submissionId","retry":[{"retryCode","retryMsg"}],
+// "kycStatus":"incomplete","retryCount"} (the shape of Step 2's), and the
+// third {"submissionId","kycStatus":"rejected","retryCount":3}; a Step 2
+// after a failed Step 1 is accepted; list items carry the short field set
+// of the list samples, and a request_type projection the full one. The
+// timeout rejection has kyc.comment "KYC rejected due to timeout" and no
+// commentCode. In the liveform: an email already approved, or rejected
+// within the reject period, rejects the submission with "duplicate_user"
+// (Step 1 refuses the first with 400); a token not in the pool lands on
+// TK-10000 and a used-up token (count) on TK-10001; token_expired (count)
+// follows the decision's webhooks; a submission records the address
+// 203.0.113.10. Webhooks go out one at a time
 // in the order of the transitions, each with a 10-second timeout; a failed
 // delivery is recorded and not resent (the vendor documents no retry
 // policy); a rejected webhook's kyc_result carries comment and commentCode
@@ -101,8 +141,12 @@
 // # What it does not model
 //
 // Real OCR, face comparison or liveness (outcomes are scripted); the
-// 24-hour timeouts; the token_expired webhook (token expiry is not
-// modelled) and those only the dashboard causes (injection); resending a webhook the receiver failed; the HTTPS-only
+// liveform's injection page (action=addveri), device checks (DE-…), loop
+// blocks (LO-…), the dashboard's encryption-only mode, private mode that
+// refuses a link without a token, token expiry settings other than the
+// documented three minutes, the liveform secretKey and GCM module, the
+// allowedIdTypes and allowedDocumentFields formats (not documented), and
+// the webhooks only the dashboard causes (injection); resending a webhook the receiver failed; the HTTPS-only
 // rule for webhook URLs (the fake also posts to http URLs); rate limits
 // (inject a 429 Fault instead); differences between v2 and v3, which the
 // docs do not show.

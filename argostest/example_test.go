@@ -289,3 +289,139 @@ func ExampleWithSecureTransmission() {
 	// 0 submissions
 	// the fake received: {"userid":"u1"}
 }
+
+// The hosted liveform, offline: build the link as the application does,
+// let the applicant fill it in, and read where their browser lands.
+func ExampleServer_Liveform() {
+	srv := argostest.NewServer(
+		argostest.WithReturnURL("https://app.example/kyc/done"),
+		argostest.WithSubmissionIDs(func() string { return "lf0000000000001a" }),
+	)
+	defer srv.Close()
+	client := exampleClient(srv)
+	ctx := context.Background()
+
+	link, err := argos.LiveformURLEncrypted(&argos.LiveformParams{
+		ProjectID: "my-project", Email: "applicant@example.com", UserID: "user-42",
+		AllowedCountries: []string{"KOR", "JPN"},
+	}, srv.APIKey)
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := srv.Liveform(ctx, link, argostest.Applicant{IssuingCountry: "KOR", Outcome: argostest.OutcomeApprove})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.ReturnURL)
+
+	// The return URL is only what the browser says: confirm it.
+	ret, err := argos.ParseReturnURL(res.ReturnURL)
+	if err != nil {
+		log.Fatal(err)
+	}
+	sub, err := client.GetSubmission(ctx, ret.SubmissionID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sub.KYC.Result, sub.UserID)
+	// Output:
+	// https://app.example/kyc/done?email=applicant%40example.com&kycStatus=approved&submissionId=lf0000000000001a&userid=user-42
+	// approved user-42
+}
+
+// A link whose startValidUntil has passed stops on an error page: no
+// submission, and the return URL carries the error code.
+func ExampleServer_Liveform_expiredLink() {
+	now := time.Date(2026, 4, 30, 15, 0, 0, 0, time.UTC)
+	srv := argostest.NewServer(argostest.WithReturnURL("https://app.example/kyc/done"),
+		argostest.WithClock(func() time.Time { return now }))
+	defer srv.Close()
+
+	link, err := argos.LiveformURLEncrypted(&argos.LiveformParams{
+		ProjectID: "my-project", UserID: "user-42", StartValidUntil: now.Add(24 * time.Hour),
+	}, srv.APIKey)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv.Advance(25 * time.Hour) // the applicant opens the link a day late
+	res, err := srv.Liveform(context.Background(), link, argostest.Applicant{Email: "applicant@example.com"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.ErrorCode, res.SubmissionID == "")
+	fmt.Println(res.ReturnURL)
+	// Output:
+	// PV-40018 true
+	// https://app.example/kyc/done?errorCode=PV-40018&userid=user-42
+}
+
+// Time without sleeping: an applicant fails a selfie on the form and
+// never retries; 24 hours later Argos rejects the submission, and
+// WaitForDecision sees it at its first read.
+func ExampleServer_Advance() {
+	srv := argostest.NewServer()
+	defer srv.Close()
+	client := exampleClient(srv)
+	ctx := context.Background()
+
+	link, err := argos.LiveformURL(&argos.LiveformParams{ProjectID: "my-project", Email: "applicant@example.com"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := srv.Liveform(ctx, link, argostest.Applicant{Outcome: argostest.OutcomeFaceMismatch})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.ReturnURL == "", "(the applicant left)")
+
+	srv.Advance(24 * time.Hour)
+	sub, err := client.WaitForDecision(ctx, res.SubmissionID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(sub.KYC.Result, sub.KYC.Comment)
+	// Output:
+	// true (the applicant left)
+	// rejected [KYC rejected due to timeout]
+}
+
+// Step 1 fails the documented ways: here glare, then the retry reads the ID.
+func ExampleServer_ScriptStep1() {
+	srv := argostest.NewServer()
+	defer srv.Close()
+	client := exampleClient(srv)
+	ctx := context.Background()
+	srv.ScriptStep1(argostest.Step1Glare)
+
+	req := &argos.Step1Request{
+		IssuingCountry: "USA", Email: "applicant@example.com", IDType: argos.IDPassport,
+		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
+	}
+	s1, err := client.SubmitStep1(ctx, req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, why := range s1.Retry { // Retry may be empty even when CanRetry is true
+		fmt.Println(s1.KYCStatus, why.Code, s1.CanRetry(), s1.RetriesLeft())
+	}
+
+	req.SubmissionID = s1.SubmissionID // a new photo of the ID, same submission
+	req.IDImage = &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())}
+	again, err := client.SubmitStep1(ctx, req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(again.ReviewOCRData.Name != "", again.CanRetry())
+	// Output:
+	// incomplete glare_detected true 2
+	// true false
+}
+
+// A populated project for trying a tool: 1,000 submissions in every state.
+func ExampleServer_AddSubmissions() {
+	srv := argostest.NewServer()
+	defer srv.Close()
+	ids := srv.AddSubmissions(1000)
+	fmt.Println(len(ids))
+	// Output: 1000
+}

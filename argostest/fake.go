@@ -23,13 +23,23 @@ type fake struct {
 	mu          sync.Mutex
 	subs        map[string]*submission
 	resources   map[string]string       // AML resourceId → submission ID
-	tokens      map[string]bool         // the private-mode token pool
+	tokens      map[string]*poolToken   // the private-mode token pool
 	amlRecords  map[string]*amlRecord   // AML monitoring: worklistId + "/" + recordId → record
 	faceAuths   map[string]*faceAuthTry // authentication_id → try
 	faceScript  []FaceAuthOutcome
 	applicants  map[string]string // duplicated_information → applicant_id
+	step1Script []Step1Outcome
 	step2Script []Outcome
 	faults      []*Fault
+
+	// offset is how far Advance has moved the clock.
+	offset time.Duration
+	// timed are the submissions whose abandonment timer runs (see
+	// Advance), by ID.
+	timed map[string]*submission
+	// usedTokens are the pool's tokens whose time expiry runs: used, not
+	// expired yet.
+	usedTokens map[string]*poolToken
 
 	// hooks queues and delivers webhooks; its own lock is taken inside mu.
 	hooks *hooks
@@ -46,7 +56,9 @@ func newFake(opts []ServerOption) *fake {
 		done:       make(chan struct{}),
 		subs:       map[string]*submission{},
 		resources:  map[string]string{},
-		tokens:     map[string]bool{},
+		tokens:     map[string]*poolToken{},
+		timed:      map[string]*submission{},
+		usedTokens: map[string]*poolToken{},
 		amlRecords: map[string]*amlRecord{},
 		faceAuths:  map[string]*faceAuthTry{},
 		applicants: map[string]string{},
@@ -71,10 +83,11 @@ func newFake(opts []ServerOption) *fake {
 	return fk
 }
 
-// now returns the server's time, truncated to the millisecond the API's
-// timestamps carry.
+// now returns the server's time — the clock plus what Advance added —
+// truncated to the millisecond the API's timestamps carry. Caller holds
+// fk.mu.
 func (fk *fake) now() time.Time {
-	return fk.cfg.clock().UTC().Truncate(time.Millisecond)
+	return fk.cfg.clock().Add(fk.offset).UTC().Truncate(time.Millisecond)
 }
 
 // Requests returns a copy of the requests served so far, oldest first.

@@ -2,8 +2,10 @@ package argostest
 
 import (
 	"bufio"
+	"crypto/rand"
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -110,11 +112,14 @@ func splitVersion(p string) (version, rest string) {
 // API key, then the endpoint. With WithAdmin, paths below AdminPrefix go to
 // the admin endpoints instead.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.settlePending() // timers due since the last request fire first
 	if h.cfg.admin && strings.HasPrefix(r.URL.Path, AdminPrefix) {
 		h.serveAdmin(w, r) // not an API request: neither recorded nor faulted
 		return
 	}
 	start := time.Now()
+	// API Gateway, in front of Argos, names each answer (faults' included).
+	w.Header().Set("X-Amzn-Requestid", newRequestID())
 	version, path := splitVersion(r.URL.Path)
 	rec := &Request{
 		Method:  r.Method,
@@ -313,4 +318,13 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// newRequestID returns a random request ID in API Gateway's UUID shape.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
 }

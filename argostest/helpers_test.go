@@ -541,3 +541,85 @@ func step2Req(id string) *argos.Step2Request {
 		DateOfBirth: "1975-08-25", Gender: "male", Nationality: "USA",
 	}
 }
+
+// liveformServer starts a fake with opts and returns it with an SDK client
+// of its v3 routes.
+func liveformServer(t *testing.T, opts ...argostest.ServerOption) (*argostest.Server, *argos.Client) {
+	t.Helper()
+	srv := argostest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	return srv, v3Client(t, srv)
+}
+
+// plainLink is argos.LiveformURL's link for p.
+func plainLink(t testing.TB, p *argos.LiveformParams) string {
+	t.Helper()
+	link, err := argos.LiveformURL(p)
+	require.NoError(t, err)
+	return link
+}
+
+// item returns a submission as GET /submission?submission_id= shows it.
+func item(t testing.TB, srv *argostest.Server, id string) map[string]any {
+	t.Helper()
+	raw, ok := srv.Submission(id)
+	require.True(t, ok, "submission %s exists", id)
+	return jsonObject(t, raw)
+}
+
+// jsonObject decodes a JSON object.
+func jsonObject(t testing.TB, b []byte) map[string]any {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(b, &m), "%s", b)
+	return m
+}
+
+// triggers lists the deliveries' triggers.
+func triggers(ds []argostest.WebhookDelivery) []argos.WebhookTrigger {
+	out := []argos.WebhookTrigger{}
+	for _, d := range ds {
+		out = append(out, d.Trigger)
+	}
+	return out
+}
+
+// countTrigger counts the deliveries of one trigger.
+func countTrigger(ds []argostest.WebhookDelivery, tr argos.WebhookTrigger) int {
+	n := 0
+	for _, d := range ds {
+		if d.Trigger == tr {
+			n++
+		}
+	}
+	return n
+}
+
+// addTokens puts token IDs in the fake's private-mode pool.
+func addTokens(t testing.TB, c *argos.Client, ids ...string) {
+	t.Helper()
+	_, err := c.AddTokens(context.Background(), ids)
+	require.NoError(t, err)
+}
+
+// commentCodes are a submission's kyc.commentCode as strings, whatever
+// their type.
+func commentCodes(s *argos.Submission) []string {
+	out := []string{}
+	for _, c := range s.KYC.CommentCode {
+		out = append(out, fmt.Sprint(c))
+	}
+	return out
+}
+
+// inProcess serves requests with a handler in the calling goroutine: no
+// network, so a testing/synctest bubble can hold the client and the fake.
+type inProcess struct{ h http.Handler }
+
+func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
+}

@@ -25,6 +25,9 @@ type config struct {
 	// secure is WithSecureTransmission: the project's Secure Data
 	// Transmission option is on (webhooks are then encrypted too).
 	secure bool
+
+	policy    Policy // WithPolicy
+	returnURL string // WithReturnURL
 }
 
 // WithAPIKey sets the API key the fake accepts in the x-api-key header.
@@ -35,9 +38,11 @@ func WithAPIKey(key string) ServerOption {
 }
 
 // WithClock sets the clock that stamps created_at, updated_at and the other
-// timestamps of submissions; it is called once per request that changes a
-// submission. Use a fixed or stepping clock for deterministic output. The
-// default is time.Now. Recorded requests are stamped with time.Now.
+// timestamps of submissions and that the documented timers run on (see
+// Advance, which moves it forward); it is called once per request that
+// changes a submission, and on each request while a timer is pending. Use
+// a fixed or stepping clock for deterministic output. The default is
+// time.Now. Recorded requests are stamped with time.Now.
 func WithClock(now func() time.Time) ServerOption {
 	return func(c *config) { c.clock = now }
 }

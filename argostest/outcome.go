@@ -3,6 +3,7 @@ package argostest
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/kycgo/argos"
 )
@@ -143,7 +144,7 @@ func (fk *fake) SetKYCResult(submissionID string, result argos.KYCStatus, commen
 	default:
 		return fmt.Errorf("argostest: result %q is not approved or rejected", result)
 	}
-	fk.notifyDecision(s)
+	fk.notifyDecision(s, time.Time{})
 	return nil
 }
 

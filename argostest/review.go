@@ -97,7 +97,7 @@ func (h *Handler) review(w http.ResponseWriter, _ *http.Request, b *body) {
 		return
 	}
 	h.decideReview(s, &in, h.now())
-	h.notifyDecision(s)
+	h.notifyDecision(s, time.Time{})
 	writeJSON(w, http.StatusOK, map[string]string{"submissionId": s.id, "message": msgReviewSuccess, "finalStatus": s.result})
 }
 

@@ -15,10 +15,11 @@ import (
 // keeps submissions in memory and behaves as the vendor documents: Step 1 and
 // Step 2 with retries, listing and pagination, applicants, address codes,
 // deletion, images and AML reports. Tests script what verification decides
-// (ScriptStep2, SetKYCResult, SetAMLHits), inject failures (InjectFault),
-// inspect what was sent (Requests) and receive the webhooks of each
-// transition (WithWebhookURL, Webhooks, FlushWebhooks). All methods are safe
-// for concurrent use.
+// (ScriptStep1, ScriptStep2, SetKYCResult, SetAMLHits), play the hosted
+// liveform (Liveform), move the clock (Advance), fill the project
+// (AddSubmissions), inject failures (InjectFault), inspect what was sent
+// (Requests) and receive the webhooks of each transition (WithWebhookURL,
+// Webhooks, FlushWebhooks). All methods are safe for concurrent use.
 type Server struct {
 	// BaseURL is the API's base URL on this server, with the /v2 prefix of
 	// the API guide: "https://127.0.0.1:PORT/v2". The same endpoints answer

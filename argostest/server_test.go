@@ -149,3 +149,23 @@ func TestAddressCode(t *testing.T) {
 		}
 	})
 }
+
+func TestEveryAnswerCarriesARequestID(t *testing.T) {
+	srv := argostest.NewServer()
+	t.Cleanup(srv.Close)
+	hc := srv.HTTPClient()
+	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	for _, key := range []string{srv.APIKey, "wrong-key"} { // an answer and a refusal
+		req, err := http.NewRequest(http.MethodGet, srv.BaseURL+"/submission?count=1", nil)
+		require.NoError(t, err)
+		req.Header.Set("x-api-key", key)
+		resp, err := hc.Do(req)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+		id := resp.Header.Get("x-amzn-RequestId")
+		assert.Regexp(t, uuid, id)
+		assert.False(t, seen[id], "each answer has its own ID")
+		seen[id] = true
+	}
+}

@@ -117,40 +117,71 @@ func (h *Handler) step1(w http.ResponseWriter, r *http.Request, b *body) {
 	s.email, s.idType, s.issuingCountry = in.email, in.idType, in.country
 	s.userID, s.cf, s.customOptions = in.userID, in.cf, in.opts
 	s.ip = clientIP(r)
-	s.ocr = deriveOCR(in.front.data, in.email, in.country)
 	s.images[imgID] = storeImage(in.front)
 	if in.back != nil {
 		s.images[imgIDBack] = storeImage(in.back)
 	}
-
-	if s.retryCount >= maxTries {
-		s.reject(now, "Multiple invalid KYC attempts", "too_many_retry")
-		h.notifyDecision(s)
+	outcome := h.nextStep1()
+	if _, failed := outcome.failure(); !failed {
+		s.ocr = deriveOCR(in.front.data, in.email, in.country)
+	}
+	f, failed := h.step1Try(s, outcome, in.submissionID == "", now, time.Time{})
+	switch {
+	case !failed:
+		writeJSON(w, http.StatusOK, step1Response{ReviewOCRData: s.ocr, FileUpload: true, SubmissionID: s.id})
+	case s.result == resultRejected:
+		writeJSON(w, http.StatusOK, map[string]any{"submissionId": s.id, "kycStatus": s.result, "retryCount": s.retryCount})
+	default:
 		writeJSON(w, http.StatusOK, map[string]any{
 			"submissionId": s.id,
+			"retry":        []retryReason{{RetryCode: f.code, RetryMsg: f.msg}},
 			"kycStatus":    s.result,
 			"retryCount":   s.retryCount,
 		})
-		return
 	}
-	if in.submissionID == "" {
-		h.notify(argos.WebhookCreated, s, webhookDetail{})
-	} else {
-		h.notify(argos.WebhookRetry, s, webhookDetail{})
-	}
-	writeJSON(w, http.StatusOK, step1Response{ReviewOCRData: s.ocr, FileUpload: true, SubmissionID: s.id})
 }
 
-// step1Submission returns the submission a Step 1 retry names, with one more
-// try counted, or a new one; msg is the message of the 400 that refuses the
-// request. Caller holds h.mu.
+// step1Try runs one Step 1 try of s with its outcome, at now: the ID is read,
+// or the try fails and counts towards the three tries (the third rejects).
+// isNew says whether the try opened s (webhook created, with the retry
+// code when it failed) or retries it (webhook retry, when it failed; a
+// retry that reads the ID sends none). Webhooks are stamped hookAt (zero:
+// the clock when sent). Caller holds fk.mu.
+func (fk *fake) step1Try(s *submission, o Step1Outcome, isNew bool, now, hookAt time.Time) (step1Failure, bool) {
+	f, failed := o.failure()
+	if !failed {
+		s.step1OK = true
+		if isNew {
+			fk.notifyAt(argos.WebhookCreated, s, webhookDetail{}, hookAt)
+		}
+		return f, false
+	}
+	s.retryCount++
+	trigger := argos.WebhookRetry
+	if isNew {
+		trigger = argos.WebhookCreated
+	}
+	if s.retryCount >= maxTries {
+		s.reject(now, "Multiple invalid KYC attempts", "too_many_retry")
+		fk.notifyDecision(s, hookAt)
+		return f, true
+	}
+	fk.notifyAt(trigger, s, webhookDetail{RetryCode: f.code}, hookAt)
+	fk.watch(s)
+	return f, true
+}
+
+// step1Submission returns the submission a Step 1 retry names or a new one;
+// msg is the message of the 400 that refuses the request. A retry needs a
+// submission whose Step 1 has not read the ID yet, within four hours of its
+// Step 1. Caller holds h.mu.
 func (h *Handler) step1Submission(in step1Input, now time.Time) (s *submission, msg string) {
 	if in.submissionID != "" {
 		s = h.subs[in.submissionID]
-		if s == nil || s.deleted {
+		if s == nil || s.deleted || s.submissionIDExpired(now) {
 			return nil, msgInvalidSub
 		}
-		if s.finished() {
+		if s.finished() || s.step1OK {
 			return nil, msgProcessed
 		}
 	}
@@ -158,8 +189,7 @@ func (h *Handler) step1Submission(in step1Input, now time.Time) (s *submission, 
 		return nil, in.email + msgDuplicateSuffix
 	}
 	if s != nil {
-		// A Step 1 retry: a new ID image for the same submission, one more try.
-		s.retryCount++
+		// A Step 1 retry: a new ID image for the same submission.
 		delete(s.images, imgIDBack)
 		return s, ""
 	}
@@ -170,17 +200,6 @@ func (h *Handler) step1Submission(in step1Input, now time.Time) (s *submission, 
 	s = &submission{id: id, created: now, result: resultIncomplete, images: map[string]*storedImage{}}
 	h.subs[id] = s
 	return s, ""
-}
-
-// approvedEmail reports whether another live submission with that email is
-// approved. Caller holds h.mu.
-func (h *Handler) approvedEmail(email string, except *submission) bool {
-	for _, s := range h.subs {
-		if s != except && !s.deleted && s.result == resultApproved && strings.EqualFold(s.email, email) {
-			return true
-		}
-	}
-	return false
 }
 
 // reject finishes s as rejected.
@@ -308,37 +327,25 @@ func (h *Handler) step2(w http.ResponseWriter, _ *http.Request, b *body) {
 		return
 	}
 	now := h.now()
+	if s.submissionIDExpired(now) {
+		badRequest(w, msgInvalidSub)
+		return
+	}
 	s.setStep2(in, now)
 	outcome := OutcomeApprove
 	if len(h.step2Script) > 0 {
 		outcome = h.step2Script[0]
 		h.step2Script = h.step2Script[1:]
 	}
-	p := outcome.profile()
-	s.attempts = append(s.attempts, s.newAttempt(p))
-
-	switch {
-	case p.retryCode != "":
-		s.retryCount++
-		if s.retryCount < maxTries {
-			h.notify(argos.WebhookRetry, s, webhookDetail{RetryCode: p.retryCode})
-			writeJSON(w, http.StatusOK, step2Retry{
-				Retry:      []retryReason{{RetryCode: p.retryCode, RetryMsg: p.retryMsg}},
-				KYCStatus:  resultIncomplete,
-				RetryCount: s.retryCount,
-			})
-			return
-		}
-		s.reject(now, "Multiple invalid KYC attempts", "too_many_retry")
-	case outcome == OutcomePending:
-		s.result = resultPending
-		s.pendingAt = now
-	case outcome == OutcomeReject:
-		s.reject(now, "The entered data does not match the ID", "id_info_dataMismatch")
-	default:
-		h.approve(s, now)
+	p := h.step2Try(s, outcome, now, time.Time{})
+	if s.result == resultIncomplete {
+		writeJSON(w, http.StatusOK, step2Retry{
+			Retry:      []retryReason{{RetryCode: p.retryCode, RetryMsg: p.retryMsg}},
+			KYCStatus:  resultIncomplete,
+			RetryCount: s.retryCount,
+		})
+		return
 	}
-	h.notifyDecision(s)
 	writeJSON(w, http.StatusOK, step2Result{
 		VerificationResult:  p.verificationResult,
 		FaceSimilarityScore: p.face,
@@ -346,6 +353,40 @@ func (h *Handler) step2(w http.ResponseWriter, _ *http.Request, b *body) {
 		KYCStatus:           s.result,
 		RetryCount:          s.retryCount,
 	})
+}
+
+// step2Try runs one Step 2 try of s with outcome, at now: the try is
+// recorded in kyc.attempts; a failed one counts towards the three tries (the
+// third rejects with "too_many_retry"); a passed one is checked against the
+// project's policies (see Policy) and then approved or held for review.
+// Webhooks are stamped hookAt (zero: the clock when sent). Caller holds
+// fk.mu.
+func (fk *fake) step2Try(s *submission, outcome Outcome, now, hookAt time.Time) outcomeProfile {
+	p := outcome.profile()
+	s.attempts = append(s.attempts, s.newAttempt(p))
+	switch {
+	case p.retryCode != "":
+		s.retryCount++
+		if s.retryCount < maxTries {
+			fk.notifyAt(argos.WebhookRetry, s, webhookDetail{RetryCode: p.retryCode}, hookAt)
+			fk.watch(s)
+			return p
+		}
+		s.reject(now, "Multiple invalid KYC attempts", "too_many_retry")
+	case outcome == OutcomeReject:
+		s.reject(now, "The entered data does not match the ID", "id_info_dataMismatch")
+	default:
+		if comment, code := fk.policyRejection(s, now); code != "" {
+			s.reject(now, comment, code)
+		} else if outcome == OutcomePending {
+			s.result = resultPending
+			s.pendingAt = now
+		} else {
+			fk.approve(s, now)
+		}
+	}
+	fk.notifyDecision(s, hookAt)
+	return p
 }
 
 // setStep2 stores the data a Step 2 try confirmed and its images.

@@ -153,32 +153,39 @@ func TestStep1(t *testing.T) {
 		r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("x.png")})
 		assert.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 	})
-	t.Run("a retry with the submissionId replaces the ID image and counts a try", func(t *testing.T) {
+	t.Run("a retry with the submissionId replaces the ID image and the failed try counts", func(t *testing.T) {
 		c := newRaw(t)
-		id := c.step1("a@example.com")
+		c.srv.ScriptStep1(argostest.Step1Glare)
+		first := c.postMultipart("/submission/step1", step1Fields("a@example.com"), map[string]file{"idImage": pngPart("glare.png")})
+		require.Equal(t, http.StatusOK, first.Status, "%s", first.Body)
+		id, _ := first.JSON(t)["submissionId"].(string)
+		require.NotEmpty(t, id)
+
 		fields := step1Fields("a@example.com")
 		fields["submissionId"] = id
 		r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": jpegPart("retake.jpg")})
 		require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 		assert.Equal(t, id, r.JSON(t)["submissionId"])
+		assert.NotNil(t, r.JSON(t)["reviewOCRData"])
 
 		img := c.get("/image", url.Values{"submission_id": {id}, "type": {"idImage"}})
 		assert.Equal(t, "image/jpeg", img.Header.Get("Content-Type"))
 		assert.Equal(t, argostest.SampleJPEG(), img.Body)
 
-		// One Step 1 retry used a try: two Step 2 failures reach the limit.
+		// The failed Step 1 used a try: two Step 2 failures reach the limit.
 		c.srv.ScriptStep2(argostest.OutcomeNoFace, argostest.OutcomeNoFace)
 		assert.Equal(t, float64(2), c.step2(id)["retryCount"])
 		assert.Equal(t, "rejected", c.step2(id)["kycStatus"])
 	})
-	t.Run("the third Step 1 try rejects the submission", func(t *testing.T) {
+	t.Run("the third failed Step 1 try rejects the submission", func(t *testing.T) {
 		c := newRaw(t)
-		id := c.step1("a@example.com")
+		c.srv.ScriptStep1(argostest.Step1NoMRZ, argostest.Step1Expired, argostest.Step1BackMismatch)
+		first := c.postMultipart("/submission/step1", step1Fields("a@example.com"), map[string]file{"idImage": pngPart("x.png")})
+		id, _ := first.JSON(t)["submissionId"].(string)
+		require.NotEmpty(t, id, "%s", first.Body)
 		fields := step1Fields("a@example.com")
 		fields["submissionId"] = id
-		for range 2 {
-			c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("x.png")})
-		}
+		c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("x.png")})
 		r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("x.png")})
 		require.Equal(t, http.StatusOK, r.Status)
 		m := r.JSON(t)
@@ -187,6 +194,15 @@ func TestStep1(t *testing.T) {
 		assert.Equal(t, []any{"too_many_retry"}, path(c.item(id), "kyc", "commentCode"))
 
 		r = c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("x.png")})
+		assert.Equal(t, "this submission is already processed", r.Message(t))
+	})
+	t.Run("once Step 1 has read the ID it cannot be retried", func(t *testing.T) {
+		c := newRaw(t)
+		id := c.step1("a@example.com")
+		fields := step1Fields("a@example.com")
+		fields["submissionId"] = id
+		r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("x.png")})
+		assert.Equal(t, http.StatusBadRequest, r.Status)
 		assert.Equal(t, "this submission is already processed", r.Message(t))
 	})
 }

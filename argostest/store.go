@@ -97,6 +97,8 @@ type submission struct {
 	ip                                    string
 	customOptions                         map[string]any
 	ocr                                   ocrData
+	step1OK                               bool   // a Step 1 try read the ID
+	tokenID                               string // the private-mode token of a liveform submission
 
 	// Step 2 (the data the applicant confirmed).
 	name, dob, gender, nationality                        string
@@ -317,6 +319,7 @@ type item struct {
 	Reviewer              string            `json:"reviewer,omitempty"`
 	ApplicantID           string            `json:"applicant_id,omitempty"`
 	DuplicatedInformation string            `json:"duplicated_information,omitempty"`
+	TokenID               string            `json:"tokenId,omitempty"`
 	Image                 map[string]string `json:"image,omitempty"`
 	KYC                   itemKYC           `json:"kyc"`
 	AML                   *itemAML          `json:"aml,omitempty"`
@@ -404,6 +407,7 @@ func (s *submission) renderDetails(it *item) {
 	it.KYCResultAt = fmtTime(s.resultAt)
 	it.ApplicantID = s.applicantID
 	it.DuplicatedInformation = s.dupInfo
+	it.TokenID = s.tokenID
 	if len(s.images) > 0 {
 		it.Image = make(map[string]string, len(s.images))
 		for typ, im := range s.images {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // tokenRoutes are the private-mode token pool.
@@ -75,11 +76,12 @@ func (h *Handler) addTokens(w http.ResponseWriter, _ *http.Request, b *body) {
 	defer h.mu.Unlock()
 	processed, failed := 0, 0
 	for _, id := range ids {
-		if !tokenIDRE.MatchString(id) || (!h.tokens[id] && len(h.tokens) >= maxTokenPool) {
+		if !tokenIDRE.MatchString(id) || (h.tokens[id] == nil && len(h.tokens) >= maxTokenPool) {
 			failed++
 			continue
 		}
-		h.tokens[id] = true
+		h.tokens[id] = &poolToken{} // an ID already there is overwritten: fresh again
+		delete(h.usedTokens, id)
 		processed++
 	}
 	count := len(h.tokens)
@@ -104,8 +106,9 @@ func (h *Handler) deleteTokens(w http.ResponseWriter, _ *http.Request, b *body) 
 		switch {
 		case !tokenIDRE.MatchString(id):
 			failed++
-		case h.tokens[id]:
+		case h.tokens[id] != nil:
 			delete(h.tokens, id)
+			delete(h.usedTokens, id)
 			deleted++
 		default:
 			notFound++
@@ -113,6 +116,17 @@ func (h *Handler) deleteTokens(w http.ResponseWriter, _ *http.Request, b *body) 
 	}
 	writeJSON(w, http.StatusOK, tokenResponse{Success: failed == 0, Message: "Successfully deleted " + strconv.Itoa(deleted) + " tokens",
 		Summary: tokenSummary{TotalSubmitted: len(ids), Deleted: &deleted, NotFound: &notFound, Failed: failed}})
+}
+
+// poolToken is the state of one token of the pool.
+type poolToken struct {
+	// firstUse is when a liveform first opened with the token; zero while
+	// unused.
+	firstUse time.Time
+	// expired is "" while valid, else the expired_condition that ended it:
+	// "time" (three minutes after the first use) or "count" (a submission
+	// made with it was decided).
+	expired string
 }
 
 // Tokens returns the token pool's IDs, sorted.

@@ -93,8 +93,12 @@ func (h *Handler) patchSubmission(w http.ResponseWriter, _ *http.Request, b *bod
 		writeError(w, "invalid_submission", msgInvalidSubmit)
 		return
 	}
-	h.applyUpdate(s, in.Data, h.now())
+	now := h.now()
+	h.applyUpdate(s, in.Data, now)
 	h.notify(argos.WebhookUpdated, s, webhookDetail{Admin: in.Admin, Updated: in.Data.changed()})
+	if in.Data.KYCStatus != "" && s.tokenID != "" {
+		h.expireToken(s.tokenID, "count", now) // a decided submission uses up its token
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"message": msgPatchSuccess})
 }
 

@@ -79,10 +79,19 @@ type webhookDetail struct {
 // after changing s. It does nothing unless a webhook URL is set. Delivery is
 // asynchronous and in the order of the notify calls.
 func (fk *fake) notify(trigger argos.WebhookTrigger, s *submission, d webhookDetail) {
+	fk.notifyAt(trigger, s, d, time.Time{})
+}
+
+// notifyAt is notify for a transition that happened at at; a zero at reads
+// the clock. Caller holds fk.mu.
+func (fk *fake) notifyAt(trigger argos.WebhookTrigger, s *submission, d webhookDetail, at time.Time) {
 	if !fk.hooks.enabled() {
 		return
 	}
-	payload := webhookPayload(trigger, s, d, fk.now())
+	if at.IsZero() {
+		at = fk.now()
+	}
+	payload := webhookPayload(trigger, s, d, at)
 	id := ""
 	if s != nil {
 		id = s.id
@@ -90,19 +99,27 @@ func (fk *fake) notify(trigger argos.WebhookTrigger, s *submission, d webhookDet
 	fk.hooks.enqueue(trigger, id, payload, fk.cfg.secure, fk.cfg.apiKey)
 }
 
-// notifyDecision queues the webhooks of a submission whose Step 2 or review
-// has just decided: submit (pending), rejected, or approved followed by aml
-// (the fake's project has AML screening on, and screening follows every
-// approval). Caller holds fk.mu.
-func (fk *fake) notifyDecision(s *submission) {
+// notifyDecision queues the webhooks of a submission whose Step 2, review or
+// timer has just decided, at at (zero: read the clock): submit (pending),
+// rejected, or approved followed by aml (the fake's project has AML
+// screening on, and screening follows every approval). A decided submission
+// uses up the private-mode token it was made with: token_expired
+// (expired_condition "count") follows. Caller holds fk.mu.
+func (fk *fake) notifyDecision(s *submission, at time.Time) {
 	switch s.result {
 	case resultPending:
-		fk.notify(argos.WebhookSubmit, s, webhookDetail{})
+		fk.notifyAt(argos.WebhookSubmit, s, webhookDetail{}, at)
 	case resultRejected:
-		fk.notify(argos.WebhookRejected, s, webhookDetail{})
+		fk.notifyAt(argos.WebhookRejected, s, webhookDetail{}, at)
 	case resultApproved:
-		fk.notify(argos.WebhookApproved, s, webhookDetail{})
-		fk.notify(argos.WebhookAML, s, webhookDetail{})
+		fk.notifyAt(argos.WebhookApproved, s, webhookDetail{}, at)
+		fk.notifyAt(argos.WebhookAML, s, webhookDetail{}, at)
+	}
+	if s.tokenID != "" && s.result != resultIncomplete {
+		if at.IsZero() {
+			at = s.updated
+		}
+		fk.expireToken(s.tokenID, "count", at)
 	}
 }
 
@@ -182,8 +199,9 @@ func (s *submission) creationFields(p obj, trigger argos.WebhookTrigger, d webho
 	p.set("kyc_result", obj{"status": s.result})
 	p.set("cf", s.cfObject())
 	p.set("userid", s.userID)
+	p.set("tokenId", s.tokenID)
 	p.set("ipAddress", maskIP(s.ip))
-	if trigger == argos.WebhookRetry {
+	if d.RetryCode != "" {
 		p.set("retryCode", d.RetryCode)
 		p["attempts"] = s.retryCount
 	}
@@ -206,6 +224,7 @@ func (s *submission) decisionFields(p obj) {
 	p.set("kyc_result", kyc)
 	p.set("applicant_id", s.applicantID)
 	p.set("email", s.email)
+	p.set("tokenId", s.tokenID)
 	p.set("cf", s.cfObject())
 	p.set("userid", s.userID)
 	s.personFields(p)
@@ -245,6 +264,7 @@ func (s *submission) amlFields(p obj) {
 		aml = obj{"currentstatus": s.aml.status, "risk_level_summary": s.aml.risk}
 	}
 	p.set("aml_result", aml)
+	p.set("tokenId", s.tokenID)
 }
 
 // updatedFields are those of "updated": d.Updated lists the changed fields

@@ -116,12 +116,17 @@ var transitionFlows = []struct {
 		return id
 	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookRetry, argos.KYCIncomplete},
 		{argos.WebhookRetry, argos.KYCIncomplete}, {argos.WebhookRejected, argos.KYCRejected}}},
-	{"a Step 1 retry sends retry", func(t *testing.T, c *raw) string {
-		id := c.step1("step1retry@example.com")
+	{"a failed Step 1 sends created, a failed retry sends retry, a read retry none", func(t *testing.T, c *raw) string {
+		c.srv.ScriptStep1(argostest.Step1Glare, argostest.Step1MissingName)
+		first := c.postMultipart("/submission/step1", step1Fields("step1retry@example.com"), map[string]file{"idImage": pngPart("front.png")})
+		id, _ := first.JSON(t)["submissionId"].(string)
+		require.NotEmpty(t, id, "%s", first.Body)
 		fields := step1Fields("step1retry@example.com")
 		fields["submissionId"] = id
-		r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("front.png")})
-		require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+		for range 2 {
+			r := c.postMultipart("/submission/step1", fields, map[string]file{"idImage": pngPart("front.png")})
+			require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
+		}
 		return id
 	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookRetry, argos.KYCIncomplete}}},
 	{"a pending submission a reviewer approves sends submit, approved and aml", func(t *testing.T, c *raw) string {

@@ -5,7 +5,7 @@
 // Usage:
 //
 //	go run ./cmd/argos-fake [-addr 127.0.0.1:8443] [-key KEY] [-cert-out PATH]
-//	    [-webhook-url URL [-webhook-ca PEMFILE]] [-v]
+//	    [-webhook-url URL [-webhook-ca PEMFILE]] [-return-url URL] [-seed N] [-v]
 //
 // It makes a self-signed certificate for the address, writes it (PEM) to a
 // new temporary directory (removed on exit) or the -cert-out file, and
@@ -14,9 +14,17 @@
 //
 //	curl --cacert '/tmp/argos-fake-123/cert.pem' -H 'x-api-key: test_…' 'https://127.0.0.1:8443/v2/submission?count=1'
 //
+// With -seed N the fake starts with N submissions in varied, realistic
+// states (every status, AML Red Flags with reports, several per user, over
+// a year), for trying the argos CLI or another tool against a populated
+// project:
+//
+//	go run ./cmd/argos-fake -seed 1000
+//
 // Admin endpoints below /_admin/ (same key) script what the fake decides and
 // where its webhooks go, as the Go tests do with argostest's methods:
 //
+//	POST   /_admin/step1-script  {"outcomes": ["glare_detected", "read"]}
 //	POST   /_admin/step2-script  {"outcomes": ["face_mismatch", "approve"]}
 //	POST   /_admin/kyc-result    {"submission_id": "…", "result": "approved"}
 //	POST   /_admin/aml-hits      {"submission_id": "…", "hits": 2}
@@ -24,6 +32,9 @@
 //	DELETE /_admin/faults
 //	PUT    /_admin/webhook-url   {"url": "https://…", "ca_pem": "…"}
 //	GET    /_admin/webhooks      the webhooks sent so far
+//	POST   /_admin/advance       {"duration": "24h"}
+//	POST   /_admin/liveform      {"link": "https://form.argosidentity.com/?pid=…", "applicant": {"outcome": "approve"}}
+//	POST   /_admin/submissions   {"count": 1000}
 //
 // See argostest.WithAdmin for the details. It keeps all submissions in
 // memory and stops cleanly on SIGINT or SIGTERM. The server logs one line

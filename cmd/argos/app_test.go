@@ -62,10 +62,10 @@ func TestExitCodes(t *testing.T) {
 			assert.NotContains(t, r.stderr, f.env[envAPIKey], "the API key is never printed")
 		})
 	}
-	t.Run("the usage lists every command", func(t *testing.T) {
+	t.Run("the usage lists every command but the hidden", func(t *testing.T) {
 		r := f.run(t, "help")
 		for name := range commands {
-			assert.Contains(t, r.stdout, "  "+name+" [flags]")
+			assert.Equal(t, !commands[name].hidden, strings.Contains(r.stdout, "  "+name+" [flags]"), name)
 		}
 	})
 	t.Run("flags may come after the arguments, and -- ends them", func(t *testing.T) {

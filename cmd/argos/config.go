@@ -15,12 +15,23 @@ const (
 	envAPIKey  = "ARGOS_API_KEY" //nolint:gosec // the variable's name, not a credential
 	envBaseURL = "ARGOS_BASE_URL"
 	envCAFile  = "ARGOS_CA_FILE"
+	envSecure  = "ARGOS_SECURE_TRANSMISSION"
 )
 
 // client builds the SDK client from the environment and the common flags.
 // A missing API key is a usage error; so is a CA file that holds no
-// certificate.
+// certificate, and an ARGOS_SECURE_TRANSMISSION that is not a yes or a no.
 func (a *app) client(opts ...argos.Option) (*argos.Client, error) {
+	secure, err := a.secureTransmission()
+	if err != nil {
+		return nil, err
+	}
+	return a.newClient(secure, opts...)
+}
+
+// newClient builds the SDK client from the environment and the common
+// flags, with Secure Data Transmission when secure.
+func (a *app) newClient(secure bool, opts ...argos.Option) (*argos.Client, error) {
 	key := strings.TrimSpace(a.getenv(envAPIKey))
 	if key == "" {
 		return nil, usagef("%s is not set", envAPIKey)
@@ -29,20 +40,15 @@ func (a *app) client(opts ...argos.Option) (*argos.Client, error) {
 	if u := strings.TrimSpace(a.getenv(envBaseURL)); u != "" {
 		all = append(all, argos.WithBaseURL(u))
 	}
-	caFile := a.caFile
-	if caFile == "" {
-		caFile = a.getenv(envCAFile)
+	pool, err := a.rootCAs()
+	if err != nil {
+		return nil, err
 	}
-	if caFile != "" {
-		pem, err := os.ReadFile(caFile) //nolint:gosec // the operator names the file to read
-		if err != nil {
-			return nil, fmt.Errorf("reading the CA file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, usagef("the CA file holds no PEM certificate")
-		}
+	if pool != nil {
 		all = append(all, argos.WithRootCAs(pool))
+	}
+	if secure {
+		all = append(all, argos.WithSecureTransmission())
 	}
 	all = append(all, a.clientOpts...)
 	c, err := argos.NewClient(key, append(all, opts...)...)
@@ -51,6 +57,42 @@ func (a *app) client(opts ...argos.Option) (*argos.Client, error) {
 	}
 	a.clients = append(a.clients, c)
 	return c, nil
+}
+
+// rootCAs returns the certificate authorities of --ca-file or
+// ARGOS_CA_FILE, or nil (the system's) when neither is set.
+func (a *app) rootCAs() (*x509.CertPool, error) {
+	caFile := a.caFile
+	if caFile == "" {
+		caFile = a.getenv(envCAFile)
+	}
+	if caFile == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(caFile) //nolint:gosec // the operator names the file to read
+	if err != nil {
+		return nil, fmt.Errorf("reading the CA file: %w", err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, usagef("the CA file holds no PEM certificate")
+	}
+	return pool, nil
+}
+
+// secureTransmission reads ARGOS_SECURE_TRANSMISSION: whether the project
+// has the Secure Data Transmission option on, so that the calls it covers
+// (listing and reading submissions) are encrypted with the API key
+// (argos.WithSecureTransmission). "argos doctor" tells which the project
+// needs.
+func (a *app) secureTransmission() (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(a.getenv(envSecure))) {
+	case "", "0", "false", "no", "off":
+		return false, nil
+	case "1", "true", "yes", "on":
+		return true, nil
+	}
+	return false, usagef("%s must be 1 or 0 (on or off)", envSecure)
 }
 
 // secretKey returns the key that encrypts or decrypts with Secure Data
@@ -83,14 +125,49 @@ func (a *app) secretKey(keyFile string) (string, error) {
 // endpoint Argos documents only under /v3 when ARGOS_BASE_URL is unset
 // (the default is the v2 base) or ends in /v2: the SDK would refuse each
 // call (the gateway's answer to an unknown route is a 403 that reads as a
-// wrong key). It is a usage error saying what to set.
+// wrong key). It is a usage error saying what to set: the v3 base of the
+// host in use (v3Base).
 func (a *app) requireV3(what string) error {
-	base := strings.TrimSpace(a.getenv(envBaseURL))
-	if base == "" {
-		base = argos.DefaultBaseURL
-	}
-	if u, err := url.Parse(base); err == nil && strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v2") {
-		return usagef("%s calls the v3 API, and the base URL is v2 (%s): set %s=%s", what, base, envBaseURL, argos.BaseURLV3)
+	base := a.baseURL()
+	if isV2(base) {
+		return usagef("%s calls the v3 API, and the base URL is v2 (%s): set %s=%s", what, base, envBaseURL, v3Base(base))
 	}
 	return nil
+}
+
+// baseURL is the base URL the client uses: ARGOS_BASE_URL, else the SDK's
+// default.
+func (a *app) baseURL() string {
+	if base := strings.TrimSpace(a.getenv(envBaseURL)); base != "" {
+		return base
+	}
+	return argos.DefaultBaseURL
+}
+
+// isV2 reports whether base's path ends in /v2.
+func isV2(base string) bool {
+	u, err := url.Parse(base)
+	return err == nil && strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v2")
+}
+
+// vendorV2Host is the host of the deprecated API guide's base
+// (argos.DefaultBaseURL today), whose v3 lives on another host.
+const vendorV2Host = "rest-api.argoskyc.com"
+
+// v3Base returns the v3 base URL that replaces the v2 base: the vendor's
+// (argos.BaseURLV3) for the vendor's v2 host, and for any other host — a
+// fake, a proxy — the same scheme, host and path with the final /v2
+// replaced by /v3, so that the fix never points a test or a proxied setup
+// at production.
+func v3Base(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return argos.BaseURLV3
+	}
+	if strings.EqualFold(u.Hostname(), vendorV2Host) {
+		return argos.BaseURLV3
+	}
+	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/v2") + "/v3"
+	u.RawPath, u.RawQuery, u.Fragment = "", "", ""
+	return u.String()
 }

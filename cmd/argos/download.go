@@ -33,8 +33,9 @@ func imageType(s string) (argos.ImageType, bool) {
 
 // runImage saves one image of a submission to the -o file.
 func runImage(ctx context.Context, a *app, args []string) error {
-	fs := a.flagSet()
-	typ := fs.String("type", "selfie", "which image: id, id-back, selfie or address")
+	fs := a.flagSet(apiFlags)
+	typ := new(string)
+	choiceVar(fs, typ, "type", "selfie", "which `image`: id, id-back, selfie or address", "id", "id-back", "selfie", "address")
 	out := fs.String("o", "", "`FILE` to write the image to, atomically (\"-\": standard output)")
 	pos, err := a.parse(fs, args, 1)
 	if err != nil {
@@ -49,7 +50,7 @@ func runImage(ctx context.Context, a *app, args []string) error {
 
 // runReport saves one AML report to the -o file.
 func runReport(ctx context.Context, a *app, args []string) error {
-	fs := a.flagSet()
+	fs := a.flagSet(apiFlags)
 	out := fs.String("o", "", "`FILE` to write the report to, atomically (\"-\": standard output)")
 	pos, err := a.parse(fs, args, 1)
 	if err != nil {
@@ -85,6 +86,6 @@ func (a *app) download(out *string, fetch func(*argos.Client) (*argos.Download, 
 	if a.json {
 		return a.printJSON(map[string]any{"file": *out, "bytes": n, "content_type": d.ContentType})
 	}
-	_, err = fmt.Fprintf(a.stdout, "wrote %s (%d bytes, %s)\n", *out, n, d.ContentType)
+	_, err = fmt.Fprintf(a.stdout, "wrote %s (%d bytes, %s)\n", visible(*out), n, visible(d.ContentType))
 	return err
 }

@@ -73,6 +73,10 @@ type eventLine struct {
 	ExpiredCondition string   `json:"expired_condition,omitempty"`
 
 	Raw json.RawMessage `json:"raw,omitempty"`
+
+	// With --forward-to: the receiver's status, or why it has none.
+	ForwardStatus int    `json:"forward_status,omitempty"`
+	ForwardError  string `json:"forward_error,omitempty"`
 }
 
 // amlRecordLine is one of an aml_monitor event's records.

@@ -40,16 +40,20 @@ type export struct {
 // resume state (FILE.resume) records it, so an interrupted export continues
 // with --resume from the last page it finished.
 func runExport(ctx context.Context, a *app, args []string) error {
-	flags := a.flagSet()
+	flags := a.flagSet(apiFlags)
 	f := addFilters(flags, filterOpts{from: true, to: true, requestType: true, limit: 0})
 	out := flags.String("o", "", "output `FILE`: .jsonl or .ndjson for JSON Lines, .csv for CSV")
 	resume := flags.Bool("resume", false, "continue the interrupted export of FILE from FILE.resume")
+	force := flags.Bool("force", false, "replace FILE if it exists (without it an existing FILE is refused), and start over an interrupted export to it")
 	csvRaw := flags.Bool("csv-raw", false, "write CSV cells as they are: without it a cell starting with = + - @ or a tab or CR gets a ' before it, so a spreadsheet does not run it as a formula")
 	if _, err := a.parse(flags, args, 0); err != nil {
 		return err
 	}
 	if *out == "" {
 		return usagef("-o FILE is required")
+	}
+	if *resume && *force {
+		return usagef("give one of --resume and --force")
 	}
 	format, err := formatOf(*out)
 	if err != nil {
@@ -68,7 +72,7 @@ func runExport(ctx context.Context, a *app, args []string) error {
 	}
 	e := &export{a: a, client: c, params: *p, limit: int64(f.limit), path: *out, format: format, csvRaw: *csvRaw}
 	e.state.Filters = fingerprint(format, a.showPII, *csvRaw, f)
-	if err := e.open(*resume); err != nil {
+	if err := e.open(*resume, *force); err != nil {
 		return err
 	}
 	err = e.run(ctx)
@@ -101,26 +105,27 @@ func formatOf(name string) (string, error) {
 
 func (e *export) statePath() string { return e.path + ".resume" }
 
-// open creates the output file, or with resume reopens it at the end of
+// open creates the output file (mode 0600; an existing one is refused
+// unless force, which replaces it), or with resume reopens it at the end of
 // the last page the saved state records (cutting off any part of a page
-// written after it).
-func (e *export) open(resume bool) error {
+// written after it). Nothing has been sent yet: a refusal costs no request.
+func (e *export) open(resume, force bool) error {
 	saved, err := loadResumeState(e.statePath())
 	switch {
 	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		return err
 	case resume && err != nil:
 		return usagef("nothing to resume: %s does not exist", e.statePath())
-	case !resume && err == nil:
+	case !resume && !force && err == nil:
 		return usagef("%s exists: an export to this file was interrupted; continue it with --resume, or delete %s to start over",
 			e.statePath(), e.statePath())
 	case resume && saved.Filters != e.state.Filters:
 		return usagef("the filters, format, --show-pii or --csv-raw differ from those of the interrupted export")
 	}
 	if !resume {
-		f, err := os.OpenFile(e.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		f, err := createPrivate(e.path, force)
 		if err != nil {
-			return fmt.Errorf("creating the export: %w", err)
+			return err
 		}
 		e.file = f
 		e.rows = newRowWriter(e.format, f, e.a.showPII, e.csvRaw)
@@ -129,9 +134,9 @@ func (e *export) open(resume bool) error {
 		}
 		return e.checkpoint(nil)
 	}
-	f, err := os.OpenFile(e.path, os.O_WRONLY, 0)
+	f, err := openPrivate(e.path, "the export", os.O_WRONLY)
 	if err != nil {
-		return fmt.Errorf("reopening the export: %w", err)
+		return err
 	}
 	e.file = f
 	if fi, err := f.Stat(); err != nil || fi.Size() < saved.Size {

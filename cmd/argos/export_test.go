@@ -229,3 +229,79 @@ func TestDefuse(t *testing.T) {
 		})
 	}
 }
+
+func TestExportFileSafety(t *testing.T) {
+	f := setup(t)
+	f.seed(t, people...)
+	mode := func(t *testing.T, name string) os.FileMode {
+		t.Helper()
+		fi, err := os.Stat(name)
+		require.NoError(t, err)
+		return fi.Mode().Perm()
+	}
+
+	t.Run("an existing file is refused before any request, and left as it was", func(t *testing.T) {
+		out := f.path("existing.jsonl")
+		require.NoError(t, os.WriteFile(out, []byte("keep"), 0o644))
+		f.srv.ResetRequests()
+		r := f.run(t, "export", "-o", out, "--show-pii")
+		assert.Equal(t, exitUsage, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "exists: give --force to replace it")
+		assert.Equal(t, "keep", readFile(t, out))
+		assert.Empty(t, f.srv.Requests(), "nothing is sent")
+	})
+	t.Run("--force replaces a world-readable file with one of mode 0600", func(t *testing.T) {
+		out := f.path("forced.jsonl")
+		require.NoError(t, os.WriteFile(out, []byte("old"), 0o644))
+		r := f.run(t, "export", "-o", out, "--show-pii", "--force")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, readFile(t, out), "alice@example.com")
+		assert.Equal(t, os.FileMode(0o600), mode(t, out))
+	})
+	t.Run("--force replaces a symbolic link, not the file it points to", func(t *testing.T) {
+		target := f.path("target.txt")
+		require.NoError(t, os.WriteFile(target, []byte("elsewhere"), 0o644))
+		out := f.path("link.jsonl")
+		require.NoError(t, os.Symlink(target, out))
+		r := f.run(t, "export", "-o", out)
+		assert.Equal(t, exitUsage, r.code, "a link is an existing file: %s", r.stderr)
+		r = f.run(t, "export", "-o", out, "--force")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, "elsewhere", readFile(t, target))
+		fi, err := os.Lstat(out)
+		require.NoError(t, err)
+		assert.True(t, fi.Mode().IsRegular(), "the link was replaced by a file")
+		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	})
+	t.Run("--resume makes the export the owner's alone", func(t *testing.T) {
+		out := f.path("resumed.csv")
+		hook := f.withHook(func(r *http.Request) {
+			f.srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Status: http.StatusBadRequest})
+		})
+		require.Equal(t, exitFailure, f.runCtx(context.Background(), t, hook, "export", "-o", out).code)
+		require.NoError(t, os.Chmod(out, 0o644))
+		f.srv.ClearFaults()
+		r := f.run(t, "export", "-o", out, "--resume")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, os.FileMode(0o600), mode(t, out))
+	})
+	t.Run("--resume refuses a symbolic link", func(t *testing.T) {
+		out := f.path("resumelink.csv")
+		hook := f.withHook(func(r *http.Request) {
+			f.srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Status: http.StatusBadRequest})
+		})
+		require.Equal(t, exitFailure, f.runCtx(context.Background(), t, hook, "export", "-o", out).code)
+		f.srv.ClearFaults()
+		target := f.path("resumetarget.csv")
+		require.NoError(t, os.Rename(out, target))
+		require.NoError(t, os.Symlink(target, out))
+		r := f.run(t, "export", "-o", out, "--resume")
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "is a symbolic link")
+	})
+	t.Run("--resume and --force together are a usage error", func(t *testing.T) {
+		r := f.run(t, "export", "-o", f.path("both.csv"), "--resume", "--force")
+		assert.Equal(t, exitUsage, r.code)
+		assert.Contains(t, r.stderr, "one of --resume and --force")
+	})
+}

@@ -12,6 +12,10 @@ func init() {
 
 // runFake runs the fake server until Ctrl-C; its flags are argos-fake's.
 func runFake(ctx context.Context, a *app, args []string) error {
+	if a.listFlags != nil {
+		a.listFlags(fakecmd.Flags("argos fake"))
+		return errListFlags
+	}
 	if code := fakecmd.Run(ctx, "argos fake", args, a.stdout, a.stderr); code != exitOK {
 		return exitCode(code)
 	}

@@ -20,9 +20,10 @@ type filters struct {
 
 // filterOpts says which filter flags a command has.
 type filterOpts struct {
-	from, to    bool // --from, --to
-	requestType bool // --type
-	limit       int  // default of --limit; < 0: no --limit flag
+	from, to    bool   // --from, --to
+	requestType bool   // --type
+	limit       int    // default of --limit; < 0: no --limit flag
+	limitUsage  string // --limit's help, if not the usual
 }
 
 // addFilters puts the filter flags on fs.
@@ -37,10 +38,15 @@ func addFilters(fs *flag.FlagSet, o filterOpts) *filters {
 		fs.StringVar(&f.to, "to", "", "only submissions created on or before this `date` (YYYY-MM-DD, UTC)")
 	}
 	if o.requestType {
-		fs.StringVar(&f.reqType, "type", "", "only this part of each submission: kyc, aml, data or others (request_type)")
+		choiceVar(fs, &f.reqType, "type", "", "only this `part` of each submission: kyc, aml, data or others (request_type)",
+			string(argos.RequestKYC), string(argos.RequestAML), string(argos.RequestData), string(argos.RequestOthers))
 	}
 	if o.limit >= 0 {
-		fs.IntVar(&f.limit, "limit", o.limit, "at most `N` submissions (0: all)")
+		usage := o.limitUsage
+		if usage == "" {
+			usage = "at most `N` submissions (0: all)"
+		}
+		fs.IntVar(&f.limit, "limit", o.limit, usage)
 	}
 	fs.IntVar(&f.pageSize, "page-size", argos.MaxPageSize, "submissions per request (1-2000)")
 	return f
@@ -71,7 +77,7 @@ func (f *filters) params() (*argos.ListSubmissionsParams, error) {
 		return nil, usagef("--page-size must be between 1 and %d", argos.MaxPageSize)
 	}
 	p := &argos.ListSubmissionsParams{
-		UserID: strings.TrimSpace(f.user), Email: strings.TrimSpace(f.email),
+		UserID: f.userID(), Email: f.emailAddr(),
 		StartDate: f.from, EndDate: f.to, Count: f.pageSize,
 	}
 	if f.limit > 0 {
@@ -80,6 +86,10 @@ func (f *filters) params() (*argos.ListSubmissionsParams, error) {
 	setString(&p.RequestType, f.reqType)
 	return p, nil
 }
+
+// userID and emailAddr are --user and --email as sent.
+func (f *filters) userID() string    { return strings.TrimSpace(f.user) }
+func (f *filters) emailAddr() string { return strings.TrimSpace(f.email) }
 
 // setString sets a string field whether the SDK types it as string or as a
 // named string type (ListSubmissionsParams.RequestType is to become

@@ -12,7 +12,7 @@ func init() {
 // runGet shows one submission: every column of the export as FIELD VALUE
 // rows, or the whole submission as JSON.
 func runGet(ctx context.Context, a *app, args []string) error {
-	fs := a.flagSet()
+	fs := a.flagSet(apiFlags)
 	pos, err := a.parse(fs, args, 1)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -190,18 +191,29 @@ func logLines(t testing.TB, name string) []logEntry {
 	return out
 }
 
-// deletedOnServer reports whether the fake shows the submission as deleted.
+// deletedOnServer reports whether the fake shows the submission as deleted
+// (argos.Submission.Deleted: the placeholder name and none of the erased
+// personal data).
 func (f *fixture) deletedOnServer(t testing.TB, id string) bool {
+	t.Helper()
+	return f.serverView(t, id).Deleted()
+}
+
+// v3 points the fixture's CLI at the fake's v3 base URL.
+func (f *fixture) v3() *fixture {
+	g := *f
+	g.env = map[string]string{envAPIKey: f.env[envAPIKey], envBaseURL: f.srv.URL("v3"), envCAFile: f.env[envCAFile]}
+	return &g
+}
+
+// serverView is what the fake stores of a submission, as GET shows it.
+func (f *fixture) serverView(t testing.TB, id string) *argos.Submission {
 	t.Helper()
 	raw, ok := f.srv.Submission(id)
 	require.True(t, ok, "submission %s exists", id)
-	var s struct {
-		Data struct {
-			Name string `json:"name"`
-		} `json:"data"`
-	}
+	var s argos.Submission
 	require.NoError(t, json.Unmarshal(raw, &s))
-	return s.Data.Name == deletedName
+	return &s
 }
 
 // countingTransport calls hook before each request it sends on.
@@ -217,9 +229,14 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // withHook makes the CLI's client call hook before each request.
 func (f *fixture) withHook(hook func(r *http.Request)) func(*app) {
+	return f.withTransport(&countingTransport{base: f.srv.HTTPClient().Transport, hook: hook})
+}
+
+// withTransport makes the CLI's client send its requests through rt, which
+// must trust the fake.
+func (f *fixture) withTransport(rt http.RoundTripper) func(*app) {
 	return func(a *app) {
-		hc := &http.Client{Transport: &countingTransport{base: f.srv.HTTPClient().Transport, hook: hook}}
-		a.clientOpts = append(append([]argos.Option{}, f.opts...), argos.WithHTTPClient(hc))
+		a.clientOpts = append(append([]argos.Option{}, f.opts...), argos.WithHTTPClient(&http.Client{Transport: rt}))
 		a.getenv = func(k string) string {
 			if k == envCAFile { // the client's transport trusts the fake already
 				return ""
@@ -227,6 +244,58 @@ func (f *fixture) withHook(hook func(r *http.Request)) func(*app) {
 			return f.env[k]
 		}
 	}
+}
+
+// filterDropper is a server that ignores some query parameters: it removes
+// them from each request before the fake sees it.
+type filterDropper struct {
+	base   http.RoundTripper
+	params []string
+}
+
+func (d *filterDropper) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	q := r.URL.Query()
+	for _, p := range d.params {
+		q.Del(p)
+	}
+	r.URL.RawQuery = q.Encode()
+	return d.base.RoundTrip(r)
+}
+
+// answerRewriter is a server whose answers hold other text: it replaces
+// old with new in each answer's body.
+type answerRewriter struct {
+	base     http.RoundTripper
+	old, new string
+}
+
+func (w *answerRewriter) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := w.base.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	b = bytes.ReplaceAll(b, []byte(w.old), []byte(w.new))
+	resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(b)), int64(len(b))
+	resp.Header.Del("Content-Length")
+	return resp, nil
+}
+
+// rewriting makes the CLI talk to a fake whose answers hold to where they
+// held from.
+func (f *fixture) rewriting(from, to string) func(*app) {
+	return f.withTransport(&answerRewriter{base: f.srv.HTTPClient().Transport, old: from, new: to})
+}
+
+// ignoring makes the CLI talk to a fake that ignores the query parameters
+// named.
+func (f *fixture) ignoring(params ...string) func(*app) {
+	return f.withTransport(&filterDropper{base: f.srv.HTTPClient().Transport, params: params})
 }
 
 func TestMain(m *testing.M) {

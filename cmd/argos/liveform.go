@@ -20,7 +20,7 @@ func init() {
 // is the output asked for, so --show-pii does not apply (a plain URL holds
 // the email and user ID given). Input the SDK refuses exits 2.
 func runLiveformURL(_ context.Context, a *app, args []string) error {
-	fs := a.flagSet()
+	fs := a.flagSet(withJSON)
 	var p argos.LiveformParams
 	var countries, keyFile string
 	var encrypt bool

@@ -1,15 +1,18 @@
 package main
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/kycgo/argos"
 )
 
-// deletedName is what a deleted submission's name reads (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission,
-// https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission):
-// a marker, not personal data.
+// deletedName is the placeholder name Argos gives a deleted submission
+// (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission):
+// a marker, not personal data, so masking leaves it as it is. It never
+// decides whether a submission is deleted: an applicant can type it as a
+// name; argos.Submission.Deleted decides.
 const deletedName = "Deleted Submission"
 
 // How a column's value is masked when --show-pii is not given.
@@ -49,6 +52,27 @@ func mask(kind piiKind, v string) string {
 		return "****-**-**"
 	}
 	return "***"
+}
+
+// Personal data maskText finds in free text.
+var (
+	emailInText  = regexp.MustCompile(`[^\s@"'<>()\[\],;:]+@[^\s@"'<>()\[\],;:]+\.[A-Za-z]{2,}`)
+	numberInText = regexp.MustCompile(`\d[\d -]{4,}\d`)
+)
+
+// maskText masks what can be recognised as personal data in free text, such
+// as a server's error message: each email address as an email column is
+// masked, each run of six or more digits (an ID, document or phone number;
+// spaces and hyphens within it count) as "***". A name in the text cannot
+// be told from other words and is left as it is.
+func maskText(s string) string {
+	s = emailInText.ReplaceAllStringFunc(s, func(e string) string { return mask(piiEmail, e) })
+	return numberInText.ReplaceAllStringFunc(s, func(n string) string {
+		if len(n)-strings.Count(n, " ")-strings.Count(n, "-") < 6 {
+			return n
+		}
+		return "***"
+	})
 }
 
 func firstRune(s string) string {

@@ -1,21 +1,35 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/kycgo/argos"
 )
 
-// printJSON writes v as indented JSON.
+// printJSON writes v as indented JSON without its empty members
+// (omitEmpty), with the characters a terminal would act on escaped
+// (safeJSON: the values stay exact).
 func (a *app) printJSON(v any) error {
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("writing the output: %w", err)
+	}
+	b, err := omitEmpty(buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("writing the output: %w", err)
+	}
+	buf.Reset()
+	if err := json.Indent(&buf, b, "", "  "); err != nil {
+		return fmt.Errorf("writing the output: %w", err)
+	}
+	buf.WriteByte('\n')
+	if _, err := a.stdout.Write(safeJSON(buf.Bytes())); err != nil {
 		return fmt.Errorf("writing the output: %w", err)
 	}
 	return nil
@@ -40,8 +54,9 @@ func newTable(w io.Writer, headers ...string) *table {
 	return t
 }
 
-// row writes one row. Tabs and newlines in values become spaces, so a
-// value cannot break the alignment.
+// row writes one row, each value escaped by visible: a tab or a newline
+// shows as \t or \n, so a value cannot break the alignment, and no value
+// can act on the terminal.
 func (t *table) row(cells ...string) {
 	for i, c := range cells {
 		if i > 0 {
@@ -50,7 +65,7 @@ func (t *table) row(cells ...string) {
 		if c == "" {
 			c = "-"
 		}
-		_, _ = io.WriteString(t.tw, strings.Map(flatten, c))
+		_, _ = io.WriteString(t.tw, visible(c))
 	}
 	_, _ = io.WriteString(t.tw, "\n")
 }
@@ -60,13 +75,6 @@ func (t *table) flush() error {
 		return fmt.Errorf("writing the output: %w", err)
 	}
 	return nil
-}
-
-func flatten(r rune) rune {
-	if r == '\t' || r == '\n' || r == '\r' {
-		return ' '
-	}
-	return r
 }
 
 // printSubmissions writes submissions as a table of cols, or as a JSON

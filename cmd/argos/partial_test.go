@@ -24,7 +24,7 @@ func TestPurgeFields(t *testing.T) {
 		}
 		r = f.v3().run(t, "purge", "--until", "2024-01-01", "--fields", "selfie_image", "--user", "u-1", "--json")
 		require.Equal(t, exitOK, r.code, r.stderr)
-		assert.JSONEq(t, `{"dry_run":true,"would_delete":2,"already_deleted":0,"submission_ids":["sub-0003","sub-0001"],"fields":["selfie_image"]}`, r.stdout)
+		assert.JSONEq(t, `{"dry_run":true,"would_delete":2,"already_deleted":0,"submission_ids":["sub-0001","sub-0003"],"outside_filters":0,"fields":["selfie_image"]}`, r.stdout)
 	})
 	t.Run("--yes erases those parts of the old submissions only, and logs what it erased", func(t *testing.T) {
 		f, old, recent := purgeSetup(t)
@@ -82,7 +82,8 @@ func TestPurgeFields(t *testing.T) {
 		args       []string
 		wantStderr string
 	}{
-		{"a v2 base URL", f, []string{"--fields", "email"}, "purge --fields calls the v3 API, and the base URL is v2"},
+		{"a v2 base URL", f, []string{"--fields", "email"}, "purge --fields calls the v3 API, and the base URL is v2 (" + f.srv.BaseURL +
+			"): set ARGOS_BASE_URL=" + f.srv.URL("v3") + "\n"},
 		{"an unknown part", f.v3(), []string{"--fields", "email,selfie"}, `--fields: "selfie" is not one of id_image, selfie_image, data`},
 		{"a part in the wrong case", f.v3(), []string{"--fields", "ocr_raw"}, `"ocr_raw" is not one of`},
 		{"an empty list", f.v3(), []string{"--fields", ","}, `--fields: "" is not one of`},

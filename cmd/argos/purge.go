@@ -28,6 +28,9 @@ const (
 	// finishTimeout bounds the deletions in flight when the purge is
 	// interrupted: they finish, so the log records their outcome.
 	finishTimeout = 30 * time.Second
+	// maxUnconfirmed is the most submissions --yes deletes without
+	// --confirm-count.
+	maxUnconfirmed = 100
 )
 
 // purgeOpts are purge's own flags.
@@ -35,6 +38,7 @@ type purgeOpts struct {
 	until       string
 	admin       string
 	yes         bool
+	confirm     int // --confirm-count
 	concurrency int
 	rate        float64
 	log         string
@@ -66,17 +70,19 @@ type purgeTotals struct {
 }
 
 func runPurge(ctx context.Context, a *app, args []string) error {
-	fs := a.flagSet()
-	f := addFilters(fs, filterOpts{from: true, limit: 0})
+	fs := a.flagSet(apiFlags)
+	f := addFilters(fs, filterOpts{from: true, limit: 0,
+		limitUsage: "act on the oldest `N` submissions selected at most (0: all): a retention purge goes from the past forward"})
 	var o purgeOpts
 	fs.StringVar(&o.until, "until", "", "delete submissions created on or before this `date` (YYYY-MM-DD, UTC; required)")
 	fs.StringVar(&o.admin, "admin", "", "dashboard admin `NAME` to record as the deleter (needed for delete webhooks)")
 	fs.BoolVar(&o.yes, "yes", false, "delete; without it purge only lists what it would delete")
+	fs.IntVar(&o.confirm, "confirm-count", 0, fmt.Sprintf("with --yes, the `number` of submissions the preview showed: required above %d, and refused when the count found differs", maxUnconfirmed))
 	fs.IntVar(&o.concurrency, "concurrency", 8, fmt.Sprintf("deletions in flight at once (1-%d)", maxConcurrency))
 	fs.Float64Var(&o.rate, "rate", 100, fmt.Sprintf("at most this many deletions per second (at most %d, the API's limit for all calls)", maxRate))
 	fs.StringVar(&o.log, "log", "argos-purge.log", "`FILE` to append the record of every deletion to (JSON Lines)")
-	fs.StringVar(&o.fields, "fields", "", "erase only these `parts` of each submission, comma-separated (id_image, selfie_image, data, OCR_raw, ocr, review, applicant_id, email, userid, additional_list, duplicated_information, …; v3 API)")
-	fs.StringVar(&o.dataFields, "data-fields", "", "with --fields data, erase only these `fields` of data (name, date_of_birth, identityNumber, …)")
+	choiceVar(fs, &o.fields, "fields", "", "erase only these `parts` of each submission, comma-separated (id_image, selfie_image, data, OCR_raw, ocr, review, applicant_id, email, userid, additional_list, duplicated_information, …; v3 API)", partialNames...)
+	choiceVar(fs, &o.dataFields, "data-fields", "", "with --fields data, erase only these `fields` of data, comma-separated (name, date_of_birth, identityNumber, …)", dataFieldNames...)
 	if _, err := a.parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -92,11 +98,15 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 	if !(o.rate > 0 && o.rate <= maxRate) {
 		return usagef("--rate must be above 0 and at most %d", maxRate)
 	}
+	if o.confirm < 0 || (o.confirm > 0 && !o.yes) {
+		return usagef("--confirm-count N goes with --yes, N being the count the preview showed")
+	}
 	f.to = o.until
 	p, err := f.params()
 	if err != nil {
 		return err
 	}
+	p.Count = f.pageSize // every page: --limit picks the oldest of them
 	partial, err := o.partialDelete()
 	if err != nil {
 		return err
@@ -111,14 +121,24 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 		return err
 	}
 	act := newPurgeAction(c, &o, partial)
-	ids, skipped, err := a.purgeCandidates(ctx, c, p, f.limit, !o.yes)
+	found, err := a.purgeCandidates(ctx, c, p, newSelection(f), !o.yes && !a.json)
 	if err != nil {
 		return err
 	}
-	if !o.yes {
-		return a.purgePreview(ids, skipped, act)
+	if f.limit > 0 && len(found.todo) > f.limit {
+		found.todo = found.todo[:f.limit] // the oldest
 	}
-	return a.purgeRun(ctx, &o, ids, skipped, act)
+	if !o.yes {
+		return a.purgePreview(found, act)
+	}
+	if n := len(found.todo); (n > maxUnconfirmed || o.confirm > 0) && o.confirm != n {
+		if o.confirm == 0 {
+			return usagef("this purge would %s %d submissions: above %d, confirm the count the preview shows with --confirm-count %d as well as --yes",
+				act.verb, n, maxUnconfirmed, n)
+		}
+		return usagef("--confirm-count %d, but %d submissions are selected now: run the preview again and confirm its count", o.confirm, n)
+	}
+	return a.purgeRun(ctx, &o, newRunLine(a, &o, f), found, act)
 }
 
 // newPurgeAction returns what the flags ask purge to do to each
@@ -140,56 +160,60 @@ func newPurgeAction(c *argos.Client, o *purgeOpts, partial *argos.PartialDelete)
 	}
 }
 
-// purgeCandidates lists the submissions to delete, leaving out those
-// already deleted ("Deleted Submission"), whose number it returns as
-// skipped. With preview it prints them as a table as it goes (or collects
-// nothing more than the IDs for --json).
-func (a *app) purgeCandidates(ctx context.Context, c *argos.Client, p *argos.ListSubmissionsParams, limit int, preview bool) (ids []string, skipped int, err error) {
-	var t *table
-	if preview && !a.json {
-		t = newTable(a.stdout, "ID", "CREATED", "STATUS", "EMAIL", "NAME", "BIRTH DATE", "USER ID")
+// purgePreview reports what a purge with --yes would do: the submissions
+// it would act on, oldest first, and apart those the server listed outside
+// the filters (exit code 3: they would not be touched, but the server did
+// not filter as asked).
+func (a *app) purgePreview(found *purgeList, act *purgeAction) error {
+	todo, outside := ids(found.todo), ids(found.outside)
+	if a.json {
+		out := map[string]any{"dry_run": true, "would_delete": len(todo), "already_deleted": found.skipped,
+			"submission_ids": todo, "outside_filters": len(outside), "outside_ids": outside}
+		act.describe(out)
+		if err := a.printJSON(out); err != nil {
+			return err
+		}
+		return outsideErr(len(outside))
 	}
-	cells := make([]string, len(listColumns))
-	for s, err := range c.AllSubmissions(ctx, p) {
-		if err != nil {
-			return nil, 0, fmt.Errorf("listing submissions: %w", err)
+	if err := a.printCandidates(found.todo); err != nil {
+		return err
+	}
+	again := "--yes"
+	if len(todo) > maxUnconfirmed {
+		again = fmt.Sprintf("--yes --confirm-count %d", len(todo))
+	}
+	if _, err := fmt.Fprintf(a.stdout, "\n%s would %s (%d already deleted). Run again with %s to %s them.\n",
+		count(int64(len(todo)), "submission"), act.wouldBe, found.skipped, again, act.verb); err != nil {
+		return err
+	}
+	if len(outside) > 0 {
+		if _, err := fmt.Fprintf(a.stdout, "\n%s outside the filters (the server did not apply them); purge leaves them alone:\n",
+			count(int64(len(outside)), "listed submission")); err != nil {
+			return err
 		}
-		if s.Deleted() {
-			skipped++
-			continue
-		}
-		ids = append(ids, s.ID)
-		if t != nil {
-			for i, col := range listColumns {
-				cells[i] = col.value(s, a.showPII)
-			}
-			t.row(cells...)
-		}
-		if limit > 0 && len(ids) == limit {
-			break
+		if err := a.printCandidates(found.outside); err != nil {
+			return err
 		}
 	}
-	if t != nil {
-		if err := t.flush(); err != nil {
-			return nil, 0, err
-		}
-	}
-	return ids, skipped, nil
+	return outsideErr(len(outside))
 }
 
-// purgePreview reports what a purge with --yes would do.
-func (a *app) purgePreview(ids []string, skipped int, act *purgeAction) error {
-	if a.json {
-		if ids == nil {
-			ids = []string{}
-		}
-		out := map[string]any{"dry_run": true, "would_delete": len(ids), "already_deleted": skipped, "submission_ids": ids}
-		act.describe(out)
-		return a.printJSON(out)
+// printCandidates writes the candidates' preview rows as a table.
+func (a *app) printCandidates(cs []candidate) error {
+	t := newTable(a.stdout, "ID", "CREATED", "STATUS", "EMAIL", "NAME", "BIRTH DATE", "USER ID")
+	for _, c := range cs {
+		t.row(c.cells...)
 	}
-	_, err := fmt.Fprintf(a.stdout, "\n%s would %s (%d already deleted). Run again with --yes to %s them.\n",
-		count(int64(len(ids)), "submission"), act.wouldBe, skipped, act.verb)
-	return err
+	return t.flush()
+}
+
+// outsideErr is the exit code 3 of a purge that found n submissions
+// outside its filters, or nil.
+func outsideErr(n int) error {
+	if n == 0 {
+		return nil
+	}
+	return &partialError{outside: n}
 }
 
 // describe adds the parts a partial deletion erases to a JSON summary.
@@ -202,23 +226,31 @@ func (p *purgeAction) describe(out map[string]any) {
 	}
 }
 
-// purgeRun deletes ids with o.concurrency workers at most o.rate per
-// second, recording each one in the log before and after its call. On
-// Ctrl-C it sends no more deletions, lets those in flight finish (up to
+// purgeRun deletes found.todo with o.concurrency workers at most o.rate
+// per second, recording each one in the log before and after its call, and
+// each submission listed outside the filters (never touched). On Ctrl-C it
+// sends no more deletions, lets those in flight finish (up to
 // finishTimeout) and records them, so the log is complete.
-func (a *app) purgeRun(ctx context.Context, o *purgeOpts, ids []string, skipped int, act *purgeAction) error {
+func (a *app) purgeRun(ctx context.Context, o *purgeOpts, run logEntry, found *purgeList, act *purgeAction) error {
+	todo := ids(found.todo)
 	log, err := openPurgeLog(o.log, a.now)
 	if err != nil {
 		return err
 	}
-	run := logEntry{Event: evRun, Candidates: intp(len(ids))}
+	run.Candidates, run.Outside = intp(len(todo)), intp(len(found.outside))
 	if act.partial != nil {
 		run.Fields, run.DataFields = act.partial.Fields, act.partial.DataFields
 	}
-	if err := log.write(run); err != nil {
+	err = log.write(run)
+	for _, c := range found.outside {
+		if err == nil {
+			err = log.write(logEntry{Event: evOutside, ID: c.id})
+		}
+	}
+	if err != nil {
 		return errors.Join(err, log.close())
 	}
-	tot, fatal := a.deleteAll(ctx, o, ids, act, log)
+	tot, fatal := a.deleteAll(ctx, o, todo, act, log)
 	interrupted := ctx.Err() != nil
 	endErr := log.write(logEntry{Event: evEnd, Deleted: intp(tot.deleted), Gone: intp(tot.gone),
 		Failed: intp(tot.failed), NotStarted: intp(tot.notStarted), Interrupted: &interrupted})
@@ -226,27 +258,31 @@ func (a *app) purgeRun(ctx context.Context, o *purgeOpts, ids []string, skipped 
 		return fmt.Errorf("purge stopped (%d deleted, %d failed, %d not started; see %s): %w",
 			tot.deleted+tot.gone, tot.failed, tot.notStarted, o.log, err)
 	}
-	if err := a.purgeSummary(o, tot, skipped, act); err != nil {
+	if err := a.purgeSummary(o, tot, found, act); err != nil {
 		return err
 	}
 	if interrupted {
 		return fmt.Errorf("%d not started: %w", tot.notStarted, ctx.Err())
 	}
-	if tot.failed > 0 {
-		return &partialError{failed: tot.failed, total: len(ids)}
+	if tot.failed > 0 || len(found.outside) > 0 {
+		return &partialError{failed: tot.failed, total: len(todo), outside: len(found.outside)}
 	}
 	return nil
 }
 
-func (a *app) purgeSummary(o *purgeOpts, tot purgeTotals, skipped int, act *purgeAction) error {
+func (a *app) purgeSummary(o *purgeOpts, tot purgeTotals, found *purgeList, act *purgeAction) error {
 	if a.json {
 		out := map[string]any{"deleted": tot.deleted, "already_gone": tot.gone, "failed": tot.failed,
-			"not_started": tot.notStarted, "already_deleted": skipped, "log": o.log}
+			"not_started": tot.notStarted, "already_deleted": found.skipped, "outside_filters": len(found.outside), "log": o.log}
 		act.describe(out)
 		return a.printJSON(out)
 	}
-	_, err := fmt.Fprintf(a.stdout, "%s %d, already gone %d, failed %d, not started %d, skipped %d already deleted; log: %s\n",
-		act.past, tot.deleted, tot.gone, tot.failed, tot.notStarted, skipped, o.log)
+	outside := ""
+	if n := len(found.outside); n > 0 {
+		outside = fmt.Sprintf(", left alone %d outside the filters", n)
+	}
+	_, err := fmt.Fprintf(a.stdout, "%s %d, already gone %d, failed %d, not started %d, skipped %d already deleted%s; log: %s\n",
+		act.past, tot.deleted, tot.gone, tot.failed, tot.notStarted, found.skipped, outside, o.log)
 	return err
 }
 
@@ -255,7 +291,10 @@ func (a *app) purgeSummary(o *purgeOpts, tot purgeTotals, skipped int, act *purg
 func (a *app) deleteAll(ctx context.Context, o *purgeOpts, ids []string, act *purgeAction, log *purgeLog) (tot purgeTotals, fatal error) {
 	stop, cancel := context.WithCancel(ctx)
 	defer cancel()
-	limiter := rate.NewLimiter(rate.Limit(o.rate), burst(o))
+	var limiter waiter = newLimiter(o)
+	if a.wrapLimiter != nil {
+		limiter = a.wrapLimiter(limiter)
+	}
 	prog := a.newProgress("deleted", int64(len(ids)))
 	defer prog.done()
 
@@ -342,6 +381,17 @@ func (p *purgeAction) run(ctx context.Context, id string) error {
 		return argos.ErrNotFound
 	}
 	return err
+}
+
+// waiter is what paces the deletions: *rate.Limiter.
+type waiter interface {
+	Wait(ctx context.Context) error
+}
+
+// newLimiter paces the deletions at o.rate a second, in bursts of at most
+// burst(o).
+func newLimiter(o *purgeOpts) *rate.Limiter {
+	return rate.NewLimiter(rate.Limit(o.rate), burst(o))
 }
 
 // burst lets the workers start together after a pause (a limiter with no

@@ -3,14 +3,17 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
+	"os/user"
 	"sync"
 	"time"
 )
 
 // Events of the purge log.
 const (
-	evRun      = "run"      // a purge starts: how many candidates
+	evRun      = "run"      // a purge starts: how many candidates, how many listed outside the filters
+	evOutside  = "outside"  // listed by the server but outside the filters: never touched
 	evDeleting = "deleting" // written before the DELETE is sent
 	evDeleted  = "deleted"  // the API confirmed the deletion
 	evGone     = "gone"     // deleted, but not confirmed by this call's answer: the API said it does not exist, or the answer was lost and a lookup shows it deleted
@@ -24,16 +27,62 @@ type logEntry struct {
 	Event string `json:"event"`
 	ID    string `json:"submission_id,omitempty"`
 	Error string `json:"error,omitempty"`
+	// Who ran what, against which API, on run lines: for an auditor.
+	Filters    *logFilters `json:"filters,omitempty"`
+	Admin      string      `json:"admin,omitempty"`
+	BaseHost   string      `json:"base_host,omitempty"`
+	CLIVersion string      `json:"cli_version,omitempty"`
+	OSUser     string      `json:"os_user,omitempty"`
 	// What a partial deletion erases (purge --fields), on run lines.
 	Fields     []string `json:"fields,omitempty"`
 	DataFields []string `json:"data_fields,omitempty"`
 	// Totals, on run and end lines.
 	Candidates  *int  `json:"candidates,omitempty"`
+	Outside     *int  `json:"outside,omitempty"`
 	Deleted     *int  `json:"deleted,omitempty"`
 	Gone        *int  `json:"gone,omitempty"`
 	Failed      *int  `json:"failed,omitempty"`
 	NotStarted  *int  `json:"not_started,omitempty"`
 	Interrupted *bool `json:"interrupted,omitempty"`
+}
+
+// logFilters are the filters a purge was given, on its run line. The
+// email is masked as in the tables: the log never holds applicants' data.
+type logFilters struct {
+	Until string `json:"until"`
+	From  string `json:"from,omitempty"`
+	User  string `json:"user,omitempty"`
+	Email string `json:"email,omitempty"`
+	Limit int    `json:"limit,omitempty"`
+}
+
+// newRunLine returns the run line of a purge: its filters, --admin, the
+// base URL's host, the CLI's version and the OS user who ran it.
+func newRunLine(a *app, o *purgeOpts, f *filters) logEntry {
+	host := ""
+	if u, err := url.Parse(a.baseURL()); err == nil {
+		host = u.Host
+	}
+	return logEntry{
+		Event: evRun,
+		Filters: &logFilters{Until: o.until, From: f.from, User: f.userID(), Email: mask(piiEmail, f.emailAddr()),
+			Limit: f.limit},
+		Admin: o.admin, BaseHost: host, CLIVersion: buildVersion().String(), OSUser: osUser(a.getenv),
+	}
+}
+
+// osUser names the account that runs the tool: the OS's record of it, else
+// $USER or $USERNAME, else "unknown".
+func osUser(getenv func(string) string) string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	for _, k := range []string{"USER", "USERNAME"} {
+		if v := getenv(k); v != "" {
+			return v
+		}
+	}
+	return "unknown"
 }
 
 // purgeLog appends entries to the log file, one write per line, so a line
@@ -55,10 +104,13 @@ type purgeLog struct {
 
 const syncEvery = 100 * time.Millisecond
 
+// openPurgeLog opens the log to append to, creating it with mode 0600. It
+// refuses a symbolic link (O_NOFOLLOW) and anything but a regular file,
+// and makes an existing log the owner's alone.
 func openPurgeLog(name string, now func() time.Time) (*purgeLog, error) {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600) //nolint:gosec // the operator names the log
+	f, err := openPrivate(name, "the purge log", os.O_WRONLY|os.O_CREATE|os.O_APPEND)
 	if err != nil {
-		return nil, fmt.Errorf("opening the purge log: %w", err)
+		return nil, err
 	}
 	l := &purgeLog{f: f, now: now, stop: make(chan struct{}), synced: make(chan struct{})}
 	go l.syncLoop()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -17,21 +18,41 @@ func TestList(t *testing.T) {
 	goldens := []struct {
 		name, file string
 		args       []string
+		wantStderr string
 	}{
-		{"it prints an aligned table with personal data masked", "list.golden", nil},
-		{"--show-pii shows emails, names and birth dates", "list_pii.golden", []string{"--show-pii"}},
-		{"--json prints the submissions as a masked JSON array", "list_json.golden", []string{"--json"}},
-		{"--user keeps one user's submissions", "list_user.golden", []string{"--user", "u-1"}},
-		{"--limit stops after that many, newest first", "list_limit.golden", []string{"--limit", "2", "--page-size", "1"}},
+		{"it prints an aligned table with personal data masked", "list.golden", nil, ""},
+		{"--show-pii shows emails, names and birth dates", "list_pii.golden", []string{"--show-pii"}, ""},
+		{"--json prints the submissions as a masked JSON array", "list_json.golden", []string{"--json"}, ""},
+		{"--user keeps one user's submissions", "list_user.golden", []string{"--user", "u-1"}, ""},
+		{"--limit stops after that many, newest first, and says more match", "list_limit.golden", []string{"--limit", "2", "--page-size", "1"},
+			"argos list: more submissions match than the 2 shown: --limit N shows N, --limit 0 all of them\n"},
 	}
 	for _, tt := range goldens {
 		t.Run(tt.name, func(t *testing.T) {
 			r := f.run(t, append([]string{"list"}, tt.args...)...)
 			require.Equal(t, exitOK, r.code, r.stderr)
-			assert.Empty(t, r.stderr, "nothing on stderr when it is not a terminal")
+			assert.Equal(t, tt.wantStderr, r.stderr, "no progress on stderr when it is not a terminal")
 			golden(t, tt.file, r.stdout)
 		})
 	}
+	t.Run("the default of 50 rows says so when more match, in one request", func(t *testing.T) {
+		g := setup(t)
+		g.seedMany(t, 51, 4)
+		g.srv.ResetRequests()
+		r := g.run(t, "list")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, 51, strings.Count(r.stdout, "\n"), "a heading and 50 rows")
+		assert.Contains(t, r.stderr, "more submissions match than the 50 shown: --limit N shows N, --limit 0 all of them")
+		assert.Len(t, g.srv.Requests(), 1)
+
+		r = g.run(t, "list", "--limit", "51")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Empty(t, r.stderr, "all of them are shown")
+		r = g.run(t, "list", "--limit", "0")
+		require.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, 52, strings.Count(r.stdout, "\n"))
+		assert.Empty(t, r.stderr)
+	})
 
 	t.Run("masked output holds none of the applicants' emails, names or birth dates", func(t *testing.T) {
 		for _, args := range [][]string{{"list"}, {"list", "--json"}} {

@@ -28,7 +28,7 @@ type reviewOpts struct {
 // the decision. Bad input, and a base URL that is not v3, exit 2 before
 // anything is sent.
 func runReview(ctx context.Context, a *app, args []string) error {
-	fs := a.flagSet()
+	fs := a.flagSet(apiFlags)
 	var o reviewOpts
 	fs.BoolVar(&o.approve, "approve", false, "approve the submission")
 	fs.BoolVar(&o.reject, "reject", false, "reject the submission (needs --comment)")
@@ -72,7 +72,7 @@ func runReview(ctx context.Context, a *app, args []string) error {
 	if a.json {
 		return a.printJSON(map[string]string{"submission_id": res.SubmissionID, "final_status": string(res.FinalStatus), "message": res.Message})
 	}
-	_, err = fmt.Fprintf(a.stdout, "%s %s\n", res.FinalStatus, res.SubmissionID)
+	_, err = fmt.Fprintf(a.stdout, "%s %s\n", visible(string(res.FinalStatus)), visible(res.SubmissionID))
 	return err
 }
 

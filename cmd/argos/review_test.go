@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,21 +10,19 @@ import (
 	"github.com/kycgo/argos/argostest"
 )
 
-// v3 points the fixture's CLI at the fake's v3 base URL.
-func (f *fixture) v3() *fixture {
-	g := *f
-	g.env = map[string]string{envAPIKey: f.env[envAPIKey], envBaseURL: f.srv.URL("v3"), envCAFile: f.env[envCAFile]}
-	return &g
-}
-
-// serverView is what the fake stores of a submission, as GET shows it.
-func (f *fixture) serverView(t *testing.T, id string) *argos.Submission {
-	t.Helper()
-	raw, ok := f.srv.Submission(id)
-	require.True(t, ok, "submission %s exists", id)
-	var s argos.Submission
-	require.NoError(t, json.Unmarshal(raw, &s))
-	return &s
+func TestV3Base(t *testing.T) {
+	tests := []struct{ name, base, want string }{
+		{"the vendor's v2 base is fixed with the vendor's v3 base", "https://rest-api.argoskyc.com/v2", argos.BaseURLV3},
+		{"the vendor's host in another case too", "https://REST-API.argoskyc.com/v2/", argos.BaseURLV3},
+		{"a fake keeps its host and port", "https://127.0.0.1:8443/v2", "https://127.0.0.1:8443/v3"},
+		{"a proxy keeps its host and path prefix", "https://proxy.internal/argos/v2/", "https://proxy.internal/argos/v3"},
+		{"the vendor's v3 host with /v2 gets /v3", "https://rest-api.argosidentity.com/v2", argos.BaseURLV3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, v3Base(tt.base))
+		})
+	}
 }
 
 func TestReview(t *testing.T) {
@@ -75,8 +72,8 @@ func TestReview(t *testing.T) {
 		{"a submission that is not pending is a failure", f.v3(), []string{ids[0], "--approve", "--admin", admin}, exitFailure, "not pending"},
 		{"an admin the project does not have is a failure", f.v3(), []string{ids[1], "--approve", "--admin", "intruder@example.com"}, exitFailure, "--admin must be an admin registered"},
 		{"an unknown submission is a failure", f.v3(), []string{"sub-9999", "--approve", "--admin", admin}, exitFailure, "reviewing the submission"},
-		{"a v2 base URL is a usage error that says what to set", f, []string{ids[1], "--approve", "--admin", admin}, exitUsage,
-			"set ARGOS_BASE_URL=" + argos.BaseURLV3},
+		{"a v2 base URL is a usage error that names the v3 base of the same host", f, []string{ids[1], "--approve", "--admin", admin}, exitUsage,
+			"set ARGOS_BASE_URL=" + f.srv.URL("v3") + "\n"},
 		{"neither --approve nor --reject is a usage error", f.v3(), []string{ids[1], "--admin", admin}, exitUsage, "one of --approve and --reject"},
 		{"both --approve and --reject is a usage error", f.v3(), []string{ids[1], "--approve", "--reject", "--comment", "x", "--admin", admin}, exitUsage, "one of --approve and --reject"},
 		{"--reject without --comment is a usage error", f.v3(), []string{ids[1], "--reject", "--admin", admin}, exitUsage, "--reject needs --comment"},
@@ -100,7 +97,7 @@ func TestReview(t *testing.T) {
 	t.Run("with ARGOS_BASE_URL unset it says to set it, before any request", func(t *testing.T) {
 		r := runEnv(map[string]string{envAPIKey: "k"}, "review", "sub-1", "--approve", "--admin", admin)
 		assert.Equal(t, exitUsage, r.code)
-		assert.Contains(t, r.stderr, "review calls the v3 API, and the base URL is v2 ("+argos.DefaultBaseURL+")")
+		assert.Contains(t, r.stderr, "review calls the v3 API, and the base URL is v2 ("+argos.DefaultBaseURL+"): set ARGOS_BASE_URL="+argos.BaseURLV3+"\n")
 	})
 	t.Run("the undecided submission is still pending after the refusals", func(t *testing.T) {
 		assert.Equal(t, argos.KYCPending, f.serverView(t, ids[1]).KYC.Result)

@@ -37,10 +37,11 @@ const (
 
 // listenOpts are "webhooks listen"'s own flags.
 type listenOpts struct {
-	addr    string
-	secret  string
-	decrypt bool
-	keyFile string
+	addr      string
+	secret    string
+	decrypt   bool
+	keyFile   string
+	forwardTo string
 }
 
 // runWebhooksListen serves argos.NewWebhookHandler on --addr until Ctrl-C
@@ -52,20 +53,31 @@ type listenOpts struct {
 // request (trigger, status, outcome, duration; never the body or the path)
 // goes to stderr.
 func runWebhooksListen(ctx context.Context, a *app, args []string) error {
-	fs := a.flagSet()
+	fs := a.flagSet(withPII)
 	var o listenOpts
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (\":8080\": every interface)")
 	fs.StringVar(&o.secret, "path-secret", "", fmt.Sprintf("accept webhooks only at /`SECRET` (%d or more of A-Z a-z 0-9 - . _ ~); any other path gets 404", minPathSecret))
 	fs.BoolVar(&o.decrypt, "decrypt", false, "decrypt encrypted bodies ({\"data\": …}) with $"+envAPIKey+"; plain bodies are then refused")
 	fs.StringVar(&o.keyFile, "key-file", "", "`FILE` holding the key for --decrypt instead of $"+envAPIKey+" (implies --decrypt)")
+	fs.StringVar(&o.forwardTo, "forward-to", "", "POST each accepted event, as received, to this `URL` (your application), and print its status in the event's line (forward_status)")
 	if _, err := a.parse(fs, args, 0); err != nil {
 		return err
 	}
 	if err := checkPathSecret(o.secret); err != nil {
 		return err
 	}
+	if o.forwardTo != "" {
+		if err := checkReceiverURL("--forward-to", o.forwardTo); err != nil {
+			return err
+		}
+	}
 	logger := slog.New(slog.NewTextHandler(a.stderr, nil))
 	p := &eventPrinter{w: a.stdout, showPII: a.showPII, now: a.now}
+	var h http.Handler
+	if o.forwardTo != "" {
+		p.fwd = &forwarder{url: o.forwardTo, hc: newReceiverClient(), logger: logger}
+		defer p.fwd.hc.CloseIdleConnections()
+	}
 	opts := []argos.WebhookOption{argos.WithWebhookLogger(logger)}
 	if o.decrypt || o.keyFile != "" {
 		key, err := a.secretKey(o.keyFile)
@@ -74,11 +86,18 @@ func runWebhooksListen(ctx context.Context, a *app, args []string) error {
 		}
 		opts = append(opts, argos.WithWebhookKey(key))
 	}
-	h := pathGuard(o.secret, argos.NewWebhookHandler(p.print, opts...), logger)
+	h = argos.NewWebhookHandler(p.print, opts...)
+	if p.fwd != nil {
+		h = keepBody(h)
+	}
+	h = pathGuard(o.secret, h, logger)
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("listening: %w", err)
+	}
+	if p.fwd != nil {
+		fmt.Fprintf(a.stderr, "forwarding each accepted event to %s\n", visible(o.forwardTo))
 	}
 	where := "http://" + ln.Addr().String() + "/"
 	if o.secret != "" {
@@ -175,20 +194,26 @@ type eventPrinter struct {
 	w       io.Writer
 	showPII bool
 	now     func() time.Time
+	fwd     *forwarder // --forward-to, or nil
 }
 
 // print is the webhook handler's fn: an error writing (stdout closed) makes
-// the handler answer 500, so the sender may try again.
-func (p *eventPrinter) print(_ context.Context, e *argos.WebhookEvent) error {
+// the handler answer 500, so the sender may try again. With --forward-to
+// it forwards the event first, and its line tells the receiver's status.
+func (p *eventPrinter) print(ctx context.Context, e *argos.WebhookEvent) error {
+	line := newEventLine(e, p.now(), p.showPII)
+	if p.fwd != nil {
+		line.ForwardStatus, line.ForwardError = p.fwd.forward(ctx, e.Trigger)
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(newEventLine(e, p.now(), p.showPII)); err != nil {
+	if err := enc.Encode(line); err != nil {
 		return fmt.Errorf("encoding the event: %w", err)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if _, err := p.w.Write(buf.Bytes()); err != nil {
+	if _, err := p.w.Write(safeJSON(buf.Bytes())); err != nil {
 		return fmt.Errorf("writing the event: %w", err)
 	}
 	return nil

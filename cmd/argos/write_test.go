@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -89,9 +91,73 @@ func TestDelete(t *testing.T) {
 		require.Len(t, reqs, 1)
 		assert.Equal(t, "dpo@example.com", reqs[0].Query.Get("admin_name"))
 	})
-	t.Run("deleting it again fails with exit code 1", func(t *testing.T) {
+	t.Run("deleting it again says it is already deleted, with exit code 0", func(t *testing.T) {
 		r := f.run(t, "delete", ids[1])
-		assert.Equal(t, exitFailure, r.code)
-		assert.Contains(t, r.stderr, "not Exist Submission Data")
+		assert.Equal(t, exitOK, r.code, r.stderr)
+		assert.Equal(t, "already deleted "+ids[1]+"\n", r.stdout)
+		r = f.run(t, "delete", ids[1], "--json")
+		assert.Equal(t, exitOK, r.code, r.stderr)
+		assert.JSONEq(t, `{"submission_id":"`+ids[1]+`","already_deleted":true}`, r.stdout)
 	})
+	t.Run("deleting an ID with no submission fails with exit code 1", func(t *testing.T) {
+		r := f.run(t, "delete", "sub-9999")
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "no submission has this ID")
+		assert.Empty(t, r.stdout)
+	})
+}
+
+func TestServerMessage(t *testing.T) {
+	f := setup(t)
+	ids := f.seed(t, people[0])
+
+	t.Run("a failure prints the server's message the error string withholds", func(t *testing.T) {
+		r := f.run(t, "image", ids[0], "--type", "address", "-o", f.path("address.png"))
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, "server message withheld", "the SDK's error string")
+		assert.Contains(t, r.stderr, "argos image: the server's message: image not found\n")
+	})
+	const told = "no address image for alice@example.com (ID 981112-1234567)\x1b[2J"
+	enc, err := json.Marshal(told)
+	require.NoError(t, err)
+	tell := f.rewriting("image not found", strings.Trim(string(enc), `"`))
+	t.Run("the message is masked like other data", func(t *testing.T) {
+		r := f.runCtx(context.Background(), t, tell, "image", ids[0], "--type", "address", "-o", f.path("address.png"))
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, `the server's message: no address image for a***@example.com (ID ***)\x1b[2J`)
+		assert.NotContains(t, r.stderr, "alice@example.com")
+		assert.NotContains(t, r.stderr, "1234567")
+		assert.NotContains(t, r.stderr, "\x1b", "and escaped")
+	})
+	t.Run("--show-pii shows it whole", func(t *testing.T) {
+		r := f.runCtx(context.Background(), t, tell, "image", ids[0], "--type", "address", "-o", f.path("address.png"), "--show-pii")
+		assert.Equal(t, exitFailure, r.code)
+		assert.Contains(t, r.stderr, `the server's message: no address image for alice@example.com (ID 981112-1234567)\x1b[2J`)
+	})
+	t.Run("a documented message is printed once, in the error string", func(t *testing.T) {
+		r := f.v3().run(t, "review", ids[0], "--approve", "--admin", argostest.DefaultAdmin)
+		assert.Equal(t, exitFailure, r.code)
+		assert.Equal(t, 1, strings.Count(r.stderr, "Only submissions in pending status can be reviewed"), r.stderr)
+		assert.NotContains(t, r.stderr, "the server's")
+	})
+	t.Run("an answer listing no submission adds nothing to the SDK's error", func(t *testing.T) {
+		r := f.run(t, "get", "nosuchsubmission")
+		assert.Equal(t, exitFailure, r.code)
+		assert.NotContains(t, r.stderr, "the server's")
+	})
+}
+
+func TestMaskText(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"an email keeps its first letter and domain", "user jane.doe@example.com exists", "user j***@example.com exists"},
+		{"an ID number is masked whole", "ID 910714-2345678 taken", "ID *** taken"},
+		{"a phone number with spaces is masked", "call +82 10 1234 5678", "call +***"},
+		{"a short number stays", "attempt 3 of 5, code 40012", "attempt 3 of 5, code 40012"},
+		{"text without personal data stays", "image not found", "image not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, maskText(tt.in))
+		})
+	}
 }

@@ -10,10 +10,13 @@
 //	curl --cacert '/tmp/argos-fake-123/cert.pem' -H 'x-api-key: test_…' 'https://127.0.0.1:8443/v2/submission?count=1'
 //
 // The fake serves argostest's admin endpoints (argostest.WithAdmin) below
-// /_admin/ with the same key, for scripting Step 2 outcomes, KYC results,
-// AML hits, faults and the webhook URL from any language, and sends
-// webhooks to -webhook-url. It keeps all submissions in memory and stops
-// cleanly when its context ends.
+// /_admin/ with the same key, for scripting Step 1 and Step 2 outcomes, KYC
+// results, AML hits, faults, the webhook URL, the clock (advance), the hosted
+// liveform (liveform, with the -return-url) and seeding from any language,
+// and sends webhooks to -webhook-url. With -seed N it starts with N
+// submissions in varied states (argostest's AddSubmissions), for trying a
+// tool against a populated project. It keeps all submissions in memory and
+// stops cleanly when its context ends.
 //
 // With -encrypt the fake project has the Secure Data Transmission option
 // on (argostest.WithSecureTransmission): GET /submission takes only the
@@ -46,9 +49,9 @@ import (
 )
 
 // Run serves the fake until ctx ends and returns the process's exit code:
-// 0 after a clean shutdown, 2 for a usage error (the usage goes to stdout,
-// with the server's details), 1 for any other failure, reported on stderr
-// after "name: ". name is the command as the user typed it ("argos-fake",
+// 0 after a clean shutdown or after -h (the usage goes to stdout, with the
+// server's details), 2 for a usage error, 1 for any other failure,
+// reported on stderr after "name: ". name is the command as the user typed it ("argos-fake",
 // "argos fake"); args are the arguments after it.
 func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writer) int {
 	err := run(ctx, name, args, stdout, stderr)
@@ -56,7 +59,7 @@ func Run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 	case err == nil:
 		return 0
 	case errors.Is(err, flag.ErrHelp):
-		return 2
+		return 0
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
@@ -74,22 +77,26 @@ func (e usageError) Error() string { return e.msg }
 type options struct {
 	addr, key, certOut    string
 	webhookURL, webhookCA string
+	returnURL             string
+	seed                  int
 	verbose, encrypt      bool
+}
+
+// Flags returns the command's flag set, for listing its flags (shell
+// completion); name is the command as typed.
+func Flags(name string) *flag.FlagSet {
+	return newFlagSet(name, new(options))
 }
 
 // parseFlags reads the command's flags; usage goes to out.
 func parseFlags(name string, args []string, out io.Writer) (options, error) {
 	var o options
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs := newFlagSet(name, &o)
 	fs.SetOutput(out)
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8443", "`host:port` to listen on")
-	fs.StringVar(&o.key, "key", "", "API key to accept in x-api-key (default: a random one)")
-	fs.StringVar(&o.certOut, "cert-out", "", "`file` to write the server certificate (PEM) to (default: cert.pem in a new temporary directory, removed on exit)")
-	fs.StringVar(&o.webhookURL, "webhook-url", "", "`URL` to POST webhooks to (also settable with PUT "+argostest.AdminPrefix+"webhook-url)")
-	fs.StringVar(&o.webhookCA, "webhook-ca", "", "PEM `file` of the CA the webhook receiver's certificate chains to (default: the system's roots)")
-	fs.BoolVar(&o.verbose, "v", false, "log one line per request to standard error")
-	fs.BoolVar(&o.encrypt, "encrypt", false, "turn the project's Secure Data Transmission option on: "+
-		"covered calls (GET /submission) must be encrypted with the API key, and their answers and webhooks are")
+	fs.Usage = func() {
+		fmt.Fprintf(out, "usage: %s [flags]\n\nServe the fake Argos API of package argostest over TLS until Ctrl-C.\n\nFlags:\n", name)
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return o, err
@@ -99,7 +106,26 @@ func parseFlags(name string, args []string, out io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, usageError{fmt.Sprintf("unexpected arguments: %q", fs.Args())}
 	}
+	if o.seed < 0 {
+		return o, usageError{"-seed must not be negative"}
+	}
 	return o, nil
+}
+
+// newFlagSet defines the command's flags, set into o.
+func newFlagSet(name string, o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:8443", "`host:port` to listen on")
+	fs.StringVar(&o.key, "key", "", "API key to accept in x-api-key (default: a random one)")
+	fs.StringVar(&o.certOut, "cert-out", "", "`file` to write the server certificate (PEM) to (default: cert.pem in a new temporary directory, removed on exit)")
+	fs.StringVar(&o.webhookURL, "webhook-url", "", "`URL` to POST webhooks to (also settable with PUT "+argostest.AdminPrefix+"webhook-url)")
+	fs.StringVar(&o.webhookCA, "webhook-ca", "", "PEM `file` of the CA the webhook receiver's certificate chains to (default: the system's roots)")
+	fs.StringVar(&o.returnURL, "return-url", "", "the project's liveform return `URL` (see POST "+argostest.AdminPrefix+"liveform)")
+	fs.IntVar(&o.seed, "seed", 0, "start with `N` submissions in varied states (argostest's AddSubmissions)")
+	fs.BoolVar(&o.verbose, "v", false, "log one line per request to standard error")
+	fs.BoolVar(&o.encrypt, "encrypt", false, "turn the project's Secure Data Transmission option on: "+
+		"covered calls (GET /submission) must be encrypted with the API key, and their answers and the webhooks are encrypted with it too")
+	return fs
 }
 
 // run serves the fake until ctx ends. It writes the usage and the server's
@@ -131,6 +157,7 @@ func run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 	}
 	h := argostest.NewHandler(opts...)
 	defer h.Close() // stops webhook delivery
+	seeded := h.AddSubmissions(o.seed)
 	srv := &http.Server{
 		Handler:           h,
 		TLSConfig:         tlsConfig(cert),
@@ -139,6 +166,9 @@ func run(ctx context.Context, name string, args []string, stdout, stderr io.Writ
 		// HTTP/1.1 only, like argostest.NewServer, so that faults can hijack
 		// the connection.
 		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
+	}
+	if len(seeded) > 0 {
+		fmt.Fprintf(stdout, "seeded:   %d submissions\n", len(seeded))
 	}
 	printDetails(stdout, ln.Addr().String(), h.APIKey(), certFile, o.encrypt)
 
@@ -190,6 +220,9 @@ func serverOptions(o options, stderr io.Writer) ([]argostest.ServerOption, *log.
 	}
 	if o.key != "" {
 		opts = append(opts, argostest.WithAPIKey(o.key))
+	}
+	if o.returnURL != "" {
+		opts = append(opts, argostest.WithReturnURL(o.returnURL))
 	}
 	if o.webhookURL != "" {
 		hc, err := webhookClient(o.webhookCA)

@@ -6,8 +6,10 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -30,6 +32,7 @@ type started struct {
 	try, admin             string // the curl lines
 	stop                   func() // stops the command and waits for it
 	encrypted              bool
+	seeded                 int // the submissions it said it seeded
 }
 
 // start runs the command with args until the test ends and returns what it
@@ -67,6 +70,9 @@ func start(t *testing.T, args ...string) started {
 			s.baseURL = strings.Fields(strings.TrimPrefix(line, "base URL: "))[0]
 		case strings.HasPrefix(line, "API key:  "):
 			s.key = strings.TrimPrefix(line, "API key:  ")
+		case strings.HasPrefix(line, "seeded:   "):
+			_, err := fmt.Sscanf(line, "seeded:   %d submissions", &s.seeded)
+			require.NoError(t, err)
 		case strings.HasPrefix(line, "encrypt:  "):
 			s.encrypted = true
 		case strings.HasPrefix(line, "CA file:  "):
@@ -148,6 +154,45 @@ func TestRun(t *testing.T) {
 		s := start(t, "-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem"))
 		assert.False(t, s.encrypted)
 	})
+	t.Run("with -seed it starts with that many submissions in varied states", func(t *testing.T) {
+		s := start(t, "-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem"), "-seed", "120")
+		assert.Equal(t, 120, s.seeded)
+		client, err := argos.NewClient(s.key, argos.WithBaseURL(s.baseURL), argos.WithHTTPClient(trusting(t, s.certFile)))
+		require.NoError(t, err)
+		list, err := client.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{Count: argos.MaxPageSize})
+		require.NoError(t, err)
+		assert.Len(t, list.Items, 120)
+		statuses := map[argos.KYCStatus]bool{}
+		for _, it := range list.Items {
+			statuses[it.KYC.Result] = true
+		}
+		assert.Len(t, statuses, 4, "approved, rejected, pending and incomplete: %v", statuses)
+	})
+	t.Run("with -return-url the admin liveform lands there", func(t *testing.T) {
+		s := start(t, "-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem"), "-return-url", "https://app.example/back")
+		link, err := argos.LiveformURL(&argos.LiveformParams{ProjectID: "p", Email: "cli@example.com"})
+		require.NoError(t, err)
+		body, err := json.Marshal(map[string]any{"link": link})
+		require.NoError(t, err)
+		req, _ := http.NewRequest(http.MethodPost, strings.TrimSuffix(s.baseURL, "/v2")+argostest.AdminPrefix+"liveform", bytes.NewReader(body))
+		req.Header.Set("x-api-key", s.key)
+		resp, err := trusting(t, s.certFile).Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode)
+		var out struct {
+			ReturnURL string `json:"return_url"`
+		}
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+		ret, err := argos.ParseReturnURL(out.ReturnURL)
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(out.ReturnURL, "https://app.example/back?"))
+		assert.Equal(t, argos.KYCApproved, ret.KYCStatus)
+	})
+	t.Run("without -seed it starts empty and says nothing of seeding", func(t *testing.T) {
+		s := start(t, "-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem"))
+		assert.Zero(t, s.seeded)
+	})
 	t.Run("a wrong key is forbidden", func(t *testing.T) {
 		s := start(t, "-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem"))
 		req, _ := http.NewRequest(http.MethodGet, s.baseURL+"/submission", nil)
@@ -166,6 +211,7 @@ func TestRunErrors(t *testing.T) {
 		want string
 	}{
 		{"an unknown flag is an error", []string{"-nope"}, "flag provided but not defined"},
+		{"a negative -seed is an error", []string{"-seed", "-1"}, "-seed must not be negative"},
 		{"a stray argument is an error", []string{"-addr", "127.0.0.1:0", "extra"}, "unexpected arguments"},
 		{"an address that cannot be listened on is an error", []string{"-addr", "256.0.0.1:0"}, "listen"},
 		{"a certificate path that cannot be written is an error",
@@ -214,7 +260,7 @@ func TestRunExitCodes(t *testing.T) {
 		want       int
 		wantStderr string
 	}{
-		{"-h exits 2 with nothing on stderr", []string{"-h"}, 2, ""},
+		{"-h exits 0 with nothing on stderr", []string{"-h"}, 0, ""},
 		{"an unknown flag is a usage error", []string{"-nope"}, 2, "argos fake: flag provided but not defined"},
 		{"a stray argument is a usage error", []string{"extra"}, 2, "argos fake: unexpected arguments"},
 		{"an address that cannot be listened on is a failure", []string{"-addr", "256.0.0.1:0"}, 1, "argos fake: listen"},
