@@ -23,18 +23,27 @@ type AddressCode struct {
 	FormattedAddress string `json:"formatted_address"`
 	CompoundCode     string `json:"compound_code"`
 	GlobalCode       string `json:"global_code"`
+
+	answer // Raw
 }
 
-// AddressCode turns a typed address into the codes Step 2 expects, for
+// LookupAddressCode turns a typed address into the codes Step 2 expects, for
 // projects that collect an address.
 //
 // It calls POST /address_code (form-urlencoded). The request is never
 // repeated once it may have reached Argos.
 //
 // Argos docs: the API guide lists POST /address_code without a page of its own: https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide
-func (c *Client) AddressCode(ctx context.Context, r *AddressCodeRequest) (*AddressCode, error) {
-	const op = "AddressCode"
-	if r == nil || strings.TrimSpace(r.Address) == "" {
+func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest, opts ...Option) (*AddressCode, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
+	const op = "LookupAddressCode"
+	if r == nil {
+		return nil, &ValidationError{Field: "AddressCodeRequest", Reason: "is nil"}
+	}
+	if strings.TrimSpace(r.Address) == "" {
 		return nil, &ValidationError{Field: "Address", Reason: "is required"}
 	}
 	if err := checkText("Language", r.Language); err != nil {
@@ -60,13 +69,15 @@ func (c *Client) AddressCode(ctx context.Context, r *AddressCodeRequest) (*Addre
 		contentType: "application/x-www-form-urlencoded",
 		sensitive:   []string{r.Address},
 	}
-	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	a := &AddressCode{
 		FormattedAddress: string(w.FormattedAddress),
 		CompoundCode:     firstNonEmpty(string(w.CompoundCode), string(w.CompoundCode2)),
 		GlobalCode:       firstNonEmpty(string(w.GlobalCode), string(w.GlobalCode2)),
+		answer:           raw,
 	}
 	if a.FormattedAddress == "" && a.CompoundCode == "" && a.GlobalCode == "" {
 		return nil, unexpected(op, "no formatted_address, compound_code or global_code field")

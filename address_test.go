@@ -22,11 +22,11 @@ func TestAddressCodeSendsAFormAndDecodes(t *testing.T) {
 		form = r.PostForm
 		return jsonResponder(t, 200, "address_code.json")(r)
 	})
-	addr, err := c.AddressCode(context.Background(), &argos.AddressCodeRequest{Address: "1 Sejongno, Jongno-gu, Seoul, South Korea", Language: "en"})
+	addr, err := c.LookupAddressCode(context.Background(), &argos.AddressCodeRequest{Address: "1 Sejongno, Jongno-gu, Seoul, South Korea", Language: "en"})
 	require.NoError(t, err)
 	assert.Equal(t, "application/x-www-form-urlencoded", contentType)
 	assert.Equal(t, url.Values{"address": {"1 Sejongno, Jongno-gu, Seoul, South Korea"}, "language": {"en"}}, form)
-	assert.Equal(t, &argos.AddressCode{FormattedAddress: "1 Sejongno, Jongno-gu, Seoul, South Korea",
+	assert.EqualExportedValues(t, &argos.AddressCode{FormattedAddress: "1 Sejongno, Jongno-gu, Seoul, South Korea",
 		CompoundCode: "HXPG+MP Seoul, South Korea", GlobalCode: "8Q98HXPG+MP"}, addr)
 
 	var s2 argos.Step2Request
@@ -39,7 +39,7 @@ func TestAddressCodeSendsAFormAndDecodes(t *testing.T) {
 func TestAddressCodeNeedsAnAddress(t *testing.T) {
 	c, mt := newMockClient(t)
 	for _, r := range []*argos.AddressCodeRequest{nil, {}, {Address: "  "}} {
-		_, err := c.AddressCode(context.Background(), r)
+		_, err := c.LookupAddressCode(context.Background(), r)
 		assert.ErrorIs(t, err, argos.ErrValidation)
 	}
 	assert.Zero(t, mt.GetTotalCallCount())

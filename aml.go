@@ -22,10 +22,12 @@ type AMLMonitorResult struct {
 	FailedCount  int
 	Succeeded    []AMLMonitorItem
 	Failed       []AMLMonitorItem
+
+	answer // Raw
 }
 
 // AMLMonitorItem is one submission's outcome in an AMLMonitorResult:
-// RecordIDs are what AMLMonitorRecord reads; Error is Argos' reason for a
+// RecordIDs are what GetAMLMonitorRecord reads; Error is Argos' reason for a
 // failure (for example "This submission is not approved: …").
 type AMLMonitorItem struct {
 	SubmissionID string
@@ -34,18 +36,18 @@ type AMLMonitorItem struct {
 	Error        string
 }
 
-// AMLRecord is one record of an AML ongoing-monitoring worklist, as GET
+// AMLMonitorRecord is one record of an AML ongoing-monitoring worklist, as GET
 // /submission/aml/monitor/{worklistId}/{recordId} returns it. Status is the
 // screening state (the vendor's sample shows "screenedNoMatches").
 //
 // Logging or printing it shows its IDs, status and counts, never the name,
 // birth date or email.
-type AMLRecord struct {
+type AMLMonitorRecord struct {
 	ID                 string
 	SubmissionID       string
 	Name               string
 	Nationality        string
-	DOB                string
+	DateOfBirth        string
 	Email              string
 	Status             string
 	Memo               string
@@ -56,39 +58,59 @@ type AMLRecord struct {
 	FalsePositiveCount int
 	TruePositiveCount  int
 	DiscardedCount     int
+
+	answer // Raw
 }
 
-// MonitorAML registers approved submissions (1 to MaxAMLMonitorIDs, each
-// with a valid full name and birth date) for AML ongoing monitoring in the
-// worklist worklistID, on behalf of admin (a dashboard admin's email).
+// AMLMonitorRequest is what MonitorAML registers: SubmissionIDs (1 to
+// MaxAMLMonitorIDs approved submissions) in the worklist WorklistID, on
+// behalf of Admin (a dashboard admin's email). Every field is required.
+//
+// Logging or printing it shows the IDs, never the admin.
+type AMLMonitorRequest struct {
+	WorklistID    string
+	SubmissionIDs []string
+	Admin         string
+}
+
+// MonitorAML registers approved submissions (each with a valid full name
+// and birth date) for AML ongoing monitoring in a worklist.
 //
 // It calls POST /submission/aml/monitor/{worklistId} (JSON), a v3 endpoint
 // (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/aml_data/aml_ongoing/Post_Ongoing_Monitoring);
-// on a /v2 base URL it refuses before sending. Input is checked first: bad
-// input is a *ValidationError and nothing is sent. The request is never
-// repeated once it may have reached Argos: an error after that point
-// matches ErrOutcomeUnknown. A submission Argos did not register is listed
+// on a /v2 base URL it refuses before sending. Input is checked first: a nil
+// request or bad input is a *ValidationError and nothing is sent. The
+// request is never repeated once it may have reached Argos: an error after
+// that point matches ErrOutcomeUnknown. A submission Argos did not register is listed
 // in the result's Failed, not returned as an error.
 //
 // The one-off AML search the vendor documents as "POST/AML" is not offered:
 // no page gives its URL.
-func (c *Client) MonitorAML(ctx context.Context, worklistID string, submissionIDs []string, admin string) (*AMLMonitorResult, error) {
+func (c *Client) MonitorAML(ctx context.Context, r *AMLMonitorRequest, opts ...Option) (*AMLMonitorResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "MonitorAML"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
 	}
-	if err := checkID("worklist ID", worklistID); err != nil {
+	if r == nil {
+		return nil, &ValidationError{Field: "AMLMonitorRequest", Reason: "is nil"}
+	}
+	worklistID, submissionIDs, admin := r.WorklistID, r.SubmissionIDs, r.Admin
+	if err := checkID("WorklistID", worklistID); err != nil {
 		return nil, err
 	}
 	if len(submissionIDs) == 0 || len(submissionIDs) > MaxAMLMonitorIDs {
-		return nil, &ValidationError{Field: "submission IDs", Reason: fmt.Sprintf("must hold 1 to %d IDs", MaxAMLMonitorIDs)}
+		return nil, &ValidationError{Field: "SubmissionIDs", Reason: fmt.Sprintf("must hold 1 to %d IDs", MaxAMLMonitorIDs)}
 	}
 	for i, id := range submissionIDs {
-		if err := checkID(fmt.Sprintf("submission ID %d", i), id); err != nil {
+		if err := checkID(fmt.Sprintf("SubmissionIDs[%d]", i), id); err != nil {
 			return nil, err
 		}
 	}
-	if err := checkID("admin", admin); err != nil {
+	if err := checkID("Admin", admin); err != nil {
 		return nil, err
 	}
 	cl, err := newJSONCall(op, http.MethodPost, "/submission/aml/monitor/"+url.PathEscape(worklistID), "", struct {
@@ -105,14 +127,15 @@ func (c *Client) MonitorAML(ctx context.Context, worklistID string, submissionID
 		SuccessResults []amlItemWire  `json:"successResults"`
 		FailedResults  []amlItemWire  `json:"failedResults"`
 	}
+	var raw answer
 	cl.route = "/submission/aml/monitor/{worklistId}"
-	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	if w.SuccessResults == nil && w.FailedResults == nil {
 		return nil, unexpected(op, "no successResults or failedResults field")
 	}
-	res := &AMLMonitorResult{Success: w.Success == "true", SuccessCount: w.SuccessCount.V, FailedCount: w.FailedCount.V}
+	res := &AMLMonitorResult{Success: w.Success == "true", SuccessCount: w.SuccessCount.V, FailedCount: w.FailedCount.V, answer: raw}
 	for _, group := range []struct {
 		wire []amlItemWire
 		out  *[]AMLMonitorItem
@@ -135,7 +158,7 @@ type amlItemWire struct {
 	Error        lenient.String  `json:"error"`
 }
 
-// AMLMonitorRecord reads one record of an AML ongoing-monitoring worklist:
+// GetAMLMonitorRecord reads one record of an AML ongoing-monitoring worklist:
 // a record ID comes from MonitorAML's result (or an aml_monitor webhook).
 //
 // It calls GET /submission/aml/monitor/{worklistId}/{recordId}, a v3
@@ -143,8 +166,12 @@ type amlItemWire struct {
 // (https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/aml_data/aml_ongoing/Get_Ongoing_Monitoring);
 // on a /v2 base URL it refuses before sending. An answer about another
 // record is an error (ErrUnexpectedResponse), never handed back.
-func (c *Client) AMLMonitorRecord(ctx context.Context, worklistID, recordID string) (*AMLRecord, error) {
-	const op = "AMLMonitorRecord"
+func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID string, opts ...Option) (*AMLMonitorRecord, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
+	const op = "GetAMLMonitorRecord"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
 	}
@@ -172,7 +199,8 @@ func (c *Client) AMLMonitorRecord(ctx context.Context, worklistID, recordID stri
 		DiscardedCount     lenient.Int     `json:"discardedCount"`
 	}
 	path := "/submission/aml/monitor/" + url.PathEscape(worklistID) + "/" + url.PathEscape(recordID)
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, route: "/submission/aml/monitor/{worklistId}/{recordId}", secure: wireSealed}, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, route: "/submission/aml/monitor/{worklistId}/{recordId}", secure: wireSealed}, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	switch {
@@ -181,9 +209,9 @@ func (c *Client) AMLMonitorRecord(ctx context.Context, worklistID, recordID stri
 	case w.ID != "" && string(w.ID) != recordID:
 		return nil, unexpected(op, "the answer is about another record")
 	}
-	return &AMLRecord{ID: recordID, SubmissionID: string(w.SubmissionID), Name: string(w.Name),
-		Nationality: string(w.Nationality), DOB: string(w.DOB), Email: string(w.Email), Status: string(w.Status),
+	return &AMLMonitorRecord{ID: recordID, SubmissionID: string(w.SubmissionID), Name: string(w.Name),
+		Nationality: string(w.Nationality), DateOfBirth: string(w.DOB), Email: string(w.Email), Status: string(w.Status),
 		Memo: string(w.Memo), Tags: []string(w.Tags), Admin: string(w.Admin), UpdateTime: string(w.UpdateTime),
 		OpenCount: w.OpenCount.V, FalsePositiveCount: w.FalsePositiveCount.V, TruePositiveCount: w.TruePositiveCount.V,
-		DiscardedCount: w.DiscardedCount.V}, nil
+		DiscardedCount: w.DiscardedCount.V, answer: raw}, nil
 }

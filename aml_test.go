@@ -16,9 +16,9 @@ import (
 func TestMonitorAMLSendsTheIDsAndReturnsPartialSuccess(t *testing.T) {
 	c, got := v3JSON(t, "v3/aml_monitor.json")
 	ids := []string{"SUBMISSION_ID_00A", "SUBMISSION_ID_01B", "SUBMISSION_ID_02C"}
-	res, err := c.MonitorAML(context.Background(), "worklist-7", ids, "yourAdmin@sample.com")
+	res, err := c.MonitorAML(context.Background(), &argos.AMLMonitorRequest{WorklistID: "worklist-7", SubmissionIDs: ids, Admin: "yourAdmin@sample.com"})
 	require.NoError(t, err, "a submission that was not registered is a result, not an error")
-	assert.Equal(t, &argos.AMLMonitorResult{
+	assert.EqualExportedValues(t, &argos.AMLMonitorResult{
 		Success: true, SuccessCount: 2, FailedCount: 1,
 		Succeeded: []argos.AMLMonitorItem{
 			{SubmissionID: "SUBMISSION_ID_00A", RecordIDs: []string{"RECORD_ID_00A"}, Status: "success"},
@@ -36,7 +36,7 @@ func TestMonitorAMLSendsTheIDsAndReturnsPartialSuccess(t *testing.T) {
 
 	t.Run("an answer about a submission that was not asked for is refused", func(t *testing.T) {
 		c, _ := v3JSON(t, "v3/aml_monitor.json")
-		_, err := c.MonitorAML(context.Background(), "w", ids[:2], "a@example.com")
+		_, err := c.MonitorAML(context.Background(), &argos.AMLMonitorRequest{WorklistID: "w", SubmissionIDs: ids[:2], Admin: "a@example.com"})
 		assert.ErrorIs(t, err, argos.ErrUnexpectedResponse)
 	})
 }
@@ -52,15 +52,15 @@ func TestMonitorAMLTakesOneToTwentyFiveIDs(t *testing.T) {
 		ids             []string
 		field           string
 	}{
-		{"no ID", "w", "a@example.com", nil, "submission IDs"},
-		{"26 IDs", "w", "a@example.com", many, "submission IDs"},
-		{"an empty ID", "w", "a@example.com", []string{"s1", ""}, "submission ID 1"},
-		{"no worklist", "", "a@example.com", []string{"s1"}, "worklist ID"},
-		{"no admin", "w", "", []string{"s1"}, "admin"},
+		{"no ID", "w", "a@example.com", nil, "SubmissionIDs"},
+		{"26 IDs", "w", "a@example.com", many, "SubmissionIDs"},
+		{"an empty ID", "w", "a@example.com", []string{"s1", ""}, "SubmissionIDs[1]"},
+		{"no worklist", "", "a@example.com", []string{"s1"}, "WorklistID"},
+		{"no admin", "w", "", []string{"s1"}, "Admin"},
 	} {
 		t.Run(tc.name+" is a ValidationError naming "+tc.field, func(t *testing.T) {
 			c, got := v3JSON(t, "v3/aml_monitor.json")
-			_, err := c.MonitorAML(context.Background(), tc.worklist, tc.ids, tc.admin)
+			_, err := c.MonitorAML(context.Background(), &argos.AMLMonitorRequest{WorklistID: tc.worklist, SubmissionIDs: tc.ids, Admin: tc.admin})
 			var ve *argos.ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, tc.field, ve.Field)
@@ -71,17 +71,17 @@ func TestMonitorAMLTakesOneToTwentyFiveIDs(t *testing.T) {
 
 func TestAMLMonitorRecordDecodesEveryField(t *testing.T) {
 	c, got := v3JSON(t, "v3/aml_record.json")
-	rec, err := c.AMLMonitorRecord(context.Background(), "worklist-7", "RECORD_ID_00A")
+	rec, err := c.GetAMLMonitorRecord(context.Background(), "worklist-7", "RECORD_ID_00A")
 	require.NoError(t, err)
-	assert.Equal(t, &argos.AMLRecord{ID: "RECORD_ID_00A", SubmissionID: "SUBMISSION_ID_00A", Name: "John Smith", Nationality: "USA",
-		DOB: "1975-08-25", Email: "john.smith@example.com", Status: "screenedNoMatches", Tags: []string{"onboarding"},
+	assert.EqualExportedValues(t, &argos.AMLMonitorRecord{ID: "RECORD_ID_00A", SubmissionID: "SUBMISSION_ID_00A", Name: "John Smith", Nationality: "USA",
+		DateOfBirth: "1975-08-25", Email: "john.smith@example.com", Status: "screenedNoMatches", Tags: []string{"onboarding"},
 		Admin: "yourAdmin@sample.com", UpdateTime: "2025-03-04T05:06:07.000Z", FalsePositiveCount: 1, DiscardedCount: 2}, rec)
 	assert.Equal(t, "/v3/submission/aml/monitor/worklist-7/RECORD_ID_00A", got()[0].path)
 	assert.Equal(t, http.MethodGet, got()[0].method)
 
 	t.Run("an answer about another record is refused", func(t *testing.T) {
 		c, _ := v3JSON(t, "v3/aml_record.json")
-		_, err := c.AMLMonitorRecord(context.Background(), "worklist-7", "RECORD_ID_01B")
+		_, err := c.GetAMLMonitorRecord(context.Background(), "worklist-7", "RECORD_ID_01B")
 		assert.ErrorIs(t, err, argos.ErrUnexpectedResponse)
 	})
 }
@@ -91,7 +91,7 @@ func TestFakeAMLMonitoringReturnsRecordsThatReadBack(t *testing.T) {
 	ctx := context.Background()
 	approved := fakeSubmission(t, c, srv, argostest.OutcomeApprove)
 	pending := fakeSubmission(t, c, srv, argostest.OutcomePending)
-	res, err := c.MonitorAML(ctx, "wl-1", []string{approved, pending, "nosuchsubmission"}, argostest.DefaultAdmin)
+	res, err := c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "wl-1", SubmissionIDs: []string{approved, pending, "nosuchsubmission"}, Admin: argostest.DefaultAdmin})
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.SuccessCount)
 	assert.Equal(t, 2, res.FailedCount)
@@ -100,15 +100,15 @@ func TestFakeAMLMonitoringReturnsRecordsThatReadBack(t *testing.T) {
 	require.Len(t, res.Failed, 2)
 	assert.Equal(t, "This submission is not approved: "+pending, res.Failed[0].Error)
 
-	rec, err := c.AMLMonitorRecord(ctx, "wl-1", res.Succeeded[0].RecordIDs[0])
+	rec, err := c.GetAMLMonitorRecord(ctx, "wl-1", res.Succeeded[0].RecordIDs[0])
 	require.NoError(t, err)
 	assert.Equal(t, approved, rec.SubmissionID)
 	assert.Equal(t, "Jane Doe", rec.Name)
-	assert.Equal(t, "1990-01-02", rec.DOB)
+	assert.Equal(t, "1990-01-02", rec.DateOfBirth)
 	assert.Equal(t, "screenedNoMatches", rec.Status)
 
-	_, err = c.AMLMonitorRecord(ctx, "wl-2", res.Succeeded[0].RecordIDs[0])
+	_, err = c.GetAMLMonitorRecord(ctx, "wl-2", res.Succeeded[0].RecordIDs[0])
 	assert.ErrorIs(t, err, argos.ErrBadRequest, "records belong to their worklist")
-	_, err = c.MonitorAML(ctx, "wl-1", []string{approved}, "who@example.com")
+	_, err = c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "wl-1", SubmissionIDs: []string{approved}, Admin: "who@example.com"})
 	assert.ErrorIs(t, err, argos.ErrInvalidAdmin)
 }

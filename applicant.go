@@ -12,7 +12,7 @@ type ApplicantSubmission struct {
 	DuplicatedInformation string `json:"duplicated_information"`
 }
 
-// ApplicantSubmissions returns the approved submissions of the person behind
+// ListApplicantSubmissions returns the approved submissions of the person behind
 // applicantID (Submission.ApplicantID): the duplicates Argos matched by name,
 // birth date, nationality, gender and face, or just the one approved
 // submission.
@@ -21,19 +21,23 @@ type ApplicantSubmission struct {
 // bare JSON array.
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission/applicantId
-func (c *Client) ApplicantSubmissions(ctx context.Context, applicantID string) ([]ApplicantSubmission, error) {
+func (c *Client) ListApplicantSubmissions(ctx context.Context, applicantID string, opts ...Option) ([]ApplicantSubmission, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkID("applicant ID", applicantID); err != nil {
 		return nil, err
 	}
 	var out []ApplicantSubmission
-	cl := &call{op: "ApplicantSubmissions", method: http.MethodGet, path: "/submission/applicant",
+	cl := &call{op: "ListApplicantSubmissions", method: http.MethodGet, path: "/submission/applicant",
 		query: query{{"applicant_id", applicantID}}}
 	if err := c.doJSON(ctx, cl, &out, true); err != nil {
 		return nil, err
 	}
 	for i := range out {
 		if out[i].SubmissionID == "" {
-			return nil, unexpected("ApplicantSubmissions", "an item without submission_id")
+			return nil, unexpected("ListApplicantSubmissions", "an item without submission_id")
 		}
 	}
 	if out == nil {

@@ -17,7 +17,7 @@ func TestApplicantSubmissionsDecodesTheBareArray(t *testing.T) {
 		t.Run(name+" decodes", func(t *testing.T) {
 			c, mt := newMockClient(t)
 			mt.RegisterResponderWithQuery(http.MethodGet, mockBase+"/submission/applicant", "applicant_id=app1", jsonResponder(t, 200, name))
-			subs, err := c.ApplicantSubmissions(context.Background(), "app1")
+			subs, err := c.ListApplicantSubmissions(context.Background(), "app1")
 			require.NoError(t, err)
 			require.Len(t, subs, 3)
 			assert.Equal(t, "{submission_id1}", subs[0].SubmissionID)
@@ -30,7 +30,7 @@ func TestApplicantSubmissionsDecodesTheBareArray(t *testing.T) {
 func TestApplicantSubmissionsRefusesAnObject(t *testing.T) {
 	c, mt := newMockClient(t)
 	mt.RegisterResponder(http.MethodGet, mockBase+"/submission/applicant", jsonResponder(t, 200, "submission_empty.json"))
-	_, err := c.ApplicantSubmissions(context.Background(), "app1")
+	_, err := c.ListApplicantSubmissions(context.Background(), "app1")
 	var de *argos.DecodeError
 	require.ErrorAs(t, err, &de)
 	assert.ErrorIs(t, err, argos.ErrUnexpectedResponse)
@@ -40,7 +40,7 @@ func TestApplicantSubmissionsRefusesAnArrayOfAnotherShape(t *testing.T) {
 	for _, body := range []string{`[1,2,3]`, `[{"Items":[]}]`, `[null]`} {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder(http.MethodGet, mockBase+"/submission/applicant", httpmock.NewStringResponder(200, body))
-		_, err := c.ApplicantSubmissions(context.Background(), "app1")
+		_, err := c.ListApplicantSubmissions(context.Background(), "app1")
 		assert.ErrorIs(t, err, argos.ErrUnexpectedResponse, body)
 	}
 }

@@ -105,9 +105,9 @@ type (
 		ArgosScore            *float64          `json:"argos_score"`
 		Data                  baseApplicantData `json:"data"`
 		KYC                   struct {
-			Result      string   `json:"result"`
-			Comment     []string `json:"comment"`
-			CommentCode []string `json:"commentCode"`
+			Result      string       `json:"result"`
+			Comment     []string     `json:"comment"`
+			CommentCode []RejectCode `json:"commentCode"`
 			Attempts    []struct {
 				Count               int                    `json:"attemptCnt"`
 				LivenessScore       *float64               `json:"livenessScore"`
@@ -147,8 +147,8 @@ func requireSame(tb testing.TB, got *Submission, want *baseSubmission) {
 	require.Equal(tb, want.CreatedAt, got.CreatedAt)
 	require.Equal(tb, want.Data.Name, got.Data.Name)
 	require.Equal(tb, want.Data.IdentityNumber, got.Data.IdentityNumber)
-	require.Equal(tb, want.Data.IssueDate, got.Data.IssueDate)
-	require.Equal(tb, want.KYC.Result, string(got.KYC.Result))
+	require.Equal(tb, want.Data.DateOfIssue, got.Data.DateOfIssue)
+	require.Equal(tb, want.KYC.Result, string(got.KYC.Status))
 	require.Equal(tb, want.KYC.CommentCode, got.KYC.CommentCode)
 	require.Len(tb, got.KYC.Attempts, len(want.KYC.Attempts))
 	for i, a := range want.KYC.Attempts {
@@ -432,7 +432,7 @@ func BenchmarkImageDownload(b *testing.B) {
 		b.SetBytes(size)
 		b.ReportAllocs()
 		for range b.N {
-			d, err := c.Image(ctx, "sub1", ImageID)
+			d, err := c.DownloadImage(ctx, "sub1", ImageID)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -10,11 +10,17 @@ import (
 	"time"
 )
 
-// Base URLs. DefaultBaseURL is the API guide's (v2) host the SDK implements;
-// BaseURLV3 is the vendor's current host. Both serve the same paths.
+// Base URLs. DefaultBaseURL is BaseURLV3, the vendor's current API, where
+// the API guide's calls live at the same paths as under the deprecated
+// guide's BaseURLV2; the v3-only calls (UpdateSubmission, ReviewSubmission,
+// …) refuse a base URL ending in /v2.
+//
+// Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission
+// and https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide
 const (
-	DefaultBaseURL = "https://rest-api.argoskyc.com/v2"
+	DefaultBaseURL = BaseURLV3
 	BaseURLV3      = "https://rest-api.argosidentity.com/v3"
+	BaseURLV2      = "https://rest-api.argoskyc.com/v2"
 )
 
 // Version is the SDK version sent in the User-Agent header.
@@ -27,8 +33,8 @@ const defaultUserAgent = "argos-go/" + Version
 type Client struct {
 	baseURL    *url.URL
 	base       string // baseURL.String(), which every request URL starts with
-	key        *APIKey
-	addOnKey   *APIKey // WithAddOnKey: sent by the FaceAuth calls only
+	key        *secretKey
+	addOnKey   *secretKey // WithAddOnKey: sent by the FaceAuth calls only
 	httpClient *http.Client
 	hc         *http.Client // what go-retryablehttp sends through
 	logger     *slog.Logger
@@ -40,11 +46,12 @@ type Client struct {
 	rootCAs    *x509.CertPool
 	transport  http.RoundTripper // the transport under the SDK's logging wrapper
 	middleware []Middleware      // WithMiddleware, outermost first
+	perCall    bool              // options being applied to one call (Client.with)
 }
 
-// APIKey holds the project's API key. It never prints: String, GoString,
-// every fmt verb, slog and JSON show "[REDACTED]".
-type APIKey string
+// secretKey is an API key. The Client holds its keys behind pointers: fmt
+// prints a nested pointer as an address, so no verb shows a key.
+type secretKey string
 
 // NewClient returns a client for the project whose API key is apiKey. It
 // fails on an empty key, a base URL that is not https, or an invalid option.
@@ -55,13 +62,13 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 	if strings.ContainsAny(apiKey, "\r\n\x00") {
 		return nil, &ValidationError{Field: fieldAPIKey, Reason: "contains control characters"}
 	}
-	key := APIKey(apiKey)
+	key := secretKey(apiKey)
 	base, _ := parseBaseURL(DefaultBaseURL)
 	c := &Client{
 		baseURL:   base,
 		key:       &key,
 		logger:    slog.New(slog.DiscardHandler),
-		retry:     DefaultRetryPolicy,
+		retry:     DefaultRetryPolicy(),
 		timeout:   DefaultTimeout,
 		userAgent: defaultUserAgent,
 	}
@@ -98,9 +105,10 @@ func (c *Client) newHTTPClient() *http.Client {
 	} else {
 		t := NewTransport()
 		t.TLSClientConfig.RootCAs = c.rootCAs
-		// A WithTimeout longer than the default (a slow Step 2) must not be
-		// cut short by the transport; 0 leaves every bound to the context.
-		t.ResponseHeaderTimeout = c.timeout
+		// Each call's deadline (WithTimeout, the client's or the call's own)
+		// bounds the wait for headers: a longer WithTimeout given to one slow
+		// Step 2 must not be cut short by the transport.
+		t.ResponseHeaderTimeout = 0
 		hc = &http.Client{Transport: t}
 	}
 	userRedirect := hc.CheckRedirect
@@ -117,12 +125,12 @@ func (c *Client) newHTTPClient() *http.Client {
 	return hc
 }
 
-// MaxRedirects is how many redirects one call follows in all, across its
+// maxRedirects is how many redirects one call follows in all, across its
 // attempts. Redirect hops are requests too: APIError.Attempts counts them,
 // beside the 1 + RetryPolicy.MaxRetries attempts of the call itself.
-const MaxRedirects = 10
+const maxRedirects = 10
 
-var errTooManyRedirects = fmt.Errorf("argos: stopped after %d redirects", MaxRedirects)
+var errTooManyRedirects = fmt.Errorf("argos: stopped after %d redirects", maxRedirects)
 
 // checkRedirect keeps the API key only on https requests to the API host:
 // net/http copies custom headers such as x-api-key to every redirect target.
@@ -130,7 +138,7 @@ var errTooManyRedirects = fmt.Errorf("argos: stopped after %d redirects", MaxRed
 // streamed body cannot be replayed, and which net/http would turn into a GET
 // on a 301, 302 or 303) are refused.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= MaxRedirects {
+	if len(via) >= maxRedirects {
 		return errTooManyRedirects
 	}
 	if req.URL.Scheme != "https" {

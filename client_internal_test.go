@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,14 +13,14 @@ import (
 func TestReadCappedTrustsAContentLengthOnlySoFar(t *testing.T) {
 	t.Run("a body as long as announced is read into one buffer", func(t *testing.T) {
 		body := strings.Repeat("x", 10_000)
-		b, truncated, err := readCapped(strings.NewReader(body), MaxResponseSize, int64(len(body)))
+		b, truncated, err := readCapped(strings.NewReader(body), maxResponseSize, int64(len(body)))
 		require.NoError(t, err)
 		assert.False(t, truncated)
 		assert.Equal(t, body, string(b))
 		assert.Equal(t, len(body)+1, cap(b), "sized from the Content-Length, plus a byte to see EOF")
 	})
 	t.Run("an inflated Content-Length does not allocate its size", func(t *testing.T) {
-		b, _, err := readCapped(strings.NewReader("abc"), MaxResponseSize, MaxResponseSize-1)
+		b, _, err := readCapped(strings.NewReader("abc"), maxResponseSize, maxResponseSize-1)
 		require.NoError(t, err)
 		assert.Equal(t, "abc", string(b))
 		assert.LessOrEqual(t, cap(b), maxSizeHint+1)
@@ -44,4 +45,20 @@ func TestTheQueryIsEncodedAsURLValuesWould(t *testing.T) {
 	}
 	assert.Equal(t, "https://api.example/v3/submission", c.url(&call{path: "/submission", query: query{{"a", ""}}}),
 		"a query whose values are all empty adds nothing")
+}
+
+func TestACallWithoutOptionsRunsOnTheClientItself(t *testing.T) {
+	c, err := NewClient("key")
+	require.NoError(t, err)
+	got, err := c.with(nil)
+	require.NoError(t, err)
+	assert.Same(t, c, got, "no copy")
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = c.with(nil) }), "no allocation")
+
+	withOpts, err := c.with([]Option{WithTimeout(time.Hour)})
+	require.NoError(t, err)
+	assert.NotSame(t, c, withOpts)
+	assert.Equal(t, time.Hour, withOpts.timeout)
+	assert.Equal(t, DefaultTimeout, c.timeout, "the client is not changed")
+	assert.False(t, withOpts.perCall, "the copy is a plain client once the options are applied")
 }

@@ -87,7 +87,7 @@ func TestRedirectsNeverCarryTheKeyToAnotherHost(t *testing.T) {
 	})
 	c := clientFor(t, api)
 
-	d, err := c.Image(context.Background(), "s1", argos.ImageSelfie)
+	d, err := c.DownloadImage(context.Background(), "s1", argos.ImageSelfie)
 	require.NoError(t, err)
 	defer d.Body.Close()
 
@@ -126,7 +126,7 @@ func TestRedirectedPostsAreNotFollowed(t *testing.T) {
 	api, hits := countingServer(t, func(w http.ResponseWriter, r *http.Request, n int32) {
 		http.Redirect(w, r, "/v2/elsewhere", http.StatusTemporaryRedirect)
 	})
-	_, err := clientFor(t, api).AddressCode(context.Background(), &argos.AddressCodeRequest{Address: "1 Main St"})
+	_, err := clientFor(t, api).LookupAddressCode(context.Background(), &argos.AddressCodeRequest{Address: "1 Main St"})
 	var apiErr *argos.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusTemporaryRedirect, apiErr.StatusCode)
@@ -142,4 +142,36 @@ func TestUserAgentNamesTheCaller(t *testing.T) {
 	_, err := clientFor(t, api, argos.WithUserAgent("acme-onboarding/1.4")).GetSubmission(context.Background(), "s1")
 	require.NoError(t, err)
 	assert.Equal(t, "acme-onboarding/1.4 argos-go/"+argos.Version, ua)
+}
+
+func TestEveryWriteRefusesANilRequestBeforeSending(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, field string
+		call        func(c *argos.Client) error
+	}{
+		{"SubmitStep1", "Step1Request", func(c *argos.Client) error { _, err := c.SubmitStep1(ctx, nil); return err }},
+		{"SubmitStep2", "Step2Request", func(c *argos.Client) error { _, err := c.SubmitStep2(ctx, nil); return err }},
+		{"LookupAddressCode", "AddressCodeRequest", func(c *argos.Client) error { _, err := c.LookupAddressCode(ctx, nil); return err }},
+		{"DeleteSubmission", "DeleteSubmissionRequest", func(c *argos.Client) error { _, err := c.DeleteSubmission(ctx, nil); return err }},
+		{"DeleteSubmissionFields", "DeleteFieldsRequest", func(c *argos.Client) error { _, err := c.DeleteSubmissionFields(ctx, nil); return err }},
+		{"UpdateSubmission", "UpdateSubmissionRequest", func(c *argos.Client) error { _, err := c.UpdateSubmission(ctx, nil); return err }},
+		{"UpdateImages", "UpdateImagesRequest", func(c *argos.Client) error { _, err := c.UpdateImages(ctx, nil); return err }},
+		{"MigrateSubmission", "MigrationRequest", func(c *argos.Client) error { _, err := c.MigrateSubmission(ctx, nil); return err }},
+		{"ReviewSubmission", "ReviewRequest", func(c *argos.Client) error { _, err := c.ReviewSubmission(ctx, nil); return err }},
+		{"AddTokens", "TokensRequest", func(c *argos.Client) error { _, err := c.AddTokens(ctx, nil); return err }},
+		{"DeleteTokens", "TokensRequest", func(c *argos.Client) error { _, err := c.DeleteTokens(ctx, nil); return err }},
+		{"MonitorAML", "AMLMonitorRequest", func(c *argos.Client) error { _, err := c.MonitorAML(ctx, nil); return err }},
+		{"FaceAuth", "FaceAuthRequest", func(c *argos.Client) error { _, err := c.FaceAuth(ctx, nil); return err }},
+	} {
+		t.Run(tc.name+" with a nil request is a ValidationError naming "+tc.field, func(t *testing.T) {
+			c, mt := newMockClient(t, argos.WithBaseURL("https://api.argos.test/v3"), argos.WithAddOnKey("add-on-key"))
+			var err error
+			require.NotPanics(t, func() { err = tc.call(c) })
+			var ve *argos.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Zero(t, mt.GetTotalCallCount(), "nothing is sent")
+		})
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/kycgo/argos/internal/lenient"
 )
@@ -99,9 +100,40 @@ func dropTrailingCommas(b []byte) ([]byte, bool) {
 	return out, found
 }
 
-// jsonDecoder is a response type whose UnmarshalJSON can be called without
+// jsonDecoder is a response type the client decodes itself, without
 // encoding/json's extra validation pass over the body.
 type jsonDecoder interface{ decodeJSON([]byte) error }
+
+// answer keeps the JSON an API answer was decoded from: every type a call
+// returns embeds it, for Raw. The JSON, which may carry personal data, is
+// kept as a *string: fmt shows a pointer to a string as an address under
+// every verb (a pointer to a slice or a struct it would print whole), and
+// json.Marshal skips the unexported field.
+type answer struct{ raw *string }
+
+// Raw returns the JSON of the answer the value was decoded from, as
+// received (decrypted, with WithSecureTransmission), for fields the SDK does
+// not model: one item of a page for a Submission, the last request's answer
+// for a TokensResult. It is nil for a value the client did not decode. It
+// may hold personal data; prints and logs of the value leave it out.
+func (a answer) Raw() json.RawMessage {
+	if a.raw == nil {
+		return nil
+	}
+	return json.RawMessage(*a.raw) // a copy: the result's JSON cannot be changed through it
+}
+
+// keepAnswer decodes a call's body into v, as decodeInto does, and keeps the
+// body in raw.
+type keepAnswer struct {
+	v   any
+	raw *answer
+}
+
+func (k keepAnswer) decodeJSON(b []byte) error {
+	k.raw.raw = rawOf(b)
+	return decodeInto(b, k.v)
+}
 
 // firstByte returns the first byte of b that is not JSON white space, or 0.
 func firstByte(b []byte) byte {
@@ -116,7 +148,7 @@ func firstByte(b []byte) byte {
 }
 
 // lenientSubmission decodes a Submission on the slow path (see
-// SubmissionList.UnmarshalJSON): identifiers and timestamps sent as numbers
+// SubmissionList.decodeJSON): identifiers and timestamps sent as numbers
 // are kept as text, scores and counts sent as strings are parsed, a single
 // string where a list is documented becomes a list, and values of an
 // unexpected type are skipped.
@@ -167,7 +199,7 @@ type (
 )
 
 func (k *lenientKYC) result() KYCResult {
-	r := KYCResult{Result: KYCStatus(k.Result), Comment: k.Comment, CommentCode: k.CommentCode}
+	r := KYCResult{Status: KYCStatus(k.Result), Comment: k.Comment, CommentCode: typedStrings[RejectCode](k.CommentCode)}
 	if k.Attempts != nil {
 		r.Attempts = make([]Attempt, len(k.Attempts))
 		for i, a := range k.Attempts {
@@ -188,28 +220,22 @@ func isTypeError(err error) bool {
 	return errors.As(err, &te)
 }
 
-// UnmarshalJSON decodes a page leniently: identifiers and timestamps sent
-// as numbers are kept as text, scores and counts sent as strings are
-// parsed, a single string where a list is documented becomes a list, values
-// of an unexpected type are skipped, and an empty page key means none.
+// decodeJSON decodes a page leniently: identifiers and timestamps sent as
+// numbers are kept as text, scores and counts sent as strings are parsed, a
+// single string where a list is documented becomes a list, values of an
+// unexpected type are skipped, and an empty page key means none. Each item
+// keeps its JSON (Submission.Raw).
 //
 // A well-formed page is decoded by encoding/json in one pass; only a page
 // holding a value of an unexpected type is decoded a second time,
-// leniently. (A Submission on its own decodes with encoding/json's rules.)
-func (l *SubmissionList) UnmarshalJSON(b []byte) error { return l.decodeJSON(b) }
-
-// plainList is SubmissionList without its UnmarshalJSON; none of the types
-// inside it has one either.
-type plainList SubmissionList
-
-// decodeJSON implements UnmarshalJSON; the client calls it directly, which
-// spares encoding/json's validation pass over the whole page.
+// leniently. (json.Unmarshal into a SubmissionList or a Submission follows
+// encoding/json's rules.)
 func (l *SubmissionList) decodeJSON(b []byte) error {
 	*l = SubmissionList{}
 	err := json.Unmarshal(b, (*plainList)(l))
 	if isTypeError(err) {
 		*l = SubmissionList{}
-		return l.unmarshalLenient(b)
+		err = l.unmarshalLenient(b)
 	}
 	if err != nil {
 		return err
@@ -217,7 +243,82 @@ func (l *SubmissionList) decodeJSON(b []byte) error {
 	if l.Next != nil && l.Next.ID == "" && l.Next.CreatedAt == "" {
 		l.Next = nil
 	}
+	l.keepItems(b)
 	return nil
+}
+
+// plainList is SubmissionList decoded by encoding/json's rules.
+type plainList SubmissionList
+
+// keepItems gives each item its JSON, b's Items elements, when they are as
+// many as the items decoded (they always are for a body that decoded). The
+// page's JSON is copied once; the items share the copy.
+func (l *SubmissionList) keepItems(b []byte) {
+	if len(l.Items) == 0 {
+		return
+	}
+	page := string(b)
+	raws := make([]string, 0, len(l.Items))
+	itemsJSON(b, func(start, end int) { raws = append(raws, page[start:end]) })
+	if len(raws) != len(l.Items) {
+		return
+	}
+	for i := range l.Items {
+		l.Items[i].raw = &raws[i]
+	}
+}
+
+// itemsJSON calls fn with the bounds in b of each element of the top-level
+// object's "Items" array (the key matched as encoding/json matches it,
+// case-insensitively), without decoding anything.
+func itemsJSON(b []byte, fn func(start, end int)) {
+	depth, start := 0, -1
+	inItems := false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if inItems && depth == 2 && start < 0 && c != ',' && c != ']' && !isSpace(c) {
+			start = i // an element begins
+		}
+		switch c {
+		case '"':
+			end := skipString(b, i)
+			if depth == 1 && !inItems && end < len(b) && strings.EqualFold(string(b[i+1:end]), "Items") {
+				if j := skipSpace(b, end+1); j < len(b) && b[j] == ':' {
+					if k := skipSpace(b, j+1); k < len(b) && b[k] == '[' {
+						inItems, depth, start, i = true, 2, -1, k
+						continue
+					}
+				}
+			}
+			i = end
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if inItems && depth == 2 { // the end of Items
+				if start >= 0 {
+					fn(start, start+len(bytes.TrimRight(b[start:i], " \t\r\n")))
+				}
+				return
+			}
+			depth--
+		case ',':
+			if inItems && depth == 2 && start >= 0 {
+				fn(start, start+len(bytes.TrimRight(b[start:i], " \t\r\n")))
+				start = -1
+			}
+		}
+	}
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// skipSpace returns the index of the first byte at or after i that is not
+// JSON white space.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
 }
 
 func (l *SubmissionList) unmarshalLenient(b []byte) error {
@@ -243,8 +344,12 @@ func (l *SubmissionList) unmarshalLenient(b []byte) error {
 	return nil
 }
 
+// ocrWire is OCRData as Step 1 sends it (reviewOCRData).
+type ocrWire OCRData
+
 // UnmarshalJSON decodes every ocr_* value, whatever its JSON type.
-func (o *OCRData) UnmarshalJSON(b []byte) error {
+func (w *ocrWire) UnmarshalJSON(b []byte) error {
+	o := (*OCRData)(w)
 	var m map[string]lenient.String
 	if err := ignoreTypeErrors(json.Unmarshal(b, &m)); err != nil {
 		return err
@@ -259,11 +364,11 @@ func (o *OCRData) UnmarshalJSON(b []byte) error {
 		case "ocr_nationality":
 			o.Nationality = string(v)
 		case "ocr_birthDate":
-			o.BirthDate = string(v)
+			o.DateOfBirth = string(v)
 		case "ocr_issueDate":
-			o.IssueDate = string(v)
+			o.DateOfIssue = string(v)
 		case "ocr_expireDate":
-			o.ExpireDate = string(v)
+			o.DateOfExpiry = string(v)
 		default:
 			if o.Other == nil {
 				o.Other = map[string]string{}
@@ -274,13 +379,13 @@ func (o *OCRData) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// UnmarshalJSON accepts submissionId and the documented Submissionid.
-func (r *Step1Response) UnmarshalJSON(b []byte) error {
+// decodeJSON accepts submissionId and the documented Submissionid.
+func (r *Step1Result) decodeJSON(b []byte) error {
 	var w struct {
 		SubmissionID  lenient.String `json:"submissionId"`
 		SubmissionID2 lenient.String `json:"Submissionid"`
 		SubmissionID3 lenient.String `json:"submission_id"`
-		ReviewOCRData OCRData        `json:"reviewOCRData"`
+		ReviewOCRData ocrWire        `json:"reviewOCRData"`
 		FileUpload    lenient.String `json:"file_upload"`
 		KYCStatus     lenient.String `json:"kycStatus"`
 		RetryCount    lenient.Int    `json:"retryCount"`
@@ -289,19 +394,26 @@ func (r *Step1Response) UnmarshalJSON(b []byte) error {
 	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
 		return err
 	}
-	*r = Step1Response{
+	*r = Step1Result{
 		SubmissionID:  firstNonEmpty(string(w.SubmissionID), string(w.SubmissionID2), string(w.SubmissionID3)),
-		ReviewOCRData: w.ReviewOCRData,
+		ReviewOCRData: OCRData(w.ReviewOCRData),
 		FileUpload:    w.FileUpload == "true",
-		KYCStatus:     KYCStatus(w.KYCStatus),
+		Status:        KYCStatus(w.KYCStatus),
 		RetryCount:    w.RetryCount.V,
 		Retry:         w.Retry,
 	}
+	r.raw = rawOf(b)
 	return nil
 }
 
-// UnmarshalJSON decodes numbers sent as strings and keeps absent scores nil.
-func (r *Step2Response) UnmarshalJSON(b []byte) error {
+// rawOf returns a copy of b for answer.raw.
+func rawOf(b []byte) *string {
+	raw := string(b)
+	return &raw
+}
+
+// decodeJSON decodes numbers sent as strings and keeps absent scores nil.
+func (r *Step2Result) decodeJSON(b []byte) error {
 	var w struct {
 		VerificationResult  lenient.String `json:"verificationResult"`
 		FaceSimilarityScore lenient.Float  `json:"faceSimilarityScore"`
@@ -313,15 +425,29 @@ func (r *Step2Response) UnmarshalJSON(b []byte) error {
 	if err := ignoreTypeErrors(json.Unmarshal(b, &w)); err != nil {
 		return err
 	}
-	*r = Step2Response{
+	*r = Step2Result{
 		VerificationResult:  string(w.VerificationResult),
 		FaceSimilarityScore: w.FaceSimilarityScore.Ptr(),
 		LivenessScore:       w.LivenessScore.Ptr(),
-		KYCStatus:           KYCStatus(w.KYCStatus),
+		Status:              KYCStatus(w.KYCStatus),
 		RetryCount:          w.RetryCount.V,
 		Retry:               w.Retry,
 	}
+	r.raw = rawOf(b)
 	return nil
+}
+
+// typedStrings converts a decoded list of strings to a list of a string
+// type (the code types); nil stays nil.
+func typedStrings[T ~string](ss []string) []T {
+	if ss == nil {
+		return nil
+	}
+	out := make([]T, len(ss))
+	for i, s := range ss {
+		out[i] = T(s)
+	}
+	return out
 }
 
 // ignoreTypeErrors drops *json.UnmarshalTypeError: encoding/json skips a

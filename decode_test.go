@@ -1,9 +1,12 @@
 package argos_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -26,14 +29,14 @@ func TestSuccessBodiesWithTrailingCommasDecode(t *testing.T) {
 			jsonAnswer(`{"Items": [{"submission_id": "s1", "email": "a,]@example.com", "kyc": {"result": "approved",},},],}`))
 		sub, err := c.GetSubmission(context.Background(), "s1")
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, sub.KYC.Status)
 		assert.Equal(t, "a,]@example.com", sub.Email, "a comma inside a string is kept")
 	})
 	t.Run("the applicant sample's bare array", func(t *testing.T) {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder(http.MethodGet, mockBase+"/submission/applicant",
 			jsonAnswer(`[{"submission_id": "s1", "email": "a@example.com",}, {"submission_id": "s2",},]`))
-		subs, err := c.ApplicantSubmissions(context.Background(), "applicant-1")
+		subs, err := c.ListApplicantSubmissions(context.Background(), "applicant-1")
 		require.NoError(t, err)
 		require.Len(t, subs, 2)
 		assert.Equal(t, "s2", subs[1].SubmissionID)
@@ -138,11 +141,10 @@ func TestAPageWithOneOddValueIsDecodedLenientlyInFull(t *testing.T) {
 		{"submission_id":"a1","kyc":{"result":"approved","attempts":[{"attemptCnt":1,"livenessScore":91}]}},
 		{"submission_id":"b2","kyc":{"result":"rejected","comment":"Too many retry","attempts":[{"attemptCnt":"2","livenessScore":"88.5"}]}}
 	],"nextpageKey":{"id":"","created_at":""}}`
-	var l argos.SubmissionList
-	require.NoError(t, json.Unmarshal([]byte(page), &l))
+	l := decodePage(t, []byte(page))
 	require.Len(t, l.Items, 2)
 	assert.Equal(t, "a1", l.Items[0].ID)
-	assert.Equal(t, argos.KYCApproved, l.Items[0].KYC.Result)
+	assert.Equal(t, argos.KYCApproved, l.Items[0].KYC.Status)
 	require.Len(t, l.Items[0].KYC.Attempts, 1)
 	assert.Equal(t, ptr(91), l.Items[0].KYC.Attempts[0].LivenessScore)
 	assert.Equal(t, []string{"Too many retry"}, l.Items[1].KYC.Comment)
@@ -151,8 +153,7 @@ func TestAPageWithOneOddValueIsDecodedLenientlyInFull(t *testing.T) {
 	assert.Equal(t, ptr(88.5), l.Items[1].KYC.Attempts[0].LivenessScore)
 	assert.Nil(t, l.Next, "an empty page key means the last page")
 
-	var strict argos.SubmissionList
-	require.NoError(t, json.Unmarshal([]byte(`{"Items":[{"submission_id":"a1"}],"nextpageKey":{"id":"a1","created_at":"2026-01-01"}}`), &strict))
+	strict := decodePage(t, []byte(`{"Items":[{"submission_id":"a1"}],"nextpageKey":{"id":"a1","created_at":"2026-01-01"}}`))
 	assert.Equal(t, &argos.PageKey{ID: "a1", CreatedAt: "2026-01-01"}, strict.Next)
 }
 
@@ -177,12 +178,122 @@ func TestBothDecodingPathsGiveTheSameSubmission(t *testing.T) {
 			withOdd, err := json.Marshal(map[string]any{"Items": []any{item, map[string]any{"submission_id": "odd", "argos_score": "0.5"}}})
 			require.NoError(t, err)
 
-			var fast, slow argos.SubmissionList
-			require.NoError(t, json.Unmarshal(alone, &fast))
-			require.NoError(t, json.Unmarshal(withOdd, &slow))
+			fast, slow := decodePage(t, alone), decodePage(t, withOdd)
 			require.Len(t, slow.Items, 2)
 			assert.Equal(t, ptr(0.5), slow.Items[1].ArgosScore, "the odd item was decoded leniently")
-			assert.Equal(t, fast.Items[0], slow.Items[0])
+			assert.EqualExportedValues(t, fast.Items[0], slow.Items[0])
+			assert.JSONEq(t, string(fast.Items[0].Raw()), string(slow.Items[0].Raw()), "each keeps the item's JSON")
 		})
 	}
+}
+
+// rawer is every result type: it keeps the answer's JSON.
+type rawer interface{ Raw() json.RawMessage }
+
+func TestEveryResultKeepsTheAnswersJSONOutOfPrints(t *testing.T) {
+	ctx := context.Background()
+	jpeg := &argos.File{Body: bytes.NewReader(readImage(t, "selfie.jpg"))}
+	png := func() *argos.File { return &argos.File{Body: bytes.NewReader(readImage(t, "id_front.png"))} }
+	for _, tc := range []struct {
+		name, fixture string
+		call          func(c *argos.Client) (rawer, error)
+	}{
+		{"Step1Result", "step1_guide.json", func(c *argos.Client) (rawer, error) {
+			return c.SubmitStep1(ctx, &argos.Step1Request{IssuingCountry: "KOR", Email: "a@example.com", IDType: argos.IDPassport, IDImage: png()})
+		}},
+		{"Step2Result", "step2_approved.json", func(c *argos.Client) (rawer, error) {
+			return c.SubmitStep2(ctx, &argos.Step2Request{SubmissionID: "s1", Name: "A B", DateOfBirth: "1990-01-02", FaceImage: jpeg})
+		}},
+		{"AddressCode", "address_code.json", func(c *argos.Client) (rawer, error) {
+			return c.LookupAddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Sejongno, Seoul"})
+		}},
+		{"DeleteResult of DeleteSubmission", "delete_hash.json", func(c *argos.Client) (rawer, error) {
+			return c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: "gt7rcxx9l1oabcde"})
+		}},
+		{"DeleteResult of DeleteSubmissionFields", "delete_plain.json", func(c *argos.Client) (rawer, error) {
+			return c.DeleteSubmissionFields(ctx, &argos.DeleteFieldsRequest{SubmissionID: "s1", Fields: []argos.PartialField{argos.PartialEmail}})
+		}},
+		{"UpdateResult", "v3/update_success.json", func(c *argos.Client) (rawer, error) {
+			return c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: "s1", Admin: "a@example.com",
+				Data: argos.SubmissionUpdate{FullName: "A B"}})
+		}},
+		{"MigrationResult", "v3/migration_success.json", func(c *argos.Client) (rawer, error) {
+			return c.MigrateSubmission(ctx, &argos.MigrationRequest{Admin: "a@example.com", Email: "b@example.com", FullName: "A B",
+				DateOfBirth: "1990-01-02", Status: argos.KYCApproved})
+		}},
+		{"ReviewResult", "v3/review_success.json", func(c *argos.Client) (rawer, error) {
+			return c.ReviewSubmission(ctx, &argos.ReviewRequest{SubmissionID: "rv7pending0001", Admin: "a@example.com", Status: argos.KYCApproved})
+		}},
+		{"TokensResult", "v3/tokens_post.json", func(c *argos.Client) (rawer, error) {
+			return c.AddTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"token-0001"}})
+		}},
+		{"AMLMonitorResult", "v3/aml_monitor.json", func(c *argos.Client) (rawer, error) {
+			return c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "w", Admin: "a@example.com",
+				SubmissionIDs: []string{"SUBMISSION_ID_00A", "SUBMISSION_ID_01B", "SUBMISSION_ID_02C"}})
+		}},
+		{"AMLMonitorRecord", "v3/aml_record.json", func(c *argos.Client) (rawer, error) {
+			return c.GetAMLMonitorRecord(ctx, "w", "RECORD_ID_00A")
+		}},
+		{"FaceAuthResult", "v3/faceauth.json", func(c *argos.Client) (rawer, error) {
+			return c.FaceAuth(ctx, &argos.FaceAuthRequest{SubmissionID: "s1", FaceImage: jpeg})
+		}},
+	} {
+		t.Run(tc.name+" keeps the answer's JSON and prints none of it", func(t *testing.T) {
+			c, _ := v3JSON(t, tc.fixture, argos.WithAddOnKey(testAddOnKey))
+			res, err := tc.call(c)
+			require.NoError(t, err)
+			raw := res.Raw()
+			assert.JSONEq(t, string(fixture(t, tc.fixture)), string(raw))
+			assertRawHidden(t, res, raw)
+		})
+	}
+}
+
+// assertRawHidden checks that no print or log of the result res, as a
+// pointer or a value, shows its raw JSON.
+func assertRawHidden(t *testing.T, res any, raw json.RawMessage) {
+	t.Helper()
+	value := reflect.ValueOf(res).Elem().Interface()
+	outputs := map[string]string{}
+	for _, v := range []any{res, value} {
+		for how, s := range printedForms(v) {
+			outputs[fmt.Sprintf("%T %s", v, how)] = s
+		}
+		for how, s := range loggedForms(v) {
+			outputs[fmt.Sprintf("%T %s", v, how)] = s
+		}
+	}
+	assertHidden(t, outputs, string(raw), fmt.Sprintf("%x", raw)[:32], fmt.Sprint([]byte(raw))[:32]) //nolint:staticcheck // the byte-list form ([123 34 …]) is what is checked
+}
+
+func TestEverySubmissionKeepsItsItemsJSON(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"submission_list_guide.json", "submission_list_developers.json", "submission_variants.json"} {
+		t.Run("each item of "+name+" keeps its own JSON", func(t *testing.T) {
+			c, mt := newMockClient(t)
+			mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, http.StatusOK, name))
+			list, err := c.ListSubmissions(ctx, nil)
+			require.NoError(t, err)
+			require.NotEmpty(t, list.Items)
+			var page struct{ Items []json.RawMessage }
+			require.NoError(t, json.Unmarshal(fixture(t, name), &page))
+			require.Len(t, page.Items, len(list.Items))
+			for i := range list.Items {
+				assert.JSONEq(t, string(page.Items[i]), string(list.Items[i].Raw()), "item %d", i)
+				assertRawHidden(t, &list.Items[i], list.Items[i].Raw())
+			}
+		})
+	}
+	t.Run("GetSubmission's submission keeps the item's JSON", func(t *testing.T) {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, http.StatusOK, "submission_single_guide.json"))
+		sub, err := c.GetSubmission(ctx, "gt7rcxx9l1o*****")
+		require.NoError(t, err)
+		var page struct{ Items []json.RawMessage }
+		require.NoError(t, json.Unmarshal(fixture(t, "submission_single_guide.json"), &page))
+		assert.JSONEq(t, string(page.Items[0]), string(sub.Raw()))
+	})
+	t.Run("a value the client did not decode has no JSON", func(t *testing.T) {
+		assert.Nil(t, (&argos.Submission{ID: "s1"}).Raw())
+	})
 }

@@ -21,7 +21,7 @@
 // request, retry waits and download reads.
 //
 // A call makes at most 1 + RetryPolicy.MaxRetries attempts in all, whatever
-// mix of failures it meets, and follows at most MaxRedirects redirects. GET and DELETE calls are retried on connection
+// mix of failures it meets, and follows at most 10 redirects. GET and DELETE calls are retried on connection
 // errors, bodies cut short and on 429, 500, 502, 503 and 504, with capped exponential backoff and jitter, honouring
 // Retry-After up to RetryPolicy.MaxWait. Every other call (SubmitStep1,
 // SubmitStep2, AddressCode and the v3 POST, PATCH and PUT calls) creates or
@@ -36,12 +36,12 @@
 //
 // The v3 management calls (UpdateSubmission, UpdateImages,
 // DeleteSubmissionFields, MigrateSubmission, ReviewSubmission, AddTokens,
-// DeleteTokens, MonitorAML, AMLMonitorRecord, FaceAuth, FaceAuthImage) are
+// DeleteTokens, MonitorAML, GetAMLMonitorRecord, FaceAuth, DownloadFaceAuthImage) are
 // documented only under /v3: on a base URL ending in /v2 they refuse before
 // sending and say to use WithBaseURL(BaseURLV3). Their POST, PATCH and PUT
 // requests follow the rule above (never repeated once they may have been
 // sent); DeleteSubmissionFields, DeleteTokens and the GETs are retried.
-// FaceAuth and FaceAuthImage send the Add-on key (WithAddOnKey) instead of
+// FaceAuth and DownloadFaceAuthImage send the Add-on key (WithAddOnKey) instead of
 // the project's key; no other call does.
 //
 // Every non-2xx answer is an *APIError that errors.Is matches against
@@ -60,7 +60,7 @@
 // of more than MaxPageSize items is refused before it is decoded.
 //
 // A Client is safe for concurrent use and meant to be shared: its default
-// transport (NewTransport) keeps up to DefaultMaxConnsPerHost connections per
+// transport (NewTransport) keeps up to 64 connections per
 // host alive between calls and speaks HTTP/2 where offered. Uploads stream
 // (memory does not grow with the image, and a seekable File body is re-read
 // rather than buffered when a request is replayed) and downloads hand back

@@ -19,12 +19,17 @@ var (
 	// sentinel below (400 with a documented business message, 404, 405, …).
 	ErrBadRequest = errors.New("argos: bad request")
 	// ErrForbidden matches every 403: a missing or wrong API key
-	// (ErrInvalidAPIKey) or a caller IP that is not allow-listed
-	// (ErrIPNotAllowed).
+	// (ErrInvalidAPIKey), a caller IP that is not allow-listed
+	// (ErrIPNotAllowed) or a route the gateway does not know
+	// (ErrUnknownEndpoint).
 	ErrForbidden = errors.New("argos: forbidden")
 	// ErrInvalidAPIKey matches a 403 "Forbidden": the API key is missing or
 	// wrong.
 	ErrInvalidAPIKey = errors.New("argos: invalid API key")
+	// ErrUnknownEndpoint matches the gateway's 403 "Missing Authentication
+	// Token": the host has no such route (a v3-only call sent to a v2 base
+	// URL, a base URL with the wrong version path), not a wrong key.
+	ErrUnknownEndpoint = errors.New("argos: unknown endpoint")
 	// ErrIPNotAllowed matches a 403 "…explicit deny": the caller's IP address
 	// is not on the project's allow-list.
 	ErrIPNotAllowed = errors.New("argos: caller IP not allow-listed")
@@ -64,19 +69,19 @@ var (
 	// documented JSON (empty, HTML, another shape, malformed).
 	ErrUnexpectedResponse = errors.New("argos: unexpected response")
 	// ErrResponseTooLarge matches a JSON or error body larger than the SDK
-	// reads (MaxResponseSize).
+	// reads (32 MiB; see SECURITY.md for every bound).
 	ErrResponseTooLarge = errors.New("argos: response too large")
 	// ErrInsecureRedirect matches a redirect to a plain-HTTP URL, which the
 	// client refuses to follow.
 	ErrInsecureRedirect = errors.New("argos: refused redirect to plain HTTP")
 	// ErrPaginationStalled matches AllSubmissions ending because the server
 	// kept paging without progress: a page key it had returned before,
-	// MaxEmptyPages empty pages in a row, or no item within WithTimeout.
+	// 5 empty pages in a row, or no item within WithTimeout.
 	ErrPaginationStalled = errors.New("argos: pagination cursor did not advance")
 )
 
-// MaxErrorBody is how much of an error response body APIError keeps.
-const MaxErrorBody = 64 << 10
+// maxErrorBody is how much of an error response body APIError keeps.
+const maxErrorBody = 64 << 10
 
 // APIError is returned for every non-2xx answer. Use errors.As to read it and
 // errors.Is with the sentinels to branch on it.
@@ -109,9 +114,9 @@ type APIError struct {
 	// (it may still land for a while after this answer). Such an error is
 	// also an *OutcomeUnknownError.
 	OutcomeUnknown bool
-	// Body is the raw response body, at most MaxErrorBody bytes.
+	// Body is the raw response body, at most 64 KiB.
 	Body []byte
-	// Truncated reports that Body was cut at MaxErrorBody.
+	// Truncated reports that Body was cut at 64 KiB.
 	Truncated bool
 
 	// empty marks GetSubmission's 200 answer that lists no item: the API's
@@ -157,8 +162,11 @@ func (e *APIError) describe() string {
 			b.WriteString(": (server message withheld from the error string: see APIError.Message)")
 		}
 	}
-	if e.StatusCode == http.StatusForbidden && !e.Is(ErrIPNotAllowed) {
-		b.WriteString(" (the API key was missing or refused, or the route does not exist on this host)")
+	switch {
+	case e.Is(ErrUnknownEndpoint):
+		b.WriteString(" (the gateway knows no such route on this host: check the base URL's version; the API key was not refused)")
+	case e.StatusCode == http.StatusForbidden && !e.Is(ErrIPNotAllowed):
+		b.WriteString(" (the API key was missing or refused)")
 	}
 	if e.TraceID != "" && traceIDRe.MatchString(e.TraceID) {
 		b.WriteString(" (trace " + e.TraceID + ")")
@@ -193,8 +201,10 @@ func (e *APIError) Is(target error) bool {
 	case ErrIPNotAllowed:
 		return e.StatusCode == http.StatusForbidden && strings.Contains(text, "explicit deny")
 	case ErrInvalidAPIKey:
-		return (e.StatusCode == http.StatusForbidden && !strings.Contains(text, "explicit deny")) ||
+		return (e.StatusCode == http.StatusForbidden && !strings.Contains(text, "explicit deny") && !unknownRoute(text)) ||
 			strings.Contains(text, "invalid api key") || e.isV3(target, text)
+	case ErrUnknownEndpoint:
+		return e.StatusCode == http.StatusForbidden && unknownRoute(text)
 	case ErrPayloadTooLarge:
 		return e.StatusCode == http.StatusRequestEntityTooLarge
 	case ErrRateLimited:
@@ -215,6 +225,11 @@ func (e *APIError) Is(target error) bool {
 	}
 	return e.isV3(target, text)
 }
+
+// unknownRoute reports the API gateway's answer to a route it does not
+// have ("Missing Authentication Token"; text is the lower-cased code and
+// message), which is not about the key.
+func unknownRoute(text string) bool { return strings.Contains(text, "missing authentication token") }
 
 // documentedMessages are the error texts the vendor documents (https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide/api-errors
 // and the endpoint pages)
@@ -254,7 +269,7 @@ func documentedMessage(redacted string) bool {
 }
 
 // newAPIError decodes every documented error body shape. body is at most
-// MaxErrorBody bytes; truncated says there was more.
+// maxErrorBody bytes; truncated says there was more.
 func newAPIError(method, path string, resp *http.Response, body []byte, truncated bool) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Body: body, Truncated: truncated,
 		RequestID: requestID(resp.Header)}

@@ -38,7 +38,9 @@ func TestEveryErrorBodyShapeBecomesAnAPIError(t *testing.T) {
 		{"an errors array", 400, "errors/errors_array.json", "application/json", "", "*", "",
 			[]error{argos.ErrBadRequest}, nil},
 		{"a wrong API key", 403, "errors/forbidden.json", "application/json", "", "Forbidden", "",
-			[]error{argos.ErrForbidden, argos.ErrInvalidAPIKey}, []error{argos.ErrIPNotAllowed, argos.ErrBadRequest}},
+			[]error{argos.ErrForbidden, argos.ErrInvalidAPIKey}, []error{argos.ErrIPNotAllowed, argos.ErrUnknownEndpoint, argos.ErrBadRequest}},
+		{"a route the gateway does not know", 403, "errors/missing_auth_token.json", "application/json", "", "Missing Authentication Token", "",
+			[]error{argos.ErrForbidden, argos.ErrUnknownEndpoint}, []error{argos.ErrInvalidAPIKey, argos.ErrIPNotAllowed, argos.ErrBadRequest}},
 		{"an IP not allow-listed", 403, "errors/forbidden_ip.json", "application/json", "", "User is not authorized to access this resource with an explicit deny", "",
 			[]error{argos.ErrForbidden, argos.ErrIPNotAllowed}, []error{argos.ErrInvalidAPIKey}},
 		{"a payload too large", 413, "errors/too_large.json", "application/json", "", "Request Entity Too Large", "",
@@ -62,7 +64,7 @@ func TestEveryErrorBodyShapeBecomesAnAPIError(t *testing.T) {
 			resp.Header.Set("Content-Type", tc.contentType)
 			mt.RegisterResponder(http.MethodGet, mockBase+"/submission/applicant", httpmock.ResponderFromResponse(resp))
 
-			_, err := c.ApplicantSubmissions(context.Background(), "app-1")
+			_, err := c.ListApplicantSubmissions(context.Background(), "app-1")
 
 			var apiErr *argos.APIError
 			require.ErrorAs(t, err, &apiErr)
@@ -95,10 +97,10 @@ func TestAPIErrorKeepsAtMost64KiBOfTheBody(t *testing.T) {
 	huge := `{"message":"` + strings.Repeat("x", 200<<10) + `"}`
 	mt.RegisterResponder(http.MethodGet, mockBase+"/submission/applicant", httpmock.NewStringResponder(400, huge))
 
-	_, err := c.ApplicantSubmissions(context.Background(), "app-1")
+	_, err := c.ListApplicantSubmissions(context.Background(), "app-1")
 	var apiErr *argos.APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Len(t, apiErr.Body, argos.MaxErrorBody)
+	assert.Len(t, apiErr.Body, maxErrorBody)
 	assert.True(t, apiErr.Truncated)
 	assert.Less(t, len(err.Error()), 400, "the error string stays short")
 }
@@ -108,7 +110,7 @@ func TestAPIErrorStringsCarryNoApplicantData(t *testing.T) {
 	msg := `{"message":"jane.doe@example.com had submitted another KYC and is already approved; id 981112-1234567 phone 01012345678"}`
 	mt.RegisterResponder(http.MethodGet, mockBase+"/submission/applicant", httpmock.NewStringResponder(400, msg))
 
-	_, err := c.ApplicantSubmissions(context.Background(), "app-1")
+	_, err := c.ListApplicantSubmissions(context.Background(), "app-1")
 	require.Error(t, err)
 	s := err.Error()
 	for _, secret := range []string{"jane.doe", "example.com", "981112", "1234567", "01012345678", testKey} {
@@ -167,7 +169,7 @@ func TestRateLimitedAnswerCarriesRetryAfter(t *testing.T) {
 	resp.Header.Set("Retry-After", "7")
 	mt.RegisterResponder(http.MethodGet, mockBase+"/submission/applicant", httpmock.ResponderFromResponse(resp))
 
-	_, err := c.ApplicantSubmissions(context.Background(), "app-1")
+	_, err := c.ListApplicantSubmissions(context.Background(), "app-1")
 	var apiErr *argos.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.ErrorIs(t, err, argos.ErrRateLimited)

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync/atomic"
+	"time"
 
 	"github.com/kycgo/argos"
 	"github.com/kycgo/argos/argostest"
@@ -30,7 +31,7 @@ func exampleClient() (*argos.Client, *argostest.Server) {
 var exampleSeq atomic.Int32
 
 // exampleStep1 starts a submission for userID.
-func exampleStep1(ctx context.Context, client *argos.Client, userID string) *argos.Step1Response {
+func exampleStep1(ctx context.Context, client *argos.Client, userID string) *argos.Step1Result {
 	s1, err := client.SubmitStep1(ctx, &argos.Step1Request{
 		IssuingCountry: "USA", Email: fmt.Sprintf("applicant%d@example.com", exampleSeq.Add(1)), IDType: argos.IDDriversLicense, UserID: userID,
 		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())},
@@ -54,7 +55,7 @@ func exampleApproved(ctx context.Context, client *argos.Client, userID string) s
 }
 
 func ExampleNewClient() {
-	client, err := argos.NewClient("your-api-key", argos.WithBaseURL(argos.BaseURLV3))
+	client, err := argos.NewClient("your-api-key") // argos.DefaultBaseURL, the v3 API
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -65,6 +66,25 @@ func ExampleNewClient() {
 	// Output:
 	// https://rest-api.argosidentity.com/v3
 	// true
+}
+
+// Options given to a call apply to that call alone.
+func ExampleOption() {
+	client, srv := exampleClient()
+	defer srv.Close()
+	ctx := context.Background()
+
+	// A read that must answer fast: no retry, two seconds at most.
+	_, err := client.GetSubmission(ctx, "no-such-submission",
+		argos.WithRetryPolicy(argos.RetryPolicy{MaxRetries: 0}), argos.WithTimeout(2*time.Second))
+	fmt.Println(errors.Is(err, argos.ErrNotFound))
+
+	// What configures the whole client cannot be given to one call.
+	_, err = client.GetSubmission(ctx, "s1", argos.WithBaseURL(argos.BaseURLV2))
+	fmt.Println(err)
+	// Output:
+	// true
+	// argos: invalid option WithBaseURL: applies to a whole client: give it to NewClient, not to one call
 }
 
 func ExampleClient_SubmitStep1() {
@@ -100,12 +120,12 @@ func ExampleClient_SubmitStep2() {
 		if s2.CanRetry() {
 			reason := "(no reason given)" // Retry may be empty even when CanRetry is true
 			if len(s2.Retry) > 0 {
-				reason = s2.Retry[0].Code
+				reason = string(s2.Retry[0].Code)
 			}
-			fmt.Println(s2.KYCStatus, reason, "retries left:", s2.RetriesLeft())
+			fmt.Println(s2.Status, reason, "retries left:", s2.RetriesLeft())
 			continue // ask the applicant for another selfie
 		}
-		fmt.Println(s2.KYCStatus)
+		fmt.Println(s2.Status)
 		break
 	}
 	// Output:
@@ -123,7 +143,7 @@ func ExampleClient_GetSubmission() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(sub.KYC.Result, len(sub.KYC.Attempts), sub.UserID)
+	fmt.Println(sub.KYC.Status, len(sub.KYC.Attempts), sub.UserID)
 
 	_, err = client.GetSubmission(ctx, "no-such-submission")
 	fmt.Println(errors.Is(err, argos.ErrNotFound))
@@ -174,20 +194,20 @@ func ExampleClient_DeleteSubmission() {
 	ctx := context.Background()
 	id := exampleApproved(ctx, client, "user-42")
 
-	res, err := client.DeleteSubmission(ctx, id)
+	res, err := client.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: id})
 	if err != nil {
 		log.Fatal(err)
 	}
 	fmt.Println(res.Message)
 
-	_, err = client.Image(ctx, id, argos.ImageSelfie)
+	_, err = client.DownloadImage(ctx, id, argos.ImageSelfie)
 	fmt.Println("selfie gone:", err != nil)
 	// Output:
 	// success
 	// selfie gone: true
 }
 
-func ExampleClient_ApplicantSubmissions() {
+func ExampleClient_ListApplicantSubmissions() {
 	client, srv := exampleClient()
 	defer srv.Close()
 	ctx := context.Background()
@@ -197,7 +217,7 @@ func ExampleClient_ApplicantSubmissions() {
 		log.Fatal(err)
 	}
 
-	subs, err := client.ApplicantSubmissions(ctx, sub.ApplicantID)
+	subs, err := client.ListApplicantSubmissions(ctx, sub.ApplicantID)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -205,11 +225,11 @@ func ExampleClient_ApplicantSubmissions() {
 	// Output: 1 true
 }
 
-func ExampleClient_AddressCode() {
+func ExampleClient_LookupAddressCode() {
 	client, srv := exampleClient()
 	defer srv.Close()
 
-	addr, err := client.AddressCode(context.Background(), &argos.AddressCodeRequest{
+	addr, err := client.LookupAddressCode(context.Background(), &argos.AddressCodeRequest{
 		Address: "1 Sejongno, Jongno-gu, Seoul, South Korea", Language: "en"})
 	if err != nil {
 		log.Fatal(err)
@@ -220,13 +240,13 @@ func ExampleClient_AddressCode() {
 	// Output: 1 Sejongno, Jongno-gu, Seoul, South Korea true
 }
 
-func ExampleClient_Image() {
+func ExampleClient_DownloadImage() {
 	client, srv := exampleClient()
 	defer srv.Close()
 	ctx := context.Background()
 	id := exampleApproved(ctx, client, "user-42")
 
-	img, err := client.Image(ctx, id, argos.ImageSelfie)
+	img, err := client.DownloadImage(ctx, id, argos.ImageSelfie)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -245,7 +265,7 @@ func ExampleDownload_SaveFile() {
 	ctx := context.Background()
 	id := exampleApproved(ctx, client, "user-42")
 
-	img, err := client.Image(ctx, id, argos.ImageSelfie)
+	img, err := client.DownloadImage(ctx, id, argos.ImageSelfie)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -289,7 +309,7 @@ func ExampleNewTransport() {
 	// Output: 1 64
 }
 
-func ExampleClient_AMLReport() {
+func ExampleClient_DownloadAMLReport() {
 	client, srv := exampleClient()
 	defer srv.Close()
 	ctx := context.Background()
@@ -302,7 +322,7 @@ func ExampleClient_AMLReport() {
 		log.Fatal(err)
 	}
 
-	report, err := client.AMLReport(ctx, sub.AMLResourceIDs()[0])
+	report, err := client.DownloadAMLReport(ctx, sub.AMLResourceIDs()[0])
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 )
 
 // WithAddOnKey sets the Add-on API key (dashboard → Add-on → project → Edit
-// → API Key) that FaceAuth and FaceAuthImage send instead of the project's
+// → API Key) that FaceAuth and DownloadFaceAuthImage send instead of the project's
 // key. No other call sends it, and those two refuse to run without it.
 func WithAddOnKey(key string) Option {
 	return func(c *Client) error {
@@ -25,7 +25,7 @@ func WithAddOnKey(key string) Option {
 		if strings.ContainsAny(key, "\r\n\x00") {
 			return &ValidationError{Field: "add-on key", Reason: "contains control characters"}
 		}
-		k := APIKey(key)
+		k := secretKey(key)
 		c.addOnKey = &k
 		return nil
 	}
@@ -57,24 +57,30 @@ type FaceAuthRequest struct {
 	CF3          string
 }
 
+// FaceAuthFailCode says why a FaceAuth try was rejected
+// (FaceAuthResult.FailCodes). The set is open.
+type FaceAuthFailCode string
+
 // Failure codes of FaceAuthResult.FailCodes.
 const (
-	FaceAuthFailFaceCompare = "face_compare_underscore"
-	FaceAuthFailOccluded    = "Face_Occluded_fail"
-	FaceAuthFailFaceCover   = "Face_cover_fail"
-	FaceAuthFailHeadCover   = "Head_cover_fail"
+	FaceAuthFailFaceCompare FaceAuthFailCode = "face_compare_underscore"
+	FaceAuthFailOccluded    FaceAuthFailCode = "Face_Occluded_fail"
+	FaceAuthFailFaceCover   FaceAuthFailCode = "Face_cover_fail"
+	FaceAuthFailHeadCover   FaceAuthFailCode = "Head_cover_fail"
 )
 
 // FaceAuthResult is the answer of POST /faceauth. Status is KYCApproved when
 // the face matched the submission's, KYCRejected otherwise, with FailCodes
 // and RejectedComments saying why. A score the answer leaves out is nil.
 type FaceAuthResult struct {
-	AuthID           string // authentication_id, for FaceAuthImage
+	AuthID           string // authentication_id, for DownloadFaceAuthImage
 	Status           KYCStatus
 	Scores           FaceAuthScores
-	CreateTime       string // UTC, as sent
-	FailCodes        []string
+	CreatedAt        string // UTC, as sent
+	FailCodes        []FaceAuthFailCode
 	RejectedComments []string
+
+	answer // Raw
 }
 
 // FaceAuthScores are the scores of a FaceAuth try.
@@ -95,7 +101,11 @@ type FaceAuthScores struct {
 // input is a *ValidationError and nothing is sent. The request is never
 // repeated once it may have reached Argos: an error after that point
 // matches ErrOutcomeUnknown.
-func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest) (*FaceAuthResult, error) {
+func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest, opts ...Option) (*FaceAuthResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "FaceAuth"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
@@ -137,21 +147,23 @@ func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest) (*FaceAuthRes
 		FailCodes        lenient.Strings `json:"fail_code"`
 		RejectedComments lenient.Strings `json:"rejected_comment"`
 	}
-	if err := ac.doJSON(ctx, fb.call(op, "/faceauth"), &w, false); err != nil {
+	var raw answer
+	if err := ac.doJSON(ctx, fb.call(op, "/faceauth"), keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	if w.Status == "" {
 		return nil, unexpected(op, "no auth_status field")
 	}
 	return &FaceAuthResult{
-		AuthID: string(w.AuthID), Status: KYCStatus(w.Status), CreateTime: string(w.CreateTime),
+		AuthID: string(w.AuthID), Status: KYCStatus(w.Status), CreatedAt: string(w.CreateTime),
 		Scores: FaceAuthScores{FaceSimilarity: w.Score.FaceSimilarity.Ptr(), Occluded: w.Score.Occluded.Ptr(),
 			FaceCover: w.Score.FaceCover.Ptr(), HeadCover: w.Score.HeadCover.Ptr()},
-		FailCodes: []string(w.FailCodes), RejectedComments: []string(w.RejectedComments),
+		FailCodes: typedStrings[FaceAuthFailCode](w.FailCodes), RejectedComments: []string(w.RejectedComments),
+		answer: raw,
 	}, nil
 }
 
-// FaceAuthImage downloads the face image of a FaceAuth try. Argos answers
+// DownloadFaceAuthImage downloads the face image of a FaceAuth try. Argos answers
 // with the image as Base64 text; the returned Download's Body is the
 // decoded image, decoded as it streams, with ContentType image/jpeg or
 // image/png and ContentLength -1. Close the Body.
@@ -161,8 +173,12 @@ func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest) (*FaceAuthRes
 // (https://developers.argosidentity.com/en/idcheck/add-on/get-faceauth_image);
 // on a /v2 base URL it refuses before sending. An answer that does not
 // start as the Base64 of a JPEG or PNG is an ErrUnexpectedResponse.
-func (c *Client) FaceAuthImage(ctx context.Context, authID string) (*Download, error) {
-	const op = "FaceAuthImage"
+func (c *Client) DownloadFaceAuthImage(ctx context.Context, authID string, opts ...Option) (*Download, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
+	const op = "DownloadFaceAuthImage"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
 	}

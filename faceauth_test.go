@@ -23,9 +23,9 @@ func TestFaceAuthSendsTheAddOnKeyAndTheForm(t *testing.T) {
 	res, err := c.FaceAuth(context.Background(), &argos.FaceAuthRequest{SubmissionID: "s1", FaceImage: image(t, "selfie.jpg"),
 		UserID: "user-9", CF1: "a", CF3: "c"})
 	require.NoError(t, err)
-	assert.Equal(t, &argos.FaceAuthResult{AuthID: "fa0199cb937c1e7a", Status: argos.KYCRejected,
-		Scores:     argos.FaceAuthScores{FaceSimilarity: ptr(41.5), Occluded: ptr(0), FaceCover: ptr(3), HeadCover: ptr(1)},
-		CreateTime: "2025-10-09T08:07:06.000Z", FailCodes: []string{argos.FaceAuthFailFaceCompare},
+	assert.EqualExportedValues(t, &argos.FaceAuthResult{AuthID: "fa0199cb937c1e7a", Status: argos.KYCRejected,
+		Scores:    argos.FaceAuthScores{FaceSimilarity: ptr(41.5), Occluded: ptr(0), FaceCover: ptr(3), HeadCover: ptr(1)},
+		CreatedAt: "2025-10-09T08:07:06.000Z", FailCodes: []argos.FaceAuthFailCode{argos.FaceAuthFailFaceCompare},
 		RejectedComments: []string{"The face does not match the submission's face."}}, res)
 	reqs := got()
 	require.Len(t, reqs, 1)
@@ -42,8 +42,8 @@ func TestFaceAuthSendsTheAddOnKeyAndTheForm(t *testing.T) {
 func TestOnlyTheFaceAuthCallsSendTheAddOnKey(t *testing.T) {
 	c, got := v3JSON(t, "submission_single_guide.json", argos.WithAddOnKey(testAddOnKey))
 	_, _ = c.GetSubmission(context.Background(), "gt7rcxx9l1o*****")
-	_, _ = c.DeleteTokens(context.Background(), []string{"token-0001"})
-	_, _ = c.FaceAuthImage(context.Background(), "fa1")
+	_, _ = c.DeleteTokens(context.Background(), &argos.TokensRequest{TokenIDs: []string{"token-0001"}})
+	_, _ = c.DownloadFaceAuthImage(context.Background(), "fa1")
 	reqs := got()
 	require.Len(t, reqs, 3)
 	assert.Equal(t, testKey, reqs[0].header.Get("x-api-key"))
@@ -58,7 +58,7 @@ func TestFaceAuthNeedsTheAddOnKey(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, "add-on key", ve.Field)
 	assert.Contains(t, err.Error(), "WithAddOnKey")
-	_, err = c.FaceAuthImage(context.Background(), "fa1")
+	_, err = c.DownloadFaceAuthImage(context.Background(), "fa1")
 	assert.ErrorIs(t, err, argos.ErrValidation)
 	assert.Empty(t, got())
 
@@ -105,7 +105,7 @@ func TestFaceAuthImageDecodesTheBase64Answer(t *testing.T) {
 	} {
 		t.Run(tc.name+" decodes to the image", func(t *testing.T) {
 			c, got := v3Server(t, http.StatusOK, tc.ct, []byte(tc.body), argos.WithAddOnKey(testAddOnKey))
-			d, err := c.FaceAuthImage(context.Background(), "fa0199cb937c1e7a")
+			d, err := c.DownloadFaceAuthImage(context.Background(), "fa0199cb937c1e7a")
 			require.NoError(t, err)
 			assert.Equal(t, "image/jpeg", d.ContentType)
 			assert.EqualValues(t, -1, d.ContentLength)
@@ -120,7 +120,7 @@ func TestFaceAuthImageDecodesTheBase64Answer(t *testing.T) {
 	for _, body := range []string{`{"data":"encrypted"}`, "<html>portal</html>", "aGVsbG8gd29ybGQ=", ""} {
 		t.Run("an answer that is not an image is ErrUnexpectedResponse: "+body, func(t *testing.T) {
 			c, _ := v3Server(t, http.StatusOK, "text/plain", []byte(body), argos.WithAddOnKey(testAddOnKey))
-			_, err := c.FaceAuthImage(context.Background(), "fa1")
+			_, err := c.DownloadFaceAuthImage(context.Background(), "fa1")
 			assert.ErrorIs(t, err, argos.ErrUnexpectedResponse)
 		})
 	}
@@ -137,7 +137,7 @@ func TestFakeFaceAuthComparesWithTheSelfie(t *testing.T) {
 	assert.Equal(t, argos.KYCApproved, res.Status)
 	assert.Equal(t, ptr(99), res.Scores.FaceSimilarity, "the submission's own selfie")
 
-	d, err := c.FaceAuthImage(ctx, res.AuthID)
+	d, err := c.DownloadFaceAuthImage(ctx, res.AuthID)
 	require.NoError(t, err)
 	b, err := io.ReadAll(d.Body)
 	require.NoError(t, d.Body.Close())
@@ -145,11 +145,11 @@ func TestFakeFaceAuthComparesWithTheSelfie(t *testing.T) {
 	assert.Equal(t, argostest.SampleJPEG(), b, "GET /faceauth/image serves the try's face")
 
 	srv.ScriptFaceAuth(argostest.FaceAuthMismatch, argostest.FaceAuthHeadCover)
-	for _, want := range []string{argos.FaceAuthFailFaceCompare, argos.FaceAuthFailHeadCover} {
+	for _, want := range []argos.FaceAuthFailCode{argos.FaceAuthFailFaceCompare, argos.FaceAuthFailHeadCover} {
 		res, err := c.FaceAuth(ctx, &argos.FaceAuthRequest{SubmissionID: id, FaceImage: face()})
 		require.NoError(t, err)
 		assert.Equal(t, argos.KYCRejected, res.Status)
-		assert.Equal(t, []string{want}, res.FailCodes)
+		assert.Equal(t, []argos.FaceAuthFailCode{want}, res.FailCodes)
 	}
 
 	t.Run("a pending submission cannot be authenticated against", func(t *testing.T) {
@@ -159,7 +159,7 @@ func TestFakeFaceAuthComparesWithTheSelfie(t *testing.T) {
 		assert.Equal(t, "submission_not_approved", apiErr.Code)
 	})
 	t.Run("an unknown authentication ID is ErrNotFound", func(t *testing.T) {
-		_, err := c.FaceAuthImage(ctx, "nosuchauth")
+		_, err := c.DownloadFaceAuthImage(ctx, "nosuchauth")
 		assert.ErrorIs(t, err, argos.ErrNotFound)
 	})
 	t.Run("the project key is refused", func(t *testing.T) {

@@ -131,7 +131,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 				if err != nil {
 					return "", nil, err
 				}
-				return s.ID + " " + string(s.KYC.Result), nil, nil
+				return s.ID + " " + string(s.KYC.Status), nil, nil
 			},
 		},
 		{
@@ -169,7 +169,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			okBody: fixture(t, "delete_hash.json"), okType: "application/json",
 			okSummary: "success",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.DeleteSubmission(ctx, "gt7rcxx9l1oabcde")
+				r, err := c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: "gt7rcxx9l1oabcde"})
 				if err != nil {
 					return "", nil, err
 				}
@@ -203,7 +203,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 				if err != nil {
 					return "", nil, err
 				}
-				return string(r.KYCStatus), nil, nil
+				return string(r.Status), nil, nil
 			},
 		},
 		{
@@ -211,7 +211,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			okBody: fixture(t, "applicant.json"), okType: "application/json",
 			okSummary: "3 submissions",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				l, err := c.ApplicantSubmissions(ctx, "applicant-fault-1")
+				l, err := c.ListApplicantSubmissions(ctx, "applicant-fault-1")
 				if err != nil {
 					return "", nil, err
 				}
@@ -228,7 +228,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			okBody: fixture(t, "address_code.json"), okType: "application/json",
 			okSummary: "8Q98HXPG+MP",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.AddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Sejongno, Jongno-gu, Seoul", Language: "en"})
+				r, err := c.LookupAddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Sejongno, Jongno-gu, Seoul", Language: "en"})
 				if err != nil {
 					return "", nil, err
 				}
@@ -239,7 +239,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			name: "AML", method: http.MethodGet, path: "/report/aml", download: true,
 			okBody: pdf, okType: "application/pdf", okSummary: digest(pdf),
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				d, err := c.AMLReport(ctx, "resource-fault-1")
+				d, err := c.DownloadAMLReport(ctx, "resource-fault-1")
 				return "", d, err
 			},
 		},
@@ -247,7 +247,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			name: "Image", method: http.MethodGet, path: "/image", download: true,
 			okBody: idFront, okType: "image/png", okSummary: digest(idFront),
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				d, err := c.Image(ctx, "gt7rcxx9l1oabcde", argos.ImageID)
+				d, err := c.DownloadImage(ctx, "gt7rcxx9l1oabcde", argos.ImageID)
 				return "", d, err
 			},
 		},
@@ -393,7 +393,7 @@ func actRedirect(status int, to func(e *faultEnv, r *http.Request) string) serve
 }
 
 // hugeSize is more than the SDK reads of a JSON body.
-const hugeSize = argos.MaxResponseSize + 1<<20
+const hugeSize = maxResponseSize + 1<<20
 
 // actHuge streams hugeSize bytes with status. For a 200 download it
 // sends the first 64 KiB, then waits until the client holds the Download:
@@ -1102,7 +1102,7 @@ func matrixFaults(t testing.TB) []faultCase {
 			check:        func(t *testing.T, e *faultEnv, o *observation) { wantDecodeError(t, e, o, otherShapeArray) },
 		},
 		{
-			name:         "huge 200 body (MaxResponseSize+1MiB)",
+			name:         "huge 200 body (maxResponseSize+1MiB)",
 			costly:       true,
 			replacesBody: true,
 			script:       func(endpointCase) func(int) serverAction { return always(actHuge(http.StatusOK)) },
@@ -1114,7 +1114,7 @@ func matrixFaults(t testing.TB) []faultCase {
 			check: func(t *testing.T, e *faultEnv, o *observation) {
 				assert.EqualValues(t, 1, e.hits.Load())
 				if e.ep.download {
-					assert.NoError(t, o.final(), "downloads are not bounded by MaxResponseSize")
+					assert.NoError(t, o.final(), "downloads are not bounded by maxResponseSize")
 					if e.ep.base64 {
 						assert.EqualValues(t, hugeSize/4*3, o.readBytes, "bytes decoded")
 						assert.EqualValues(t, -1, o.dl.ContentLength)
@@ -1137,7 +1137,7 @@ func matrixFaults(t testing.TB) []faultCase {
 			check: func(t *testing.T, e *faultEnv, o *observation) {
 				if apiErr := wantAPIError(t, e, o, http.StatusInternalServerError, attemptsFor(e)); apiErr != nil {
 					assert.True(t, apiErr.Truncated, "APIError.Truncated")
-					assert.Len(t, apiErr.Body, argos.MaxErrorBody, "APIError.Body is capped at MaxErrorBody")
+					assert.Len(t, apiErr.Body, maxErrorBody, "APIError.Body is capped at maxErrorBody")
 					assert.Less(t, len(o.err.Error()), 1024, "the error string stays short")
 				}
 			},

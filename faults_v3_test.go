@@ -23,7 +23,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			okBody: fixture(t, "v3/update_success.json"), okType: "application/json", okSummary: "Data Processing Success.",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: "gt7rcxx9l1oabcde", Admin: faultEmail,
-					Data: argos.SubmissionUpdate{FullName: "Alice Fault", BirthDate: "1990-01-02"}})
+					Data: argos.SubmissionUpdate{FullName: "Alice Fault", DateOfBirth: "1990-01-02"}})
 				if err != nil {
 					return msg("", err)
 				}
@@ -46,8 +46,8 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			name: "Partial", method: http.MethodDelete, path: "/submission/partial", v3: true, anyObject: true,
 			okBody: fixture(t, "delete_plain.json"), okType: "application/json", okSummary: "success",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.DeleteSubmissionFields(ctx, "gt7rcxx9l1oabcde", &argos.PartialDelete{
-					Fields: []string{argos.PartialData}, DataFields: []string{argos.DataFieldName}, AdminName: faultUserID})
+				r, err := c.DeleteSubmissionFields(ctx, &argos.DeleteFieldsRequest{SubmissionID: "gt7rcxx9l1oabcde",
+					Fields: []argos.PartialField{argos.PartialData}, DataFields: []argos.DataField{argos.DataFieldName}, Admin: faultUserID})
 				if err != nil {
 					return msg("", err)
 				}
@@ -59,7 +59,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			okBody: fixture(t, "v3/migration_success.json"), okType: "application/json", okSummary: "submissionId123",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.MigrateSubmission(ctx, &argos.MigrationRequest{Admin: faultEmail, Email: faultEmail, FullName: "Alice Fault",
-					BirthDate: "1990-01-02", KYCStatus: argos.KYCApproved, UserID: faultUserID})
+					DateOfBirth: "1990-01-02", Status: argos.KYCApproved, UserID: faultUserID})
 				if err != nil {
 					return msg("", err)
 				}
@@ -74,14 +74,14 @@ func v3Endpoints(t testing.TB) []endpointCase {
 				if err != nil {
 					return msg("", err)
 				}
-				return msg(string(r.FinalStatus), nil)
+				return msg(string(r.Status), nil)
 			},
 		},
 		{
 			name: "AddTokens", method: http.MethodPost, path: "/submission/tokens", post: true, v3: true,
 			okBody: fixture(t, "v3/tokens_post.json"), okType: "application/json", okSummary: "4 processed, 3504 in the pool",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.AddTokens(ctx, []string{"flt-token-0001", "flt-token-0002", "flt-token-0003", "flt-token-0004"})
+				r, err := c.AddTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"flt-token-0001", "flt-token-0002", "flt-token-0003", "flt-token-0004"}})
 				if err != nil {
 					return msg("", err)
 				}
@@ -92,7 +92,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			name: "DeleteTokens", method: http.MethodDelete, path: "/submission/tokens", v3: true,
 			okBody: fixture(t, "v3/tokens_delete.json"), okType: "application/json", okSummary: "3 deleted",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.DeleteTokens(ctx, []string{"flt-token-0001", "flt-token-0002", "flt-token-0003"})
+				r, err := c.DeleteTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"flt-token-0001", "flt-token-0002", "flt-token-0003"}})
 				if err != nil {
 					return msg("", err)
 				}
@@ -103,7 +103,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			name: "MonitorAML", method: http.MethodPost, path: "/submission/aml/monitor/wl-fault", post: true, v3: true,
 			okBody: fixture(t, "v3/aml_monitor.json"), okType: "application/json", okSummary: "2 registered, 1 failed",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.MonitorAML(ctx, "wl-fault", []string{"SUBMISSION_ID_00A", "SUBMISSION_ID_01B", "SUBMISSION_ID_02C"}, faultEmail)
+				r, err := c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "wl-fault", SubmissionIDs: []string{"SUBMISSION_ID_00A", "SUBMISSION_ID_01B", "SUBMISSION_ID_02C"}, Admin: faultEmail})
 				if err != nil {
 					return msg("", err)
 				}
@@ -114,7 +114,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			name: "AMLRecord", method: http.MethodGet, path: "/submission/aml/monitor/wl-fault/RECORD_ID_00A", v3: true,
 			okBody: fixture(t, "v3/aml_record.json"), okType: "application/json", okSummary: "SUBMISSION_ID_00A screenedNoMatches",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				r, err := c.AMLMonitorRecord(ctx, "wl-fault", "RECORD_ID_00A")
+				r, err := c.GetAMLMonitorRecord(ctx, "wl-fault", "RECORD_ID_00A")
 				if err != nil {
 					return msg("", err)
 				}
@@ -137,7 +137,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			name: "FaceAuthImg", method: http.MethodGet, path: "/faceauth/image", download: true, base64: true, v3: true, addOn: true,
 			okBody: b64, okType: "text/plain", okSummary: digest(selfie),
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
-				d, err := c.FaceAuthImage(ctx, "fa0199cb937c1e7a")
+				d, err := c.DownloadFaceAuthImage(ctx, "fa0199cb937c1e7a")
 				return "", d, err
 			},
 		},

@@ -115,12 +115,11 @@ func fuzzFinite(t *testing.T, where string, p *float64) {
 // fuzzExercise calls the methods a caller would call on a decoded submission.
 func fuzzExercise(t *testing.T, s *Submission) {
 	t.Helper()
-	_ = s.String()
 	_ = fmt.Sprintf("%+v %#v %q", s, s, s)
 	_ = s.LogValue().Resolve()
 	_ = s.AMLResourceIDs()
 	_, _ = s.Created()
-	_ = s.KYC.Result.Final()
+	_ = s.KYC.Status.Final()
 	if got := fmt.Sprintf("%+v", s.Data); got != redacted {
 		t.Fatalf("ApplicantData printed as %q", got)
 	}
@@ -190,13 +189,13 @@ func FuzzDecodeStep1(f *testing.F) {
 	img := fuzzImage(f, "id_front.png")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		body = fuzzExpand(body)
-		var r Step1Response
+		var r Step1Result
 		err := decodeLenient("SubmitStep1", fuzzResp(200, "application/json"), body, &r, false)
 		fuzzCheckErr(t, "decodeLenient", err)
 		if err == nil {
-			failedTry := r.KYCStatus == KYCIncomplete || (r.KYCStatus == "" && len(r.Retry) > 0)
+			failedTry := r.Status == KYCIncomplete || (r.Status == "" && len(r.Retry) > 0)
 			if r.CanRetry() != (failedTry && r.RetriesLeft() > 0) {
-				t.Fatalf("CanRetry() = %t with status %q, %d reasons, %d tries left", r.CanRetry(), r.KYCStatus, len(r.Retry), r.RetriesLeft())
+				t.Fatalf("CanRetry() = %t with status %q, %d reasons, %d tries left", r.CanRetry(), r.Status, len(r.Retry), r.RetriesLeft())
 			}
 			for _, out := range []string{fmt.Sprint(r.ReviewOCRData), fmt.Sprintf("%+v", r.ReviewOCRData), r.ReviewOCRData.LogValue().String()} {
 				if out != redacted {
@@ -218,7 +217,7 @@ func FuzzDecodeStep2(f *testing.F) {
 	img := fuzzImage(f, "selfie.jpg")
 	f.Fuzz(func(t *testing.T, body []byte) {
 		body = fuzzExpand(body)
-		var r Step2Response
+		var r Step2Result
 		err := decodeLenient("SubmitStep2", fuzzResp(200, "application/json"), body, &r, false)
 		fuzzCheckErr(t, "decodeLenient", err)
 		if err == nil {
@@ -227,16 +226,16 @@ func FuzzDecodeStep2(f *testing.F) {
 			if left := r.RetriesLeft(); left < 0 || left > MaxAttempts {
 				t.Fatalf("RetriesLeft() = %d for retryCount %d; want 0..%d", left, r.RetryCount, MaxAttempts)
 			}
-			failedTry := r.KYCStatus == KYCIncomplete || (r.KYCStatus == "" && len(r.Retry) > 0)
+			failedTry := r.Status == KYCIncomplete || (r.Status == "" && len(r.Retry) > 0)
 			if r.CanRetry() != (failedTry && r.RetriesLeft() > 0) {
-				t.Fatalf("CanRetry() = %t with status %q, %d reasons, %d tries left", r.CanRetry(), r.KYCStatus, len(r.Retry), r.RetriesLeft())
+				t.Fatalf("CanRetry() = %t with status %q, %d reasons, %d tries left", r.CanRetry(), r.Status, len(r.Retry), r.RetriesLeft())
 			}
 		}
 		c := fuzzClient(t, 200, nil, body)
 		got, err := c.SubmitStep2(context.Background(), &Step2Request{SubmissionID: "sub-fuzz-1", Name: "Fuzz Person",
 			DateOfBirth: "1990-01-02", FaceImage: &File{Body: bytes.NewReader(img)}})
 		fuzzCheckErr(t, "SubmitStep2", err)
-		if err == nil && got.KYCStatus == "" {
+		if err == nil && got.Status == "" {
 			t.Fatal("SubmitStep2: no error and no kycStatus")
 		}
 	})
@@ -246,19 +245,19 @@ func FuzzDecodeApplicant(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		body = fuzzExpand(body)
 		var list []ApplicantSubmission
-		err := decodeLenient("ApplicantSubmissions", fuzzResp(200, "application/json"), body, &list, true)
+		err := decodeLenient("ListApplicantSubmissions", fuzzResp(200, "application/json"), body, &list, true)
 		fuzzCheckErr(t, "decodeLenient", err)
 
 		c := fuzzClient(t, 200, nil, body)
-		got, err := c.ApplicantSubmissions(context.Background(), "applicant-fuzz-1")
-		fuzzCheckErr(t, "ApplicantSubmissions", err)
+		got, err := c.ListApplicantSubmissions(context.Background(), "applicant-fuzz-1")
+		fuzzCheckErr(t, "ListApplicantSubmissions", err)
 		if err == nil {
 			if got == nil {
-				t.Fatal("ApplicantSubmissions: no error and a nil list")
+				t.Fatal("ListApplicantSubmissions: no error and a nil list")
 			}
 			for i, s := range got {
 				if s.SubmissionID == "" {
-					t.Fatalf("ApplicantSubmissions returned entry %d of %d without a submission ID (from %q)", i, len(got), body)
+					t.Fatalf("ListApplicantSubmissions returned entry %d of %d without a submission ID (from %q)", i, len(got), body)
 				}
 			}
 		}
@@ -269,14 +268,14 @@ func FuzzDecodeAddressCode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		body = fuzzExpand(body)
 		var a AddressCode
-		err := decodeLenient("AddressCode", fuzzResp(200, "application/json"), body, &a, false)
+		err := decodeLenient("LookupAddressCode", fuzzResp(200, "application/json"), body, &a, false)
 		fuzzCheckErr(t, "decodeLenient", err)
 
 		c := fuzzClient(t, 200, nil, body)
-		got, err := c.AddressCode(context.Background(), &AddressCodeRequest{Address: "1 Fuzz Road", Language: "en"})
-		fuzzCheckErr(t, "AddressCode", err)
+		got, err := c.LookupAddressCode(context.Background(), &AddressCodeRequest{Address: "1 Fuzz Road", Language: "en"})
+		fuzzCheckErr(t, "LookupAddressCode", err)
 		if err == nil && got.FormattedAddress == "" && got.CompoundCode == "" && got.GlobalCode == "" {
-			t.Fatal("AddressCode: no error and no address field")
+			t.Fatal("LookupAddressCode: no error and no address field")
 		}
 		if err == nil {
 			var r Step2Request
@@ -296,7 +295,7 @@ func FuzzDecodeDelete(f *testing.F) {
 		fuzzCheckErr(t, "decodeLenient", err)
 
 		c := fuzzClient(t, 200, nil, body)
-		got, err := c.DeleteSubmission(context.Background(), "sub-fuzz-1")
+		got, err := c.DeleteSubmission(context.Background(), &DeleteSubmissionRequest{SubmissionID: "sub-fuzz-1"})
 		fuzzCheckErr(t, "DeleteSubmission", err)
 		if err == nil && got.Message == "" && got.Content == "" {
 			t.Fatal("DeleteSubmission: no error and no message or content")
@@ -318,10 +317,10 @@ func FuzzAPIError(f *testing.F) {
 		header.Set("Retry-After", strings.Map(fuzzHeaderRune, retryAfter))
 		resp := &http.Response{StatusCode: code, Header: header}
 
-		truncated := len(body) > MaxErrorBody
+		truncated := len(body) > maxErrorBody
 		capped := body
 		if truncated {
-			capped = body[:MaxErrorBody]
+			capped = body[:maxErrorBody]
 		}
 		e := newAPIError(http.MethodGet, "/v2/submission", resp, capped, truncated)
 		msg := e.Error()

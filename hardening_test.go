@@ -35,7 +35,7 @@ func endlessPager(pages *atomic.Int64) httpmock.Responder {
 }
 
 func TestAllSubmissionsStopsAServerThatKeepsPaging(t *testing.T) {
-	t.Run("empty pages with ever new keys end after MaxEmptyPages", func(t *testing.T) {
+	t.Run("empty pages with ever new keys end after maxEmptyPages", func(t *testing.T) {
 		c, mt := newMockClient(t)
 		var pages atomic.Int64
 		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", endlessPager(&pages))
@@ -44,7 +44,7 @@ func TestAllSubmissionsStopsAServerThatKeepsPaging(t *testing.T) {
 			last = err
 		}
 		assert.ErrorIs(t, last, argos.ErrPaginationStalled)
-		assert.Equal(t, int64(argos.MaxEmptyPages), pages.Load())
+		assert.Equal(t, int64(maxEmptyPages), pages.Load())
 	})
 	t.Run("slow empty pages stop once no item came within WithTimeout", func(t *testing.T) {
 		c, mt := newMockClient(t, argos.WithTimeout(80*time.Millisecond))
@@ -60,7 +60,7 @@ func TestAllSubmissionsStopsAServerThatKeepsPaging(t *testing.T) {
 		}
 		require.ErrorIs(t, last, argos.ErrPaginationStalled)
 		assert.Contains(t, last.Error(), "WithTimeout")
-		assert.Less(t, pages.Load(), int64(argos.MaxEmptyPages), "the timeout ended it before the empty-page rule")
+		assert.Less(t, pages.Load(), int64(maxEmptyPages), "the timeout ended it before the empty-page rule")
 	})
 	t.Run("a key that comes back ends the iteration", func(t *testing.T) {
 		c, mt := newMockClient(t)
@@ -157,7 +157,7 @@ func TestErrorStringsShowOnlyDocumentedCodesAndWellFormedTraceIDs(t *testing.T) 
 			"invalid_payload: Invalid payload. (trace 0199cb93-1c2d-7e3f-8a9b-0c1d2e3f4a5b)", ""},
 	} {
 		mt.RegisterResponder(http.MethodDelete, mockBase+"/submission", httpmock.NewStringResponder(http.StatusBadRequest, tc.body))
-		_, err := c.DeleteSubmission(context.Background(), "s1")
+		_, err := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: "s1"})
 		var apiErr *argos.APIError
 		require.ErrorAs(t, err, &apiErr)
 		assert.Contains(t, err.Error(), tc.want)
@@ -193,7 +193,7 @@ func TestDownloadsRefuseWhatCannotBeTheFile(t *testing.T) {
 				}
 				return resp, nil
 			})
-			d, err := c.Image(context.Background(), "s1", argos.ImageSelfie)
+			d, err := c.DownloadImage(context.Background(), "s1", argos.ImageSelfie)
 			if !tc.ok {
 				assert.ErrorIs(t, err, argos.ErrUnexpectedResponse)
 				assert.Nil(t, d)
@@ -209,7 +209,7 @@ func TestDownloadsRefuseWhatCannotBeTheFile(t *testing.T) {
 	t.Run("an AML report that is a PDF", func(t *testing.T) {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder(http.MethodGet, mockBase+"/report/aml", httpmock.NewBytesResponder(http.StatusOK, pdf))
-		d, err := c.AMLReport(context.Background(), "r1")
+		d, err := c.DownloadAMLReport(context.Background(), "r1")
 		require.NoError(t, err)
 		require.NoError(t, d.Body.Close())
 	})
@@ -231,7 +231,7 @@ func TestDownloadFilenamesAreSafeToJoinToADirectory(t *testing.T) {
 			c, mt := newMockClient(t)
 			mt.RegisterResponder(http.MethodGet, mockBase+"/image", httpmock.NewBytesResponder(http.StatusOK, png).
 				HeaderSet(http.Header{"Content-Type": {"image/png"}, "Content-Disposition": {disposition}}))
-			d, err := c.Image(context.Background(), "s1", argos.ImageSelfie)
+			d, err := c.DownloadImage(context.Background(), "s1", argos.ImageSelfie)
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = d.Body.Close() })
 			assert.Equal(t, want, d.Filename)
@@ -284,11 +284,21 @@ func TestInputsThatUsedToPanicAreClearErrors(t *testing.T) {
 		for _, cl := range []*argos.Client{&zero, nilClient} {
 			_, err := cl.GetSubmission(context.Background(), "s1")
 			assert.ErrorIs(t, err, argos.ErrValidation)
-			_, err = cl.Image(context.Background(), "s1", argos.ImageSelfie)
+			_, err = cl.DownloadImage(context.Background(), "s1", argos.ImageSelfie)
 			assert.ErrorIs(t, err, argos.ErrValidation)
 			for _, err := range cl.AllSubmissions(context.Background(), nil) {
 				assert.ErrorIs(t, err, argos.ErrValidation)
 			}
+			require.NotPanics(t, func() {
+				_, err = cl.UpdateSubmission(context.Background(), &argos.UpdateSubmissionRequest{SubmissionID: "s1"})
+			}, "a v3-only call checks the client first")
+			assert.ErrorIs(t, err, argos.ErrValidation)
+			require.NotPanics(t, func() { _, err = cl.DownloadFaceAuthImage(context.Background(), "a1") })
+			assert.ErrorIs(t, err, argos.ErrValidation)
+			require.NotPanics(t, func() {
+				_, err = cl.GetSubmission(context.Background(), "s1", argos.WithTimeout(time.Second))
+			}, "so does a call with options")
+			assert.ErrorIs(t, err, argos.ErrValidation)
 			assert.NotPanics(t, func() { _ = fmt.Sprint(cl); cl.CloseIdleConnections() })
 		}
 	})

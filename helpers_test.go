@@ -42,6 +42,15 @@ const (
 	mockBase = "https://api.argos.test/v2"
 )
 
+// The SDK's own bounds, unexported and documented in SECURITY.md.
+const (
+	maxEmptyPages   = 5
+	maxErrorBody    = 64 << 10
+	maxResponseSize = 32 << 20
+	maxRedirects    = 10
+	maxConnsPerHost = 64
+)
+
 var fastRetries = argos.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond}
 
 // newMockClient returns a client whose transport is an httpmock transport.
@@ -56,6 +65,20 @@ func newMockClient(t *testing.T, opts ...argos.Option) (*argos.Client, *httpmock
 	c, err := argos.NewClient(testKey, opts...)
 	require.NoError(t, err)
 	return c, mt
+}
+
+// decodePage decodes a GET /submission answer as the client does
+// (ListSubmissions through a mock transport).
+func decodePage(t testing.TB, body []byte) *argos.SubmissionList {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder(http.MethodGet, mockBase+"/submission",
+		httpmock.NewBytesResponder(http.StatusOK, body).HeaderSet(http.Header{"Content-Type": {"application/json"}}))
+	c, err := argos.NewClient(testKey, argos.WithBaseURL(mockBase), argos.WithHTTPClient(&http.Client{Transport: mt}))
+	require.NoError(t, err)
+	l, err := c.ListSubmissions(context.Background(), nil)
+	require.NoError(t, err)
+	return l
 }
 
 // fixture reads a file under testdata/.
@@ -237,15 +260,28 @@ func closedPort(t testing.TB) string {
 	return addr
 }
 
+// newWebhookHandler is argos.NewWebhookHandler for options that are valid.
+func newWebhookHandler(t *testing.T, fn func(context.Context, *argos.WebhookEvent) error, opts ...argos.WebhookOption) *argos.WebhookHandler {
+	t.Helper()
+	h, err := argos.NewWebhookHandler(fn, opts...)
+	require.NoError(t, err)
+	return h
+}
+
 // fakeClient is a client of a fresh fake Argos server (argostest) with quick
 // retries.
 func fakeClient(t *testing.T, opts ...argos.Option) (*argos.Client, *argostest.Server) {
 	t.Helper()
-	return argostest.NewClient(t, append([]argos.Option{argos.WithRetryPolicy(fastRetries)}, opts...)...)
+	srv := argostest.NewServer()
+	t.Cleanup(srv.Close)
+	c, err := srv.NewClient(append([]argos.Option{argos.WithRetryPolicy(fastRetries)}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c, srv
 }
 
 // step1 runs Step 1 at the fake with the sample ID image.
-func step1(t *testing.T, c *argos.Client, email, userID string) *argos.Step1Response {
+func step1(t *testing.T, c *argos.Client, email, userID string) *argos.Step1Result {
 	t.Helper()
 	s1, err := c.SubmitStep1(context.Background(), &argos.Step1Request{
 		IssuingCountry: "USA", Email: email, IDType: argos.IDPassport, UserID: userID,
@@ -256,7 +292,7 @@ func step1(t *testing.T, c *argos.Client, email, userID string) *argos.Step1Resp
 }
 
 // step2 runs Step 2 at the fake with the sample selfie.
-func step2(t *testing.T, c *argos.Client, id string) (*argos.Step2Response, error) {
+func step2(t *testing.T, c *argos.Client, id string) (*argos.Step2Result, error) {
 	t.Helper()
 	return c.SubmitStep2(context.Background(), &argos.Step2Request{
 		SubmissionID: id, FaceImage: &argos.File{Body: bytes.NewReader(readImage(t, "selfie.jpg"))},
@@ -345,7 +381,7 @@ func pendingSubmission(t *testing.T, c *argos.Client, srv *argostest.Server) str
 	srv.ScriptStep2(argostest.OutcomePending)
 	s2, err := step2(t, c, s1.SubmissionID)
 	require.NoError(t, err)
-	require.Equal(t, argos.KYCPending, s2.KYCStatus)
+	require.Equal(t, argos.KYCPending, s2.Status)
 	return s1.SubmissionID
 }
 
@@ -418,6 +454,6 @@ func namedDeletedSubmission(t *testing.T, c *argos.Client, srv *argostest.Server
 		Name: "Deleted Submission", DateOfBirth: "1990-01-01", Nationality: "USA", Gender: "female",
 	})
 	require.NoError(t, err)
-	require.Equal(t, argos.KYCPending, s2.KYCStatus)
+	require.Equal(t, argos.KYCPending, s2.Status)
 	return s1.SubmissionID
 }

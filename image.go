@@ -41,19 +41,23 @@ type Download struct {
 	Filename      string
 }
 
-// Image downloads one image of a submission. Close the returned Body.
+// DownloadImage downloads one image of a submission. Close the returned Body.
 //
 // It calls GET /image?submission_id=…&type=….
 //
 // Argos docs: https://developers.argosidentity.com/ko/idcheck/api-reference/api-reference-guide/get-image.md
-func (c *Client) Image(ctx context.Context, submissionID string, t ImageType) (*Download, error) {
+func (c *Client) DownloadImage(ctx context.Context, submissionID string, t ImageType, opts ...Option) (*Download, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkID("submission ID", submissionID); err != nil {
 		return nil, err
 	}
 	if err := checkID("image type", string(t)); err != nil {
 		return nil, err
 	}
-	return c.download(ctx, &call{op: "Image", method: http.MethodGet, path: "/image",
+	return c.download(ctx, &call{op: "DownloadImage", method: http.MethodGet, path: "/image",
 		query: query{{"submission_id", submissionID}, {"type", string(t)}}, accept: acceptImage})
 }
 
@@ -230,14 +234,14 @@ func pathless(err error) error {
 }
 
 // checkDownloadType refuses an answer that cannot be the file asked for: a
-// proxy's or server's HTML or JSON page sent with 200. An image/* (Image) or
-// application/pdf (AMLReport) type is accepted as is; no type or a generic
+// proxy's or server's HTML or JSON page sent with 200. An image/* (DownloadImage) or
+// application/pdf (DownloadAMLReport) type is accepted as is; no type or a generic
 // one (application/octet-stream) is accepted when the first bytes sniff as
 // the expected kind. It returns the body to hand to the caller (with the
 // sniffed bytes still to be read).
 func checkDownloadType(r *call, resp *http.Response) (io.ReadCloser, error) {
 	if r.accept == acceptBase64Text {
-		return resp.Body, nil // FaceAuthImage checks the bytes the text decodes to
+		return resp.Body, nil // DownloadFaceAuthImage checks the bytes the text decodes to
 	}
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	mt = strings.ToLower(mt)

@@ -29,7 +29,7 @@ func (c *closeTracker) Close() error { c.closed = true; return nil }
 func TestSaveFileWritesTheImageForItsOwnerOnly(t *testing.T) {
 	c, _ := fakeClient(t)
 	s1 := step1(t, c, "save@example.com", "save-user")
-	d, err := c.Image(context.Background(), s1.SubmissionID, argos.ImageID)
+	d, err := c.DownloadImage(context.Background(), s1.SubmissionID, argos.ImageID)
 	require.NoError(t, err)
 
 	dir := t.TempDir()

@@ -27,12 +27,12 @@ func TestTheWholeFlowAgainstTheFake(t *testing.T) {
 
 	s2, err := step2(t, c, s1.SubmissionID)
 	require.NoError(t, err)
-	assert.Equal(t, argos.KYCApproved, s2.KYCStatus)
+	assert.Equal(t, argos.KYCApproved, s2.Status)
 	require.NotNil(t, s2.FaceSimilarityScore)
 
 	sub, err := c.GetSubmission(ctx, s1.SubmissionID)
 	require.NoError(t, err)
-	assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+	assert.Equal(t, argos.KYCApproved, sub.KYC.Status)
 	assert.Equal(t, "flow@example.com", sub.Email)
 	assert.Equal(t, "flow-user", sub.UserID)
 	assert.Equal(t, "Test Applicant", sub.Data.Name)
@@ -43,7 +43,7 @@ func TestTheWholeFlowAgainstTheFake(t *testing.T) {
 	require.Len(t, page.Items, 1)
 
 	for typ, file := range map[argos.ImageType]string{argos.ImageID: "id_front.png", argos.ImageSelfie: "selfie.jpg"} {
-		d, err := c.Image(ctx, s1.SubmissionID, typ)
+		d, err := c.DownloadImage(ctx, s1.SubmissionID, typ)
 		require.NoError(t, err)
 		data, err := io.ReadAll(d.Body)
 		require.NoError(t, d.Body.Close())
@@ -51,7 +51,7 @@ func TestTheWholeFlowAgainstTheFake(t *testing.T) {
 		assert.Equal(t, readImage(t, file), data, "%s comes back byte for byte", typ)
 	}
 
-	res, err := c.DeleteSubmission(ctx, s1.SubmissionID)
+	res, err := c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: s1.SubmissionID})
 	require.NoError(t, err)
 	assert.Equal(t, "success", res.Message)
 	after, err := c.GetSubmission(ctx, s1.SubmissionID)
@@ -59,7 +59,7 @@ func TestTheWholeFlowAgainstTheFake(t *testing.T) {
 	assert.Empty(t, after.Email)
 	assert.NotEqual(t, "Test Applicant", after.Data.Name)
 	assert.Empty(t, after.Data.DateOfBirth)
-	_, err = c.Image(ctx, s1.SubmissionID, argos.ImageSelfie)
+	_, err = c.DownloadImage(ctx, s1.SubmissionID, argos.ImageSelfie)
 	assert.ErrorIs(t, err, argos.ErrBadRequest)
 
 	for _, r := range srv.Requests() {
@@ -72,7 +72,7 @@ func TestThreeFailedTriesRejectTheSubmission(t *testing.T) {
 	s1 := step1(t, c, "three@example.com", "u3")
 	srv.ScriptStep2(argostest.OutcomeFaceMismatch, argostest.OutcomeLivenessFail, argostest.OutcomeNoFace)
 
-	var last *argos.Step2Response
+	var last *argos.Step2Result
 	for try := 1; try <= 3; try++ {
 		s2, err := step2(t, c, s1.SubmissionID)
 		require.NoError(t, err)
@@ -80,14 +80,14 @@ func TestThreeFailedTriesRejectTheSubmission(t *testing.T) {
 		assert.Equal(t, try < 3, s2.CanRetry(), "try %d", try)
 		last = s2
 	}
-	assert.Equal(t, argos.KYCRejected, last.KYCStatus)
+	assert.Equal(t, argos.KYCRejected, last.Status)
 
 	_, err := step2(t, c, s1.SubmissionID)
 	assert.ErrorIs(t, err, argos.ErrAlreadyProcessed)
 
 	sub, err := c.GetSubmission(context.Background(), s1.SubmissionID)
 	require.NoError(t, err)
-	assert.Equal(t, []string{argos.RejectTooManyRetry}, sub.KYC.CommentCode)
+	assert.Equal(t, []argos.RejectCode{argos.RejectTooManyRetry}, sub.KYC.CommentCode)
 	assert.Len(t, sub.KYC.Attempts, 3)
 }
 
@@ -97,14 +97,14 @@ func TestAPendingSubmissionIsDecidedByAReviewer(t *testing.T) {
 	srv.ScriptStep2(argostest.OutcomePending)
 	s2, err := step2(t, c, s1.SubmissionID)
 	require.NoError(t, err)
-	assert.Equal(t, argos.KYCPending, s2.KYCStatus)
+	assert.Equal(t, argos.KYCPending, s2.Status)
 	assert.False(t, s2.CanRetry())
 
 	require.NoError(t, srv.SetKYCResult(s1.SubmissionID, argos.KYCRejected, "document looks edited"))
 	sub, err := c.GetSubmission(context.Background(), s1.SubmissionID)
 	require.NoError(t, err)
-	assert.Equal(t, argos.KYCRejected, sub.KYC.Result)
-	assert.True(t, sub.KYC.Result.Final())
+	assert.Equal(t, argos.KYCRejected, sub.KYC.Status)
+	assert.True(t, sub.KYC.Status.Final())
 }
 
 func TestGetsRecoverFromFaultsAtTheFake(t *testing.T) {
@@ -239,7 +239,7 @@ func TestADownloadReadStopsWithTheContext(t *testing.T) {
 	s1 := step1(t, c, "stall@example.com", "us")
 	srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/image", StallBody: time.Minute})
 	ctx, cancel := context.WithCancel(context.Background())
-	d, err := c.Image(ctx, s1.SubmissionID, argos.ImageID)
+	d, err := c.DownloadImage(ctx, s1.SubmissionID, argos.ImageID)
 	require.NoError(t, err)
 	defer d.Body.Close()
 	time.AfterFunc(50*time.Millisecond, cancel)

@@ -330,9 +330,9 @@ type ReturnParams struct {
 	// ErrorCode is errorCode, sent only when the applicant leaves from an
 	// error page (the ReturnError… constants); "" after a normal finish.
 	ErrorCode string
-	// KYCStatus is kycStatus: KYCApproved, KYCPending or KYCRejected, as
+	// Status is kycStatus: KYCApproved, KYCPending or KYCRejected, as
 	// sent.
-	KYCStatus KYCStatus
+	Status KYCStatus
 }
 
 // Liveform error-page codes that the return URL's errorCode can carry. They
@@ -394,6 +394,6 @@ func ParseReturnURL(rawURL string) (*ReturnParams, error) {
 			return nil, &ValidationError{Field: t.name, Reason: "appears more than once in the return URL"}
 		}
 	}
-	r.KYCStatus = KYCStatus(status)
+	r.Status = KYCStatus(status)
 	return &r, nil
 }

@@ -82,14 +82,14 @@ func ExampleParseReturnURL() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("browser says:", ret.KYCStatus)
+	fmt.Println("browser says:", ret.Status)
 
 	sub, err := client.GetSubmission(ctx, ret.SubmissionID)
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("Argos says:", sub.KYC.Result)
-	if sub.KYC.Result != ret.KYCStatus || sub.UserID != ret.UserID {
+	fmt.Println("Argos says:", sub.KYC.Status)
+	if sub.KYC.Status != ret.Status || sub.UserID != ret.UserID {
 		fmt.Println("not confirmed: show the pending page")
 	}
 	// Output:

@@ -256,9 +256,9 @@ func TestParseReturnURL(t *testing.T) {
 		want argos.ReturnParams
 	}{
 		{"a full return URL is read", "https://shop.example/kyc/done?submissionId=1cz94l9ksfi1bokk&kycStatus=approved&userid=user-42&email=hong%2Bkyc%40example.com&cf1=a%20b&cf2=%EC%84%9C%EC%9A%B8&cf3=x%26y",
-			argos.ReturnParams{SubmissionID: "1cz94l9ksfi1bokk", KYCStatus: argos.KYCApproved, UserID: "user-42", Email: "hong+kyc@example.com", CF1: "a b", CF2: "서울", CF3: "x&y"}},
+			argos.ReturnParams{SubmissionID: "1cz94l9ksfi1bokk", Status: argos.KYCApproved, UserID: "user-42", Email: "hong+kyc@example.com", CF1: "a b", CF2: "서울", CF3: "x&y"}},
 		{"a handler's path and query are read", "/kyc/done?submissionId=s1&kycStatus=pending",
-			argos.ReturnParams{SubmissionID: "s1", KYCStatus: argos.KYCPending}},
+			argos.ReturnParams{SubmissionID: "s1", Status: argos.KYCPending}},
 		{"an error page's code is read", "https://shop.example/kyc/done?errorCode=DE-20000&userid=u1",
 			argos.ReturnParams{ErrorCode: argos.ReturnErrorDeviceVerification, UserID: "u1"}},
 		{"a + in the query is a space", "https://shop.example/?cf1=a+b",
@@ -266,9 +266,9 @@ func TestParseReturnURL(t *testing.T) {
 		{"names are case-sensitive", "https://shop.example/?submissionid=s1&KYCStatus=approved&kycstatus=approved",
 			argos.ReturnParams{}},
 		{"unknown parameters are ignored", "https://shop.example/?utm_source=x&kycStatus=rejected",
-			argos.ReturnParams{KYCStatus: argos.KYCRejected}},
+			argos.ReturnParams{Status: argos.KYCRejected}},
 		{"an undocumented status is kept as sent", "https://shop.example/?kycStatus=incomplete",
-			argos.ReturnParams{KYCStatus: argos.KYCIncomplete}},
+			argos.ReturnParams{Status: argos.KYCIncomplete}},
 		{"a URL without a query gives empty parameters", "https://shop.example/kyc/done",
 			argos.ReturnParams{}},
 	}
@@ -305,7 +305,7 @@ func TestParseReturnURLRejectsBadURLs(t *testing.T) {
 }
 
 func TestReturnParamsAreRedacted(t *testing.T) {
-	r := argos.ReturnParams{SubmissionID: "s1", KYCStatus: argos.KYCApproved, ErrorCode: "TK-10001",
+	r := argos.ReturnParams{SubmissionID: "s1", Status: argos.KYCApproved, ErrorCode: "TK-10001",
 		UserID: "private-user", Email: "private@example.com", CF1: "private-cf1", CF2: "private-cf2", CF3: "private-cf3"}
 	var logs bytes.Buffer
 	slog.New(slog.NewTextHandler(&logs, nil)).Info("returned", "params", r)
@@ -344,7 +344,7 @@ func FuzzParseReturnURL(f *testing.F) {
 			return
 		}
 		q := url.Values{}
-		for name, v := range map[string]string{"submissionId": got.SubmissionID, "kycStatus": string(got.KYCStatus),
+		for name, v := range map[string]string{"submissionId": got.SubmissionID, "kycStatus": string(got.Status),
 			"userid": got.UserID, "email": got.Email, "cf1": got.CF1, "cf2": got.CF2, "cf3": got.CF3, "errorCode": got.ErrorCode} {
 			if v != "" {
 				q.Set(name, v)

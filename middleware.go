@@ -156,7 +156,7 @@ func (o *opRun) next(ctx context.Context) error {
 }
 
 // observe records a pass of the loop in the call's Operation.
-func (ex *exchange) observe(a *answer) {
+func (ex *exchange) observe(a *reply) {
 	op := ex.r.observe
 	if op == nil {
 		return
@@ -169,7 +169,7 @@ func (ex *exchange) observe(a *answer) {
 }
 
 // observeRetry records a retry in the call's Operation.
-func (ex *exchange) observeRetry(a *answer, wait time.Duration) {
+func (ex *exchange) observeRetry(a *reply, wait time.Duration) {
 	op := ex.r.observe
 	if op == nil {
 		return

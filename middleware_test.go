@@ -136,7 +136,7 @@ func TestMiddlewareWrapsDownloads(t *testing.T) {
 		resp.Header.Set("Content-Type", "image/png")
 		return resp, nil
 	})
-	d, err := c.Image(context.Background(), "s1", argos.ImageID)
+	d, err := c.DownloadImage(context.Background(), "s1", argos.ImageID)
 	require.NoError(t, err)
 	got, err := io.ReadAll(d.Body)
 	require.NoError(t, err)
@@ -161,7 +161,7 @@ func TestMiddlewareWrapsDownloads(t *testing.T) {
 			resp.Body = &closeSpy{Reader: bytes.NewReader(png), closed: &closed}
 			return resp, nil
 		})
-		_, err := cv.Image(context.Background(), "s1", argos.ImageID)
+		_, err := cv.DownloadImage(context.Background(), "s1", argos.ImageID)
 		require.ErrorIs(t, err, veto)
 		assert.True(t, closed, "the body the caller never got is closed")
 	})

@@ -10,7 +10,7 @@ import (
 // MigrationRequest is the JSON body of POST /submission/migration: a
 // submission taken over from another KYC provider, inserted as is (no OCR,
 // no face or data verification). Admin (a dashboard admin's email), Email,
-// FullName, BirthDate (YYYY-MM-DD) and KYCStatus (KYCApproved or
+// FullName, DateOfBirth (YYYY-MM-DD) and Status (KYCApproved or
 // KYCRejected) are required; every other field is optional and sent only
 // when set. Images go through UpdateImages afterwards.
 //
@@ -27,14 +27,14 @@ type MigrationRequest struct {
 	FullName       string    `json:"fullName"`
 	FirstName      string    `json:"firstName,omitempty"`
 	LastName       string    `json:"lastName,omitempty"`
-	BirthDate      string    `json:"birthDate"`
-	KYCStatus      KYCStatus `json:"kycStatus"`
+	DateOfBirth    string    `json:"birthDate"`
+	Status         KYCStatus `json:"kycStatus"`
 	IDType         IDType    `json:"idType,omitempty"`
 	IssuingCountry string    `json:"issuingCountry,omitempty"` // ISO 3166-1 alpha-3
 	Nationality    string    `json:"nationality,omitempty"`    // ISO 3166-1 alpha-3
 	Gender         Gender    `json:"gender,omitempty"`
-	IssueDate      string    `json:"issueDate,omitempty"`
-	ExpireDate     string    `json:"expireDate,omitempty"`
+	DateOfIssue    string    `json:"issueDate,omitempty"`
+	DateOfExpiry   string    `json:"expireDate,omitempty"`
 	IPAddress      string    `json:"ipAddress,omitempty"`
 	IdentityNumber string    `json:"identityNumber,omitempty"`
 	DocumentNumber string    `json:"documentNumber,omitempty"`
@@ -54,6 +54,8 @@ type MigrationRequest struct {
 type MigrationResult struct {
 	Message      string
 	SubmissionID string
+
+	answer // Raw
 }
 
 // MigrateSubmission inserts a submission from a previous provider without
@@ -67,7 +69,11 @@ type MigrationResult struct {
 // second submission: an error after that point matches ErrOutcomeUnknown
 // (list by Email or UserID to see whether it was created). An admin Argos
 // does not know is ErrInvalidAdmin.
-func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest) (*MigrationResult, error) {
+func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest, opts ...Option) (*MigrationResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "MigrateSubmission"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
@@ -79,7 +85,7 @@ func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest) (*M
 		return nil, err
 	}
 	cl, err := newJSONCall(op, http.MethodPost, "/submission/migration", "", r, r.Admin, r.Email, r.FullName, r.FirstName,
-		r.LastName, r.BirthDate, r.IssueDate, r.ExpireDate, r.IPAddress, r.IdentityNumber, r.DocumentNumber,
+		r.LastName, r.DateOfBirth, r.DateOfIssue, r.DateOfExpiry, r.IPAddress, r.IdentityNumber, r.DocumentNumber,
 		r.AddressCity, r.AddressState, r.AddressStreet, r.AddressFull, r.UserID)
 	if err != nil {
 		return nil, err
@@ -90,14 +96,15 @@ func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest) (*M
 		SubmissionID  lenient.String `json:"submissionId"`
 		SubmissionID2 lenient.String `json:"submission_id"`
 	}
-	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	id := firstNonEmpty(string(w.SubmissionID), string(w.SubmissionID2))
 	if id == "" {
 		return nil, unexpected(op, "no submissionId field")
 	}
-	return &MigrationResult{Message: string(w.Message), SubmissionID: id}, nil
+	return &MigrationResult{Message: string(w.Message), SubmissionID: id, answer: raw}, nil
 }
 
 func (r *MigrationRequest) check() error {
@@ -110,10 +117,10 @@ func (r *MigrationRequest) check() error {
 	if r.FullName == "" {
 		return &ValidationError{Field: "FullName", Reason: "is required"}
 	}
-	if err := checkDate("BirthDate", r.BirthDate, true); err != nil {
+	if err := checkDate("DateOfBirth", r.DateOfBirth, true); err != nil {
 		return err
 	}
-	if err := checkDecision("KYCStatus", r.KYCStatus, true); err != nil {
+	if err := checkDecision("Status", r.Status, true); err != nil {
 		return err
 	}
 	if err := checkAlpha3("IssuingCountry", r.IssuingCountry, false); err != nil {
@@ -122,7 +129,7 @@ func (r *MigrationRequest) check() error {
 	if err := checkAlpha3("Nationality", r.Nationality, false); err != nil {
 		return err
 	}
-	if err := checkDates(dateField{"IssueDate", r.IssueDate}, dateField{"ExpireDate", r.ExpireDate}); err != nil {
+	if err := checkDates(dateField{"DateOfIssue", r.DateOfIssue}, dateField{"DateOfExpiry", r.DateOfExpiry}); err != nil {
 		return err
 	}
 	return checkTexts(textField{"FullName", r.FullName}, textField{"FirstName", r.FirstName},

@@ -17,8 +17,8 @@ import (
 func fullMigration() *argos.MigrationRequest {
 	return &argos.MigrationRequest{
 		Admin: "yourAdmin@sample.com", Email: "migrated@example.com", FullName: "Hong Kil Dong", FirstName: "Kil Dong",
-		LastName: "Hong", BirthDate: "1999-11-30", KYCStatus: argos.KYCApproved, IDType: "drvlic", IssuingCountry: "KOR",
-		Nationality: "KOR", Gender: argos.GenderMale, IssueDate: "2017-10-19", ExpireDate: "2027-10-18",
+		LastName: "Hong", DateOfBirth: "1999-11-30", Status: argos.KYCApproved, IDType: "drvlic", IssuingCountry: "KOR",
+		Nationality: "KOR", Gender: argos.GenderMale, DateOfIssue: "2017-10-19", DateOfExpiry: "2027-10-18",
 		IPAddress: "203.0.113.7", IdentityNumber: "991130-1111111", DocumentNumber: "05-167-U0815",
 		AddressCity: "Seoul", AddressCountry: "KOR", AddressState: "Seoul", AddressStreet: "1 Sejongno",
 		AddressFull: "1 Sejongno, Jongno-gu, Seoul", CF1: "crm-4411", CF2: "tier-b", CF3: "legacy", UserID: "legacy-user-9",
@@ -29,7 +29,7 @@ func TestMigrateSubmissionSendsEveryField(t *testing.T) {
 	c, got := v3JSON(t, "v3/migration_success.json")
 	res, err := c.MigrateSubmission(context.Background(), fullMigration())
 	require.NoError(t, err)
-	assert.Equal(t, &argos.MigrationResult{Message: "success", SubmissionID: "submissionId123"}, res)
+	assert.EqualExportedValues(t, &argos.MigrationResult{Message: "success", SubmissionID: "submissionId123"}, res)
 	reqs := got()
 	require.Len(t, reqs, 1)
 	assert.Equal(t, http.MethodPost, reqs[0].method)
@@ -41,7 +41,7 @@ func TestMigrateSubmissionSendsEveryField(t *testing.T) {
 func TestMigrateSubmissionSendsTheRequiredFieldsAlone(t *testing.T) {
 	c, got := v3JSON(t, "v3/migration_success.json")
 	_, err := c.MigrateSubmission(context.Background(), &argos.MigrationRequest{Admin: "a@example.com", Email: "e@example.com",
-		FullName: "A B", BirthDate: "1990-01-02", KYCStatus: argos.KYCRejected})
+		FullName: "A B", DateOfBirth: "1990-01-02", Status: argos.KYCRejected})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"admin":"a@example.com","email":"e@example.com","fullName":"A B","birthDate":"1990-01-02","kycStatus":"rejected"}`,
 		string(got()[0].body))
@@ -63,12 +63,12 @@ func TestMigrateSubmissionRefusesBadInputBeforeSending(t *testing.T) {
 		{"no email", func(r *argos.MigrationRequest) { r.Email = "" }, "Email"},
 		{"a malformed email", func(r *argos.MigrationRequest) { r.Email = "not-an-email" }, "Email"},
 		{"no full name", func(r *argos.MigrationRequest) { r.FullName = "" }, "FullName"},
-		{"no birth date", func(r *argos.MigrationRequest) { r.BirthDate = "" }, "BirthDate"},
-		{"a birth date in another format", func(r *argos.MigrationRequest) { r.BirthDate = "30.11.1999" }, "BirthDate"},
-		{"no status", func(r *argos.MigrationRequest) { r.KYCStatus = "" }, "KYCStatus"},
-		{"a pending status", func(r *argos.MigrationRequest) { r.KYCStatus = argos.KYCPending }, "KYCStatus"},
+		{"no birth date", func(r *argos.MigrationRequest) { r.DateOfBirth = "" }, "DateOfBirth"},
+		{"a birth date in another format", func(r *argos.MigrationRequest) { r.DateOfBirth = "30.11.1999" }, "DateOfBirth"},
+		{"no status", func(r *argos.MigrationRequest) { r.Status = "" }, "Status"},
+		{"a pending status", func(r *argos.MigrationRequest) { r.Status = argos.KYCPending }, "Status"},
 		{"a two-letter country", func(r *argos.MigrationRequest) { r.IssuingCountry = "KR" }, "IssuingCountry"},
-		{"a bad expiry date", func(r *argos.MigrationRequest) { r.ExpireDate = "2027-13-01" }, "ExpireDate"},
+		{"a bad expiry date", func(r *argos.MigrationRequest) { r.DateOfExpiry = "2027-13-01" }, "DateOfExpiry"},
 		{"a control character in a custom field", func(r *argos.MigrationRequest) { r.CF2 = "a\x00b" }, "CF2"},
 	} {
 		t.Run(tc.name+" is a ValidationError naming "+tc.field, func(t *testing.T) {
@@ -101,7 +101,7 @@ func TestFakeMigrationCreatesASubmissionGetAndListReturn(t *testing.T) {
 			assert.Equal(t, idType, s.Data.IDType)
 			assert.Equal(t, "Seoul", s.Data.AddressCity)
 			assert.Equal(t, "legacy-user-9", s.UserID)
-			assert.Equal(t, argos.KYCApproved, s.KYC.Result)
+			assert.Equal(t, argos.KYCApproved, s.KYC.Status)
 			list, err := c.ListSubmissions(ctx, &argos.ListSubmissionsParams{Email: r.Email})
 			require.NoError(t, err)
 			require.Len(t, list.Items, 1)

@@ -12,6 +12,15 @@ import (
 
 // Option configures a Client. Options validate their argument and make
 // NewClient return an error instead of panicking.
+//
+// Every Client method that calls the API ends with opts ...Option: options
+// for that call alone, applied over the client's own (a longer WithTimeout
+// for one Step 2, WithRetryPolicy without retries for one read, another
+// WithLogger). The client itself is not changed, and a call without options
+// costs nothing extra. WithHTTPClient, WithRootCAs, WithBaseURL and
+// WithSecureTransmission configure what every call of a client shares (its
+// transport, its host and its project's wire format): given to one call they
+// are a *ValidationError and nothing is sent.
 type Option func(*Client) error
 
 // RetryPolicy says how often and how long the client waits before repeating
@@ -29,8 +38,11 @@ type RetryPolicy struct {
 	MaxWait    time.Duration
 }
 
-// DefaultRetryPolicy is used when WithRetryPolicy is not given.
-var DefaultRetryPolicy = RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
+// DefaultRetryPolicy returns the policy used when WithRetryPolicy is not
+// given: 3 retries, waits from 500 ms up to 30 s.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
+}
 
 // DefaultTimeout bounds each call (all attempts and waits included, and for
 // downloads the reading of the body) unless WithTimeout says otherwise.
@@ -41,6 +53,9 @@ const DefaultTimeout = 2 * time.Minute
 // query, fragment or credentials.
 func WithBaseURL(u string) Option {
 	return func(c *Client) error {
+		if err := c.clientOnly("WithBaseURL"); err != nil {
+			return err
+		}
 		parsed, err := parseBaseURL(u)
 		if err != nil {
 			return err
@@ -79,6 +94,9 @@ func parseBaseURL(u string) (*url.URL, error) {
 // redirect rules. hc is not modified.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
+		if err := c.clientOnly("WithHTTPClient"); err != nil {
+			return err
+		}
 		if hc == nil {
 			return &ValidationError{Field: "HTTP client", Reason: "is nil"}
 		}
@@ -93,11 +111,12 @@ func WithRetryPolicy(p RetryPolicy) Option {
 		if p.MaxRetries < 0 || p.MinWait < 0 || p.MaxWait < 0 {
 			return &ValidationError{Field: "retry policy", Reason: "must not be negative"}
 		}
+		def := DefaultRetryPolicy()
 		if p.MinWait == 0 {
-			p.MinWait = DefaultRetryPolicy.MinWait
+			p.MinWait = def.MinWait
 		}
 		if p.MaxWait == 0 {
-			p.MaxWait = DefaultRetryPolicy.MaxWait
+			p.MaxWait = def.MaxWait
 		}
 		if p.MinWait > p.MaxWait {
 			return &ValidationError{Field: "retry policy", Reason: "MinWait is longer than MaxWait"}
@@ -156,6 +175,38 @@ func applyOptions(c *Client, opts []Option) error {
 			}
 			return fmt.Errorf("argos: option %d: %w", i, err)
 		}
+	}
+	return nil
+}
+
+// with returns the client a call runs with: c itself when the call has no
+// options (no copy, no allocation), else a shallow copy of c with opts
+// applied, which lives for that call only. An option that applies to a whole
+// client only (clientOnly) is a *ValidationError here, and so is a Client
+// that NewClient did not make.
+func (c *Client) with(opts []Option) (*Client, error) {
+	if c == nil || c.hc == nil {
+		return nil, errZeroClient // before anything reads the client's fields
+	}
+	if len(opts) == 0 {
+		return c, nil
+	}
+	cc := *c
+	cc.perCall = true
+	if err := applyOptions(&cc, opts); err != nil {
+		return nil, err
+	}
+	cc.perCall = false
+	return &cc, nil
+}
+
+// clientOnly refuses, when given to one call, an option that configures what
+// every call of a client shares: its transport (WithHTTPClient,
+// WithRootCAs), its host (WithBaseURL, which the redirect rules and the key
+// are tied to) and its project's wire format (WithSecureTransmission).
+func (c *Client) clientOnly(name string) error {
+	if c.perCall {
+		return &ValidationError{Field: "option " + name, Reason: "applies to a whole client: give it to NewClient, not to one call"}
 	}
 	return nil
 }

@@ -39,29 +39,12 @@ func (a ApplicantSubmission) Format(f fmt.State, _ rune) {
 
 const redacted = "[REDACTED]"
 
-// String returns "[REDACTED]".
-func (APIKey) String() string { return redacted }
-
-// GoString returns "[REDACTED]".
-func (APIKey) GoString() string { return redacted }
-
-// Format prints "[REDACTED]" for every verb.
-func (APIKey) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
-
-// LogValue implements slog.LogValuer.
-func (APIKey) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// MarshalJSON implements json.Marshaler with "[REDACTED]".
-func (APIKey) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
-
-// String describes the client without its API key.
-func (c *Client) String() string { return "argos.Client{" + c.BaseURL() + "}" }
-
-// GoString describes the client without its API key.
-func (c *Client) GoString() string { return c.String() }
-
-// Format prints String for every verb, so %+v cannot reveal the key.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+// Format describes the client by its base URL for every verb, never its
+// keys. (The keys are held behind pointers, which fmt prints as addresses,
+// so a copied Client value does not show them either.)
+func (c *Client) Format(f fmt.State, _ rune) {
+	_, _ = io.WriteString(f, "argos.Client{"+c.BaseURL()+"}")
+}
 
 // redact masks the request's own applicant values (a name, a birth date,
 // a user ID the server echoes back), then emails and long digit runs.
@@ -107,26 +90,21 @@ func redactText(s string) string {
 func (s Submission) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("submission_id", s.ID),
-		slog.String("kyc_result", string(s.KYC.Result)),
+		slog.String("kyc_result", string(s.KYC.Status)),
 		slog.Int("attempts", len(s.KYC.Attempts)),
 		slog.String("created_at", s.CreatedAt),
 	)
 }
 
-// String is a redacted summary (see LogValue).
-func (s Submission) String() string {
-	return fmt.Sprintf("argos.Submission{ID:%s KYC:%s Attempts:%d CreatedAt:%s Data:%s}",
-		s.ID, s.KYC.Result, len(s.KYC.Attempts), s.CreatedAt, redacted)
+// Format prints a redacted summary (see LogValue) for every verb, so %+v
+// and %#v stay redacted.
+func (s Submission) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Submission{ID:%s KYC:%s Attempts:%d CreatedAt:%s Data:%s}",
+		s.ID, s.KYC.Status, len(s.KYC.Attempts), s.CreatedAt, redacted)
 }
-
-// Format prints String for every verb, so %+v and %#v stay redacted.
-func (s Submission) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
 
 // LogValue implements slog.LogValuer: "[REDACTED]".
 func (ApplicantData) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// String returns "[REDACTED]".
-func (ApplicantData) String() string { return redacted }
 
 // Format prints "[REDACTED]" for every verb.
 func (ApplicantData) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
@@ -181,15 +159,15 @@ func (OCRData) LogValue() slog.Value { return slog.StringValue(redacted) }
 func (OCRData) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redacted) }
 
 // LogValue implements slog.LogValuer without the OCR data.
-func (r Step1Response) LogValue() slog.Value {
+func (r Step1Result) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Bool("file_upload", r.FileUpload),
-		slog.String("kyc_status", string(r.KYCStatus)), slog.Int("retry_count", r.RetryCount))
+		slog.String("kyc_status", string(r.Status)), slog.Int("retry_count", r.RetryCount))
 }
 
 // Format prints a redacted summary for every verb.
-func (r Step1Response) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "argos.Step1Response{SubmissionID:%s FileUpload:%t KYCStatus:%s RetryCount:%d ReviewOCRData:%s}",
-		r.SubmissionID, r.FileUpload, r.KYCStatus, r.RetryCount, redacted)
+func (r Step1Result) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.Step1Result{SubmissionID:%s FileUpload:%t KYCStatus:%s RetryCount:%d ReviewOCRData:%s}",
+		r.SubmissionID, r.FileUpload, r.Status, r.RetryCount, redacted)
 }
 
 // LogValue implements slog.LogValuer without personal data.
@@ -202,14 +180,11 @@ func (r Step2Request) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "argos.Step2Request{SubmissionID:%s %s}", r.SubmissionID, redacted)
 }
 
-// String describes the file without its name (file names often carry the
-// applicant's name).
-func (f File) String() string {
-	return "argos.File{ContentType:" + f.ContentType + " Name:" + redacted + "}"
+// Format describes the file without its name (file names often carry the
+// applicant's name), for every verb.
+func (f File) Format(s fmt.State, _ rune) {
+	_, _ = io.WriteString(s, "argos.File{ContentType:"+f.ContentType+" Name:"+redacted+"}")
 }
-
-// Format prints String for every verb.
-func (f File) Format(s fmt.State, _ rune) { _, _ = io.WriteString(s, f.String()) }
 
 // LogValue implements slog.LogValuer without the file name.
 func (f File) LogValue() slog.Value {
@@ -225,13 +200,13 @@ func (p ListSubmissionsParams) Format(f fmt.State, _ rune) {
 // LogValue implements slog.LogValuer: the result and the attempts' scores,
 // without the data they were verified against.
 func (k KYCResult) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("result", string(k.Result)), slog.Any("comment_code", k.CommentCode),
+	return slog.GroupValue(slog.String("result", string(k.Status)), slog.Any("comment_code", k.CommentCode),
 		slog.Int("attempts", len(k.Attempts)))
 }
 
 // Format prints the result and the attempts, redacted, for every verb.
 func (k KYCResult) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "argos.KYCResult{Result:%s CommentCode:%v Attempts:%v}", k.Result, k.CommentCode, k.Attempts)
+	fmt.Fprintf(f, "argos.KYCResult{Result:%s CommentCode:%v Attempts:%v}", k.Status, k.CommentCode, k.Attempts)
 }
 
 // LogValue implements slog.LogValuer without the verification data.
@@ -300,42 +275,33 @@ func (p LiveformParams) LogValue() slog.Value {
 		slog.Bool("email", p.Email != ""), slog.Bool("userid", p.UserID != ""), slog.Bool("token", p.Token != ""))
 }
 
-// String is a redacted summary (see LogValue).
-func (p LiveformParams) String() string {
-	return fmt.Sprintf("argos.LiveformParams{ProjectID:%s Lang:%s SubmissionID:%s Action:%s %s}",
+// Format prints a redacted summary (see LogValue) for every verb, so %+v
+// and %#v stay redacted.
+func (p LiveformParams) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.LiveformParams{ProjectID:%s Lang:%s SubmissionID:%s Action:%s %s}",
 		p.ProjectID, p.Lang, p.SubmissionID, p.Action, redacted)
 }
-
-// Format prints String for every verb, so %+v and %#v stay redacted.
-func (p LiveformParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, p.String()) }
 
 // LogValue implements slog.LogValuer: the submission ID, status and error
 // code, never the email, user ID or custom fields.
 func (r ReturnParams) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("submission_id", r.SubmissionID),
-		slog.String("kyc_status", string(r.KYCStatus)), slog.String("error_code", r.ErrorCode))
+		slog.String("kyc_status", string(r.Status)), slog.String("error_code", r.ErrorCode))
 }
 
-// String is a redacted summary (see LogValue).
-func (r ReturnParams) String() string {
-	return fmt.Sprintf("argos.ReturnParams{SubmissionID:%s KYCStatus:%s ErrorCode:%s %s}",
-		r.SubmissionID, r.KYCStatus, r.ErrorCode, redacted)
+// Format prints a redacted summary (see LogValue) for every verb, so %+v
+// and %#v stay redacted.
+func (r ReturnParams) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.ReturnParams{SubmissionID:%s Status:%s ErrorCode:%s %s}",
+		r.SubmissionID, r.Status, r.ErrorCode, redacted)
 }
 
-// Format prints String for every verb, so %+v and %#v stay redacted.
-func (r ReturnParams) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, r.String()) }
-
-// String is a redacted summary: trigger, submission ID and status.
-func (e WebhookEvent) String() string {
-	return fmt.Sprintf("argos.WebhookEvent{Trigger:%s SubmissionID:%s Status:%s Data:%s}",
+// Format prints a redacted summary for every verb: trigger, submission ID
+// and status.
+func (e WebhookEvent) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.WebhookEvent{Trigger:%s SubmissionID:%s Status:%s Data:%s}",
 		e.Trigger, e.SubmissionID, e.Status, redacted)
 }
-
-// GoString is String, so %#v stays redacted.
-func (e WebhookEvent) GoString() string { return e.String() }
-
-// Format prints String for every verb.
-func (e WebhookEvent) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, e.String()) }
 
 // LogValue implements slog.LogValuer: trigger, submission ID and status
 // only, never personal data.
@@ -360,21 +326,21 @@ func setNames(pairs ...string) []string {
 
 // fields names the SubmissionUpdate fields that are set.
 func (d SubmissionUpdate) fields() []string {
-	return setNames("kycStatus", string(d.KYCStatus), "idType", string(d.IDType), "issuingCountry", d.IssuingCountry,
+	return setNames("kycStatus", string(d.Status), "idType", string(d.IDType), "issuingCountry", d.IssuingCountry,
 		"nationality", d.Nationality, "fullName", d.FullName, "firstName", d.FirstName, "lastName", d.LastName,
-		"gender", string(d.Gender), "birthDate", d.BirthDate, "issueDate", d.IssueDate, "expireDate", d.ExpireDate,
+		"gender", string(d.Gender), "birthDate", d.DateOfBirth, "issueDate", d.DateOfIssue, "expireDate", d.DateOfExpiry,
 		"identityNumber", d.IdentityNumber, "documentNumber", d.DocumentNumber, "serialNumber", d.SerialNumber)
 }
 
 // LogValue implements slog.LogValuer: the names of the fields set, the
 // status, never a value that is personal data.
 func (d SubmissionUpdate) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("kyc_status", string(d.KYCStatus)), slog.Any("fields", d.fields()))
+	return slog.GroupValue(slog.String("kyc_status", string(d.Status)), slog.Any("fields", d.fields()))
 }
 
 // Format prints the names of the fields set for every verb.
 func (d SubmissionUpdate) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "argos.SubmissionUpdate{KYCStatus:%s Set:%v Values:%s}", d.KYCStatus, d.fields(), redacted)
+	fmt.Fprintf(f, "argos.SubmissionUpdate{KYCStatus:%s Set:%v Values:%s}", d.Status, d.fields(), redacted)
 }
 
 // LogValue implements slog.LogValuer without personal data.
@@ -410,34 +376,66 @@ func (r UpdateImagesRequest) Format(f fmt.State, _ rune) {
 		r.SubmissionID, r.IDType, r.images(), redacted)
 }
 
-// LogValue implements slog.LogValuer without the admin's name.
-func (p PartialDelete) LogValue() slog.Value {
-	return slog.GroupValue(slog.Any("fields", p.Fields), slog.Any("data_fields", p.DataFields))
+// LogValue implements slog.LogValuer without the admin.
+func (r DeleteSubmissionRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Bool("admin", r.Admin != ""))
 }
 
-// Format prints the field names and hides the admin's name for every verb.
-func (p PartialDelete) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "argos.PartialDelete{Fields:%v DataFields:%v AdminName:%s}", p.Fields, p.DataFields, redacted)
+// Format prints the submission ID and hides the admin for every verb.
+func (r DeleteSubmissionRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.DeleteSubmissionRequest{SubmissionID:%s Admin:%s}", r.SubmissionID, redacted)
+}
+
+// LogValue implements slog.LogValuer without the admin.
+func (r DeleteFieldsRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("submission_id", r.SubmissionID), slog.Any("fields", r.Fields),
+		slog.Any("data_fields", r.DataFields))
+}
+
+// Format prints the part names and hides the admin for every verb.
+func (r DeleteFieldsRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.DeleteFieldsRequest{SubmissionID:%s Fields:%v DataFields:%v Admin:%s}",
+		r.SubmissionID, r.Fields, r.DataFields, redacted)
+}
+
+// LogValue implements slog.LogValuer: how many token IDs, never the IDs.
+func (r TokensRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.Int("token_ids", len(r.TokenIDs)))
+}
+
+// Format prints how many token IDs the request holds, never the IDs.
+func (r TokensRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.TokensRequest{TokenIDs:%d %s}", len(r.TokenIDs), redacted)
+}
+
+// LogValue implements slog.LogValuer without the admin.
+func (r AMLMonitorRequest) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("worklist_id", r.WorklistID), slog.Any("submission_ids", r.SubmissionIDs))
+}
+
+// Format prints the IDs and hides the admin for every verb.
+func (r AMLMonitorRequest) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.AMLMonitorRequest{WorklistID:%s SubmissionIDs:%v Admin:%s}", r.WorklistID, r.SubmissionIDs, redacted)
 }
 
 // LogValue implements slog.LogValuer without personal data.
 func (r MigrationRequest) LogValue() slog.Value {
-	return slog.GroupValue(slog.String("kyc_status", string(r.KYCStatus)), slog.String("idType", string(r.IDType)),
+	return slog.GroupValue(slog.String("kyc_status", string(r.Status)), slog.String("idType", string(r.IDType)),
 		slog.String("issuing_country", r.IssuingCountry))
 }
 
 // Format prints a redacted summary for every verb.
 func (r MigrationRequest) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "argos.MigrationRequest{KYCStatus:%s IDType:%s IssuingCountry:%s %s}",
-		r.KYCStatus, r.IDType, r.IssuingCountry, redacted)
+		r.Status, r.IDType, r.IssuingCountry, redacted)
 }
 
 func (u *ReviewFields) fields() []string {
 	if u == nil {
 		return nil
 	}
-	return setNames("fullName", u.FullName, "gender", string(u.Gender), "issueDate", u.IssueDate,
-		"expireDate", u.ExpireDate, "birthDate", u.BirthDate, "idType", string(u.IDType))
+	return setNames("fullName", u.FullName, "gender", string(u.Gender), "issueDate", u.DateOfIssue,
+		"expireDate", u.DateOfExpiry, "birthDate", u.DateOfBirth, "idType", string(u.IDType))
 }
 
 // LogValue implements slog.LogValuer: the names of the fields set.
@@ -462,14 +460,14 @@ func (r ReviewRequest) Format(f fmt.State, _ rune) {
 }
 
 // LogValue implements slog.LogValuer: IDs, status and counts only.
-func (r AMLRecord) LogValue() slog.Value {
+func (r AMLMonitorRecord) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("id", r.ID), slog.String("submission_id", r.SubmissionID),
 		slog.String("status", r.Status), slog.Int("open", r.OpenCount), slog.Int("true_positive", r.TruePositiveCount))
 }
 
 // Format prints a redacted summary for every verb.
-func (r AMLRecord) Format(f fmt.State, _ rune) {
-	fmt.Fprintf(f, "argos.AMLRecord{ID:%s SubmissionID:%s Status:%s Open:%d FalsePositive:%d TruePositive:%d Discarded:%d %s}",
+func (r AMLMonitorRecord) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "argos.AMLMonitorRecord{ID:%s SubmissionID:%s Status:%s Open:%d FalsePositive:%d TruePositive:%d Discarded:%d %s}",
 		r.ID, r.SubmissionID, r.Status, r.OpenCount, r.FalsePositiveCount, r.TruePositiveCount, r.DiscardedCount, redacted)
 }
 

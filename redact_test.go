@@ -38,15 +38,14 @@ func redactionCases(t *testing.T) map[string]any {
 	file := argos.File{Name: plantedFile, Body: strings.NewReader(plantedName)}
 	sub := argos.Submission{ID: "s1", Email: plantedEmail, UserID: plantedUserID,
 		Data: argos.ApplicantData{Name: plantedName, FullName: plantedName, DateOfBirth: plantedBirth, IdentityNumber: plantedIDNum},
-		OCR:  argos.OCRResult{FullName: plantedName, BirthDate: plantedBirth, IdentityNumber: plantedIDNum},
+		OCR:  argos.OCRResult{FullName: plantedName, DateOfBirth: plantedBirth, IdentityNumber: plantedIDNum},
 		Memo: &argos.Memo{Text: "reviewer: " + plantedName},
 		KYC: argos.KYCResult{Attempts: []argos.Attempt{{VerificationParams: argos.VerificationParams{
 			FullName: plantedName, IdentityNumber: plantedIDNum}}}},
 	}
-	ocr := argos.OCRData{Name: plantedName, BirthDate: plantedBirth, Other: map[string]string{"identityNumber": plantedIDNum}}
+	ocr := argos.OCRData{Name: plantedName, DateOfBirth: plantedBirth, Other: map[string]string{"identityNumber": plantedIDNum}}
 	apiErr := apiErrorWithPlantedValues(t)
 	return map[string]any{
-		"APIKey":                argos.APIKey(plantedKey),
 		"Client":                c,
 		"File":                  file,
 		"Submission":            sub,
@@ -60,8 +59,8 @@ func redactionCases(t *testing.T) map[string]any {
 		"ListSubmissionsParams": argos.ListSubmissionsParams{UserID: plantedUserID, Email: plantedEmail},
 		"Step1Request": argos.Step1Request{Email: plantedEmail, UserID: plantedUserID, IDImage: &file,
 			CF1: plantedName, IssuingCountry: "KOR", IDType: argos.IDPassport},
-		"Step1Response": argos.Step1Response{SubmissionID: "s1", ReviewOCRData: ocr},
-		"OCRData":       ocr,
+		"Step1Result": argos.Step1Result{SubmissionID: "s1", ReviewOCRData: ocr},
+		"OCRData":     ocr,
 		"Step2Request": argos.Step2Request{SubmissionID: "s1", FaceImage: &file, Name: plantedName,
 			DateOfBirth: plantedBirth, IdentityNumber: plantedIDNum},
 		"AddressCodeRequest":  argos.AddressCodeRequest{Address: plantedName + " street 7"},

@@ -5,7 +5,7 @@ import (
 	"net/http"
 )
 
-// AMLReport downloads the AML screening report (a PDF) for one AML hit.
+// DownloadAMLReport downloads the AML screening report (a PDF) for one AML hit.
 // resourceID comes from the submission's aml data (see
 // Submission.AMLResourceIDs); Argos issues them only for "Red Flag" results.
 // Close the returned Body.
@@ -13,10 +13,14 @@ import (
 // It calls GET /report/aml?resourceId=….
 //
 // Argos docs: https://developers.argosidentity.com/api-reference/api-reference-guide/ko/get-aml-report
-func (c *Client) AMLReport(ctx context.Context, resourceID string) (*Download, error) {
+func (c *Client) DownloadAMLReport(ctx context.Context, resourceID string, opts ...Option) (*Download, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := checkID("resource ID", resourceID); err != nil {
 		return nil, err
 	}
-	return c.download(ctx, &call{op: "AMLReport", method: http.MethodGet, path: "/report/aml",
+	return c.download(ctx, &call{op: "DownloadAMLReport", method: http.MethodGet, path: "/report/aml",
 		query: query{{"resourceId", resourceID}}, accept: acceptPDF})
 }

@@ -17,9 +17,9 @@ import (
 	"time"
 )
 
-// MaxResponseSize bounds the JSON bodies the client reads (lists included).
-// Downloads (Image, AMLReport) are streamed and not bounded by it.
-const MaxResponseSize = 32 << 20
+// maxResponseSize bounds the JSON bodies the client reads (lists included).
+// Downloads (DownloadImage, DownloadAMLReport) are streamed and not bounded by it.
+const maxResponseSize = 32 << 20
 
 // call describes one API call; the one request path below serves every
 // endpoint.
@@ -189,7 +189,7 @@ func (ex *exchange) path() string { return ex.basePath + ex.r.path }
 
 // budgetUsed is what counts against 1 + MaxRetries: the loop's passes and
 // the replays net/http made on its own. Redirect hops have their own bound
-// (MaxRedirects for the whole call).
+// (maxRedirects for the whole call).
 func (ex *exchange) budgetUsed() int64 { return ex.passes.Load() + ex.replays.Load() }
 
 // attempts is how many requests the call sent: passes, replays and
@@ -237,8 +237,8 @@ type callTransport struct {
 }
 
 func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if t.ex.passTrips.Add(1) > 1 && t.ex.hops.Add(1) > MaxRedirects {
-		// Each pass follows at most MaxRedirects (checkRedirect); the
+	if t.ex.passTrips.Add(1) > 1 && t.ex.hops.Add(1) > maxRedirects {
+		// Each pass follows at most maxRedirects (checkRedirect); the
 		// whole call does too, however many passes it makes.
 		t.ex.hops.Add(-1)
 		return nil, errTooManyRedirects
@@ -247,9 +247,9 @@ func (t *callTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.base.RoundTrip(req)
 }
 
-// answer is what one pass of the loop got back: the response, its body read
+// reply is what one pass of the loop got back: the response, its body read
 // up to its cap (a streamed 2xx body is left open), or the failure.
-type answer struct {
+type reply struct {
 	resp      *http.Response
 	body      []byte
 	truncated bool
@@ -286,7 +286,7 @@ func (c *Client) do(ctx context.Context, cancel context.CancelFunc, r *call) (*h
 		ex.passTrips.Store(0)
 		start := time.Now()
 		resp, err := ex.hc.Do(req)
-		a := answer{resp: resp, err: err}
+		a := reply{resp: resp, err: err}
 		if err == nil {
 			a.read(r.stream)
 		}
@@ -303,16 +303,16 @@ func (c *Client) do(ctx context.Context, cancel context.CancelFunc, r *call) (*h
 	}
 }
 
-// read reads a's body and closes it: a 2xx JSON body up to MaxResponseSize,
-// an error body up to MaxErrorBody. A streamed 2xx body is left open.
-func (a *answer) read(stream bool) {
+// read reads a's body and closes it: a 2xx JSON body up to maxResponseSize,
+// an error body up to maxErrorBody. A streamed 2xx body is left open.
+func (a *reply) read(stream bool) {
 	ok := a.resp.StatusCode >= 200 && a.resp.StatusCode < 300
 	if ok && stream {
 		return
 	}
-	limit := int64(MaxErrorBody)
+	limit := int64(maxErrorBody)
 	if ok {
-		limit = MaxResponseSize
+		limit = maxResponseSize
 	}
 	body, truncated, err := readCapped(a.resp.Body, limit, a.resp.ContentLength)
 	_ = a.resp.Body.Close()
@@ -327,7 +327,7 @@ func (a *answer) read(stream bool) {
 }
 
 // finish turns the last pass's answer into do's results.
-func (c *Client) finish(ctx context.Context, ex *exchange, a *answer) (*http.Response, []byte, error) {
+func (c *Client) finish(ctx context.Context, ex *exchange, a *reply) (*http.Response, []byte, error) {
 	r := ex.r
 	if a.err != nil {
 		return nil, nil, c.failure(ctx, ex, a.err, a.readErr)
@@ -339,7 +339,7 @@ func (c *Client) finish(ctx context.Context, ex *exchange, a *answer) (*http.Res
 		}
 		if a.truncated {
 			return nil, nil, &DecodeError{Op: r.op, StatusCode: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"),
-				Reason: fmt.Sprintf("body larger than %d bytes", MaxResponseSize), Err: ErrResponseTooLarge}
+				Reason: fmt.Sprintf("body larger than %d bytes", maxResponseSize), Err: ErrResponseTooLarge}
 		}
 		return resp, a.body, nil
 	}
@@ -364,7 +364,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 
 // log records one pass: method, API path, attempt, duration and the status
 // or the class of error; never a URL, a query or a body.
-func (ex *exchange) log(ctx context.Context, a *answer, start time.Time) {
+func (ex *exchange) log(ctx context.Context, a *reply, start time.Time) {
 	if !ex.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
@@ -431,7 +431,7 @@ func (c *Client) newRequest(ctx context.Context, r *call) (*http.Request, error)
 // changes state is also an *OutcomeUnknownError: a gateway, or a server that
 // failed after it processed the request, answered, and whether Argos
 // processed the request is unknown.
-func (c *Client) apiError(ex *exchange, a *answer) error {
+func (c *Client) apiError(ex *exchange, a *reply) error {
 	r, resp := ex.r, a.resp
 	apiErr := newAPIError(r.method, ex.path(), resp, c.openError(r, a.body), a.truncated)
 	apiErr.sensitive = append(r.sensitiveValues(), string(*c.key))
@@ -490,7 +490,7 @@ func (c *Client) doJSON(ctx context.Context, r *call, v any, wantArray bool) err
 func (c *Client) sendJSON(ctx context.Context, r *call, v any, wantArray bool) error {
 	ctx, cancel := c.callContext(ctx)
 	defer cancel()
-	resp, body, err := c.do(ctx, cancel, r) //nolint:bodyclose // answer.read closed it
+	resp, body, err := c.do(ctx, cancel, r) //nolint:bodyclose // reply.read closed it
 	if err != nil {
 		return err
 	}

@@ -111,7 +111,7 @@ func TestAPIErrorAttemptsCountsEveryRequest(t *testing.T) {
 	c, err := argos.NewClient("key", argos.WithBaseURL(srv.URL+"/v2"), argos.WithHTTPClient(srv.Client()),
 		argos.WithRetryPolicy(fastRetries))
 	require.NoError(t, err)
-	_, err = c.DeleteSubmission(context.Background(), "s1")
+	_, err = c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: "s1"})
 	var apiErr *argos.APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 4, apiErr.Attempts)
@@ -421,7 +421,7 @@ func TestAPostThatWasSentIsNeverRepeated(t *testing.T) {
 			w.WriteHeader(http.StatusBadGateway)
 			_, _ = w.Write([]byte(`{"message":"Bad Gateway"}`))
 		})
-		_, err := clientFor(t, api).AddressCode(context.Background(), &argos.AddressCodeRequest{Address: "1 Main St"})
+		_, err := clientFor(t, api).LookupAddressCode(context.Background(), &argos.AddressCodeRequest{Address: "1 Main St"})
 		assert.ErrorIs(t, err, argos.ErrServer)
 		assert.ErrorIs(t, err, argos.ErrOutcomeUnknown)
 		assert.Equal(t, int32(1), hits.Load())
@@ -473,8 +473,8 @@ func writeCalls(t *testing.T) []writeCall {
 				Name: "Jane Doe", DateOfBirth: "1990-01-01"})
 			return err
 		}},
-		{"AddressCode", "sending it again", "ListSubmissions", func(ctx context.Context, c *argos.Client) error {
-			_, err := c.AddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Main St"})
+		{"LookupAddressCode", "sending it again", "ListSubmissions", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.LookupAddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Main St"})
 			return err
 		}},
 		{"UpdateSubmission", "GetSubmission with the request's SubmissionID", "ListSubmissions", func(ctx context.Context, c *argos.Client) error {
@@ -496,11 +496,11 @@ func writeCalls(t *testing.T) []writeCall {
 			return err
 		}},
 		{"AddTokens", "adding the same token IDs again is safe", "ListSubmissions", func(ctx context.Context, c *argos.Client) error {
-			_, err := c.AddTokens(ctx, []string{"token-0001"})
+			_, err := c.AddTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"token-0001"}})
 			return err
 		}},
 		{"MonitorAML", "worklist", "ListSubmissions", func(ctx context.Context, c *argos.Client) error {
-			_, err := c.MonitorAML(ctx, "w", []string{"s1"}, "a@example.com")
+			_, err := c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "w", SubmissionIDs: []string{"s1"}, Admin: "a@example.com"})
 			return err
 		}},
 		{"FaceAuth", "new authentication", "ListSubmissions", func(ctx context.Context, c *argos.Client) error {
@@ -536,7 +536,7 @@ func TestAnyServerErrorToAWriteHasAnUnknownOutcome(t *testing.T) {
 	t.Run("a 500 to a DELETE is retried and its outcome is known", func(t *testing.T) {
 		c, got := v3Server(t, http.StatusInternalServerError, "application/json", []byte(`{"message":"Internal Server Error"}`))
 
-		_, err := c.DeleteTokens(context.Background(), []string{"token-0001"})
+		_, err := c.DeleteTokens(context.Background(), &argos.TokensRequest{TokenIDs: []string{"token-0001"}})
 
 		assert.ErrorIs(t, err, argos.ErrServer)
 		assert.NotErrorIs(t, err, argos.ErrOutcomeUnknown)
@@ -545,7 +545,7 @@ func TestAnyServerErrorToAWriteHasAnUnknownOutcome(t *testing.T) {
 	t.Run("a 4xx to a write has a known outcome", func(t *testing.T) {
 		c, got := v3Server(t, http.StatusBadRequest, "application/json", []byte(`{"message":"Invalid payload"}`))
 
-		_, err := c.AddTokens(context.Background(), []string{"token-0001"})
+		_, err := c.AddTokens(context.Background(), &argos.TokensRequest{TokenIDs: []string{"token-0001"}})
 
 		assert.ErrorIs(t, err, argos.ErrBadRequest)
 		assert.NotErrorIs(t, err, argos.ErrOutcomeUnknown)
@@ -705,12 +705,12 @@ func TestRedirectHopsAreCountedAndBoundedForTheWholeCall(t *testing.T) {
 		assert.Equal(t, int32(8), hits.Load(), "2 attempts, each with 3 hops")
 		assert.Equal(t, int(hits.Load()), apiErr.Attempts)
 	})
-	t.Run("hops across retries stop at MaxRedirects for the whole call", func(t *testing.T) {
+	t.Run("hops across retries stop at maxRedirects for the whole call", func(t *testing.T) {
 		hits, err := call(t, 10)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "redirects")
 		// Each attempt is 1 request and 3 hops: the 11th hop is refused
 		// during the 4th attempt, so 4 attempts and 10 hops were sent.
-		assert.Equal(t, int32(1+argos.MaxRedirects+3), hits.Load())
+		assert.Equal(t, int32(1+maxRedirects+3), hits.Load())
 	})
 }

@@ -24,7 +24,7 @@ import (
 // only when no byte can have reached a server. go-retryablehttp's policy
 // classifies first (context ends, redirect loops, bad certificates, 501 are
 // final); the rules below narrow it to what is safe for this call.
-func (ex *exchange) decide(ctx context.Context, a *answer) bool {
+func (ex *exchange) decide(ctx context.Context, a *reply) bool {
 	if ctx.Err() != nil || ex.budgetUsed() >= ex.budget {
 		// The call's time is up (whatever came back, it ends here with the
 		// context's error) or its requests are spent.

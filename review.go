@@ -27,19 +27,21 @@ type ReviewRequest struct {
 //
 // Logging or printing it shows which fields are set, never their values.
 type ReviewFields struct {
-	FullName   string `json:"fullName,omitempty"`
-	Gender     Gender `json:"gender,omitempty"`
-	IssueDate  string `json:"issueDate,omitempty"`
-	ExpireDate string `json:"expireDate,omitempty"`
-	BirthDate  string `json:"birthDate,omitempty"`
-	IDType     IDType `json:"idType,omitempty"`
+	FullName     string `json:"fullName,omitempty"`
+	Gender       Gender `json:"gender,omitempty"`
+	DateOfIssue  string `json:"issueDate,omitempty"`
+	DateOfExpiry string `json:"expireDate,omitempty"`
+	DateOfBirth  string `json:"birthDate,omitempty"`
+	IDType       IDType `json:"idType,omitempty"`
 }
 
 // ReviewResult is the answer of POST /submission/review.
 type ReviewResult struct {
 	SubmissionID string
 	Message      string
-	FinalStatus  KYCStatus
+	Status       KYCStatus
+
+	answer // Raw
 }
 
 // ReviewSubmission approves or rejects a pending submission, for projects
@@ -55,7 +57,11 @@ type ReviewResult struct {
 // made). A submission that is not pending (already decided, or still
 // incomplete) is ErrNotPending; an unknown submission ErrNotFound; an admin
 // the project does not have ErrInvalidAdmin.
-func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest) (*ReviewResult, error) {
+func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest, opts ...Option) (*ReviewResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "ReviewSubmission"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
@@ -68,7 +74,7 @@ func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest) (*Revie
 	}
 	sensitive := []string{r.Admin, r.RejectComment}
 	if u := r.UpdateFields; u != nil {
-		sensitive = append(sensitive, u.FullName, u.BirthDate, u.IssueDate, u.ExpireDate)
+		sensitive = append(sensitive, u.FullName, u.DateOfBirth, u.DateOfIssue, u.DateOfExpiry)
 	}
 	cl, err := newJSONCall(op, http.MethodPost, "/submission/review", "", r, sensitive...)
 	if err != nil {
@@ -79,7 +85,8 @@ func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest) (*Revie
 		Message      lenient.String `json:"message"`
 		FinalStatus  lenient.String `json:"finalStatus"`
 	}
-	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	if w.FinalStatus == "" && w.Message == "" {
@@ -88,7 +95,7 @@ func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest) (*Revie
 	if w.SubmissionID != "" && string(w.SubmissionID) != r.SubmissionID {
 		return nil, unexpected(op, "the answer is about another submission")
 	}
-	return &ReviewResult{SubmissionID: r.SubmissionID, Message: string(w.Message), FinalStatus: KYCStatus(w.FinalStatus)}, nil
+	return &ReviewResult{SubmissionID: r.SubmissionID, Message: string(w.Message), Status: KYCStatus(w.FinalStatus), answer: raw}, nil
 }
 
 func (r *ReviewRequest) check() error {
@@ -117,8 +124,8 @@ func (r *ReviewRequest) check() error {
 	if *u == (ReviewFields{}) {
 		return &ValidationError{Field: "UpdateFields", Reason: "is set but empty (leave it nil)"}
 	}
-	if err := checkDates(dateField{"UpdateFields.IssueDate", u.IssueDate}, dateField{"UpdateFields.ExpireDate", u.ExpireDate},
-		dateField{"UpdateFields.BirthDate", u.BirthDate}); err != nil {
+	if err := checkDates(dateField{"UpdateFields.DateOfIssue", u.DateOfIssue}, dateField{"UpdateFields.DateOfExpiry", u.DateOfExpiry},
+		dateField{"UpdateFields.DateOfBirth", u.DateOfBirth}); err != nil {
 		return err
 	}
 	return checkTexts(textField{"UpdateFields.FullName", u.FullName}, textField{"UpdateFields.Gender", string(u.Gender)},

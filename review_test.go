@@ -18,11 +18,11 @@ func TestReviewSubmissionSendsTheDocumentedBody(t *testing.T) {
 	res, err := c.ReviewSubmission(context.Background(), &argos.ReviewRequest{
 		SubmissionID: "rv7pending0001", Admin: "reviewer@sample.com", Status: argos.KYCRejected,
 		RejectComment: "Document photo is unreadable",
-		UpdateFields: &argos.ReviewFields{FullName: "Jane Doe", Gender: argos.GenderFemale, IssueDate: "2020-02-25",
-			ExpireDate: "2030-02-24", BirthDate: "1990-01-02", IDType: argos.IDPassport},
+		UpdateFields: &argos.ReviewFields{FullName: "Jane Doe", Gender: argos.GenderFemale, DateOfIssue: "2020-02-25",
+			DateOfExpiry: "2030-02-24", DateOfBirth: "1990-01-02", IDType: argos.IDPassport},
 	})
 	require.NoError(t, err)
-	assert.Equal(t, &argos.ReviewResult{SubmissionID: "rv7pending0001", Message: "Success to review submission.", FinalStatus: argos.KYCRejected}, res)
+	assert.EqualExportedValues(t, &argos.ReviewResult{SubmissionID: "rv7pending0001", Message: "Success to review submission.", Status: argos.KYCRejected}, res)
 	reqs := got()
 	require.Len(t, reqs, 1)
 	assert.Equal(t, http.MethodPost, reqs[0].method)
@@ -35,7 +35,7 @@ func TestReviewSubmissionDecodesTheDocumentedAnswer(t *testing.T) {
 	res, err := c.ReviewSubmission(context.Background(), &argos.ReviewRequest{SubmissionID: "rv7pending0001",
 		Admin: "reviewer@sample.com", Status: argos.KYCApproved})
 	require.NoError(t, err)
-	assert.Equal(t, argos.KYCApproved, res.FinalStatus)
+	assert.Equal(t, argos.KYCApproved, res.Status)
 	assert.Equal(t, "Success to review submission.", res.Message)
 	assert.JSONEq(t, `{"submissionId":"rv7pending0001","admin":"reviewer@sample.com","status":"approved"}`, string(got()[0].body))
 
@@ -63,7 +63,7 @@ func TestReviewSubmissionRefusesBadInputBeforeSending(t *testing.T) {
 		{"empty update fields", &argos.ReviewRequest{SubmissionID: "s1", Admin: "a@example.com", Status: argos.KYCApproved,
 			UpdateFields: &argos.ReviewFields{}}, "UpdateFields"},
 		{"an update with a bad date", &argos.ReviewRequest{SubmissionID: "s1", Admin: "a@example.com", Status: argos.KYCApproved,
-			UpdateFields: &argos.ReviewFields{BirthDate: "02/01/1990"}}, "UpdateFields.BirthDate"},
+			UpdateFields: &argos.ReviewFields{DateOfBirth: "02/01/1990"}}, "UpdateFields.DateOfBirth"},
 	} {
 		t.Run(tc.name+" is a ValidationError naming "+tc.field, func(t *testing.T) {
 			c, got := v3JSON(t, "v3/review_success.json")
@@ -88,10 +88,10 @@ func TestFakeReviewDecidesAPendingSubmission(t *testing.T) {
 		res, err := c.ReviewSubmission(ctx, &argos.ReviewRequest{SubmissionID: id, Admin: argostest.DefaultAdmin,
 			Status: argos.KYCApproved, UpdateFields: &argos.ReviewFields{FullName: "Jane Q Doe"}})
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCApproved, res.FinalStatus)
+		assert.Equal(t, argos.KYCApproved, res.Status)
 		s, err := c.GetSubmission(ctx, id)
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCApproved, s.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, s.KYC.Status)
 		assert.Equal(t, "Jane Q Doe", s.Data.Name)
 		assert.Equal(t, argostest.DefaultAdmin, s.Reviewer)
 
@@ -102,7 +102,7 @@ func TestFakeReviewDecidesAPendingSubmission(t *testing.T) {
 		id := fakeSubmission(t, c, srv, argostest.OutcomePending)
 		res, err := review(id, argos.KYCRejected, "Blurred document")
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCRejected, res.FinalStatus)
+		assert.Equal(t, argos.KYCRejected, res.Status)
 		s, err := c.GetSubmission(ctx, id)
 		require.NoError(t, err)
 		assert.Equal(t, []string{"Blurred document"}, s.KYC.Comment)

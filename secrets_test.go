@@ -91,36 +91,6 @@ func assertHidden(t *testing.T, outputs map[string]string, secrets ...string) {
 	}
 }
 
-func TestSecretAPIKeyNeverPrints(t *testing.T) {
-	k := argos.APIKey(secretAPIKey)
-	outputs := printedForms(k)
-	for how, s := range printedForms(&k) {
-		outputs["pointer "+how] = s
-	}
-	for how, s := range loggedForms(k) {
-		outputs[how] = s
-	}
-	outputs["String"] = k.String()
-	outputs["GoString"] = k.GoString()
-	b, err := json.Marshal(k)
-	require.NoError(t, err)
-	outputs["json.Marshal"] = string(b)
-	b, err = json.Marshal(struct {
-		Key  argos.APIKey
-		PKey *argos.APIKey
-	}{k, &k})
-	require.NoError(t, err)
-	outputs["json.Marshal in a struct"] = string(b)
-	outputs["in a struct %+v"] = fmt.Sprintf("%+v", struct{ Key argos.APIKey }{k})
-	outputs["in a map %v"] = fmt.Sprintf("%v", map[string]argos.APIKey{"k": k})
-
-	assertHidden(t, outputs, secretAPIKey, "Zq81xT0pWv4m")
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
-		assert.Equal(t, "[REDACTED]", fmt.Sprintf(verb, k), "%s prints the placeholder", verb)
-	}
-	assert.JSONEq(t, `"[REDACTED]"`, string(mustJSON(t, k)))
-}
-
 func mustJSON(t *testing.T, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
@@ -135,8 +105,7 @@ func TestSecretClientNeverPrintsKey(t *testing.T) {
 	for how, s := range loggedForms(c) {
 		outputs[how] = s
 	}
-	outputs["String"] = c.String()
-	outputs["GoString"] = c.GoString()
+	outputs["json.Marshal"] = string(mustJSON(t, c))
 	// A copied Client value has no Format method; its fields must not reveal
 	// the key either.
 	for how, s := range printedForms(*c) {
@@ -149,8 +118,7 @@ func TestSecretClientNeverPrintsKey(t *testing.T) {
 // decodes it.
 func guideSubmission(t *testing.T) argos.Submission {
 	t.Helper()
-	var list argos.SubmissionList
-	require.NoError(t, json.Unmarshal(fixture(t, "submission_single_guide.json"), &list))
+	list := decodePage(t, fixture(t, "submission_single_guide.json"))
 	require.Len(t, list.Items, 1)
 	s := list.Items[0]
 	// Preconditions: the fixture does carry the data the test looks for.
@@ -210,8 +178,11 @@ func TestSecretPIITypesPrintAndLogRedacted(t *testing.T) {
 func TestSecretResultContainersLogRedacted(t *testing.T) {
 	sub := guideSubmission(t)
 	list := argos.SubmissionList{Items: []argos.Submission{sub}}
-	var step1 argos.Step1Response
-	require.NoError(t, json.Unmarshal(fixture(t, "step1_guide.json"), &step1))
+	c, _ := v3JSON(t, "step1_guide.json")
+	s1, err := c.SubmitStep1(context.Background(), &argos.Step1Request{IssuingCountry: "USA", Email: "a@example.com",
+		IDType: argos.IDPassport, IDImage: &argos.File{Body: bytes.NewReader(readImage(t, "id_front.png"))}})
+	require.NoError(t, err)
+	step1 := *s1
 	require.Equal(t, "John Smith", step1.ReviewOCRData.Name)
 
 	for _, tc := range []struct {
@@ -221,8 +192,8 @@ func TestSecretResultContainersLogRedacted(t *testing.T) {
 	}{
 		{"a SubmissionList", list, guidePII[:4]},
 		{"a *SubmissionList", &list, guidePII[:4]},
-		{"a Step1Response", step1, []string{"John Smith", "1975-08-25"}},
-		{"a *Step1Response", &step1, []string{"John Smith", "1975-08-25"}},
+		{"a Step1Result", step1, []string{"John Smith", "1975-08-25"}},
+		{"a *Step1Result", &step1, []string{"John Smith", "1975-08-25"}},
 	} {
 		t.Run(tc.name+" prints and logs without personal data", func(t *testing.T) {
 			outputs := printedForms(tc.v)
@@ -392,7 +363,7 @@ func TestSecretErrorStringsCarryNoPII(t *testing.T) {
 				assert.NotContains(t, ue.URL, "@")
 			}
 
-			_, err = c.AddressCode(ctx, &argos.AddressCodeRequest{Address: secretAddress})
+			_, err = c.LookupAddressCode(ctx, &argos.AddressCodeRequest{Address: secretAddress})
 			require.Error(t, err)
 			assertHidden(t, errorForms(err), filteredCallPII...)
 
@@ -525,7 +496,7 @@ func TestSecretRedirectToAnotherHost(t *testing.T) {
 	require.NoError(t, err, "a redirect to another host is followed, without the key")
 	assert.Len(t, list.Items, 2)
 
-	d, err := c.Image(ctx, "sub-secret-1", argos.ImageID)
+	d, err := c.DownloadImage(ctx, "sub-secret-1", argos.ImageID)
 	require.NoError(t, err)
 	got, err := io.ReadAll(d.Body)
 	require.NoError(t, err)
@@ -533,7 +504,7 @@ func TestSecretRedirectToAnotherHost(t *testing.T) {
 	assert.Equal(t, fixture(t, "images/id_front.png"), got)
 	assertHidden(t, printedForms(d), secretAPIKey, b.URL)
 
-	_, err = c.Image(ctx, "sub-secret-1", argos.ImageType("forbidden"))
+	_, err = c.DownloadImage(ctx, "sub-secret-1", argos.ImageType("forbidden"))
 	var apiErr *argos.APIError
 	require.ErrorAs(t, err, &apiErr, "B's 403 is an APIError")
 	assertHidden(t, errorForms(err), secretAPIKey, secretEmail)
@@ -586,7 +557,7 @@ func TestTLSDefaultTransportRefusesUntrustedCertificate(t *testing.T) {
 			}{
 				{"GET", func() error { _, err := c.GetSubmission(context.Background(), "s1"); return err }},
 				{"POST", func() error {
-					_, err := c.AddressCode(context.Background(), &argos.AddressCodeRequest{Address: secretAddress})
+					_, err := c.LookupAddressCode(context.Background(), &argos.AddressCodeRequest{Address: secretAddress})
 					return err
 				}},
 			} {

@@ -58,6 +58,9 @@ import (
 // and https://argos-kyc.gitbook.io/client-guide-1/dealing-the-data/get-submission
 func WithSecureTransmission() Option {
 	return func(c *Client) error {
+		if err := c.clientOnly("WithSecureTransmission"); err != nil {
+			return err
+		}
 		c.secure = true
 		return nil
 	}

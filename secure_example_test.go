@@ -27,7 +27,7 @@ func ExampleWithSecureTransmission() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("KYC:", sub.KYC.Result)
+	fmt.Println("KYC:", sub.KYC.Status)
 	for _, r := range srv.Requests() {
 		if r.Path == "/submission" {
 			fmt.Println("query parameters sent:", len(r.Query), "- data present:", r.Query.Has("data"))
@@ -44,5 +44,5 @@ func ExampleWithSecureTransmission() {
 	// Output:
 	// KYC: approved
 	// query parameters sent: 1 - data present: true
-	// argos: GET /v2/submission: 400 Bad Request: Decryption is Failed. Please check the api-key.
+	// argos: GET /v3/submission: 400 Bad Request: Decryption is Failed. Please check the api-key.
 }

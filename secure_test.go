@@ -99,7 +99,7 @@ func TestSecureTransmissionAgainstTheFake(t *testing.T) {
 	t.Run("calls the docs do not cover travel in clear", func(t *testing.T) {
 		c, srv := secureFake(t, true, true)
 		s1 := step1(t, c, "clear@example.com", "clear-user")
-		_, err := c.DeleteSubmission(ctx, s1.SubmissionID)
+		_, err := c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: s1.SubmissionID})
 		require.NoError(t, err)
 
 		reqs := srv.Requests()

@@ -36,61 +36,58 @@ type Step1Request struct {
 // (reviewOCRData). Fields the docs do not name are kept in Other under
 // their wire names. It is redacted when logged or printed.
 type OCRData struct {
-	Name        string
-	Gender      string
-	Nationality string
-	BirthDate   string
-	IssueDate   string
-	ExpireDate  string
-	Other       map[string]string
+	Name         string
+	Gender       string
+	Nationality  string
+	DateOfBirth  string
+	DateOfIssue  string
+	DateOfExpiry string
+	Other        map[string]string
 }
 
 // RetryReason says why a try failed and can be retried.
 type RetryReason struct {
-	Code    string `json:"retryCode"`
-	Message string `json:"retryMsg"`
+	Code    RetryCode `json:"retryCode"`
+	Message string    `json:"retryMsg"`
 }
 
-// Step1Response is the answer of POST /submission/step1. A failed Step 1
-// that may be retried carries Retry reasons, RetryCount and KYCStatus.
-type Step1Response struct {
+// Step1Result is the answer of POST /submission/step1. A failed Step 1
+// that may be retried carries Retry reasons, RetryCount and Status.
+type Step1Result struct {
 	SubmissionID  string
 	ReviewOCRData OCRData
 	FileUpload    bool
-	KYCStatus     KYCStatus
+	Status        KYCStatus
 	RetryCount    int
 	// Retry says why the try failed, when Argos says. It is empty on
 	// success, and may be empty when CanRetry is true too (an incomplete
 	// answer with tries left need not carry a reason): check its length
 	// before reading an element.
 	Retry []RetryReason
+
+	answer // Raw
 }
 
 // RetriesLeft is how many more tries the submission gets: MaxAttempts minus
 // RetryCount (Step 1 and Step 2 tries share the count), between 0 and
 // MaxAttempts whatever the server sent.
-func (r *Step1Response) RetriesLeft() int { return retriesLeft(r.RetryCount) }
+func (r *Step1Result) RetriesLeft() int { return retriesLeft(r.RetryCount) }
 
 // CanRetry reports whether Step 1 failed and may be sent again with
-// SubmissionID set to this answer's SubmissionID. Step2Response.CanRetry
+// SubmissionID set to this answer's SubmissionID. Step2Result.CanRetry
 // answers the same question the same way.
-func (r *Step1Response) CanRetry() bool { return mayRetry(r.KYCStatus, r.Retry, r.RetryCount) }
-
-// NeedsRetry is CanRetry.
-//
-// Deprecated: use CanRetry, which Step2Response shares.
-func (r *Step1Response) NeedsRetry() bool { return r.CanRetry() }
+func (r *Step1Result) CanRetry() bool { return mayRetry(r.Status, r.Retry, r.RetryCount) }
 
 // Step2Request returns the Step 2 request for this submission, with the
 // OCR data Step 1 read prefilled: the applicant must confirm or correct
 // each value (Argos compares them with the ID) before it is sent. face is
 // the selfie. Fields OCR did not read are left empty; a gender other than
 // the documented values is left out rather than guessed.
-func (r *Step1Response) Step2Request(face *File) *Step2Request {
+func (r *Step1Result) Step2Request(face *File) *Step2Request {
 	o := r.ReviewOCRData
 	req := &Step2Request{
-		SubmissionID: r.SubmissionID, FaceImage: face, Name: o.Name, DateOfBirth: o.BirthDate,
-		Nationality: o.Nationality, DateOfIssue: o.IssueDate, DateOfExpiry: o.ExpireDate,
+		SubmissionID: r.SubmissionID, FaceImage: face, Name: o.Name, DateOfBirth: o.DateOfBirth,
+		Nationality: o.Nationality, DateOfIssue: o.DateOfIssue, DateOfExpiry: o.DateOfExpiry,
 		IdentityNumber: o.Other["ocr_identityNumber"], DocumentNumber: o.Other["ocr_documentNumber"],
 		LicenseNumber: o.Other["ocr_licenseNumber"], SerialNumber: o.Other["ocr_serialNumber"],
 	}
@@ -125,7 +122,11 @@ func mayRetry(status KYCStatus, reasons []RetryReason, retryCount int) bool {
 // matches ErrOutcomeUnknown.
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-1
-func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request) (*Step1Response, error) {
+func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request, opts ...Option) (*Step1Result, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "SubmitStep1"
 	if r == nil {
 		return nil, &ValidationError{Field: "Step1Request", Reason: "is nil"}
@@ -162,7 +163,7 @@ func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request) (*Step1Respon
 	if fb.err != nil {
 		return nil, fb.err
 	}
-	var resp Step1Response
+	var resp Step1Result
 	if err := c.doJSON(ctx, fb.call(op, "/submission/step1"), &resp, false); err != nil {
 		return nil, err
 	}
@@ -196,7 +197,7 @@ type Step2Request struct {
 	LicenseNumber  string
 	DocumentNumber string
 	SerialNumber   string
-	// Address data, from AddressCode (see SetAddress): at least one of
+	// Address data, from LookupAddressCode (see SetAddress): at least one of
 	// GlobalCode, CompoundCode and FormattedAddress when the project
 	// collects addresses.
 	GlobalCode       string
@@ -208,7 +209,7 @@ type Step2Request struct {
 	AddressImage *File
 }
 
-// SetAddress copies AddressCode's answer into the address fields.
+// SetAddress copies LookupAddressCode's answer into the address fields.
 func (r *Step2Request) SetAddress(a *AddressCode) {
 	if a == nil {
 		return
@@ -216,13 +217,13 @@ func (r *Step2Request) SetAddress(a *AddressCode) {
 	r.GlobalCode, r.CompoundCode, r.FormattedAddress = a.GlobalCode, a.CompoundCode, a.FormattedAddress
 }
 
-// Step2Response is the answer of POST /submission/step2. A score the answer
+// Step2Result is the answer of POST /submission/step2. A score the answer
 // leaves out is nil, which is not the same as a score of 0.
-type Step2Response struct {
+type Step2Result struct {
 	VerificationResult  string
 	FaceSimilarityScore *float64
 	LivenessScore       *float64
-	KYCStatus           KYCStatus
+	Status              KYCStatus
 	RetryCount          int
 	// Retry says why the try failed, when Argos says. It is empty when the
 	// selfie passed (pending, approved) or the submission was rejected, and
@@ -230,17 +231,19 @@ type Step2Response struct {
 	// tries left need not carry a reason): check its length before reading
 	// an element.
 	Retry []RetryReason
+
+	answer // Raw
 }
 
 // RetriesLeft is how many more tries the submission gets: MaxAttempts minus
 // RetryCount (which counts Step 1 retries too), between 0 and MaxAttempts
 // whatever the server sent.
-func (r *Step2Response) RetriesLeft() int { return retriesLeft(r.RetryCount) }
+func (r *Step2Result) RetriesLeft() int { return retriesLeft(r.RetryCount) }
 
 // CanRetry reports whether Step 2 may be sent again for this submission:
-// the status is incomplete and tries remain (Step1Response.CanRetry answers
+// the status is incomplete and tries remain (Step1Result.CanRetry answers
 // the same way).
-func (r *Step2Response) CanRetry() bool { return mayRetry(r.KYCStatus, r.Retry, r.RetryCount) }
+func (r *Step2Result) CanRetry() bool { return mayRetry(r.Status, r.Retry, r.RetryCount) }
 
 // SubmitStep2 sends the selfie and the confirmed data: Argos compares the
 // face with the ID, checks liveness and answers with the KYC status. On
@@ -253,7 +256,11 @@ func (r *Step2Response) CanRetry() bool { return mayRetry(r.KYCStatus, r.Retry, 
 // matches ErrOutcomeUnknown.
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-2
-func (c *Client) SubmitStep2(ctx context.Context, r *Step2Request) (*Step2Response, error) {
+func (c *Client) SubmitStep2(ctx context.Context, r *Step2Request, opts ...Option) (*Step2Result, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "SubmitStep2"
 	if r == nil {
 		return nil, &ValidationError{Field: "Step2Request", Reason: "is nil"}
@@ -297,11 +304,11 @@ func (c *Client) SubmitStep2(ctx context.Context, r *Step2Request) (*Step2Respon
 	if fb.err != nil {
 		return nil, fb.err
 	}
-	var resp Step2Response
+	var resp Step2Result
 	if err := c.doJSON(ctx, fb.call(op, "/submission/step2"), &resp, false); err != nil {
 		return nil, err
 	}
-	if resp.KYCStatus == "" {
+	if resp.Status == "" {
 		return nil, unexpected(op, "no kycStatus field")
 	}
 	return &resp, nil

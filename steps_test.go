@@ -102,10 +102,10 @@ func TestSubmitStep1SendsEveryFieldAsMultipart(t *testing.T) {
 	assert.Equal(t, "1cz94l9ksfi1bokk", resp.SubmissionID)
 	assert.True(t, resp.FileUpload)
 	assert.Equal(t, "John Smith", resp.ReviewOCRData.Name)
-	assert.Equal(t, "1975-08-25", resp.ReviewOCRData.BirthDate)
+	assert.Equal(t, "1975-08-25", resp.ReviewOCRData.DateOfBirth)
 	assert.Equal(t, "USA", resp.ReviewOCRData.Nationality)
 	assert.Equal(t, "male", resp.ReviewOCRData.Gender)
-	assert.Equal(t, "2020-02-25", resp.ReviewOCRData.IssueDate)
+	assert.Equal(t, "2020-02-25", resp.ReviewOCRData.DateOfIssue)
 	assert.False(t, resp.CanRetry())
 
 	reqs := got()
@@ -173,7 +173,7 @@ func TestSubmitStep1DecodesTheDocumentedVariants(t *testing.T) {
 				assert.True(t, resp.CanRetry())
 				require.NotEmpty(t, resp.Retry)
 				assert.Equal(t, argos.RetryGlareDetected, resp.Retry[0].Code)
-				assert.Equal(t, argos.KYCIncomplete, resp.KYCStatus)
+				assert.Equal(t, argos.KYCIncomplete, resp.Status)
 				assert.Equal(t, 1, resp.RetryCount)
 				return
 			}
@@ -272,7 +272,7 @@ func TestSubmitStep2SendsEveryFieldAsMultipart(t *testing.T) {
 
 	resp, err := c.SubmitStep2(context.Background(), req)
 	require.NoError(t, err)
-	assert.Equal(t, argos.KYCPending, resp.KYCStatus)
+	assert.Equal(t, argos.KYCPending, resp.Status)
 	assert.Equal(t, ptr(99), resp.FaceSimilarityScore)
 	assert.Equal(t, ptr(91), resp.LivenessScore)
 	assert.Equal(t, "success", resp.VerificationResult)
@@ -326,7 +326,7 @@ func TestSubmitStep2ChecksInputBeforeSending(t *testing.T) {
 	}
 }
 
-func TestStep2ResponsesAndTheRetryRule(t *testing.T) {
+func TestStep2ResultsAndTheRetryRule(t *testing.T) {
 	tests := []struct {
 		file        string
 		status      argos.KYCStatus
@@ -352,9 +352,9 @@ func TestStep2ResponsesAndTheRetryRule(t *testing.T) {
 			var raw map[string]any
 			require.NoError(t, json.Unmarshal(fixture(t, tc.file), &raw))
 			if tc.status != "" {
-				assert.Equal(t, tc.status, resp.KYCStatus)
+				assert.Equal(t, tc.status, resp.Status)
 			} else {
-				assert.Equal(t, raw["kycStatus"], string(resp.KYCStatus))
+				assert.Equal(t, raw["kycStatus"], string(resp.Status))
 			}
 			if tc.retryCount >= 0 {
 				assert.Equal(t, tc.retryCount, resp.RetryCount)
@@ -416,12 +416,12 @@ func TestNoExampleIndexesRetryReasonsWithoutALengthCheck(t *testing.T) {
 
 func TestRetriesLeftNeverGoesBelowZero(t *testing.T) {
 	for count, want := range map[int]int{0: 3, 1: 2, 2: 1, 3: 0, 4: 0, 10: 0} {
-		r := &argos.Step2Response{KYCStatus: argos.KYCIncomplete, RetryCount: count}
+		r := &argos.Step2Result{Status: argos.KYCIncomplete, RetryCount: count}
 		assert.Equal(t, want, r.RetriesLeft(), "retryCount %d", count)
 		assert.Equal(t, want > 0, r.CanRetry(), "retryCount %d", count)
 	}
-	assert.False(t, (&argos.Step2Response{KYCStatus: argos.KYCApproved}).CanRetry(), "a decided submission cannot be retried")
-	assert.False(t, (&argos.Step2Response{KYCStatus: argos.KYCPending, RetryCount: 1}).CanRetry())
+	assert.False(t, (&argos.Step2Result{Status: argos.KYCApproved}).CanRetry(), "a decided submission cannot be retried")
+	assert.False(t, (&argos.Step2Result{Status: argos.KYCPending, RetryCount: 1}).CanRetry())
 }
 
 func TestStep1And2RefuseAnAnswerOfAnotherShape(t *testing.T) {
@@ -452,8 +452,8 @@ func TestStep1AndStep2AnswerMayIRetryTheSameWay(t *testing.T) {
 		{argos.KYCApproved, nil, 1, false},
 		{argos.KYCIncomplete, reasons, -5, true},
 	} {
-		s1 := &argos.Step1Response{KYCStatus: tc.status, Retry: tc.retry, RetryCount: tc.count}
-		s2 := &argos.Step2Response{KYCStatus: tc.status, Retry: tc.retry, RetryCount: tc.count}
+		s1 := &argos.Step1Result{Status: tc.status, Retry: tc.retry, RetryCount: tc.count}
+		s2 := &argos.Step2Result{Status: tc.status, Retry: tc.retry, RetryCount: tc.count}
 		assert.Equal(t, tc.want, s1.CanRetry(), "%+v", tc)
 		assert.Equal(t, tc.want, s2.CanRetry(), "%+v", tc)
 		assert.Equal(t, s1.RetriesLeft(), s2.RetriesLeft())
@@ -462,9 +462,9 @@ func TestStep1AndStep2AnswerMayIRetryTheSameWay(t *testing.T) {
 }
 
 func TestStep2RequestIsPrefilledFromStep1sOCR(t *testing.T) {
-	s1 := &argos.Step1Response{SubmissionID: "s1", ReviewOCRData: argos.OCRData{
-		Name: "JOHN SMITH", Gender: "M", Nationality: "USA", BirthDate: "1975-08-25", IssueDate: "2020-01-01",
-		ExpireDate: "2030-01-01", Other: map[string]string{"ocr_documentNumber": "D123"},
+	s1 := &argos.Step1Result{SubmissionID: "s1", ReviewOCRData: argos.OCRData{
+		Name: "JOHN SMITH", Gender: "M", Nationality: "USA", DateOfBirth: "1975-08-25", DateOfIssue: "2020-01-01",
+		DateOfExpiry: "2030-01-01", Other: map[string]string{"ocr_documentNumber": "D123"},
 	}}
 	face := image(t, "selfie.jpg")
 	r := s1.Step2Request(face)
@@ -485,6 +485,6 @@ func TestStep2RequestIsPrefilledFromStep1sOCR(t *testing.T) {
 		require.NoError(t, err)
 		s2, err := c.SubmitStep2(context.Background(), got.Step2Request(image(t, "selfie.jpg")))
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCApproved, s2.KYCStatus)
+		assert.Equal(t, argos.KYCApproved, s2.Status)
 	})
 }

@@ -14,10 +14,11 @@ import (
 // Logging or printing a Submission shows its ID, status and timestamps only;
 // read the fields for the applicant's data.
 //
-// The client decodes the API's answers leniently (see
-// SubmissionList.UnmarshalJSON). json.Unmarshal into a Submission on its own
-// follows encoding/json's rules, which suits JSON marshalled from a
-// Submission; decode raw Argos JSON as a SubmissionList.
+// The client decodes the API's answers leniently (numbers sent as strings, a
+// single string where a list is documented, values of an unexpected type
+// skipped) and keeps each item's JSON (Raw). json.Unmarshal into a
+// Submission or a SubmissionList follows encoding/json's rules, which suits
+// JSON marshalled from one.
 type Submission struct {
 	ID                    string `json:"submission_id"`
 	Email                 string `json:"email"`
@@ -48,6 +49,8 @@ type Submission struct {
 	Review         json.RawMessage `json:"review"`
 	Verification   json.RawMessage `json:"verification"`
 	AdditionalList json.RawMessage `json:"additional_list"`
+
+	answer // Raw
 }
 
 // Created parses CreatedAt (see ParseTimestamp).
@@ -80,7 +83,7 @@ func (s *Submission) Deleted() bool {
 }
 
 // AMLResourceIDs returns every "resourceId" found in the aml object, in
-// order; these are the IDs AMLReport takes. The aml object's shape is not
+// order; these are the IDs DownloadAMLReport takes. The aml object's shape is not
 // documented, so it is searched at any depth.
 func (s *Submission) AMLResourceIDs() []string {
 	if len(s.AML) == 0 {
@@ -137,8 +140,8 @@ type ApplicantData struct {
 
 	IDType         IDType `json:"idType"`
 	IssuingCountry string `json:"idcard_issuingCountry"`
-	IssueDate      string `json:"idcard_issueDate"`
-	ExpireDate     string `json:"idcard_expireDate"`
+	DateOfIssue    string `json:"idcard_issueDate"`
+	DateOfExpiry   string `json:"idcard_expireDate"`
 	IdentityNumber string `json:"identityNumber"`
 	DocumentNumber string `json:"documentNumber"`
 	SSNNumber      string `json:"ssnNumber"`
@@ -169,10 +172,10 @@ type ApplicantData struct {
 
 // KYCResult is a submission's kyc object.
 type KYCResult struct {
-	Result      KYCStatus `json:"result"`
-	Comment     []string  `json:"comment"`
-	CommentCode []string  `json:"commentCode"`
-	Attempts    []Attempt `json:"attempts"`
+	Status      KYCStatus    `json:"result"`
+	Comment     []string     `json:"comment"`
+	CommentCode []RejectCode `json:"commentCode"`
+	Attempts    []Attempt    `json:"attempts"`
 }
 
 // Attempt is one Step 2 try (kyc.attempts[]). A score the answer leaves out
@@ -193,7 +196,7 @@ type Attempt struct {
 type VerificationParams struct {
 	FullName       string `json:"fullName"`
 	IDType         IDType `json:"idType"`
-	IssueDate      string `json:"issueDate"`
+	DateOfIssue    string `json:"issueDate"`
 	IdentityNumber string `json:"identityNumber"`
 }
 
@@ -207,8 +210,8 @@ type ImageKeys struct {
 
 // OCRResult is the normalised OCR object (ocr).
 type OCRResult struct {
-	BirthDate      string `json:"birthDate"`
-	ExpireDate     string `json:"expireDate"`
+	DateOfBirth    string `json:"birthDate"`
+	DateOfExpiry   string `json:"expireDate"`
 	FirstName      string `json:"firstName"`
 	LastName       string `json:"lastName"`
 	FullName       string `json:"fullName"`
@@ -231,7 +234,11 @@ type Memo struct {
 // is returned.
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission/submissionId
-func (c *Client) GetSubmission(ctx context.Context, submissionID string) (*Submission, error) {
+func (c *Client) GetSubmission(ctx context.Context, submissionID string, opts ...Option) (*Submission, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "GetSubmission"
 	if err := checkID("submission ID", submissionID); err != nil {
 		return nil, err

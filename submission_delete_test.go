@@ -23,7 +23,7 @@ func TestDeleteSubmissionAcceptsEveryDocumentedAnswer(t *testing.T) {
 				q = r.URL.Query()
 				return jsonResponder(t, 200, name)(r)
 			})
-			res, err := c.DeleteSubmission(context.Background(), "gt7rcxx9l1oabcde")
+			res, err := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: "gt7rcxx9l1oabcde"})
 			require.NoError(t, err)
 			assert.Equal(t, "success", res.Message)
 			assert.Contains(t, res.Content, "gt7rcxx9l1oabcde")
@@ -32,14 +32,14 @@ func TestDeleteSubmissionAcceptsEveryDocumentedAnswer(t *testing.T) {
 	}
 }
 
-func TestDeleteSubmissionAsNamesTheAdmin(t *testing.T) {
+func TestDeleteSubmissionNamesTheAdmin(t *testing.T) {
 	c, mt := newMockClient(t)
 	var q url.Values
 	mt.RegisterResponder(http.MethodDelete, mockBase+"/submission", func(r *http.Request) (*http.Response, error) {
 		q = r.URL.Query()
 		return jsonResponder(t, 200, "delete_statuscode.json")(r)
 	})
-	res, err := c.DeleteSubmissionAs(context.Background(), "gt7rcxx9l1oabcde", "admin@example.com")
+	res, err := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: "gt7rcxx9l1oabcde", Admin: "admin@example.com"})
 	require.NoError(t, err)
 	assert.Equal(t, 200, res.StatusCode)
 	assert.Equal(t, "admin@example.com", q.Get("admin_name"))
@@ -60,7 +60,7 @@ func TestDeleteErrorsAreTyped(t *testing.T) {
 		t.Run(tc.name+" is a 400 APIError", func(t *testing.T) {
 			c, mt := newMockClient(t)
 			mt.RegisterResponder(http.MethodDelete, mockBase+"/submission", httpmock.NewStringResponder(400, tc.body))
-			_, err := c.DeleteSubmission(context.Background(), "gt7rcxx9l1oabcde")
+			_, err := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: "gt7rcxx9l1oabcde"})
 			var apiErr *argos.APIError
 			require.ErrorAs(t, err, &apiErr)
 			assert.Equal(t, 400, apiErr.StatusCode)

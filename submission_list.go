@@ -50,7 +50,11 @@ type SubmissionList struct {
 // request_type, nextpage_id and nextpage_date.
 //
 // Argos docs: https://developers.argosidentity.com/api-reference/api-reference-guide/en/get-submission/list
-func (c *Client) ListSubmissions(ctx context.Context, p *ListSubmissionsParams) (*SubmissionList, error) {
+func (c *Client) ListSubmissions(ctx context.Context, p *ListSubmissionsParams, opts ...Option) (*SubmissionList, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	q, err := p.query()
 	if err != nil {
 		return nil, err
@@ -132,10 +136,10 @@ func (p *ListSubmissionsParams) query() (query, error) {
 //
 // A server that keeps paging without progress is stopped, with an error
 // matching ErrPaginationStalled: a page key it already returned (the last
-// MaxRememberedPageKeys are remembered, as digests), MaxEmptyPages pages in
-// a row with no item, or no item at all for longer than the client's
-// WithTimeout (the time the caller's loop body cannot stop). Memory stays
-// bounded whatever the server sends: one page at a time.
+// 1,024 are remembered, as digests), 5 pages in a row with no item, or no
+// item at all for longer than the client's WithTimeout (the time the
+// caller's loop body cannot stop). Memory stays bounded whatever the server
+// sends: one page at a time.
 //
 //	for sub, err := range client.AllSubmissions(ctx, &argos.ListSubmissionsParams{UserID: "u1"}) {
 //		if err != nil { return err }
@@ -143,7 +147,11 @@ func (p *ListSubmissionsParams) query() (query, error) {
 //	}
 //
 // Argos docs: https://developers.argosidentity.com/api-reference/api-reference-guide/en/get-submission/list
-func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams) iter.Seq2[*Submission, error] {
+func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams, opts ...Option) iter.Seq2[*Submission, error] {
+	c, err := c.with(opts)
+	if err != nil {
+		return func(yield func(*Submission, error) bool) { yield(nil, err) }
+	}
 	return func(yield func(*Submission, error) bool) {
 		var params ListSubmissionsParams
 		if p != nil {
@@ -181,7 +189,7 @@ func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams) i
 			switch {
 			case seen.has(*page.Next):
 				stall = "a page key came back"
-			case empty >= MaxEmptyPages:
+			case empty >= maxEmptyPages:
 				stall = fmt.Sprintf("%d pages in a row had no item", empty)
 			case c.timeout > 0 && time.Since(lastItem) > c.timeout:
 				stall = "no item for longer than WithTimeout"
@@ -196,15 +204,15 @@ func (c *Client) AllSubmissions(ctx context.Context, p *ListSubmissionsParams) i
 	}
 }
 
-// MaxEmptyPages is how many pages in a row with no item but a page key
+// maxEmptyPages is how many pages in a row with no item but a page key
 // AllSubmissions accepts before it ends with ErrPaginationStalled.
-const MaxEmptyPages = 5
+const maxEmptyPages = 5
 
-// MaxRememberedPageKeys is how many page keys AllSubmissions remembers to
+// maxRememberedPageKeys is how many page keys AllSubmissions remembers to
 // detect a server that sends one again.
-const MaxRememberedPageKeys = 1024
+const maxRememberedPageKeys = 1024
 
-// pageKeys remembers the digests of the latest MaxRememberedPageKeys page
+// pageKeys remembers the digests of the latest maxRememberedPageKeys page
 // keys: 32 bytes each, however long the keys the server sends.
 type pageKeys struct {
 	ring [][sha256.Size]byte
@@ -223,12 +231,12 @@ func (s *pageKeys) add(k PageKey) {
 	if s.set == nil {
 		s.set = map[[sha256.Size]byte]bool{}
 	}
-	if len(s.ring) < MaxRememberedPageKeys {
+	if len(s.ring) < maxRememberedPageKeys {
 		s.ring = append(s.ring, d)
 	} else {
 		delete(s.set, s.ring[s.next])
 		s.ring[s.next] = d
-		s.next = (s.next + 1) % MaxRememberedPageKeys
+		s.next = (s.next + 1) % maxRememberedPageKeys
 	}
 	s.set[d] = true
 }

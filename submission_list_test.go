@@ -42,7 +42,7 @@ func TestListSubmissionsSendsEveryFilter(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 			require.Len(t, list.Items, 2)
-			assert.Equal(t, argos.KYCApproved, list.Items[0].KYC.Result)
+			assert.Equal(t, argos.KYCApproved, list.Items[0].KYC.Status)
 			assert.Nil(t, list.Next)
 		})
 	}

@@ -9,80 +9,91 @@ import (
 	"github.com/kycgo/argos/internal/lenient"
 )
 
-// PartialDelete says what DeleteSubmissionFields erases. Fields holds the
-// Partial… constants (the API's names, case-sensitive); DataFields the
-// DataField… constants, allowed only when Fields has PartialData, and
-// empty to erase the whole data object. AdminName names the dashboard admin
-// who erases (optional).
-type PartialDelete struct {
-	Fields     []string
-	DataFields []string
-	AdminName  string
+// DeleteFieldsRequest says what DeleteSubmissionFields erases of which
+// submission. SubmissionID and Fields are required. Fields holds the
+// Partial… constants; DataFields the DataField… constants, allowed only
+// when Fields has PartialData, and empty to erase the whole data object.
+// Admin names the dashboard admin who erases (optional).
+//
+// Logging or printing it shows the names of the parts, never the admin.
+type DeleteFieldsRequest struct {
+	SubmissionID string
+	Fields       []PartialField
+	DataFields   []DataField
+	Admin        string
 }
 
-// Parts of a submission DeleteSubmissionFields can erase (the fields
-// parameter).
+// PartialField names a part of a submission DeleteSubmissionFields can
+// erase (the fields parameter): one of the Partial… constants, the API's
+// names, case-sensitive.
+type PartialField string
+
+// Parts of a submission DeleteSubmissionFields can erase.
 const (
-	PartialIDImage                     = "id_image"
-	PartialSelfieImage                 = "selfie_image"
-	PartialData                        = "data" // see DataFields
-	PartialOCRRaw                      = "OCR_raw"
-	PartialOCR                         = "ocr"
-	PartialReview                      = "review"
-	PartialApplicantID                 = "applicant_id"
-	PartialEmail                       = "email"
-	PartialUserID                      = "userid"
-	PartialAdditionalList              = "additional_list"
-	PartialDuplicatedInformation       = "duplicated_information"
-	PartialCustomDuplicatedInformation = "custom_duplicated_information"
-	PartialInjectionAction             = "injection_action"
+	PartialIDImage                     PartialField = "id_image"
+	PartialSelfieImage                 PartialField = "selfie_image"
+	PartialData                        PartialField = "data" // see DataFields
+	PartialOCRRaw                      PartialField = "OCR_raw"
+	PartialOCR                         PartialField = "ocr"
+	PartialReview                      PartialField = "review"
+	PartialApplicantID                 PartialField = "applicant_id"
+	PartialEmail                       PartialField = "email"
+	PartialUserID                      PartialField = "userid"
+	PartialAdditionalList              PartialField = "additional_list"
+	PartialDuplicatedInformation       PartialField = "duplicated_information"
+	PartialCustomDuplicatedInformation PartialField = "custom_duplicated_information"
+	PartialInjectionAction             PartialField = "injection_action"
 )
 
-// Fields of the data object DeleteSubmissionFields can erase one by one
-// (the data_fields parameter, with PartialData).
+// DataField names a field of the data object DeleteSubmissionFields can
+// erase one by one (the data_fields parameter, with PartialData): one of
+// the DataField… constants, the API's names, case-sensitive.
+type DataField string
+
+// Fields of the data object DeleteSubmissionFields can erase one by one.
 const (
-	DataFieldAgeGroup            = "age_group"
-	DataFieldFirstName           = "first_name"
-	DataFieldLastName            = "last_name"
-	DataFieldFullName            = "full_name"
-	DataFieldName                = "name"
-	DataFieldGender              = "gender"
-	DataFieldNationality         = "nationality"
-	DataFieldDateOfBirth         = "date_of_birth"
-	DataFieldAddressCity         = "address_city"
-	DataFieldAddressCountry      = "address_country"
-	DataFieldAddressState        = "address_state"
-	DataFieldAddressStreet       = "address_street"
-	DataFieldAddressStreet2      = "address_street2"
-	DataFieldAddressZipcode      = "address_zipcode"
-	DataFieldAddressGlobalCode   = "address_globalCode"
-	DataFieldAddressCompoundCode = "address_compoundCode"
-	DataFieldAddressFormatted    = "address_formatted"
-	DataFieldAddressInput        = "address_input"
-	DataFieldAddressDetail       = "address_detail"
-	DataFieldIPAddress           = "ip_address"
-	DataFieldIssuingCountry      = "idcard_issuingCountry"
-	DataFieldIssueDate           = "idcard_issueDate"
-	DataFieldExpireDate          = "idcard_expireDate"
-	DataFieldIDType              = "idType"
-	DataFieldDocumentNumber      = "documentNumber"
-	DataFieldIdentityNumber      = "identityNumber"
-	DataFieldSSNNumber           = "ssnNumber"
-	DataFieldPhoneNumber         = "phoneNumber"
-	DataFieldCF1                 = "cf1"
-	DataFieldCF2                 = "cf2"
-	DataFieldCF3                 = "cf3"
+	DataFieldAgeGroup            DataField = "age_group"
+	DataFieldFirstName           DataField = "first_name"
+	DataFieldLastName            DataField = "last_name"
+	DataFieldFullName            DataField = "full_name"
+	DataFieldName                DataField = "name"
+	DataFieldGender              DataField = "gender"
+	DataFieldNationality         DataField = "nationality"
+	DataFieldDateOfBirth         DataField = "date_of_birth"
+	DataFieldAddressCity         DataField = "address_city"
+	DataFieldAddressCountry      DataField = "address_country"
+	DataFieldAddressState        DataField = "address_state"
+	DataFieldAddressStreet       DataField = "address_street"
+	DataFieldAddressStreet2      DataField = "address_street2"
+	DataFieldAddressZipcode      DataField = "address_zipcode"
+	DataFieldAddressGlobalCode   DataField = "address_globalCode"
+	DataFieldAddressCompoundCode DataField = "address_compoundCode"
+	DataFieldAddressFormatted    DataField = "address_formatted"
+	DataFieldAddressInput        DataField = "address_input"
+	DataFieldAddressDetail       DataField = "address_detail"
+	DataFieldIPAddress           DataField = "ip_address"
+	DataFieldIssuingCountry      DataField = "idcard_issuingCountry"
+	DataFieldDateOfIssue         DataField = "idcard_issueDate"
+	DataFieldDateOfExpiry        DataField = "idcard_expireDate"
+	DataFieldIDType              DataField = "idType"
+	DataFieldDocumentNumber      DataField = "documentNumber"
+	DataFieldIdentityNumber      DataField = "identityNumber"
+	DataFieldSSNNumber           DataField = "ssnNumber"
+	DataFieldPhoneNumber         DataField = "phoneNumber"
+	DataFieldCF1                 DataField = "cf1"
+	DataFieldCF2                 DataField = "cf2"
+	DataFieldCF3                 DataField = "cf3"
 )
 
 var (
-	partialFields = []string{PartialIDImage, PartialSelfieImage, PartialData, PartialOCRRaw, PartialOCR, PartialReview,
+	partialFields = []PartialField{PartialIDImage, PartialSelfieImage, PartialData, PartialOCRRaw, PartialOCR, PartialReview,
 		PartialApplicantID, PartialEmail, PartialUserID, PartialAdditionalList, PartialDuplicatedInformation,
 		PartialCustomDuplicatedInformation, PartialInjectionAction}
-	dataFields = []string{DataFieldAgeGroup, DataFieldFirstName, DataFieldLastName, DataFieldFullName, DataFieldName,
+	dataFields = []DataField{DataFieldAgeGroup, DataFieldFirstName, DataFieldLastName, DataFieldFullName, DataFieldName,
 		DataFieldGender, DataFieldNationality, DataFieldDateOfBirth, DataFieldAddressCity, DataFieldAddressCountry,
 		DataFieldAddressState, DataFieldAddressStreet, DataFieldAddressStreet2, DataFieldAddressZipcode,
 		DataFieldAddressGlobalCode, DataFieldAddressCompoundCode, DataFieldAddressFormatted, DataFieldAddressInput,
-		DataFieldAddressDetail, DataFieldIPAddress, DataFieldIssuingCountry, DataFieldIssueDate, DataFieldExpireDate,
+		DataFieldAddressDetail, DataFieldIPAddress, DataFieldIssuingCountry, DataFieldDateOfIssue, DataFieldDateOfExpiry,
 		DataFieldIDType, DataFieldDocumentNumber, DataFieldIdentityNumber, DataFieldSSNNumber, DataFieldPhoneNumber,
 		DataFieldCF1, DataFieldCF2, DataFieldCF3}
 )
@@ -99,62 +110,83 @@ var (
 // value (fields=id_image,data&data_fields=name,gender), the form that
 // survives a gateway keeping only one value per parameter and that fails
 // loudly, rather than erasing less than asked, on a server that expects
-// repeats. admin_name carries AdminName.
+// repeats. admin_name carries Admin.
 //
-// Fields and DataFields are checked against the documented names before
-// anything is sent (an unknown name is a *ValidationError): a misspelt name
+// A nil request is a *ValidationError, and Fields and DataFields are
+// checked against the documented names before anything is sent (an unknown
+// name is a *ValidationError): a misspelt name
 // must not pass for an erasure. The response is not documented either: any
 // JSON object is success, its message and content kept in the result.
 // Like DeleteSubmission, the call is retried on network errors and gateway
 // failures: erasing the same fields again leaves the same result.
-func (c *Client) DeleteSubmissionFields(ctx context.Context, submissionID string, r *PartialDelete) (*DeleteResult, error) {
+func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequest, opts ...Option) (*DeleteResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "DeleteSubmissionFields"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
 	}
-	if err := checkID("submission ID", submissionID); err != nil {
+	if r == nil {
+		return nil, &ValidationError{Field: "DeleteFieldsRequest", Reason: "is nil"}
+	}
+	if err := checkID("SubmissionID", r.SubmissionID); err != nil {
 		return nil, err
 	}
 	q, err := r.query()
 	if err != nil {
 		return nil, err
 	}
-	q = append(q, param{"submission_id", submissionID})
+	q = append(q, param{"submission_id", r.SubmissionID})
 	var w struct {
 		Message    lenient.String `json:"message"`
 		Content    lenient.String `json:"content"`
 		StatusCode lenient.Int    `json:"statusCode"`
 	}
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission/partial", query: q}, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission/partial", query: q}, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
-	return &DeleteResult{Message: string(w.Message), Content: string(w.Content), StatusCode: w.StatusCode.V}, nil
+	return &DeleteResult{Message: string(w.Message), Content: string(w.Content), StatusCode: w.StatusCode.V, answer: raw}, nil
 }
 
 // query checks the lists and encodes them.
-func (r *PartialDelete) query() (query, error) {
-	if r == nil || len(r.Fields) == 0 {
-		return nil, &ValidationError{Field: "PartialDelete.Fields", Reason: "must name at least one part to erase"}
+func (r *DeleteFieldsRequest) query() (query, error) {
+	if len(r.Fields) == 0 {
+		return nil, &ValidationError{Field: "Fields", Reason: "must name at least one part to erase"}
 	}
 	for _, f := range r.Fields {
 		if !slices.Contains(partialFields, f) {
-			return nil, &ValidationError{Field: "PartialDelete.Fields", Reason: "has a name Argos does not document (use the Partial… constants; names are case-sensitive)"}
+			return nil, &ValidationError{Field: "Fields", Reason: "has a name Argos does not document (use the Partial… constants; names are case-sensitive)"}
 		}
 	}
 	if len(r.DataFields) > 0 && !slices.Contains(r.Fields, PartialData) {
-		return nil, &ValidationError{Field: "PartialDelete.DataFields", Reason: "is used only with PartialData in Fields"}
+		return nil, &ValidationError{Field: "DataFields", Reason: "is used only with PartialData in Fields"}
 	}
 	for _, f := range r.DataFields {
 		if !slices.Contains(dataFields, f) {
-			return nil, &ValidationError{Field: "PartialDelete.DataFields", Reason: "has a name Argos does not document (use the DataField… constants; names are case-sensitive)"}
+			return nil, &ValidationError{Field: "DataFields", Reason: "has a name Argos does not document (use the DataField… constants; names are case-sensitive)"}
 		}
 	}
-	if err := checkText("PartialDelete.AdminName", r.AdminName); err != nil {
+	if err := checkText("Admin", r.Admin); err != nil {
 		return nil, err
 	}
-	q := query{{"fields", strings.Join(r.Fields, ",")}, {"data_fields", strings.Join(r.DataFields, ",")}}
-	if r.AdminName != "" {
-		q = append(q, param{"admin_name", r.AdminName})
+	q := query{{"fields", joinStrings(r.Fields)}, {"data_fields", joinStrings(r.DataFields)}}
+	if r.Admin != "" {
+		q = append(q, param{"admin_name", r.Admin})
 	}
 	return q, nil
+}
+
+// joinStrings joins a list of a string type with commas.
+func joinStrings[T ~string](vs []T) string {
+	var b strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(string(v))
+	}
+	return b.String()
 }

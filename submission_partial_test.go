@@ -15,10 +15,10 @@ import (
 
 func TestDeleteSubmissionFieldsSendsCommaSeparatedLists(t *testing.T) {
 	c, got := v3JSON(t, "delete_plain.json")
-	res, err := c.DeleteSubmissionFields(context.Background(), "gt7rcxx9l1oabcde", &argos.PartialDelete{
-		Fields:     []string{argos.PartialSelfieImage, argos.PartialData, argos.PartialOCRRaw},
-		DataFields: []string{argos.DataFieldName, argos.DataFieldDateOfBirth},
-		AdminName:  "dpo@example.com",
+	res, err := c.DeleteSubmissionFields(context.Background(), &argos.DeleteFieldsRequest{SubmissionID: "gt7rcxx9l1oabcde",
+		Fields:     []argos.PartialField{argos.PartialSelfieImage, argos.PartialData, argos.PartialOCRRaw},
+		DataFields: []argos.DataField{argos.DataFieldName, argos.DataFieldDateOfBirth},
+		Admin:      "dpo@example.com",
 	})
 	require.NoError(t, err)
 	assert.Equal(t, "success", res.Message)
@@ -37,38 +37,40 @@ func TestDeleteSubmissionFieldsSendsCommaSeparatedLists(t *testing.T) {
 
 func TestDeleteSubmissionFieldsAcceptsAnyJSONObject(t *testing.T) {
 	c, _ := v3Server(t, http.StatusOK, "application/json", []byte(`{}`))
-	res, err := c.DeleteSubmissionFields(context.Background(), "s1", &argos.PartialDelete{Fields: []string{argos.PartialEmail}})
+	res, err := c.DeleteSubmissionFields(context.Background(), &argos.DeleteFieldsRequest{SubmissionID: "s1", Fields: []argos.PartialField{argos.PartialEmail}})
 	require.NoError(t, err, "the answer is undocumented: any object is success")
-	assert.Equal(t, &argos.DeleteResult{}, res)
+	assert.EqualExportedValues(t, &argos.DeleteResult{}, res)
 }
 
 func TestDeleteSubmissionFieldsIsRetriedLikeADelete(t *testing.T) {
 	c, got := v3Server(t, http.StatusServiceUnavailable, "application/json", []byte(`{"message":"Service Unavailable"}`))
-	_, err := c.DeleteSubmissionFields(context.Background(), "s1", &argos.PartialDelete{Fields: []string{argos.PartialEmail}})
+	_, err := c.DeleteSubmissionFields(context.Background(), &argos.DeleteFieldsRequest{SubmissionID: "s1", Fields: []argos.PartialField{argos.PartialEmail}})
 	assert.ErrorIs(t, err, argos.ErrServer)
 	assert.NotErrorIs(t, err, argos.ErrOutcomeUnknown, "erasing again leaves the same result: not an unknown outcome")
 	assert.Len(t, got(), 1+fastRetries.MaxRetries)
 }
 
 func TestDeleteSubmissionFieldsRefusesBadInputBeforeSending(t *testing.T) {
+	email := []argos.PartialField{argos.PartialEmail}
 	for _, tc := range []struct {
 		name  string
-		id    string
-		p     *argos.PartialDelete
+		r     *argos.DeleteFieldsRequest
 		field string
 	}{
-		{"a nil PartialDelete", "s1", nil, "PartialDelete.Fields"},
-		{"no field", "s1", &argos.PartialDelete{}, "PartialDelete.Fields"},
-		{"a misspelt field", "s1", &argos.PartialDelete{Fields: []string{"selfie"}}, "PartialDelete.Fields"},
-		{"a field in the wrong case", "s1", &argos.PartialDelete{Fields: []string{"ocr_raw"}}, "PartialDelete.Fields"},
-		{"data fields without PartialData", "s1", &argos.PartialDelete{Fields: []string{argos.PartialEmail},
-			DataFields: []string{argos.DataFieldName}}, "PartialDelete.DataFields"},
-		{"an unknown data field", "s1", &argos.PartialDelete{Fields: []string{argos.PartialData}, DataFields: []string{"nickname"}}, "PartialDelete.DataFields"},
-		{"no submission ID", "", &argos.PartialDelete{Fields: []string{argos.PartialEmail}}, "submission ID"},
+		{"a nil request", nil, "DeleteFieldsRequest"},
+		{"no field", &argos.DeleteFieldsRequest{SubmissionID: "s1"}, "Fields"},
+		{"a misspelt field", &argos.DeleteFieldsRequest{SubmissionID: "s1", Fields: []argos.PartialField{"selfie"}}, "Fields"},
+		{"a field in the wrong case", &argos.DeleteFieldsRequest{SubmissionID: "s1", Fields: []argos.PartialField{"ocr_raw"}}, "Fields"},
+		{"data fields without PartialData", &argos.DeleteFieldsRequest{SubmissionID: "s1", Fields: email,
+			DataFields: []argos.DataField{argos.DataFieldName}}, "DataFields"},
+		{"an unknown data field", &argos.DeleteFieldsRequest{SubmissionID: "s1", Fields: []argos.PartialField{argos.PartialData},
+			DataFields: []argos.DataField{"nickname"}}, "DataFields"},
+		{"no submission ID", &argos.DeleteFieldsRequest{Fields: email}, "SubmissionID"},
+		{"an admin with a line break", &argos.DeleteFieldsRequest{SubmissionID: "s1", Fields: email, Admin: "a@example.com\n"}, "Admin"},
 	} {
 		t.Run(tc.name+" is a ValidationError naming "+tc.field, func(t *testing.T) {
 			c, got := v3JSON(t, "delete_plain.json")
-			_, err := c.DeleteSubmissionFields(context.Background(), tc.id, tc.p)
+			_, err := c.DeleteSubmissionFields(context.Background(), tc.r)
 			var ve *argos.ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, tc.field, ve.Field)
@@ -86,8 +88,8 @@ func TestFakePartialDeleteErasesExactlyTheNamedFields(t *testing.T) {
 	require.NotEmpty(t, before.Data.Name)
 	require.NotEmpty(t, before.Images.SelfieImage)
 
-	_, err = c.DeleteSubmissionFields(ctx, id, &argos.PartialDelete{Fields: []string{argos.PartialSelfieImage, argos.PartialData, argos.PartialUserID},
-		DataFields: []string{argos.DataFieldName, argos.DataFieldDateOfBirth}})
+	_, err = c.DeleteSubmissionFields(ctx, &argos.DeleteFieldsRequest{SubmissionID: id, Fields: []argos.PartialField{argos.PartialSelfieImage, argos.PartialData, argos.PartialUserID},
+		DataFields: []argos.DataField{argos.DataFieldName, argos.DataFieldDateOfBirth}})
 	require.NoError(t, err)
 	after, err := c.GetSubmission(ctx, id)
 	require.NoError(t, err)
@@ -95,14 +97,14 @@ func TestFakePartialDeleteErasesExactlyTheNamedFields(t *testing.T) {
 	assert.Empty(t, after.Data.DateOfBirth)
 	assert.Empty(t, after.UserID)
 	assert.Empty(t, after.Images.SelfieImage)
-	_, err = c.Image(ctx, id, argos.ImageSelfie)
+	_, err = c.DownloadImage(ctx, id, argos.ImageSelfie)
 	assert.ErrorIs(t, err, argos.ErrBadRequest, "the erased selfie is gone")
 
 	assert.Equal(t, before.Data.Gender, after.Data.Gender, "data fields not named stay")
 	assert.Equal(t, before.Data.Nationality, after.Data.Nationality)
 	assert.Equal(t, before.Email, after.Email)
 	assert.Equal(t, before.Images.IDImage, after.Images.IDImage)
-	assert.Equal(t, before.KYC.Result, after.KYC.Result)
+	assert.Equal(t, before.KYC.Status, after.KYC.Status)
 
 	t.Run("the fake also accepts repeated parameters", func(t *testing.T) {
 		req, err := http.NewRequest(http.MethodDelete, srv.URL("v3")+"/submission/partial?submission_id="+id+
@@ -121,7 +123,7 @@ func TestFakePartialDeleteErasesExactlyTheNamedFields(t *testing.T) {
 		assert.Equal(t, after.Data.IDType, s.Data.IDType)
 	})
 	t.Run("an unknown submission is ErrNotFound", func(t *testing.T) {
-		_, err := c.DeleteSubmissionFields(ctx, "nosuch", &argos.PartialDelete{Fields: []string{argos.PartialEmail}})
+		_, err := c.DeleteSubmissionFields(ctx, &argos.DeleteFieldsRequest{SubmissionID: "nosuch", Fields: []argos.PartialField{argos.PartialEmail}})
 		assert.ErrorIs(t, err, argos.ErrNotFound)
 	})
 }

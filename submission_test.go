@@ -32,11 +32,11 @@ func TestGetSubmissionDecodesTheGuideSample(t *testing.T) {
 	assert.Equal(t, "1998-11-12", sub.Data.DateOfBirth)
 	assert.Equal(t, argos.IDGovernmentID, sub.Data.IDType)
 	assert.Equal(t, "KOR", sub.Data.IssuingCountry)
-	assert.Equal(t, "2016-08-16", sub.Data.IssueDate)
+	assert.Equal(t, "2016-08-16", sub.Data.DateOfIssue)
 	assert.Equal(t, "981112-1******", sub.Data.IdentityNumber)
 	assert.Equal(t, "test", sub.Data.CF1)
-	assert.Equal(t, argos.KYCRejected, sub.KYC.Result)
-	assert.Equal(t, []string{"too_many_retry"}, sub.KYC.CommentCode)
+	assert.Equal(t, argos.KYCRejected, sub.KYC.Status)
+	assert.Equal(t, []argos.RejectCode{argos.RejectTooManyRetry}, sub.KYC.CommentCode)
 	require.Len(t, sub.KYC.Attempts, 3)
 
 	a1, a2, a3 := sub.KYC.Attempts[0], sub.KYC.Attempts[1], sub.KYC.Attempts[2]
@@ -44,7 +44,7 @@ func TestGetSubmissionDecodesTheGuideSample(t *testing.T) {
 	assert.Equal(t, ptr(91), a1.LivenessScore)
 	assert.Equal(t, ptr(99), a1.FaceSimilarityScore)
 	assert.Equal(t, "fail", a1.VerificationResult)
-	assert.Equal(t, "2016-08-15", a1.VerificationParams.IssueDate)
+	assert.Equal(t, "2016-08-15", a1.VerificationParams.DateOfIssue)
 	assert.Nil(t, a2.FaceSimilarityScore, "attempt 2 has no face score: absent, not 0")
 	assert.Equal(t, ptr(98), a2.LivenessScore)
 	assert.Nil(t, a3.LivenessScore, "attempt 3 has no liveness score")
@@ -136,7 +136,7 @@ func TestEveryNotFoundIsAnAPIError(t *testing.T) {
 		httpmock.NewStringResponder(http.StatusBadRequest, `{"message": "not Exist Submission Data"}`))
 
 	_, getErr := c.GetSubmission(context.Background(), "gone")
-	_, delErr := c.DeleteSubmission(context.Background(), "gone")
+	_, delErr := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: "gone"})
 	for name, err := range map[string]error{"GetSubmission's empty answer": getErr, "DeleteSubmission's 400": delErr} {
 		t.Run(name, func(t *testing.T) {
 			assert.ErrorIs(t, err, argos.ErrNotFound)
@@ -164,7 +164,7 @@ func TestSubmissionDeleted(t *testing.T) {
 	t.Run("the fake's deleted submission is deleted", func(t *testing.T) {
 		c, _ := fakeClient(t)
 		s1 := step1(t, c, "gone@example.com", "gone-user")
-		_, err := c.DeleteSubmission(context.Background(), s1.SubmissionID)
+		_, err := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: s1.SubmissionID})
 		require.NoError(t, err)
 
 		sub, err := c.GetSubmission(context.Background(), s1.SubmissionID)

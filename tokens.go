@@ -22,11 +22,12 @@ const (
 	MaxTokenIDLen = 64
 )
 
-// TokenResult sums the summaries of every request AddTokens or DeleteTokens
+// TokensResult sums the summaries of every request AddTokens or DeleteTokens
 // sent. Submitted, Processed, Failed (and for deletions Deleted and
 // NotFound) add up; CurrentCount is the pool's size after the last request
-// (Argos reports it for additions); Message is the last request's message.
-type TokenResult struct {
+// (Argos reports it for additions); Message is the last request's message
+// and Raw its answer.
+type TokensResult struct {
 	Submitted    int
 	Processed    int
 	Deleted      int
@@ -34,6 +35,17 @@ type TokenResult struct {
 	Failed       int
 	CurrentCount int
 	Message      string
+
+	answer // Raw
+}
+
+// TokensRequest lists the token IDs AddTokens or DeleteTokens sends (see
+// NewTokenID for the rules); at least one is required.
+//
+// Logging or printing it shows how many IDs it holds, never the IDs (a
+// pooled token opens a liveform link).
+type TokensRequest struct {
+	TokenIDs []string
 }
 
 // NewTokenID returns a random token ID valid by the pool's rules: 32
@@ -71,8 +83,12 @@ func NewTokenID() string {
 // On an error the result is returned too: the sum of the requests Argos
 // answered before the one that failed; the IDs of that request and of
 // those after it were not confirmed (call AddTokens again with them).
-func (c *Client) AddTokens(ctx context.Context, tokenIDs []string) (*TokenResult, error) {
-	return c.tokens(ctx, "AddTokens", http.MethodPost, tokenIDs)
+func (c *Client) AddTokens(ctx context.Context, r *TokensRequest, opts ...Option) (*TokensResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
+	return c.tokens(ctx, "AddTokens", http.MethodPost, r)
 }
 
 // DeleteTokens removes token IDs from the project's token pool; IDs not in
@@ -86,23 +102,31 @@ func (c *Client) AddTokens(ctx context.Context, tokenIDs []string) (*TokenResult
 // so each request is retried on network errors and gateway failures like a
 // GET. On an error the result of the requests answered before it is
 // returned too, as for AddTokens.
-func (c *Client) DeleteTokens(ctx context.Context, tokenIDs []string) (*TokenResult, error) {
-	return c.tokens(ctx, "DeleteTokens", http.MethodDelete, tokenIDs)
+func (c *Client) DeleteTokens(ctx context.Context, r *TokensRequest, opts ...Option) (*TokensResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
+	return c.tokens(ctx, "DeleteTokens", http.MethodDelete, r)
 }
 
-func (c *Client) tokens(ctx context.Context, op, method string, ids []string) (*TokenResult, error) {
+func (c *Client) tokens(ctx context.Context, op, method string, r *TokensRequest) (*TokensResult, error) {
 	if err := c.requireV3(op); err != nil {
 		return nil, err
 	}
+	if r == nil {
+		return nil, &ValidationError{Field: "TokensRequest", Reason: "is nil"}
+	}
+	ids := r.TokenIDs
 	if len(ids) == 0 {
-		return nil, &ValidationError{Field: "token IDs", Reason: "is empty"}
+		return nil, &ValidationError{Field: "TokenIDs", Reason: "is empty"}
 	}
 	for i, id := range ids {
 		if err := checkTokenID(i, id); err != nil {
 			return nil, err
 		}
 	}
-	total := &TokenResult{}
+	total := &TokensResult{}
 	for start := 0; start < len(ids); start += MaxTokensPerRequest {
 		chunk := ids[start:min(start+MaxTokensPerRequest, len(ids))]
 		res, err := c.tokenRequest(ctx, op, method, chunk)
@@ -117,7 +141,7 @@ func (c *Client) tokens(ctx context.Context, op, method string, ids []string) (*
 	return total, nil
 }
 
-func (t *TokenResult) add(r *TokenResult) {
+func (t *TokensResult) add(r *TokensResult) {
 	t.Submitted += r.Submitted
 	t.Processed += r.Processed
 	t.Deleted += r.Deleted
@@ -125,10 +149,11 @@ func (t *TokenResult) add(r *TokenResult) {
 	t.Failed += r.Failed
 	t.CurrentCount = r.CurrentCount
 	t.Message = r.Message
+	t.answer = r.answer
 }
 
 // tokenRequest sends one chunk.
-func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []string) (*TokenResult, error) {
+func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []string) (*TokensResult, error) {
 	cl, err := newJSONCall(op, method, "/submission/tokens", "text/plain; charset=utf-8", struct {
 		TokenID []string `json:"tokenId"`
 	}{ids}, ids...)
@@ -147,13 +172,14 @@ func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []stri
 			Failed         lenient.Int `json:"failed"`
 		} `json:"summary"`
 	}
-	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	if w.Summary == nil {
 		return nil, unexpected(op, "no summary field")
 	}
 	s := w.Summary
-	return &TokenResult{Submitted: s.TotalSubmitted.V, Processed: s.Processed.V, Deleted: s.Deleted.V,
-		NotFound: s.NotFound.V, Failed: s.Failed.V, CurrentCount: s.CurrentCount.V, Message: string(w.Message)}, nil
+	return &TokensResult{Submitted: s.TotalSubmitted.V, Processed: s.Processed.V, Deleted: s.Deleted.V,
+		NotFound: s.NotFound.V, Failed: s.Failed.V, CurrentCount: s.CurrentCount.V, Message: string(w.Message), answer: raw}, nil
 }

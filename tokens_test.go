@@ -25,9 +25,9 @@ func tokenIDs(n int) []string {
 
 func TestAddTokensSendsTextPlainInChunksAndSumsTheSummaries(t *testing.T) {
 	c, got := v3JSON(t, "v3/tokens_post.json")
-	res, err := c.AddTokens(context.Background(), tokenIDs(250))
+	res, err := c.AddTokens(context.Background(), &argos.TokensRequest{TokenIDs: tokenIDs(250)})
 	require.NoError(t, err)
-	assert.Equal(t, &argos.TokenResult{Submitted: 12, Processed: 12, CurrentCount: 3504, Message: "All tokens are now in the pool"}, res,
+	assert.EqualExportedValues(t, &argos.TokensResult{Submitted: 12, Processed: 12, CurrentCount: 3504, Message: "All tokens are now in the pool"}, res,
 		"three answers of the sample (4 submitted, 4 processed) add up; currentCount is the last one's")
 	reqs := got()
 	require.Len(t, reqs, 3)
@@ -48,16 +48,16 @@ func TestAddTokensSendsTextPlainInChunksAndSumsTheSummaries(t *testing.T) {
 
 func TestDeleteTokensDecodesTheSampleAndIsRetried(t *testing.T) {
 	c, got := v3JSON(t, "v3/tokens_delete.json")
-	res, err := c.DeleteTokens(context.Background(), tokenIDs(4))
+	res, err := c.DeleteTokens(context.Background(), &argos.TokensRequest{TokenIDs: tokenIDs(4)})
 	require.NoError(t, err)
-	assert.Equal(t, &argos.TokenResult{Submitted: 3, Deleted: 3, Message: "Successfully deleted 3 tokens"}, res,
+	assert.EqualExportedValues(t, &argos.TokensResult{Submitted: 3, Deleted: 3, Message: "Successfully deleted 3 tokens"}, res,
 		"the sample's own numbers, inconsistent as published")
 	require.Len(t, got(), 1)
 	assert.Equal(t, http.MethodDelete, got()[0].method)
 	assert.JSONEq(t, `{"tokenId":["token-0000","token-0001","token-0002","token-0003"]}`, string(got()[0].body))
 
 	c, got = v3Server(t, http.StatusBadGateway, "application/json", []byte(`{"message":"Bad Gateway"}`))
-	_, err = c.DeleteTokens(context.Background(), tokenIDs(2))
+	_, err = c.DeleteTokens(context.Background(), &argos.TokensRequest{TokenIDs: tokenIDs(2)})
 	assert.ErrorIs(t, err, argos.ErrServer)
 	assert.NotErrorIs(t, err, argos.ErrOutcomeUnknown)
 	assert.Len(t, got(), 1+fastRetries.MaxRetries, "deleting is safe to repeat")
@@ -73,7 +73,7 @@ func TestAddTokensIsNotRepeatedAndReportsWhatWasConfirmed(t *testing.T) {
 		}
 		_, _ = w.Write(body)
 	}))
-	res, err := c.AddTokens(context.Background(), tokenIDs(250))
+	res, err := c.AddTokens(context.Background(), &argos.TokensRequest{TokenIDs: tokenIDs(250)})
 	assert.ErrorIs(t, err, argos.ErrOutcomeUnknown, "a 502 to a POST: outcome unknown")
 	assert.Contains(t, err.Error(), "token IDs 100 to 199 of 250")
 	assert.EqualValues(t, 2, n.Load(), "the failed chunk is not sent again and the next is not sent")
@@ -95,7 +95,7 @@ func TestTokenIDsAreCheckedBeforeAnythingIsSent(t *testing.T) {
 		t.Run(tc.name+" is refused", func(t *testing.T) {
 			c, got := v3JSON(t, "v3/tokens_post.json")
 			ids := append(tokenIDs(150), tc.id)
-			_, err := c.AddTokens(context.Background(), ids)
+			_, err := c.AddTokens(context.Background(), &argos.TokensRequest{TokenIDs: ids})
 			var ve *argos.ValidationError
 			require.ErrorAs(t, err, &ve)
 			assert.Equal(t, "token ID 150", ve.Field)
@@ -106,13 +106,13 @@ func TestTokenIDsAreCheckedBeforeAnythingIsSent(t *testing.T) {
 	for _, id := range []string{"abcd1234", strings.Repeat("a", 64), "a.b-c_d9", "0000-0000"} {
 		t.Run(id+" is accepted", func(t *testing.T) {
 			c, _ := v3JSON(t, "v3/tokens_post.json")
-			_, err := c.AddTokens(context.Background(), []string{id})
+			_, err := c.AddTokens(context.Background(), &argos.TokensRequest{TokenIDs: []string{id}})
 			assert.NoError(t, err)
 		})
 	}
 	t.Run("an empty list is refused", func(t *testing.T) {
 		c, _ := v3JSON(t, "v3/tokens_post.json")
-		_, err := c.DeleteTokens(context.Background(), nil)
+		_, err := c.DeleteTokens(context.Background(), &argos.TokensRequest{})
 		assert.ErrorIs(t, err, argos.ErrValidation)
 	})
 }
@@ -130,7 +130,7 @@ func TestNewTokenIDMakesValidDistinctIDs(t *testing.T) {
 	for id := range seen {
 		ids = append(ids, id)
 	}
-	_, err := c.AddTokens(context.Background(), ids)
+	_, err := c.AddTokens(context.Background(), &argos.TokensRequest{TokenIDs: ids})
 	assert.NoError(t, err, "every generated ID passes the SDK's own check")
 }
 
@@ -138,14 +138,14 @@ func TestFakeTokenPoolCountsAndRejectsInvalidIDs(t *testing.T) {
 	c, srv := fakeV3(t)
 	ctx := context.Background()
 	ids := tokenIDs(130)
-	res, err := c.AddTokens(ctx, ids)
+	res, err := c.AddTokens(ctx, &argos.TokensRequest{TokenIDs: ids})
 	require.NoError(t, err)
-	assert.Equal(t, &argos.TokenResult{Submitted: 130, Processed: 130, CurrentCount: 130, Message: "All tokens are now in the pool"}, res)
-	res, err = c.AddTokens(ctx, ids[:10])
+	assert.EqualExportedValues(t, &argos.TokensResult{Submitted: 130, Processed: 130, CurrentCount: 130, Message: "All tokens are now in the pool"}, res)
+	res, err = c.AddTokens(ctx, &argos.TokensRequest{TokenIDs: ids[:10]})
 	require.NoError(t, err)
 	assert.Equal(t, 130, res.CurrentCount, "an ID already in the pool is overwritten, not added twice")
 
-	res, err = c.DeleteTokens(ctx, append(ids[:5:5], "token-not-there"))
+	res, err = c.DeleteTokens(ctx, &argos.TokensRequest{TokenIDs: append(ids[:5:5], "token-not-there")})
 	require.NoError(t, err)
 	assert.Equal(t, 5, res.Deleted)
 	assert.Equal(t, 1, res.NotFound)

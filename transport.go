@@ -10,14 +10,14 @@ import (
 
 // Connection pool and timeout defaults of NewTransport.
 const (
-	// DefaultMaxConnsPerHost caps the connections the default transport
+	// defaultMaxConnsPerHost caps the connections the default transport
 	// opens to one host, and as many are kept alive between calls. Dozens
 	// of goroutines sharing one Client reuse them instead of paying a TLS
 	// handshake per call (net/http's default keeps only 2 idle, so
 	// concurrent callers open and close connections all the time). A call
 	// that finds all of them busy waits for the first one free, within its
 	// context; over HTTP/2 one connection carries many calls at once.
-	DefaultMaxConnsPerHost = 64
+	defaultMaxConnsPerHost = 64
 
 	defaultDialTimeout           = 10 * time.Second
 	defaultKeepAlive             = 30 * time.Second
@@ -29,14 +29,14 @@ const (
 // NewTransport returns a new *http.Transport with the settings the Client
 // uses when WithHTTPClient is not given:
 //
-//   - at most DefaultMaxConnsPerHost connections per host, all kept alive
+//   - at most 64 connections per host, all kept alive
 //     between calls and closed after 90 s idle;
 //   - HTTP/2 when the server offers it;
 //   - a 10 s dial timeout with TCP keep-alives, a 10 s TLS handshake timeout
 //     and a response-header timeout of DefaultTimeout (Step 2's face
 //     comparison can take a while). A Client built without WithHTTPClient
-//     sets the latter to its WithTimeout, so a longer WithTimeout is never
-//     cut short by the transport;
+//     leaves the latter to each call's deadline, so a longer WithTimeout,
+//     the client's or one call's, is never cut short by the transport;
 //   - TLS 1.2 or later, certificates always verified;
 //   - proxies from the environment (HTTPS_PROXY, NO_PROXY).
 //
@@ -56,9 +56,9 @@ func NewTransport() *http.Transport {
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           dialer.DialContext,
 		ForceAttemptHTTP2:     true,
-		MaxConnsPerHost:       DefaultMaxConnsPerHost,
-		MaxIdleConnsPerHost:   DefaultMaxConnsPerHost,
-		MaxIdleConns:          2 * DefaultMaxConnsPerHost, // the API host and a download host
+		MaxConnsPerHost:       defaultMaxConnsPerHost,
+		MaxIdleConnsPerHost:   defaultMaxConnsPerHost,
+		MaxIdleConns:          2 * defaultMaxConnsPerHost, // the API host and a download host
 		IdleConnTimeout:       defaultIdleConnTimeout,
 		TLSHandshakeTimeout:   defaultTLSHandshakeTimeout,
 		ResponseHeaderTimeout: DefaultTimeout,
@@ -74,6 +74,9 @@ func NewTransport() *http.Transport {
 // as given; configure that transport's TLS instead.
 func WithRootCAs(pool *x509.CertPool) Option {
 	return func(c *Client) error {
+		if err := c.clientOnly("WithRootCAs"); err != nil {
+			return err
+		}
 		if pool == nil {
 			return &ValidationError{Field: "root CAs", Reason: "is nil"}
 		}

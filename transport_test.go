@@ -19,7 +19,7 @@ import (
 
 func TestNewTransportIsMadeForConcurrentCallers(t *testing.T) {
 	tr := argos.NewTransport()
-	assert.Equal(t, argos.DefaultMaxConnsPerHost, tr.MaxConnsPerHost)
+	assert.Equal(t, maxConnsPerHost, tr.MaxConnsPerHost)
 	assert.Equal(t, tr.MaxConnsPerHost, tr.MaxIdleConnsPerHost, "every connection opened can be kept")
 	assert.GreaterOrEqual(t, tr.MaxIdleConns, tr.MaxIdleConnsPerHost)
 	assert.True(t, tr.ForceAttemptHTTP2)
@@ -38,7 +38,7 @@ func TestNewTransportIsMadeForConcurrentCallers(t *testing.T) {
 	tr.MaxConnsPerHost = 1
 	tr.TLSClientConfig.MinVersion = tls.VersionTLS10
 	next := argos.NewTransport()
-	assert.Equal(t, argos.DefaultMaxConnsPerHost, next.MaxConnsPerHost)
+	assert.Equal(t, maxConnsPerHost, next.MaxConnsPerHost)
 	assert.Equal(t, uint16(tls.VersionTLS12), next.TLSClientConfig.MinVersion)
 }
 
@@ -54,9 +54,9 @@ func TestConcurrentCallersShareOnePoolOfConnections(t *testing.T) {
 		http2    bool
 		maxConns int64
 	}{
-		{"64 callers over HTTP/1.1 open at most 64 connections", 64, false, argos.DefaultMaxConnsPerHost},
-		{"200 callers over HTTP/1.1 wait for one of 64 connections", 200, false, argos.DefaultMaxConnsPerHost},
-		{"64 callers over HTTP/2 open at most 64 connections", 64, true, argos.DefaultMaxConnsPerHost},
+		{"64 callers over HTTP/1.1 open at most 64 connections", 64, false, maxConnsPerHost},
+		{"200 callers over HTTP/1.1 wait for one of 64 connections", 200, false, maxConnsPerHost},
+		{"64 callers over HTTP/2 open at most 64 connections", 64, true, maxConnsPerHost},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newConnCountingServer(t, tc.http2)

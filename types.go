@@ -73,59 +73,69 @@ const (
 	RequestOthers RequestType = "others"
 )
 
-// Retry codes (RetryReason.Code) the docs and the fake use; Argos documents
-// more than these and the list is open. All but the MRZ and barcode codes
-// come only with the dashboard's "ID CARD: Validation" option.
+// RetryCode says why a try failed and may be retried (RetryReason.Code,
+// WebhookEvent.RetryCode). The set is open: a code the constants do not
+// name is kept as sent.
+type RetryCode string
+
+// Retry codes the docs and the fake use; Argos documents more than these.
+// All but the MRZ and barcode codes come only with the dashboard's "ID CARD:
+// Validation" option.
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/retry-error-reject-codes
 const (
-	RetryFaceCompare           = "face_compare_underscore" // Step 2: the face does not match the ID
-	RetryLivenessFail          = "liveness_fail"           // Step 2: the selfie failed the liveness check
-	RetryNoFaceDetected        = "no_face_detected"        // Step 2: no face in the selfie
-	RetryMultipleFacesDetected = "multiple_faces_detected" // Step 2: more than one face
-	RetryIDVerificationFail    = "id_verification_fail"    // Step 1: the ID could not be verified
-	RetryMRZProtocolFail       = "mrz_protocol_fail"
-	RetryBarcodeProtocolFail   = "barcode_protocol_fail"
-	RetryInvalidBackDocument   = "invalid_back_document"
-	RetryCountryMismatch       = "document_country_mismatch"
-	RetryDocumentExpired       = "document_expired"
-	RetryNameMismatch          = "document_name_mismatch"
-	RetryBirthDateMismatch     = "document_dob_mismatch"
-	RetryMissingExpiryDate     = "missing_expiry_date"
-	RetryMissingIssueDate      = "missing_issue_date"
-	RetryMissingBirthDate      = "missing_birth_date"
-	RetryMissingDocumentNumber = "missing_document_number"
-	RetryMissingPersonalNumber = "missing_personal_number"
-	RetryMissingName           = "missing_name"
-	RetryGlareDetected         = "glare_detected"
-	RetryRecapturedDocument    = "recaptured_document"
+	RetryFaceCompare           RetryCode = "face_compare_underscore" // Step 2: the face does not match the ID
+	RetryLivenessFail          RetryCode = "liveness_fail"           // Step 2: the selfie failed the liveness check
+	RetryNoFaceDetected        RetryCode = "no_face_detected"        // Step 2: no face in the selfie
+	RetryMultipleFacesDetected RetryCode = "multiple_faces_detected" // Step 2: more than one face
+	RetryIDVerificationFail    RetryCode = "id_verification_fail"    // Step 1: the ID could not be verified
+	RetryMRZProtocolFail       RetryCode = "mrz_protocol_fail"
+	RetryBarcodeProtocolFail   RetryCode = "barcode_protocol_fail"
+	RetryInvalidBackDocument   RetryCode = "invalid_back_document"
+	RetryCountryMismatch       RetryCode = "document_country_mismatch"
+	RetryDocumentExpired       RetryCode = "document_expired"
+	RetryNameMismatch          RetryCode = "document_name_mismatch"
+	RetryBirthDateMismatch     RetryCode = "document_dob_mismatch"
+	RetryMissingExpiryDate     RetryCode = "missing_expiry_date"
+	RetryMissingIssueDate      RetryCode = "missing_issue_date"
+	RetryMissingBirthDate      RetryCode = "missing_birth_date"
+	RetryMissingDocumentNumber RetryCode = "missing_document_number"
+	RetryMissingPersonalNumber RetryCode = "missing_personal_number"
+	RetryMissingName           RetryCode = "missing_name"
+	RetryGlareDetected         RetryCode = "glare_detected"
+	RetryRecapturedDocument    RetryCode = "recaptured_document"
 )
 
-// Reject codes of kyc.commentCode; the list is open.
+// RejectCode says why a submission was rejected (KYCResult.CommentCode,
+// WebhookEvent.CommentCode). The set is open: a code the constants do not
+// name is kept as sent.
+type RejectCode string
+
+// Reject codes of kyc.commentCode.
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/reference_tables/reject-codes-and-comments
 const (
-	RejectInvalidIDImage      = "id_image_invalidImage"
-	RejectInvalidID           = "id_image_invalidId"
-	RejectIDImageError        = "id_image_error"
-	RejectBadIDImage          = "id_image_badImage"
-	RejectDataMismatch        = "id_info_dataMismatch"
-	RejectBlacklist           = "id_info_blacklist"
-	RejectNotOfAge            = "id_info_notOfAge"
-	RejectDuplicateUser       = "duplicate_user"
-	RejectDuplicatedPIIExact  = "duplicated_user_PII_exact"
-	RejectDuplicatedFace      = "duplicated_face"
-	RejectTooManyRetry        = "too_many_retry"
-	RejectBlacklistCountry    = "blacklistCountry"
-	RejectUnderAgeLimit       = "under_ageLimit"
-	RejectIDTypeNotAccepted   = "invalid_acceptedID"
-	RejectNoDateOfBirth       = "no-date-of-birth"
-	RejectExpiredID           = "expired_id"
-	RejectAutomaticFailed     = "automatic_verification_fail"
-	RejectInvalidAddressImage = "address_image_invalidImage"
-	RejectAddressImageError   = "address_image_error"
-	RejectBadAddressImage     = "address_image_badImage"
-	RejectOther               = "other"
+	RejectInvalidIDImage      RejectCode = "id_image_invalidImage"
+	RejectInvalidID           RejectCode = "id_image_invalidId"
+	RejectIDImageError        RejectCode = "id_image_error"
+	RejectBadIDImage          RejectCode = "id_image_badImage"
+	RejectDataMismatch        RejectCode = "id_info_dataMismatch"
+	RejectBlacklist           RejectCode = "id_info_blacklist"
+	RejectNotOfAge            RejectCode = "id_info_notOfAge"
+	RejectDuplicateUser       RejectCode = "duplicate_user"
+	RejectDuplicatedPIIExact  RejectCode = "duplicated_user_PII_exact"
+	RejectDuplicatedFace      RejectCode = "duplicated_face"
+	RejectTooManyRetry        RejectCode = "too_many_retry"
+	RejectBlacklistCountry    RejectCode = "blacklistCountry"
+	RejectUnderAgeLimit       RejectCode = "under_ageLimit"
+	RejectIDTypeNotAccepted   RejectCode = "invalid_acceptedID"
+	RejectNoDateOfBirth       RejectCode = "no-date-of-birth"
+	RejectExpiredID           RejectCode = "expired_id"
+	RejectAutomaticFailed     RejectCode = "automatic_verification_fail"
+	RejectInvalidAddressImage RejectCode = "address_image_invalidImage"
+	RejectAddressImageError   RejectCode = "address_image_error"
+	RejectBadAddressImage     RejectCode = "address_image_badImage"
+	RejectOther               RejectCode = "other"
 )
 
 // MaxAttempts is how many tries a submission gets in all, Step 1 retries

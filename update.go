@@ -20,13 +20,13 @@ type UpdateSubmissionRequest struct {
 }
 
 // SubmissionUpdate is the data object of PATCH /submission. An empty field
-// is left unchanged (and not sent). KYCStatus may only be KYCApproved or
+// is left unchanged (and not sent). Status may only be KYCApproved or
 // KYCRejected; the dates are YYYY-MM-DD; IssuingCountry and Nationality are
 // ISO 3166-1 alpha-3 codes.
 //
 // Logging or printing it shows which fields are set, never their values.
 type SubmissionUpdate struct {
-	KYCStatus      KYCStatus `json:"kycStatus,omitempty"`
+	Status         KYCStatus `json:"kycStatus,omitempty"`
 	IDType         IDType    `json:"idType,omitempty"`
 	IssuingCountry string    `json:"issuingCountry,omitempty"`
 	Nationality    string    `json:"nationality,omitempty"`
@@ -34,9 +34,9 @@ type SubmissionUpdate struct {
 	FirstName      string    `json:"firstName,omitempty"`
 	LastName       string    `json:"lastName,omitempty"`
 	Gender         Gender    `json:"gender,omitempty"`
-	BirthDate      string    `json:"birthDate,omitempty"`
-	IssueDate      string    `json:"issueDate,omitempty"`
-	ExpireDate     string    `json:"expireDate,omitempty"`
+	DateOfBirth    string    `json:"birthDate,omitempty"`
+	DateOfIssue    string    `json:"issueDate,omitempty"`
+	DateOfExpiry   string    `json:"expireDate,omitempty"`
 	IdentityNumber string    `json:"identityNumber,omitempty"`
 	DocumentNumber string    `json:"documentNumber,omitempty"`
 	SerialNumber   string    `json:"serialNumber,omitempty"`
@@ -48,6 +48,8 @@ type SubmissionUpdate struct {
 // "complete to update image." for PUT.
 type UpdateResult struct {
 	Message string
+
+	answer // Raw
 }
 
 // UpdateSubmission corrects a submission's data (OCR mistakes, a name typed
@@ -62,7 +64,11 @@ type UpdateResult struct {
 // matches ErrOutcomeUnknown (read the submission with GetSubmission to see
 // whether the change was made). An unknown submission is ErrNotFound, an
 // admin Argos does not know ErrInvalidAdmin.
-func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionRequest) (*UpdateResult, error) {
+func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionRequest, opts ...Option) (*UpdateResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "UpdateSubmission"
 	if err := c.requireV3(op); err != nil {
 		return nil, err
@@ -81,7 +87,7 @@ func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionReques
 	}
 	d := &r.Data
 	cl, err := newJSONCall(op, http.MethodPatch, "/submission", "", r, r.Admin, d.FullName, d.FirstName, d.LastName,
-		d.BirthDate, d.IssueDate, d.ExpireDate, d.IdentityNumber, d.DocumentNumber, d.SerialNumber)
+		d.DateOfBirth, d.DateOfIssue, d.DateOfExpiry, d.IdentityNumber, d.DocumentNumber, d.SerialNumber)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +100,7 @@ func (d *SubmissionUpdate) check() error {
 	if *d == (SubmissionUpdate{}) {
 		return &ValidationError{Field: "Data", Reason: "must set at least one field (Argos: At least one property to modify is required)"}
 	}
-	if err := checkDecision("Data.KYCStatus", d.KYCStatus, false); err != nil {
+	if err := checkDecision("Data.Status", d.Status, false); err != nil {
 		return err
 	}
 	if err := checkAlpha3("Data.IssuingCountry", d.IssuingCountry, false); err != nil {
@@ -103,8 +109,8 @@ func (d *SubmissionUpdate) check() error {
 	if err := checkAlpha3("Data.Nationality", d.Nationality, false); err != nil {
 		return err
 	}
-	if err := checkDates(dateField{"Data.BirthDate", d.BirthDate}, dateField{"Data.IssueDate", d.IssueDate},
-		dateField{"Data.ExpireDate", d.ExpireDate}); err != nil {
+	if err := checkDates(dateField{"Data.DateOfBirth", d.DateOfBirth}, dateField{"Data.DateOfIssue", d.DateOfIssue},
+		dateField{"Data.DateOfExpiry", d.DateOfExpiry}); err != nil {
 		return err
 	}
 	return checkTexts(textField{"Data.IDType", string(d.IDType)}, textField{"Data.FullName", d.FullName},
@@ -118,13 +124,14 @@ func (c *Client) doUpdate(ctx context.Context, cl *call) (*UpdateResult, error) 
 	var w struct {
 		Message lenient.String `json:"message"`
 	}
-	if err := c.doJSON(ctx, cl, &w, false); err != nil {
+	var raw answer
+	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	if w.Message == "" {
 		return nil, unexpected(cl.op, "no message field")
 	}
-	return &UpdateResult{Message: string(w.Message)}, nil
+	return &UpdateResult{Message: string(w.Message), answer: raw}, nil
 }
 
 // UpdateImagesRequest is the multipart form of PUT /submission/image: the
@@ -144,7 +151,7 @@ type UpdateImagesRequest struct {
 	AddressImage *File
 }
 
-// UpdateImages adds images to a submission or replaces them (what Image
+// UpdateImages adds images to a submission or replaces them (what DownloadImage
 // downloads afterwards).
 //
 // It calls PUT /submission/image, a v3 endpoint
@@ -157,7 +164,11 @@ type UpdateImagesRequest struct {
 // it may have reached Argos: an error after that point matches
 // ErrOutcomeUnknown. An unknown submission is ErrNotFound, an unknown admin
 // ErrInvalidAdmin.
-func (c *Client) UpdateImages(ctx context.Context, r *UpdateImagesRequest) (*UpdateResult, error) {
+func (c *Client) UpdateImages(ctx context.Context, r *UpdateImagesRequest, opts ...Option) (*UpdateResult, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "UpdateImages"
 	if err := c.requireV3(op); err != nil {
 		return nil, err

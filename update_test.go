@@ -25,8 +25,8 @@ func TestUpdateSubmissionSendsTheDocumentedBody(t *testing.T) {
 		SubmissionID: "6xx28lo115832", Admin: "yourAdmin@sample.com",
 		Data: argos.SubmissionUpdate{
 			IDType: argos.IDDriversLicense, IssuingCountry: "KOR", FullName: "hong kil dong", Gender: argos.GenderMale,
-			BirthDate: "1999-11-30", Nationality: "USA", KYCStatus: argos.KYCApproved, IssueDate: "2017-10-19",
-			ExpireDate: "2027-10-18", IdentityNumber: "991131-1111111", DocumentNumber: "05-167-U0815", SerialNumber: "07PN10",
+			DateOfBirth: "1999-11-30", Nationality: "USA", Status: argos.KYCApproved, DateOfIssue: "2017-10-19",
+			DateOfExpiry: "2027-10-18", IdentityNumber: "991131-1111111", DocumentNumber: "05-167-U0815", SerialNumber: "07PN10",
 		},
 	})
 	require.NoError(t, err)
@@ -43,7 +43,7 @@ func TestUpdateSubmissionSendsTheDocumentedBody(t *testing.T) {
 func TestUpdateSubmissionSendsOnlyTheFieldsSet(t *testing.T) {
 	c, got := v3JSON(t, "v3/update_success.json")
 	_, err := c.UpdateSubmission(context.Background(), &argos.UpdateSubmissionRequest{
-		SubmissionID: "s1", Admin: "a@example.com", Data: argos.SubmissionUpdate{KYCStatus: argos.KYCRejected}})
+		SubmissionID: "s1", Admin: "a@example.com", Data: argos.SubmissionUpdate{Status: argos.KYCRejected}})
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"submissionId":"s1","admin":"a@example.com","data":{"kycStatus":"rejected"}}`, string(got()[0].body))
 }
@@ -86,13 +86,13 @@ func TestUpdateSubmissionRefusesBadInputBeforeSending(t *testing.T) {
 			return r
 		}, "Data"},
 		{"a status that is not a decision", func(r *argos.UpdateSubmissionRequest) *argos.UpdateSubmissionRequest {
-			r.Data.KYCStatus = argos.KYCPending
+			r.Data.Status = argos.KYCPending
 			return r
-		}, "Data.KYCStatus"},
+		}, "Data.Status"},
 		{"a birth date that is not a date", func(r *argos.UpdateSubmissionRequest) *argos.UpdateSubmissionRequest {
-			r.Data.BirthDate = "1999-11-31"
+			r.Data.DateOfBirth = "1999-11-31"
 			return r
-		}, "Data.BirthDate"},
+		}, "Data.DateOfBirth"},
 		{"a lower-case country", func(r *argos.UpdateSubmissionRequest) *argos.UpdateSubmissionRequest {
 			r.Data.IssuingCountry = "kor"
 			return r
@@ -204,7 +204,7 @@ func TestFakeUpdateSubmissionChangesTheStoredDataAndStatus(t *testing.T) {
 	ctx := context.Background()
 	id := fakeSubmission(t, c, srv, argostest.OutcomePending)
 	res, err := c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: id, Admin: argostest.DefaultAdmin,
-		Data: argos.SubmissionUpdate{FullName: "Janet Doe", BirthDate: "1991-02-03", DocumentNumber: "P1234567", KYCStatus: argos.KYCApproved}})
+		Data: argos.SubmissionUpdate{FullName: "Janet Doe", DateOfBirth: "1991-02-03", DocumentNumber: "P1234567", Status: argos.KYCApproved}})
 	require.NoError(t, err)
 	assert.Equal(t, "Data Processing Success.", res.Message)
 	s, err := c.GetSubmission(ctx, id)
@@ -213,7 +213,7 @@ func TestFakeUpdateSubmissionChangesTheStoredDataAndStatus(t *testing.T) {
 	assert.Equal(t, "1991-02-03", s.Data.DateOfBirth)
 	assert.Equal(t, "P1234567", s.Data.DocumentNumber)
 	assert.Equal(t, "female", string(s.Data.Gender), "fields not sent stay")
-	assert.Equal(t, argos.KYCApproved, s.KYC.Result)
+	assert.Equal(t, argos.KYCApproved, s.KYC.Status)
 	assert.NotEmpty(t, s.ApplicantID, "an approval assigns the applicant ID")
 
 	t.Run("an unknown admin is ErrInvalidAdmin", func(t *testing.T) {
@@ -237,7 +237,7 @@ func TestFakeUpdateImagesReplacesWhatImageDownloads(t *testing.T) {
 		SelfieImage: &argos.File{Body: bytes.NewReader(selfie)}, AddressImage: image(t, "address.png")})
 	require.NoError(t, err)
 	for typ, want := range map[argos.ImageType][]byte{argos.ImageSelfie: selfie, argos.ImageAddress: readImage(t, "address.png")} {
-		d, err := c.Image(ctx, id, typ)
+		d, err := c.DownloadImage(ctx, id, typ)
 		require.NoError(t, err)
 		b, err := io.ReadAll(d.Body)
 		require.NoError(t, d.Body.Close())

@@ -26,7 +26,7 @@ func uploadedIDImage(t *testing.T, c *argos.Client, body io.Reader) []byte {
 		IDImage: &argos.File{Name: "id.png", Body: body},
 	})
 	require.NoError(t, err)
-	d, err := c.Image(context.Background(), s1.SubmissionID, argos.ImageID)
+	d, err := c.DownloadImage(context.Background(), s1.SubmissionID, argos.ImageID)
 	require.NoError(t, err)
 	var got bytes.Buffer
 	_, err = d.WriteTo(&got)

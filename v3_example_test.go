@@ -40,7 +40,7 @@ func ExampleClient_UpdateSubmission() {
 
 	res, err := client.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{
 		SubmissionID: id, Admin: argostest.DefaultAdmin,
-		Data: argos.SubmissionUpdate{FullName: "Test Applicant-Smith", KYCStatus: argos.KYCApproved},
+		Data: argos.SubmissionUpdate{FullName: "Test Applicant-Smith", Status: argos.KYCApproved},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -49,7 +49,7 @@ func ExampleClient_UpdateSubmission() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.Message, s.KYC.Result)
+	fmt.Println(res.Message, s.KYC.Status)
 	// Output: Data Processing Success. approved
 }
 
@@ -67,7 +67,7 @@ func ExampleClient_UpdateImages() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	d, err := client.Image(ctx, id, argos.ImageAddress)
+	d, err := client.DownloadImage(ctx, id, argos.ImageAddress)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -87,10 +87,10 @@ func ExampleClient_DeleteSubmissionFields() {
 
 	// A data-subject request: erase the selfie, the date of birth and the
 	// email, keep the rest.
-	_, err := client.DeleteSubmissionFields(ctx, id, &argos.PartialDelete{
-		Fields:     []string{argos.PartialSelfieImage, argos.PartialData, argos.PartialEmail},
-		DataFields: []string{argos.DataFieldDateOfBirth},
-		AdminName:  argostest.DefaultAdmin,
+	_, err := client.DeleteSubmissionFields(ctx, &argos.DeleteFieldsRequest{SubmissionID: id,
+		Fields:     []argos.PartialField{argos.PartialSelfieImage, argos.PartialData, argos.PartialEmail},
+		DataFields: []argos.DataField{argos.DataFieldDateOfBirth},
+		Admin:      argostest.DefaultAdmin,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -110,7 +110,7 @@ func ExampleClient_MigrateSubmission() {
 
 	res, err := client.MigrateSubmission(ctx, &argos.MigrationRequest{
 		Admin: argostest.DefaultAdmin, Email: "migrated@example.com", FullName: "Test Applicant",
-		BirthDate: "1990-01-01", KYCStatus: argos.KYCApproved, IDType: argos.IDPassport, IssuingCountry: "USA",
+		DateOfBirth: "1990-01-01", Status: argos.KYCApproved, IDType: argos.IDPassport, IssuingCountry: "USA",
 		UserID: "legacy-42",
 	})
 	if err != nil {
@@ -137,7 +137,7 @@ func ExampleClient_ReviewSubmission() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(res.FinalStatus)
+	fmt.Println(res.Status)
 
 	// A second reviewer is too late.
 	_, err = client.ReviewSubmission(ctx, &argos.ReviewRequest{SubmissionID: id, Admin: argostest.DefaultAdmin, Status: argos.KYCApproved})
@@ -157,7 +157,7 @@ func ExampleClient_AddTokens() {
 		ids[i] = argos.NewTokenID()
 	}
 	// Sent in three requests of at most MaxTokensPerRequest IDs.
-	res, err := client.AddTokens(ctx, ids)
+	res, err := client.AddTokens(ctx, &argos.TokensRequest{TokenIDs: ids})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -170,11 +170,11 @@ func ExampleClient_DeleteTokens() {
 	defer srv.Close()
 	ctx := context.Background()
 	token := argos.NewTokenID()
-	if _, err := client.AddTokens(ctx, []string{token}); err != nil {
+	if _, err := client.AddTokens(ctx, &argos.TokensRequest{TokenIDs: []string{token}}); err != nil {
 		log.Fatal(err)
 	}
 
-	res, err := client.DeleteTokens(ctx, []string{token, "never-added-1"})
+	res, err := client.DeleteTokens(ctx, &argos.TokensRequest{TokenIDs: []string{token, "never-added-1"}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func ExampleClient_MonitorAML() {
 	approved := exampleApproved(ctx, client, "user-aml")
 	pending := examplePending(ctx, client, srv)
 
-	res, err := client.MonitorAML(ctx, "worklist-1", []string{approved, pending}, argostest.DefaultAdmin)
+	res, err := client.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "worklist-1", SubmissionIDs: []string{approved, pending}, Admin: argostest.DefaultAdmin})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -204,17 +204,17 @@ func ExampleClient_MonitorAML() {
 	// Output: 1 1
 }
 
-func ExampleClient_AMLMonitorRecord() {
+func ExampleClient_GetAMLMonitorRecord() {
 	client, srv := exampleV3Client()
 	defer srv.Close()
 	ctx := context.Background()
 	id := exampleApproved(ctx, client, "user-aml-record")
-	res, err := client.MonitorAML(ctx, "worklist-1", []string{id}, argostest.DefaultAdmin)
+	res, err := client.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "worklist-1", SubmissionIDs: []string{id}, Admin: argostest.DefaultAdmin})
 	if err != nil {
 		log.Fatal(err)
 	}
 
-	rec, err := client.AMLMonitorRecord(ctx, "worklist-1", res.Succeeded[0].RecordIDs[0])
+	rec, err := client.GetAMLMonitorRecord(ctx, "worklist-1", res.Succeeded[0].RecordIDs[0])
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func ExampleClient_AMLMonitorRecord() {
 	fmt.Println(strings.NewReplacer(rec.ID, "<record>", id, "<submission>").Replace(fmt.Sprint(rec)))
 	// Output:
 	// true screenedNoMatches
-	// argos.AMLRecord{ID:<record> SubmissionID:<submission> Status:screenedNoMatches Open:0 FalsePositive:0 TruePositive:0 Discarded:0 [REDACTED]}
+	// argos.AMLMonitorRecord{ID:<record> SubmissionID:<submission> Status:screenedNoMatches Open:0 FalsePositive:0 TruePositive:0 Discarded:0 [REDACTED]}
 }
 
 func ExampleClient_FaceAuth() {
@@ -253,7 +253,7 @@ func ExampleClient_FaceAuth() {
 	// rejected [face_compare_underscore]
 }
 
-func ExampleClient_FaceAuthImage() {
+func ExampleClient_DownloadFaceAuthImage() {
 	client, srv := exampleV3Client()
 	defer srv.Close()
 	ctx := context.Background()
@@ -266,7 +266,7 @@ func ExampleClient_FaceAuthImage() {
 	}
 
 	// Argos answers Base64 text; the Download holds the decoded image.
-	d, err := client.FaceAuthImage(ctx, res.AuthID)
+	d, err := client.DownloadFaceAuthImage(ctx, res.AuthID)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -279,7 +279,7 @@ func ExampleClient_FaceAuthImage() {
 }
 
 func ExampleWithAddOnKey() {
-	client, err := argos.NewClient("project-api-key", argos.WithBaseURL(argos.BaseURLV3))
+	client, err := argos.NewClient("project-api-key")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func ExampleWithAddOnKey() {
 	fmt.Println(errors.Is(err, argos.ErrValidation))
 
 	// On a /v2 base URL every v3-only call refuses, naming the fix.
-	v2, err := argos.NewClient("project-api-key", argos.WithAddOnKey("add-on-key"))
+	v2, err := argos.NewClient("project-api-key", argos.WithBaseURL(argos.BaseURLV2), argos.WithAddOnKey("add-on-key"))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func v3Calls(t *testing.T) []v3Call {
 			return err
 		}},
 		{"DeleteSubmissionFields", func(ctx context.Context, c *argos.Client) error {
-			_, err := c.DeleteSubmissionFields(ctx, "s1", &argos.PartialDelete{Fields: []string{argos.PartialEmail}})
+			_, err := c.DeleteSubmissionFields(ctx, &argos.DeleteFieldsRequest{SubmissionID: "s1", Fields: []argos.PartialField{argos.PartialEmail}})
 			return err
 		}},
 		{"MigrateSubmission", func(ctx context.Context, c *argos.Client) error {
@@ -51,27 +51,27 @@ func v3Calls(t *testing.T) []v3Call {
 			return err
 		}},
 		{"AddTokens", func(ctx context.Context, c *argos.Client) error {
-			_, err := c.AddTokens(ctx, []string{"token-0001"})
+			_, err := c.AddTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"token-0001"}})
 			return err
 		}},
 		{"DeleteTokens", func(ctx context.Context, c *argos.Client) error {
-			_, err := c.DeleteTokens(ctx, []string{"token-0001"})
+			_, err := c.DeleteTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"token-0001"}})
 			return err
 		}},
 		{"MonitorAML", func(ctx context.Context, c *argos.Client) error {
-			_, err := c.MonitorAML(ctx, "w", []string{"s1"}, "a@example.com")
+			_, err := c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "w", SubmissionIDs: []string{"s1"}, Admin: "a@example.com"})
 			return err
 		}},
-		{"AMLMonitorRecord", func(ctx context.Context, c *argos.Client) error {
-			_, err := c.AMLMonitorRecord(ctx, "w", "r")
+		{"GetAMLMonitorRecord", func(ctx context.Context, c *argos.Client) error {
+			_, err := c.GetAMLMonitorRecord(ctx, "w", "r")
 			return err
 		}},
 		{"FaceAuth", func(ctx context.Context, c *argos.Client) error {
 			_, err := c.FaceAuth(ctx, &argos.FaceAuthRequest{SubmissionID: "s1", FaceImage: &argos.File{Body: bytes.NewReader(jpeg)}})
 			return err
 		}},
-		{"FaceAuthImage", func(ctx context.Context, c *argos.Client) error {
-			d, err := c.FaceAuthImage(ctx, "a1")
+		{"DownloadFaceAuthImage", func(ctx context.Context, c *argos.Client) error {
+			d, err := c.DownloadFaceAuthImage(ctx, "a1")
 			if d != nil {
 				_ = d.Body.Close()
 			}
@@ -126,19 +126,22 @@ func TestV3TypesPrintNoPersonalData(t *testing.T) {
 	const (
 		name, dob, email, idNum, comment = "Hong Kil Dong", "1999-11-30", "migrated@example.com", "991130-1111111", "face of Hong"
 	)
-	secrets := []string{name, dob, email, idNum, comment, "yourAdmin@sample.com", "legacy-user-9", "Kil Dong", "dpo@example.com"}
+	secrets := []string{name, dob, email, idNum, comment, "yourAdmin@sample.com", "legacy-user-9", "Kil Dong", "dpo@example.com", "secret-pooled-token-1"}
 	values := map[string]any{
 		"UpdateSubmissionRequest": argos.UpdateSubmissionRequest{SubmissionID: "s1", Admin: "yourAdmin@sample.com",
-			Data: argos.SubmissionUpdate{FullName: name, BirthDate: dob, IdentityNumber: idNum}},
-		"SubmissionUpdate":    argos.SubmissionUpdate{FullName: name, BirthDate: dob, IdentityNumber: idNum},
-		"UpdateImagesRequest": &argos.UpdateImagesRequest{SubmissionID: "s1", Admin: "yourAdmin@sample.com", IDImage: &argos.File{Name: name + ".png"}},
-		"PartialDelete":       argos.PartialDelete{Fields: []string{argos.PartialData}, AdminName: "dpo@example.com"},
-		"MigrationRequest":    fullMigration(),
+			Data: argos.SubmissionUpdate{FullName: name, DateOfBirth: dob, IdentityNumber: idNum}},
+		"SubmissionUpdate":        argos.SubmissionUpdate{FullName: name, DateOfBirth: dob, IdentityNumber: idNum},
+		"UpdateImagesRequest":     &argos.UpdateImagesRequest{SubmissionID: "s1", Admin: "yourAdmin@sample.com", IDImage: &argos.File{Name: name + ".png"}},
+		"DeleteFieldsRequest":     argos.DeleteFieldsRequest{SubmissionID: "s1", Fields: []argos.PartialField{argos.PartialData}, Admin: "dpo@example.com"},
+		"DeleteSubmissionRequest": argos.DeleteSubmissionRequest{SubmissionID: "s1", Admin: "dpo@example.com"},
+		"AMLMonitorRequest":       argos.AMLMonitorRequest{WorklistID: "w1", SubmissionIDs: []string{"s1"}, Admin: "dpo@example.com"},
+		"TokensRequest":           argos.TokensRequest{TokenIDs: []string{"secret-pooled-token-1"}},
+		"MigrationRequest":        fullMigration(),
 		"ReviewRequest": argos.ReviewRequest{SubmissionID: "s1", Admin: "yourAdmin@sample.com", Status: argos.KYCRejected,
-			RejectComment: comment, UpdateFields: &argos.ReviewFields{FullName: name, BirthDate: dob}},
-		"ReviewFields":    argos.ReviewFields{FullName: name, BirthDate: dob},
-		"AMLRecord":       argos.AMLRecord{ID: "r1", Name: name, DOB: dob, Email: email, Admin: "yourAdmin@sample.com"},
-		"FaceAuthRequest": argos.FaceAuthRequest{SubmissionID: "s1", UserID: "legacy-user-9", CF1: name},
+			RejectComment: comment, UpdateFields: &argos.ReviewFields{FullName: name, DateOfBirth: dob}},
+		"ReviewFields":     argos.ReviewFields{FullName: name, DateOfBirth: dob},
+		"AMLMonitorRecord": argos.AMLMonitorRecord{ID: "r1", Name: name, DateOfBirth: dob, Email: email, Admin: "yourAdmin@sample.com"},
+		"FaceAuthRequest":  argos.FaceAuthRequest{SubmissionID: "s1", UserID: "legacy-user-9", CF1: name},
 	}
 	for typ, v := range values {
 		t.Run(typ+" is redacted", func(t *testing.T) {
@@ -181,20 +184,20 @@ func TestV3CallsTravelEncryptedWithSecureTransmission(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	mig, err := c.MigrateSubmission(ctx, &argos.MigrationRequest{Admin: argostest.DefaultAdmin, Email: "sealed@example.com",
-		FullName: "Sealed Applicant", BirthDate: "1990-01-02", KYCStatus: argos.KYCApproved})
+		FullName: "Sealed Applicant", DateOfBirth: "1990-01-02", Status: argos.KYCApproved})
 	require.NoError(t, err)
 	_, err = c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: mig.SubmissionID, Admin: argostest.DefaultAdmin,
 		Data: argos.SubmissionUpdate{FullName: "Sealed Applicant-Two"}})
 	require.NoError(t, err)
-	res, err := c.AddTokens(ctx, []string{"sealed-token-1"})
+	res, err := c.AddTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"sealed-token-1"}})
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Processed)
-	del, err := c.DeleteTokens(ctx, []string{"sealed-token-1"})
+	del, err := c.DeleteTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"sealed-token-1"}})
 	require.NoError(t, err)
 	assert.Equal(t, 1, del.Deleted)
-	mon, err := c.MonitorAML(ctx, "wl", []string{mig.SubmissionID}, argostest.DefaultAdmin)
+	mon, err := c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "wl", SubmissionIDs: []string{mig.SubmissionID}, Admin: argostest.DefaultAdmin})
 	require.NoError(t, err)
-	rec, err := c.AMLMonitorRecord(ctx, "wl", mon.Succeeded[0].RecordIDs[0])
+	rec, err := c.GetAMLMonitorRecord(ctx, "wl", mon.Succeeded[0].RecordIDs[0])
 	require.NoError(t, err)
 	assert.Equal(t, "Sealed Applicant-Two", rec.Name)
 	for _, r := range srv.Requests() {

@@ -51,7 +51,7 @@ func TestInvalidUTF8IsRefusedBeforeSending(t *testing.T) {
 			return err
 		}},
 		{"an address code language", "Language", func(ctx context.Context, c *argos.Client) error {
-			_, err := c.AddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Main St", Language: "e\xffn"})
+			_, err := c.LookupAddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Main St", Language: "e\xffn"})
 			return err
 		}},
 	} {

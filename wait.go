@@ -16,11 +16,13 @@ type PollPolicy struct {
 	MaxWait time.Duration
 }
 
-// DefaultPollPolicy is used when WithPollPolicy is not given: 2 s, 4 s, 8 s…
-// up to one minute between reads. A decision usually comes within seconds;
-// a manual review can take hours, during which a read a minute spends about
-// 1,440 of the project's daily requests.
-var DefaultPollPolicy = PollPolicy{MinWait: 2 * time.Second, MaxWait: time.Minute}
+// DefaultPollPolicy returns the policy used when WithPollPolicy is not
+// given: 2 s, 4 s, 8 s… up to one minute between reads. A decision usually
+// comes within seconds; a manual review can take hours, during which a read
+// a minute spends about 1,440 of the project's daily requests.
+func DefaultPollPolicy() PollPolicy {
+	return PollPolicy{MinWait: 2 * time.Second, MaxWait: time.Minute}
+}
 
 // WithPollPolicy replaces DefaultPollPolicy for WaitForDecision.
 func WithPollPolicy(p PollPolicy) Option {
@@ -28,11 +30,12 @@ func WithPollPolicy(p PollPolicy) Option {
 		if p.MinWait < 0 || p.MaxWait < 0 {
 			return &ValidationError{Field: "poll policy", Reason: "must not be negative"}
 		}
+		def := DefaultPollPolicy()
 		if p.MinWait == 0 {
-			p.MinWait = DefaultPollPolicy.MinWait
+			p.MinWait = def.MinWait
 		}
 		if p.MaxWait == 0 {
-			p.MaxWait = max(DefaultPollPolicy.MaxWait, p.MinWait)
+			p.MaxWait = max(def.MaxWait, p.MinWait)
 		}
 		if p.MinWait > p.MaxWait {
 			return &ValidationError{Field: "poll policy", Reason: "MinWait is longer than MaxWait"}
@@ -68,7 +71,11 @@ func WithPollPolicy(p PollPolicy) Option {
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/dealing-the-data/get-submission
 // and https://argos-kyc.gitbook.io/argos-kyc-service-guide/kyc-ver-2.0-service/kyc-result-check
-func (c *Client) WaitForDecision(ctx context.Context, submissionID string) (*Submission, error) {
+func (c *Client) WaitForDecision(ctx context.Context, submissionID string, opts ...Option) (*Submission, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
 	const op = "WaitForDecision"
 	if ctx == nil {
 		return nil, &ValidationError{Field: "context", Reason: "is nil"}
@@ -84,13 +91,13 @@ func (c *Client) WaitForDecision(ctx context.Context, submissionID string) (*Sub
 	for poll := 0; ; poll++ {
 		sub, err := c.GetSubmission(ctx, submissionID)
 		switch {
-		case err == nil && sub.KYC.Result.Final():
+		case err == nil && sub.KYC.Status.Final():
 			return sub, nil
 		case err == nil && sub.Deleted():
 			// Deleted undecided: no one can review it any more.
 			return nil, fmt.Errorf("argos: %s: the submission was deleted before a decision: %w", op, ErrNotFound)
 		case err == nil:
-			last, lastErr = sub.KYC.Result, nil
+			last, lastErr = sub.KYC.Status, nil
 		case ctx.Err() != nil:
 			return nil, waitEnded(ctx, op, last, lastErr)
 		case !transientPollError(err):
@@ -116,7 +123,7 @@ const deletedSubmissionName = "Deleted Submission"
 
 func (c *Client) pollPolicy() PollPolicy {
 	if c.poll == (PollPolicy{}) {
-		return DefaultPollPolicy
+		return DefaultPollPolicy()
 	}
 	return c.poll
 }

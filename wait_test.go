@@ -59,7 +59,7 @@ func TestWaitForDecision(t *testing.T) {
 
 		require.NoError(t, err)
 		assert.Equal(t, id, sub.ID)
-		assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, sub.KYC.Status)
 		assert.Greater(t, submissionGets(srv), 1, "it polled while the submission was pending")
 	})
 
@@ -71,7 +71,7 @@ func TestWaitForDecision(t *testing.T) {
 		sub, err := c.WaitForDecision(context.Background(), id)
 
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCRejected, sub.KYC.Result)
+		assert.Equal(t, argos.KYCRejected, sub.KYC.Status)
 		assert.Equal(t, []string{"document looks edited"}, sub.KYC.Comment)
 	})
 
@@ -85,7 +85,7 @@ func TestWaitForDecision(t *testing.T) {
 		sub, err := c.WaitForDecision(context.Background(), s1.SubmissionID)
 
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, sub.KYC.Status)
 		assert.Equal(t, 1, submissionGets(srv))
 	})
 
@@ -135,7 +135,7 @@ func TestWaitForDecision(t *testing.T) {
 	t.Run("returns not-found at once when the submission is deleted while waiting", func(t *testing.T) {
 		c, srv := waitClient(t)
 		id := pendingSubmission(t, c, srv)
-		_, err := c.DeleteSubmission(context.Background(), id)
+		_, err := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: id})
 		require.NoError(t, err)
 
 		srv.ResetRequests()
@@ -165,7 +165,7 @@ func TestWaitForDecision(t *testing.T) {
 		sub, err := c.WaitForDecision(ctx, id)
 
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, sub.KYC.Status)
 		assert.Equal(t, "Deleted Submission", sub.Data.Name)
 	})
 
@@ -213,7 +213,7 @@ func TestWaitForDecisionRetriesTransientFailures(t *testing.T) {
 			sub, err := c.WaitForDecision(context.Background(), id)
 
 			require.NoError(t, err)
-			assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+			assert.Equal(t, argos.KYCApproved, sub.KYC.Status)
 			assert.Equal(t, 7, submissionGets(srv), "6 failed requests over two polls, then the answer")
 		})
 	}

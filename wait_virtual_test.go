@@ -25,9 +25,9 @@ func TestPollPolicyInVirtualTime(t *testing.T) {
 		span  time.Duration
 		reads func(t *testing.T, n int32)
 	}{
-		{"the default policy does not read again within MinWait/2", nil, argos.DefaultPollPolicy.MinWait/2 - time.Millisecond,
+		{"the default policy does not read again within MinWait/2", nil, argos.DefaultPollPolicy().MinWait/2 - time.Millisecond,
 			func(t *testing.T, n int32) { assert.EqualValues(t, 1, n) }},
-		{"the default policy reads again within MinWait", nil, argos.DefaultPollPolicy.MinWait + time.Millisecond,
+		{"the default policy reads again within MinWait", nil, argos.DefaultPollPolicy().MinWait + time.Millisecond,
 			func(t *testing.T, n int32) { assert.EqualValues(t, 2, n) }},
 		{"a short policy reads many times in a longer span", []argos.Option{argos.WithPollPolicy(fastPolls)}, 200 * time.Millisecond,
 			func(t *testing.T, n int32) { assert.GreaterOrEqual(t, n, int32(20), "reads at most 10 ms apart") }},

@@ -120,17 +120,17 @@ type WebhookEvent struct {
 	// kyc_result details (approved, rejected; PendingAt and Reviewer also
 	// from data.* of "updated"). Timestamps are as sent (UTC); see
 	// ParseTimestamp.
-	UpdatedAt   string   // kyc_result.updated_at, or update_at as one page spells it
-	CreatedAt   string   // kyc_result.created_at
-	KYCResultAt string   // kyc_result.kyc_result_at
-	PendingAt   string   // kyc_result.pending_at or data.pending_at
-	Reviewer    string   // kyc_result.reviewer or data.reviewer
-	Comment     []string // kyc_result.comment (rejected: why), or the deletion comment (delete)
-	CommentCode []string // kyc_result.commentCode, if sent
+	UpdatedAt   string       // kyc_result.updated_at, or update_at as one page spells it
+	CreatedAt   string       // kyc_result.created_at
+	KYCResultAt string       // kyc_result.kyc_result_at
+	PendingAt   string       // kyc_result.pending_at or data.pending_at
+	Reviewer    string       // kyc_result.reviewer or data.reviewer
+	Comment     []string     // kyc_result.comment (rejected: why), or the deletion comment (delete)
+	CommentCode []RejectCode // kyc_result.commentCode, if sent
 
-	RetryCode string // retryCode (created, retry)
-	Attempts  int    // attempts (created, retry)
-	IPAddress string // ipAddress
+	RetryCode RetryCode // retryCode (created, retry)
+	Attempts  int       // attempts (created, retry)
+	IPAddress string    // ipAddress
 
 	// Applicant data (approved, rejected, updated), present only when the
 	// submission has it.
@@ -144,8 +144,8 @@ type WebhookEvent struct {
 	LastName       string // last_name
 	IDType         IDType // idType
 	IssuingCountry string // issuingCountry
-	IssueDate      string // issueDate
-	ExpireDate     string // expireDate
+	DateOfIssue    string // issueDate
+	DateOfExpiry   string // expireDate
 	IdentityNumber string // identityNumber
 	DocumentNumber string // documentNumber
 	// AdditionalList is additional_list as sent (its shape varies by

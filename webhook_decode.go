@@ -147,15 +147,15 @@ func decodeWebhook(body []byte) (*webhookBody, error) {
 
 		UpdatedAt: firstNonEmpty(kyc.str("updated_at"), kyc.str("update_at")), CreatedAt: kyc.str("created_at"),
 		KYCResultAt: kyc.str("kyc_result_at"), PendingAt: firstNonEmpty(kyc.str("pending_at"), data.str("pending_at")),
-		Reviewer: firstNonEmpty(kyc.str("reviewer"), data.str("reviewer")), CommentCode: kyc.strs("commentCode"),
+		Reviewer: firstNonEmpty(kyc.str("reviewer"), data.str("reviewer")), CommentCode: typedStrings[RejectCode](kyc.strs("commentCode")),
 
-		RetryCode: top.str("retryCode"), Attempts: top.num("attempts"), IPAddress: top.str("ipAddress"),
+		RetryCode: RetryCode(top.str("retryCode")), Attempts: top.num("attempts"), IPAddress: top.str("ipAddress"),
 
 		AgeGroup: top.str("age_group"), Gender: Gender(top.str("gender")), DateOfBirth: top.str("date_of_birth"),
 		Nationality: top.str("nationality"), FullName: firstNonEmpty(top.str("fullName"), top.str("full_name")),
 		FullNameEN: top.str("full_name_en"), FirstName: top.str("first_name"), LastName: top.str("last_name"),
-		IDType: IDType(top.str("idType")), IssuingCountry: top.str("issuingCountry"), IssueDate: top.str("issueDate"),
-		ExpireDate: top.str("expireDate"), IdentityNumber: top.str("identityNumber"),
+		IDType: IDType(top.str("idType")), IssuingCountry: top.str("issuingCountry"), DateOfIssue: top.str("issueDate"),
+		DateOfExpiry: top.str("expireDate"), IdentityNumber: top.str("identityNumber"),
 		DocumentNumber: top.str("documentNumber"), DuplicatedInformation: top.str("duplicated_information"),
 
 		AMLStatus: aml.str("currentstatus"), AMLRiskLevel: aml.str("risk_level_summary"),

@@ -55,7 +55,7 @@ func ExampleNewWebhookHandler() {
 	id := exampleApproved(context.Background(), client, "user-42")
 	secret := "3f9c2a7e5b1d4c8a9e6f0b2d7a4c1e8f" // from your secret store: 32+ random characters
 
-	hook := argos.NewWebhookHandler(func(ctx context.Context, e *argos.WebhookEvent) error {
+	hook, err := argos.NewWebhookHandler(func(ctx context.Context, e *argos.WebhookEvent) error {
 		if e.Trigger != argos.WebhookApproved && e.Trigger != argos.WebhookRejected {
 			return nil
 		}
@@ -64,9 +64,12 @@ func ExampleNewWebhookHandler() {
 		if err != nil {
 			return err // 500: Argos may send the event again
 		}
-		fmt.Println("confirmed:", sub.KYC.Result) // act on sub, e.g. unlock the account
+		fmt.Println("confirmed:", sub.KYC.Status) // act on sub, e.g. unlock the account
 		return nil
 	})
+	if err != nil {
+		log.Fatal(err) // a nil fn or a bad option: fail at start, not on every webhook
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/hooks/argos/{secret}", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if subtle.ConstantTimeCompare([]byte(r.PathValue("secret")), []byte(secret)) != 1 {
@@ -107,10 +110,13 @@ func ExampleWithConfirm() {
 		log.Fatal(err)
 	}
 
-	hook := argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
+	hook, err := argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
 		fmt.Println("claimed:", e.Trigger, "confirmed:", e.Status, e.UserID, e.Confirmed != nil)
 		return nil
 	}, argos.WithConfirm(client))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	forged := `{"webhook_trigger":"approved","submission_id":"` + s1.SubmissionID + `","kyc_result":{"status":"approved"},"userid":"victim"}`
 	rec := httptest.NewRecorder()
@@ -137,7 +143,7 @@ func ExampleClient_WaitForDecision() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(s2.KYCStatus)
+	fmt.Println(s2.Status)
 
 	time.AfterFunc(100*time.Millisecond, func() { _ = srv.SetKYCResult(s1.SubmissionID, argos.KYCApproved) }) // a reviewer decides
 
@@ -147,7 +153,7 @@ func ExampleClient_WaitForDecision() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(sub.KYC.Result)
+	fmt.Println(sub.KYC.Status)
 	// Output:
 	// pending
 	// approved

@@ -15,38 +15,29 @@ import (
 // KiB.
 const MaxWebhookBody = 1 << 20
 
-// WebhookOption configures ParseWebhook and NewWebhookHandler.
-type WebhookOption func(*webhookConfig)
+// WebhookOption configures ParseWebhook and NewWebhookHandler. An invalid
+// option (an empty key, a nil logger or client) is an error of the call it
+// is given to, never a failure of every webhook later.
+type WebhookOption func(*webhookConfig) error
 
-// webhookConfig is what the WebhookOptions set. err is the first invalid
-// option: ParseWebhook returns it and the handler answers 500 to every
-// request (WebhookOption cannot return an error).
+// webhookConfig is what the WebhookOptions set.
 type webhookConfig struct {
 	key     string
 	logger  *slog.Logger
 	confirm *Client
-	err     error
 }
 
-// newWebhookConfig applies every option, even after an invalid one, so that
-// a logger given after it still logs why the handler fails; it returns the
-// first invalid option's error.
 func newWebhookConfig(opts []WebhookOption) (*webhookConfig, error) {
 	cfg := &webhookConfig{logger: slog.New(slog.DiscardHandler)}
 	for i, opt := range opts {
 		if opt == nil {
-			cfg.fail(fmt.Sprintf("webhook option %d", i), "is nil")
-			continue
+			return nil, &ValidationError{Field: fmt.Sprintf("webhook option %d", i), Reason: "is nil"}
 		}
-		opt(cfg)
+		if err := opt(cfg); err != nil {
+			return nil, err
+		}
 	}
-	return cfg, cfg.err
-}
-
-func (cfg *webhookConfig) fail(field, reason string) {
-	if cfg.err == nil {
-		cfg.err = &ValidationError{Field: field, Reason: reason}
-	}
+	return cfg, nil
 }
 
 // WithWebhookKey decrypts encrypted webhook bodies ({"data": "<Base64>"},
@@ -59,53 +50,40 @@ func (cfg *webhookConfig) fail(field, reason string) {
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/data-encryption-decryption-options-example
 func WithWebhookKey(apiKey string) WebhookOption {
-	return func(cfg *webhookConfig) {
+	return func(cfg *webhookConfig) error {
 		if apiKey == "" {
-			cfg.fail("webhook key", "is empty")
-			return
+			return &ValidationError{Field: "webhook key", Reason: "is empty"}
 		}
 		cfg.key = apiKey
+		return nil
 	}
 }
 
 // WithWebhookLogger makes NewWebhookHandler log one record per request:
 // trigger (a documented one, else "unknown"), HTTP status, outcome and
-// duration, and for a request that failed in the SDK (a refused body, a
-// body that does not decrypt, a failed confirmation, an invalid option) its
-// cause as "error": the SDK's error text, which says which rule or call
-// failed and holds no body, personal data or key. It never logs the body,
-// the event's fields, fn's error text or the request URL (which may carry
-// your secret path). It takes effect wherever it stands among the options.
-// ParseWebhook ignores it.
+// duration. It never logs the body, the event's fields, fn's error text or
+// the request URL (which may carry your secret path). ParseWebhook ignores
+// it.
 func WithWebhookLogger(l *slog.Logger) WebhookOption {
-	return func(cfg *webhookConfig) {
+	return func(cfg *webhookConfig) error {
 		if l == nil {
-			cfg.fail("webhook logger", "is nil")
-			return
+			return &ValidationError{Field: "webhook logger", Reason: "is nil"}
 		}
 		cfg.logger = l
+		return nil
 	}
 }
 
 // WithConfirm makes NewWebhookHandler look each event's submission up with
-// client.GetSubmission before calling fn, so fn acts on what Argos stores,
-// not on what the request claims: the event's Confirmed is the API's answer,
-// and every field fn may act on is taken from it — Status (kyc.result),
-// UserID, Email, ApplicantID, TokenID, CF1–CF3, the person's data (names,
-// date of birth, ID document, IP address), the kyc timestamps, reviewer and
-// comments, Attempts (the number of kyc.attempts), AdditionalList and the AML
-// result. A field the submission does not carry (RetryCode, FullNameEN,
-// AMLRecords, the details of "updated" and "delete" events) is left empty.
-// The sender's claims remain only in Raw. Base decisions on Status or
-// Confirmed, never on Trigger, which stays as sent.
+// client.GetSubmission before calling fn: the event's Confirmed is the API's
+// answer and its Status is replaced by the API's kyc.result, so fn acts on
+// what Argos stores, not on what the request claims. Base decisions on
+// Status or Confirmed, never on Trigger, which stays as sent.
 //
-// An event that cannot be confirmed reaches fn with Confirmed nil and no
-// status (Status ""), whatever its kyc_result claims: a "delete" event (the
-// submission is gone), a "token_expired" event (it is about a token), and an
-// event without a submission_id sent as a JSON string. So with WithConfirm a
-// Status that is not "" is always the API's. When the look-up fails (not
-// found included) the handler answers 500 without calling fn, so Argos may
-// send the event again.
+// Events without a submission ID and "delete" events (the submission is
+// gone) are passed on unconfirmed, with Confirmed nil. When the look-up
+// fails (not found included) the handler answers 500 without calling fn, so
+// Argos may send the event again.
 //
 // Each request then costs one API call, so an attacker who finds the
 // endpoint can spend your rate limit: put the handler behind a secret path
@@ -114,17 +92,20 @@ func WithWebhookLogger(l *slog.Logger) WebhookOption {
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/network-security/webhook
 func WithConfirm(client *Client) WebhookOption {
-	return func(cfg *webhookConfig) {
+	return func(cfg *webhookConfig) error {
 		if client == nil {
-			cfg.fail("confirm client", "is nil")
-			return
+			return &ValidationError{Field: "confirm client", Reason: "is nil"}
 		}
 		cfg.confirm = client
+		return nil
 	}
 }
 
-// NewWebhookHandler returns an http.Handler for the webhook URL set in the
-// Argos dashboard. For each request it:
+// NewWebhookHandler returns the handler for the webhook URL set in the Argos
+// dashboard. A nil fn or an invalid option (an empty key, a nil logger or
+// client) is a *ValidationError here, so that a misconfigured service fails
+// at start rather than answering 500 to webhooks Argos does not resend. For
+// each request the handler:
 //
 //   - answers 405 (with Allow: POST) to any method but POST;
 //   - answers 413 to a body over MaxWebhookBody;
@@ -137,9 +118,7 @@ func WithConfirm(client *Client) WebhookOption {
 //
 // fn runs before the answer is sent, and Argos' delivery timeout is not
 // documented: keep fn short (store the event, queue the work) and make it
-// idempotent, since an event may arrive more than once. An invalid option
-// (an empty key, a nil logger or client) or a nil fn makes every request
-// fail with 500.
+// idempotent, since an event may arrive more than once.
 //
 // Argos documents no signature or other way to authenticate a webhook: a
 // request to this handler may come from anyone who knows the URL. Use a
@@ -149,18 +128,23 @@ func WithConfirm(client *Client) WebhookOption {
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/webhooks/overview
 // and https://developers.argosidentity.com/en/idcheck/network-security/webhook
-func NewWebhookHandler(fn func(ctx context.Context, e *WebhookEvent) error, opts ...WebhookOption) http.Handler {
-	cfg, err := newWebhookConfig(opts)
-	if err == nil && fn == nil {
-		err = &ValidationError{Field: "webhook handler func", Reason: "is nil"}
+func NewWebhookHandler(fn func(ctx context.Context, e *WebhookEvent) error, opts ...WebhookOption) (*WebhookHandler, error) {
+	if fn == nil {
+		return nil, &ValidationError{Field: "webhook handler func", Reason: "is nil"}
 	}
-	return &webhookHandler{fn: fn, cfg: cfg, err: err}
+	cfg, err := newWebhookConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &WebhookHandler{fn: fn, cfg: cfg}, nil
 }
 
-type webhookHandler struct {
+// WebhookHandler is the http.Handler NewWebhookHandler returns. A
+// WebhookHandler that NewWebhookHandler did not make answers 500 to every
+// request.
+type WebhookHandler struct {
 	fn  func(context.Context, *WebhookEvent) error
 	cfg *webhookConfig
-	err error
 }
 
 // Outcomes the handler logs.
@@ -175,7 +159,8 @@ const (
 	outcomeMisconfigured = "misconfigured"
 )
 
-func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP handles one webhook request (see NewWebhookHandler).
+func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	res := h.serve(w, r)
 	if res.status != http.StatusOK {
@@ -200,6 +185,9 @@ func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if res.cause != nil {
 		attrs = append(attrs, slog.String("error", res.cause.Error()))
 	}
+	if h.cfg == nil {
+		return // not made by NewWebhookHandler: no logger
+	}
 	h.cfg.logger.LogAttrs(r.Context(), level, "argos webhook", attrs...)
 }
 
@@ -216,13 +204,14 @@ type served struct {
 }
 
 // serve handles one request.
-func (h *webhookHandler) serve(w http.ResponseWriter, r *http.Request) served {
+func (h *WebhookHandler) serve(w http.ResponseWriter, r *http.Request) served {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		return served{status: http.StatusMethodNotAllowed, outcome: outcomeMethod}
 	}
-	if h.err != nil {
-		return served{status: http.StatusInternalServerError, outcome: outcomeMisconfigured, cause: h.err}
+	if h.fn == nil || h.cfg == nil {
+		return served{status: http.StatusInternalServerError, outcome: outcomeMisconfigured,
+			cause: errors.New("argos: the WebhookHandler was not made by NewWebhookHandler")}
 	}
 	if r.ContentLength > MaxWebhookBody {
 		return served{status: http.StatusRequestEntityTooLarge, outcome: outcomeTooLarge}
@@ -288,7 +277,7 @@ func confirmedEvent(e *WebhookEvent, sub *Submission) *WebhookEvent {
 	aml := readObject(sub.AML, "aml.", new(string)) // the webhook's aml_result names, when the answer uses them
 	c := &WebhookEvent{
 		Trigger: e.Trigger, SubmissionID: e.SubmissionID, Email: sub.Email, UserID: sub.UserID, TokenID: sub.TokenID,
-		ApplicantID: sub.ApplicantID, Status: sub.KYC.Result, CF1: d.CF1, CF2: d.CF2, CF3: d.CF3,
+		ApplicantID: sub.ApplicantID, Status: sub.KYC.Status, CF1: d.CF1, CF2: d.CF2, CF3: d.CF3,
 
 		UpdatedAt: sub.UpdatedAt, CreatedAt: sub.CreatedAt, KYCResultAt: sub.KYCResultAt, PendingAt: sub.PendingAt,
 		Reviewer: sub.Reviewer, Comment: sub.KYC.Comment, CommentCode: sub.KYC.CommentCode,
@@ -297,7 +286,7 @@ func confirmedEvent(e *WebhookEvent, sub *Submission) *WebhookEvent {
 
 		AgeGroup: d.AgeGroup, Gender: d.Gender, DateOfBirth: d.DateOfBirth, Nationality: d.Nationality,
 		FullName: firstNonEmpty(d.FullName, d.Name), FirstName: d.FirstName, LastName: d.LastName, IDType: d.IDType,
-		IssuingCountry: d.IssuingCountry, IssueDate: d.IssueDate, ExpireDate: d.ExpireDate,
+		IssuingCountry: d.IssuingCountry, DateOfIssue: d.DateOfIssue, DateOfExpiry: d.DateOfExpiry,
 		IdentityNumber: d.IdentityNumber, DocumentNumber: d.DocumentNumber,
 		DuplicatedInformation: sub.DuplicatedInformation,
 

@@ -56,7 +56,6 @@ func TestWebhookHandlerStatuses(t *testing.T) {
 		body       []byte
 		fnErr      error
 		opts       []argos.WebhookOption
-		noFn       bool
 		wantStatus int
 		wantCalled bool
 	}{
@@ -81,18 +80,10 @@ func TestWebhookHandlerStatuses(t *testing.T) {
 			wantStatus: http.StatusOK, wantCalled: true},
 		{name: "an fn error is answered 500 so Argos may resend", method: http.MethodPost, body: approved,
 			fnErr: errors.New("database down"), wantStatus: http.StatusInternalServerError, wantCalled: true},
-		{name: "an invalid option makes every request fail with 500", method: http.MethodPost, body: approved,
-			opts: []argos.WebhookOption{argos.WithWebhookKey("")}, wantStatus: http.StatusInternalServerError},
-		{name: "a nil fn makes every request fail with 500", method: http.MethodPost, body: approved, noFn: true,
-			wantStatus: http.StatusInternalServerError},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recordingFn{err: tc.fnErr}
-			fn := rec.fn
-			if tc.noFn {
-				fn = nil
-			}
-			h := argos.NewWebhookHandler(fn, tc.opts...)
+			h := newWebhookHandler(t, rec.fn, tc.opts...)
 
 			resp := deliver(h, tc.method, bytes.NewReader(tc.body), int64(len(tc.body)))
 
@@ -105,6 +96,38 @@ func TestWebhookHandlerStatuses(t *testing.T) {
 			assert.NotContains(t, string(body), "database down", "fn's error is not sent back")
 		})
 	}
+}
+
+func TestNewWebhookHandlerRefusesAMisconfiguration(t *testing.T) {
+	fn := (&recordingFn{}).fn
+	for _, tc := range []struct {
+		name  string
+		fn    func(context.Context, *argos.WebhookEvent) error
+		opts  []argos.WebhookOption
+		field string
+	}{
+		{"an empty key (an unset environment variable)", fn, []argos.WebhookOption{argos.WithWebhookKey("")}, "webhook key"},
+		{"a nil confirm client", fn, []argos.WebhookOption{argos.WithConfirm(nil)}, "confirm client"},
+		{"a nil logger", fn, []argos.WebhookOption{argos.WithWebhookLogger(nil)}, "webhook logger"},
+		{"a nil option", fn, []argos.WebhookOption{nil}, "webhook option 0"},
+		{"a nil fn", nil, nil, "webhook handler func"},
+	} {
+		t.Run(tc.name+" is a ValidationError at construction", func(t *testing.T) {
+			h, err := argos.NewWebhookHandler(tc.fn, tc.opts...)
+			var ve *argos.ValidationError
+			require.ErrorAs(t, err, &ve)
+			assert.Equal(t, tc.field, ve.Field)
+			assert.Nil(t, h)
+		})
+	}
+	t.Run("a WebhookHandler NewWebhookHandler did not make answers 500", func(t *testing.T) {
+		var h argos.WebhookHandler
+		var resp *http.Response
+		require.NotPanics(t, func() {
+			resp = deliver(&h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/created.json")), -1)
+		})
+		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
+	})
 }
 
 func TestWebhookHandlerBodyLimit(t *testing.T) {
@@ -120,7 +143,7 @@ func TestWebhookHandlerBodyLimit(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := &recordingFn{}
 
-			resp := deliver(argos.NewWebhookHandler(rec.fn), http.MethodPost, bytes.NewReader(big), tc.contentLength)
+			resp := deliver(newWebhookHandler(t, rec.fn), http.MethodPost, bytes.NewReader(big), tc.contentLength)
 
 			assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
 			assert.Empty(t, rec.events)
@@ -134,7 +157,7 @@ func TestWebhookHandlerBodyLimit(t *testing.T) {
 		require.Len(t, body, argos.MaxWebhookBody)
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn), http.MethodPost, bytes.NewReader(body), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn), http.MethodPost, bytes.NewReader(body), -1)
 
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Len(t, rec.events, 1)
@@ -143,7 +166,7 @@ func TestWebhookHandlerBodyLimit(t *testing.T) {
 
 func TestWebhookHandlerPassesTheEventAndTheRequestContext(t *testing.T) {
 	rec := &recordingFn{}
-	h := argos.NewWebhookHandler(rec.fn)
+	h := newWebhookHandler(t, rec.fn)
 
 	resp := deliver(h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/rejected.json")), -1)
 
@@ -159,7 +182,7 @@ func TestWebhookHandlerLogsMetadataOnly(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	rec := &recordingFn{err: errors.New("cannot store applicant@example.com")}
-	h := argos.NewWebhookHandler(rec.fn, argos.WithWebhookLogger(logger))
+	h := newWebhookHandler(t, rec.fn, argos.WithWebhookLogger(logger))
 
 	deliver(h, http.MethodPost, bytes.NewReader(fixture(t, "webhooks/approved_update_at.json")), -1)
 	rec.err = nil
@@ -211,7 +234,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		id := pendingSubmission(t, c, srv)
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
 
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.Len(t, rec.events, 1)
@@ -220,7 +243,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		assert.Equal(t, argos.KYCPending, e.Status, "the status is the API's")
 		require.NotNil(t, e.Confirmed)
 		assert.Equal(t, id, e.Confirmed.ID)
-		assert.Equal(t, argos.KYCPending, e.Confirmed.KYC.Result)
+		assert.Equal(t, argos.KYCPending, e.Confirmed.KYC.Status)
 	})
 
 	t.Run("a true approval is confirmed", func(t *testing.T) {
@@ -229,23 +252,23 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		require.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
 
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.Len(t, rec.events, 1)
 		assert.Equal(t, argos.KYCApproved, rec.events[0].Status)
-		assert.Equal(t, argos.KYCApproved, rec.events[0].Confirmed.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, rec.events[0].Confirmed.KYC.Status)
 	})
 
 	t.Run("an approval of a submission deleted since carries no status", func(t *testing.T) {
 		c, srv := waitClient(t)
 		id := pendingSubmission(t, c, srv)
 		require.NoError(t, srv.SetKYCResult(id, argos.KYCApproved))
-		_, err := c.DeleteSubmission(context.Background(), id)
+		_, err := c.DeleteSubmission(context.Background(), &argos.DeleteSubmissionRequest{SubmissionID: id})
 		require.NoError(t, err)
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
 
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.Len(t, rec.events, 1)
@@ -258,7 +281,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		c, _ := waitClient(t)
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, "forged-id")), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, "forged-id")), -1)
 
 		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
 		assert.Empty(t, rec.events)
@@ -270,7 +293,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Times: -1, Status: http.StatusServiceUnavailable})
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, id)), -1)
 
 		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
 		assert.Empty(t, rec.events)
@@ -281,7 +304,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonResponder(t, http.StatusOK, "submission_single_guide.json"))
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, "sub-asked-for")), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(event(t, argos.WebhookApproved, "sub-asked-for")), -1)
 
 		assert.Equal(t, http.StatusInternalServerError, resp.StatusCode)
 		assert.Empty(t, rec.events)
@@ -297,7 +320,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 			`","kyc_result":{"status":"approved"},"userid":"victim","email":"victim@example.com"}`
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, strings.NewReader(body), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, strings.NewReader(body), -1)
 
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.Len(t, rec.events, 1)
@@ -314,7 +337,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 		body := fixture(t, "webhooks/forged_everything.json")
 		rec := &recordingFn{}
 
-		resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(body), -1)
+		resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, bytes.NewReader(body), -1)
 
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		require.Len(t, rec.events, 1)
@@ -332,10 +355,10 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 			TokenID: "api-token", ApplicantID: "api-applicant", Status: argos.KYCRejected, CF1: "api-cf1", CF2: "api-cf2",
 			UpdatedAt: "2024-05-02T09:14:03.120Z", CreatedAt: "2024-05-02T09:10:41.002Z", KYCResultAt: "2024-05-02T09:14:03.120Z",
 			PendingAt: "2024-05-02T09:12:00.000Z", Reviewer: "api-reviewer@example.com",
-			Comment: []string{"The ID does not match the data"}, CommentCode: []string{argos.RejectDataMismatch},
+			Comment: []string{"The ID does not match the data"}, CommentCode: []argos.RejectCode{argos.RejectDataMismatch},
 			Attempts: 2, IPAddress: "198.51.100.9", AgeGroup: "30s", Gender: argos.GenderFemale, DateOfBirth: "1991-02-03",
 			Nationality: "KOR", FullName: "Api Applicant", FirstName: "Api", LastName: "Applicant", IDType: argos.IDPassport,
-			IssuingCountry: "KOR", IssueDate: "2021-04-05", ExpireDate: "2031-04-04", IdentityNumber: "API1234",
+			IssuingCountry: "KOR", DateOfIssue: "2021-04-05", DateOfExpiry: "2031-04-04", IdentityNumber: "API1234",
 			DocumentNumber: "APIDOC9", DuplicatedInformation: "api-duplicated", AMLStatus: "Red Flag", AMLRiskLevel: "HIGH",
 		}, got)
 	})
@@ -358,7 +381,7 @@ func TestWebhookHandlerConfirm(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				rec := &recordingFn{}
 
-				resp := deliver(argos.NewWebhookHandler(rec.fn, argos.WithConfirm(c)), http.MethodPost, strings.NewReader(tc.body), -1)
+				resp := deliver(newWebhookHandler(t, rec.fn, argos.WithConfirm(c)), http.MethodPost, strings.NewReader(tc.body), -1)
 
 				require.Equal(t, http.StatusOK, resp.StatusCode)
 				require.Len(t, rec.events, 1)
@@ -398,9 +421,6 @@ func TestWebhookHandlerLogsWhyItFailed(t *testing.T) {
 			body: func(*testing.T) []byte {
 				return []byte(`{"webhook_trigger":"approved","WEBHOOK_TRIGGER":"delete","email":"applicant@example.com"}`)
 			}, outcome: "invalid_body", cause: "webhook_trigger more than once"},
-		{name: "an invalid option logs which option",
-			opt:  func(*testing.T) argos.WebhookOption { return argos.WithWebhookKey("") },
-			body: func(*testing.T) []byte { return approved }, outcome: "misconfigured", cause: "invalid webhook key: is empty"},
 	} {
 		for _, loggerFirst := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s with the logger given first: %v", tc.name, loggerFirst), func(t *testing.T) {
@@ -411,7 +431,7 @@ func TestWebhookHandlerLogsWhyItFailed(t *testing.T) {
 				}
 				rec := &recordingFn{}
 
-				deliver(argos.NewWebhookHandler(rec.fn, opts...), http.MethodPost, bytes.NewReader(tc.body(t)), -1)
+				deliver(newWebhookHandler(t, rec.fn, opts...), http.MethodPost, bytes.NewReader(tc.body(t)), -1)
 
 				assert.Empty(t, rec.events)
 				records := logs.all()

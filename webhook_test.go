@@ -25,7 +25,7 @@ var placeholderApproved = argos.WebhookEvent{
 	ApplicantID: "string", Status: "string", CF1: "string", CF2: "string", CF3: "string",
 	UpdatedAt: "string", CreatedAt: "string", KYCResultAt: "string", PendingAt: "string", Reviewer: "string",
 	IPAddress: "string", AgeGroup: "string", Gender: "string", DateOfBirth: "string", Nationality: "string",
-	FullName: "string", IDType: "string", IssuingCountry: "string", IssueDate: "string", ExpireDate: "string",
+	FullName: "string", IDType: "string", IssuingCountry: "string", DateOfIssue: "string", DateOfExpiry: "string",
 	IdentityNumber: "string", DocumentNumber: "string",
 }
 
@@ -34,7 +34,7 @@ var rejectedEvent = argos.WebhookEvent{
 	TokenID: "tok-2024-000004", Status: argos.KYCRejected,
 	UpdatedAt: "2024-05-03T11:00:00.000Z", CreatedAt: "2024-05-03T10:52:17.441Z", KYCResultAt: "2024-05-03T11:00:00.000Z",
 	PendingAt: "2024-05-03T10:55:02.010Z", Reviewer: "reviewer@example.com",
-	Comment: []string{"Too many retry"}, CommentCode: []string{argos.RejectTooManyRetry},
+	Comment: []string{"Too many retry"}, CommentCode: []argos.RejectCode{argos.RejectTooManyRetry},
 	IPAddress: "203.0.113.7", IDType: argos.IDDriversLicense, IssuingCountry: "KOR",
 }
 
@@ -81,7 +81,7 @@ func TestParseWebhookSamples(t *testing.T) {
 				CF1: "order-992", CF2: "plan-gold", UpdatedAt: "2024-05-02T09:14:03.120Z", CreatedAt: "2024-05-02T09:10:41.002Z",
 				KYCResultAt: "2024-05-02T09:14:03.120Z", Reviewer: "auto", IPAddress: "203.0.113.7", AgeGroup: "30s",
 				Gender: argos.GenderFemale, DateOfBirth: "1990-01-01", Nationality: "USA", FullName: "Test Applicant",
-				IDType: argos.IDPassport, IssuingCountry: "USA", IssueDate: "2020-03-01", ExpireDate: "2030-02-28",
+				IDType: argos.IDPassport, IssuingCountry: "USA", DateOfIssue: "2020-03-01", DateOfExpiry: "2030-02-28",
 				IdentityNumber: "X1234567", DocumentNumber: "P000111"},
 			additionalList: `[{"answer":"yes","inputValue":"","blockType":"checkbox"}]`,
 		},
@@ -367,7 +367,7 @@ func TestWebhookEventIsRedacted(t *testing.T) {
 	var logged strings.Builder
 	slog.New(slog.NewJSONHandler(&logged, nil)).Info("got", "event", e)
 	for _, out := range []string{
-		fmt.Sprint(e), fmt.Sprintf("%v %+v %#v %s %q", e, e, e, e, e), fmt.Sprintf("%#v", *e), e.String(), logged.String(),
+		fmt.Sprint(e), fmt.Sprintf("%v %+v %#v %s %q", e, e, e, e, e), fmt.Sprintf("%#v", *e), logged.String(),
 	} {
 		for _, p := range pii {
 			assert.NotContains(t, out, p)

@@ -17,13 +17,14 @@ import (
 	"github.com/kycgo/argos"
 )
 
-// AdminPrefix is the path below which WithAdmin serves the fake's admin
-// endpoints. No path of the real API starts with it.
-const AdminPrefix = "/_admin/"
+// ControlPrefix is the path below which WithControlAPI serves the fake's
+// control endpoints. No path of the real API starts with it.
+const ControlPrefix = "/_admin/"
 
-// WithAdmin adds the admin endpoints, for driving the fake from tools that
-// cannot call its Go methods (cmd/argos-fake serves them). They sit below
-// AdminPrefix, on the same server, and need the same x-api-key header as
+// WithControlAPI adds the control endpoints, for driving the fake from tools
+// that cannot call its Go methods (cmd/argos-fake serves them). Not to be
+// confused with WithAdmins, the project's dashboard admins. They sit below
+// ControlPrefix, on the same server, and need the same x-api-key header as
 // the API. They take and return JSON, are not listed by Requests, and
 // injected Faults do not apply to them:
 //
@@ -64,7 +65,7 @@ const AdminPrefix = "/_admin/"
 // Setters answer 204 No Content; a refused request answers 400 with
 // {"message": "…"} saying what is wrong, a wrong key 403, an unknown path
 // 404 and a wrong method 405.
-func WithAdmin() ServerOption {
+func WithControlAPI() ServerOption {
 	return func(c *config) { c.admin = true }
 }
 
@@ -89,14 +90,14 @@ var adminRoutes = map[string]adminRoute{
 // maxAdminBody bounds an admin request's body.
 const maxAdminBody = 1 << 20
 
-// serveAdmin serves a request below AdminPrefix.
+// serveAdmin serves a request below ControlPrefix.
 func (fk *fake) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	key := r.Header.Get("x-api-key")
 	if subtle.ConstantTimeCompare([]byte(key), []byte(fk.cfg.apiKey)) != 1 {
 		writeMessage(w, http.StatusForbidden, msgForbidden)
 		return
 	}
-	name := strings.Trim(strings.TrimPrefix(r.URL.Path, AdminPrefix), "/")
+	name := strings.Trim(strings.TrimPrefix(r.URL.Path, ControlPrefix), "/")
 	r.Body = http.MaxBytesReader(w, r.Body, maxAdminBody)
 	if name == "faults" {
 		switch r.Method {
@@ -113,7 +114,7 @@ func (fk *fake) serveAdmin(w http.ResponseWriter, r *http.Request) {
 	}
 	rt, ok := adminRoutes[name]
 	if !ok {
-		writeMessage(w, http.StatusNotFound, "no admin endpoint "+AdminPrefix+name)
+		writeMessage(w, http.StatusNotFound, "no admin endpoint "+ControlPrefix+name)
 		return
 	}
 	if r.Method != rt.method {

@@ -17,7 +17,7 @@ const maxAdminSeed = 100_000
 var step1OutcomesByName = func() map[string]Step1Outcome {
 	m := map[string]Step1Outcome{"read": Step1Read}
 	for i := 1; i < len(step1Failures); i++ {
-		m[step1Failures[i].code] = Step1Outcome(i)
+		m[string(step1Failures[i].code)] = Step1Outcome(i)
 	}
 	return m
 }()

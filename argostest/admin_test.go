@@ -18,7 +18,7 @@ import (
 // admin sends a raw request to an admin endpoint, as curl would.
 func (c *raw) admin(method, name, body string) *response {
 	c.t.Helper()
-	u := strings.TrimSuffix(c.srv.URL(""), "/") + argostest.AdminPrefix + name
+	u := strings.TrimSuffix(c.srv.URL(""), "/") + argostest.ControlPrefix + name
 	req, err := http.NewRequest(method, u, strings.NewReader(body))
 	require.NoError(c.t, err)
 	req.Header.Set("x-api-key", c.key)
@@ -35,7 +35,7 @@ func (c *raw) admin(method, name, body string) *response {
 
 func TestAdminEndpointsDriveTheFake(t *testing.T) {
 	t.Run("a scripted Step 2 outcome decides the next try", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		r := c.admin(http.MethodPost, "step2-script", `{"outcomes":["face_mismatch","reject"]}`)
 		require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
 		id := c.step1("script@example.com")
@@ -43,7 +43,7 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 		assert.Equal(t, "rejected", c.step2(id)["kycStatus"])
 	})
 	t.Run("a KYC result finishes a pending submission", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		c.srv.ScriptStep2(argostest.OutcomePending)
 		id := c.step1("review@example.com")
 		c.step2(id)
@@ -53,7 +53,7 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 		assert.Equal(t, []any{"Blurry ID"}, path(c.item(id), "kyc", "comment"))
 	})
 	t.Run("AML hits make an approved submission a Red Flag", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		id := c.step1("aml@example.com")
 		c.step2(id)
 		r := c.admin(http.MethodPost, "aml-hits", `{"submission_id":"`+id+`","hits":2}`)
@@ -62,7 +62,7 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 		assert.Len(t, path(c.item(id), "aml", "resourceIds"), 2)
 	})
 	t.Run("an injected fault answers the API until cleared but never the admin", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		r := c.admin(http.MethodPost, "faults", `{"method":"GET","times":-1,"status":503,"retry_after":"1"}`)
 		require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
 		got := c.get("/submission", nil)
@@ -75,7 +75,7 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 	})
 	t.Run("a webhook URL set with its CA receives the webhooks, listed afterwards", func(t *testing.T) {
 		rc := newReceiver(t)
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: rc.ts.Certificate().Raw})
 		body, err := json.Marshal(map[string]string{"url": rc.ts.URL + "/hook", "ca_pem": string(caPEM)})
 		require.NoError(t, err)
@@ -104,21 +104,21 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 		assert.Len(t, rc.received(), 1)
 	})
 	t.Run("a scripted Step 1 outcome fails the next Step 1 with its retry code", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		r := c.admin(http.MethodPost, "step1-script", `{"outcomes":["document_expired","read"]}`)
 		require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
 		got := c.postMultipart("/submission/step1", step1Fields("s1@example.com"), map[string]file{"idImage": pngPart("x.png")})
 		assert.Equal(t, "document_expired", path(got.JSON(t), "retry").([]any)[0].(map[string]any)["retryCode"])
 	})
 	t.Run("advance moves the clock and fires the timers", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		id := c.abandoned("advance@example.com")
 		r := c.admin(http.MethodPost, "advance", `{"duration":"24h"}`)
 		require.Equal(t, http.StatusNoContent, r.Status, "%s", r.Body)
 		assert.Equal(t, "rejected", path(c.item(id), "kyc", "result"))
 	})
 	t.Run("liveform plays a link and answers where the browser lands", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin(), argostest.WithReturnURL("https://app.example/done"))
+		c := newRaw(t, argostest.WithControlAPI(), argostest.WithReturnURL("https://app.example/done"))
 		body, err := json.Marshal(map[string]any{
 			"link":      plainLink(t, &argos.LiveformParams{ProjectID: "p", UserID: "u-9"}),
 			"applicant": map[string]string{"email": "admin-form@example.com", "outcome": "pending", "issuing_country": "KOR"},
@@ -131,14 +131,14 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 		res.ReturnURL, res.SubmissionID, res.ErrorCode = m["return_url"].(string), m["submission_id"].(string), m["error_code"].(string)
 		ret, err := argos.ParseReturnURL(res.ReturnURL)
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCPending, ret.KYCStatus)
+		assert.Equal(t, argos.KYCPending, ret.Status)
 		assert.Equal(t, "u-9", ret.UserID)
 		assert.Equal(t, res.SubmissionID, ret.SubmissionID)
 		assert.Empty(t, res.ErrorCode)
 		assert.Equal(t, "KOR", path(c.item(res.SubmissionID), "data", "idcard_issuingCountry"))
 	})
 	t.Run("submissions seeds the project", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		r := c.admin(http.MethodPost, "submissions", `{"count":25}`)
 		require.Equal(t, http.StatusOK, r.Status, "%s", r.Body)
 		ids, _ := r.JSON(t)["submission_ids"].([]any)
@@ -146,7 +146,7 @@ func TestAdminEndpointsDriveTheFake(t *testing.T) {
 		c.item(ids[0].(string))
 	})
 	t.Run("admin requests are not recorded as API requests", func(t *testing.T) {
-		c := newRaw(t, argostest.WithAdmin())
+		c := newRaw(t, argostest.WithControlAPI())
 		c.admin(http.MethodGet, "webhooks", "")
 		assert.Empty(t, c.srv.Requests())
 	})
@@ -187,7 +187,7 @@ func TestAdminEndpointsRefuseBadRequests(t *testing.T) {
 		{"a wrong method is refused", http.MethodGet, "kyc-result", "", http.StatusMethodNotAllowed, "use POST"},
 		{"an unknown endpoint is not found", http.MethodGet, "nothing", "", http.StatusNotFound, "no admin endpoint /_admin/nothing"},
 	}
-	c := newRaw(t, argostest.WithAdmin())
+	c := newRaw(t, argostest.WithControlAPI())
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := c.admin(tt.method, tt.path, tt.body)

@@ -58,7 +58,7 @@ func TestAdvanceFiresTheAbandonmentTimeout(t *testing.T) {
 
 		sub, err := client.WaitForDecision(ctx, id)
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCRejected, sub.KYC.Result)
+		assert.Equal(t, argos.KYCRejected, sub.KYC.Status)
 		gets := 0
 		for _, r := range c.srv.Requests() {
 			if r.Method == http.MethodGet {

@@ -52,7 +52,7 @@
 //	// … Step 1, Step 2 …
 //	err := srv.FlushWebhooks(ctx) // then srv.Webhooks(): created, approved, aml
 //
-// WithAdmin exposes the hooks as HTTP endpoints below /_admin/ for tools
+// WithControlAPI exposes the hooks as HTTP endpoints below /_admin/ for tools
 // in other languages (cmd/argos-fake serves them).
 //
 // SamplePNG and SampleJPEG return small valid images to upload.

@@ -57,7 +57,7 @@ func Example() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(s2.KYCStatus, "after", s2.RetryCount, "failed tries")
+		fmt.Println(s2.Status, "after", s2.RetryCount, "failed tries")
 		if !s2.CanRetry() {
 			break
 		}
@@ -104,9 +104,9 @@ func ExampleServer_InjectFault() {
 	}
 	// Output:
 	// 0 submissions
-	// GET /v2/submission 503
-	// GET /v2/submission 503
-	// GET /v2/submission 200
+	// GET /v3/submission 503
+	// GET /v3/submission 503
+	// GET /v3/submission 200
 }
 
 // SetAMLHits turns an approved submission's AML result into a "Red Flag"
@@ -141,7 +141,7 @@ func ExampleServer_SetAMLHits() {
 	ids := sub.AMLResourceIDs()
 	fmt.Println(len(ids), "AML hits")
 
-	report, err := client.AMLReport(ctx, ids[0])
+	report, err := client.DownloadAMLReport(ctx, ids[0])
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func ExampleWithClock() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(sub.CreatedAt, sub.KYC.Result)
+	fmt.Println(sub.CreatedAt, sub.KYC.Status)
 	// Output:
 	// 2024-03-01T09:30:00.000Z incomplete
 }
@@ -201,7 +201,7 @@ func ExampleServer_SetKYCResult() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("after Step 2:", s2.KYCStatus)
+	fmt.Println("after Step 2:", s2.Status)
 
 	if err := srv.SetKYCResult(s1.SubmissionID, argos.KYCRejected, "ID photo is blurred"); err != nil {
 		log.Fatal(err)
@@ -210,7 +210,7 @@ func ExampleServer_SetKYCResult() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("after review:", sub.KYC.Result, sub.KYC.CommentCode)
+	fmt.Println("after review:", sub.KYC.Status, sub.KYC.CommentCode)
 	// Output:
 	// after Step 2: pending
 	// after review: rejected [other]
@@ -221,10 +221,14 @@ func ExampleServer_SetKYCResult() {
 // waits for the deliveries, which are asynchronous as with the real
 // service.
 func ExampleWithWebhookURL() {
-	receiver := httptest.NewTLSServer(argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
+	hook, err := argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
 		fmt.Println("received", e.Trigger, e.Status)
 		return nil
-	}))
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	receiver := httptest.NewTLSServer(hook)
 	defer receiver.Close()
 
 	srv := argostest.NewServer(argostest.WithWebhookURL(receiver.URL, receiver.Client()))
@@ -323,7 +327,7 @@ func ExampleServer_Liveform() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(sub.KYC.Result, sub.UserID)
+	fmt.Println(sub.KYC.Status, sub.UserID)
 	// Output:
 	// https://app.example/kyc/done?email=applicant%40example.com&kycStatus=approved&submissionId=lf0000000000001a&userid=user-42
 	// approved user-42
@@ -379,7 +383,7 @@ func ExampleServer_Advance() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(sub.KYC.Result, sub.KYC.Comment)
+	fmt.Println(sub.KYC.Status, sub.KYC.Comment)
 	// Output:
 	// true (the applicant left)
 	// rejected [KYC rejected due to timeout]
@@ -402,7 +406,7 @@ func ExampleServer_ScriptStep1() {
 		log.Fatal(err)
 	}
 	for _, why := range s1.Retry { // Retry may be empty even when CanRetry is true
-		fmt.Println(s1.KYCStatus, why.Code, s1.CanRetry(), s1.RetriesLeft())
+		fmt.Println(s1.Status, why.Code, s1.CanRetry(), s1.RetriesLeft())
 	}
 
 	req.SubmissionID = s1.SubmissionID // a new photo of the ID, same submission

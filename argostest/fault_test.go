@@ -272,7 +272,7 @@ func TestRequests(t *testing.T) {
 
 		s1 := reqs[0]
 		assert.Equal(t, "POST", s1.Method)
-		assert.Equal(t, "v2", s1.Version)
+		assert.Equal(t, "v3", s1.Version)
 		assert.Equal(t, "/submission/step1", s1.Path)
 		assert.Equal(t, 200, s1.Status)
 		assert.Equal(t, "a@example.com", s1.Form["email"])
@@ -281,7 +281,7 @@ func TestRequests(t *testing.T) {
 		assert.False(t, s1.Faulted)
 
 		assert.Equal(t, id, reqs[1].Query.Get("submission_id"))
-		assert.Equal(t, "GET /v2/submission 200", reqs[1].String())
+		assert.Equal(t, "GET /v3/submission 200", reqs[1].String())
 	})
 	t.Run("the API key never appears in recorded requests", func(t *testing.T) {
 		c := newRaw(t)

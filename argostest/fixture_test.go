@@ -58,8 +58,8 @@ func TestReplayQuickstart(t *testing.T) {
 
 	t.Run("the replayed flow gets the recorded IDs and statuses", func(t *testing.T) {
 		assert.Equal(t, "quickstart000001", res.Step1.SubmissionID)
-		assert.Equal(t, argos.KYCApproved, res.Step2.KYCStatus)
-		assert.Equal(t, argos.KYCApproved, res.Submission.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, res.Step2.Status)
+		assert.Equal(t, argos.KYCApproved, res.Submission.KYC.Status)
 		assert.Equal(t, "quickstart000001", res.Submission.ID)
 		require.Len(t, res.List.Items, 1)
 		assert.Equal(t, "quickstart000001", res.List.Items[0].ID)

@@ -109,11 +109,11 @@ func splitVersion(p string) (version, rest string) {
 }
 
 // ServeHTTP serves one request: faults first, then the IP allow-list and the
-// API key, then the endpoint. With WithAdmin, paths below AdminPrefix go to
+// API key, then the endpoint. With WithControlAPI, paths below ControlPrefix go to
 // the admin endpoints instead.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.settlePending() // timers due since the last request fire first
-	if h.cfg.admin && strings.HasPrefix(r.URL.Path, AdminPrefix) {
+	if h.cfg.admin && strings.HasPrefix(r.URL.Path, ControlPrefix) {
 		h.serveAdmin(w, r) // not an API request: neither recorded nor faulted
 		return
 	}

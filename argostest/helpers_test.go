@@ -62,7 +62,7 @@ func (r *response) Message(t testing.TB) string {
 	return msg
 }
 
-// do sends a request to path (below /v2) and reads the whole response.
+// do sends a request to path (below the base URL, /v3) and reads the whole response.
 func (c *raw) do(method, path string, query url.Values, contentType string, body io.Reader) *response {
 	c.t.Helper()
 	u := c.srv.BaseURL + path
@@ -309,8 +309,8 @@ func readImage(t *testing.T, name string) []byte {
 // flowResult is what a flow observed, recorded or replayed.
 type flowResult struct {
 	Address                    *argos.AddressCode
-	Step1                      *argos.Step1Response
-	Step2                      *argos.Step2Response
+	Step1                      *argos.Step1Result
+	Step2                      *argos.Step2Result
 	Pending, Approved, Deleted *argos.Submission
 	List                       *argos.SubmissionList
 	Image                      []byte
@@ -359,7 +359,7 @@ func runFullFlow(t *testing.T, c *argos.Client, hooks flowHooks) flowResult {
 	var res flowResult
 	var err error
 
-	res.Address, err = c.AddressCode(ctx, &argos.AddressCodeRequest{Address: applicant.Address, Language: "en"})
+	res.Address, err = c.LookupAddressCode(ctx, &argos.AddressCodeRequest{Address: applicant.Address, Language: "en"})
 	require.NoError(t, err)
 
 	res.Step1, err = c.SubmitStep1(ctx, &argos.Step1Request{
@@ -392,12 +392,12 @@ func runFullFlow(t *testing.T, c *argos.Client, hooks flowHooks) flowResult {
 	require.NoError(t, err)
 
 	res.Image, res.ImageType, res.ImageName = download(t, func() (*argos.Download, error) {
-		return c.Image(ctx, res.Step1.SubmissionID, argos.ImageID)
+		return c.DownloadImage(ctx, res.Step1.SubmissionID, argos.ImageID)
 	})
 	rids := res.Approved.AMLResourceIDs()
 	require.NotEmpty(t, rids)
 	res.Report, res.ReportType, _ = download(t, func() (*argos.Download, error) {
-		return c.AMLReport(ctx, rids[0])
+		return c.DownloadAMLReport(ctx, rids[0])
 	})
 
 	_, err = c.SubmitStep1(ctx, &argos.Step1Request{
@@ -406,7 +406,7 @@ func runFullFlow(t *testing.T, c *argos.Client, hooks flowHooks) flowResult {
 	})
 	require.ErrorAs(t, err, &res.Duplicate)
 
-	res.Delete, err = c.DeleteSubmission(ctx, res.Step1.SubmissionID)
+	res.Delete, err = c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: res.Step1.SubmissionID})
 	require.NoError(t, err)
 	res.Deleted, err = c.GetSubmission(ctx, res.Step1.SubmissionID)
 	require.NoError(t, err)
@@ -451,8 +451,8 @@ func fixtureFiles(t *testing.T, dir string) map[string][]byte {
 
 // quickstartResult is what the quickstart flow observed.
 type quickstartResult struct {
-	Step1      *argos.Step1Response
-	Step2      *argos.Step2Response
+	Step1      *argos.Step1Result
+	Step2      *argos.Step2Result
 	Submission *argos.Submission
 	List       *argos.SubmissionList
 	Image      []byte
@@ -481,9 +481,9 @@ func runQuickstartFlow(t *testing.T, c *argos.Client) quickstartResult {
 	res.List, err = c.ListSubmissions(ctx, &argos.ListSubmissionsParams{UserID: applicant.UserID})
 	require.NoError(t, err)
 	res.Image, _, _ = download(t, func() (*argos.Download, error) {
-		return c.Image(ctx, res.Step1.SubmissionID, argos.ImageID)
+		return c.DownloadImage(ctx, res.Step1.SubmissionID, argos.ImageID)
 	})
-	res.Delete, err = c.DeleteSubmission(ctx, res.Step1.SubmissionID)
+	res.Delete, err = c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: res.Step1.SubmissionID})
 	require.NoError(t, err)
 	return res
 }
@@ -598,7 +598,7 @@ func countTrigger(ds []argostest.WebhookDelivery, tr argos.WebhookTrigger) int {
 // addTokens puts token IDs in the fake's private-mode pool.
 func addTokens(t testing.TB, c *argos.Client, ids ...string) {
 	t.Helper()
-	_, err := c.AddTokens(context.Background(), ids)
+	_, err := c.AddTokens(context.Background(), &argos.TokensRequest{TokenIDs: ids})
 	require.NoError(t, err)
 }
 

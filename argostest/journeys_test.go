@@ -57,7 +57,7 @@ func TestJourneyStep1AndStep2(t *testing.T) {
 	face = &argos.File{Name: "selfie.jpg", Body: bytes.NewReader(argostest.SampleJPEG())}
 	s2, err = client.SubmitStep2(ctx, s1.Step2Request(face))
 	require.NoError(t, err)
-	assert.Equal(t, argos.KYCApproved, s2.KYCStatus)
+	assert.Equal(t, argos.KYCApproved, s2.Status)
 }
 
 func TestJourneyLiveform(t *testing.T) {
@@ -99,11 +99,11 @@ func TestJourneyLiveform(t *testing.T) {
 	// Your return-URL handler reads it, then confirms with the API.
 	ret, err := argos.ParseReturnURL(res.ReturnURL)
 	require.NoError(t, err)
-	assert.Equal(t, argos.KYCApproved, ret.KYCStatus)
+	assert.Equal(t, argos.KYCApproved, ret.Status)
 	assert.Equal(t, "user-1", ret.UserID)
 	sub, err := client.GetSubmission(ctx, ret.SubmissionID)
 	require.NoError(t, err)
-	assert.Equal(t, ret.KYCStatus, sub.KYC.Result)
+	assert.Equal(t, ret.Status, sub.KYC.Status)
 
 	// The confirming webhook arrives too.
 	require.NoError(t, srv.FlushWebhooks(ctx))
@@ -124,7 +124,7 @@ func TestJourneyTime(t *testing.T) {
 	ctx := context.Background()
 
 	// A private-mode token expires three minutes after its first use.
-	_, err = client.AddTokens(ctx, []string{"token-for-jane"})
+	_, err = client.AddTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"token-for-jane"}})
 	require.NoError(t, err)
 	link, err := argos.LiveformURL(&argos.LiveformParams{ProjectID: "p", Email: "jane@example.com", Token: "token-for-jane"})
 	require.NoError(t, err)
@@ -142,7 +142,7 @@ func TestJourneyTime(t *testing.T) {
 	srv.Advance(24 * time.Hour)
 	sub, err := client.WaitForDecision(ctx, res.SubmissionID)
 	require.NoError(t, err)
-	assert.Equal(t, argos.KYCRejected, sub.KYC.Result)
+	assert.Equal(t, argos.KYCRejected, sub.KYC.Status)
 	assert.Equal(t, []string{"KYC rejected due to timeout"}, sub.KYC.Comment)
 }
 
@@ -172,7 +172,7 @@ func TestJourneyFaults(t *testing.T) {
 }
 
 func TestJourneyV3AndTheAdmin(t *testing.T) {
-	srv := argostest.NewServer(argostest.WithAdmin())
+	srv := argostest.NewServer(argostest.WithControlAPI())
 	defer srv.Close()
 	client, err := argos.NewClient(srv.APIKey, argos.WithBaseURL(srv.URL("v3")), argos.WithRootCAs(srv.RootCAs()))
 	require.NoError(t, err)
@@ -194,11 +194,11 @@ func TestJourneyV3AndTheAdmin(t *testing.T) {
 		SubmissionID: s1.SubmissionID, Admin: argostest.DefaultAdmin, Status: argos.KYCApproved,
 	})
 	require.NoError(t, err)
-	assert.Equal(t, argos.KYCApproved, rv.FinalStatus)
+	assert.Equal(t, argos.KYCApproved, rv.Status)
 
 	// The admin endpoints drive the same fake over HTTP, for tools in other
 	// languages: here the clock.
-	req, err := http.NewRequest(http.MethodPost, srv.URL("")+strings.TrimPrefix(argostest.AdminPrefix, "/")+"advance",
+	req, err := http.NewRequest(http.MethodPost, srv.URL("")+strings.TrimPrefix(argostest.ControlPrefix, "/")+"advance",
 		strings.NewReader(`{"duration": "48h"}`))
 	require.NoError(t, err)
 	req.Header.Set("x-api-key", srv.APIKey)

@@ -38,7 +38,7 @@ func TestLiveformLandsOnTheReturnURL(t *testing.T) {
 		ret, err := argos.ParseReturnURL(res.ReturnURL)
 		require.NoError(t, err)
 		assert.Equal(t, argos.ReturnParams{SubmissionID: res.SubmissionID, UserID: "user-7", Email: "ana@example.com",
-			CF1: "plan a", CF2: "b&c", CF3: "ü=1", KYCStatus: argos.KYCApproved}, *ret)
+			CF1: "plan a", CF2: "b&c", CF3: "ü=1", Status: argos.KYCApproved}, *ret)
 		u, err := url.Parse(res.ReturnURL)
 		require.NoError(t, err)
 		assert.Equal(t, "s-1", u.Query().Get("session"), "the return URL's own query is kept")
@@ -46,7 +46,7 @@ func TestLiveformLandsOnTheReturnURL(t *testing.T) {
 
 		sub, err := client.GetSubmission(context.Background(), ret.SubmissionID)
 		require.NoError(t, err)
-		assert.Equal(t, ret.KYCStatus, sub.KYC.Result)
+		assert.Equal(t, ret.Status, sub.KYC.Status)
 		assert.Equal(t, ret.UserID, sub.UserID)
 		assert.Equal(t, ret.Email, sub.Email)
 		assert.Equal(t, "Ana Lima", sub.Data.Name)
@@ -84,7 +84,7 @@ func TestLiveformLandsOnTheReturnURL(t *testing.T) {
 		assert.Empty(t, res.ReturnURL)
 		sub, err := client.GetSubmission(context.Background(), res.SubmissionID)
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, sub.KYC.Status)
 	})
 	t.Run("the applicant's email is used when the link carries none", func(t *testing.T) {
 		srv, client := liveformServer(t)
@@ -110,10 +110,10 @@ func TestParseReturnURLReadsEveryURLTheFakeMakes(t *testing.T) {
 				ret, err := argos.ParseReturnURL(res.ReturnURL)
 				require.NoError(t, err)
 				assert.Equal(t, argos.ReturnParams{SubmissionID: res.SubmissionID, UserID: v, Email: p.Email,
-					CF1: v, CF2: v + v, CF3: "-", KYCStatus: argos.KYCApproved}, *ret)
+					CF1: v, CF2: v + v, CF3: "-", Status: argos.KYCApproved}, *ret)
 				sub, err := client.GetSubmission(context.Background(), ret.SubmissionID)
 				require.NoError(t, err)
-				assert.Equal(t, ret.KYCStatus, sub.KYC.Result)
+				assert.Equal(t, ret.Status, sub.KYC.Status)
 				assert.Equal(t, ret.UserID, sub.UserID)
 			})
 		}
@@ -384,10 +384,10 @@ func TestLiveformPolicies(t *testing.T) {
 			require.NoError(t, err)
 			ret, err := argos.ParseReturnURL(res.ReturnURL)
 			require.NoError(t, err)
-			assert.Equal(t, tt.want, ret.KYCStatus)
+			assert.Equal(t, tt.want, ret.Status)
 			sub, err := client.GetSubmission(context.Background(), res.SubmissionID)
 			require.NoError(t, err)
-			assert.Equal(t, tt.want, sub.KYC.Result)
+			assert.Equal(t, tt.want, sub.KYC.Status)
 			if tt.code != "" {
 				assert.Equal(t, []string{tt.code}, commentCodes(sub))
 			}
@@ -461,12 +461,12 @@ func TestLiveformTriesAndWebhooks(t *testing.T) {
 			require.NoError(t, err)
 			if tt.status == "" {
 				assert.Empty(t, res.ReturnURL, "the browser never returns")
-				assert.Equal(t, argos.KYCIncomplete, sub.KYC.Result)
+				assert.Equal(t, argos.KYCIncomplete, sub.KYC.Status)
 			} else {
 				ret, err := argos.ParseReturnURL(res.ReturnURL)
 				require.NoError(t, err)
-				assert.Equal(t, tt.status, ret.KYCStatus)
-				assert.Equal(t, tt.status, sub.KYC.Result)
+				assert.Equal(t, tt.status, ret.Status)
+				assert.Equal(t, tt.status, sub.KYC.Status)
 			}
 			got := flush(t, srv)
 			assert.Equal(t, tt.want, triggers(got))

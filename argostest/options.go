@@ -21,7 +21,7 @@ type config struct {
 
 	webhookURL    string       // WithWebhookURL
 	webhookClient *http.Client // WithWebhookURL; nil: the fake's own
-	admin         bool         // WithAdmin
+	admin         bool         // WithControlAPI
 	// secure is WithSecureTransmission: the project's Secure Data
 	// Transmission option is on (webhooks are then encrypted too).
 	secure bool

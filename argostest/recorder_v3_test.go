@@ -34,35 +34,35 @@ func TestRecorderScrubsTheV3Bodies(t *testing.T) {
 	ctx := context.Background()
 	face := argostest.SampleJPEG()
 
-	mig, err := c.MigrateSubmission(ctx, &argos.MigrationRequest{Admin: admin, Email: email, FullName: name, BirthDate: dob,
-		KYCStatus: argos.KYCApproved, IdentityNumber: idNum, DocumentNumber: docNum})
+	mig, err := c.MigrateSubmission(ctx, &argos.MigrationRequest{Admin: admin, Email: email, FullName: name, DateOfBirth: dob,
+		Status: argos.KYCApproved, IdentityNumber: idNum, DocumentNumber: docNum})
 	require.NoError(t, err)
 	id := mig.SubmissionID
 	_, err = c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: id, Admin: admin,
-		Data: argos.SubmissionUpdate{FullName: name, BirthDate: dob, IdentityNumber: idNum, SerialNumber: docNum}})
+		Data: argos.SubmissionUpdate{FullName: name, DateOfBirth: dob, IdentityNumber: idNum, SerialNumber: docNum}})
 	require.NoError(t, err)
 	_, err = c.UpdateImages(ctx, &argos.UpdateImagesRequest{SubmissionID: id, Admin: admin,
 		SelfieImage: &argos.File{Body: bytes.NewReader(face)}, AddressImage: &argos.File{Body: bytes.NewReader(argostest.SamplePNG())}})
 	require.NoError(t, err)
 	fa, err := c.FaceAuth(ctx, &argos.FaceAuthRequest{SubmissionID: id, FaceImage: &argos.File{Body: bytes.NewReader(face)}})
 	require.NoError(t, err)
-	d, err := c.FaceAuthImage(ctx, fa.AuthID)
+	d, err := c.DownloadFaceAuthImage(ctx, fa.AuthID)
 	require.NoError(t, err)
 	got, err := io.ReadAll(d.Body)
 	require.NoError(t, err)
 	require.NoError(t, d.Body.Close())
 	assert.Equal(t, face, got, "the caller gets the real image")
-	mon, err := c.MonitorAML(ctx, "wl-1", []string{id}, admin)
+	mon, err := c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "wl-1", SubmissionIDs: []string{id}, Admin: admin})
 	require.NoError(t, err)
 	require.Len(t, mon.Succeeded, 1)
-	_, err = c.AMLMonitorRecord(ctx, "wl-1", mon.Succeeded[0].RecordIDs[0])
+	_, err = c.GetAMLMonitorRecord(ctx, "wl-1", mon.Succeeded[0].RecordIDs[0])
 	require.NoError(t, err)
-	_, err = c.AddTokens(ctx, []string{token})
+	_, err = c.AddTokens(ctx, &argos.TokensRequest{TokenIDs: []string{token}})
 	require.NoError(t, err)
 	_, err = c.ReviewSubmission(ctx, &argos.ReviewRequest{SubmissionID: id, Admin: admin, Status: argos.KYCRejected,
-		RejectComment: comment, UpdateFields: &argos.ReviewFields{FullName: name, BirthDate: dob}})
+		RejectComment: comment, UpdateFields: &argos.ReviewFields{FullName: name, DateOfBirth: dob}})
 	require.ErrorIs(t, err, argos.ErrNotPending)
-	_, err = c.DeleteSubmissionFields(ctx, id, &argos.PartialDelete{Fields: []string{argos.PartialData}, AdminName: admin})
+	_, err = c.DeleteSubmissionFields(ctx, &argos.DeleteFieldsRequest{SubmissionID: id, Fields: []argos.PartialField{argos.PartialData}, Admin: admin})
 	require.NoError(t, err)
 	require.NoError(t, rec.Err())
 

@@ -28,9 +28,9 @@ func TestRecordReplay(t *testing.T) {
 	files := fixtureFiles(t, dir)
 
 	t.Run("the recorded flow saw the real data", func(t *testing.T) {
-		assert.Equal(t, argos.KYCPending, recorded.Step2.KYCStatus)
-		assert.Equal(t, argos.KYCPending, recorded.Pending.KYC.Result)
-		assert.Equal(t, argos.KYCApproved, recorded.Approved.KYC.Result)
+		assert.Equal(t, argos.KYCPending, recorded.Step2.Status)
+		assert.Equal(t, argos.KYCPending, recorded.Pending.KYC.Status)
+		assert.Equal(t, argos.KYCApproved, recorded.Approved.KYC.Status)
 		assert.Equal(t, applicant.Email, recorded.Approved.Email)
 		assert.Equal(t, applicant.Name, recorded.Approved.Data.Name)
 		assert.Equal(t, readImage(t, "id_front.png"), recorded.Image, "the recorder must pass the real image through")
@@ -41,17 +41,17 @@ func TestRecordReplay(t *testing.T) {
 	t.Run("one file per exchange, numbered in order", func(t *testing.T) {
 		names := sortedKeys(files)
 		assert.Equal(t, []string{
-			"001_POST_v2_address_code.json",
-			"002_POST_v2_submission_step1.json",
-			"003_POST_v2_submission_step2.json",
-			"004_GET_v2_submission.json",
-			"005_GET_v2_submission.json",
-			"006_GET_v2_submission.json",
-			"007_GET_v2_image.json",
-			"008_GET_v2_report_aml.json",
-			"009_POST_v2_submission_step1.json",
-			"010_DELETE_v2_submission.json",
-			"011_GET_v2_submission.json",
+			"001_POST_v3_address_code.json",
+			"002_POST_v3_submission_step1.json",
+			"003_POST_v3_submission_step2.json",
+			"004_GET_v3_submission.json",
+			"005_GET_v3_submission.json",
+			"006_GET_v3_submission.json",
+			"007_GET_v3_image.json",
+			"008_GET_v3_report_aml.json",
+			"009_POST_v3_submission_step1.json",
+			"010_DELETE_v3_submission.json",
+			"011_GET_v3_submission.json",
 		}, names)
 		info, err := os.Stat(filepath.Join(dir, names[0]))
 		require.NoError(t, err)
@@ -74,7 +74,7 @@ func TestRecordReplay(t *testing.T) {
 			"user ID":                   applicant.UserID,
 			"address":                   "Rue des Lilas",
 			"OCR name":                  recorded.Step1.ReviewOCRData.Name,
-			"OCR birth date":            recorded.Step1.ReviewOCRData.BirthDate,
+			"OCR birth date":            recorded.Step1.ReviewOCRData.DateOfBirth,
 			"address global code":       recorded.Address.GlobalCode,
 			"client IP":                 "127.0.0.",
 			"ID image file name":        applicant.IDFileName,
@@ -100,40 +100,40 @@ func TestRecordReplay(t *testing.T) {
 	t.Run("pseudonyms are stable across fixtures", func(t *testing.T) {
 		pseudoEmail := argostest.PseudoEmail(applicant.Email)
 		pseudoUser := argostest.PseudoUserID(applicant.UserID)
-		assert.Contains(t, string(files["002_POST_v2_submission_step1.json"]), pseudoEmail)
-		assert.Contains(t, string(files["002_POST_v2_submission_step1.json"]), pseudoUser)
-		assert.Contains(t, string(files["005_GET_v2_submission.json"]), pseudoEmail)
-		assert.Contains(t, string(files["005_GET_v2_submission.json"]), pseudoUser)
-		assert.Contains(t, string(files["006_GET_v2_submission.json"]), `"userid": [`+"\n"+`        "`+pseudoUser+`"`)
-		assert.Contains(t, string(files["009_POST_v2_submission_step1.json"]), pseudoEmail+" had submitted another KYC")
+		assert.Contains(t, string(files["002_POST_v3_submission_step1.json"]), pseudoEmail)
+		assert.Contains(t, string(files["002_POST_v3_submission_step1.json"]), pseudoUser)
+		assert.Contains(t, string(files["005_GET_v3_submission.json"]), pseudoEmail)
+		assert.Contains(t, string(files["005_GET_v3_submission.json"]), pseudoUser)
+		assert.Contains(t, string(files["006_GET_v3_submission.json"]), `"userid": [`+"\n"+`        "`+pseudoUser+`"`)
+		assert.Contains(t, string(files["009_POST_v3_submission_step1.json"]), pseudoEmail+" had submitted another KYC")
 	})
 
 	t.Run("uploads are recorded as metadata and downloads as placeholders", func(t *testing.T) {
-		fx, err := readFixture(filepath.Join(dir, "002_POST_v2_submission_step1.json"))
+		fx, err := readFixture(filepath.Join(dir, "002_POST_v3_submission_step1.json"))
 		require.NoError(t, err)
 		assert.Equal(t, argostest.FixtureFile{Filename: "idImage.png", ContentType: "image/png", Size: int64(len(readImage(t, "id_front.png")))}, fx.Request.Files["idImage"])
 		assert.Equal(t, []string{"government_id"}, fx.Request.Form["idType"])
 		assert.Equal(t, "multipart/form-data; boundary=BOUNDARY", fx.Request.Headers["Content-Type"])
 
-		fx, err = readFixture(filepath.Join(dir, "003_POST_v2_submission_step2.json"))
+		fx, err = readFixture(filepath.Join(dir, "003_POST_v3_submission_step2.json"))
 		require.NoError(t, err)
 		assert.Equal(t, []string{"Test Applicant"}, fx.Request.Form["name"])
 		assert.Equal(t, []string{"1990-01-01"}, fx.Request.Form["date_of_birth"])
 		assert.Equal(t, []string{"000000-0000000"}, fx.Request.Form["identity_number"])
 		assert.Equal(t, "faceImage.jpg", fx.Request.Files["faceImage"].Filename)
 
-		fx, err = readFixture(filepath.Join(dir, "001_POST_v2_address_code.json"))
+		fx, err = readFixture(filepath.Join(dir, "001_POST_v3_address_code.json"))
 		require.NoError(t, err)
 		assert.Equal(t, []string{"1 Test Street, Testville, Testland"}, fx.Request.Form["address"])
 
-		fx, err = readFixture(filepath.Join(dir, "007_GET_v2_image.json"))
+		fx, err = readFixture(filepath.Join(dir, "007_GET_v3_image.json"))
 		require.NoError(t, err)
 		_, err = png.Decode(bytes.NewReader(fx.Response.BodyBase64))
 		require.NoError(t, err, "the image placeholder must be a valid PNG")
 		assert.Less(t, len(fx.Response.BodyBase64), 200)
 		assert.Equal(t, `attachment; filename=idImage.png`, fx.Response.Headers["Content-Disposition"])
 
-		fx, err = readFixture(filepath.Join(dir, "008_GET_v2_report_aml.json"))
+		fx, err = readFixture(filepath.Join(dir, "008_GET_v3_report_aml.json"))
 		require.NoError(t, err)
 		assert.True(t, bytes.HasPrefix(fx.Response.BodyBase64, []byte("%PDF-1.4")))
 		assert.NotContains(t, string(fx.Response.BodyBase64), "resourceId")
@@ -144,10 +144,10 @@ func TestRecordReplay(t *testing.T) {
 	check := func(t *testing.T, replayed flowResult) {
 		t.Helper()
 		assert.Equal(t, recorded.Step1.SubmissionID, replayed.Step1.SubmissionID)
-		assert.Equal(t, recorded.Step2.KYCStatus, replayed.Step2.KYCStatus)
+		assert.Equal(t, recorded.Step2.Status, replayed.Step2.Status)
 		assert.Equal(t, recorded.Step2.FaceSimilarityScore, replayed.Step2.FaceSimilarityScore)
-		assert.Equal(t, argos.KYCPending, replayed.Pending.KYC.Result, "polling replays in order")
-		assert.Equal(t, argos.KYCApproved, replayed.Approved.KYC.Result)
+		assert.Equal(t, argos.KYCPending, replayed.Pending.KYC.Status, "polling replays in order")
+		assert.Equal(t, argos.KYCApproved, replayed.Approved.KYC.Status)
 		assert.Equal(t, recorded.Approved.ApplicantID, replayed.Approved.ApplicantID)
 		assert.Equal(t, recorded.Approved.AMLResourceIDs(), replayed.Approved.AMLResourceIDs())
 		assert.Equal(t, argostest.PseudoEmail(applicant.Email), replayed.Approved.Email)
@@ -167,7 +167,7 @@ func TestRecordReplay(t *testing.T) {
 		assert.Contains(t, replayed.Duplicate.Message, "had submitted another KYC")
 		assert.NotContains(t, replayed.Duplicate.Message, applicant.Email)
 		assert.Equal(t, recorded.Delete, replayed.Delete)
-		assert.Equal(t, recorded.Deleted.KYC.Result, replayed.Deleted.KYC.Result)
+		assert.Equal(t, recorded.Deleted.KYC.Status, replayed.Deleted.KYC.Status)
 		assert.Equal(t, recorded.Deleted.Data.Name, replayed.Deleted.Data.Name, "the deleted marker has no personal data to scrub")
 	}
 
@@ -194,7 +194,7 @@ func TestRecordReplay(t *testing.T) {
 		require.NoError(t, err)
 		mt := httpmock.NewMockTransport()
 		rep.Register(mt)
-		mt.RegisterResponder(http.MethodPost, "/v2/submission/step2",
+		mt.RegisterResponder(http.MethodPost, "/v3/submission/step2",
 			httpmock.NewStringResponder(http.StatusOK, `{"kycStatus":"rejected","retryCount":3}`))
 		c := clientVia(t, argos.DefaultBaseURL, "any-key", mt)
 		s2, err := c.SubmitStep2(context.Background(), &argos.Step2Request{
@@ -202,7 +202,7 @@ func TestRecordReplay(t *testing.T) {
 			Name: "A", DateOfBirth: "2000-01-01",
 		})
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCRejected, s2.KYCStatus)
+		assert.Equal(t, argos.KYCRejected, s2.Status)
 	})
 }
 

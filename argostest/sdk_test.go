@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,7 +33,7 @@ func TestSDKFlow(t *testing.T) {
 		assert.Equal(t, "USA", s1.ReviewOCRData.Nationality)
 		assert.False(t, s1.CanRetry())
 
-		addr, err := client.AddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Sejongno, Jongno-gu, Seoul, South Korea", Language: "en"})
+		addr, err := client.LookupAddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Sejongno, Jongno-gu, Seoul, South Korea", Language: "en"})
 		require.NoError(t, err)
 		assert.Equal(t, "1 Sejongno, Jongno-gu, Seoul, South Korea", addr.FormattedAddress)
 
@@ -40,14 +41,14 @@ func TestSDKFlow(t *testing.T) {
 		req.SetAddress(addr)
 		s2, err := client.SubmitStep2(ctx, req)
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCApproved, s2.KYCStatus)
+		assert.Equal(t, argos.KYCApproved, s2.Status)
 		require.NotNil(t, s2.FaceSimilarityScore)
 		assert.Equal(t, 99.0, *s2.FaceSimilarityScore)
 		assert.False(t, s2.CanRetry())
 
 		sub, err := client.GetSubmission(ctx, s1.SubmissionID)
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, sub.KYC.Status)
 		assert.Equal(t, "John Smith", sub.Data.Name)
 		assert.Equal(t, addr.GlobalCode, sub.Data.AddressGlobalCode)
 		assert.Equal(t, "a@example.com", sub.Email)
@@ -57,11 +58,11 @@ func TestSDKFlow(t *testing.T) {
 		require.NoError(t, err)
 		assert.WithinDuration(t, time.Now(), created, time.Minute)
 
-		apps, err := client.ApplicantSubmissions(ctx, sub.ApplicantID)
+		apps, err := client.ListApplicantSubmissions(ctx, sub.ApplicantID)
 		require.NoError(t, err)
 		assert.Equal(t, []argos.ApplicantSubmission{{SubmissionID: s1.SubmissionID, Email: "a@example.com", DuplicatedInformation: sub.DuplicatedInformation}}, apps)
 
-		img, err := client.Image(ctx, s1.SubmissionID, argos.ImageSelfie)
+		img, err := client.DownloadImage(ctx, s1.SubmissionID, argos.ImageSelfie)
 		require.NoError(t, err)
 		data, err := io.ReadAll(img.Body)
 		img.Body.Close()
@@ -75,7 +76,7 @@ func TestSDKFlow(t *testing.T) {
 		require.NoError(t, err)
 		rids := sub.AMLResourceIDs()
 		require.Len(t, rids, 1)
-		report, err := client.AMLReport(ctx, rids[0])
+		report, err := client.DownloadAMLReport(ctx, rids[0])
 		require.NoError(t, err)
 		pdf, _ := io.ReadAll(report.Body)
 		report.Body.Close()
@@ -83,18 +84,18 @@ func TestSDKFlow(t *testing.T) {
 		assert.Equal(t, "report.pdf", report.Filename)
 		assert.True(t, bytes.HasPrefix(pdf, []byte("%PDF-1.4")))
 
-		del, err := client.DeleteSubmission(ctx, s1.SubmissionID)
+		del, err := client.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: s1.SubmissionID})
 		require.NoError(t, err)
 		assert.Equal(t, "success", del.Message)
 		sub, err = client.GetSubmission(ctx, s1.SubmissionID)
 		require.NoError(t, err)
 		assert.Equal(t, "Deleted Submission", sub.Data.Name)
 		assert.Empty(t, sub.Email)
-		assert.Equal(t, argos.KYCApproved, sub.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, sub.KYC.Status)
 
-		_, err = client.Image(ctx, s1.SubmissionID, argos.ImageSelfie)
+		_, err = client.DownloadImage(ctx, s1.SubmissionID, argos.ImageSelfie)
 		assert.ErrorIs(t, err, argos.ErrBadRequest)
-		_, err = client.DeleteSubmission(ctx, s1.SubmissionID)
+		_, err = client.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: s1.SubmissionID})
 		assert.ErrorIs(t, err, argos.ErrNotFound)
 	})
 }
@@ -129,7 +130,7 @@ func TestSDKList(t *testing.T) {
 		page, err = client.ListSubmissions(ctx, &argos.ListSubmissionsParams{RequestType: argos.RequestKYC})
 		require.NoError(t, err)
 		assert.Empty(t, page.Items[0].Email, "the kyc projection leaves the email out")
-		assert.Equal(t, argos.KYCIncomplete, page.Items[0].KYC.Result)
+		assert.Equal(t, argos.KYCIncomplete, page.Items[0].KYC.Status)
 	})
 }
 
@@ -157,10 +158,22 @@ func TestSDKRequests(t *testing.T) {
 			assert.NotContains(t, fmt.Sprintf("%+v %#v %s", r, r, r), srv.APIKey)
 		}
 	})
-	t.Run("NewClient options override the defaults", func(t *testing.T) {
-		client, _ := argostest.NewClient(t, argos.WithBaseURL("https://127.0.0.1:1/v3"))
-		assert.Equal(t, "https://127.0.0.1:1/v3", client.BaseURL())
-		client, srv := argostest.NewClient(t)
+	t.Run("NewClient takes the server's options and the client follows the v3 base", func(t *testing.T) {
+		client, srv := argostest.NewClient(t, argostest.WithAPIKey("test_key_of_the_project"))
+		assert.Equal(t, "test_key_of_the_project", srv.APIKey)
 		assert.Equal(t, srv.BaseURL, client.BaseURL())
+		assert.True(t, strings.HasSuffix(srv.BaseURL, "/v3"), "the fake's base is v3, as argos.DefaultBaseURL")
+		_, err := client.ListSubmissions(t.Context(), nil)
+		require.NoError(t, err, "the client sends the server's key")
+	})
+	t.Run("Server.NewClient options override the defaults", func(t *testing.T) {
+		srv := argostest.NewServer()
+		t.Cleanup(srv.Close)
+		client, err := srv.NewClient(argos.WithBaseURL(srv.URL("v2")))
+		require.NoError(t, err)
+		t.Cleanup(client.CloseIdleConnections)
+		assert.Equal(t, srv.URL("v2"), client.BaseURL())
+		_, err = client.ListSubmissions(t.Context(), nil)
+		require.NoError(t, err, "a second client of the same fake trusts its certificate")
 	})
 }

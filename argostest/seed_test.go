@@ -71,7 +71,7 @@ func TestAddSubmissions(t *testing.T) {
 			require.NoError(t, err)
 			rids := sub.AMLResourceIDs()
 			require.NotEmpty(t, rids)
-			d, err := client.AMLReport(context.Background(), rids[0])
+			d, err := client.DownloadAMLReport(context.Background(), rids[0])
 			require.NoError(t, err)
 			pdf, err := io.ReadAll(d.Body)
 			require.NoError(t, d.Body.Close())
@@ -108,7 +108,7 @@ func TestAddSubmissions(t *testing.T) {
 			}
 		}
 		require.NotEmpty(t, shared, "an applicant with several approved submissions")
-		subs, err := client.ApplicantSubmissions(context.Background(), shared)
+		subs, err := client.ListApplicantSubmissions(context.Background(), shared)
 		require.NoError(t, err)
 		assert.Equal(t, perApplicant[shared], len(subs))
 	})

@@ -21,9 +21,9 @@ import (
 // (Requests) and receive the webhooks of each transition (WithWebhookURL,
 // Webhooks, FlushWebhooks). All methods are safe for concurrent use.
 type Server struct {
-	// BaseURL is the API's base URL on this server, with the /v2 prefix of
-	// the API guide: "https://127.0.0.1:PORT/v2". The same endpoints answer
-	// under /v3 (see URL).
+	// BaseURL is the API's base URL on this server, with the /v3 prefix of
+	// argos.DefaultBaseURL: "https://127.0.0.1:PORT/v3". The API guide's
+	// endpoints answer under /v2 too (see URL).
 	BaseURL string
 	// APIKey is the key the server accepts in x-api-key.
 	APIKey string
@@ -50,7 +50,7 @@ func NewServer(opts ...ServerOption) *Server {
 		ts.Config.ErrorLog = log.New(io.Discard, "", 0)
 	}
 	ts.StartTLS()
-	return &Server{BaseURL: ts.URL + "/v2", APIKey: h.APIKey(), AddOnKey: h.AddOnKey(), fake: h.fake, h: h, ts: ts}
+	return &Server{BaseURL: ts.URL + "/v3", APIKey: h.APIKey(), AddOnKey: h.AddOnKey(), fake: h.fake, h: h, ts: ts}
 }
 
 // Handler returns the http.Handler behind the server.

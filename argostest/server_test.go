@@ -16,11 +16,11 @@ import (
 )
 
 func TestServerSetup(t *testing.T) {
-	t.Run("the base URL is https on 127.0.0.1 with the v2 prefix", func(t *testing.T) {
+	t.Run("the base URL is https on 127.0.0.1 with the v3 prefix", func(t *testing.T) {
 		c := newRaw(t)
-		assert.Regexp(t, `^https://127\.0\.0\.1:\d+/v2$`, c.srv.BaseURL)
-		assert.Equal(t, strings.TrimSuffix(c.srv.BaseURL, "/v2")+"/v3", c.srv.URL("v3"))
-		assert.Equal(t, c.srv.BaseURL, c.srv.URL("/v2/"))
+		assert.Regexp(t, `^https://127\.0\.0\.1:\d+/v3$`, c.srv.BaseURL)
+		assert.Equal(t, strings.TrimSuffix(c.srv.BaseURL, "/v3")+"/v2", c.srv.URL("v2"))
+		assert.Equal(t, c.srv.BaseURL, c.srv.URL("/v3/"))
 	})
 	t.Run("each server gets its own random key", func(t *testing.T) {
 		a, b := newRaw(t), newRaw(t)
@@ -87,7 +87,7 @@ func TestGateway(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newRaw(t, tt.opts...)
-			base := strings.TrimSuffix(c.srv.BaseURL, "/v2")
+			base := strings.TrimSuffix(c.srv.BaseURL, "/v3")
 			req, err := http.NewRequest(tt.method, base+tt.path, nil)
 			require.NoError(t, err)
 			switch tt.key {

@@ -64,9 +64,9 @@ const (
 
 // step1Failure is a failed Step 1 try's code and message.
 type step1Failure struct {
-	name string // the constant's name
-	code string // retryCode
-	msg  string // retryMsg, as documented
+	name string          // the constant's name
+	code argos.RetryCode // retryCode
+	msg  string          // retryMsg, as documented
 }
 
 // step1Failures are the failures, indexed by Step1Outcome; index 0 is the

@@ -134,7 +134,7 @@ func (h *Handler) step1(w http.ResponseWriter, r *http.Request, b *body) {
 	default:
 		writeJSON(w, http.StatusOK, map[string]any{
 			"submissionId": s.id,
-			"retry":        []retryReason{{RetryCode: f.code, RetryMsg: f.msg}},
+			"retry":        []retryReason{{RetryCode: string(f.code), RetryMsg: f.msg}},
 			"kycStatus":    s.result,
 			"retryCount":   s.retryCount,
 		})
@@ -166,7 +166,7 @@ func (fk *fake) step1Try(s *submission, o Step1Outcome, isNew bool, now, hookAt 
 		fk.notifyDecision(s, hookAt)
 		return f, true
 	}
-	fk.notifyAt(trigger, s, webhookDetail{RetryCode: f.code}, hookAt)
+	fk.notifyAt(trigger, s, webhookDetail{RetryCode: string(f.code)}, hookAt)
 	fk.watch(s)
 	return f, true
 }

@@ -32,7 +32,7 @@ func TestWaitForDecisionPollsWhileTheFakesClockMoves(t *testing.T) {
 		require.NoError(t, err)
 		s2, err := client.SubmitStep2(ctx, step2Req(s1.SubmissionID))
 		require.NoError(t, err)
-		require.Equal(t, argos.KYCIncomplete, s2.KYCStatus)
+		require.Equal(t, argos.KYCIncomplete, s2.Status)
 
 		type answer struct {
 			sub *argos.Submission
@@ -54,8 +54,8 @@ func TestWaitForDecisionPollsWhileTheFakesClockMoves(t *testing.T) {
 		h.Advance(24 * time.Hour) // the applicant never retried
 		got := <-done
 		require.NoError(t, got.err)
-		assert.Equal(t, argos.KYCRejected, got.sub.KYC.Result)
-		assert.LessOrEqual(t, time.Since(started), argos.DefaultPollPolicy.MinWait,
+		assert.Equal(t, argos.KYCRejected, got.sub.KYC.Status)
+		assert.LessOrEqual(t, time.Since(started), argos.DefaultPollPolicy().MinWait,
 			"one poll interval of the bubble's clock passed; nothing slept for real")
 	})
 }

@@ -166,7 +166,7 @@ var transitionFlows = []struct {
 	{"an admin's PATCH sends updated", func(t *testing.T, c *raw) string {
 		id := c.step1("patch@example.com")
 		_, err := v3Client(t, c.srv).UpdateSubmission(context.Background(), &argos.UpdateSubmissionRequest{
-			SubmissionID: id, Admin: argostest.DefaultAdmin, Data: argos.SubmissionUpdate{KYCStatus: argos.KYCRejected}})
+			SubmissionID: id, Admin: argostest.DefaultAdmin, Data: argos.SubmissionUpdate{Status: argos.KYCRejected}})
 		require.NoError(t, err)
 		return id
 	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookUpdated, argos.KYCRejected}}},
@@ -183,7 +183,7 @@ var transitionFlows = []struct {
 	{"AML monitoring of an approved submission sends aml_monitor", func(t *testing.T, c *raw) string {
 		id := c.step1("monitor@example.com")
 		c.step2(id)
-		_, err := v3Client(t, c.srv).MonitorAML(context.Background(), "worklist-1", []string{id}, argostest.DefaultAdmin)
+		_, err := v3Client(t, c.srv).MonitorAML(context.Background(), &argos.AMLMonitorRequest{WorklistID: "worklist-1", SubmissionIDs: []string{id}, Admin: argostest.DefaultAdmin})
 		require.NoError(t, err)
 		return id
 	}, []sent{{argos.WebhookCreated, argos.KYCIncomplete}, {argos.WebhookApproved, argos.KYCApproved},
@@ -252,7 +252,7 @@ func TestWebhookBodiesCarryTheTransitionsDetails(t *testing.T) {
 	t.Run("retry carries the retry code and the tries so far", func(t *testing.T) {
 		e := events[1]
 		assert.Equal(t, argos.WebhookRetry, e.Trigger)
-		assert.Equal(t, "face_compare_underscore", e.RetryCode)
+		assert.Equal(t, argos.RetryFaceCompare, e.RetryCode)
 		assert.Equal(t, 1, e.Attempts)
 	})
 	t.Run("approved carries the applicant and the data Step 2 confirmed", func(t *testing.T) {
@@ -281,12 +281,13 @@ func TestWebhookBodiesCarryTheTransitionsDetails(t *testing.T) {
 func TestWebhooksReachNewWebhookHandler(t *testing.T) {
 	var mu sync.Mutex
 	var got []string
-	h := argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
+	h, err := argos.NewWebhookHandler(func(_ context.Context, e *argos.WebhookEvent) error {
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, string(e.Trigger)+" "+string(e.Status))
 		return nil
 	})
+	require.NoError(t, err)
 	ts := httptest.NewTLSServer(h)
 	defer ts.Close()
 	c := newRaw(t, argostest.WithWebhookURL(ts.URL, ts.Client()))
@@ -299,6 +300,25 @@ func TestWebhooksReachNewWebhookHandler(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Equal(t, []string{"created incomplete", "rejected rejected"}, got)
+}
+
+func TestSetWebhookURLPointsARunningServerAtAReceiver(t *testing.T) {
+	c := newRaw(t)
+	c.step1("before@example.com")
+	rc := newReceiver(t)
+	c.srv.SetWebhookURL(rc.ts.URL+"/hooks/secret", rc.ts.Client())
+	id := c.step1("after@example.com")
+
+	got := flush(t, c.srv)
+	require.Len(t, got, 1, "only the transition after SetWebhookURL sends a webhook")
+	assert.Equal(t, argos.WebhookCreated, got[0].Trigger)
+	assert.Equal(t, id, got[0].SubmissionID)
+	assert.Equal(t, http.StatusOK, got[0].StatusCode)
+	assert.Len(t, rc.received(), 1)
+
+	c.srv.SetWebhookURL("", nil)
+	c.step1("stopped@example.com")
+	assert.Len(t, flush(t, c.srv), 1, `"" stops sending`)
 }
 
 func TestFailedWebhooksAreRecordedAndNotRetried(t *testing.T) {

@@ -12,7 +12,7 @@
 // prints the base URL, the API key (random unless -key is given), the
 // certificate's path and a curl command to try it with:
 //
-//	curl --cacert '/tmp/argos-fake-123/cert.pem' -H 'x-api-key: test_…' 'https://127.0.0.1:8443/v2/submission?count=1'
+//	curl --cacert '/tmp/argos-fake-123/cert.pem' -H 'x-api-key: test_…' 'https://127.0.0.1:8443/v3/submission?count=1'
 //
 // With -seed N the fake starts with N submissions in varied, realistic
 // states (every status, AML Red Flags with reports, several per user, over

@@ -134,7 +134,7 @@ func TestFake(t *testing.T) {
 		}()
 		line, err := bufio.NewReader(pr).ReadString('\n')
 		require.NoError(t, err)
-		assert.Regexp(t, `^base URL: https://127\.0\.0\.1:\d+/v2`, line)
+		assert.Regexp(t, `^base URL: https://127\.0\.0\.1:\d+/v3`, line)
 		go func() { _, _ = io.Copy(io.Discard, pr) }()
 		cancel()
 		select {

@@ -24,3 +24,12 @@ func choiceVar(fs *flag.FlagSet, p *string, name, value, usage string, values ..
 	*p = value
 	fs.Var(&choice{p: p, values: values}, name, usage)
 }
+
+// names returns the SDK's typed names as strings.
+func names[T ~string](ts []T) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}

@@ -31,9 +31,9 @@ var allColumns = []*column{
 	{"ID", "submission_id", notPII, func(s *argos.Submission) string { return s.ID }},
 	{"CREATED", "created_at", notPII, func(s *argos.Submission) string { return s.CreatedAt }},
 	{"UPDATED", "updated_at", notPII, func(s *argos.Submission) string { return s.UpdatedAt }},
-	{"STATUS", "kyc_result", notPII, func(s *argos.Submission) string { return string(s.KYC.Result) }},
+	{"STATUS", "kyc_result", notPII, func(s *argos.Submission) string { return string(s.KYC.Status) }},
 	{"DECIDED", "kyc_result_at", notPII, func(s *argos.Submission) string { return s.KYCResultAt }},
-	{"REASON", "comment_code", notPII, func(s *argos.Submission) string { return strings.Join(s.KYC.CommentCode, ";") }},
+	{"REASON", "comment_code", notPII, func(s *argos.Submission) string { return joinCodes(s.KYC.CommentCode, ";") }},
 	{"ATTEMPTS", "attempts", notPII, func(s *argos.Submission) string { return strconv.Itoa(len(s.KYC.Attempts)) }},
 	{"REVIEWER", "reviewer", notPII, func(s *argos.Submission) string { return s.Reviewer }},
 	{"EMAIL", "email", piiEmail, func(s *argos.Submission) string { return s.Email }},
@@ -67,3 +67,12 @@ func columnsNamed(headers ...string) []*column {
 
 // listColumns are the columns of "argos list" and of purge's preview.
 var listColumns = columnsNamed("ID", "CREATED", "STATUS", "EMAIL", "NAME", "BIRTH DATE", "USER ID")
+
+// joinCodes joins codes with sep.
+func joinCodes[T ~string](codes []T, sep string) string {
+	s := make([]string, len(codes))
+	for i, c := range codes {
+		s[i] = string(c)
+	}
+	return strings.Join(s, sep)
+}

@@ -122,8 +122,8 @@ func (a *app) secretKey(keyFile string) (string, error) {
 }
 
 // requireV3 refuses, before anything is sent, a command that calls an
-// endpoint Argos documents only under /v3 when ARGOS_BASE_URL is unset
-// (the default is the v2 base) or ends in /v2: the SDK would refuse each
+// endpoint Argos documents only under /v3 when ARGOS_BASE_URL ends in /v2:
+// the SDK would refuse each
 // call (the gateway's answer to an unknown route is a 403 that reads as a
 // wrong key). It is a usage error saying what to set: the v3 base of the
 // host in use (v3Base).

@@ -28,12 +28,7 @@ func runDelete(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	var res *argos.DeleteResult
-	if *admin != "" {
-		res, err = c.DeleteSubmissionAs(ctx, pos[0], *admin)
-	} else {
-		res, err = c.DeleteSubmission(ctx, pos[0])
-	}
+	res, err := c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: pos[0], Admin: *admin})
 	if errors.Is(err, argos.ErrNotFound) {
 		s, gerr := c.GetSubmission(ctx, pos[0])
 		switch {

@@ -45,7 +45,7 @@ func runImage(ctx context.Context, a *app, args []string) error {
 	if !ok {
 		return usagef("--type must be id, id-back, selfie or address")
 	}
-	return a.download(out, func(c *argos.Client) (*argos.Download, error) { return c.Image(ctx, pos[0], t) })
+	return a.download(out, func(c *argos.Client) (*argos.Download, error) { return c.DownloadImage(ctx, pos[0], t) })
 }
 
 // runReport saves one AML report to the -o file.
@@ -56,7 +56,7 @@ func runReport(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	return a.download(out, func(c *argos.Client) (*argos.Download, error) { return c.AMLReport(ctx, pos[0]) })
+	return a.download(out, func(c *argos.Client) (*argos.Download, error) { return c.DownloadAMLReport(ctx, pos[0]) })
 }
 
 // download fetches a file and saves it to *out: all or nothing, readable

@@ -32,17 +32,17 @@ type eventLine struct {
 	CF2          string               `json:"cf2,omitempty"`
 	CF3          string               `json:"cf3,omitempty"`
 
-	UpdatedAt   string   `json:"updated_at,omitempty"`
-	CreatedAt   string   `json:"created_at,omitempty"`
-	KYCResultAt string   `json:"kyc_result_at,omitempty"`
-	PendingAt   string   `json:"pending_at,omitempty"`
-	Reviewer    string   `json:"reviewer,omitempty"`
-	Comment     []string `json:"comment,omitempty"`
-	CommentCode []string `json:"commentCode,omitempty"`
+	UpdatedAt   string             `json:"updated_at,omitempty"`
+	CreatedAt   string             `json:"created_at,omitempty"`
+	KYCResultAt string             `json:"kyc_result_at,omitempty"`
+	PendingAt   string             `json:"pending_at,omitempty"`
+	Reviewer    string             `json:"reviewer,omitempty"`
+	Comment     []string           `json:"comment,omitempty"`
+	CommentCode []argos.RejectCode `json:"commentCode,omitempty"`
 
-	RetryCode string `json:"retryCode,omitempty"`
-	Attempts  int    `json:"attempts,omitempty"`
-	IPAddress string `json:"ipAddress,omitempty"`
+	RetryCode argos.RetryCode `json:"retryCode,omitempty"`
+	Attempts  int             `json:"attempts,omitempty"`
+	IPAddress string          `json:"ipAddress,omitempty"`
 
 	AgeGroup              string          `json:"age_group,omitempty"`
 	Gender                argos.Gender    `json:"gender,omitempty"`
@@ -101,7 +101,7 @@ func newEventLine(e *argos.WebhookEvent, received time.Time, showPII bool) *even
 		RetryCode: e.RetryCode, Attempts: e.Attempts, IPAddress: e.IPAddress,
 		AgeGroup: e.AgeGroup, Gender: e.Gender, DateOfBirth: e.DateOfBirth, Nationality: e.Nationality,
 		FullName: e.FullName, FullNameEN: e.FullNameEN, FirstName: e.FirstName, LastName: e.LastName,
-		IDType: e.IDType, IssuingCountry: e.IssuingCountry, IssueDate: e.IssueDate, ExpireDate: e.ExpireDate,
+		IDType: e.IDType, IssuingCountry: e.IssuingCountry, IssueDate: e.DateOfIssue, ExpireDate: e.DateOfExpiry,
 		IdentityNumber: e.IdentityNumber, DocumentNumber: e.DocumentNumber, AdditionalList: e.AdditionalList,
 		DuplicatedInformation: e.DuplicatedInformation,
 		AMLStatus:             e.AMLStatus, AMLRiskLevel: e.AMLRiskLevel,

@@ -42,8 +42,8 @@
 // inclusive), --type kyc|aml|data|others, --limit N.
 //
 // Configuration comes from the environment: ARGOS_API_KEY (required),
-// ARGOS_BASE_URL (default https://rest-api.argoskyc.com/v2; review and
-// purge --fields need the v3 base, https://rest-api.argosidentity.com/v3),
+// ARGOS_BASE_URL (default https://rest-api.argosidentity.com/v3, the SDK's
+// DefaultBaseURL; review and purge --fields refuse a v2 base),
 // ARGOS_CA_FILE or --ca-file, a PEM file of certificate authorities to
 // trust instead of the system's (the certificate "argos fake" writes), and
 // ARGOS_SECURE_TRANSMISSION=1 for a project with the Secure Data

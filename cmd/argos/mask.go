@@ -96,11 +96,11 @@ func maskSubmission(s *argos.Submission) *argos.Submission {
 	}
 	d.DateOfBirth = mask(piiDate, d.DateOfBirth)
 	for _, p := range []*string{
-		&d.IPAddress, &d.IssueDate, &d.ExpireDate, &d.IdentityNumber, &d.DocumentNumber, &d.SSNNumber, &d.PhoneNumber,
+		&d.IPAddress, &d.DateOfIssue, &d.DateOfExpiry, &d.IdentityNumber, &d.DocumentNumber, &d.SSNNumber, &d.PhoneNumber,
 		&d.AddressCity, &d.AddressState, &d.AddressStreet, &d.AddressStreet2, &d.AddressZipcode,
 		&d.AddressGlobalCode, &d.AddressCompoundCode, &d.AddressFormatted, &d.AddressInput, &d.AddressDetail,
 		&d.TypeOfPermit, &d.TypeOfPermitGovKor, &d.ExpiryDateOfStayKor,
-		&m.OCR.BirthDate, &m.OCR.ExpireDate, &m.OCR.FirstName, &m.OCR.LastName, &m.OCR.FullName, &m.OCR.IdentityNumber,
+		&m.OCR.DateOfBirth, &m.OCR.DateOfExpiry, &m.OCR.FirstName, &m.OCR.LastName, &m.OCR.FullName, &m.OCR.IdentityNumber,
 		&m.DuplicatedInformation,
 	} {
 		*p = mask(piiSecret, *p)
@@ -110,7 +110,7 @@ func maskSubmission(s *argos.Submission) *argos.Submission {
 		for i, at := range s.KYC.Attempts {
 			vp := &at.VerificationParams
 			vp.FullName = mask(piiName, vp.FullName)
-			vp.IssueDate = mask(piiSecret, vp.IssueDate)
+			vp.DateOfIssue = mask(piiSecret, vp.DateOfIssue)
 			vp.IdentityNumber = mask(piiSecret, vp.IdentityNumber)
 			m.KYC.Attempts[i] = at
 		}

@@ -16,31 +16,31 @@ import (
 // that a misspelt name is a usage error rather than a failure per
 // submission.
 var (
-	partialNames = []string{argos.PartialIDImage, argos.PartialSelfieImage, argos.PartialData, argos.PartialOCRRaw,
+	partialNames = []argos.PartialField{argos.PartialIDImage, argos.PartialSelfieImage, argos.PartialData, argos.PartialOCRRaw,
 		argos.PartialOCR, argos.PartialReview, argos.PartialApplicantID, argos.PartialEmail, argos.PartialUserID,
 		argos.PartialAdditionalList, argos.PartialDuplicatedInformation, argos.PartialCustomDuplicatedInformation,
 		argos.PartialInjectionAction}
-	dataFieldNames = []string{argos.DataFieldAgeGroup, argos.DataFieldFirstName, argos.DataFieldLastName,
+	dataFieldNames = []argos.DataField{argos.DataFieldAgeGroup, argos.DataFieldFirstName, argos.DataFieldLastName,
 		argos.DataFieldFullName, argos.DataFieldName, argos.DataFieldGender, argos.DataFieldNationality,
 		argos.DataFieldDateOfBirth, argos.DataFieldAddressCity, argos.DataFieldAddressCountry, argos.DataFieldAddressState,
 		argos.DataFieldAddressStreet, argos.DataFieldAddressStreet2, argos.DataFieldAddressZipcode,
 		argos.DataFieldAddressGlobalCode, argos.DataFieldAddressCompoundCode, argos.DataFieldAddressFormatted,
 		argos.DataFieldAddressInput, argos.DataFieldAddressDetail, argos.DataFieldIPAddress, argos.DataFieldIssuingCountry,
-		argos.DataFieldIssueDate, argos.DataFieldExpireDate, argos.DataFieldIDType, argos.DataFieldDocumentNumber,
+		argos.DataFieldDateOfIssue, argos.DataFieldDateOfExpiry, argos.DataFieldIDType, argos.DataFieldDocumentNumber,
 		argos.DataFieldIdentityNumber, argos.DataFieldSSNNumber, argos.DataFieldPhoneNumber, argos.DataFieldCF1,
 		argos.DataFieldCF2, argos.DataFieldCF3}
 )
 
 // partialDelete reads --fields and --data-fields (comma-separated): nil
 // when --fields is not given (a full deletion).
-func (o *purgeOpts) partialDelete() (*argos.PartialDelete, error) {
+func (o *purgeOpts) partialDelete() (*argos.DeleteFieldsRequest, error) {
 	if o.fields == "" {
 		if o.dataFields != "" {
 			return nil, usagef("--data-fields needs --fields data")
 		}
 		return nil, nil
 	}
-	p := &argos.PartialDelete{AdminName: o.admin}
+	p := &argos.DeleteFieldsRequest{Admin: o.admin}
 	var err error
 	if p.Fields, err = nameList("--fields", o.fields, partialNames); err != nil {
 		return nil, err
@@ -58,12 +58,12 @@ func (o *purgeOpts) partialDelete() (*argos.PartialDelete, error) {
 
 // nameList splits a comma-separated list and checks each name against
 // valid.
-func nameList(flag, list string, valid []string) ([]string, error) {
-	var out []string
-	for _, n := range strings.Split(list, ",") {
-		n = strings.TrimSpace(n)
+func nameList[T ~string](flag, list string, valid []T) ([]T, error) {
+	var out []T
+	for _, s := range strings.Split(list, ",") {
+		n := T(strings.TrimSpace(s))
 		if !slices.Contains(valid, n) {
-			return nil, usagef("%s: %q is not one of %s", flag, n, strings.Join(valid, ", "))
+			return nil, usagef("%s: %q is not one of %s", flag, n, joinCodes(valid, ", "))
 		}
 		if !slices.Contains(out, n) {
 			out = append(out, n)
@@ -78,15 +78,17 @@ func nameList(flag, list string, valid []string) ([]string, error) {
 // does not show (custom_duplicated_information, injection_action) cannot be
 // confirmed, so the submission is recorded as failed and a re-run erases it
 // again, which is harmless.
-func newPartialAction(c *argos.Client, p *argos.PartialDelete) *purgeAction {
-	what := strings.Join(p.Fields, ", ")
+func newPartialAction(c *argos.Client, p *argos.DeleteFieldsRequest) *purgeAction {
+	what := joinCodes(p.Fields, ", ")
 	if len(p.DataFields) > 0 {
-		what += " (" + strings.Join(p.DataFields, ", ") + ")"
+		what += " (" + joinCodes(p.DataFields, ", ") + ")"
 	}
 	return &purgeAction{
 		wouldBe: "have " + what + " erased", verb: "erase", past: "erased", partial: p,
 		del: func(ctx context.Context, id string) error {
-			_, err := c.DeleteSubmissionFields(ctx, id, p)
+			r := *p // p names the parts; each call names its submission
+			r.SubmissionID = id
+			_, err := c.DeleteSubmissionFields(ctx, &r)
 			return err
 		},
 		done: func(ctx context.Context, id string) bool {
@@ -97,7 +99,7 @@ func newPartialAction(c *argos.Client, p *argos.PartialDelete) *purgeAction {
 }
 
 // erased reports whether s shows every part p names as empty.
-func erased(s *argos.Submission, p *argos.PartialDelete) bool {
+func erased(s *argos.Submission, p *argos.DeleteFieldsRequest) bool {
 	top := jsonObject(s)
 	for _, f := range p.Fields {
 		switch f {
@@ -111,19 +113,19 @@ func erased(s *argos.Submission, p *argos.PartialDelete) bool {
 			}
 		case argos.PartialData:
 			if len(p.DataFields) == 0 {
-				if !emptyJSON(top[f]) {
+				if !emptyJSON(top[string(f)]) {
 					return false
 				}
 				continue
 			}
 			data := jsonObject(s.Data)
 			for _, df := range p.DataFields {
-				if v, ok := data[df]; !ok || !emptyJSON(v) {
+				if v, ok := data[string(df)]; !ok || !emptyJSON(v) {
 					return false
 				}
 			}
 		default:
-			if v, ok := top[f]; !ok || !emptyJSON(v) {
+			if v, ok := top[string(f)]; !ok || !emptyJSON(v) {
 				return false
 			}
 		}

@@ -36,8 +36,8 @@ func TestPurgeFields(t *testing.T) {
 		got := checkLog(t, f, logFile, nil)
 		assert.ElementsMatch(t, old, got[evDeleted])
 		run := logLines(t, logFile)[0]
-		assert.Equal(t, []string{"email", "data"}, run.Fields)
-		assert.Equal(t, []string{"name", "date_of_birth"}, run.DataFields)
+		assert.Equal(t, []argos.PartialField{argos.PartialEmail, argos.PartialData}, run.Fields)
+		assert.Equal(t, []argos.DataField{argos.DataFieldName, argos.DataFieldDateOfBirth}, run.DataFields)
 
 		alice := f.serverView(t, old[0])
 		assert.Empty(t, alice.Email)
@@ -82,7 +82,7 @@ func TestPurgeFields(t *testing.T) {
 		args       []string
 		wantStderr string
 	}{
-		{"a v2 base URL", f, []string{"--fields", "email"}, "purge --fields calls the v3 API, and the base URL is v2 (" + f.srv.BaseURL +
+		{"a v2 base URL", f.v2(), []string{"--fields", "email"}, "purge --fields calls the v3 API, and the base URL is v2 (" + f.srv.URL("v2") +
 			"): set ARGOS_BASE_URL=" + f.srv.URL("v3") + "\n"},
 		{"an unknown part", f.v3(), []string{"--fields", "email,selfie"}, `--fields: "selfie" is not one of id_image, selfie_image, data`},
 		{"a part in the wrong case", f.v3(), []string{"--fields", "ocr_raw"}, `"ocr_raw" is not one of`},
@@ -108,24 +108,25 @@ func TestErased(t *testing.T) {
 		"data":{"name":"","date_of_birth":"","nationality":"KOR"},"image":{"idImage":"","selfieImage":"k"},
 		"OCR_raw":null,"review":{"a":"","b":[]},"additional_list":{"x":"y"}}`), &s))
 	tests := []struct {
-		name             string
-		fields, dataOnly []string
-		want             bool
+		name     string
+		fields   []argos.PartialField
+		dataOnly []argos.DataField
+		want     bool
 	}{
-		{"an empty email is erased", []string{"email"}, nil, true},
-		{"a user ID is not", []string{"userid"}, nil, false},
-		{"empty data fields are erased", []string{"data"}, []string{"name", "date_of_birth"}, true},
-		{"a data field with a value is not", []string{"data"}, []string{"name", "nationality"}, false},
-		{"the whole data object with a value left is not", []string{"data"}, nil, false},
-		{"no ID image is erased", []string{"id_image"}, nil, true},
-		{"a selfie key is not", []string{"selfie_image"}, nil, false},
-		{"null and objects of empty values are erased", []string{"OCR_raw", "review"}, nil, true},
-		{"an object with a value is not", []string{"additional_list"}, nil, false},
-		{"a part the submission does not show cannot be confirmed", []string{"custom_duplicated_information"}, nil, false},
+		{"an empty email is erased", []argos.PartialField{"email"}, nil, true},
+		{"a user ID is not", []argos.PartialField{"userid"}, nil, false},
+		{"empty data fields are erased", []argos.PartialField{"data"}, []argos.DataField{"name", "date_of_birth"}, true},
+		{"a data field with a value is not", []argos.PartialField{"data"}, []argos.DataField{"name", "nationality"}, false},
+		{"the whole data object with a value left is not", []argos.PartialField{"data"}, nil, false},
+		{"no ID image is erased", []argos.PartialField{"id_image"}, nil, true},
+		{"a selfie key is not", []argos.PartialField{"selfie_image"}, nil, false},
+		{"null and objects of empty values are erased", []argos.PartialField{"OCR_raw", "review"}, nil, true},
+		{"an object with a value is not", []argos.PartialField{"additional_list"}, nil, false},
+		{"a part the submission does not show cannot be confirmed", []argos.PartialField{"custom_duplicated_information"}, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, erased(&s, &argos.PartialDelete{Fields: tt.fields, DataFields: tt.dataOnly}))
+			assert.Equal(t, tt.want, erased(&s, &argos.DeleteFieldsRequest{Fields: tt.fields, DataFields: tt.dataOnly}))
 		})
 	}
 }

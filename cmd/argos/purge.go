@@ -23,8 +23,9 @@ const (
 	// maxRate is the API's documented limit, calls per second
 	// (https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide).
 	maxRate = 5000
-	// maxConcurrency is the SDK's default connection limit per host.
-	maxConcurrency = argos.DefaultMaxConnsPerHost
+	// maxConcurrency is the SDK's default connection limit per host (64,
+	// see the SDK's SECURITY.md).
+	maxConcurrency = 64
 	// finishTimeout bounds the deletions in flight when the purge is
 	// interrupted: they finish, so the log records their outcome.
 	finishTimeout = 30 * time.Second
@@ -55,7 +56,7 @@ type purgeAction struct {
 	wouldBe, verb, past string
 	// partial is what a partial deletion erases (nil for a deletion), for
 	// the log's run line and --json.
-	partial *argos.PartialDelete
+	partial *argos.DeleteFieldsRequest
 	// del deletes one submission's data.
 	del func(ctx context.Context, id string) error
 	// done reports whether a submission's data is deleted, for a del that
@@ -81,8 +82,8 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 	fs.IntVar(&o.concurrency, "concurrency", 8, fmt.Sprintf("deletions in flight at once (1-%d)", maxConcurrency))
 	fs.Float64Var(&o.rate, "rate", 100, fmt.Sprintf("at most this many deletions per second (at most %d, the API's limit for all calls)", maxRate))
 	fs.StringVar(&o.log, "log", "argos-purge.log", "`FILE` to append the record of every deletion to (JSON Lines)")
-	choiceVar(fs, &o.fields, "fields", "", "erase only these `parts` of each submission, comma-separated (id_image, selfie_image, data, OCR_raw, ocr, review, applicant_id, email, userid, additional_list, duplicated_information, …; v3 API)", partialNames...)
-	choiceVar(fs, &o.dataFields, "data-fields", "", "with --fields data, erase only these `fields` of data, comma-separated (name, date_of_birth, identityNumber, …)", dataFieldNames...)
+	choiceVar(fs, &o.fields, "fields", "", "erase only these `parts` of each submission, comma-separated (id_image, selfie_image, data, OCR_raw, ocr, review, applicant_id, email, userid, additional_list, duplicated_information, …; v3 API)", names(partialNames)...)
+	choiceVar(fs, &o.dataFields, "data-fields", "", "with --fields data, erase only these `fields` of data, comma-separated (name, date_of_birth, identityNumber, …)", names(dataFieldNames)...)
 	if _, err := a.parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -143,14 +144,14 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 
 // newPurgeAction returns what the flags ask purge to do to each
 // submission: erase the parts of partial when it is not nil, else delete.
-func newPurgeAction(c *argos.Client, o *purgeOpts, partial *argos.PartialDelete) *purgeAction {
+func newPurgeAction(c *argos.Client, o *purgeOpts, partial *argos.DeleteFieldsRequest) *purgeAction {
 	if partial != nil {
 		return newPartialAction(c, partial)
 	}
 	return &purgeAction{
 		wouldBe: "be deleted", verb: "delete", past: "deleted",
 		del: func(ctx context.Context, id string) error {
-			_, err := c.DeleteSubmissionAs(ctx, id, o.admin) // no admin_name when o.admin is ""
+			_, err := c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: id, Admin: o.admin}) // no admin_name when o.admin is ""
 			return err
 		},
 		done: func(ctx context.Context, id string) bool {

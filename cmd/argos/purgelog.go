@@ -8,6 +8,8 @@ import (
 	"os/user"
 	"sync"
 	"time"
+
+	"github.com/kycgo/argos"
 )
 
 // Events of the purge log.
@@ -34,8 +36,8 @@ type logEntry struct {
 	CLIVersion string      `json:"cli_version,omitempty"`
 	OSUser     string      `json:"os_user,omitempty"`
 	// What a partial deletion erases (purge --fields), on run lines.
-	Fields     []string `json:"fields,omitempty"`
-	DataFields []string `json:"data_fields,omitempty"`
+	Fields     []argos.PartialField `json:"fields,omitempty"`
+	DataFields []argos.DataField    `json:"data_fields,omitempty"`
 	// Totals, on run and end lines.
 	Candidates  *int  `json:"candidates,omitempty"`
 	Outside     *int  `json:"outside,omitempty"`

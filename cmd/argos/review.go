@@ -35,9 +35,9 @@ func runReview(ctx context.Context, a *app, args []string) error {
 	fs.StringVar(&o.comment, "comment", "", "why it is rejected, shown in the dashboard (`TEXT`; only with --reject)")
 	fs.StringVar(&o.admin, "admin", "", "the dashboard admin `NAME` deciding (required; must be registered in the project)")
 	fs.StringVar(&o.fields.FullName, "full-name", "", "correct the applicant's full `name` with the decision")
-	fs.StringVar(&o.fields.BirthDate, "birth-date", "", "correct the birth `date` (YYYY-MM-DD)")
-	fs.StringVar(&o.fields.IssueDate, "issue-date", "", "correct the ID's issue `date` (YYYY-MM-DD)")
-	fs.StringVar(&o.fields.ExpireDate, "expire-date", "", "correct the ID's expiry `date` (YYYY-MM-DD)")
+	fs.StringVar(&o.fields.DateOfBirth, "birth-date", "", "correct the birth `date` (YYYY-MM-DD)")
+	fs.StringVar(&o.fields.DateOfIssue, "issue-date", "", "correct the ID's issue `date` (YYYY-MM-DD)")
+	fs.StringVar(&o.fields.DateOfExpiry, "expire-date", "", "correct the ID's expiry `date` (YYYY-MM-DD)")
 	gender := fs.String("gender", "", "correct the `gender` (male or female)")
 	idType := fs.String("id-type", "", "correct the ID `type` (passport, government_id, drivers_license, …)")
 	pos, err := a.parse(fs, args, 1)
@@ -70,9 +70,9 @@ func runReview(ctx context.Context, a *app, args []string) error {
 		return fmt.Errorf("reviewing the submission: %w", err)
 	}
 	if a.json {
-		return a.printJSON(map[string]string{"submission_id": res.SubmissionID, "final_status": string(res.FinalStatus), "message": res.Message})
+		return a.printJSON(map[string]string{"submission_id": res.SubmissionID, "final_status": string(res.Status), "message": res.Message})
 	}
-	_, err = fmt.Fprintf(a.stdout, "%s %s\n", visible(string(res.FinalStatus)), visible(res.SubmissionID))
+	_, err = fmt.Fprintf(a.stdout, "%s %s\n", visible(string(res.Status)), visible(res.SubmissionID))
 	return err
 }
 
@@ -103,7 +103,7 @@ func (o *reviewOpts) request(id string) (*argos.ReviewRequest, error) {
 
 // reviewFlags maps ReviewRequest's field names to review's flags.
 var reviewFlags = strings.NewReplacer(
-	"UpdateFields.FullName", "--full-name", "UpdateFields.BirthDate", "--birth-date", "UpdateFields.IssueDate", "--issue-date",
-	"UpdateFields.ExpireDate", "--expire-date", "UpdateFields.Gender", "--gender", "UpdateFields.IDType", "--id-type",
+	"UpdateFields.FullName", "--full-name", "UpdateFields.DateOfBirth", "--birth-date", "UpdateFields.DateOfIssue", "--issue-date",
+	"UpdateFields.DateOfExpiry", "--expire-date", "UpdateFields.Gender", "--gender", "UpdateFields.IDType", "--id-type",
 	"SubmissionID", "ID", "Admin", "--admin", "RejectComment", "--comment",
 )

@@ -25,6 +25,15 @@ func TestV3Base(t *testing.T) {
 	}
 }
 
+// v2 is f on the fake's v2 base URL, the deprecated guide's.
+func (f *fixture) v2() *fixture { return f.version("v2") }
+
+func (f *fixture) version(v string) *fixture {
+	g := *f
+	g.env = map[string]string{envAPIKey: f.env[envAPIKey], envBaseURL: f.srv.URL(v), envCAFile: f.env[envCAFile]}
+	return &g
+}
+
 func TestReview(t *testing.T) {
 	pending := func(t *testing.T, f *fixture) string {
 		t.Helper()
@@ -39,7 +48,7 @@ func TestReview(t *testing.T) {
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.Equal(t, "approved "+id+"\n", r.stdout)
 		s := f.serverView(t, id)
-		assert.Equal(t, argos.KYCApproved, s.KYC.Result)
+		assert.Equal(t, argos.KYCApproved, s.KYC.Status)
 		assert.Equal(t, admin, s.Reviewer)
 	})
 	t.Run("--reject with --comment rejects it, and --json prints the answer", func(t *testing.T) {
@@ -48,7 +57,7 @@ func TestReview(t *testing.T) {
 		r := f.v3().run(t, "review", id, "--reject", "--comment", "document expired", "--admin", admin, "--json")
 		require.Equal(t, exitOK, r.code, r.stderr)
 		assert.JSONEq(t, `{"submission_id":"`+id+`","final_status":"rejected","message":"Success to review submission."}`, r.stdout)
-		assert.Equal(t, argos.KYCRejected, f.serverView(t, id).KYC.Result)
+		assert.Equal(t, argos.KYCRejected, f.serverView(t, id).KYC.Status)
 	})
 	t.Run("corrections are applied with the decision", func(t *testing.T) {
 		f := setup(t)
@@ -72,7 +81,7 @@ func TestReview(t *testing.T) {
 		{"a submission that is not pending is a failure", f.v3(), []string{ids[0], "--approve", "--admin", admin}, exitFailure, "not pending"},
 		{"an admin the project does not have is a failure", f.v3(), []string{ids[1], "--approve", "--admin", "intruder@example.com"}, exitFailure, "--admin must be an admin registered"},
 		{"an unknown submission is a failure", f.v3(), []string{"sub-9999", "--approve", "--admin", admin}, exitFailure, "reviewing the submission"},
-		{"a v2 base URL is a usage error that names the v3 base of the same host", f, []string{ids[1], "--approve", "--admin", admin}, exitUsage,
+		{"a v2 base URL is a usage error that names the v3 base of the same host", f.v2(), []string{ids[1], "--approve", "--admin", admin}, exitUsage,
 			"set ARGOS_BASE_URL=" + f.srv.URL("v3") + "\n"},
 		{"neither --approve nor --reject is a usage error", f.v3(), []string{ids[1], "--admin", admin}, exitUsage, "one of --approve and --reject"},
 		{"both --approve and --reject is a usage error", f.v3(), []string{ids[1], "--approve", "--reject", "--comment", "x", "--admin", admin}, exitUsage, "one of --approve and --reject"},
@@ -94,12 +103,12 @@ func TestReview(t *testing.T) {
 			}
 		})
 	}
-	t.Run("with ARGOS_BASE_URL unset it says to set it, before any request", func(t *testing.T) {
-		r := runEnv(map[string]string{envAPIKey: "k"}, "review", "sub-1", "--approve", "--admin", admin)
+	t.Run("with ARGOS_BASE_URL the guide's v2 host it says to set the v3 one, before any request", func(t *testing.T) {
+		r := runEnv(map[string]string{envAPIKey: "k", envBaseURL: argos.BaseURLV2}, "review", "sub-1", "--approve", "--admin", admin)
 		assert.Equal(t, exitUsage, r.code)
-		assert.Contains(t, r.stderr, "review calls the v3 API, and the base URL is v2 ("+argos.DefaultBaseURL+"): set ARGOS_BASE_URL="+argos.BaseURLV3+"\n")
+		assert.Contains(t, r.stderr, "review calls the v3 API, and the base URL is v2 ("+argos.BaseURLV2+"): set ARGOS_BASE_URL="+argos.BaseURLV3+"\n")
 	})
 	t.Run("the undecided submission is still pending after the refusals", func(t *testing.T) {
-		assert.Equal(t, argos.KYCPending, f.serverView(t, ids[1]).KYC.Result)
+		assert.Equal(t, argos.KYCPending, f.serverView(t, ids[1]).KYC.Status)
 	})
 }

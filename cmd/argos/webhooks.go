@@ -86,7 +86,11 @@ func runWebhooksListen(ctx context.Context, a *app, args []string) error {
 		}
 		opts = append(opts, argos.WithWebhookKey(key))
 	}
-	h = argos.NewWebhookHandler(p.print, opts...)
+	hook, err := argos.NewWebhookHandler(p.print, opts...)
+	if err != nil {
+		return err
+	}
+	h = hook
 	if p.fwd != nil {
 		h = keepBody(h)
 	}

@@ -195,12 +195,12 @@ func (h *Handler) start(w http.ResponseWriter, r *http.Request) {
 	o := res.ReviewOCRData
 	out := startResponse{
 		SubmissionID: res.SubmissionID,
-		OCR: ocrJSON{Name: o.Name, BirthDate: o.BirthDate, Gender: o.Gender, Nationality: o.Nationality,
-			IssueDate: o.IssueDate, ExpireDate: o.ExpireDate},
+		OCR: ocrJSON{Name: o.Name, BirthDate: o.DateOfBirth, Gender: o.Gender, Nationality: o.Nationality,
+			IssueDate: o.DateOfIssue, ExpireDate: o.DateOfExpiry},
 		Retry: retries(res.Retry),
 	}
-	if res.CanRetry() || res.KYCStatus == argos.KYCRejected {
-		out.Status = res.KYCStatus
+	if res.CanRetry() || res.Status == argos.KYCRejected {
+		out.Status = res.Status
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -227,11 +227,11 @@ func (h *Handler) selfie(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, "step 2", err, slog.Any("request", req))
 		return
 	}
-	h.log.InfoContext(ctx, "kyc step 2", slog.Any("request", req), slog.String("kyc_status", string(res.KYCStatus)),
+	h.log.InfoContext(ctx, "kyc step 2", slog.Any("request", req), slog.String("kyc_status", string(res.Status)),
 		slog.Int("retry_count", res.RetryCount), slog.Bool("can_retry", res.CanRetry()))
 	writeJSON(w, http.StatusOK, selfieResponse{
 		SubmissionID: req.SubmissionID,
-		Status:       res.KYCStatus,
+		Status:       res.Status,
 		Retry:        retries(res.Retry),
 		RetriesLeft:  res.RetriesLeft(),
 		CanRetry:     res.CanRetry(),
@@ -249,13 +249,13 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request) {
 	}
 	// A Submission logs as its ID, status, attempt count and creation time.
 	h.log.InfoContext(ctx, "kyc status", slog.Any("submission", sub))
-	writeJSON(w, http.StatusOK, statusResponse{SubmissionID: sub.ID, Status: sub.KYC.Result})
+	writeJSON(w, http.StatusOK, statusResponse{SubmissionID: sub.ID, Status: sub.KYC.Status})
 }
 
 func retries(rs []argos.RetryReason) []retryJSON {
 	var out []retryJSON
 	for _, r := range rs {
-		out = append(out, retryJSON{Code: r.Code, Message: r.Message})
+		out = append(out, retryJSON{Code: string(r.Code), Message: r.Message})
 	}
 	return out
 }

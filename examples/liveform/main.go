@@ -84,7 +84,7 @@ func runFake(ctx context.Context, out *demo.Log) error {
 
 	out.Step("Putting a private-mode token in the project's pool")
 	token := argos.NewTokenID()
-	if _, err := client.AddTokens(ctx, []string{token}); err != nil {
+	if _, err := client.AddTokens(ctx, &argos.TokensRequest{TokenIDs: []string{token}}); err != nil {
 		out.Failure(err)
 		return fmt.Errorf("adding the token: %w", err)
 	}
@@ -139,7 +139,7 @@ func runFake(ctx context.Context, out *demo.Log) error {
 	out.Detail("error page %s (the token is used up); the return URL carries errorCode=%s and no submission",
 		again.ErrorCode, again2.ErrorCode)
 	out.Blank()
-	out.Line("Done: KYC %s for user %s.", ret.KYCStatus, userID)
+	out.Line("Done: KYC %s for user %s.", ret.Status, userID)
 	return nil
 }
 
@@ -156,7 +156,7 @@ func readReturn(out *demo.Log, u string) (*argos.ReturnParams, error) {
 		return nil, fmt.Errorf("the form stopped on error page %s", ret.ErrorCode)
 	}
 	out.Detail("submissionId %s, kycStatus %s, userid %s (the URL carries the email too)",
-		demo.OrDash(ret.SubmissionID), demo.OrDash(string(ret.KYCStatus)), demo.OrDash(ret.UserID))
+		demo.OrDash(ret.SubmissionID), demo.OrDash(string(ret.Status)), demo.OrDash(ret.UserID))
 	return ret, nil
 }
 
@@ -168,8 +168,8 @@ func confirm(ctx context.Context, out *demo.Log, client *argos.Client, ret *argo
 		out.Failure(err)
 		return fmt.Errorf("reading the submission: %w", err)
 	}
-	agree := sub.KYC.Result == ret.KYCStatus && sub.UserID == ret.UserID
-	out.Detail("Argos says %s for user %s: the return URL %s", sub.KYC.Result, demo.OrDash(sub.UserID),
+	agree := sub.KYC.Status == ret.Status && sub.UserID == ret.UserID
+	out.Detail("Argos says %s for user %s: the return URL %s", sub.KYC.Status, demo.OrDash(sub.UserID),
 		map[bool]string{true: "agrees", false: "DISAGREES: trust Argos, not the URL"}[agree])
 	if !agree {
 		return errors.New("the return URL does not match the submission")
@@ -185,7 +185,7 @@ func webhookDetail(e *argos.WebhookEvent) string {
 		parts = append(parts, "status "+string(e.Status))
 	}
 	if e.RetryCode != "" {
-		parts = append(parts, "retry code "+e.RetryCode)
+		parts = append(parts, "retry code "+string(e.RetryCode))
 	}
 	if e.ExpiredCondition != "" {
 		parts = append(parts, "expired by "+e.ExpiredCondition)

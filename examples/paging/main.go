@@ -67,7 +67,7 @@ func run(ctx context.Context, stdout io.Writer, env func(string) string) error {
 			return fmt.Errorf("listing submissions: %w", err)
 		}
 		rows++
-		fmt.Fprintf(stdout, "  %3d  %-18s %-10s %s\n", rows, sub.ID, demo.OrDash(string(sub.KYC.Result)), demo.Created(sub, "2006-01-02 15:04:05.000 UTC"))
+		fmt.Fprintf(stdout, "  %3d  %-18s %-10s %s\n", rows, sub.ID, demo.OrDash(string(sub.KYC.Status)), demo.Created(sub, "2006-01-02 15:04:05.000 UTC"))
 		if rows == maxRows {
 			fmt.Fprintf(stdout, "  … stopping after %d rows (breaking out of the loop stops the fetching)\n", maxRows)
 			break
@@ -132,12 +132,12 @@ func seed(ctx context.Context, stdout io.Writer, client *argos.Client, srv *argo
 			SubmissionID: s1.SubmissionID,
 			FaceImage:    demo.Selfie.File(),
 			Name:         s1.ReviewOCRData.Name,
-			DateOfBirth:  s1.ReviewOCRData.BirthDate,
+			DateOfBirth:  s1.ReviewOCRData.DateOfBirth,
 		})
 		if err != nil {
 			return fmt.Errorf("seeding submission %d: step 2: %w", i+1, err)
 		}
-		fmt.Fprintf(stdout, " %s", s2.KYCStatus)
+		fmt.Fprintf(stdout, " %s", s2.Status)
 		// Distinct creation times keep "newest first" easy to follow.
 		if err := sleep(ctx, 2*time.Millisecond); err != nil {
 			return err

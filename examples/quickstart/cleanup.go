@@ -17,7 +17,7 @@ import (
 func (q *quickstart) deleteAndLookUp(ctx context.Context, id string) error {
 	out := q.out
 	out.Step("Deleting submission %s (its personal data and images, for good)", id)
-	res, err := q.client.DeleteSubmission(ctx, id)
+	res, err := q.client.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: id})
 	if err != nil {
 		out.Failure(err)
 		return fmt.Errorf("deleting the submission: %w", err)
@@ -34,7 +34,7 @@ func (q *quickstart) deleteAndLookUp(ctx context.Context, id string) error {
 		out.Failure(err)
 		return fmt.Errorf("reading the deleted submission: %w", err)
 	}
-	out.Detail("kept: id %s, KYC status %s, ID type %s, created %s", sub.ID, demo.OrDash(string(sub.KYC.Result)),
+	out.Detail("kept: id %s, KYC status %s, ID type %s, created %s", sub.ID, demo.OrDash(string(sub.KYC.Status)),
 		demo.OrDash(string(sub.Data.IDType)), demo.Created(sub, "2006-01-02 15:04:05 UTC"))
 	if left := personalData(sub); len(left) > 0 {
 		out.Detail("still present: %s", strings.Join(left, ", "))

@@ -14,17 +14,17 @@ import (
 
 // step2 sends Step 2 and prints the answer: status, scores and, when Argos
 // asks for another try, its reasons and the tries left.
-func (q *quickstart) step2(ctx context.Context, r *argos.Step2Request) (*argos.Step2Response, error) {
+func (q *quickstart) step2(ctx context.Context, r *argos.Step2Request) (*argos.Step2Result, error) {
 	r.FaceImage = demo.Selfie.File()
 	resp, err := q.client.SubmitStep2(ctx, r)
 	if err != nil {
 		q.out.Failure(err)
 		return nil, fmt.Errorf("step 2: %w", err)
 	}
-	q.status = resp.KYCStatus
-	q.out.Detail("KYC status: %s%s", resp.KYCStatus, demo.Scores(resp.FaceSimilarityScore, resp.LivenessScore))
+	q.status = resp.Status
+	q.out.Detail("KYC status: %s%s", resp.Status, demo.Scores(resp.FaceSimilarityScore, resp.LivenessScore))
 	q.out.RetryReasons(resp.Retry)
-	if resp.KYCStatus == argos.KYCIncomplete {
+	if resp.Status == argos.KYCIncomplete {
 		q.out.Detail("retries left: %d, can retry: %t", resp.RetriesLeft(), resp.CanRetry())
 	}
 	return resp, nil
@@ -52,13 +52,22 @@ func (q *quickstart) poll(ctx context.Context, id string) error {
 		out.Failure(err)
 		return fmt.Errorf("reading the submission: %w", err)
 	}
-	q.status = sub.KYC.Result
-	out.Detail("KYC status: %s after %s", sub.KYC.Result, demo.Plural(len(sub.KYC.Attempts), "attempt"))
+	q.status = sub.KYC.Status
+	out.Detail("KYC status: %s after %s", sub.KYC.Status, demo.Plural(len(sub.KYC.Attempts), "attempt"))
 	for _, a := range sub.KYC.Attempts {
 		out.Detail("  attempt %d: %s", a.Count, cmp.Or(a.RetryMsg, "passed"))
 	}
 	if len(sub.KYC.Comment) > 0 {
-		out.Detail("comment: %s (%s)", strings.Join(sub.KYC.Comment, "; "), strings.Join(sub.KYC.CommentCode, ", "))
+		out.Detail("comment: %s (%s)", strings.Join(sub.KYC.Comment, "; "), joinCodes(sub.KYC.CommentCode))
 	}
 	return nil
+}
+
+// joinCodes joins reject codes with ", ".
+func joinCodes(codes []argos.RejectCode) string {
+	s := make([]string, len(codes))
+	for i, c := range codes {
+		s[i] = string(c)
+	}
+	return strings.Join(s, ", ")
 }

@@ -168,11 +168,11 @@ func (q *quickstart) run(ctx context.Context) error {
 }
 
 // afterStep1 runs Step 2, polling, listing and the image download.
-func (q *quickstart) afterStep1(ctx context.Context, s1 *argos.Step1Response) error {
+func (q *quickstart) afterStep1(ctx context.Context, s1 *argos.Step1Result) error {
 	out := q.out
-	if s1.CanRetry() || s1.KYCStatus == argos.KYCRejected {
-		q.status = s1.KYCStatus
-		out.Detail("Argos could not use the ID image (KYC status: %s)", s1.KYCStatus)
+	if s1.CanRetry() || s1.Status == argos.KYCRejected {
+		q.status = s1.Status
+		out.Detail("Argos could not use the ID image (KYC status: %s)", s1.Status)
 		out.RetryReasons(s1.Retry)
 		out.Detail("a real app would ask for another photo of the ID; this run stops here and cleans up")
 		return nil
@@ -190,7 +190,7 @@ func (q *quickstart) afterStep1(ctx context.Context, s1 *argos.Step1Response) er
 	if err != nil {
 		return err
 	}
-	if s2.KYCStatus == argos.KYCIncomplete {
+	if s2.Status == argos.KYCIncomplete {
 		// Nothing to wait for: Argos decides only once it gets a usable
 		// selfie (or the tries run out).
 		out.Detail("not retrying again: the submission stays incomplete until the applicant sends a new selfie")
@@ -207,12 +207,12 @@ func (q *quickstart) afterStep1(ctx context.Context, s1 *argos.Step1Response) er
 	}
 	out.Detail("%s", demo.Plural(len(list.Items), "submission"))
 	for _, s := range list.Items {
-		out.Detail("  %s  %-10s  created %s", s.ID, s.KYC.Result, demo.Created(&s, "2006-01-02 15:04:05 UTC"))
+		out.Detail("  %s  %-10s  created %s", s.ID, s.KYC.Status, demo.Created(&s, "2006-01-02 15:04:05 UTC"))
 	}
 
 	// Download the selfie. Download.Body streams from the network; close it.
 	out.Step("Downloading the selfie")
-	img, err := q.client.Image(ctx, s1.SubmissionID, argos.ImageSelfie)
+	img, err := q.client.DownloadImage(ctx, s1.SubmissionID, argos.ImageSelfie)
 	if err != nil {
 		out.Failure(err)
 		return fmt.Errorf("downloading the selfie: %w", err)
@@ -229,11 +229,11 @@ func (q *quickstart) afterStep1(ctx context.Context, s1 *argos.Step1Response) er
 
 // confirm is the applicant reviewing the OCR data; a real app shows it in a
 // form. Here it is taken as is, with sample values where OCR read nothing.
-func (q *quickstart) confirm(s1 *argos.Step1Response) *argos.Step2Request {
+func (q *quickstart) confirm(s1 *argos.Step1Result) *argos.Step2Request {
 	ocr := s1.ReviewOCRData
 	q.out.Detail("OCR read: name %q, born %s, gender %s, nationality %s",
-		demo.OrDash(ocr.Name), demo.OrDash(ocr.BirthDate), demo.OrDash(ocr.Gender), demo.OrDash(ocr.Nationality))
-	r := &argos.Step2Request{SubmissionID: s1.SubmissionID, Name: ocr.Name, DateOfBirth: ocr.BirthDate,
+		demo.OrDash(ocr.Name), demo.OrDash(ocr.DateOfBirth), demo.OrDash(ocr.Gender), demo.OrDash(ocr.Nationality))
+	r := &argos.Step2Request{SubmissionID: s1.SubmissionID, Name: ocr.Name, DateOfBirth: ocr.DateOfBirth,
 		Gender: argos.Gender(ocr.Gender), Nationality: ocr.Nationality}
 	if r.Name == "" || r.DateOfBirth == "" {
 		q.out.Detail("OCR read no name or birth date: confirming the sample values %q, %s instead", fallbackName, fallbackBirthDate)

@@ -16,7 +16,11 @@ import (
 // one submission through the fake and prints what arrived.
 func runFake(ctx context.Context, p *printer) error {
 	secret := newSecret()
-	receiver := httptest.NewTLSServer(newReceiver(secret, p.event))
+	handler, err := newReceiver(secret, p.event)
+	if err != nil {
+		return err
+	}
+	receiver := httptest.NewTLSServer(handler)
 	defer receiver.Close()
 	hookURL := receiver.URL + hookPath + secret
 
@@ -90,7 +94,7 @@ func playSubmission(ctx context.Context, p *printer, client *argos.Client, srv *
 		return err
 	}
 	p.line("Deleting the submission as admin@example.com")
-	if _, err := client.DeleteSubmissionAs(ctx, id, "admin@example.com"); err != nil {
+	if _, err := client.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: id, Admin: "admin@example.com"}); err != nil {
 		return fmt.Errorf("delete: %w", err)
 	}
 	return nil

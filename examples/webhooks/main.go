@@ -60,8 +60,11 @@ func run(ctx context.Context, stdout io.Writer, env func(string) string) error {
 // newReceiver returns the webhook endpoint: the secret path in front of
 // argos.NewWebhookHandler. A wrong or missing secret answers 404, as any
 // unknown path does, before the body is read.
-func newReceiver(secret string, fn func(context.Context, *argos.WebhookEvent) error, opts ...argos.WebhookOption) http.Handler {
-	hook := argos.NewWebhookHandler(fn, opts...)
+func newReceiver(secret string, fn func(context.Context, *argos.WebhookEvent) error, opts ...argos.WebhookOption) (http.Handler, error) {
+	hook, err := argos.NewWebhookHandler(fn, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating the webhook handler: %w", err)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got, ok := strings.CutPrefix(r.URL.Path, hookPath)
 		if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
@@ -69,7 +72,7 @@ func newReceiver(secret string, fn func(context.Context, *argos.WebhookEvent) er
 			return
 		}
 		hook.ServeHTTP(w, r)
-	})
+	}), nil
 }
 
 // newSecret returns 32 random hex digits.
@@ -101,9 +104,13 @@ func serveReal(ctx context.Context, p *printer, key string, env func(string) str
 	if env("ARGOS_WEBHOOK_ENCRYPTED") == "1" {
 		hookOpts = append(hookOpts, argos.WithWebhookKey(key))
 	}
+	handler, err := newReceiver(secret, p.event, hookOpts...)
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Addr:              addr,
-		Handler:           newReceiver(secret, p.event, hookOpts...),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	p.line("Receiving webhooks on http://%s%s<WEBHOOK_SECRET>; register the HTTPS URL of your proxy in the dashboard.", addr, hookPath)

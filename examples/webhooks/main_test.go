@@ -64,10 +64,12 @@ func TestReceiver(t *testing.T) {
 	require.NoError(t, err)
 	const secret = "0123456789abcdef0123456789abcdef"
 	var got []string
-	rcv := httptest.NewServer(newReceiver(secret, func(_ context.Context, e *argos.WebhookEvent) error {
+	handler, err := newReceiver(secret, func(_ context.Context, e *argos.WebhookEvent) error {
 		got = append(got, e.SubmissionID)
 		return nil
-	}))
+	})
+	require.NoError(t, err)
+	rcv := httptest.NewServer(handler)
 	defer rcv.Close()
 
 	tests := []struct {

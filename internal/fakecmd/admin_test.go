@@ -39,7 +39,7 @@ func TestRunPrintsCurlCommands(t *testing.T) {
 	t.Run("the admin line lists the webhooks", func(t *testing.T) {
 		m := curlLine.FindStringSubmatch(s.admin)
 		require.NotNil(t, m, "admin line: %s", s.admin)
-		assert.Equal(t, strings.TrimSuffix(s.baseURL, "/v2")+"/_admin/webhooks", m[3])
+		assert.Equal(t, strings.TrimSuffix(s.baseURL, "/v3")+"/_admin/webhooks", m[3])
 	})
 	t.Run("curl runs the printed lines successfully", func(t *testing.T) {
 		if _, err := exec.LookPath("curl"); err != nil {
@@ -81,7 +81,7 @@ func TestRunDeliversWebhooksAndServesTheAdmin(t *testing.T) {
 
 	s := start(t, "-addr", "127.0.0.1:0", "-webhook-url", rcv.URL+"/hook", "-webhook-ca", caFile)
 	hc := trusting(t, s.certFile)
-	adminURL := strings.TrimSuffix(s.baseURL, "/v2") + argostest.AdminPrefix
+	adminURL := strings.TrimSuffix(s.baseURL, "/v3") + argostest.ControlPrefix
 	admin := func(method, name, body string) (int, []byte) {
 		req, err := http.NewRequest(method, adminURL+name, strings.NewReader(body))
 		require.NoError(t, err)
@@ -109,7 +109,7 @@ func TestRunDeliversWebhooksAndServesTheAdmin(t *testing.T) {
 		FaceImage: &argos.File{Name: "selfie.jpg", Body: bytes.NewReader(argostest.SampleJPEG())},
 	})
 	require.NoError(t, err)
-	assert.Equal(t, argos.KYCRejected, s2.KYCStatus, "the scripted outcome decided")
+	assert.Equal(t, argos.KYCRejected, s2.Status, "the scripted outcome decided")
 
 	code, body = admin(http.MethodGet, "webhooks", "")
 	require.Equal(t, http.StatusOK, code, "%s", body)

@@ -7,7 +7,7 @@
 // prints the base URL, the API key (random unless -key is given), the
 // certificate's path and curl commands to try, for example:
 //
-//	curl --cacert '/tmp/argos-fake-123/cert.pem' -H 'x-api-key: test_…' 'https://127.0.0.1:8443/v2/submission?count=1'
+//	curl --cacert '/tmp/argos-fake-123/cert.pem' -H 'x-api-key: test_…' 'https://127.0.0.1:8443/v3/submission?count=1'
 //
 // The fake serves argostest's admin endpoints (argostest.WithAdmin) below
 // /_admin/ with the same key, for scripting Step 1 and Step 2 outcomes, KYC
@@ -118,9 +118,9 @@ func newFlagSet(name string, o *options) *flag.FlagSet {
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8443", "`host:port` to listen on")
 	fs.StringVar(&o.key, "key", "", "API key to accept in x-api-key (default: a random one)")
 	fs.StringVar(&o.certOut, "cert-out", "", "`file` to write the server certificate (PEM) to (default: cert.pem in a new temporary directory, removed on exit)")
-	fs.StringVar(&o.webhookURL, "webhook-url", "", "`URL` to POST webhooks to (also settable with PUT "+argostest.AdminPrefix+"webhook-url)")
+	fs.StringVar(&o.webhookURL, "webhook-url", "", "`URL` to POST webhooks to (also settable with PUT "+argostest.ControlPrefix+"webhook-url)")
 	fs.StringVar(&o.webhookCA, "webhook-ca", "", "PEM `file` of the CA the webhook receiver's certificate chains to (default: the system's roots)")
-	fs.StringVar(&o.returnURL, "return-url", "", "the project's liveform return `URL` (see POST "+argostest.AdminPrefix+"liveform)")
+	fs.StringVar(&o.returnURL, "return-url", "", "the project's liveform return `URL` (see POST "+argostest.ControlPrefix+"liveform)")
 	fs.IntVar(&o.seed, "seed", 0, "start with `N` submissions in varied states (argostest's AddSubmissions)")
 	fs.BoolVar(&o.verbose, "v", false, "log one line per request to standard error")
 	fs.BoolVar(&o.encrypt, "encrypt", false, "turn the project's Secure Data Transmission option on: "+
@@ -214,7 +214,7 @@ func writeCert(path string, certPEM []byte) (file string, cleanup func(), err er
 // serverOptions turns the flags into the fake's options and the HTTP
 // server's error log.
 func serverOptions(o options, stderr io.Writer) ([]argostest.ServerOption, *log.Logger, error) {
-	opts := []argostest.ServerOption{argostest.WithAdmin()}
+	opts := []argostest.ServerOption{argostest.WithControlAPI()}
 	if o.encrypt {
 		opts = append(opts, argostest.WithSecureTransmission())
 	}
@@ -265,15 +265,15 @@ func webhookClient(caFile string) (*http.Client, error) {
 // a command to try it with.
 func printDetails(w io.Writer, addr, key, certFile string, encrypt bool) {
 	base := "https://" + addr
-	fmt.Fprintf(w, "base URL: %s/v2 (also /v3)\n", base)
+	fmt.Fprintf(w, "base URL: %s/v3 (also /v2)\n", base)
 	fmt.Fprintf(w, "API key:  %s\n", key)
 	if encrypt {
 		fmt.Fprintln(w, "encrypt:  Secure Data Transmission on (GET /submission takes and answers {\"data\": …}; the try line below is refused)")
 	}
 	fmt.Fprintf(w, "CA file:  %s\n", certFile)
 	curl := "curl --cacert " + shellQuote(certFile) + " -H " + shellQuote("x-api-key: "+key) + " "
-	fmt.Fprintf(w, "try:      %s%s\n", curl, shellQuote(base+"/v2/submission?count=1"))
-	fmt.Fprintf(w, "admin:    %s%s\n", curl, shellQuote(base+argostest.AdminPrefix+"webhooks"))
+	fmt.Fprintf(w, "try:      %s%s\n", curl, shellQuote(base+"/v3/submission?count=1"))
+	fmt.Fprintf(w, "admin:    %s%s\n", curl, shellQuote(base+argostest.ControlPrefix+"webhooks"))
 }
 
 // shellQuote quotes s for a POSIX shell.

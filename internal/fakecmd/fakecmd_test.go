@@ -104,7 +104,7 @@ func TestRun(t *testing.T) {
 	t.Run("it serves the fake API to an SDK client that trusts the written certificate", func(t *testing.T) {
 		certFile := filepath.Join(t.TempDir(), "ca.pem")
 		s := start(t, "-addr", "127.0.0.1:0", "-key", "local-key", "-cert-out", certFile)
-		assert.Regexp(t, `^https://127\.0\.0\.1:\d+/v2$`, s.baseURL)
+		assert.Regexp(t, `^https://127\.0\.0\.1:\d+/v3$`, s.baseURL)
 		assert.Equal(t, "local-key", s.key)
 		assert.Equal(t, certFile, s.certFile)
 
@@ -118,12 +118,12 @@ func TestRun(t *testing.T) {
 		require.NoError(t, err)
 		got, err := client.GetSubmission(ctx, s1.SubmissionID)
 		require.NoError(t, err)
-		assert.Equal(t, argos.KYCIncomplete, got.KYC.Result)
+		assert.Equal(t, argos.KYCIncomplete, got.KYC.Status)
 	})
-	t.Run("v3 answers too", func(t *testing.T) {
+	t.Run("v2 answers too", func(t *testing.T) {
 		s := start(t, "-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem"))
 		assert.Regexp(t, `^test_[0-9a-f]{32}$`, s.key, "a random key by default")
-		req, _ := http.NewRequest(http.MethodGet, strings.TrimSuffix(s.baseURL, "/v2")+"/v3/submission", nil)
+		req, _ := http.NewRequest(http.MethodGet, strings.TrimSuffix(s.baseURL, "/v3")+"/v2/submission", nil)
 		req.Header.Set("x-api-key", s.key)
 		resp, err := trusting(t, s.certFile).Do(req)
 		require.NoError(t, err)
@@ -164,7 +164,7 @@ func TestRun(t *testing.T) {
 		assert.Len(t, list.Items, 120)
 		statuses := map[argos.KYCStatus]bool{}
 		for _, it := range list.Items {
-			statuses[it.KYC.Result] = true
+			statuses[it.KYC.Status] = true
 		}
 		assert.Len(t, statuses, 4, "approved, rejected, pending and incomplete: %v", statuses)
 	})
@@ -174,7 +174,7 @@ func TestRun(t *testing.T) {
 		require.NoError(t, err)
 		body, err := json.Marshal(map[string]any{"link": link})
 		require.NoError(t, err)
-		req, _ := http.NewRequest(http.MethodPost, strings.TrimSuffix(s.baseURL, "/v2")+argostest.AdminPrefix+"liveform", bytes.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, strings.TrimSuffix(strings.TrimSuffix(s.baseURL, "/v2"), "/v3")+argostest.ControlPrefix+"liveform", bytes.NewReader(body))
 		req.Header.Set("x-api-key", s.key)
 		resp, err := trusting(t, s.certFile).Do(req)
 		require.NoError(t, err)
@@ -187,7 +187,7 @@ func TestRun(t *testing.T) {
 		ret, err := argos.ParseReturnURL(out.ReturnURL)
 		require.NoError(t, err)
 		assert.True(t, strings.HasPrefix(out.ReturnURL, "https://app.example/back?"))
-		assert.Equal(t, argos.KYCApproved, ret.KYCStatus)
+		assert.Equal(t, argos.KYCApproved, ret.Status)
 	})
 	t.Run("without -seed it starts empty and says nothing of seeding", func(t *testing.T) {
 		s := start(t, "-addr", "127.0.0.1:0", "-cert-out", filepath.Join(t.TempDir(), "ca.pem"))

@@ -1,0 +1,103 @@
+// Package endpoint is the one table of the Argos API's endpoints: each
+// endpoint's facts written once, for the SDK's request path, the fake's
+// route coverage test, the fault matrix and the CLI.
+package endpoint
+
+import (
+	"net/http"
+
+	"github.com/kycgo/argos/internal/securewire"
+)
+
+// Key is the API key an endpoint is sent with.
+type Key int
+
+const (
+	// ProjectKey is the project's API key (NewClient's).
+	ProjectKey Key = iota
+	// AddOnKey is the FaceAuth Add-on key (WithAddOnKey).
+	AddOnKey
+)
+
+// Body is what an endpoint's request carries.
+type Body int
+
+const (
+	// NoBody means the parameters travel in the query.
+	NoBody Body = iota
+	// Multipart is multipart/form-data, files streamed.
+	Multipart
+	// Form is application/x-www-form-urlencoded.
+	Form
+	// JSON is a JSON document.
+	JSON
+	// PlainJSON is a JSON document sent as text/plain (the token pool).
+	PlainJSON
+)
+
+// Endpoint is one call of the API.
+type Endpoint struct {
+	// Name is the Client method that calls it ("GetSubmission").
+	Name string
+	// Method and Path (below the version prefix; "{name}" for a segment
+	// that carries an ID) name the route.
+	Method, Path string
+	// V3Only: the vendor documents it only under /v3; on a /v2 base the
+	// client refuses it before sending.
+	V3Only bool
+	// Wire is how it travels with Secure Data Transmission.
+	Wire securewire.Mode
+	// Key is the API key it is sent with.
+	Key Key
+	// Body is what the request carries.
+	Body Body
+	// Download: the answer is a file handed back streamed (its Accept).
+	Download string
+	// Personal lists the request's fields (query parameters or body
+	// fields) that hold applicant data, masked wherever Argos echoes them.
+	Personal []string
+}
+
+// Repeatable reports whether the call may be sent again when its answer is
+// lost: GET and DELETE; a call that creates or changes state is sent again
+// only when it provably never left the machine.
+func (e *Endpoint) Repeatable() bool {
+	return e.Method == http.MethodGet || e.Method == http.MethodDelete
+}
+
+// Route is the method and path as a net/http.ServeMux pattern below
+// prefix ("GET /v3/submission").
+func (e *Endpoint) Route(prefix string) string { return e.Method + " " + prefix + e.Path }
+
+// The endpoints, by Client method. Addresses of the vendor's pages are in
+// each method's doc comment.
+var (
+	GetSubmission            = &Endpoint{Name: "GetSubmission", Method: http.MethodGet, Path: "/submission", Wire: securewire.Sealed}
+	ListSubmissions          = &Endpoint{Name: "ListSubmissions", Method: http.MethodGet, Path: "/submission", Wire: securewire.Sealed, Personal: []string{"email", "userid"}}
+	ListApplicantSubmissions = &Endpoint{Name: "ListApplicantSubmissions", Method: http.MethodGet, Path: "/submission/applicant"}
+	SubmitStep1              = &Endpoint{Name: "SubmitStep1", Method: http.MethodPost, Path: "/submission/step1", Body: Multipart, Personal: []string{"email", "userid", "cf1", "cf2", "cf3"}}
+	SubmitStep2              = &Endpoint{Name: "SubmitStep2", Method: http.MethodPost, Path: "/submission/step2", Body: Multipart, Personal: []string{"name", "date_of_birth", "identity_number", "license_number", "document_number", "serial_number", "formatted_address", "address_input", "address_detail"}}
+	LookupAddressCode        = &Endpoint{Name: "LookupAddressCode", Method: http.MethodPost, Path: "/address_code", Body: Form, Personal: []string{"address"}}
+	DeleteSubmission         = &Endpoint{Name: "DeleteSubmission", Method: http.MethodDelete, Path: "/submission", Personal: []string{"admin_name"}}
+	DownloadImage            = &Endpoint{Name: "DownloadImage", Method: http.MethodGet, Path: "/image", Download: "image/*"}
+	DownloadAMLReport        = &Endpoint{Name: "DownloadAMLReport", Method: http.MethodGet, Path: "/report/aml", Download: "application/pdf"}
+	UpdateSubmission         = &Endpoint{Name: "UpdateSubmission", Method: http.MethodPatch, Path: "/submission", V3Only: true, Wire: securewire.Sealed, Body: JSON, Personal: []string{"admin", "data"}}
+	UpdateImages             = &Endpoint{Name: "UpdateImages", Method: http.MethodPut, Path: "/submission/image", V3Only: true, Body: Multipart, Personal: []string{"admin"}}
+	DeleteSubmissionFields   = &Endpoint{Name: "DeleteSubmissionFields", Method: http.MethodDelete, Path: "/submission/partial", V3Only: true, Personal: []string{"admin_name"}}
+	MigrateSubmission        = &Endpoint{Name: "MigrateSubmission", Method: http.MethodPost, Path: "/submission/migration", V3Only: true, Wire: securewire.Flagged, Body: JSON, Personal: []string{"email", "userid", "data"}}
+	ReviewSubmission         = &Endpoint{Name: "ReviewSubmission", Method: http.MethodPost, Path: "/submission/review", V3Only: true, Body: JSON, Personal: []string{"admin", "rejectComment", "updateFields"}}
+	AddTokens                = &Endpoint{Name: "AddTokens", Method: http.MethodPost, Path: "/submission/tokens", V3Only: true, Wire: securewire.Sealed, Body: PlainJSON}
+	DeleteTokens             = &Endpoint{Name: "DeleteTokens", Method: http.MethodDelete, Path: "/submission/tokens", V3Only: true, Wire: securewire.Sealed, Body: PlainJSON}
+	MonitorAML               = &Endpoint{Name: "MonitorAML", Method: http.MethodPost, Path: "/submission/aml/monitor/{worklistId}", V3Only: true, Body: JSON, Personal: []string{"admin"}}
+	GetAMLMonitorRecord      = &Endpoint{Name: "GetAMLMonitorRecord", Method: http.MethodGet, Path: "/submission/aml/monitor/{worklistId}/{recordId}", V3Only: true, Wire: securewire.Sealed}
+	FaceAuth                 = &Endpoint{Name: "FaceAuth", Method: http.MethodPost, Path: "/faceauth", V3Only: true, Key: AddOnKey, Body: Multipart}
+	DownloadFaceAuthImage    = &Endpoint{Name: "DownloadFaceAuthImage", Method: http.MethodGet, Path: "/faceauth/image", V3Only: true, Key: AddOnKey, Download: "image/*"}
+)
+
+// All lists every endpoint, in the order of the vendor's documentation.
+var All = []*Endpoint{
+	GetSubmission, ListSubmissions, ListApplicantSubmissions, SubmitStep1, SubmitStep2, LookupAddressCode,
+	DeleteSubmission, DownloadImage, DownloadAMLReport,
+	UpdateSubmission, UpdateImages, DeleteSubmissionFields, MigrateSubmission, ReviewSubmission,
+	AddTokens, DeleteTokens, MonitorAML, GetAMLMonitorRecord, FaceAuth, DownloadFaceAuthImage,
+}
