@@ -47,6 +47,10 @@ type Client struct {
 	transport  http.RoundTripper // the transport under the SDK's logging wrapper
 	middleware []Middleware      // WithMiddleware, outermost first
 	perCall    bool              // options being applied to one call (Client.with)
+	limiter    Limiter           // WithRateLimiter; nil: none
+	// correlation is WithCorrelationField's field; "" without it.
+	correlation DataField
+	settle      *time.Duration // WithSettleTime; nil: defaultSettleTime
 }
 
 // secretKey is an API key. The Client holds its keys behind pointers: fmt

@@ -29,10 +29,9 @@
 // when no connection was ever made; once a request may have been sent, a
 // failure (no answer, an answer cut short, any 5xx) is an error matching
 // ErrOutcomeUnknown (and *OutcomeUnknownError) and the request is not
-// repeated, by the SDK or by net/http on a new HTTP/2 stream. The error says
-// how to find out whether it landed for that call (SubmitStep1: list by user
-// ID or email; SubmitStep2: GetSubmission with its ID); Argos may still
-// process it for a while after the answer was lost.
+// repeated, by the SDK or by net/http on a new HTTP/2 stream.
+// Client.ResolveOutcome reads the API until it can tell whether it landed:
+// Argos may still process it for a while after the answer was lost.
 //
 // The v3 management calls (UpdateSubmission, UpdateImages,
 // DeleteSubmissionFields, MigrateSubmission, ReviewSubmission, AddTokens,

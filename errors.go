@@ -62,8 +62,8 @@ var (
 	// POST, PATCH and PUT calls) whose request may have reached Argos: no
 	// answer, an answer cut short, or any 5xx. Argos may have processed it,
 	// or may still process it for a while after the answer was lost; the SDK
-	// did not send it again. The error's text says how to find out for that
-	// call.
+	// did not send it again. Client.ResolveOutcome tells whether it landed;
+	// the error's text says what fits the call.
 	ErrOutcomeUnknown = errors.New("argos: outcome unknown")
 	// ErrUnexpectedResponse matches a 2xx answer whose body is not the
 	// documented JSON (empty, HTML, another shape, malformed).
@@ -119,6 +119,9 @@ type APIError struct {
 	// Truncated reports that Body was cut at 64 KiB.
 	Truncated bool
 
+	// at is when the answer came (QuotaResetsAt).
+	at time.Time
+
 	// empty marks GetSubmission's 200 answer that lists no item: the API's
 	// way of saying not found.
 	empty bool
@@ -137,6 +140,9 @@ type APIError struct {
 func (e *APIError) Error() string {
 	if e.OutcomeUnknown {
 		return e.describe() + "; " + outcomeHint(e.op)
+	}
+	if e.isQuota() {
+		return e.describe() + "; " + e.quotaHint()
 	}
 	return e.describe()
 }
@@ -209,6 +215,8 @@ func (e *APIError) Is(target error) bool {
 		return e.StatusCode == http.StatusRequestEntityTooLarge
 	case ErrRateLimited:
 		return e.StatusCode == http.StatusTooManyRequests
+	case ErrQuotaExceeded:
+		return e.isQuota()
 	case ErrServer:
 		return e.StatusCode >= 500
 	case ErrBadRequest:
@@ -239,7 +247,7 @@ var documentedMessages = func() map[string]bool {
 	for _, s := range []string{
 		"Forbidden", "User is not authorized to access this resource with an explicit deny",
 		"Request Entity Too Large", "Invalid Query String parameters", "Internal Server Error", "Bad Gateway",
-		"Service Unavailable", "Gateway Timeout", "Too Many Requests", "Not Found", "Missing Authentication Token",
+		"Service Unavailable", "Gateway Timeout", "Too Many Requests", "Limit Exceeded", "Not Found", "Missing Authentication Token",
 		"Endpoint request timed out",
 		"failed to parse the input data", "invalid id image", "missing required parameters",
 		"invalid id type : id type must be passport, government_id or drivers_license", "invalid email address format",
@@ -272,7 +280,7 @@ func documentedMessage(redacted string) bool {
 // maxErrorBody bytes; truncated says there was more.
 func newAPIError(method, path string, resp *http.Response, body []byte, truncated bool) *APIError {
 	e := &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, Body: body, Truncated: truncated,
-		RequestID: requestID(resp.Header)}
+		RequestID: requestID(resp.Header), at: time.Now()}
 	if ra, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = ra
 	}
@@ -417,28 +425,29 @@ const fieldAPIKey = "API key"
 func outcomeHint(op string) string {
 	check := outcomeChecks[op]
 	if check == "" {
-		check = "find out whether it took effect before sending it again"
+		check = resolveHint
 	}
 	return "the request may have reached Argos, which may still process it for a while after the answer was lost; " +
 		"it was not sent again: " + check
 }
 
+// resolveHint is the hint of the calls ResolveOutcome can resolve.
+const resolveHint = "pass this error to Client.ResolveOutcome, which tells whether it landed, before sending it again"
+
 // outcomeChecks says, per call that changes state, how to find out whether
 // it took effect.
 var outcomeChecks = func() map[string]string {
-	const read = "before sending it again, read the submission with GetSubmission with the request's SubmissionID"
 	return map[string]string{
-		"SubmitStep1": "before sending it again, look for the submission with ListSubmissions by the request's UserID or Email",
-		"MigrateSubmission": "before sending it again (a repeat inserts a second submission), look for it with " +
-			"ListSubmissions by the request's Email or UserID",
-		"SubmitStep2":      read + " (a Step 2 sent again after one that landed uses up one of the applicant's tries)",
-		"UpdateSubmission": read,
-		"UpdateImages":     read,
-		"ReviewSubmission": read,
-		"AddTokens":        "adding the same token IDs again is safe (the pool overwrites the IDs it has)",
-		"AddressCode":      "the lookup changes no submission, so sending it again is safe",
-		"MonitorAML":       "check the worklist (in the dashboard, or its aml_monitor webhooks) before registering the same submissions again",
-		"FaceAuth":         "its result was lost; a FaceAuth sent again is a new authentication",
+		"SubmitStep1":       resolveHint,
+		"MigrateSubmission": resolveHint + " (a repeat inserts a second submission)",
+		"SubmitStep2":       resolveHint + " (a Step 2 sent again after one that landed uses up one of the applicant's tries)",
+		"UpdateSubmission":  resolveHint,
+		"UpdateImages":      resolveHint,
+		"ReviewSubmission":  resolveHint,
+		"AddTokens":         "adding the same token IDs again is safe (the pool overwrites the IDs it has)",
+		"AddressCode":       "the lookup changes no submission, so sending it again is safe",
+		"MonitorAML":        "check the worklist (in the dashboard, or its aml_monitor webhooks) before registering the same submissions again",
+		"FaceAuth":          "its result was lost; a FaceAuth sent again is a new authentication",
 	}
 }()
 
@@ -448,11 +457,39 @@ var outcomeChecks = func() map[string]string {
 // mid-request), an answer cut short, or any 5xx (then Err is the
 // *APIError). The SDK never repeats such a request. Argos may have
 // processed it, or may still process it for a while after the answer was
-// lost, so a lookup that finds nothing at once is no proof; Error() says how
-// to find out for the call that failed.
+// lost, so a lookup that finds nothing at once is no proof: pass the error
+// to Client.ResolveOutcome, which reads the API until it can tell.
+//
+// Its fields are what resolving needs. A process that restarts can rebuild
+// one from its own records (Op, SentAt, and SubmissionID or the Request's
+// fields, CorrelationToken) and resolve it; see ResolveOutcome. Its text,
+// its prints under every fmt verb and its slog value never show Request,
+// which holds personal data.
 type OutcomeUnknownError struct {
-	Op  string
+	// Op is the method that failed ("SubmitStep1").
+	Op string
+	// Err is why the answer was lost: the transport or context error, or
+	// the 5xx *APIError.
 	Err error
+	// SubmissionID is the submission the call was about (Step 2, a Step 1
+	// retry, a review, an update, new images); "" for a call that creates
+	// one.
+	SubmissionID string
+	// SentAt is when the request was sent, by the client's clock. A write
+	// can land until SentAt plus the settle time (WithSettleTime).
+	SentAt time.Time
+	// CorrelationField and CorrelationToken are the custom field and the
+	// random token SubmitStep1 wrote there (WithCorrelationField); "" when
+	// none was written.
+	CorrelationField DataField
+	CorrelationToken string
+	// Request is a copy of the request the call was given, which
+	// ResolveOutcome compares with what the API shows: a *Step1Request
+	// (without its images), *Step2Request, *ReviewRequest,
+	// *UpdateSubmissionRequest, *UpdateImagesRequest (its images are read
+	// again to compare them) or *MigrationRequest; nil for the other calls.
+	// It holds personal data: never log it.
+	Request any
 }
 
 func (e *OutcomeUnknownError) Error() string {

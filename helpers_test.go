@@ -457,3 +457,155 @@ func namedDeletedSubmission(t *testing.T, c *argos.Client, srv *argostest.Server
 	require.Equal(t, argos.KYCPending, s2.Status)
 	return s1.SubmissionID
 }
+
+// pipeFake is the fake Argos API (argostest.Handler) served over in-memory
+// connections (net.Pipe) rather than a socket, so that a test can run it in a
+// testing/synctest bubble: the fake's clock, the client's timeouts and
+// backoffs and ResolveOutcome's waits then all run on the bubble's virtual
+// time. Its hooks (InjectFault, ScriptStep2, Requests, …) are the handler's.
+type pipeFake struct {
+	*argostest.Handler
+	ln  *pipeListener
+	srv *http.Server
+	tr  *http.Transport
+}
+
+// pipeBase is the base URL a pipeFake's clients use; every dial reaches the
+// fake whatever the host.
+const pipeBase = "https://argos.test/v3"
+
+// newPipeFake starts a pipeFake. front, when not nil, wraps the fake (a
+// fault after processing, a late landing: see afterProcessing). Everything
+// is closed when the test ends.
+func newPipeFake(t *testing.T, front func(http.Handler) http.Handler, opts ...argostest.ServerOption) *pipeFake {
+	t.Helper()
+	h := argostest.NewHandler(opts...)
+	var served http.Handler = h
+	if front != nil {
+		served = front(h)
+	}
+	p := &pipeFake{Handler: h, ln: &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}}
+	p.srv = &http.Server{Handler: served, ErrorLog: discardLog(), ReadHeaderTimeout: time.Minute}
+	p.tr = &http.Transport{DialTLSContext: p.ln.dial}
+	go func() { _ = p.srv.Serve(p.ln) }()
+	t.Cleanup(func() {
+		p.tr.CloseIdleConnections()
+		_ = p.srv.Close()
+		h.Close()
+	})
+	return p
+}
+
+// client returns a client of the fake: its key, the v3 base, quick retries
+// (opts may override them).
+func (p *pipeFake) client(t *testing.T, opts ...argos.Option) *argos.Client {
+	t.Helper()
+	all := append([]argos.Option{argos.WithBaseURL(pipeBase), argos.WithHTTPClient(&http.Client{Transport: p.tr}),
+		argos.WithRetryPolicy(fastRetries), argos.WithAddOnKey(p.AddOnKey())}, opts...)
+	c, err := argos.NewClient(p.APIKey(), all...)
+	require.NoError(t, err)
+	return c
+}
+
+// pipeListener hands the server end of each net.Pipe a client dials.
+type pipeListener struct {
+	conns chan net.Conn
+	once  sync.Once
+	done  chan struct{}
+}
+
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *pipeListener) Close() error {
+	l.once.Do(func() { close(l.done) })
+	return nil
+}
+
+func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
+
+// dial is the client's DialTLSContext: the connection is in memory and
+// plain, which net/http takes as already secured.
+func (l *pipeListener) dial(ctx context.Context, _, _ string) (net.Conn, error) {
+	client, server := net.Pipe()
+	select {
+	case l.conns <- server:
+		return client, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// afterProcessing is a fault the fake cannot inject itself: the next
+// request to method and path (below the version, "/submission/step1") is
+// read whole and served by the fake — it takes effect — and then the client
+// gets what act does instead of the fake's answer. Requests after it pass.
+func afterProcessing(method, path string, act func(w http.ResponseWriter, r *http.Request, process func())) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		var used atomic.Bool
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != method || !strings.HasSuffix(r.URL.Path, "/v3"+path) || used.Swap(true) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			body, _ := io.ReadAll(r.Body)
+			detached := r.Clone(context.WithoutCancel(r.Context()))
+			detached.Body = io.NopCloser(bytes.NewReader(body))
+			act(w, r, func() { next.ServeHTTP(httptest.NewRecorder(), detached) })
+		})
+	}
+}
+
+// dropAfter processes the request, then closes the connection without an
+// answer.
+func dropAfter(w http.ResponseWriter, _ *http.Request, process func()) {
+	process()
+	hangUpNow(w)
+}
+
+// gatewayErrorAfter processes the request, then answers status with the
+// gateway's body, as a gateway that gave up on a slow backend does.
+func gatewayErrorAfter(status int) func(http.ResponseWriter, *http.Request, func()) {
+	return func(w http.ResponseWriter, _ *http.Request, process func()) {
+		process()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = fmt.Fprintf(w, `{"message":%q}`, http.StatusText(status))
+	}
+}
+
+// landsLate holds the request until the client gives up on it, and has the
+// fake process it d after it arrived: a write that lands after the client's
+// timeout, as the gateway in front of Argos allows for 29 s.
+func landsLate(d time.Duration) func(http.ResponseWriter, *http.Request, func()) {
+	return func(_ http.ResponseWriter, r *http.Request, process func()) {
+		go func() {
+			time.Sleep(d)
+			process()
+		}()
+		<-r.Context().Done()
+	}
+}
+
+// hangUpNow closes the client's connection without (more of) an answer.
+func hangUpNow(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}
+
+// step1Request is a Step 1 request with the sample ID image.
+func step1Request(email, userID string) *argos.Step1Request {
+	return &argos.Step1Request{IssuingCountry: "USA", Email: email, IDType: argos.IDPassport, UserID: userID,
+		IDImage: &argos.File{Name: "id.png", Body: bytes.NewReader(argostest.SamplePNG())}}
+}

@@ -154,25 +154,30 @@ func TestPostsAreNotRepeatedAtTheFake(t *testing.T) {
 			tc.fault.Method, tc.fault.Path = http.MethodPost, "/submission/step1"
 			srv.InjectFault(tc.fault)
 
-			_, err = c.SubmitStep1(ctx, &argos.Step1Request{
+			_, lost := c.SubmitStep1(ctx, &argos.Step1Request{
 				IssuingCountry: "USA", Email: "post@example.com", IDType: "passport", UserID: "post-user",
 				IDImage: &argos.File{Body: bytes.NewReader(readImage(t, "id_front.png"))}})
 
-			require.ErrorIs(t, err, argos.ErrOutcomeUnknown)
-			assert.Contains(t, err.Error(), "ListSubmissions by the request's UserID or Email")
+			require.ErrorIs(t, lost, argos.ErrOutcomeUnknown)
+			assert.Contains(t, lost.Error(), "Client.ResolveOutcome")
 			// The fake records a request when its handler returns; a stalled
 			// one returns once it notices the client has gone.
 			require.Eventually(t, func() bool { return len(srv.Requests()) > 0 }, 3*time.Second, 10*time.Millisecond)
 			assert.Len(t, srv.Requests(), 1)
-			assert.NotContains(t, err.Error(), "post@example.com")
+			assert.NotContains(t, lost.Error(), "post@example.com")
 
-			// What the error says to do: look the submission up by user ID.
-			page, err := c.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{UserID: "post-user"})
+			// What the error says to do: resolve it. The fake is done with
+			// the request (it recorded its end), so no settle time is needed.
+			res, err := c.ResolveOutcome(context.Background(), lost, argos.WithSettleTime(0))
 			require.NoError(t, err)
 			if tc.tookEffect {
-				assert.Len(t, page.Items, 1, "the request took effect")
+				assert.Equal(t, argos.ResolutionLanded, res.State, "the request took effect")
+				page, err := c.ListSubmissions(context.Background(), &argos.ListSubmissionsParams{UserID: "post-user"})
+				require.NoError(t, err)
+				require.Len(t, page.Items, 1)
+				assert.Equal(t, page.Items[0].ID, res.SubmissionID)
 			} else {
-				assert.Empty(t, page.Items)
+				assert.Equal(t, argos.ResolutionNotLanded, res.State)
 			}
 		})
 	}

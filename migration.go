@@ -91,6 +91,8 @@ func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest, opt
 		return nil, err
 	}
 	cl.secure = wireFlagged
+	cp := *r
+	cl.outcome = &outcomeInfo{request: &cp}
 	var w struct {
 		Message       lenient.String `json:"message"`
 		SubmissionID  lenient.String `json:"submissionId"`

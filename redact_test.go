@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -69,9 +70,13 @@ func redactionCases(t *testing.T) map[string]any {
 		"Download":            argos.Download{Filename: plantedFile, Body: io.NopCloser(strings.NewReader(plantedName))},
 		"APIError":            *apiErr,
 		"OutcomeUnknownError": argos.OutcomeUnknownError{Op: "SubmitStep1", Err: apiErr},
-		"WebhookEvent":        argos.WebhookEvent{SubmissionID: "s1", Email: plantedEmail, UserID: plantedUserID, FullName: plantedName},
-		"LiveformParams":      argos.LiveformParams{ProjectID: "p1", Email: plantedEmail, UserID: plantedUserID, CF1: plantedName},
-		"ReturnParams":        argos.ReturnParams{SubmissionID: "s1", Email: plantedEmail, UserID: plantedUserID, CF1: plantedName},
+		"OutcomeUnknownError with what resolving needs": argos.OutcomeUnknownError{Op: "SubmitStep1", Err: apiErr,
+			SubmissionID: "s1", SentAt: time.Unix(1e9, 0), CorrelationField: argos.DataFieldCF3, CorrelationToken: "argos-t",
+			Request: &argos.Step1Request{Email: plantedEmail, UserID: plantedUserID, CF1: plantedName, IDImage: &file}},
+		"Resolution":     argos.Resolution{State: argos.ResolutionLanded, Submission: &sub, SubmissionID: "s1"},
+		"WebhookEvent":   argos.WebhookEvent{SubmissionID: "s1", Email: plantedEmail, UserID: plantedUserID, FullName: plantedName},
+		"LiveformParams": argos.LiveformParams{ProjectID: "p1", Email: plantedEmail, UserID: plantedUserID, CF1: plantedName},
+		"ReturnParams":   argos.ReturnParams{SubmissionID: "s1", Email: plantedEmail, UserID: plantedUserID, CF1: plantedName},
 	}
 }
 

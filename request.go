@@ -50,6 +50,12 @@ type call struct {
 	// secure says how the call travels with WithSecureTransmission
 	// (secure.go): wirePlain (the zero value), wireSealed or wireFlagged.
 	secure wireMode
+	// repeat, set by a DELETE call, learns whether an earlier attempt may
+	// have landed (delete_repeat.go).
+	repeat *repeat
+	// outcome, set by a call that changes state, is what its
+	// *OutcomeUnknownError carries for ResolveOutcome (outcome.go).
+	outcome *outcomeInfo
 }
 
 // query is a request's query parameters. Unlike url.Values it needs no map:
@@ -179,6 +185,11 @@ type exchange struct {
 	connected atomic.Bool  // some request was given a connection
 	spent     atomic.Bool  // a replay past the budget ended the call
 
+	// passConnected: a request of the current pass was given a connection
+	// (delete_repeat.go); sentAt: when the loop sent the current pass.
+	passConnected atomic.Bool
+	sentAt        time.Time
+
 	hc      http.Client           // c's HTTP client over tripper
 	tripper callTransport         // marks each round trip of this call
 	trace   httptrace.ClientTrace // gotConn
@@ -211,6 +222,7 @@ func (ex *exchange) mayHaveBeenSent() bool {
 // request's alone, is closed.
 func (ex *exchange) gotConn(info httptrace.GotConnInfo) {
 	ex.connected.Store(true)
+	ex.passConnected.Store(true)
 	if ex.tripConns.Add(1) == 1 {
 		return // the round trip's own request, counted as a pass
 	}
@@ -277,14 +289,20 @@ func (c *Client) do(ctx context.Context, cancel context.CancelFunc, r *call) (*h
 	ex.hc.Transport = &ex.tripper
 	ex.trace.GotConn = ex.gotConn
 	ctx = httptrace.WithClientTrace(ctx, &ex.trace)
+	landed := false // an earlier pass may have reached Argos (delete_repeat.go)
 	for {
+		if err := c.pace(ctx, r); err != nil {
+			return nil, nil, err
+		}
 		req, err := c.newRequest(ctx, r)
 		if err != nil {
 			return nil, nil, err
 		}
 		ex.passes.Add(1)
 		ex.passTrips.Store(0)
+		ex.passConnected.Store(false)
 		start := time.Now()
+		ex.sentAt = start
 		resp, err := ex.hc.Do(req)
 		a := reply{resp: resp, err: err}
 		if err == nil {
@@ -293,8 +311,9 @@ func (c *Client) do(ctx context.Context, cancel context.CancelFunc, r *call) (*h
 		ex.log(ctx, &a, start)
 		ex.observe(&a)
 		if !ex.decide(ctx, &a) {
-			return c.finish(ctx, ex, &a)
+			return c.finish(ctx, ex, &a, landed)
 		}
+		landed = landed || ex.mayHaveLanded(&a)
 		wait := backoff(c.retry.MinWait, c.retry.MaxWait, int(ex.passes.Load())-1, a.resp)
 		ex.observeRetry(&a, wait)
 		if !sleep(ctx, wait) {
@@ -326,14 +345,17 @@ func (a *reply) read(stream bool) {
 	}
 }
 
-// finish turns the last pass's answer into do's results.
-func (c *Client) finish(ctx context.Context, ex *exchange, a *reply) (*http.Response, []byte, error) {
+// finish turns the last pass's answer into do's results; landed says an
+// earlier pass may have reached Argos.
+func (c *Client) finish(ctx context.Context, ex *exchange, a *reply, landed bool) (*http.Response, []byte, error) {
 	r := ex.r
 	if a.err != nil {
+		r.repeat.settle(landed, nil)
 		return nil, nil, c.failure(ctx, ex, a.err, a.readErr)
 	}
 	resp := a.resp
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		r.repeat.settle(landed, nil)
 		if r.stream {
 			return resp, nil, nil
 		}
@@ -346,7 +368,11 @@ func (c *Client) finish(ctx context.Context, ex *exchange, a *reply) (*http.Resp
 	if a.bodyErr != nil && len(a.body) == 0 && ctx.Err() != nil {
 		return nil, nil, c.failure(ctx, ex, a.bodyErr, false)
 	}
-	return nil, nil, c.apiError(ex, a)
+	err := c.apiError(ex, a)
+	if r.repeat.settle(landed, err) {
+		return resp, nil, nil // a DELETE's repeat found it gone: done (sendJSON)
+	}
+	return nil, nil, err
 }
 
 // sleep waits d or until ctx ends, and reports whether the wait ran its
@@ -439,7 +465,7 @@ func (c *Client) apiError(ex *exchange, a *reply) error {
 	apiErr.op = r.op
 	if !ex.idempotent && resp.StatusCode >= 500 {
 		apiErr.OutcomeUnknown = true
-		return &OutcomeUnknownError{Op: r.op, Err: apiErr}
+		return ex.outcomeUnknown(apiErr)
 	}
 	return apiErr
 }
@@ -467,7 +493,7 @@ func (c *Client) failure(ctx context.Context, ex *exchange, err error, read bool
 		err = fmt.Errorf("reading the response: %w", err)
 	}
 	if !ex.idempotent && (read || ex.mayHaveBeenSent()) {
-		return &OutcomeUnknownError{Op: r.op, Err: err}
+		return ex.outcomeUnknown(err)
 	}
 	return fmt.Errorf("argos: %s: %w", r.op, err)
 }
@@ -493,6 +519,9 @@ func (c *Client) sendJSON(ctx context.Context, r *call, v any, wantArray bool) e
 	resp, body, err := c.do(ctx, cancel, r) //nolint:bodyclose // reply.read closed it
 	if err != nil {
 		return err
+	}
+	if r.repeat != nil && r.repeat.gone {
+		return nil // nothing to decode: the caller reports it already gone
 	}
 	if body, err = c.open(r, resp, body); err != nil { // Secure Data Transmission (secure.go)
 		return err

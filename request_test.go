@@ -463,12 +463,12 @@ type writeCall struct {
 func writeCalls(t *testing.T) []writeCall {
 	jpeg := readImage(t, "selfie.jpg")
 	return []writeCall{
-		{"SubmitStep1", "ListSubmissions by the request's UserID or Email", "GetSubmission", func(ctx context.Context, c *argos.Client) error {
+		{"SubmitStep1", "Client.ResolveOutcome", "ListSubmissions", func(ctx context.Context, c *argos.Client) error {
 			_, err := c.SubmitStep1(ctx, &argos.Step1Request{IssuingCountry: "USA", Email: "jane@example.com", IDType: "passport",
 				IDImage: &argos.File{Body: bytes.NewReader(readImage(t, "id_front.png"))}, UserID: "u-77"})
 			return err
 		}},
-		{"SubmitStep2", "GetSubmission with the request's SubmissionID", "ListSubmissions", func(ctx context.Context, c *argos.Client) error {
+		{"SubmitStep2", "Client.ResolveOutcome, which tells whether it landed, before sending it again (a Step 2 sent again after one that landed uses up one of the applicant's tries)", "GetSubmission", func(ctx context.Context, c *argos.Client) error {
 			_, err := c.SubmitStep2(ctx, &argos.Step2Request{SubmissionID: "s1", FaceImage: &argos.File{Body: bytes.NewReader(jpeg)},
 				Name: "Jane Doe", DateOfBirth: "1990-01-01"})
 			return err
@@ -477,21 +477,21 @@ func writeCalls(t *testing.T) []writeCall {
 			_, err := c.LookupAddressCode(ctx, &argos.AddressCodeRequest{Address: "1 Main St"})
 			return err
 		}},
-		{"UpdateSubmission", "GetSubmission with the request's SubmissionID", "ListSubmissions", func(ctx context.Context, c *argos.Client) error {
+		{"UpdateSubmission", "Client.ResolveOutcome", "GetSubmission", func(ctx context.Context, c *argos.Client) error {
 			_, err := c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: "s1", Admin: "a@example.com",
 				Data: argos.SubmissionUpdate{FullName: "X"}})
 			return err
 		}},
-		{"UpdateImages", "GetSubmission with the request's SubmissionID", "ListSubmissions", func(ctx context.Context, c *argos.Client) error {
+		{"UpdateImages", "Client.ResolveOutcome", "GetSubmission", func(ctx context.Context, c *argos.Client) error {
 			_, err := c.UpdateImages(ctx, &argos.UpdateImagesRequest{SubmissionID: "s1", Admin: "a@example.com",
 				SelfieImage: &argos.File{Body: bytes.NewReader(jpeg)}})
 			return err
 		}},
-		{"MigrateSubmission", "ListSubmissions by the request's Email or UserID", "GetSubmission", func(ctx context.Context, c *argos.Client) error {
+		{"MigrateSubmission", "Client.ResolveOutcome, which tells whether it landed, before sending it again (a repeat inserts a second submission)", "ListSubmissions", func(ctx context.Context, c *argos.Client) error {
 			_, err := c.MigrateSubmission(ctx, fullMigration())
 			return err
 		}},
-		{"ReviewSubmission", "GetSubmission with the request's SubmissionID", "ListSubmissions", func(ctx context.Context, c *argos.Client) error {
+		{"ReviewSubmission", "Client.ResolveOutcome", "GetSubmission", func(ctx context.Context, c *argos.Client) error {
 			_, err := c.ReviewSubmission(ctx, &argos.ReviewRequest{SubmissionID: "s1", Admin: "a@example.com", Status: argos.KYCApproved})
 			return err
 		}},

@@ -39,7 +39,7 @@ func (ex *exchange) decide(ctx context.Context, a *reply) bool {
 	case a.err != nil:
 		return retryableTransportError(a.err) && (ex.idempotent || !ex.mayHaveBeenSent())
 	}
-	return ex.idempotent && retryableStatus(a.resp.StatusCode)
+	return ex.idempotent && retryableStatus(a.resp.StatusCode) && !isQuotaAnswer(a.resp.StatusCode, a.body)
 }
 
 // retryableStatus reports the answers worth another try for a call that is

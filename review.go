@@ -80,6 +80,7 @@ func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest, opts ..
 	if err != nil {
 		return nil, err
 	}
+	cl.outcome = &outcomeInfo{submissionID: r.SubmissionID, request: copyReview(r)}
 	var w struct {
 		SubmissionID lenient.String `json:"submissionId"`
 		Message      lenient.String `json:"message"`

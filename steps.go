@@ -140,6 +140,11 @@ func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request, opts ...Optio
 	if r.IDType == "" {
 		return nil, &ValidationError{Field: "IDType", Reason: "is required"}
 	}
+	asked := r
+	r, token, err := c.correlate(r) // WithCorrelationField: r with the token (outcome.go)
+	if err != nil {
+		return nil, err
+	}
 	var options string
 	if r.CustomOptions != nil {
 		b, err := json.Marshal(r.CustomOptions)
@@ -163,8 +168,10 @@ func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request, opts ...Optio
 	if fb.err != nil {
 		return nil, fb.err
 	}
+	cl := fb.call(op, "/submission/step1")
+	cl.outcome = step1Outcome(asked, c.correlation, token)
 	var resp Step1Result
-	if err := c.doJSON(ctx, fb.call(op, "/submission/step1"), &resp, false); err != nil {
+	if err := c.doJSON(ctx, cl, &resp, false); err != nil {
 		return nil, err
 	}
 	if resp.SubmissionID == "" {
@@ -304,8 +311,10 @@ func (c *Client) SubmitStep2(ctx context.Context, r *Step2Request, opts ...Optio
 	if fb.err != nil {
 		return nil, fb.err
 	}
+	cl := fb.call(op, "/submission/step2")
+	cl.outcome = &outcomeInfo{submissionID: r.SubmissionID, request: withoutImages(*r)}
 	var resp Step2Result
-	if err := c.doJSON(ctx, fb.call(op, "/submission/step2"), &resp, false); err != nil {
+	if err := c.doJSON(ctx, cl, &resp, false); err != nil {
 		return nil, err
 	}
 	if resp.Status == "" {

@@ -7,11 +7,20 @@ import (
 	"github.com/kycgo/argos/internal/lenient"
 )
 
-// DeleteResult is the answer of DELETE /submission.
+// DeleteResult is the answer of DELETE /submission (and of DELETE
+// /submission/partial).
 type DeleteResult struct {
 	Message    string `json:"message"`
 	Content    string `json:"content"`
 	StatusCode int    `json:"-"`
+	// AlreadyGone reports that the submission was gone when the call's last
+	// attempt arrived, after an earlier attempt whose answer was lost (no
+	// answer, an answer cut short, a 5xx) may have reached Argos: the SDK
+	// sent the DELETE again, and Argos answered "not Exist Submission Data"
+	// to the repeat. The deletion asked for is done, most likely by that
+	// earlier attempt; Message and Content are then empty. A first
+	// attempt's not-found is still ErrNotFound.
+	AlreadyGone bool `json:"-"`
 
 	answer // Raw
 }
@@ -33,7 +42,10 @@ type DeleteSubmissionRequest struct {
 //
 // It calls DELETE /submission?submission_id=…[&admin_name=…]. A nil or
 // invalid request is a *ValidationError and nothing is sent. An unknown ID
-// is ErrNotFound.
+// is ErrNotFound. The call is retried on network errors and gateway
+// failures; when an earlier attempt may have deleted the submission before
+// its answer was lost, a not-found answer to the repeat is success, with
+// DeleteResult.AlreadyGone set.
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission
 func (c *Client) DeleteSubmission(ctx context.Context, r *DeleteSubmissionRequest, opts ...Option) (*DeleteResult, error) {
@@ -61,8 +73,12 @@ func (c *Client) DeleteSubmission(ctx context.Context, r *DeleteSubmissionReques
 		StatusCode lenient.Int    `json:"statusCode"`
 	}
 	var raw answer
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission", query: q}, keepAnswer{&w, &raw}, false); err != nil {
+	rep := &repeat{goneIsDone: true}
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission", query: q, repeat: rep}, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
+	}
+	if rep.gone {
+		return &DeleteResult{AlreadyGone: true}, nil
 	}
 	if w.Message == "" && w.Content == "" {
 		return nil, unexpected(op, "no message or content field")

@@ -118,7 +118,9 @@ var (
 // must not pass for an erasure. The response is not documented either: any
 // JSON object is success, its message and content kept in the result.
 // Like DeleteSubmission, the call is retried on network errors and gateway
-// failures: erasing the same fields again leaves the same result.
+// failures: erasing the same fields again leaves the same result, and a
+// not-found answer to a repeat after an attempt that may have landed is
+// success, with DeleteResult.AlreadyGone set.
 func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequest, opts ...Option) (*DeleteResult, error) {
 	c, err := c.with(opts)
 	if err != nil {
@@ -145,8 +147,12 @@ func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequ
 		StatusCode lenient.Int    `json:"statusCode"`
 	}
 	var raw answer
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission/partial", query: q}, keepAnswer{&w, &raw}, false); err != nil {
+	rep := &repeat{goneIsDone: true}
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission/partial", query: q, repeat: rep}, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
+	}
+	if rep.gone {
+		return &DeleteResult{AlreadyGone: true, answer: raw}, nil
 	}
 	return &DeleteResult{Message: string(w.Message), Content: string(w.Content), StatusCode: w.StatusCode.V, answer: raw}, nil
 }

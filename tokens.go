@@ -35,6 +35,13 @@ type TokensResult struct {
 	Failed       int
 	CurrentCount int
 	Message      string
+	// AlreadyGone counts, for DeleteTokens, the IDs a repeated request found
+	// missing from the pool after an earlier attempt of it, whose answer was
+	// lost, may have deleted them: the SDK sent the DELETE again, and what
+	// the repeat counts as not found is most likely that attempt's work.
+	// NotFound counts only the IDs a request found missing on its first
+	// attempt.
+	AlreadyGone int
 
 	answer // Raw
 }
@@ -100,7 +107,8 @@ func (c *Client) AddTokens(ctx context.Context, r *TokensRequest, opts ...Option
 // {"tokenId": […]} sent as text/plain. Every ID is checked first: one bad
 // ID is a *ValidationError and nothing is sent. Deleting is safe to repeat,
 // so each request is retried on network errors and gateway failures like a
-// GET. On an error the result of the requests answered before it is
+// GET; IDs a repeat finds missing after an attempt that may have deleted
+// them are counted in AlreadyGone, not NotFound. On an error the result of the requests answered before it is
 // returned too, as for AddTokens.
 func (c *Client) DeleteTokens(ctx context.Context, r *TokensRequest, opts ...Option) (*TokensResult, error) {
 	c, err := c.with(opts)
@@ -146,6 +154,7 @@ func (t *TokensResult) add(r *TokensResult) {
 	t.Processed += r.Processed
 	t.Deleted += r.Deleted
 	t.NotFound += r.NotFound
+	t.AlreadyGone += r.AlreadyGone
 	t.Failed += r.Failed
 	t.CurrentCount = r.CurrentCount
 	t.Message = r.Message
@@ -161,6 +170,9 @@ func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []stri
 		return nil, err
 	}
 	cl.secure = wireSealed
+	if method == http.MethodDelete {
+		cl.repeat = &repeat{}
+	}
 	var w struct {
 		Message lenient.String `json:"message"`
 		Summary *struct {
@@ -180,6 +192,11 @@ func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []stri
 		return nil, unexpected(op, "no summary field")
 	}
 	s := w.Summary
-	return &TokensResult{Submitted: s.TotalSubmitted.V, Processed: s.Processed.V, Deleted: s.Deleted.V,
-		NotFound: s.NotFound.V, Failed: s.Failed.V, CurrentCount: s.CurrentCount.V, Message: string(w.Message), answer: raw}, nil
+	res := &TokensResult{Submitted: s.TotalSubmitted.V, Processed: s.Processed.V, Deleted: s.Deleted.V,
+		NotFound: s.NotFound.V, Failed: s.Failed.V, CurrentCount: s.CurrentCount.V, Message: string(w.Message), answer: raw}
+	if cl.repeat != nil && cl.repeat.earlier {
+		// An earlier attempt may have deleted what this one found missing.
+		res.AlreadyGone, res.NotFound = res.NotFound, 0
+	}
+	return res, nil
 }

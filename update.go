@@ -92,6 +92,8 @@ func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionReques
 		return nil, err
 	}
 	cl.secure = wireSealed
+	cp := *r
+	cl.outcome = &outcomeInfo{submissionID: r.SubmissionID, request: &cp}
 	return c.doUpdate(ctx, cl)
 }
 
@@ -203,5 +205,8 @@ func (c *Client) UpdateImages(ctx context.Context, r *UpdateImagesRequest, opts 
 	if fb.err != nil {
 		return nil, fb.err
 	}
-	return c.doUpdate(ctx, fb.callMethod(op, http.MethodPut, "/submission/image"))
+	cl := fb.callMethod(op, http.MethodPut, "/submission/image")
+	cp := *r // its images are read again to compare them (resolve_checks.go)
+	cl.outcome = &outcomeInfo{submissionID: r.SubmissionID, request: &cp}
+	return c.doUpdate(ctx, cl)
 }

@@ -134,7 +134,8 @@ func (c *Client) pollPolicy() PollPolicy {
 func transientPollError(err error) bool {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
-		return errors.Is(err, ErrServer) || errors.Is(err, ErrRateLimited)
+		// A spent daily quota is not transient: it lasts until midnight UTC.
+		return errors.Is(err, ErrServer) || (errors.Is(err, ErrRateLimited) && !errors.Is(err, ErrQuotaExceeded))
 	}
 	return errors.Is(err, context.DeadlineExceeded) || retryableTransportError(err)
 }

@@ -271,6 +271,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, version, path st
 		writeMessage(w, http.StatusForbidden, msgForbidden)
 		return
 	}
+	if h.overLimit(w) { // WithDailyQuota, WithRateLimit
+		return
+	}
 	ep, status := lookup(version, r.Method, strings.TrimSuffix(path, "/"))
 	switch status {
 	case http.StatusNotFound:

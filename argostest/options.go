@@ -28,6 +28,8 @@ type config struct {
 
 	policy    Policy // WithPolicy
 	returnURL string // WithReturnURL
+	// limits are WithDailyQuota and WithRateLimit (quota.go); nil: none.
+	limits *limits
 }
 
 // WithAPIKey sets the API key the fake accepts in the x-api-key header.

@@ -88,8 +88,7 @@ func newPartialAction(c *argos.Client, p *argos.DeleteFieldsRequest) *purgeActio
 		del: func(ctx context.Context, id string) error {
 			r := *p // p names the parts; each call names its submission
 			r.SubmissionID = id
-			_, err := c.DeleteSubmissionFields(ctx, &r)
-			return err
+			return goneIsNotFound(c.DeleteSubmissionFields(ctx, &r))
 		},
 		done: func(ctx context.Context, id string) bool {
 			s, err := c.GetSubmission(ctx, id)

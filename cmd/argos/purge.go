@@ -80,7 +80,7 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 	fs.BoolVar(&o.yes, "yes", false, "delete; without it purge only lists what it would delete")
 	fs.IntVar(&o.confirm, "confirm-count", 0, fmt.Sprintf("with --yes, the `number` of submissions the preview showed: required above %d, and refused when the count found differs", maxUnconfirmed))
 	fs.IntVar(&o.concurrency, "concurrency", 8, fmt.Sprintf("deletions in flight at once (1-%d)", maxConcurrency))
-	fs.Float64Var(&o.rate, "rate", 100, fmt.Sprintf("at most this many deletions per second (at most %d, the API's limit for all calls)", maxRate))
+	fs.Float64Var(&o.rate, "rate", 100, fmt.Sprintf("at most this many requests per second, the deletions and the reads around them (at most %d, the API's limit for all calls)", maxRate))
 	fs.StringVar(&o.log, "log", "argos-purge.log", "`FILE` to append the record of every deletion to (JSON Lines)")
 	choiceVar(fs, &o.fields, "fields", "", "erase only these `parts` of each submission, comma-separated (id_image, selfie_image, data, OCR_raw, ocr, review, applicant_id, email, userid, additional_list, duplicated_information, …; v3 API)", names(partialNames)...)
 	choiceVar(fs, &o.dataFields, "data-fields", "", "with --fields data, erase only these `fields` of data, comma-separated (name, date_of_birth, identityNumber, …)", names(dataFieldNames)...)
@@ -117,7 +117,11 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 			return err
 		}
 	}
-	c, err := a.client()
+	var limiter waiter = newLimiter(&o) // --rate paces every request of the purge
+	if a.wrapLimiter != nil {
+		limiter = a.wrapLimiter(limiter)
+	}
+	c, err := a.client(argos.WithRateLimiter(limiter))
 	if err != nil {
 		return err
 	}
@@ -151,8 +155,7 @@ func newPurgeAction(c *argos.Client, o *purgeOpts, partial *argos.DeleteFieldsRe
 	return &purgeAction{
 		wouldBe: "be deleted", verb: "delete", past: "deleted",
 		del: func(ctx context.Context, id string) error {
-			_, err := c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: id, Admin: o.admin}) // no admin_name when o.admin is ""
-			return err
+			return goneIsNotFound(c.DeleteSubmission(ctx, &argos.DeleteSubmissionRequest{SubmissionID: id, Admin: o.admin})) // no admin_name when o.admin is ""
 		},
 		done: func(ctx context.Context, id string) bool {
 			s, err := c.GetSubmission(ctx, id)
@@ -292,10 +295,6 @@ func (a *app) purgeSummary(o *purgeOpts, tot purgeTotals, found *purgeList, act 
 func (a *app) deleteAll(ctx context.Context, o *purgeOpts, ids []string, act *purgeAction, log *purgeLog) (tot purgeTotals, fatal error) {
 	stop, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var limiter waiter = newLimiter(o)
-	if a.wrapLimiter != nil {
-		limiter = a.wrapLimiter(limiter)
-	}
 	prog := a.newProgress("deleted", int64(len(ids)))
 	defer prog.done()
 
@@ -342,10 +341,8 @@ func (a *app) deleteAll(ctx context.Context, o *purgeOpts, ids []string, act *pu
 		go func() {
 			defer wg.Done()
 			for {
-				if limiter.Wait(stop) != nil {
-					return
-				}
-				id := take()
+				id := take() // the client waits for --rate before each request
+
 				if id == "" {
 					return
 				}
@@ -384,15 +381,25 @@ func (p *purgeAction) run(ctx context.Context, id string) error {
 	return err
 }
 
-// waiter is what paces the deletions: *rate.Limiter.
+// waiter is what paces the purge's requests (argos.WithRateLimiter):
+// *rate.Limiter.
 type waiter interface {
 	Wait(ctx context.Context) error
 }
 
-// newLimiter paces the deletions at o.rate a second, in bursts of at most
+// newLimiter paces the requests at o.rate a second, in bursts of at most
 // burst(o).
 func newLimiter(o *purgeOpts) *rate.Limiter {
 	return rate.NewLimiter(rate.Limit(o.rate), burst(o))
+}
+
+// goneIsNotFound logs a deletion the SDK found already gone (a repeat after
+// an attempt whose answer was lost: DeleteResult.AlreadyGone) as gone.
+func goneIsNotFound(res *argos.DeleteResult, err error) error {
+	if err == nil && res.AlreadyGone {
+		return argos.ErrNotFound
+	}
+	return err
 }
 
 // burst lets the workers start together after a pause (a limiter with no

@@ -237,7 +237,7 @@ func TestPolling(t *testing.T) {
 		require.ErrorIs(t, err, argos.ErrOutcomeUnknown, "a 500 to a write may have landed")
 		log := out.String()
 		assert.Contains(t, log, "failed: argos: SubmitStep2: POST /v3/submission/step2: 500 Internal Server Error")
-		assert.Contains(t, log, "GetSubmission with the request's SubmissionID")
+		assert.Contains(t, log, "Client.ResolveOutcome")
 		assert.Contains(t, log, "Argos answered: success: Submission #")
 		assert.Contains(t, log, "Stopped early (see above); the submission was deleted.")
 	})
