@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/kycgo/argos/internal/endpoint"
 	"github.com/kycgo/argos/internal/lenient"
 )
 
@@ -54,7 +55,7 @@ func (AddressCode) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, redact
 //
 // Argos docs: the API guide lists POST /address_code without a page of its own: https://argos-kyc.gitbook.io/client-guide-1/api-guide-deprecated/api-guide
 func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest, opts ...Option) (*AddressCode, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.LookupAddressCode, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/kycgo/argos/internal/endpoint"
 	"github.com/kycgo/argos/internal/lenient"
 )
 
@@ -110,14 +111,11 @@ func (r AMLMonitorRequest) Format(f fmt.State, _ rune) {
 // The one-off AML search the vendor documents as "POST/AML" is not offered:
 // no page gives its URL.
 func (c *Client) MonitorAML(ctx context.Context, r *AMLMonitorRequest, opts ...Option) (*AMLMonitorResult, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.MonitorAML, opts)
 	if err != nil {
 		return nil, err
 	}
 	const op = "MonitorAML"
-	if err := c.requireV3(op); err != nil {
-		return nil, err
-	}
 	if r == nil {
 		return nil, &ValidationError{Field: "AMLMonitorRequest", Reason: "is nil"}
 	}
@@ -151,7 +149,7 @@ func (c *Client) MonitorAML(ctx context.Context, r *AMLMonitorRequest, opts ...O
 		FailedResults  []amlItemWire  `json:"failedResults"`
 	}
 	var raw answer
-	cl.route = "/submission/aml/monitor/{worklistId}"
+	cl.route = endpoint.MonitorAML.Path
 	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
@@ -190,14 +188,11 @@ type amlItemWire struct {
 // on a /v2 base URL it refuses before sending. An answer about another
 // record is an error (ErrUnexpectedResponse), never handed back.
 func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID string, opts ...Option) (*AMLMonitorRecord, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.GetAMLMonitorRecord, opts)
 	if err != nil {
 		return nil, err
 	}
 	const op = "GetAMLMonitorRecord"
-	if err := c.requireV3(op); err != nil {
-		return nil, err
-	}
 	if err := checkID("worklist ID", worklistID); err != nil {
 		return nil, err
 	}
@@ -223,7 +218,7 @@ func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID s
 	}
 	path := "/submission/aml/monitor/" + url.PathEscape(worklistID) + "/" + url.PathEscape(recordID)
 	var raw answer
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, route: "/submission/aml/monitor/{worklistId}/{recordId}", secure: wireSealed}, keepAnswer{&w, &raw}, false); err != nil {
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, route: endpoint.GetAMLMonitorRecord.Path, secure: endpoint.GetAMLMonitorRecord.Wire}, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	switch {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 // ApplicantSubmission is one approved submission of an applicant.
@@ -35,7 +37,7 @@ func (a ApplicantSubmission) Format(f fmt.State, _ rune) {
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission/applicantId
 func (c *Client) ListApplicantSubmissions(ctx context.Context, applicantID string, opts ...Option) ([]ApplicantSubmission, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.ListApplicantSubmissions, opts)
 	if err != nil {
 		return nil, err
 	}

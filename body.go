@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"sync/atomic"
+
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 // newJSONCall is a call whose body is v marshalled once to JSON; each attempt
@@ -67,6 +69,27 @@ func nonEmpty(vs []string) []string {
 		}
 	}
 	return out
+}
+
+// begin is the prologue of every call of an endpoint: its per-call
+// options, then what the endpoint's row of the table (internal/endpoint)
+// requires before anything is built — a call the vendor documents only
+// under /v3 is refused on a /v2 base, and the FaceAuth calls carry the
+// Add-on key.
+func (c *Client) begin(ep *endpoint.Endpoint, opts []Option) (*Client, error) {
+	c, err := c.with(opts)
+	if err != nil {
+		return nil, err
+	}
+	if ep.V3Only {
+		if err := c.requireV3(ep.Name); err != nil {
+			return nil, err
+		}
+	}
+	if ep.Key == endpoint.AddOnKey {
+		return c.addOn(ep.Name)
+	}
+	return c, nil
 }
 
 // requireV3 refuses, before anything is sent, a call the vendor documents

@@ -25,7 +25,7 @@ const (
 )
 
 // Version is the SDK version sent in the User-Agent header.
-const Version = "0.1.0"
+const Version = "1.0.0"
 
 const defaultUserAgent = "argos-go/" + Version
 

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/kycgo/argos/internal/endpoint"
 	"github.com/kycgo/argos/internal/lenient"
 )
 
@@ -113,18 +114,12 @@ type FaceAuthScores struct {
 // repeated once it may have reached Argos: an error after that point
 // matches ErrOutcomeUnknown.
 func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest, opts ...Option) (*FaceAuthResult, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.FaceAuth, opts)
 	if err != nil {
 		return nil, err
 	}
 	const op = "FaceAuth"
-	if err := c.requireV3(op); err != nil {
-		return nil, err
-	}
-	ac, err := c.addOn(op)
-	if err != nil {
-		return nil, err
-	}
+	ac := c // begin gave the client with the Add-on key
 	if r == nil {
 		return nil, &ValidationError{Field: "FaceAuthRequest", Reason: "is nil"}
 	}
@@ -185,18 +180,12 @@ func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest, opts ...Optio
 // on a /v2 base URL it refuses before sending. An answer that does not
 // start as the Base64 of a JPEG or PNG is an ErrUnexpectedResponse.
 func (c *Client) DownloadFaceAuthImage(ctx context.Context, authID string, opts ...Option) (*Download, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.DownloadFaceAuthImage, opts)
 	if err != nil {
 		return nil, err
 	}
 	const op = "DownloadFaceAuthImage"
-	if err := c.requireV3(op); err != nil {
-		return nil, err
-	}
-	ac, err := c.addOn(op)
-	if err != nil {
-		return nil, err
-	}
+	ac := c // begin gave the client with the Add-on key
 	if err := checkID("auth ID", authID); err != nil {
 		return nil, err
 	}

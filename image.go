@@ -16,6 +16,8 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 // ImageType names one of a submission's images (GET /image type). The set
@@ -59,7 +61,7 @@ func (d Download) Format(f fmt.State, _ rune) {
 //
 // Argos docs: https://developers.argosidentity.com/ko/idcheck/api-reference/api-reference-guide/get-image.md
 func (c *Client) DownloadImage(ctx context.Context, submissionID string, t ImageType, opts ...Option) (*Download, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.DownloadImage, opts)
 	if err != nil {
 		return nil, err
 	}

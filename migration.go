@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/kycgo/argos/internal/endpoint"
 	"github.com/kycgo/argos/internal/lenient"
 )
 
@@ -84,14 +85,11 @@ type MigrationResult struct {
 // (list by Email or UserID to see whether it was created). An admin Argos
 // does not know is ErrInvalidAdmin.
 func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest, opts ...Option) (*MigrationResult, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.MigrateSubmission, opts)
 	if err != nil {
 		return nil, err
 	}
 	const op = "MigrateSubmission"
-	if err := c.requireV3(op); err != nil {
-		return nil, err
-	}
 	if r == nil {
 		return nil, &ValidationError{Field: "MigrationRequest", Reason: "is nil"}
 	}
@@ -104,7 +102,7 @@ func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest, opt
 	if err != nil {
 		return nil, err
 	}
-	cl.secure = wireFlagged
+	cl.secure = endpoint.MigrateSubmission.Wire
 	cp := *r
 	cl.outcome = &outcomeInfo{request: &cp}
 	var w struct {

@@ -3,6 +3,8 @@ package argos
 import (
 	"context"
 	"net/http"
+
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 // DownloadAMLReport downloads the AML screening report (a PDF) for one AML hit.
@@ -14,7 +16,7 @@ import (
 //
 // Argos docs: https://developers.argosidentity.com/api-reference/api-reference-guide/ko/get-aml-report
 func (c *Client) DownloadAMLReport(ctx context.Context, resourceID string, opts ...Option) (*Download, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.DownloadAMLReport, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/kycgo/argos/internal/endpoint"
 	"github.com/kycgo/argos/internal/lenient"
 )
 
@@ -89,14 +90,11 @@ type ReviewResult struct {
 // incomplete) is ErrNotPending; an unknown submission ErrNotFound; an admin
 // the project does not have ErrInvalidAdmin.
 func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest, opts ...Option) (*ReviewResult, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.ReviewSubmission, opts)
 	if err != nil {
 		return nil, err
 	}
 	const op = "ReviewSubmission"
-	if err := c.requireV3(op); err != nil {
-		return nil, err
-	}
 	if r == nil {
 		return nil, &ValidationError{Field: "ReviewRequest", Reason: "is nil"}
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 // Step1Request is the multipart form of POST /submission/step1.
@@ -155,7 +157,7 @@ func mayRetry(status KYCStatus, reasons []RetryReason, retryCount int) bool {
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-1
 func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request, opts ...Option) (*Step1Result, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.SubmitStep1, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +308,7 @@ func (r *Step2Result) CanRetry() bool { return mayRetry(r.Status, r.Retry, r.Ret
 //
 // Argos docs: https://argos-kyc.gitbook.io/client-guide-1/getting-started-1/submit-via-api/post-submission-step-2
 func (c *Client) SubmitStep2(ctx context.Context, r *Step2Request, opts ...Option) (*Step2Result, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.SubmitStep2, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 // Submission is one KYC submission as GET /submission returns it. Fields the
@@ -305,7 +307,7 @@ func (m Memo) Format(f fmt.State, _ rune) {
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/get-submission/submissionId
 func (c *Client) GetSubmission(ctx context.Context, submissionID string, opts ...Option) (*Submission, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.GetSubmission, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +317,7 @@ func (c *Client) GetSubmission(ctx context.Context, submissionID string, opts ..
 	}
 	var list SubmissionList
 	r := &call{op: op, method: http.MethodGet, path: "/submission", query: query{{"submission_id", submissionID}},
-		secure: wireSealed, wantID: submissionID}
+		secure: endpoint.GetSubmission.Wire, wantID: submissionID}
 	if err := c.doJSON(ctx, r, &list, false); err != nil {
 		return nil, err
 	}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 
+	"github.com/kycgo/argos/internal/endpoint"
 	"github.com/kycgo/argos/internal/lenient"
 )
 
@@ -61,7 +61,7 @@ func (r DeleteSubmissionRequest) Format(f fmt.State, _ rune) {
 //
 // Argos docs: https://developers.argosidentity.com/en/idcheck/api-reference/api-reference-guide/delete-submission
 func (c *Client) DeleteSubmission(ctx context.Context, r *DeleteSubmissionRequest, opts ...Option) (*DeleteResult, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.DeleteSubmission, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -79,21 +79,29 @@ func (c *Client) DeleteSubmission(ctx context.Context, r *DeleteSubmissionReques
 		}
 		q = append(q, param{"admin_name", r.Admin})
 	}
+	return c.deleteCall(ctx, &call{op: op, method: endpoint.DeleteSubmission.Method, path: endpoint.DeleteSubmission.Path, query: q}, true)
+}
+
+// deleteCall sends a DELETE of a submission or its parts and reads the
+// answer both share. A not-found answer to a repeat after an attempt that
+// may have landed is success (DeleteResult.AlreadyGone). needMessage
+// refuses an answer with neither message nor content.
+func (c *Client) deleteCall(ctx context.Context, r *call, needMessage bool) (*DeleteResult, error) {
 	var w struct {
 		Message    lenient.String `json:"message"`
 		Content    lenient.String `json:"content"`
 		StatusCode lenient.Int    `json:"statusCode"`
 	}
 	var raw answer
-	rep := &repeat{goneIsDone: true}
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission", query: q, repeat: rep}, keepAnswer{&w, &raw}, false); err != nil {
+	r.repeat = &repeat{goneIsDone: true}
+	if err := c.doJSON(ctx, r, keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
-	if rep.gone {
-		return &DeleteResult{AlreadyGone: true}, nil
+	if r.repeat.gone {
+		return &DeleteResult{AlreadyGone: true, answer: raw}, nil
 	}
-	if w.Message == "" && w.Content == "" {
-		return nil, unexpected(op, "no message or content field")
+	if needMessage && w.Message == "" && w.Content == "" {
+		return nil, unexpected(r.op, "no message or content field")
 	}
 	return &DeleteResult{Message: string(w.Message), Content: string(w.Content), StatusCode: w.StatusCode.V, answer: raw}, nil
 }

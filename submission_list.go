@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 // ListSubmissionsParams filters GET /submission. The zero value lists every
@@ -78,7 +80,7 @@ func (l SubmissionList) Format(f fmt.State, _ rune) {
 //
 // Argos docs: https://developers.argosidentity.com/api-reference/api-reference-guide/en/get-submission/list
 func (c *Client) ListSubmissions(ctx context.Context, p *ListSubmissionsParams, opts ...Option) (*SubmissionList, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.ListSubmissions, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +93,7 @@ func (c *Client) ListSubmissions(ctx context.Context, p *ListSubmissionsParams, 
 
 func (c *Client) listSubmissions(ctx context.Context, op string, q query) (*SubmissionList, error) {
 	var list SubmissionList
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: "/submission", query: q, secure: wireSealed}, &list, false); err != nil {
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: "/submission", query: q, secure: endpoint.ListSubmissions.Wire}, &list, false); err != nil {
 		return nil, err
 	}
 	return &list, nil

@@ -4,11 +4,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"slices"
 	"strings"
 
-	"github.com/kycgo/argos/internal/lenient"
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 // DeleteFieldsRequest says what DeleteSubmissionFields erases of which
@@ -136,14 +135,11 @@ var (
 // not-found answer to a repeat after an attempt that may have landed is
 // success, with DeleteResult.AlreadyGone set.
 func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequest, opts ...Option) (*DeleteResult, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.DeleteSubmissionFields, opts)
 	if err != nil {
 		return nil, err
 	}
 	const op = "DeleteSubmissionFields"
-	if err := c.requireV3(op); err != nil {
-		return nil, err
-	}
 	if r == nil {
 		return nil, &ValidationError{Field: "DeleteFieldsRequest", Reason: "is nil"}
 	}
@@ -155,20 +151,7 @@ func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequ
 		return nil, err
 	}
 	q = append(q, param{"submission_id", r.SubmissionID})
-	var w struct {
-		Message    lenient.String `json:"message"`
-		Content    lenient.String `json:"content"`
-		StatusCode lenient.Int    `json:"statusCode"`
-	}
-	var raw answer
-	rep := &repeat{goneIsDone: true}
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodDelete, path: "/submission/partial", query: q, repeat: rep}, keepAnswer{&w, &raw}, false); err != nil {
-		return nil, err
-	}
-	if rep.gone {
-		return &DeleteResult{AlreadyGone: true, answer: raw}, nil
-	}
-	return &DeleteResult{Message: string(w.Message), Content: string(w.Content), StatusCode: w.StatusCode.V, answer: raw}, nil
+	return c.deleteCall(ctx, &call{op: op, method: endpoint.DeleteSubmissionFields.Method, path: endpoint.DeleteSubmissionFields.Path, query: q}, false)
 }
 
 // query checks the lists and encodes them.

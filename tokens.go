@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/kycgo/argos/internal/endpoint"
 	"github.com/kycgo/argos/internal/lenient"
 )
 
@@ -102,7 +103,7 @@ func NewTokenID() string {
 // answered before the one that failed; the IDs of that request and of
 // those after it were not confirmed (call AddTokens again with them).
 func (c *Client) AddTokens(ctx context.Context, r *TokensRequest, opts ...Option) (*TokensResult, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.AddTokens, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +123,7 @@ func (c *Client) AddTokens(ctx context.Context, r *TokensRequest, opts ...Option
 // them are counted in AlreadyGone, not NotFound. On an error the result of the requests answered before it is
 // returned too, as for AddTokens.
 func (c *Client) DeleteTokens(ctx context.Context, r *TokensRequest, opts ...Option) (*TokensResult, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.DeleteTokens, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -130,9 +131,6 @@ func (c *Client) DeleteTokens(ctx context.Context, r *TokensRequest, opts ...Opt
 }
 
 func (c *Client) tokens(ctx context.Context, op, method string, r *TokensRequest) (*TokensResult, error) {
-	if err := c.requireV3(op); err != nil {
-		return nil, err
-	}
 	if r == nil {
 		return nil, &ValidationError{Field: "TokensRequest", Reason: "is nil"}
 	}
@@ -180,7 +178,7 @@ func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []stri
 	if err != nil {
 		return nil, err
 	}
-	cl.secure = wireSealed
+	cl.secure = endpoint.AddTokens.Wire // DeleteTokens travels the same way
 	if method == http.MethodDelete {
 		cl.repeat = &repeat{}
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/kycgo/argos/internal/endpoint"
 	"github.com/kycgo/argos/internal/lenient"
 )
 
@@ -96,14 +97,11 @@ type UpdateResult struct {
 // whether the change was made). An unknown submission is ErrNotFound, an
 // admin Argos does not know ErrInvalidAdmin.
 func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionRequest, opts ...Option) (*UpdateResult, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.UpdateSubmission, opts)
 	if err != nil {
 		return nil, err
 	}
 	const op = "UpdateSubmission"
-	if err := c.requireV3(op); err != nil {
-		return nil, err
-	}
 	if r == nil {
 		return nil, &ValidationError{Field: "UpdateSubmissionRequest", Reason: "is nil"}
 	}
@@ -122,7 +120,7 @@ func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionReques
 	if err != nil {
 		return nil, err
 	}
-	cl.secure = wireSealed
+	cl.secure = endpoint.UpdateSubmission.Wire
 	cp := *r
 	cl.outcome = &outcomeInfo{submissionID: r.SubmissionID, request: &cp}
 	return c.doUpdate(ctx, cl)
@@ -221,14 +219,11 @@ func (r UpdateImagesRequest) Format(f fmt.State, _ rune) {
 // ErrOutcomeUnknown. An unknown submission is ErrNotFound, an unknown admin
 // ErrInvalidAdmin.
 func (c *Client) UpdateImages(ctx context.Context, r *UpdateImagesRequest, opts ...Option) (*UpdateResult, error) {
-	c, err := c.with(opts)
+	c, err := c.begin(endpoint.UpdateImages, opts)
 	if err != nil {
 		return nil, err
 	}
 	const op = "UpdateImages"
-	if err := c.requireV3(op); err != nil {
-		return nil, err
-	}
 	if r == nil {
 		return nil, &ValidationError{Field: "UpdateImagesRequest", Reason: "is nil"}
 	}

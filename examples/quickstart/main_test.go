@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -155,12 +156,32 @@ func TestPolling(t *testing.T) {
 		var out bytes.Buffer
 		q, srv := newQuickstart(t, &out, 5*time.Second)
 		srv.ScriptStep2(argostest.OutcomePending)
+		done := make(chan struct{})
+		defer close(done)
 		go func() {
-			time.Sleep(150 * time.Millisecond)
-			for _, r := range srv.Requests() {
-				if r.Path == "/submission/step2" {
-					_ = srv.SetKYCResult(r.Form["submissionId"], argos.KYCRejected, "Document looks altered")
+			// Decide once the quickstart has read the pending submission,
+			// however long its uploads took.
+			for {
+				select {
+				case <-done:
+					return
+				default:
 				}
+				var id string
+				reads := 0
+				for _, r := range srv.Requests() {
+					switch {
+					case r.Path == "/submission/step2":
+						id = r.Form["submissionId"]
+					case id != "" && r.Method == http.MethodGet && r.Path == "/submission":
+						reads++
+					}
+				}
+				if reads > 0 {
+					_ = srv.SetKYCResult(id, argos.KYCRejected, "Document looks altered")
+					return
+				}
+				time.Sleep(time.Millisecond)
 			}
 		}()
 
