@@ -202,10 +202,10 @@ func (f *filler) fill(v reflect.Value, depth int) {
 		v.SetString(f.secret())
 	case t == rawType:
 		v.Set(reflect.ValueOf(json.RawMessage(`{"name":"` + f.secret() + `"}`)))
-	case t.Kind() == reflect.Interface && readerType.Implements(t):
-		v.Set(reflect.ValueOf(io.NopCloser(strings.NewReader(f.secret()))))
 	case t.Kind() == reflect.Interface && t.NumMethod() == 0:
 		v.Set(reflect.ValueOf(f.secret()))
+	case t.Kind() == reflect.Interface && readerType.Implements(t):
+		v.Set(reflect.ValueOf(io.NopCloser(strings.NewReader(f.secret()))))
 	case t.Kind() == reflect.Slice && t.Elem() == stringType:
 		v.Set(reflect.ValueOf([]string{f.secret(), f.secret()}))
 	case t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8:
