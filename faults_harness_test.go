@@ -38,12 +38,10 @@ const (
 	faultAddOnKey = "flt-secret-add-on-key-11d2"
 	faultEmail    = "alice.fault@example.com"
 	faultUserID   = "user-fault-77"
-	// callSlack is how long a call may outlive its context or timeout: generous
-	// for -race on a 2-core machine.
-	callSlack = 250 * time.Millisecond
 	// matrixParallel is how many cases of the matrix run at once.
 	matrixParallel = 10
-	// shortTimeout is the WithTimeout of the timeout faults.
+	// shortTimeout is the WithTimeout of the timeout faults. How long a call
+	// takes is checked in virtual time (retry_virtual_test.go), not here.
 	shortTimeout = 150 * time.Millisecond
 )
 
@@ -311,15 +309,12 @@ type callOptions struct {
 
 // observation is what a case observed.
 type observation struct {
-	summary     string
-	err         error // the call's error
-	readErr     error // a download's read error
-	dl          *argos.Download
-	readBytes   int64
-	elapsed     time.Duration // call + download read
-	cancelled   bool
-	sinceCancel time.Duration // from cancel to the end of the call/read
-	panicked    any
+	summary   string
+	err       error // the call's error
+	readErr   error // a download's read error
+	dl        *argos.Download
+	readBytes int64
+	panicked  any
 }
 
 // final is the error the caller ends up with.
@@ -346,8 +341,8 @@ type faultCase struct {
 	// DeadlineExceeded.
 	ctxFault bool
 	// warm: the client's connection is opened before the call, so that a
-	// short deadline measures the answer and not a TLS handshake on a busy
-	// machine.
+	// short deadline ends the call after the request reached the server,
+	// not during a TLS handshake on a busy machine.
 	warm bool
 	// costly: the row streams tens of MiB per endpoint (seconds under
 	// -race). It runs for a JSON GET, a POST and a download, whose body
@@ -471,7 +466,6 @@ func runFault(t *testing.T, f faultCase, ep endpointCase) {
 	assert.Zero(t, e.keyless.Load(), "a request to the API host lacked the API key (or sent the wrong one)")
 	assert.Zero(t, e.otherKey.Load(), "the other host received x-api-key")
 	assert.Zero(t, e.plainHits.Load(), "a plain-HTTP request was sent")
-	assert.LessOrEqual(t, obs.elapsed, o.ctxTimeout+callSlack, "the call outlived its context")
 	if ep.post {
 		assert.LessOrEqual(t, e.hits.Load()+e.otherHits.Load(), int32(1), "a POST was sent more than once")
 	}
@@ -493,19 +487,14 @@ func runFault(t *testing.T, f faultCase, ep endpointCase) {
 }
 
 // callOnce runs the endpoint once (a download is read to the end) and
-// measures it.
+// records what came of it.
 func callOnce(e *faultEnv, o *callOptions, c *argos.Client) (obs *observation) {
 	obs = &observation{}
-	// The clock starts with the caller's context, whose deadline some
-	// cases check against.
-	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), o.ctxTimeout)
 	defer cancel()
-	var cancelAt atomic.Int64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	if o.cancelBefore {
-		cancelAt.Store(time.Now().UnixNano())
 		cancel()
 	} else if o.cancelOn != nil {
 		trigger := o.cancelOn(e)
@@ -522,7 +511,6 @@ func callOnce(e *faultEnv, o *callOptions, c *argos.Client) (obs *observation) {
 			case <-stop:
 				return
 			}
-			cancelAt.Store(time.Now().UnixNano())
 			cancel()
 		}()
 	}
@@ -534,12 +522,6 @@ func callOnce(e *faultEnv, o *callOptions, c *argos.Client) (obs *observation) {
 	defer func() {
 		if p := recover(); p != nil {
 			obs.panicked = p
-		}
-		end := time.Now()
-		obs.elapsed = end.Sub(start)
-		if at := cancelAt.Load(); at != 0 {
-			obs.cancelled = true
-			obs.sinceCancel = end.Sub(time.Unix(0, at))
 		}
 	}()
 	summary, dl, err := e.ep.call(ctx, c)
@@ -716,25 +698,21 @@ func wantDecodeError(t *testing.T, e *faultEnv, o *observation, body string) {
 	assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown)
 }
 
-// wantCtxError: err (or the download read) ends with want, promptly, after
-// one request; a sent POST has an unknown outcome.
+// wantCtxError: err (or the download read) ends with want after one
+// request; a sent POST has an unknown outcome.
 func wantCtxError(t *testing.T, e *faultEnv, o *observation, want error, sent bool) {
 	t.Helper()
 	assert.ErrorIs(t, o.final(), want)
-	if o.cancelled {
-		assert.LessOrEqual(t, o.sinceCancel, callSlack, "the call outlived its cancelled context")
-	}
 	if sent {
 		assert.EqualValues(t, 1, e.hits.Load(), "requests at the server")
 		assert.Equal(t, e.ep.post, errors.Is(o.final(), argos.ErrOutcomeUnknown), "a POST that was sent: outcome unknown")
 	}
 }
 
+// wantTimeout: a deadline ended the call after one request.
 func wantTimeout(t *testing.T, e *faultEnv, o *observation) {
 	t.Helper()
 	wantCtxError(t, e, o, context.DeadlineExceeded, true)
-	assert.GreaterOrEqual(t, o.elapsed, shortTimeout-10*time.Millisecond, "returned before the timeout")
-	assert.LessOrEqual(t, o.elapsed, shortTimeout+callSlack, "the call outlived WithTimeout")
 }
 
 // logMatrix logs the fault × endpoint table and the pass count.

@@ -7,7 +7,8 @@ package argos_test
 //   - a typed error (errors.Is / errors.As) or the correct result;
 //   - GETs recover when the fault clears; a POST that was sent is never sent
 //     again (requests are counted at the server);
-//   - no call outlives its context or timeout by more than callSlack;
+//   - a call ends with its context or timeout, with the context's error
+//     (how long it takes is checked in virtual time: retry_virtual_test.go);
 //   - nothing panics; no goroutine is left behind (goleak per fault group);
 //   - no error string carries the API key or the query's email / user ID.
 //
@@ -225,7 +226,6 @@ func matrixFaults(t testing.TB) []faultCase {
 			check: func(t *testing.T, e *faultEnv, o *observation) {
 				if !e.ep.post {
 					wantOK(t, e, o, 2)
-					assert.GreaterOrEqual(t, o.elapsed, faultRetries.MaxWait/2, "Retry-After was not waited on (capped at MaxWait)")
 					return
 				}
 				if apiErr := wantAPIError(t, e, o, http.StatusTooManyRequests, 1); apiErr != nil {
@@ -516,7 +516,6 @@ func matrixFaults(t testing.TB) []faultCase {
 				assert.ErrorIs(t, o.err, context.Canceled)
 				assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown)
 				assert.Zero(t, e.hits.Load()+e.conns.Load(), "nothing may be sent")
-				assert.LessOrEqual(t, o.elapsed, callSlack)
 			},
 		},
 		{
@@ -604,47 +603,6 @@ func TestFaultMatrix(t *testing.T) {
 		goleak.VerifyNone(t, leakBaseline)
 	}
 	logMatrix(t, faults, eps)
-}
-
-// TestFaultRetryAfterIsHonoured checks that a Retry-After below MaxWait is
-// waited for in full, in seconds and as an HTTP date.
-func TestFaultRetryAfterIsHonoured(t *testing.T) {
-	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
-	ep := matrixEndpoints(t)[0]
-	for _, tc := range []struct {
-		name   string
-		header func() string
-		min    time.Duration
-	}{
-		{"in seconds", func() string { return "1" }, 950 * time.Millisecond},
-		// An HTTP date has whole seconds: now+2s is 1–2 s away.
-		{"as an HTTP date", httpDateIn2s, 900 * time.Millisecond},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel() // each waits a second or two
-			f := faultCase{
-				name: "Retry-After honoured " + tc.name,
-				script: func(endpointCase) func(int) serverAction {
-					return seq(func(e *faultEnv, w http.ResponseWriter, r *http.Request) {
-						actStatus(http.StatusTooManyRequests, "", "", "Retry-After", tc.header())(e, w, r)
-					})
-				},
-				setup: func(_ *testing.T, _ *faultEnv, o *callOptions) {
-					o.policy = argos.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: 30 * time.Second}
-				},
-				// The connection is opened first: no TLS handshake in the
-				// measured time, and a bound far from both the 1–2 s asked
-				// for and MaxWait, so a busy machine cannot fail the case.
-				warm: true,
-				check: func(t *testing.T, e *faultEnv, o *observation) {
-					wantOK(t, e, o, 2)
-					assert.GreaterOrEqual(t, o.elapsed, tc.min, "Retry-After was not honoured")
-					assert.Less(t, o.elapsed, 15*time.Second, "waited for MaxWait rather than Retry-After")
-				},
-			}
-			runFault(t, f, ep)
-		})
-	}
 }
 
 // costlyColumns are the endpoints a costly row runs for by default: a JSON
