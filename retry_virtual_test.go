@@ -49,6 +49,13 @@ func okSubmission(*http.Request) (*http.Response, error) {
 	return httpmock.NewStringResponse(http.StatusOK, `{"Items":[{"submission_id":"s1"}]}`), nil
 }
 
+// unavailableFor30s answers 503 with Retry-After: 30.
+func unavailableFor30s(int32, *http.Request) (*http.Response, error) {
+	resp := httpmock.NewStringResponse(http.StatusServiceUnavailable, "")
+	resp.Header.Set("Retry-After", "30")
+	return resp, nil
+}
+
 // noAnswer never answers: it returns when the request's context ends.
 func noAnswer(_ int32, r *http.Request) (*http.Response, error) {
 	<-r.Context().Done()
@@ -98,21 +105,13 @@ func TestWaitsAndTimeoutsInVirtualTime(t *testing.T) {
 			wantHits: 2, want: virtualRetries.MinWait / 2, upTo: virtualRetries.MinWait,
 		},
 		{
-			name: "a backoff wait longer than the caller's deadline ends with the deadline",
-			answer: func(int32, *http.Request) (*http.Response, error) {
-				resp := httpmock.NewStringResponse(http.StatusServiceUnavailable, "")
-				resp.Header.Set("Retry-After", "30")
-				return resp, nil
-			},
+			name:       "a backoff wait longer than the caller's deadline ends with the deadline",
+			answer:     unavailableFor30s,
 			ctxTimeout: 100 * time.Millisecond, wantErr: context.DeadlineExceeded, wantHits: 1, want: 100 * time.Millisecond,
 		},
 		{
-			name: "a backoff wait ends when the caller cancels",
-			answer: func(int32, *http.Request) (*http.Response, error) {
-				resp := httpmock.NewStringResponse(http.StatusServiceUnavailable, "")
-				resp.Header.Set("Retry-After", "30")
-				return resp, nil
-			},
+			name:        "a backoff wait ends when the caller cancels",
+			answer:      unavailableFor30s,
 			cancelAfter: 50 * time.Millisecond, wantErr: context.Canceled, wantHits: 1, want: 50 * time.Millisecond,
 		},
 		{
