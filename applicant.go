@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/kycgo/argos/internal/endpoint"
+	"github.com/kycgo/argos/internal/lenient"
 )
 
 // ApplicantSubmission is one approved submission of an applicant.
@@ -44,19 +45,25 @@ func (c *Client) ListApplicantSubmissions(ctx context.Context, applicantID strin
 	if err := checkID("applicant ID", applicantID); err != nil {
 		return nil, err
 	}
-	var out []ApplicantSubmission
+	// Read leniently, as GetSubmission reads a submission: an ID sent as a
+	// number is an ID.
+	var wire []struct {
+		SubmissionID          lenient.String `json:"submission_id"`
+		Email                 lenient.String `json:"email"`
+		DuplicatedInformation lenient.String `json:"duplicated_information"`
+	}
 	cl := &call{op: "ListApplicantSubmissions", method: http.MethodGet, path: "/submission/applicant",
 		query: query{{"applicant_id", applicantID}}}
-	if err := c.doJSON(ctx, cl, &out, true); err != nil {
+	if err := c.doJSON(ctx, cl, &wire, true); err != nil {
 		return nil, err
 	}
-	for i := range out {
-		if out[i].SubmissionID == "" {
+	out := make([]ApplicantSubmission, len(wire))
+	for i, w := range wire {
+		if w.SubmissionID == "" {
 			return nil, unexpected("ListApplicantSubmissions", "an item without submission_id")
 		}
-	}
-	if out == nil {
-		out = []ApplicantSubmission{}
+		out[i] = ApplicantSubmission{SubmissionID: string(w.SubmissionID), Email: string(w.Email),
+			DuplicatedInformation: string(w.DuplicatedInformation)}
 	}
 	return out, nil
 }

@@ -44,3 +44,20 @@ func TestApplicantSubmissionsRefusesAnArrayOfAnotherShape(t *testing.T) {
 		assert.ErrorIs(t, err, argos.ErrUnexpectedResponse, body)
 	}
 }
+
+func TestANumericSubmissionIDIsAnIDEverywhere(t *testing.T) {
+	c, mt := newMockClient(t)
+	mt.RegisterResponder(http.MethodGet, mockBase+"/submission/applicant",
+		httpmock.NewStringResponder(200, `[{"submission_id":12345,"email":"a@example.com"}]`))
+	mt.RegisterResponder(http.MethodGet, mockBase+"/submission",
+		httpmock.NewStringResponder(200, `{"Items":[{"submission_id":12345,"kyc":{"result":"approved"}}]}`))
+
+	subs, err := c.ListApplicantSubmissions(context.Background(), "app1")
+	require.NoError(t, err, "ListApplicantSubmissions reads a numeric ID")
+	require.Len(t, subs, 1)
+	assert.Equal(t, "12345", subs[0].SubmissionID)
+
+	s, err := c.GetSubmission(context.Background(), "12345")
+	require.NoError(t, err, "as GetSubmission does")
+	assert.Equal(t, "12345", s.ID)
+}

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 // Base URLs. DefaultBaseURL is BaseURLV3, the vendor's current API, where
@@ -47,8 +49,11 @@ type Client struct {
 	rootCAs    *x509.CertPool
 	transport  http.RoundTripper // the transport under the SDK's logging wrapper
 	middleware []Middleware      // WithMiddleware, outermost first
-	perCall    bool              // options being applied to one call (Client.with)
-	limiter    Limiter           // WithRateLimiter; nil: none
+	// opPaths maps each endpoint's path to the URL path with the base's, for
+	// Operation.Path and Route without an allocation per call.
+	opPaths map[string]string
+	perCall bool    // options being applied to one call (Client.with)
+	limiter Limiter // WithRateLimiter; nil: none
 	// correlation is WithCorrelationField's field; "" without it.
 	correlation DataField
 	settle      *time.Duration // WithSettleTime; nil: defaultSettleTime
@@ -91,6 +96,10 @@ func NewClient(apiKey string, opts ...Option) (*Client, error) {
 		return nil, &ValidationError{Field: "root CAs", Reason: "cannot be combined with WithHTTPClient; set them on that client's transport"}
 	}
 	c.base = c.baseURL.String()
+	c.opPaths = make(map[string]string, len(endpoint.All))
+	for _, ep := range endpoint.All {
+		c.opPaths[ep.Path] = c.baseURL.Path + ep.Path
+	}
 	c.hc = c.newHTTPClient()
 	return c, nil
 }

@@ -248,8 +248,6 @@ func TestADownloadReadStopsWithTheContext(t *testing.T) {
 	require.NoError(t, err)
 	defer d.Body.Close()
 	time.AfterFunc(50*time.Millisecond, cancel)
-	start := time.Now()
 	_, err = io.ReadAll(d.Body)
-	require.Error(t, err)
-	assert.Less(t, time.Since(start), 5*time.Second)
+	require.ErrorIs(t, err, context.Canceled, "the read ends with the caller's cancel, not with the minute-long stall")
 }

@@ -120,10 +120,15 @@ type opRun struct {
 
 // newOpRun starts an opRun for r on c, which has middleware.
 func (c *Client) newOpRun(r *call) *opRun {
-	o := &opRun{op: Operation{Name: r.op, Method: r.method, Path: c.baseURL.Path + r.path}, c: c, r: r}
+	o := &opRun{op: Operation{Name: r.op, Method: r.method}, c: c, r: r}
+	if p, ok := c.opPaths[r.path]; ok {
+		o.op.Path = p
+	} else {
+		o.op.Path = c.baseURL.Path + r.path // a path with IDs in it
+	}
 	o.op.Route = o.op.Path
 	if r.route != "" {
-		o.op.Route = c.baseURL.Path + r.route
+		o.op.Route = c.opPaths[r.route]
 	}
 	r.observe = &o.op
 	return o

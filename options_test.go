@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"net/http"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/jarcoal/httpmock"
@@ -35,15 +36,16 @@ func TestOptionsGivenToOneCallApplyToThatCallOnly(t *testing.T) {
 	ctx := context.Background()
 	const id = "gt7rcxx9l1o*****"
 	t.Run("WithTimeout gives one call a longer deadline than the client's", func(t *testing.T) {
-		c, mt := newMockClient(t, argos.WithTimeout(time.Minute))
-		left := deadlineRecorder(t, mt)
-		_, err := c.GetSubmission(ctx, id, argos.WithTimeout(10*time.Minute))
-		require.NoError(t, err)
-		_, err = c.GetSubmission(ctx, id)
-		require.NoError(t, err)
-		require.Len(t, *left, 2)
-		assert.Greater(t, (*left)[0], 5*time.Minute, "the call's own timeout")
-		assert.LessOrEqual(t, (*left)[1], time.Minute, "the next call has the client's again")
+		synctest.Test(t, func(t *testing.T) { // virtual time: the deadlines are exact
+			c, mt := newMockClient(t, argos.WithTimeout(time.Minute))
+			left := deadlineRecorder(t, mt)
+			_, err := c.GetSubmission(ctx, id, argos.WithTimeout(10*time.Minute))
+			require.NoError(t, err)
+			_, err = c.GetSubmission(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, []time.Duration{10 * time.Minute, time.Minute}, *left,
+				"the call's own timeout, then the client's again")
+		})
 	})
 	t.Run("WithTimeout(0) leaves one call to the caller's context", func(t *testing.T) {
 		c, mt := newMockClient(t, argos.WithTimeout(time.Minute))

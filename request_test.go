@@ -266,7 +266,6 @@ func TestHTTP2RefusalsNeverResendAStateChangingRequest(t *testing.T) {
 				argos.WithRetryPolicy(fastRetries))
 			require.NoError(t, err)
 			t.Cleanup(c.CloseIdleConnections)
-			start := time.Now()
 			_, err = c.SubmitStep1(context.Background(), &argos.Step1Request{
 				IssuingCountry: "USA", Email: "h2@example.com", IDType: argos.IDPassport, IDImage: image(t, "id_front.png"),
 			})
@@ -275,7 +274,6 @@ func TestHTTP2RefusalsNeverResendAStateChangingRequest(t *testing.T) {
 			var oe *argos.OutcomeUnknownError
 			assert.ErrorAs(t, err, &oe)
 			assert.Equal(t, int32(1), s.requests.Load(), "requests the server read")
-			assert.Less(t, time.Since(start), 5*time.Second)
 		})
 	}
 }
@@ -366,53 +364,6 @@ func TestGetsGiveUpAfterMaxRetries(t *testing.T) {
 	assert.Equal(t, 4, apiErr.Attempts)
 	assert.Equal(t, int32(4), hits.Load())
 	assert.Equal(t, "Service Unavailable", apiErr.Message)
-}
-
-func TestRetryAfterIsHonouredButCapped(t *testing.T) {
-	api, hits := countingServer(t, func(w http.ResponseWriter, r *http.Request, n int32) {
-		if n == 1 {
-			w.Header().Set("Retry-After", "3600")
-			w.WriteHeader(http.StatusTooManyRequests)
-			return
-		}
-		okList(w)
-	})
-	start := time.Now()
-	_, err := clientFor(t, api, argos.WithRetryPolicy(argos.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 30 * time.Millisecond})).
-		GetSubmission(context.Background(), "s1")
-	require.NoError(t, err)
-	assert.Equal(t, int32(2), hits.Load())
-	assert.Less(t, time.Since(start), 5*time.Second, "an hour's Retry-After is capped at MaxWait")
-}
-
-func TestAWaitEndsWithTheContext(t *testing.T) {
-	api, _ := countingServer(t, func(w http.ResponseWriter, _ *http.Request, _ int32) {
-		w.Header().Set("Retry-After", "30")
-		w.WriteHeader(http.StatusServiceUnavailable)
-	})
-	c := clientFor(t, api, argos.WithRetryPolicy(argos.RetryPolicy{MaxRetries: 5, MinWait: time.Second, MaxWait: time.Minute}))
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := c.GetSubmission(ctx, "s1")
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Less(t, time.Since(start), 2*time.Second)
-}
-
-func TestWithTimeoutBoundsACall(t *testing.T) {
-	api, _ := countingServer(t, func(w http.ResponseWriter, r *http.Request, n int32) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-		// Hang up rather than answer: an answer written as the deadline
-		// passes can still reach net/http's caller.
-		panic(http.ErrAbortHandler)
-	})
-	start := time.Now()
-	_, err := clientFor(t, api, argos.WithTimeout(100*time.Millisecond)).GetSubmission(context.Background(), "s1")
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Less(t, time.Since(start), 2*time.Second)
 }
 
 func TestAPostThatWasSentIsNeverRepeated(t *testing.T) {

@@ -1,0 +1,770 @@
+package argos_test
+
+// The fault matrix's harness: the TLS test servers and their scripted
+// actions, one call under a fault (runFault, callOnce), what it observed, the
+// expectations the cases check, and the logged fault × endpoint table.
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kycgo/argos"
+)
+
+const (
+	faultKey      = "flt-secret-api-key-7f3a9c"
+	faultAddOnKey = "flt-secret-add-on-key-11d2"
+	faultEmail    = "alice.fault@example.com"
+	faultUserID   = "user-fault-77"
+	// matrixParallel is how many cases of the matrix run at once.
+	matrixParallel = 10
+	// shortTimeout is the WithTimeout of the timeout faults. How long a call
+	// takes is checked in virtual time (retry_virtual_test.go), not here.
+	shortTimeout = 150 * time.Millisecond
+)
+
+// faultRetries is the small retry policy of the suite: 3 attempts at most.
+var faultRetries = argos.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 20 * time.Millisecond}
+
+// endpointCase is one SDK method under test.
+type endpointCase struct {
+	name     string // column name
+	method   string
+	path     string // below the base URL
+	post     bool   // changes state: must never be sent twice
+	download bool
+	v3       bool // a v3-only call: the base URL ends in /v3
+	addOn    bool // sends the Add-on key
+	// base64 is a download whose answer is Base64 text the SDK decodes: a
+	// body that is not an image's encoding is a DecodeError.
+	base64 bool
+	// anyObject: every JSON object is a correct answer (the endpoint's
+	// answer is undocumented).
+	anyObject bool
+	okBody    []byte
+	okType    string
+	// okSummary is what call summarises from a correct answer.
+	okSummary string
+	// call runs the method; downloads return the Download unread.
+	call func(ctx context.Context, c *argos.Client) (string, *argos.Download, error)
+}
+
+func digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return fmt.Sprintf("%d bytes %x", len(b), sum[:4])
+}
+
+// prefix is the base URL's version path.
+func (ep endpointCase) prefix() string {
+	if ep.v3 {
+		return "/v3"
+	}
+	return "/v2"
+}
+
+// key is the key the endpoint sends.
+func (ep endpointCase) key() string {
+	if ep.addOn {
+		return faultAddOnKey
+	}
+	return faultKey
+}
+
+// faultEnv is one case's world: the API server, optional redirect targets, and
+// counters.
+type faultEnv struct {
+	ep    endpointCase
+	main  *httptest.Server
+	other *httptest.Server // HTTPS on another port: "another host"
+	plain *httptest.Server // plain HTTP
+
+	hits      atomic.Int32 // requests the API server's handler saw
+	conns     atomic.Int32 // connections the API server accepted
+	keyless   atomic.Int32 // API-server requests without the right x-api-key
+	otherHits atomic.Int32
+	otherKey  atomic.Int32 // other-host requests that carried x-api-key
+	plainHits atomic.Int32
+	dials     atomic.Int32 // dial attempts (connection-refused cases)
+
+	script func(n int) serverAction
+
+	done        chan struct{} // closed at teardown: parked handlers return
+	signal      chan struct{} // closed once by a handler at a fault's trigger point
+	signalOnce  sync.Once
+	release     chan struct{} // closed once the client holds a Download
+	releaseOnce sync.Once
+	notStreamed atomic.Bool // the server gave up waiting for release
+	wrongPath   atomic.Value
+}
+
+type serverAction func(e *faultEnv, w http.ResponseWriter, r *http.Request)
+
+func (e *faultEnv) fire() { e.signalOnce.Do(func() { close(e.signal) }) }
+
+func (e *faultEnv) released() { e.releaseOnce.Do(func() { close(e.release) }) }
+
+// park blocks until the request or the case ends.
+func (e *faultEnv) park(r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-e.done:
+	case <-time.After(20 * time.Second):
+	}
+}
+
+// warmupPath is the request a warm case opens its connection with; the API
+// server answers it with an empty 200 and does not count it.
+const warmupPath = "/warm-up"
+
+func (e *faultEnv) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == warmupPath {
+		return
+	}
+	n := int(e.hits.Add(1)) - 1
+	if r.Header.Get("x-api-key") != e.ep.key() {
+		e.keyless.Add(1)
+	}
+	if want := e.ep.prefix() + e.ep.path; r.URL.Path != want {
+		e.wrongPath.Store(r.URL.Path)
+	}
+	a := actOK
+	if e.script != nil {
+		a = e.script(n)
+	}
+	a(e, w, r)
+}
+
+// Actions of the API server.
+
+func actOK(e *faultEnv, w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", e.ep.okType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(e.ep.okBody)))
+	_, _ = w.Write(e.ep.okBody)
+}
+
+func actStatus(status int, contentType, body string, header ...string) serverAction {
+	return func(e *faultEnv, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		for i := 0; i+1 < len(header); i += 2 {
+			w.Header().Set(header[i], header[i+1])
+		}
+		if contentType != "" {
+			w.Header().Set("Content-Type", contentType)
+		}
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+func actBody(contentType, body string) serverAction {
+	return actStatus(http.StatusOK, contentType, body)
+}
+
+// actReset aborts the connection with a TCP RST, without a response. With
+// readBody the whole request body is read first.
+func actReset(readBody bool) serverAction {
+	return func(_ *faultEnv, w http.ResponseWriter, r *http.Request) { resetConnection(w, r, readBody) }
+}
+
+// actSlow never answers: it hangs up once the client has gone. (An answer
+// written then can still reach the caller: net/http's cancellation races a
+// response that arrives as the deadline passes.)
+func actSlow(e *faultEnv, _ http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	e.fire()
+	e.park(r)
+	panic(http.ErrAbortHandler)
+}
+
+// actStall sends the headers and half the body, then stalls.
+func actStall(e *faultEnv, w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", e.ep.okType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(e.ep.okBody)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(e.ep.okBody[:len(e.ep.okBody)/2])
+	w.(http.Flusher).Flush()
+	e.fire()
+	e.park(r)
+}
+
+// actTruncate declares more body than it sends, then closes the connection.
+func actTruncate(e *faultEnv, w http.ResponseWriter, r *http.Request) {
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Content-Type", e.ep.okType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(e.ep.okBody)+64))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(e.ep.okBody[:len(e.ep.okBody)/2])
+	// Returning with the body short makes net/http close the connection.
+}
+
+// actRedirect answers status with a Location computed from the request.
+func actRedirect(status int, to func(e *faultEnv, r *http.Request) string) serverAction {
+	return func(e *faultEnv, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Location", to(e, r))
+		w.WriteHeader(status)
+	}
+}
+
+// hugeSize is more than the SDK reads of a JSON body.
+const hugeSize = maxResponseSize + 1<<20
+
+// actHuge streams hugeSize bytes with status. For a 200 download it
+// sends the first 64 KiB, then waits until the client holds the Download:
+// an SDK that buffered downloads would never get there.
+func actHuge(status int) serverAction {
+	return func(e *faultEnv, w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		chunk := bytes.Repeat([]byte("a"), 64<<10)
+		prefix := `{"Items":[],"message":"`
+		if e.ep.download && status == http.StatusOK {
+			prefix = ""
+			if e.ep.base64 {
+				prefix = "/9j/" // the Base64 of a JPEG's first bytes; "aaaa" decodes too
+			}
+			w.Header().Set("Content-Type", e.ep.okType)
+			w.Header().Set("Content-Length", strconv.Itoa(hugeSize))
+		} else {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(status)
+		sent := 0
+		write := func(b []byte) bool {
+			if rest := hugeSize - sent; len(b) > rest {
+				b = b[:rest]
+			}
+			n, err := w.Write(b)
+			sent += n
+			return err == nil
+		}
+		if !write(append([]byte(prefix), chunk[len(prefix):]...)) {
+			return
+		}
+		if e.ep.download && status == http.StatusOK {
+			w.(http.Flusher).Flush()
+			select {
+			case <-e.release:
+			case <-r.Context().Done():
+				return
+			case <-time.After(5 * time.Second):
+				e.notStreamed.Store(true)
+			}
+		}
+		for sent < hugeSize && write(chunk) {
+		}
+	}
+}
+
+// Scripts.
+
+func always(a serverAction) func(int) serverAction { return func(int) serverAction { return a } }
+
+// seq plays the actions in order, then answers correctly.
+func seq(as ...serverAction) func(int) serverAction {
+	return func(n int) serverAction {
+		if n < len(as) {
+			return as[n]
+		}
+		return actOK
+	}
+}
+
+// callOptions is how a case builds its client and context.
+type callOptions struct {
+	baseURL    string
+	hc         *http.Client
+	policy     argos.RetryPolicy
+	timeout    time.Duration // WithTimeout
+	ctxTimeout time.Duration // the caller's context
+	// cancelOn, when set, cancels the caller's context cancelAfter after the
+	// channel it returns is closed.
+	cancelOn     func(e *faultEnv) <-chan struct{}
+	cancelAfter  time.Duration
+	cancelBefore bool
+}
+
+// observation is what a case observed.
+type observation struct {
+	summary   string
+	err       error // the call's error
+	readErr   error // a download's read error
+	dl        *argos.Download
+	readBytes int64
+	panicked  any
+}
+
+// final is the error the caller ends up with.
+func (o *observation) final() error {
+	if o.err != nil {
+		return o.err
+	}
+	return o.readErr
+}
+
+type faultCase struct {
+	name string
+	// script is the API server's behaviour for ep (nil: always correct).
+	script func(ep endpointCase) func(int) serverAction
+	// setup changes the client or the servers for ep.
+	setup func(t *testing.T, e *faultEnv, o *callOptions)
+	// untrusted serves the API with a certificate the client does not trust.
+	untrusted bool
+	// replacesBody: the answer is not the endpoint's sample, so check
+	// judges a result (downloads hand back whatever body came).
+	replacesBody bool
+	// ctxFault: the case ends by cancellation or a deadline; in every other
+	// case the error must not claim to be context.Canceled or
+	// DeadlineExceeded.
+	ctxFault bool
+	// warm: the client's connection is opened before the call, so that a
+	// short deadline ends the call after the request reached the server,
+	// not during a TLS handshake on a busy machine.
+	warm bool
+	// costly: the row streams tens of MiB per endpoint (seconds under
+	// -race). It runs for a JSON GET, a POST and a download, whose body
+	// reading (the exchange's response handler, the download path) every
+	// other column shares; ARGOS_FULL_MATRIX=1 runs it for every column,
+	// as CI does.
+	costly bool
+	check  func(t *testing.T, e *faultEnv, o *observation)
+}
+
+// tableCell is one cell of the summary table.
+type tableCell struct {
+	outcome string
+	pass    bool
+}
+
+var (
+	tableMu    sync.Mutex
+	tableCells = map[[2]string]tableCell{}
+)
+
+func recordCell(fault, ep string, r tableCell) {
+	tableMu.Lock()
+	defer tableMu.Unlock()
+	tableCells[[2]string{fault, ep}] = r
+}
+
+// dialClosedPort points the client at a closed port through a transport that
+// counts dials and fires e's signal after the first one.
+func dialClosedPort(t *testing.T, e *faultEnv, o *callOptions) {
+	o.baseURL = "https://" + closedPort(t) + e.ep.prefix()
+	var d net.Dialer
+	o.hc = &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			e.dials.Add(1)
+			c, err := d.DialContext(ctx, network, addr)
+			e.fire()
+			return c, err
+		},
+	}}
+}
+
+// runFault runs fault f against endpoint ep and records the outcome.
+func runFault(t *testing.T, f faultCase, ep endpointCase) {
+	e := &faultEnv{ep: ep, done: make(chan struct{}), signal: make(chan struct{}), release: make(chan struct{})}
+	if f.script != nil {
+		e.script = f.script(ep)
+	}
+	e.main = httptest.NewUnstartedServer(http.HandlerFunc(e.serveHTTP))
+	e.main.Config.ErrorLog = discardLog()
+	e.main.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			e.conns.Add(1)
+		}
+	}
+	if f.untrusted {
+		e.main.TLS = &tls.Config{Certificates: []tls.Certificate{selfSignedCert(t)}}
+	}
+	e.main.StartTLS()
+	e.other = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.otherHits.Add(1)
+		if r.Header.Get("x-api-key") != "" {
+			e.otherKey.Add(1)
+		}
+		actOK(e, w, r)
+	}))
+	e.other.Config.ErrorLog = discardLog()
+	e.other.StartTLS()
+	e.plain = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.plainHits.Add(1)
+		actOK(e, w, r)
+	}))
+	e.plain.Config.ErrorLog = discardLog()
+	e.plain.Start()
+
+	o := &callOptions{
+		baseURL: e.main.URL + ep.prefix(), hc: e.main.Client(), policy: faultRetries,
+		timeout: 10 * time.Second, ctxTimeout: 15 * time.Second,
+	}
+	if f.untrusted {
+		o.hc = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: x509.NewCertPool()}}}
+	}
+	if f.setup != nil {
+		f.setup(t, e, o)
+	}
+	defer func() {
+		close(e.done)
+		e.released()
+		if tr, ok := o.hc.Transport.(interface{ CloseIdleConnections() }); ok {
+			tr.CloseIdleConnections()
+		}
+		e.other.Close()
+		e.plain.Close()
+		e.main.Close()
+	}()
+
+	c, err := argos.NewClient(faultKey, argos.WithBaseURL(o.baseURL), argos.WithHTTPClient(o.hc),
+		argos.WithRetryPolicy(o.policy), argos.WithTimeout(o.timeout), argos.WithAddOnKey(faultAddOnKey))
+	require.NoError(t, err)
+	if f.warm {
+		resp, err := o.hc.Get(e.main.URL + warmupPath)
+		require.NoError(t, err)
+		require.NoError(t, resp.Body.Close())
+	}
+
+	obs := callOnce(e, o, c)
+	defer func() {
+		pass := !t.Failed()
+		label := outcomeLabel(e, obs)
+		if !pass {
+			label += " ✗"
+		}
+		recordCell(f.name, ep.name, tableCell{outcome: label, pass: pass})
+	}()
+
+	// Checks every case shares.
+	require.Nil(t, obs.panicked, "the call panicked")
+	if p, ok := e.wrongPath.Load().(string); ok {
+		t.Errorf("the API server got path %q, want %s%s", p, ep.prefix(), ep.path)
+	}
+	assert.Zero(t, e.keyless.Load(), "a request to the API host lacked the API key (or sent the wrong one)")
+	assert.Zero(t, e.otherKey.Load(), "the other host received x-api-key")
+	assert.Zero(t, e.plainHits.Load(), "a plain-HTTP request was sent")
+	if ep.post {
+		assert.LessOrEqual(t, e.hits.Load()+e.otherHits.Load(), int32(1), "a POST was sent more than once")
+	}
+	if err := obs.final(); err != nil {
+		msg := err.Error()
+		for _, secret := range []string{faultKey, faultAddOnKey, faultEmail, url.QueryEscape(faultEmail), faultUserID} {
+			assert.NotContains(t, msg, secret, "the error string carries a secret or a query value")
+		}
+		if !f.ctxFault {
+			assert.NotErrorIs(t, err, context.Canceled, "the caller did not cancel: the error must not match context.Canceled (%v)", err)
+			assert.NotErrorIs(t, err, context.DeadlineExceeded, "no deadline passed: the error must not match context.DeadlineExceeded (%v)", err)
+		}
+	} else if !f.replacesBody {
+		assert.Equal(t, ep.okSummary, obs.summary, "a call without error must return the right result")
+	}
+	if f.check != nil {
+		f.check(t, e, obs)
+	}
+}
+
+// callOnce runs the endpoint once (a download is read to the end) and
+// records what came of it.
+func callOnce(e *faultEnv, o *callOptions, c *argos.Client) (obs *observation) {
+	obs = &observation{}
+	ctx, cancel := context.WithTimeout(context.Background(), o.ctxTimeout)
+	defer cancel()
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	if o.cancelBefore {
+		cancel()
+	} else if o.cancelOn != nil {
+		trigger := o.cancelOn(e)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case <-trigger:
+			case <-stop:
+				return
+			}
+			select {
+			case <-time.After(o.cancelAfter):
+			case <-stop:
+				return
+			}
+			cancel()
+		}()
+	}
+	defer func() {
+		close(stop)
+		wg.Wait()
+	}()
+
+	defer func() {
+		if p := recover(); p != nil {
+			obs.panicked = p
+		}
+	}()
+	summary, dl, err := e.ep.call(ctx, c)
+	obs.summary, obs.err, obs.dl = summary, err, dl
+	if dl != nil {
+		e.released()
+		h := sha256.New()
+		var head bytes.Buffer
+		n, rerr := io.Copy(io.MultiWriter(h, &cappedWriter{w: &head, left: 1 << 20}), dl.Body)
+		obs.readBytes, obs.readErr = n, rerr
+		if cerr := dl.Body.Close(); rerr == nil && cerr != nil {
+			obs.readErr = cerr
+		}
+		if rerr == nil {
+			if n <= 1<<20 {
+				obs.summary = digest(head.Bytes())
+			} else {
+				obs.summary = fmt.Sprintf("%d bytes streamed", n)
+			}
+		}
+	}
+	return obs
+}
+
+type cappedWriter struct {
+	w    io.Writer
+	left int
+}
+
+func (c *cappedWriter) Write(p []byte) (int, error) {
+	if c.left > 0 {
+		k := min(len(p), c.left)
+		_, _ = c.w.Write(p[:k])
+		c.left -= k
+	}
+	return len(p), nil
+}
+
+// outcomeLabel is a short outcome for the table: what the caller got, and how
+// many requests the API server saw (or dials were made).
+func outcomeLabel(e *faultEnv, o *observation) string {
+	n := e.hits.Load()
+	count := fmt.Sprintf(" n=%d", n)
+	if d := e.dials.Load(); d > 0 {
+		count = fmt.Sprintf(" dials=%d", d)
+	}
+	if e.otherHits.Load() > 0 {
+		count += fmt.Sprintf(" B=%d", e.otherHits.Load())
+	}
+	if o.panicked != nil {
+		return "PANIC"
+	}
+	if o.err == nil && o.readErr == nil {
+		return "ok" + count
+	}
+	prefix := ""
+	err := o.err
+	if err == nil {
+		prefix, err = "read:", o.readErr
+	}
+	return prefix + errKind(err) + count
+}
+
+func errKind(err error) string {
+	var (
+		apiErr *argos.APIError
+		decErr *argos.DecodeError
+		cve    *tls.CertificateVerificationError
+		uae    x509.UnknownAuthorityError
+		alert  tls.AlertError
+	)
+	unknown := ""
+	if errors.Is(err, argos.ErrOutcomeUnknown) {
+		unknown = "unknown:"
+	}
+	switch {
+	case errors.As(err, &apiErr):
+		return unknown + "API" + strconv.Itoa(apiErr.StatusCode)
+	case errors.Is(err, argos.ErrResponseTooLarge):
+		return unknown + "too-large"
+	case errors.As(err, &decErr):
+		return unknown + "decode"
+	case errors.Is(err, argos.ErrInsecureRedirect):
+		return unknown + "insecure-redirect"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return unknown + "refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, net.ErrClosed):
+		return unknown + "reset"
+	case errors.As(err, &cve), errors.As(err, &uae):
+		return unknown + "x509"
+	case errors.As(err, &alert):
+		return unknown + "tls-alert"
+	case strings.Contains(err.Error(), "redirects"):
+		return unknown + "redirect-loop"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return unknown + "unexpected-EOF"
+	case errors.Is(err, io.EOF):
+		return unknown + "EOF"
+	case errors.Is(err, context.DeadlineExceeded):
+		return unknown + "deadline"
+	case errors.Is(err, context.Canceled):
+		return unknown + "canceled"
+	}
+	return unknown + "error(" + fmt.Sprintf("%T", err) + ")"
+}
+
+// Expectations.
+
+// wantOK: the right result after exactly hits requests.
+func wantOK(t *testing.T, e *faultEnv, o *observation, hits int) {
+	t.Helper()
+	if assert.NoError(t, o.final(), "want the right result") {
+		assert.Equal(t, e.ep.okSummary, o.summary)
+	}
+	assert.EqualValues(t, hits, e.hits.Load(), "requests at the server")
+}
+
+// wantAPIError: an *APIError with status, after hits requests, Attempts and
+// OutcomeUnknown as the endpoint's kind requires.
+func wantAPIError(t *testing.T, e *faultEnv, o *observation, status, hits int) *argos.APIError {
+	t.Helper()
+	var apiErr *argos.APIError
+	if !assert.ErrorAs(t, o.err, &apiErr, "want *argos.APIError") {
+		return nil
+	}
+	assert.Equal(t, status, apiErr.StatusCode)
+	assert.EqualValues(t, hits, e.hits.Load(), "requests at the server")
+	assert.Equal(t, hits, apiErr.Attempts, "APIError.Attempts")
+	if status >= 500 {
+		assert.ErrorIs(t, o.err, argos.ErrServer)
+	}
+	assert.Equal(t, e.ep.post && status >= 500, errors.Is(o.err, argos.ErrOutcomeUnknown),
+		"only a POST answered by a 5xx has an unknown outcome")
+	return apiErr
+}
+
+// attemptsFor is how many requests a persistent fault gets: a GET or DELETE
+// is tried 1+MaxRetries times, a POST once.
+func attemptsFor(e *faultEnv) int {
+	if e.ep.post {
+		return 1
+	}
+	return 1 + faultRetries.MaxRetries
+}
+
+// wantConnError: a connection-level failure; a POST that reached the
+// server is reported as outcome unknown and not repeated, a GET is retried.
+func wantConnError(t *testing.T, e *faultEnv, o *observation) {
+	t.Helper()
+	err := o.err
+	if !assert.Error(t, err) {
+		return
+	}
+	var ue *url.Error
+	assert.ErrorAs(t, err, &ue, "want the *url.Error of the transport")
+	assert.True(t, errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF), "want a reset/EOF in the chain, got %v", err)
+	assert.Equal(t, e.ep.post, errors.Is(err, argos.ErrOutcomeUnknown), "POSTs that were sent: outcome unknown")
+	assert.EqualValues(t, attemptsFor(e), e.hits.Load(), "requests at the server")
+}
+
+// wantDecodeError: a 2xx the SDK cannot use, downloads included.
+func wantDecodeError(t *testing.T, e *faultEnv, o *observation, body string) {
+	t.Helper()
+	assert.EqualValues(t, 1, e.hits.Load(), "a 2xx is not retried")
+	if e.ep.anyObject && strings.HasPrefix(body, "{") && json.Valid([]byte(body)) {
+		assert.NoError(t, o.final(), "any JSON object is this endpoint's answer")
+		return
+	}
+	// Downloads too: an HTML or JSON answer cannot be the image or PDF.
+	var de *argos.DecodeError
+	assert.ErrorAs(t, o.err, &de, "want *argos.DecodeError")
+	assert.ErrorIs(t, o.err, argos.ErrUnexpectedResponse)
+	assert.NotErrorIs(t, o.err, argos.ErrOutcomeUnknown)
+}
+
+// wantCtxError: err (or the download read) ends with want after one
+// request; a sent POST has an unknown outcome.
+func wantCtxError(t *testing.T, e *faultEnv, o *observation, want error, sent bool) {
+	t.Helper()
+	assert.ErrorIs(t, o.final(), want)
+	if sent {
+		assert.EqualValues(t, 1, e.hits.Load(), "requests at the server")
+		assert.Equal(t, e.ep.post, errors.Is(o.final(), argos.ErrOutcomeUnknown), "a POST that was sent: outcome unknown")
+	}
+}
+
+// wantTimeout: a deadline ended the call after one request.
+func wantTimeout(t *testing.T, e *faultEnv, o *observation) {
+	t.Helper()
+	wantCtxError(t, e, o, context.DeadlineExceeded, true)
+}
+
+// logMatrix logs the fault × endpoint table and the pass count.
+func logMatrix(t *testing.T, faults []faultCase, eps []endpointCase) {
+	tableMu.Lock()
+	defer tableMu.Unlock()
+	var b strings.Builder
+	width := 0
+	for _, f := range faults {
+		width = max(width, len(f.name))
+	}
+	colW := make([]int, len(eps))
+	for i, ep := range eps {
+		colW[i] = len(ep.name)
+		for _, f := range faults {
+			colW[i] = max(colW[i], len([]rune(tableCells[[2]string{f.name, ep.name}].outcome)))
+		}
+	}
+	fmt.Fprintf(&b, "\n%-*s", width, "fault \\ endpoint")
+	for i, ep := range eps {
+		fmt.Fprintf(&b, " | %-*s", colW[i], ep.name)
+	}
+	b.WriteString("\n")
+	tried, passed := 0, 0
+	var failed []string
+	for _, f := range faults {
+		fmt.Fprintf(&b, "%-*s", width, f.name)
+		for i, ep := range eps {
+			r, ok := tableCells[[2]string{f.name, ep.name}]
+			cell := r.outcome
+			if !ok {
+				cell = "(not run)"
+			} else {
+				tried++
+				if r.pass {
+					passed++
+				} else {
+					failed = append(failed, f.name+" × "+ep.name)
+				}
+			}
+			fmt.Fprintf(&b, " | %s%s", cell, strings.Repeat(" ", max(colW[i]-len([]rune(cell)), 0)))
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "\n%d faults × %d endpoints: %d cases tried, %d passed, %d failed\n", len(faults), len(eps), tried, passed, tried-passed)
+	for _, f := range failed {
+		fmt.Fprintf(&b, "  FAILED: %s\n", f)
+	}
+	b.WriteString("n = requests at the API server, B = requests at the other host, dials = TCP dials; " +
+		"unknown: = matches ErrOutcomeUnknown; read: = the Download was returned and reading its body failed\n")
+	t.Log(b.String())
+	if os.Getenv("ARGOS_FAULT_TABLE") != "" {
+		_ = os.WriteFile(os.Getenv("ARGOS_FAULT_TABLE"), []byte(b.String()), 0o644)
+	}
+}
