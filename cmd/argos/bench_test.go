@@ -158,7 +158,7 @@ func BenchmarkPurge(b *testing.B) {
 				_ = os.Remove(logFile)
 				start := time.Now()
 				b.StartTimer()
-				r := f.runCtx(context.Background(), b, nil, "purge", "--until", "2030-01-01", "--yes", "--log", logFile,
+				r := f.runCtx(context.Background(), b, nil, "purge", "--until", "2030-01-01", "--yes", "--confirm-count", fmt.Sprint(n), "--log", logFile,
 					"--concurrency", fmt.Sprint(tc.concurrency), "--rate", fmt.Sprint(tc.rate))
 				b.StopTimer()
 				elapsed += time.Since(start)
