@@ -2,11 +2,9 @@ package argostest
 
 import (
 	"bytes"
+	_ "embed" // the committed sample images
 	"image"
 	"image/color"
-	"image/jpeg"
-	"image/png"
-	"sync"
 )
 
 // sampleImage draws a small picture of a card: a few coloured rectangles, no
@@ -28,22 +26,20 @@ func sampleImage() image.Image {
 	return img
 }
 
+// The sample images are committed bytes, not encoded at run time: an
+// encoder's output may change between Go releases (image/png's did in Go
+// 1.27), and the fake's answers, the recorded fixtures and the golden files
+// of its users' tests must not. TestTheSampleImagesAreTheDrawnCard checks
+// they are sampleImage encoded.
 var (
-	samplePNG = sync.OnceValue(func() []byte {
-		var b bytes.Buffer
-		if err := png.Encode(&b, sampleImage()); err != nil {
-			panic(err)
-		}
-		return b.Bytes()
-	})
-	sampleJPEG = sync.OnceValue(func() []byte {
-		var b bytes.Buffer
-		if err := jpeg.Encode(&b, sampleImage(), &jpeg.Options{Quality: 80}); err != nil {
-			panic(err)
-		}
-		return b.Bytes()
-	})
+	//go:embed images/sample.png
+	samplePNGBytes []byte
+	//go:embed images/sample.jpg
+	sampleJPEGBytes []byte
 )
+
+func samplePNG() []byte  { return samplePNGBytes }
+func sampleJPEG() []byte { return sampleJPEGBytes }
 
 // SamplePNG returns a small valid PNG image (a drawn card, no person, no real
 // document) that the fake, and the API's format check, accept as an ID, face

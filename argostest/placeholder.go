@@ -2,12 +2,8 @@ package argostest
 
 import (
 	"bytes"
+	_ "embed" // the committed placeholder images
 	"encoding/base64"
-	"image"
-	"image/color"
-	"image/gif"
-	"image/jpeg"
-	"image/png"
 	"mime"
 	"net/http"
 	"path/filepath"
@@ -21,19 +17,19 @@ var placeholders struct {
 	png, jpeg, gif, pdf []byte
 }
 
+// The placeholder images are committed bytes, like the sample images (see
+// images.go): a recorded fixture must not change with the Go release.
+var (
+	//go:embed images/placeholder.png
+	placeholderPNG []byte
+	//go:embed images/placeholder.jpg
+	placeholderJPEG []byte
+	//go:embed images/placeholder.gif
+	placeholderGIF []byte
+)
+
 func initPlaceholders() {
-	img := image.NewGray(image.Rect(0, 0, 1, 1))
-	img.Pix[0] = 0x80
-	var b bytes.Buffer
-	_ = png.Encode(&b, img)
-	placeholders.png = bytes.Clone(b.Bytes())
-	b.Reset()
-	_ = jpeg.Encode(&b, img, &jpeg.Options{Quality: 75})
-	placeholders.jpeg = bytes.Clone(b.Bytes())
-	b.Reset()
-	pal := image.NewPaletted(image.Rect(0, 0, 1, 1), color.Palette{color.Gray{Y: 0x80}})
-	_ = gif.Encode(&b, pal, nil)
-	placeholders.gif = bytes.Clone(b.Bytes())
+	placeholders.png, placeholders.jpeg, placeholders.gif = placeholderPNG, placeholderJPEG, placeholderGIF
 	placeholders.pdf = blankPDF()
 }
 
