@@ -224,3 +224,23 @@ func TestMiddlewareSeesAnAnswerRefusedAfterDecoding(t *testing.T) {
 	require.Len(t, m.errs, 1)
 	assert.ErrorIs(t, m.errs[0], argos.ErrNotFound, "the middleware sees the call fail, not succeed")
 }
+
+func TestMiddlewareGivenToOneCallRunsForThatCallOnly(t *testing.T) {
+	var trail []string
+	client := &recording{name: "client", trail: &trail}
+	perCall := &recording{name: "call", trail: &trail}
+	c, mt := newMockClient(t, argos.WithMiddleware(client.mw))
+	mt.RegisterResponder(http.MethodGet, mockBase+"/submission", httpmock.NewStringResponder(http.StatusOK,
+		`{"Items":[{"submission_id":"s1","kyc":{"result":"approved"}}]}`))
+
+	_, err := c.GetSubmission(context.Background(), "s1", argos.WithMiddleware(perCall.mw))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"client in", "call in", "call out", "client out"}, trail, "a call's own middleware run inside the client's")
+
+	trail = nil
+	_, err = c.GetSubmission(context.Background(), "s1")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"client in", "client out"}, trail, "the next call has the client's alone")
+	require.Len(t, perCall.ops, 1)
+	assert.Equal(t, "GetSubmission", perCall.ops[0].Name)
+}
