@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/kycgo/argos/internal/endpoint"
-	"github.com/kycgo/argos/internal/lenient"
 )
 
 // AddressCodeRequest is the form of POST /address_code. Address is
@@ -74,14 +73,6 @@ func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest, o
 		v.Set("language", r.Language)
 	}
 	encoded := v.Encode()
-	var w struct {
-		FormattedAddress lenient.String `json:"formatted_address"`
-		CompoundCode     lenient.String `json:"compound_code"`
-		GlobalCode       lenient.String `json:"global_code"`
-		// Accept the camelCase spelling Step 2 uses, too.
-		CompoundCode2 lenient.String `json:"compoundCode"`
-		GlobalCode2   lenient.String `json:"globalCode"`
-	}
 	cl := &call{
 		op: op, method: http.MethodPost, path: "/address_code",
 		body:        func() io.ReadCloser { return io.NopCloser(strings.NewReader(encoded)) },
@@ -89,15 +80,9 @@ func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest, o
 		contentType: "application/x-www-form-urlencoded",
 		sensitive:   []string{r.Address},
 	}
-	var raw answer
-	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
+	a := &AddressCode{} // compoundCode and globalCode, as Step 2 spells them, are read too
+	if err := c.doJSON(ctx, cl, a, false); err != nil {
 		return nil, err
-	}
-	a := &AddressCode{
-		FormattedAddress: string(w.FormattedAddress),
-		CompoundCode:     firstNonEmpty(string(w.CompoundCode), string(w.CompoundCode2)),
-		GlobalCode:       firstNonEmpty(string(w.GlobalCode), string(w.GlobalCode2)),
-		answer:           raw,
 	}
 	if a.FormattedAddress == "" && a.CompoundCode == "" && a.GlobalCode == "" {
 		return nil, unexpected(op, "no formatted_address, compound_code or global_code field")

@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"github.com/kycgo/argos/internal/endpoint"
-	"github.com/kycgo/argos/internal/lenient"
 )
 
 // MaxAMLMonitorIDs is how many submissions MonitorAML registers in one call.
@@ -19,11 +18,11 @@ const MaxAMLMonitorIDs = 25
 // Some submissions may be registered and others not: Failed lists those
 // that were not, each with Argos' reason; that is a result, not an error.
 type AMLMonitorResult struct {
-	Success      bool
-	SuccessCount int
-	FailedCount  int
-	Succeeded    []AMLMonitorItem
-	Failed       []AMLMonitorItem
+	Success      bool             `json:"success"` // "true" in the vendor's sample
+	SuccessCount int              `json:"successCount"`
+	FailedCount  int              `json:"failedCount"`
+	Succeeded    []AMLMonitorItem `json:"successResults"`
+	Failed       []AMLMonitorItem `json:"failedResults"`
 
 	answer // Raw
 }
@@ -32,10 +31,10 @@ type AMLMonitorResult struct {
 // RecordIDs are what GetAMLMonitorRecord reads; Error is Argos' reason for a
 // failure (for example "This submission is not approved: …").
 type AMLMonitorItem struct {
-	SubmissionID string
-	RecordIDs    []string
-	Status       string
-	Error        string
+	SubmissionID string   `json:"submissionId"`
+	RecordIDs    []string `json:"recordIds"`
+	Status       string   `json:"status"`
+	Error        string   `json:"error"`
 }
 
 // AMLMonitorRecord is one record of an AML ongoing-monitoring worklist, as GET
@@ -45,21 +44,21 @@ type AMLMonitorItem struct {
 // Logging or printing it shows its IDs, status and counts, never the name,
 // birth date or email.
 type AMLMonitorRecord struct {
-	ID                 string
-	SubmissionID       string
-	Name               string
-	Nationality        string
-	DateOfBirth        string
-	Email              string
-	Status             string
-	Memo               string
-	Tags               []string
-	Admin              string
-	UpdateTime         string
-	OpenCount          int
-	FalsePositiveCount int
-	TruePositiveCount  int
-	DiscardedCount     int
+	ID                 string   `json:"id"`
+	SubmissionID       string   `json:"submissionId"`
+	Name               string   `json:"name"`
+	Nationality        string   `json:"nationality"`
+	DateOfBirth        string   `json:"dob"`
+	Email              string   `json:"email"`
+	Status             string   `json:"status"`
+	Memo               string   `json:"memo"`
+	Tags               []string `json:"tags"`
+	Admin              string   `json:"admin"`
+	UpdateTime         string   `json:"updateTime"`
+	OpenCount          int      `json:"openCount"`
+	FalsePositiveCount int      `json:"falsePositiveCount"`
+	TruePositiveCount  int      `json:"truePositiveCount"`
+	DiscardedCount     int      `json:"discardedCount"`
 
 	answer // Raw
 }
@@ -141,42 +140,20 @@ func (c *Client) MonitorAML(ctx context.Context, r *AMLMonitorRequest, opts ...O
 	if err != nil {
 		return nil, err
 	}
-	var w struct {
-		Success        lenient.String `json:"success"`
-		SuccessCount   lenient.Int    `json:"successCount"`
-		FailedCount    lenient.Int    `json:"failedCount"`
-		SuccessResults []amlItemWire  `json:"successResults"`
-		FailedResults  []amlItemWire  `json:"failedResults"`
-	}
-	var raw answer
+	var res AMLMonitorResult
 	cl.route = endpoint.MonitorAML.Path
-	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
+	if err := c.doJSON(ctx, cl, &res, false); err != nil {
 		return nil, err
 	}
-	if w.SuccessResults == nil && w.FailedResults == nil {
+	if res.Succeeded == nil && res.Failed == nil {
 		return nil, unexpected(op, "no successResults or failedResults field")
 	}
-	res := &AMLMonitorResult{Success: w.Success == "true", SuccessCount: w.SuccessCount.V, FailedCount: w.FailedCount.V, answer: raw}
-	for _, group := range []struct {
-		wire []amlItemWire
-		out  *[]AMLMonitorItem
-	}{{w.SuccessResults, &res.Succeeded}, {w.FailedResults, &res.Failed}} {
-		for _, it := range group.wire {
-			if !slices.Contains(submissionIDs, string(it.SubmissionID)) {
-				return nil, unexpected(op, "the answer lists a submission that was not asked for")
-			}
-			*group.out = append(*group.out, AMLMonitorItem{SubmissionID: string(it.SubmissionID), RecordIDs: []string(it.RecordIDs),
-				Status: string(it.Status), Error: string(it.Error)})
+	for _, it := range slices.Concat(res.Succeeded, res.Failed) {
+		if !slices.Contains(submissionIDs, it.SubmissionID) {
+			return nil, unexpected(op, "the answer lists a submission that was not asked for")
 		}
 	}
-	return res, nil
-}
-
-type amlItemWire struct {
-	SubmissionID lenient.String  `json:"submissionId"`
-	RecordIDs    lenient.Strings `json:"recordIds"`
-	Status       lenient.String  `json:"status"`
-	Error        lenient.String  `json:"error"`
+	return &res, nil
 }
 
 // GetAMLMonitorRecord reads one record of an AML ongoing-monitoring worklist:
@@ -199,37 +176,17 @@ func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID s
 	if err := checkID("record ID", recordID); err != nil {
 		return nil, err
 	}
-	var w struct {
-		ID                 lenient.String  `json:"id"`
-		SubmissionID       lenient.String  `json:"submissionId"`
-		Name               lenient.String  `json:"name"`
-		Nationality        lenient.String  `json:"nationality"`
-		DOB                lenient.String  `json:"dob"`
-		Email              lenient.String  `json:"email"`
-		Status             lenient.String  `json:"status"`
-		Memo               lenient.String  `json:"memo"`
-		Tags               lenient.Strings `json:"tags"`
-		Admin              lenient.String  `json:"admin"`
-		UpdateTime         lenient.String  `json:"updateTime"`
-		OpenCount          lenient.Int     `json:"openCount"`
-		FalsePositiveCount lenient.Int     `json:"falsePositiveCount"`
-		TruePositiveCount  lenient.Int     `json:"truePositiveCount"`
-		DiscardedCount     lenient.Int     `json:"discardedCount"`
-	}
+	var rec AMLMonitorRecord
 	path := "/submission/aml/monitor/" + url.PathEscape(worklistID) + "/" + url.PathEscape(recordID)
-	var raw answer
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, route: endpoint.GetAMLMonitorRecord.Path, secure: endpoint.GetAMLMonitorRecord.Wire}, keepAnswer{&w, &raw}, false); err != nil {
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, route: endpoint.GetAMLMonitorRecord.Path, secure: endpoint.GetAMLMonitorRecord.Wire}, &rec, false); err != nil {
 		return nil, err
 	}
 	switch {
-	case w.ID == "" && w.SubmissionID == "" && w.Status == "":
+	case rec.ID == "" && rec.SubmissionID == "" && rec.Status == "":
 		return nil, unexpected(op, "no id, submissionId or status field")
-	case w.ID != "" && string(w.ID) != recordID:
+	case rec.ID != "" && rec.ID != recordID:
 		return nil, unexpected(op, "the answer is about another record")
 	}
-	return &AMLMonitorRecord{ID: recordID, SubmissionID: string(w.SubmissionID), Name: string(w.Name),
-		Nationality: string(w.Nationality), DateOfBirth: string(w.DOB), Email: string(w.Email), Status: string(w.Status),
-		Memo: string(w.Memo), Tags: []string(w.Tags), Admin: string(w.Admin), UpdateTime: string(w.UpdateTime),
-		OpenCount: w.OpenCount.V, FalsePositiveCount: w.FalsePositiveCount.V, TruePositiveCount: w.TruePositiveCount.V,
-		DiscardedCount: w.DiscardedCount.V, answer: raw}, nil
+	rec.ID = recordID
+	return &rec, nil
 }

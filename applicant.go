@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"github.com/kycgo/argos/internal/endpoint"
-	"github.com/kycgo/argos/internal/lenient"
 )
 
 // ApplicantSubmission is one approved submission of an applicant.
@@ -45,25 +44,16 @@ func (c *Client) ListApplicantSubmissions(ctx context.Context, applicantID strin
 	if err := checkID("applicant ID", applicantID); err != nil {
 		return nil, err
 	}
-	// Read leniently, as GetSubmission reads a submission: an ID sent as a
-	// number is an ID.
-	var wire []struct {
-		SubmissionID          lenient.String `json:"submission_id"`
-		Email                 lenient.String `json:"email"`
-		DuplicatedInformation lenient.String `json:"duplicated_information"`
-	}
+	var out []ApplicantSubmission
 	cl := &call{op: "ListApplicantSubmissions", method: http.MethodGet, path: "/submission/applicant",
 		query: query{{"applicant_id", applicantID}}}
-	if err := c.doJSON(ctx, cl, &wire, true); err != nil {
+	if err := c.doJSON(ctx, cl, &out, true); err != nil {
 		return nil, err
 	}
-	out := make([]ApplicantSubmission, len(wire))
-	for i, w := range wire {
-		if w.SubmissionID == "" {
+	for _, a := range out {
+		if a.SubmissionID == "" {
 			return nil, unexpected("ListApplicantSubmissions", "an item without submission_id")
 		}
-		out[i] = ApplicantSubmission{SubmissionID: string(w.SubmissionID), Email: string(w.Email),
-			DuplicatedInformation: string(w.DuplicatedInformation)}
 	}
 	return out, nil
 }

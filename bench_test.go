@@ -313,7 +313,7 @@ func BenchmarkDecodeSubmissionList(b *testing.B) {
 	resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}}
 	b.Run("impl=sdk", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))
-		benchLoop(b, func() error { var l SubmissionList; return decodeLenient("ListSubmissions", resp, body, &l, false) })
+		benchLoop(b, func() error { var l SubmissionList; return decode("ListSubmissions", resp, body, &l, false) })
 	})
 	b.Run("impl=nethttp", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))

@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/kycgo/argos/internal/endpoint"
-	"github.com/kycgo/argos/internal/lenient"
 )
 
 // WithAddOnKey sets the Add-on API key (dashboard → Add-on → project → Edit
@@ -85,22 +84,22 @@ const (
 // the face matched the submission's, KYCRejected otherwise, with FailCodes
 // and RejectedComments saying why. A score the answer leaves out is nil.
 type FaceAuthResult struct {
-	AuthID           string // authentication_id, for DownloadFaceAuthImage
-	Status           KYCStatus
-	Scores           FaceAuthScores
-	CreatedAt        string // UTC, as sent
-	FailCodes        []FaceAuthFailCode
-	RejectedComments []string
+	AuthID           string             `json:"authentication_id"` // for DownloadFaceAuthImage
+	Status           KYCStatus          `json:"auth_status"`
+	Scores           FaceAuthScores     `json:"score"`
+	CreatedAt        string             `json:"create_time"` // UTC, as sent
+	FailCodes        []FaceAuthFailCode `json:"fail_code"`
+	RejectedComments []string           `json:"rejected_comment"`
 
 	answer // Raw
 }
 
 // FaceAuthScores are the scores of a FaceAuth try.
 type FaceAuthScores struct {
-	FaceSimilarity *float64
-	Occluded       *float64
-	FaceCover      *float64
-	HeadCover      *float64
+	FaceSimilarity *float64 `json:"face_similarity_score"`
+	Occluded       *float64 `json:"occluded_score"`
+	FaceCover      *float64 `json:"face_cover_score"`
+	HeadCover      *float64 `json:"head_cover_score"`
 }
 
 // FaceAuth re-authenticates a returning user: Argos compares the face
@@ -140,33 +139,14 @@ func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest, opts ...Optio
 	if fb.err != nil {
 		return nil, fb.err
 	}
-	var w struct {
-		AuthID lenient.String `json:"authentication_id"`
-		Status lenient.String `json:"auth_status"`
-		Score  struct {
-			FaceSimilarity lenient.Float `json:"face_similarity_score"`
-			Occluded       lenient.Float `json:"occluded_score"`
-			FaceCover      lenient.Float `json:"face_cover_score"`
-			HeadCover      lenient.Float `json:"head_cover_score"`
-		} `json:"score"`
-		CreateTime       lenient.String  `json:"create_time"`
-		FailCodes        lenient.Strings `json:"fail_code"`
-		RejectedComments lenient.Strings `json:"rejected_comment"`
-	}
-	var raw answer
-	if err := ac.doJSON(ctx, fb.call(op, "/faceauth"), keepAnswer{&w, &raw}, false); err != nil {
+	var res FaceAuthResult
+	if err := ac.doJSON(ctx, fb.call(op, "/faceauth"), &res, false); err != nil {
 		return nil, err
 	}
-	if w.Status == "" {
+	if res.Status == "" {
 		return nil, unexpected(op, "no auth_status field")
 	}
-	return &FaceAuthResult{
-		AuthID: string(w.AuthID), Status: KYCStatus(w.Status), CreatedAt: string(w.CreateTime),
-		Scores: FaceAuthScores{FaceSimilarity: w.Score.FaceSimilarity.Ptr(), Occluded: w.Score.Occluded.Ptr(),
-			FaceCover: w.Score.FaceCover.Ptr(), HeadCover: w.Score.HeadCover.Ptr()},
-		FailCodes: typedStrings[FaceAuthFailCode](w.FailCodes), RejectedComments: []string(w.RejectedComments),
-		answer: raw,
-	}, nil
+	return &res, nil
 }
 
 // DownloadFaceAuthImage downloads the face image of a FaceAuth try. Argos answers

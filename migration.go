@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/kycgo/argos/internal/endpoint"
-	"github.com/kycgo/argos/internal/lenient"
 )
 
 // MigrationRequest is the JSON body of POST /submission/migration: a
@@ -67,8 +66,8 @@ func (r MigrationRequest) Format(f fmt.State, _ rune) {
 // MigrationResult is the answer of POST /submission/migration: the new
 // submission's ID.
 type MigrationResult struct {
-	Message      string
-	SubmissionID string
+	Message      string `json:"message"`
+	SubmissionID string `json:"submissionId"` // or submission_id
 
 	answer // Raw
 }
@@ -105,20 +104,14 @@ func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest, opt
 	cl.secure = endpoint.MigrateSubmission.Wire
 	cp := *r
 	cl.outcome = &outcomeInfo{request: &cp}
-	var w struct {
-		Message       lenient.String `json:"message"`
-		SubmissionID  lenient.String `json:"submissionId"`
-		SubmissionID2 lenient.String `json:"submission_id"`
-	}
-	var raw answer
-	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
+	var res MigrationResult
+	if err := c.doJSON(ctx, cl, &res, false); err != nil {
 		return nil, err
 	}
-	id := firstNonEmpty(string(w.SubmissionID), string(w.SubmissionID2))
-	if id == "" {
+	if res.SubmissionID == "" {
 		return nil, unexpected(op, "no submissionId field")
 	}
-	return &MigrationResult{Message: string(w.Message), SubmissionID: id, answer: raw}, nil
+	return &res, nil
 }
 
 func (r *MigrationRequest) check() error {

@@ -467,7 +467,7 @@ func (c *Client) sendJSON(ctx context.Context, r *call, v any, wantArray bool) e
 	if body, err = c.open(r, resp, body); err != nil { // Secure Data Transmission (secure.go)
 		return err
 	}
-	if err := decodeLenient(r.op, resp, body, v, wantArray); err != nil {
+	if err := decode(r.op, resp, body, v, wantArray); err != nil {
 		return err
 	}
 	if ck, ok := v.(answerChecker); ok {

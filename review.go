@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/kycgo/argos/internal/endpoint"
-	"github.com/kycgo/argos/internal/lenient"
 )
 
 // ReviewRequest is the JSON body of POST /submission/review: a reviewer's
@@ -69,9 +68,9 @@ func (u ReviewFields) Format(f fmt.State, _ rune) {
 
 // ReviewResult is the answer of POST /submission/review.
 type ReviewResult struct {
-	SubmissionID string
-	Message      string
-	Status       KYCStatus
+	SubmissionID string    `json:"submissionId"`
+	Message      string    `json:"message"`
+	Status       KYCStatus `json:"finalStatus"`
 
 	answer // Raw
 }
@@ -110,22 +109,18 @@ func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest, opts ..
 		return nil, err
 	}
 	cl.outcome = &outcomeInfo{submissionID: r.SubmissionID, request: copyReview(r)}
-	var w struct {
-		SubmissionID lenient.String `json:"submissionId"`
-		Message      lenient.String `json:"message"`
-		FinalStatus  lenient.String `json:"finalStatus"`
-	}
-	var raw answer
-	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
+	var res ReviewResult
+	if err := c.doJSON(ctx, cl, &res, false); err != nil {
 		return nil, err
 	}
-	if w.FinalStatus == "" && w.Message == "" {
+	if res.Status == "" && res.Message == "" {
 		return nil, unexpected(op, "no finalStatus or message field")
 	}
-	if w.SubmissionID != "" && string(w.SubmissionID) != r.SubmissionID {
+	if res.SubmissionID != "" && res.SubmissionID != r.SubmissionID {
 		return nil, unexpected(op, "the answer is about another submission")
 	}
-	return &ReviewResult{SubmissionID: r.SubmissionID, Message: string(w.Message), Status: KYCStatus(w.FinalStatus), answer: raw}, nil
+	res.SubmissionID = r.SubmissionID
+	return &res, nil
 }
 
 func (r *ReviewRequest) check() error {

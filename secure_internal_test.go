@@ -161,7 +161,7 @@ func FuzzSecureAnswer(f *testing.F) {
 		plain, err := c.open(r, resp, body)
 		if err == nil {
 			var list SubmissionList
-			err = decodeLenient(r.op, resp, plain, &list, false)
+			err = decode(r.op, resp, plain, &list, false)
 		}
 		if err != nil {
 			assert.ErrorIs(t, err, ErrUnexpectedResponse)

@@ -52,13 +52,13 @@ func (r Step1Request) Format(f fmt.State, _ rune) {
 // (reviewOCRData). Fields the docs do not name are kept in Other under
 // their wire names. It is redacted when logged or printed.
 type OCRData struct {
-	Name         string
-	Gender       string
-	Nationality  string
-	DateOfBirth  string
-	DateOfIssue  string
-	DateOfExpiry string
-	Other        map[string]string
+	Name         string            `json:"ocr_name"`
+	Gender       string            `json:"ocr_gender"`
+	Nationality  string            `json:"ocr_nationality"`
+	DateOfBirth  string            `json:"ocr_birthDate"`
+	DateOfIssue  string            `json:"ocr_issueDate"`
+	DateOfExpiry string            `json:"ocr_expireDate"`
+	Other        map[string]string `json:",unknown"`
 }
 
 // LogValue implements slog.LogValuer: "[REDACTED]".
@@ -76,16 +76,16 @@ type RetryReason struct {
 // Step1Result is the answer of POST /submission/step1. A failed Step 1
 // that may be retried carries Retry reasons, RetryCount and Status.
 type Step1Result struct {
-	SubmissionID  string
-	ReviewOCRData OCRData
-	FileUpload    bool
-	Status        KYCStatus
-	RetryCount    int
+	SubmissionID  string    `json:"submissionId"` // the vendor's sample spells it Submissionid
+	ReviewOCRData OCRData   `json:"reviewOCRData"`
+	FileUpload    bool      `json:"file_upload"` // "true" in the vendor's sample
+	Status        KYCStatus `json:"kycStatus"`
+	RetryCount    int       `json:"retryCount"`
 	// Retry says why the try failed, when Argos says. It is empty on
 	// success, and may be empty when CanRetry is true too (an incomplete
 	// answer with tries left need not carry a reason): check its length
 	// before reading an element.
-	Retry []RetryReason
+	Retry []RetryReason `json:"retry"`
 
 	answer // Raw
 }
@@ -271,17 +271,17 @@ func (r *Step2Request) SetAddress(a *AddressCode) {
 // Step2Result is the answer of POST /submission/step2. A score the answer
 // leaves out is nil, which is not the same as a score of 0.
 type Step2Result struct {
-	VerificationResult  string
-	FaceSimilarityScore *float64
-	LivenessScore       *float64
-	Status              KYCStatus
-	RetryCount          int
+	VerificationResult  string    `json:"verificationResult"`
+	FaceSimilarityScore *float64  `json:"faceSimilarityScore"`
+	LivenessScore       *float64  `json:"livenessScore"`
+	Status              KYCStatus `json:"kycStatus"`
+	RetryCount          int       `json:"retryCount"`
 	// Retry says why the try failed, when Argos says. It is empty when the
 	// selfie passed (pending, approved) or the submission was rejected, and
 	// may be empty when CanRetry is true too (an incomplete answer with
 	// tries left need not carry a reason): check its length before reading
 	// an element.
-	Retry []RetryReason
+	Retry []RetryReason `json:"retry"`
 
 	answer // Raw
 }

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 
 	"github.com/kycgo/argos/internal/endpoint"
-	"github.com/kycgo/argos/internal/lenient"
 )
 
 // DeleteResult is the answer of DELETE /submission (and of DELETE
@@ -14,7 +13,7 @@ import (
 type DeleteResult struct {
 	Message    string `json:"message"`
 	Content    string `json:"content"`
-	StatusCode int    `json:"-"`
+	StatusCode int    `json:"statusCode"`
 	// AlreadyGone reports that the submission was gone when the call's last
 	// attempt arrived, after an earlier attempt whose answer was lost (no
 	// answer, an answer cut short, a 5xx) may have reached Argos: the SDK
@@ -87,21 +86,16 @@ func (c *Client) DeleteSubmission(ctx context.Context, r *DeleteSubmissionReques
 // may have landed is success (DeleteResult.AlreadyGone). needMessage
 // refuses an answer with neither message nor content.
 func (c *Client) deleteCall(ctx context.Context, r *call, needMessage bool) (*DeleteResult, error) {
-	var w struct {
-		Message    lenient.String `json:"message"`
-		Content    lenient.String `json:"content"`
-		StatusCode lenient.Int    `json:"statusCode"`
-	}
-	var raw answer
+	var res DeleteResult
 	r.repeat = &repeat{goneIsDone: true}
-	if err := c.doJSON(ctx, r, keepAnswer{&w, &raw}, false); err != nil {
+	if err := c.doJSON(ctx, r, &res, false); err != nil {
 		return nil, err
 	}
 	if r.repeat.gone {
-		return &DeleteResult{AlreadyGone: true, answer: raw}, nil
+		return &DeleteResult{AlreadyGone: true}, nil
 	}
-	if needMessage && w.Message == "" && w.Content == "" {
+	if needMessage && res.Message == "" && res.Content == "" {
 		return nil, unexpected(r.op, "no message or content field")
 	}
-	return &DeleteResult{Message: string(w.Message), Content: string(w.Content), StatusCode: w.StatusCode.V, answer: raw}, nil
+	return &res, nil
 }

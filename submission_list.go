@@ -106,6 +106,9 @@ func (l *SubmissionList) check(c *Client, r *call) error {
 	if l.Items == nil {
 		return unexpected(r.op, "no Items list")
 	}
+	if l.Next != nil && *l.Next == (PageKey{}) {
+		l.Next = nil // an empty page key: the last page
+	}
 	if l.Next != nil && (l.Next.ID == "" || l.Next.CreatedAt == "") {
 		return unexpected(r.op, "a nextpageKey without id or created_at")
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"github.com/kycgo/argos/internal/endpoint"
-	"github.com/kycgo/argos/internal/lenient"
 )
 
 // MaxTokensPerRequest is how many token IDs AddTokens and DeleteTokens send
@@ -182,27 +181,24 @@ func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []stri
 	if method == http.MethodDelete {
 		cl.repeat = &repeat{}
 	}
+	// One request's answer: its summary is what TokensResult sums over
+	// every request (the exported type is that sum, not one answer).
 	var w struct {
-		Message lenient.String `json:"message"`
+		Message string `json:"message"`
 		Summary *struct {
-			TotalSubmitted lenient.Int `json:"totalSubmitted"`
-			CurrentCount   lenient.Int `json:"currentCount"`
-			Processed      lenient.Int `json:"processed"`
-			Deleted        lenient.Int `json:"deleted"`
-			NotFound       lenient.Int `json:"notFound"`
-			Failed         lenient.Int `json:"failed"`
+			TotalSubmitted, CurrentCount, Processed, Deleted, NotFound, Failed int
 		} `json:"summary"`
+		answer
 	}
-	var raw answer
-	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
+	if err := c.doJSON(ctx, cl, &w, false); err != nil {
 		return nil, err
 	}
 	if w.Summary == nil {
 		return nil, unexpected(op, "no summary field")
 	}
 	s := w.Summary
-	res := &TokensResult{Submitted: s.TotalSubmitted.V, Processed: s.Processed.V, Deleted: s.Deleted.V,
-		NotFound: s.NotFound.V, Failed: s.Failed.V, CurrentCount: s.CurrentCount.V, Message: string(w.Message), answer: raw}
+	res := &TokensResult{Submitted: s.TotalSubmitted, Processed: s.Processed, Deleted: s.Deleted,
+		NotFound: s.NotFound, Failed: s.Failed, CurrentCount: s.CurrentCount, Message: w.Message, answer: w.answer}
 	if cl.repeat != nil && cl.repeat.earlier {
 		// An earlier attempt may have deleted what this one found missing.
 		res.AlreadyGone, res.NotFound = res.NotFound, 0

@@ -7,7 +7,6 @@ import (
 	"net/http"
 
 	"github.com/kycgo/argos/internal/endpoint"
-	"github.com/kycgo/argos/internal/lenient"
 )
 
 // UpdateSubmissionRequest is the JSON body of PATCH /submission: who edits
@@ -79,7 +78,7 @@ func (d SubmissionUpdate) Format(f fmt.State, _ rune) {
 // show "Data Processing Success." and "success to edit." for PATCH, and
 // "complete to update image." for PUT.
 type UpdateResult struct {
-	Message string
+	Message string `json:"message"`
 
 	answer // Raw
 }
@@ -152,17 +151,14 @@ func (d *SubmissionUpdate) check() error {
 
 // doUpdate sends an edit and reads its {"message": …} answer.
 func (c *Client) doUpdate(ctx context.Context, cl *call) (*UpdateResult, error) {
-	var w struct {
-		Message lenient.String `json:"message"`
-	}
-	var raw answer
-	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {
+	var res UpdateResult
+	if err := c.doJSON(ctx, cl, &res, false); err != nil {
 		return nil, err
 	}
-	if w.Message == "" {
+	if res.Message == "" {
 		return nil, unexpected(cl.op, "no message field")
 	}
-	return &UpdateResult{Message: string(w.Message), answer: raw}, nil
+	return &res, nil
 }
 
 // UpdateImagesRequest is the multipart form of PUT /submission/image: the

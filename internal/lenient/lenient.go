@@ -1,7 +1,9 @@
-// Package lenient holds JSON value types that accept every form the Argos
-// documentation shows for a value: numbers sent as strings, nulls, and strings
-// sent as numbers. Their UnmarshalJSON methods never return an error, so one
-// odd field can never fail a whole response.
+// Package lenient reads JSON the way the Argos documentation drifts: Decode
+// is the one decoder every call's answer goes through (into the SDK's result
+// types, by their json tags), and Float, Int, String and Strings are single
+// values with the same rules, for the webhook parser, which reads members
+// by their exact names. Numbers sent as strings, nulls, and strings sent as
+// numbers are accepted; one odd value never fails a whole document.
 package lenient
 
 import (

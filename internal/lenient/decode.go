@@ -1,0 +1,508 @@
+package lenient
+
+import (
+	"encoding/json"
+	"errors"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// ErrTooManyItems is the error of Decode for an array longer than
+// Options.MaxItems.
+var ErrTooManyItems = errors.New("lenient: too many items in a list")
+
+// SyntaxError is the error of Decode for a document that is not JSON.
+type SyntaxError struct {
+	Offset int // the byte where reading stopped
+	Msg    string
+}
+
+func (e *SyntaxError) Error() string {
+	return "lenient: " + e.Msg + " at offset " + strconv.Itoa(e.Offset)
+}
+
+// maxDepth bounds the nesting of a document (encoding/json allows 10000;
+// no Argos answer nests more than a handful of levels).
+const maxDepth = 1000
+
+// Options tunes Decode.
+type Options struct {
+	// MaxItems, when positive, bounds the arrays that are the document or
+	// a member of the document's object (a page's items): a longer one
+	// fails with ErrTooManyItems as soon as it is seen, so a huge page is
+	// never held decoded.
+	MaxItems int
+	// KeepType and Keep, when both set, hand each decoded struct whose
+	// pointer implements KeepType (an interface type) to Keep, with the JSON
+	// it was decoded from: a substring of one copy of the document, shared
+	// with every string Decode stores.
+	KeepType reflect.Type
+	Keep     func(p any, raw *string)
+}
+
+// Decode decodes the JSON document b into v, a non-nil pointer, by the json
+// tags of v's types (the name, "-", and ",unknown" for a map[string]string
+// that collects the members no field names), leniently:
+//
+//   - a member matches a field by its exact name, else by its name ignoring
+//     case and underscores ("submission_id", "Submissionid" and
+//     "submissionId" are one field); a looser match never overwrites a
+//     value an earlier member set;
+//   - a string field takes a number or boolean as written; a number field
+//     takes a number in a string; a bool field takes "true" or "false";
+//   - a list takes a single value as a list of one;
+//   - null leaves the zero value (a nil pointer, list or map);
+//   - a value of any other type is skipped, so one odd value never fails
+//     the document; a pointer stays nil when its value was skipped;
+//   - a comma before a closing bracket or brace is allowed (the vendor's
+//     samples have them).
+//
+// Everything else about the syntax is as strict as encoding/json: the
+// document must be one JSON value, and anything else is a *SyntaxError.
+// Strings without escapes share one copy of b instead of being copied one
+// by one. A field whose type implements json.Unmarshaler is handed its
+// value's JSON (json.RawMessage keeps it as sent); an error it returns
+// skips the value.
+func Decode(b []byte, v any, o *Options) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return errors.New("lenient: Decode needs a non-nil pointer")
+	}
+	d := decoder{b: b}
+	if o != nil {
+		d.o = *o
+	}
+	d.space()
+	if _, err := d.value(rv.Elem(), 0); err != nil {
+		return err
+	}
+	if d.space(); d.i < len(d.b) {
+		return d.syntax("data after the document")
+	}
+	return nil
+}
+
+type decoder struct {
+	b   []byte
+	i   int
+	src string // one copy of b, made when the first string needs it
+	o   Options
+}
+
+func (d *decoder) syntax(msg string) error { return &SyntaxError{Offset: d.i, Msg: msg} }
+
+func (d *decoder) space() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+// text returns b[start:end] as a string sharing d.src.
+func (d *decoder) text(start, end int) string {
+	if d.src == "" {
+		d.src = string(d.b)
+	}
+	return d.src[start:end]
+}
+
+// value decodes the value at d.i into v (which may be invalid: the value is
+// then checked and skipped), and reports whether v was set.
+func (d *decoder) value(v reflect.Value, depth int) (bool, error) {
+	if depth >= maxDepth {
+		return false, d.syntax("a document nested too deeply")
+	}
+	if d.i >= len(d.b) {
+		return false, d.syntax("unexpected end of the document")
+	}
+	start := d.i
+	if v.IsValid() {
+		if set, done, err := d.special(v, depth); done {
+			return set, err
+		}
+	}
+	switch c := d.b[d.i]; {
+	case c == '{':
+		return d.object(v, depth)
+	case c == '[':
+		return d.array(v, depth)
+	case c == '"':
+		s, err := d.str()
+		if err != nil || !v.IsValid() {
+			return false, err
+		}
+		return setScalar(v, s, true), nil
+	case c == 'n':
+		if err := d.literal("null"); err != nil || !v.IsValid() {
+			return false, err
+		}
+		v.SetZero()
+		return true, nil
+	case c == 't' || c == 'f':
+		lit := map[bool]string{true: "true", false: "false"}[c == 't']
+		if err := d.literal(lit); err != nil || !v.IsValid() {
+			return false, err
+		}
+		return setScalar(v, lit, false), nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		if err := d.number(); err != nil || !v.IsValid() {
+			return false, err
+		}
+		return setScalar(v, d.text(start, d.i), false), nil
+	default:
+		return false, d.syntax("a character that starts no JSON value")
+	}
+}
+
+var (
+	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+	rawMessageType  = reflect.TypeFor[json.RawMessage]()
+)
+
+// special decodes the values that do not follow their kind: pointers,
+// json.Unmarshaler (json.RawMessage among them) and interfaces. done
+// reports whether it did.
+func (d *decoder) special(v reflect.Value, depth int) (set, done bool, err error) {
+	t := v.Type()
+	switch {
+	case t.Kind() == reflect.Pointer:
+		if d.b[d.i] == 'n' {
+			err := d.literal("null")
+			v.SetZero()
+			return err == nil, true, err
+		}
+		p := reflect.New(t.Elem())
+		set, err := d.value(p.Elem(), depth)
+		if set {
+			v.Set(p)
+		}
+		return set, true, err
+	case t == rawMessageType || reflect.PointerTo(t).Implements(unmarshalerType) || t.Kind() == reflect.Interface:
+		start := d.i
+		if _, err := d.value(reflect.Value{}, depth); err != nil {
+			return false, true, err
+		}
+		raw := d.b[start:d.i]
+		if t == rawMessageType {
+			v.SetBytes(append([]byte(nil), raw...))
+			return true, true, nil
+		}
+		if t.Kind() == reflect.Interface {
+			return json.Unmarshal(raw, v.Addr().Interface()) == nil, true, nil
+		}
+		return v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(raw) == nil, true, nil
+	}
+	return false, false, nil
+}
+
+// setScalar stores the text of a string (quoted) or of a number or boolean
+// literal in v when v's kind takes it, and reports whether it did.
+func setScalar(v reflect.Value, s string, quoted bool) bool {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Bool:
+		if s != "true" && s != "false" {
+			return false
+		}
+		v.SetBool(s == "true")
+	case reflect.Float32, reflect.Float64:
+		f, ok := parseFloat(s, quoted)
+		if !ok || v.OverflowFloat(f) {
+			return false
+		}
+		v.SetFloat(f)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		f, ok := parseFloat(s, quoted)
+		if !ok || f < -1<<53 || f > 1<<53 || v.OverflowInt(int64(f)) {
+			return false
+		}
+		v.SetInt(int64(f))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		f, ok := parseFloat(s, quoted)
+		if !ok || f < 0 || f > 1<<53 || v.OverflowUint(uint64(f)) {
+			return false
+		}
+		v.SetUint(uint64(f))
+	case reflect.Slice:
+		// A single value where a list is documented: a list of one.
+		e := reflect.New(v.Type().Elem()).Elem()
+		if v.Type().Elem().Kind() == reflect.Slice || !setScalar(e, s, quoted) {
+			return false
+		}
+		v.Set(reflect.Append(reflect.MakeSlice(v.Type(), 0, 1), e))
+	default:
+		return false
+	}
+	return true
+}
+
+// parseFloat reads a finite number, from a string with the spaces around it
+// trimmed when quoted.
+func parseFloat(s string, quoted bool) (float64, bool) {
+	if quoted {
+		s = strings.TrimSpace(s)
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+// object decodes the object at d.i into v: a struct by its fields, a map by
+// its keys; anything else skips it.
+func (d *decoder) object(v reflect.Value, depth int) (bool, error) {
+	if v.IsValid() && v.Kind() == reflect.Slice && v.Type() != rawMessageType {
+		// A single object where a list is documented: a list of one.
+		e := reflect.New(v.Type().Elem()).Elem()
+		set, err := d.object(e, depth)
+		if set {
+			v.Set(reflect.Append(reflect.MakeSlice(v.Type(), 0, 1), e))
+		}
+		return set, err
+	}
+	start := d.i
+	var p *plan
+	switch {
+	case !v.IsValid():
+	case v.Kind() == reflect.Struct:
+		p = planOf(v.Type())
+		v.SetZero()
+	case v.Kind() == reflect.Map && v.Type().Key().Kind() == reflect.String:
+		v.Set(reflect.MakeMap(v.Type()))
+	default:
+		v = reflect.Value{}
+	}
+	d.i++ // {
+	for n := 0; ; n++ {
+		d.space()
+		if d.i < len(d.b) && d.b[d.i] == '}' {
+			d.i++
+			break
+		}
+		if n > 0 {
+			if d.i >= len(d.b) || d.b[d.i] != ',' {
+				return false, d.syntax("a missing comma or closing brace")
+			}
+			d.i++
+			if d.space(); d.i < len(d.b) && d.b[d.i] == '}' { // a trailing comma
+				d.i++
+				break
+			}
+		}
+		if err := d.member(v, p, depth); err != nil {
+			return false, err
+		}
+	}
+	if p != nil && d.o.Keep != nil && p.keeps(d.o.KeepType) && v.CanAddr() {
+		raw := d.text(start, d.i)
+		d.o.Keep(v.Addr().Interface(), &raw)
+	}
+	return v.IsValid(), nil
+}
+
+// member decodes one "key": value of an object into v (a struct by plan p,
+// a map, or nothing).
+func (d *decoder) member(v reflect.Value, p *plan, depth int) error {
+	if d.i >= len(d.b) || d.b[d.i] != '"' {
+		return d.syntax("a missing object key")
+	}
+	key, err := d.str()
+	if err != nil {
+		return err
+	}
+	if d.space(); d.i >= len(d.b) || d.b[d.i] != ':' {
+		return d.syntax("a missing colon after an object key")
+	}
+	d.i++
+	d.space()
+	var target reflect.Value
+	loose := false
+	switch {
+	case p != nil:
+		f, exact := p.field(key)
+		switch {
+		case f != nil:
+			target, loose = v.FieldByIndex(f.index), !exact
+		case p.unknown != nil:
+			m := v.FieldByIndex(p.unknown)
+			if m.IsNil() {
+				m.Set(reflect.MakeMap(m.Type()))
+			}
+			e := reflect.New(m.Type().Elem()).Elem()
+			if set, err := d.value(e, depth+1); err != nil || !set {
+				return err
+			}
+			m.SetMapIndex(reflect.ValueOf(key).Convert(m.Type().Key()), e)
+			return nil
+		}
+	case v.IsValid(): // a map
+		e := reflect.New(v.Type().Elem()).Elem()
+		if set, err := d.value(e, depth+1); err != nil || !set {
+			return err
+		}
+		v.SetMapIndex(reflect.ValueOf(key).Convert(v.Type().Key()), e)
+		return nil
+	}
+	if loose && !target.IsZero() {
+		target = reflect.Value{} // a looser name never overwrites
+	}
+	if !target.IsValid() || !loose {
+		_, err = d.value(target, depth+1)
+		return err
+	}
+	tmp := reflect.New(target.Type()).Elem()
+	if set, err := d.value(tmp, depth+1); err != nil || !set {
+		return err
+	}
+	target.Set(tmp)
+	return nil
+}
+
+// array decodes the array at d.i into v, a list, element by element: a
+// null element is the zero value; an element of another type is dropped
+// from a list of strings, numbers or booleans, and left as the zero value in
+// a list of objects, for the caller's checks to see. In anything but a list
+// the array is skipped.
+func (d *decoder) array(v reflect.Value, depth int) (bool, error) {
+	if v.IsValid() && (v.Kind() != reflect.Slice || v.Type() == rawMessageType) {
+		v = reflect.Value{}
+	}
+	var out reflect.Value
+	if v.IsValid() {
+		out = reflect.MakeSlice(v.Type(), 0, 0)
+	}
+	d.i++ // [
+	for n := 0; ; n++ {
+		d.space()
+		if d.i < len(d.b) && d.b[d.i] == ']' {
+			d.i++
+			break
+		}
+		if n > 0 {
+			if d.i >= len(d.b) || d.b[d.i] != ',' {
+				return false, d.syntax("a missing comma or closing bracket")
+			}
+			d.i++
+			if d.space(); d.i < len(d.b) && d.b[d.i] == ']' { // a trailing comma
+				d.i++
+				break
+			}
+		}
+		if d.o.MaxItems > 0 && depth <= 1 && n >= d.o.MaxItems {
+			return false, ErrTooManyItems
+		}
+		if !out.IsValid() {
+			if _, err := d.value(reflect.Value{}, depth+1); err != nil {
+				return false, err
+			}
+			continue
+		}
+		out = reflect.Append(out, reflect.Zero(v.Type().Elem()))
+		if set, err := d.value(out.Index(out.Len()-1), depth+1); err != nil {
+			return false, err
+		} else if !set && scalarKind(v.Type().Elem()) {
+			out = out.Slice(0, out.Len()-1)
+		}
+	}
+	if out.IsValid() {
+		v.Set(out)
+	}
+	return out.IsValid(), nil
+}
+
+// str reads the string at d.i.
+func (d *decoder) str() (string, error) {
+	start := d.i
+	plain := true
+	for d.i++; d.i < len(d.b); d.i++ {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			if plain {
+				return d.text(start+1, d.i-1), nil
+			}
+			var s string
+			if err := json.Unmarshal(d.b[start:d.i], &s); err != nil {
+				d.i = start
+				return "", d.syntax("a malformed string")
+			}
+			return s, nil
+		case c == '\\':
+			plain = false
+			d.i++ // the escaped byte; json.Unmarshal checks the escape
+		case c < 0x20:
+			return "", d.syntax("a control character in a string")
+		case c >= utf8.RuneSelf:
+			r, n := utf8.DecodeRune(d.b[d.i:])
+			if r == utf8.RuneError && n == 1 {
+				plain = false // encoding/json replaces it with U+FFFD
+			}
+			d.i += n - 1
+		}
+	}
+	return "", d.syntax("an unterminated string")
+}
+
+// literal reads true, false or null.
+func (d *decoder) literal(lit string) error {
+	if !strings.HasPrefix(string(d.b[d.i:min(len(d.b), d.i+len(lit))]), lit) {
+		return d.syntax("a malformed literal")
+	}
+	d.i += len(lit)
+	return nil
+}
+
+// number reads a JSON number.
+func (d *decoder) number() error {
+	digits := func() int {
+		n := 0
+		for d.i < len(d.b) && d.b[d.i] >= '0' && d.b[d.i] <= '9' {
+			d.i, n = d.i+1, n+1
+		}
+		return n
+	}
+	if d.b[d.i] == '-' {
+		d.i++
+	}
+	if d.i < len(d.b) && d.b[d.i] == '0' {
+		d.i++
+	} else if digits() == 0 {
+		return d.syntax("a malformed number")
+	}
+	if d.i < len(d.b) && d.b[d.i] == '.' {
+		d.i++
+		if digits() == 0 {
+			return d.syntax("a malformed number")
+		}
+	}
+	if d.i < len(d.b) && (d.b[d.i] == 'e' || d.b[d.i] == 'E') {
+		d.i++
+		if d.i < len(d.b) && (d.b[d.i] == '+' || d.b[d.i] == '-') {
+			d.i++
+		}
+		if digits() == 0 {
+			return d.syntax("a malformed number")
+		}
+	}
+	return nil
+}
+
+// scalarKind reports a string, number or boolean type.
+func scalarKind(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
