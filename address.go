@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/kycgo/argos/internal/endpoint"
@@ -69,11 +68,8 @@ func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest, o
 	if err := checkText("Language", r.Language); err != nil {
 		return nil, err
 	}
-	v := url.Values{"address": {r.Address}}
-	if r.Language != "" {
-		v.Set("language", r.Language)
-	}
-	encoded := v.Encode()
+	form := query{{"address", r.Address}, {"language", r.Language}}
+	encoded := form.encode()
 	var w struct {
 		FormattedAddress lenient.String `json:"formatted_address"`
 		CompoundCode     lenient.String `json:"compound_code"`
@@ -83,11 +79,11 @@ func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest, o
 		GlobalCode2   lenient.String `json:"globalCode"`
 	}
 	cl := &call{
-		op: op, method: http.MethodPost, path: "/address_code",
+		op: op, method: http.MethodPost, path: "/address_code", ep: endpoint.LookupAddressCode,
 		body:        func() io.ReadCloser { return io.NopCloser(strings.NewReader(encoded)) },
 		bodyLen:     int64(len(encoded)),
 		contentType: "application/x-www-form-urlencoded",
-		sensitive:   []string{r.Address},
+		form:        form,
 	}
 	var raw answer
 	if err := c.doJSON(ctx, cl, keepAnswer{&w, &raw}, false); err != nil {

@@ -53,7 +53,7 @@ func (c *Client) ListApplicantSubmissions(ctx context.Context, applicantID strin
 		DuplicatedInformation lenient.String `json:"duplicated_information"`
 	}
 	cl := &call{op: "ListApplicantSubmissions", method: http.MethodGet, path: "/submission/applicant",
-		query: query{{"applicant_id", applicantID}}}
+		query: query{{"applicant_id", applicantID}}, ep: endpoint.ListApplicantSubmissions}
 	if err := c.doJSON(ctx, cl, &wire, true); err != nil {
 		return nil, err
 	}

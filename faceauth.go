@@ -154,7 +154,7 @@ func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest, opts ...Optio
 		RejectedComments lenient.Strings `json:"rejected_comment"`
 	}
 	var raw answer
-	if err := ac.doJSON(ctx, fb.call(op, "/faceauth"), keepAnswer{&w, &raw}, false); err != nil {
+	if err := ac.doJSON(ctx, fb.call(endpoint.FaceAuth), keepAnswer{&w, &raw}, false); err != nil {
 		return nil, err
 	}
 	if w.Status == "" {
@@ -190,7 +190,7 @@ func (c *Client) DownloadFaceAuthImage(ctx context.Context, authID string, opts 
 		return nil, err
 	}
 	d, err := ac.download(ctx, &call{op: op, method: http.MethodGet, path: "/faceauth/image",
-		query: query{{"authId", authID}}, accept: acceptBase64Text})
+		query: query{{"authId", authID}}, accept: acceptBase64Text, ep: endpoint.DownloadFaceAuthImage})
 	if err != nil {
 		return nil, err
 	}
