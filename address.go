@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/kycgo/argos/internal/endpoint"
@@ -68,17 +67,14 @@ func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest, o
 	if err := checkText("Language", r.Language); err != nil {
 		return nil, err
 	}
-	v := url.Values{"address": {r.Address}}
-	if r.Language != "" {
-		v.Set("language", r.Language)
-	}
-	encoded := v.Encode()
+	form := query{{"address", r.Address}, {"language", r.Language}}
+	encoded := form.encode()
 	cl := &call{
-		op: op, method: http.MethodPost, path: "/address_code",
+		op: op, method: http.MethodPost, path: "/address_code", ep: endpoint.LookupAddressCode,
 		body:        func() io.ReadCloser { return io.NopCloser(strings.NewReader(encoded)) },
 		bodyLen:     int64(len(encoded)),
 		contentType: "application/x-www-form-urlencoded",
-		sensitive:   []string{r.Address},
+		form:        form,
 	}
 	a := &AddressCode{} // compoundCode and globalCode, as Step 2 spells them, are read too
 	if err := c.doJSON(ctx, cl, a, false); err != nil {

@@ -133,10 +133,10 @@ func (c *Client) MonitorAML(ctx context.Context, r *AMLMonitorRequest, opts ...O
 	if err := checkID("Admin", admin); err != nil {
 		return nil, err
 	}
-	cl, err := newJSONCall(op, http.MethodPost, "/submission/aml/monitor/"+url.PathEscape(worklistID), "", struct {
+	cl, err := newJSONCall(endpoint.MonitorAML, "/submission/aml/monitor/"+url.PathEscape(worklistID), "", struct {
 		SubmissionIDs []string `json:"submissionIds"`
 		Admin         string   `json:"admin"`
-	}{submissionIDs, admin}, admin)
+	}{submissionIDs, admin})
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID s
 	}
 	var rec AMLMonitorRecord
 	path := "/submission/aml/monitor/" + url.PathEscape(worklistID) + "/" + url.PathEscape(recordID)
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, route: endpoint.GetAMLMonitorRecord.Path, secure: endpoint.GetAMLMonitorRecord.Wire}, &rec, false); err != nil {
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, route: endpoint.GetAMLMonitorRecord.Path, secure: endpoint.GetAMLMonitorRecord.Wire, ep: endpoint.GetAMLMonitorRecord}, &rec, false); err != nil {
 		return nil, err
 	}
 	switch {

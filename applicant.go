@@ -46,7 +46,7 @@ func (c *Client) ListApplicantSubmissions(ctx context.Context, applicantID strin
 	}
 	var out []ApplicantSubmission
 	cl := &call{op: "ListApplicantSubmissions", method: http.MethodGet, path: "/submission/applicant",
-		query: query{{"applicant_id", applicantID}}}
+		query: query{{"applicant_id", applicantID}}, ep: endpoint.ListApplicantSubmissions}
 	if err := c.doJSON(ctx, cl, &out, true); err != nil {
 		return nil, err
 	}

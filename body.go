@@ -10,26 +10,30 @@ import (
 	"github.com/kycgo/argos/internal/endpoint"
 )
 
-// newJSONCall is a call whose body is v marshalled once to JSON; each attempt
-// reads the same bytes afresh. contentType "" is application/json.
-// sensitive lists the body's applicant values, masked wherever Argos echoes
-// them into an error string.
-func newJSONCall(op, method, path, contentType string, v any, sensitive ...string) (*call, error) {
+// newJSONCall is a call of ep whose body is v marshalled once to JSON; each
+// attempt reads the same bytes afresh. path "" is ep's path (one that
+// carries an ID is given whole); contentType "" is application/json. The
+// values under ep's Personal keys are masked wherever Argos echoes them
+// into an error string.
+func newJSONCall(ep *endpoint.Endpoint, path, contentType string, v any) (*call, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return nil, &ValidationError{Field: op + " request", Reason: "cannot be encoded as JSON"}
+		return nil, &ValidationError{Field: ep.Name + " request", Reason: "cannot be encoded as JSON"}
+	}
+	if path == "" {
+		path = ep.Path
 	}
 	if contentType == "" {
 		contentType = "application/json"
 	}
 	r := &bytesBody{b: b}
 	return &call{
-		op: op, method: method, path: path,
+		op: ep.Name, method: ep.Method, path: path, ep: ep, secure: ep.Wire,
 		body:        r.open,
 		bodyLen:     int64(len(b)),
 		contentType: contentType,
 		started:     r.started,
-		sensitive:   nonEmpty(sensitive),
+		jsonBody:    b,
 	}, nil
 }
 
@@ -60,16 +64,6 @@ func (t *trackedReader) Read(p []byte) (int, error) {
 }
 
 func (t *trackedReader) Close() error { return nil }
-
-func nonEmpty(vs []string) []string {
-	out := vs[:0:0]
-	for _, v := range vs {
-		if v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
 
 // begin is the prologue of every call of an endpoint: its per-call
 // options, then what the endpoint's row of the table (internal/endpoint)

@@ -140,7 +140,7 @@ func (c *Client) FaceAuth(ctx context.Context, r *FaceAuthRequest, opts ...Optio
 		return nil, fb.err
 	}
 	var res FaceAuthResult
-	if err := ac.doJSON(ctx, fb.call(op, "/faceauth"), &res, false); err != nil {
+	if err := ac.doJSON(ctx, fb.call(endpoint.FaceAuth), &res, false); err != nil {
 		return nil, err
 	}
 	if res.Status == "" {
@@ -170,7 +170,7 @@ func (c *Client) DownloadFaceAuthImage(ctx context.Context, authID string, opts 
 		return nil, err
 	}
 	d, err := ac.download(ctx, &call{op: op, method: http.MethodGet, path: "/faceauth/image",
-		query: query{{"authId", authID}}, accept: acceptBase64Text})
+		query: query{{"authId", authID}}, accept: acceptBase64Text, ep: endpoint.DownloadFaceAuthImage})
 	if err != nil {
 		return nil, err
 	}

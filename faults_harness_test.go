@@ -31,6 +31,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 const (
@@ -48,11 +49,20 @@ const (
 // faultRetries is the small retry policy of the suite: 3 attempts at most.
 var faultRetries = argos.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 20 * time.Millisecond}
 
-// endpointCase is one SDK method under test.
+// endpointCase is one SDK method under test, a column of the matrix keyed
+// by its endpoint's row of the table (internal/endpoint). The cases set
+// row, variant, ids and what the row does not say; column fills the rest
+// from the row.
 type endpointCase struct {
-	name     string // column name
+	row *endpoint.Endpoint
+	// variant names another way to call the row's endpoint ("AllSubmissions"
+	// iterates ListSubmissions); "" is the row's own method.
+	variant string
+	ids     []string // the IDs that fill the row's path template, in order
+
+	name     string // column name: the row's name, and its variant
 	method   string
-	path     string // below the base URL
+	path     string // below the base URL: the row's, with ids
 	post     bool   // changes state: must never be sent twice
 	download bool
 	v3       bool // a v3-only call: the base URL ends in /v3

@@ -23,7 +23,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -32,11 +35,65 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
-// matrixEndpoints lists the endpoints with the documented sample answers.
+// matrixEndpoints lists the matrix's columns: every endpoint of the table
+// (endpoint.All) with its documented sample answer, and the variants.
 func matrixEndpoints(t testing.TB) []endpointCase {
-	return append(guideEndpoints(t), v3Endpoints(t)...)
+	var out []endpointCase
+	for _, ep := range append(guideEndpoints(t), v3Endpoints(t)...) {
+		out = append(out, column(ep))
+	}
+	return out
+}
+
+// column fills in what a case's row says: its name, method and path (the
+// template filled with the case's ids), whether it changes state, is a
+// download, is v3-only and sends the Add-on key.
+func column(ep endpointCase) endpointCase {
+	r := ep.row
+	ep.name, ep.method, ep.path = r.Name, r.Method, fillPath(r.Path, ep.ids)
+	if ep.variant != "" {
+		ep.name += " via " + ep.variant
+	}
+	ep.post = !r.Repeatable()
+	ep.download = r.Download != ""
+	ep.v3 = r.V3Only
+	ep.addOn = r.Key == endpoint.AddOnKey
+	return ep
+}
+
+// fillPath replaces the {name} segments of a row's path with ids, in order;
+// a segment left without an ID stays as it is.
+func fillPath(template string, ids []string) string {
+	segs := strings.Split(template, "/")
+	for i, s := range segs {
+		if len(ids) > 0 && strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+			segs[i], ids = url.PathEscape(ids[0]), ids[1:]
+		}
+	}
+	return strings.Join(segs, "/")
+}
+
+// TestFaultMatrixCoversTheTable: each row of the table has a column of its
+// own (variants aside), every column is keyed by a row of endpoint.All, and
+// its path has no template segment left.
+func TestFaultMatrixCoversTheTable(t *testing.T) {
+	own := map[*endpoint.Endpoint]int{}
+	names := map[string]bool{}
+	for _, col := range matrixEndpoints(t) {
+		assert.True(t, slices.Contains(endpoint.All, col.row), "column %q is keyed by a row of endpoint.All", col.name)
+		assert.NotContains(t, col.path, "{", "column %q fills its row's path template", col.name)
+		assert.False(t, names[col.name], "column %q appears once", col.name)
+		names[col.name] = true
+		if col.variant == "" {
+			own[col.row]++
+		}
+	}
+	for _, r := range endpoint.All {
+		assert.Equal(t, 1, own[r], "the row %s has one column of its own in the fault matrix", r.Name)
+	}
 }
 
 // guideEndpoints are the API guide's ten endpoints.
@@ -49,7 +106,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 	}
 	return []endpointCase{
 		{
-			name: "Get", method: http.MethodGet, path: "/submission",
+			row:    endpoint.GetSubmission,
 			okBody: fixture(t, "submission_single_guide.json"), okType: "application/json",
 			okSummary: "gt7rcxx9l1o***** rejected",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
@@ -61,7 +118,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "List", method: http.MethodGet, path: "/submission",
+			row:    endpoint.ListSubmissions,
 			okBody: fixture(t, "submission_list_guide.json"), okType: "application/json",
 			okSummary: "2 items",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
@@ -73,7 +130,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "All", method: http.MethodGet, path: "/submission",
+			row: endpoint.ListSubmissions, variant: "AllSubmissions",
 			okBody: fixture(t, "submission_list_guide.json"), okType: "application/json",
 			okSummary: "2 items",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
@@ -91,7 +148,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "Delete", method: http.MethodDelete, path: "/submission",
+			row:    endpoint.DeleteSubmission,
 			okBody: fixture(t, "delete_hash.json"), okType: "application/json",
 			okSummary: "success",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
@@ -103,7 +160,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "Step1", method: http.MethodPost, path: "/submission/step1", post: true,
+			row:    endpoint.SubmitStep1,
 			okBody: fixture(t, "step1_guide.json"), okType: "application/json",
 			okSummary: "1cz94l9ksfi1bokk",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
@@ -118,7 +175,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "Step2", method: http.MethodPost, path: "/submission/step2", post: true,
+			row:    endpoint.SubmitStep2,
 			okBody: fixture(t, "step2_pending.json"), okType: "application/json",
 			okSummary: "pending",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
@@ -133,7 +190,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "Applicant", method: http.MethodGet, path: "/submission/applicant",
+			row:    endpoint.ListApplicantSubmissions,
 			okBody: fixture(t, "applicant.json"), okType: "application/json",
 			okSummary: "3 submissions",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
@@ -150,7 +207,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "Address", method: http.MethodPost, path: "/address_code", post: true,
+			row:    endpoint.LookupAddressCode,
 			okBody: fixture(t, "address_code.json"), okType: "application/json",
 			okSummary: "8Q98HXPG+MP",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
@@ -162,7 +219,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "AML", method: http.MethodGet, path: "/report/aml", download: true,
+			row:    endpoint.DownloadAMLReport,
 			okBody: pdf, okType: "application/pdf", okSummary: digest(pdf),
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				d, err := c.DownloadAMLReport(ctx, "resource-fault-1")
@@ -170,7 +227,7 @@ func guideEndpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "Image", method: http.MethodGet, path: "/image", download: true,
+			row:    endpoint.DownloadImage,
 			okBody: idFront, okType: "image/png", okSummary: digest(idFront),
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				d, err := c.DownloadImage(ctx, "gt7rcxx9l1oabcde", argos.ImageID)
@@ -590,7 +647,7 @@ func TestFaultMatrix(t *testing.T) {
 			for _, ep := range eps {
 				t.Run(ep.name, func(t *testing.T) {
 					if f.costly && !fullMatrix && !costlyColumns[ep.name] {
-						t.Skip("a costly row runs for Get, Step1 and Image only unless ARGOS_FULL_MATRIX=1")
+						t.Skip("a costly row runs for GetSubmission, SubmitStep1 and DownloadImage only unless ARGOS_FULL_MATRIX=1")
 					}
 					t.Parallel()
 					sem <- struct{}{}
@@ -607,4 +664,4 @@ func TestFaultMatrix(t *testing.T) {
 
 // costlyColumns are the endpoints a costly row runs for by default: a JSON
 // GET, a multipart POST and a download.
-var costlyColumns = map[string]bool{"Get": true, "Step1": true, "Image": true}
+var costlyColumns = map[string]bool{endpoint.GetSubmission.Name: true, endpoint.SubmitStep1.Name: true, endpoint.DownloadImage.Name: true}

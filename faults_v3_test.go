@@ -5,21 +5,21 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"net/http"
 	"testing"
 
 	"github.com/kycgo/argos"
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 // v3Endpoints are the v3 management calls with their documented sample
-// answers, for the fault matrix.
+// answers, for the fault matrix: a case per row of the table.
 func v3Endpoints(t testing.TB) []endpointCase {
 	selfie := fixture(t, "images/selfie.jpg")
 	b64 := []byte(base64.StdEncoding.EncodeToString(selfie))
 	msg := func(s string, err error) (string, *argos.Download, error) { return s, nil, err }
 	return []endpointCase{
 		{
-			name: "Update", method: http.MethodPatch, path: "/submission", post: true, v3: true,
+			row:    endpoint.UpdateSubmission,
 			okBody: fixture(t, "v3/update_success.json"), okType: "application/json", okSummary: "Data Processing Success.",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.UpdateSubmission(ctx, &argos.UpdateSubmissionRequest{SubmissionID: "gt7rcxx9l1oabcde", Admin: faultEmail,
@@ -31,7 +31,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "Images", method: http.MethodPut, path: "/submission/image", post: true, v3: true,
+			row:    endpoint.UpdateImages,
 			okBody: fixture(t, "v3/images_success.json"), okType: "application/json", okSummary: "complete to update image.",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.UpdateImages(ctx, &argos.UpdateImagesRequest{SubmissionID: "gt7rcxx9l1oabcde", Admin: faultEmail,
@@ -43,7 +43,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "Partial", method: http.MethodDelete, path: "/submission/partial", v3: true, anyObject: true,
+			row: endpoint.DeleteSubmissionFields, anyObject: true,
 			okBody: fixture(t, "delete_plain.json"), okType: "application/json", okSummary: "success",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.DeleteSubmissionFields(ctx, &argos.DeleteFieldsRequest{SubmissionID: "gt7rcxx9l1oabcde",
@@ -55,7 +55,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "Migrate", method: http.MethodPost, path: "/submission/migration", post: true, v3: true,
+			row:    endpoint.MigrateSubmission,
 			okBody: fixture(t, "v3/migration_success.json"), okType: "application/json", okSummary: "submissionId123",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.MigrateSubmission(ctx, &argos.MigrationRequest{Admin: faultEmail, Email: faultEmail, FullName: "Alice Fault",
@@ -67,7 +67,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "Review", method: http.MethodPost, path: "/submission/review", post: true, v3: true,
+			row:    endpoint.ReviewSubmission,
 			okBody: fixture(t, "v3/review_success.json"), okType: "application/json", okSummary: "approved",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.ReviewSubmission(ctx, &argos.ReviewRequest{SubmissionID: "rv7pending0001", Admin: faultEmail, Status: argos.KYCApproved})
@@ -78,7 +78,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "AddTokens", method: http.MethodPost, path: "/submission/tokens", post: true, v3: true,
+			row:    endpoint.AddTokens,
 			okBody: fixture(t, "v3/tokens_post.json"), okType: "application/json", okSummary: "4 processed, 3504 in the pool",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.AddTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"flt-token-0001", "flt-token-0002", "flt-token-0003", "flt-token-0004"}})
@@ -89,7 +89,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "DeleteTokens", method: http.MethodDelete, path: "/submission/tokens", v3: true,
+			row:    endpoint.DeleteTokens,
 			okBody: fixture(t, "v3/tokens_delete.json"), okType: "application/json", okSummary: "3 deleted",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.DeleteTokens(ctx, &argos.TokensRequest{TokenIDs: []string{"flt-token-0001", "flt-token-0002", "flt-token-0003"}})
@@ -100,7 +100,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "MonitorAML", method: http.MethodPost, path: "/submission/aml/monitor/wl-fault", post: true, v3: true,
+			row: endpoint.MonitorAML, ids: []string{"wl-fault"},
 			okBody: fixture(t, "v3/aml_monitor.json"), okType: "application/json", okSummary: "2 registered, 1 failed",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "wl-fault", SubmissionIDs: []string{"SUBMISSION_ID_00A", "SUBMISSION_ID_01B", "SUBMISSION_ID_02C"}, Admin: faultEmail})
@@ -111,7 +111,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "AMLRecord", method: http.MethodGet, path: "/submission/aml/monitor/wl-fault/RECORD_ID_00A", v3: true,
+			row: endpoint.GetAMLMonitorRecord, ids: []string{"wl-fault", "RECORD_ID_00A"},
 			okBody: fixture(t, "v3/aml_record.json"), okType: "application/json", okSummary: "SUBMISSION_ID_00A screenedNoMatches",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.GetAMLMonitorRecord(ctx, "wl-fault", "RECORD_ID_00A")
@@ -122,7 +122,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "FaceAuth", method: http.MethodPost, path: "/faceauth", post: true, v3: true, addOn: true,
+			row:    endpoint.FaceAuth,
 			okBody: fixture(t, "v3/faceauth.json"), okType: "application/json", okSummary: "rejected",
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				r, err := c.FaceAuth(ctx, &argos.FaceAuthRequest{SubmissionID: "gt7rcxx9l1oabcde", UserID: faultUserID,
@@ -134,7 +134,7 @@ func v3Endpoints(t testing.TB) []endpointCase {
 			},
 		},
 		{
-			name: "FaceAuthImg", method: http.MethodGet, path: "/faceauth/image", download: true, base64: true, v3: true, addOn: true,
+			row: endpoint.DownloadFaceAuthImage, base64: true,
 			okBody: b64, okType: "text/plain", okSummary: digest(selfie),
 			call: func(ctx context.Context, c *argos.Client) (string, *argos.Download, error) {
 				d, err := c.DownloadFaceAuthImage(ctx, "fa0199cb937c1e7a")

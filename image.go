@@ -72,7 +72,7 @@ func (c *Client) DownloadImage(ctx context.Context, submissionID string, t Image
 		return nil, err
 	}
 	return c.download(ctx, &call{op: "DownloadImage", method: http.MethodGet, path: "/image",
-		query: query{{"submission_id", submissionID}, {"type", string(t)}}, accept: acceptImage})
+		query: query{{"submission_id", submissionID}, {"type", string(t)}}, accept: acceptImage, ep: endpoint.DownloadImage})
 }
 
 // download sends the call, through the client's middleware, and hands back

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 
 	"github.com/kycgo/argos/internal/endpoint"
 )
@@ -95,13 +94,10 @@ func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest, opt
 	if err := r.check(); err != nil {
 		return nil, err
 	}
-	cl, err := newJSONCall(op, http.MethodPost, "/submission/migration", "", r, r.Admin, r.Email, r.FullName, r.FirstName,
-		r.LastName, r.DateOfBirth, r.DateOfIssue, r.DateOfExpiry, r.IPAddress, r.IdentityNumber, r.DocumentNumber,
-		r.AddressCity, r.AddressState, r.AddressStreet, r.AddressFull, r.UserID)
+	cl, err := newJSONCall(endpoint.MigrateSubmission, "", "", r)
 	if err != nil {
 		return nil, err
 	}
-	cl.secure = endpoint.MigrateSubmission.Wire
 	cp := *r
 	cl.outcome = &outcomeInfo{request: &cp}
 	var res MigrationResult

@@ -29,6 +29,14 @@ func (q query) appendTo(b *strings.Builder) {
 	}
 }
 
+// encode returns the query URL-encoded as a form body (no "?"), as
+// url.Values.Encode would.
+func (q query) encode() string {
+	var b strings.Builder
+	q.appendTo(&b)
+	return strings.TrimPrefix(b.String(), "?")
+}
+
 // writeQueryEscaped writes s escaped as url.QueryEscape would, without
 // allocating a string of its own.
 func writeQueryEscaped(b *strings.Builder, s string) {

@@ -7,6 +7,8 @@ package argos
 // type that has neither the methods nor a reason it needs none.
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -30,6 +32,56 @@ func (e *APIError) redact(s string) string {
 		}
 	}
 	return redactText(s)
+}
+
+// maskedValues lists the values of the request that error strings mask:
+// those of its endpoint's Personal fields (internal/endpoint) among the
+// query parameters, the form's parts and, in a JSON body, every string or
+// number nested under a Personal key; and the values seal added. A call
+// without an endpoint masks every value it sends.
+func (r *call) maskedValues() []string {
+	personal := func(key string) bool { return r.ep == nil || r.ep.IsPersonal(key) }
+	out := append([]string(nil), r.sensitive...)
+	for _, params := range [...]query{r.query, r.form} {
+		for _, p := range params {
+			if personal(p.key) {
+				out = append(out, p.value)
+			}
+		}
+	}
+	if len(r.jsonBody) > 0 {
+		d := json.NewDecoder(bytes.NewReader(r.jsonBody))
+		d.UseNumber()
+		var v any
+		if err := d.Decode(&v); err == nil {
+			out = appendPersonal(out, v, false, personal)
+		}
+	}
+	return out
+}
+
+// appendPersonal appends the strings and numbers of the JSON value v that
+// sit under a personal key (under: v itself does).
+func appendPersonal(out []string, v any, under bool, personal func(string) bool) []string {
+	switch v := v.(type) {
+	case string:
+		if under {
+			out = append(out, v)
+		}
+	case json.Number:
+		if under {
+			out = append(out, v.String())
+		}
+	case []any:
+		for _, e := range v {
+			out = appendPersonal(out, e, under, personal)
+		}
+	case map[string]any:
+		for k, e := range v {
+			out = appendPersonal(out, e, under || personal(k), personal)
+		}
+	}
+	return out
 }
 
 var (

@@ -24,5 +24,5 @@ func (c *Client) DownloadAMLReport(ctx context.Context, resourceID string, opts 
 		return nil, err
 	}
 	return c.download(ctx, &call{op: "DownloadAMLReport", method: http.MethodGet, path: "/report/aml",
-		query: query{{"resourceId", resourceID}}, accept: acceptPDF})
+		query: query{{"resourceId", resourceID}}, accept: acceptPDF, ep: endpoint.DownloadAMLReport})
 }

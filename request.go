@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"sync/atomic"
 	"time"
+
+	"github.com/kycgo/argos/internal/endpoint"
 )
 
 // maxResponseSize bounds the JSON bodies the client reads (lists included).
@@ -33,8 +35,15 @@ type call struct {
 	accept      string
 	// started reports whether a previous attempt's body was read from.
 	started func() bool
-	// sensitive are the applicant values the request carries; they are
-	// masked wherever the server echoes them into an error string.
+	// ep is the endpoint's row of the table (internal/endpoint): its
+	// Personal fields are what error strings mask (maskedValues, redact.go).
+	ep *endpoint.Endpoint
+	// form is a form body's text parts and its file parts' names, and
+	// jsonBody a JSON body as marshalled, kept for masking.
+	form     query
+	jsonBody []byte
+	// sensitive are values masked besides those of ep's Personal fields:
+	// a sealed call's plain values and its ciphertext (secure.go).
 	sensitive []string
 	// stream hands a 2xx body to the caller unread (downloads).
 	stream bool
@@ -54,24 +63,6 @@ type call struct {
 	// outcome, set by a call that changes state, is what its
 	// *OutcomeUnknownError carries for ResolveOutcome (outcome.go).
 	outcome *outcomeInfo
-}
-
-// sensitiveValues lists the query and form values worth masking.
-func (r *call) sensitiveValues() []string {
-	out := append([]string(nil), r.sensitive...)
-	for _, p := range r.query {
-		if !publicField[p.key] {
-			out = append(out, p.value)
-		}
-	}
-	return out
-}
-
-// publicField names request fields whose values are codes, not applicant
-// data, and may appear in error strings.
-var publicField = map[string]bool{
-	"idType": true, "issuingCountry": true, "nationality": true, "gender": true, "language": true,
-	"type": true, "count": true, "request_type": true, "start_date": true, "end_date": true,
 }
 
 // idempotent calls (GET, DELETE) may be repeated; others only when they
@@ -401,7 +392,7 @@ func (c *Client) newRequest(ctx context.Context, r *call) (*http.Request, error)
 func (c *Client) apiError(ex *exchange, a *reply) error {
 	r, resp := ex.r, a.resp
 	apiErr := newAPIError(r.method, ex.path(), resp, c.openError(r, a.body), a.truncated)
-	apiErr.sensitive = append(r.sensitiveValues(), string(*c.key))
+	apiErr.sensitive = append(r.maskedValues(), string(*c.key))
 	apiErr.Attempts = ex.attempts()
 	apiErr.op = r.op
 	if !ex.idempotent && resp.StatusCode >= 500 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 
 	"github.com/kycgo/argos/internal/endpoint"
 )
@@ -100,11 +99,7 @@ func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest, opts ..
 	if err := r.check(); err != nil {
 		return nil, err
 	}
-	sensitive := []string{r.Admin, r.RejectComment}
-	if u := r.UpdateFields; u != nil {
-		sensitive = append(sensitive, u.FullName, u.DateOfBirth, u.DateOfIssue, u.DateOfExpiry)
-	}
-	cl, err := newJSONCall(op, http.MethodPost, "/submission/review", "", r, sensitive...)
+	cl, err := newJSONCall(endpoint.ReviewSubmission, "", "", r)
 	if err != nil {
 		return nil, err
 	}

@@ -79,13 +79,13 @@ const (
 // seal returns the call as it goes on the wire: r itself when the client or
 // the endpoint does not use Secure Data Transmission, otherwise a copy
 // whose GET query, or body, is encrypted. The copy keeps r's applicant
-// values for masking.
+// values for masking, and masks a GET's ciphertext too.
 func (c *Client) seal(r *call) (*call, error) {
 	if !c.secure || r.secure == wirePlain {
 		return r, nil
 	}
 	w := *r
-	w.sensitive = r.sensitiveValues()
+	w.sensitive = r.maskedValues()
 	key := string(*c.key)
 	if r.method == http.MethodGet {
 		params := make(map[string]string, len(r.query))
@@ -97,6 +97,7 @@ func (c *Client) seal(r *call) (*call, error) {
 			return nil, fmt.Errorf("argos: %s: encrypting the query: %w", r.op, err)
 		}
 		w.query = query{{securewire.DataField, data}}
+		w.sensitive = append(w.sensitive, data)
 		return &w, nil
 	}
 	if r.body == nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kycgo/argos/internal/endpoint"
 	"github.com/kycgo/argos/internal/securewire"
 )
 
@@ -131,14 +132,14 @@ func TestSealedCallsKeepThePlainValuesForMasking(t *testing.T) {
 		c, err := NewClient(secureTestKey, WithSecureTransmission())
 		require.NoError(t, err)
 		r := &call{op: "ListSubmissions", method: http.MethodGet, path: "/submission", secure: wireSealed,
-			query: query{{"userid", "secret-user-42"}, {"count", "10"}}}
+			query: query{{"userid", "secret-user-42"}, {"count", "10"}}, ep: endpoint.ListSubmissions}
 
 		w, err := c.seal(r)
 
 		require.NoError(t, err)
 		require.Len(t, w.query, 1)
 		assert.Equal(t, "data", w.query[0].key)
-		masked := w.sensitiveValues()
+		masked := w.maskedValues()
 		assert.Contains(t, masked, "secret-user-42", "the plain user ID is still masked")
 		assert.Contains(t, masked, w.query[0].value, "so is the ciphertext")
 		assert.NotContains(t, masked, "10", "count is a public field, as in the plain call")

@@ -202,7 +202,7 @@ func (c *Client) SubmitStep1(ctx context.Context, r *Step1Request, opts ...Optio
 	if fb.err != nil {
 		return nil, fb.err
 	}
-	cl := fb.call(op, "/submission/step1")
+	cl := fb.call(endpoint.SubmitStep1)
 	cl.outcome = step1Outcome(asked, c.correlation, token)
 	var resp Step1Result
 	if err := c.doJSON(ctx, cl, &resp, false); err != nil {
@@ -355,7 +355,7 @@ func (c *Client) SubmitStep2(ctx context.Context, r *Step2Request, opts ...Optio
 	if fb.err != nil {
 		return nil, fb.err
 	}
-	cl := fb.call(op, "/submission/step2")
+	cl := fb.call(endpoint.SubmitStep2)
 	cl.outcome = &outcomeInfo{submissionID: r.SubmissionID, request: withoutImages(*r)}
 	var resp Step2Result
 	if err := c.doJSON(ctx, cl, &resp, false); err != nil {

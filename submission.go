@@ -317,7 +317,7 @@ func (c *Client) GetSubmission(ctx context.Context, submissionID string, opts ..
 	}
 	var list SubmissionList
 	r := &call{op: op, method: http.MethodGet, path: "/submission", query: query{{"submission_id", submissionID}},
-		secure: endpoint.GetSubmission.Wire, wantID: submissionID}
+		secure: endpoint.GetSubmission.Wire, wantID: submissionID, ep: endpoint.GetSubmission}
 	if err := c.doJSON(ctx, r, &list, false); err != nil {
 		return nil, err
 	}

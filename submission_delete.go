@@ -78,7 +78,7 @@ func (c *Client) DeleteSubmission(ctx context.Context, r *DeleteSubmissionReques
 		}
 		q = append(q, param{"admin_name", r.Admin})
 	}
-	return c.deleteCall(ctx, &call{op: op, method: endpoint.DeleteSubmission.Method, path: endpoint.DeleteSubmission.Path, query: q}, true)
+	return c.deleteCall(ctx, &call{op: op, method: endpoint.DeleteSubmission.Method, path: endpoint.DeleteSubmission.Path, query: q, ep: endpoint.DeleteSubmission}, true)
 }
 
 // deleteCall sends a DELETE of a submission or its parts and reads the

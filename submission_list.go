@@ -93,7 +93,7 @@ func (c *Client) ListSubmissions(ctx context.Context, p *ListSubmissionsParams, 
 
 func (c *Client) listSubmissions(ctx context.Context, op string, q query) (*SubmissionList, error) {
 	var list SubmissionList
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: "/submission", query: q, secure: endpoint.ListSubmissions.Wire}, &list, false); err != nil {
+	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: "/submission", query: q, secure: endpoint.ListSubmissions.Wire, ep: endpoint.ListSubmissions}, &list, false); err != nil {
 		return nil, err
 	}
 	return &list, nil

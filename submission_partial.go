@@ -151,7 +151,8 @@ func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequ
 		return nil, err
 	}
 	q = append(q, param{"submission_id", r.SubmissionID})
-	return c.deleteCall(ctx, &call{op: op, method: endpoint.DeleteSubmissionFields.Method, path: endpoint.DeleteSubmissionFields.Path, query: q}, false)
+	return c.deleteCall(ctx, &call{op: op, method: endpoint.DeleteSubmissionFields.Method, path: endpoint.DeleteSubmissionFields.Path, query: q,
+		ep: endpoint.DeleteSubmissionFields}, false)
 }
 
 // query checks the lists and encodes them.

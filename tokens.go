@@ -106,7 +106,7 @@ func (c *Client) AddTokens(ctx context.Context, r *TokensRequest, opts ...Option
 	if err != nil {
 		return nil, err
 	}
-	return c.tokens(ctx, "AddTokens", http.MethodPost, r)
+	return c.tokens(ctx, endpoint.AddTokens, r)
 }
 
 // DeleteTokens removes token IDs from the project's token pool; IDs not in
@@ -126,10 +126,10 @@ func (c *Client) DeleteTokens(ctx context.Context, r *TokensRequest, opts ...Opt
 	if err != nil {
 		return nil, err
 	}
-	return c.tokens(ctx, "DeleteTokens", http.MethodDelete, r)
+	return c.tokens(ctx, endpoint.DeleteTokens, r)
 }
 
-func (c *Client) tokens(ctx context.Context, op, method string, r *TokensRequest) (*TokensResult, error) {
+func (c *Client) tokens(ctx context.Context, ep *endpoint.Endpoint, r *TokensRequest) (*TokensResult, error) {
 	if r == nil {
 		return nil, &ValidationError{Field: "TokensRequest", Reason: "is nil"}
 	}
@@ -145,10 +145,10 @@ func (c *Client) tokens(ctx context.Context, op, method string, r *TokensRequest
 	total := &TokensResult{}
 	for start := 0; start < len(ids); start += MaxTokensPerRequest {
 		chunk := ids[start:min(start+MaxTokensPerRequest, len(ids))]
-		res, err := c.tokenRequest(ctx, op, method, chunk)
+		res, err := c.tokenRequest(ctx, ep, chunk)
 		if err != nil {
 			if len(ids) > MaxTokensPerRequest {
-				err = fmt.Errorf("argos: %s: token IDs %d to %d of %d: %w", op, start, start+len(chunk)-1, len(ids), err)
+				err = fmt.Errorf("argos: %s: token IDs %d to %d of %d: %w", ep.Name, start, start+len(chunk)-1, len(ids), err)
 			}
 			return total, err
 		}
@@ -170,15 +170,15 @@ func (t *TokensResult) add(r *TokensResult) {
 }
 
 // tokenRequest sends one chunk.
-func (c *Client) tokenRequest(ctx context.Context, op, method string, ids []string) (*TokensResult, error) {
-	cl, err := newJSONCall(op, method, "/submission/tokens", "text/plain; charset=utf-8", struct {
+func (c *Client) tokenRequest(ctx context.Context, ep *endpoint.Endpoint, ids []string) (*TokensResult, error) {
+	op := ep.Name
+	cl, err := newJSONCall(ep, "", "text/plain; charset=utf-8", struct {
 		TokenID []string `json:"tokenId"`
-	}{ids}, ids...)
+	}{ids})
 	if err != nil {
 		return nil, err
 	}
-	cl.secure = endpoint.AddTokens.Wire // DeleteTokens travels the same way
-	if method == http.MethodDelete {
+	if ep.Method == http.MethodDelete {
 		cl.repeat = &repeat{}
 	}
 	// One request's answer: its summary is what TokensResult sums over

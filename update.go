@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
 
 	"github.com/kycgo/argos/internal/endpoint"
 )
@@ -100,7 +99,6 @@ func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionReques
 	if err != nil {
 		return nil, err
 	}
-	const op = "UpdateSubmission"
 	if r == nil {
 		return nil, &ValidationError{Field: "UpdateSubmissionRequest", Reason: "is nil"}
 	}
@@ -113,13 +111,10 @@ func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionReques
 	if err := r.Data.check(); err != nil {
 		return nil, err
 	}
-	d := &r.Data
-	cl, err := newJSONCall(op, http.MethodPatch, "/submission", "", r, r.Admin, d.FullName, d.FirstName, d.LastName,
-		d.DateOfBirth, d.DateOfIssue, d.DateOfExpiry, d.IdentityNumber, d.DocumentNumber, d.SerialNumber)
+	cl, err := newJSONCall(endpoint.UpdateSubmission, "", "", r)
 	if err != nil {
 		return nil, err
 	}
-	cl.secure = endpoint.UpdateSubmission.Wire
 	cp := *r
 	cl.outcome = &outcomeInfo{submissionID: r.SubmissionID, request: &cp}
 	return c.doUpdate(ctx, cl)
@@ -219,7 +214,6 @@ func (c *Client) UpdateImages(ctx context.Context, r *UpdateImagesRequest, opts 
 	if err != nil {
 		return nil, err
 	}
-	const op = "UpdateImages"
 	if r == nil {
 		return nil, &ValidationError{Field: "UpdateImagesRequest", Reason: "is nil"}
 	}
@@ -250,7 +244,7 @@ func (c *Client) UpdateImages(ctx context.Context, r *UpdateImagesRequest, opts 
 	if fb.err != nil {
 		return nil, fb.err
 	}
-	cl := fb.callMethod(op, http.MethodPut, "/submission/image")
+	cl := fb.call(endpoint.UpdateImages)
 	cp := *r // its images are read again to compare them (resolve_checks.go)
 	cl.outcome = &outcomeInfo{submissionID: r.SubmissionID, request: &cp}
 	return c.doUpdate(ctx, cl)

@@ -5,18 +5,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"reflect"
 	"strings"
 
+	"github.com/kycgo/argos/internal/endpoint"
 	"github.com/kycgo/argos/internal/form"
 )
 
 // formBuilder collects a multipart body and the first input error.
 type formBuilder struct {
-	m         *form.Multipart
-	err       error
-	sensitive []string
+	m   *form.Multipart
+	err error
+	// parts are the text parts and the file parts' names, for masking.
+	parts query
 }
 
 func newFormBuilder() *formBuilder { return &formBuilder{m: form.New()} }
@@ -26,9 +27,7 @@ func (b *formBuilder) text(name, value string) {
 	if b.err != nil || value == "" {
 		return
 	}
-	if !publicField[name] {
-		b.sensitive = append(b.sensitive, value)
-	}
+	b.parts = append(b.parts, param{name, value})
 	b.err = b.m.Field(name, value)
 }
 
@@ -85,6 +84,7 @@ func (b *formBuilder) addImage(name, field string, f *File, required, asBase64 b
 		if fileName == "" {
 			fileName = name + map[string]string{"image/png": ".png", "image/jpeg": ".jpg"}[canonicalImageType(ct)]
 		}
+		b.parts = append(b.parts, param{name, fileName})
 		if src.open != nil {
 			err = b.m.FileFunc(name, fileName, ct, src.open, src.size)
 		} else {
@@ -182,18 +182,17 @@ func newImageSource(r io.Reader) (imageSource, error) {
 	return src, nil
 }
 
-// call is the POST of the collected form to path.
-func (b *formBuilder) call(op, path string) *call { return b.callMethod(op, http.MethodPost, path) }
-
-// callMethod is the request that sends the collected form to path.
-func (b *formBuilder) callMethod(op, method, path string) *call {
+// call is the request of ep that sends the collected form; the values of
+// ep's Personal parts are masked wherever Argos echoes them into an error
+// string.
+func (b *formBuilder) call(ep *endpoint.Endpoint) *call {
 	return &call{
-		op: op, method: method, path: path,
+		op: ep.Name, method: ep.Method, path: ep.Path, ep: ep, secure: ep.Wire,
 		body:        b.m.Reader,
 		bodyLen:     b.m.Len(),
 		contentType: b.m.ContentType(),
 		started:     b.m.Started,
-		sensitive:   b.sensitive,
+		form:        b.parts,
 	}
 }
 

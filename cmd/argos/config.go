@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -121,18 +122,22 @@ func (a *app) secretKey(keyFile string) (string, error) {
 	return key, nil
 }
 
-// requireV3 refuses, before anything is sent, a command that calls an
-// endpoint Argos documents only under /v3 when ARGOS_BASE_URL ends in /v2:
-// the SDK would refuse each
-// call (the gateway's answer to an unknown route is a 403 that reads as a
-// wrong key). It is a usage error saying what to set: the v3 base of the
-// host in use (v3Base).
-func (a *app) requireV3(what string) error {
+// v3Refused reports whether err is the SDK's refusal of a call Argos
+// documents only under /v3 on a base URL that ends in /v2: a
+// *argos.ValidationError about the base URL, returned before anything is
+// sent. The base URL is a client's option, so no other call's error names
+// it.
+func v3Refused(err error) bool {
+	var ve *argos.ValidationError
+	return errors.As(err, &ve) && ve.Field == "base URL"
+}
+
+// needsV3 is the usage error of a command (what) whose v3 call the SDK
+// refused (v3Refused): it says what to set, the v3 base of the host in use
+// (v3Base).
+func (a *app) needsV3(what string) error {
 	base := a.baseURL()
-	if isV2(base) {
-		return usagef("%s calls the v3 API, and the base URL is v2 (%s): set %s=%s", what, base, envBaseURL, v3Base(base))
-	}
-	return nil
+	return usagef("%s calls the v3 API, and the base URL is v2 (%s): set %s=%s", what, base, envBaseURL, v3Base(base))
 }
 
 // baseURL is the base URL the client uses: ARGOS_BASE_URL, else the SDK's
@@ -142,12 +147,6 @@ func (a *app) baseURL() string {
 		return base
 	}
 	return argos.DefaultBaseURL
-}
-
-// isV2 reports whether base's path ends in /v2.
-func isV2(base string) bool {
-	u, err := url.Parse(base)
-	return err == nil && strings.HasSuffix(strings.TrimSuffix(u.Path, "/"), "/v2")
 }
 
 // vendorV2Host is the host of the deprecated API guide's base

@@ -112,11 +112,6 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if partial != nil {
-		if err := a.requireV3("purge --fields"); err != nil {
-			return err
-		}
-	}
 	var limiter waiter = newLimiter(&o) // --rate paces every request of the purge
 	if a.wrapLimiter != nil {
 		limiter = a.wrapLimiter(limiter)
@@ -124,6 +119,9 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 	c, err := a.client(argos.WithRateLimiter(limiter))
 	if err != nil {
 		return err
+	}
+	if partial != nil && v3Refused(probeV3(ctx, c)) {
+		return a.needsV3("purge --fields") // before anything is listed or erased
 	}
 	act := newPurgeAction(c, &o, partial)
 	found, err := a.purgeCandidates(ctx, c, p, newSelection(f), !o.yes && !a.json)
@@ -144,6 +142,16 @@ func runPurge(ctx context.Context, a *app, args []string) error {
 		return usagef("--confirm-count %d, but %d submissions are selected now: run the preview again and confirm its count", o.confirm, n)
 	}
 	return a.purgeRun(ctx, &o, newRunLine(a, &o, f), found, act)
+}
+
+// probeV3 asks the SDK, before purge lists anything, whether it would send
+// DeleteSubmissionFields, a v3 call: it refuses a v3 call on a /v2 base
+// before looking at the request, so a nil request is its refusal there
+// (v3Refused) and its *argos.ValidationError for the nil request on any
+// other base. Nothing is sent either way.
+func probeV3(ctx context.Context, c *argos.Client) error {
+	_, err := c.DeleteSubmissionFields(ctx, nil)
+	return err
 }
 
 // newPurgeAction returns what the flags ask purge to do to each

@@ -25,8 +25,8 @@ type reviewOpts struct {
 // runReview approves or rejects one pending submission with
 // argos.Client.ReviewSubmission (POST /submission/review, v3 only), naming
 // --admin as the reviewer, optionally correcting the applicant's data with
-// the decision. Bad input, and a base URL that is not v3, exit 2 before
-// anything is sent.
+// the decision. Bad input, and a base URL that is not v3 (the SDK refuses
+// the call), exit 2 before anything is sent.
 func runReview(ctx context.Context, a *app, args []string) error {
 	fs := a.flagSet(apiFlags)
 	var o reviewOpts
@@ -50,14 +50,14 @@ func runReview(ctx context.Context, a *app, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := a.requireV3("review"); err != nil {
-		return err
-	}
 	c, err := a.client()
 	if err != nil {
 		return err
 	}
 	res, err := c.ReviewSubmission(ctx, req)
+	if v3Refused(err) {
+		return a.needsV3("review")
+	}
 	if ve := (*argos.ValidationError)(nil); errors.As(err, &ve) {
 		return flagUsage(reviewFlags, ve)
 	}

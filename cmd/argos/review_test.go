@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,6 +22,40 @@ func TestV3Base(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, v3Base(tt.base))
+		})
+	}
+}
+
+// TestV3RefusedMatchesOnlyTheSDKsRefusal: the commands rely on the SDK's
+// own refusal of a v3 call on a /v2 base (review, purge --fields); no other
+// error the SDK returns before sending is taken for it. Nothing here is
+// sent: every call is refused first.
+func TestV3RefusedMatchesOnlyTheSDKsRefusal(t *testing.T) {
+	ctx := context.Background()
+	v2, err := argos.NewClient("k", argos.WithBaseURL("https://127.0.0.1:1/v2"))
+	require.NoError(t, err)
+	v3, err := argos.NewClient("k", argos.WithBaseURL("https://127.0.0.1:1/v3"))
+	require.NoError(t, err)
+	errOf := func(_ any, err error) error { return err }
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"a review on a v2 base", errOf(v2.ReviewSubmission(ctx, &argos.ReviewRequest{SubmissionID: "s", Admin: "a", Status: argos.KYCApproved})), true},
+		{"purge's probe on a v2 base", probeV3(ctx, v2), true},
+		{"purge's probe on a v3 base (its nil request)", probeV3(ctx, v3), false},
+		{"a review without an admin on a v3 base", errOf(v3.ReviewSubmission(ctx, &argos.ReviewRequest{SubmissionID: "s"})), false},
+		{"a guide call with no ID on a v2 base", errOf(v2.GetSubmission(ctx, "")), false},
+		{"an option that applies to a whole client", errOf(v3.GetSubmission(ctx, "s", argos.WithBaseURL("https://127.0.0.1:1/v2"))), false},
+		{"no error", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.err != nil {
+				require.ErrorIs(t, tt.err, argos.ErrValidation, "the SDK refused before sending")
+			}
+			assert.Equal(t, tt.want, v3Refused(tt.err), "%v", tt.err)
 		})
 	}
 }

@@ -5,6 +5,7 @@ package endpoint
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/kycgo/argos/internal/securewire"
 )
@@ -53,8 +54,14 @@ type Endpoint struct {
 	Body Body
 	// Download: the answer is a file handed back streamed (its Accept).
 	Download string
-	// Personal lists the request's fields (query parameters or body
-	// fields) that hold applicant data, masked wherever Argos echoes them.
+	// Personal lists the request's fields whose values are masked wherever
+	// Argos echoes them into an error string: query parameters, form parts
+	// (an image part's file name) and JSON body keys, a key covering every
+	// value nested under it ("data": the whole object). They hold applicant
+	// data, or an ID that leads to one applicant (a submission, user,
+	// applicant, token or authentication ID). Every other field the SDK
+	// sends holds a code (an ID type, a country, a date range); the root
+	// package's tests fail for a field that is neither.
 	Personal []string
 }
 
@@ -65,6 +72,10 @@ func (e *Endpoint) Repeatable() bool {
 	return e.Method == http.MethodGet || e.Method == http.MethodDelete
 }
 
+// IsPersonal reports whether field (a query parameter, form part or JSON
+// key) is one of the endpoint's Personal fields.
+func (e *Endpoint) IsPersonal(field string) bool { return slices.Contains(e.Personal, field) }
+
 // Route is the method and path as a net/http.ServeMux pattern below
 // prefix ("GET /v3/submission").
 func (e *Endpoint) Route(prefix string) string { return e.Method + " " + prefix + e.Path }
@@ -72,26 +83,43 @@ func (e *Endpoint) Route(prefix string) string { return e.Method + " " + prefix 
 // The endpoints, by Client method. Addresses of the vendor's pages are in
 // each method's doc comment.
 var (
-	GetSubmission            = &Endpoint{Name: "GetSubmission", Method: http.MethodGet, Path: "/submission", Wire: securewire.Sealed}
-	ListSubmissions          = &Endpoint{Name: "ListSubmissions", Method: http.MethodGet, Path: "/submission", Wire: securewire.Sealed, Personal: []string{"email", "userid"}}
-	ListApplicantSubmissions = &Endpoint{Name: "ListApplicantSubmissions", Method: http.MethodGet, Path: "/submission/applicant"}
-	SubmitStep1              = &Endpoint{Name: "SubmitStep1", Method: http.MethodPost, Path: "/submission/step1", Body: Multipart, Personal: []string{"email", "userid", "cf1", "cf2", "cf3"}}
-	SubmitStep2              = &Endpoint{Name: "SubmitStep2", Method: http.MethodPost, Path: "/submission/step2", Body: Multipart, Personal: []string{"name", "date_of_birth", "identity_number", "license_number", "document_number", "serial_number", "formatted_address", "address_input", "address_detail"}}
-	LookupAddressCode        = &Endpoint{Name: "LookupAddressCode", Method: http.MethodPost, Path: "/address_code", Body: Form, Personal: []string{"address"}}
-	DeleteSubmission         = &Endpoint{Name: "DeleteSubmission", Method: http.MethodDelete, Path: "/submission", Personal: []string{"admin_name"}}
-	DownloadImage            = &Endpoint{Name: "DownloadImage", Method: http.MethodGet, Path: "/image", Download: "image/*"}
-	DownloadAMLReport        = &Endpoint{Name: "DownloadAMLReport", Method: http.MethodGet, Path: "/report/aml", Download: "application/pdf"}
-	UpdateSubmission         = &Endpoint{Name: "UpdateSubmission", Method: http.MethodPatch, Path: "/submission", V3Only: true, Wire: securewire.Sealed, Body: JSON, Personal: []string{"admin", "data"}}
-	UpdateImages             = &Endpoint{Name: "UpdateImages", Method: http.MethodPut, Path: "/submission/image", V3Only: true, Body: Multipart, Personal: []string{"admin"}}
-	DeleteSubmissionFields   = &Endpoint{Name: "DeleteSubmissionFields", Method: http.MethodDelete, Path: "/submission/partial", V3Only: true, Personal: []string{"admin_name"}}
-	MigrateSubmission        = &Endpoint{Name: "MigrateSubmission", Method: http.MethodPost, Path: "/submission/migration", V3Only: true, Wire: securewire.Flagged, Body: JSON, Personal: []string{"email", "userid", "data"}}
-	ReviewSubmission         = &Endpoint{Name: "ReviewSubmission", Method: http.MethodPost, Path: "/submission/review", V3Only: true, Body: JSON, Personal: []string{"admin", "rejectComment", "updateFields"}}
-	AddTokens                = &Endpoint{Name: "AddTokens", Method: http.MethodPost, Path: "/submission/tokens", V3Only: true, Wire: securewire.Sealed, Body: PlainJSON}
-	DeleteTokens             = &Endpoint{Name: "DeleteTokens", Method: http.MethodDelete, Path: "/submission/tokens", V3Only: true, Wire: securewire.Sealed, Body: PlainJSON}
-	MonitorAML               = &Endpoint{Name: "MonitorAML", Method: http.MethodPost, Path: "/submission/aml/monitor/{worklistId}", V3Only: true, Body: JSON, Personal: []string{"admin"}}
-	GetAMLMonitorRecord      = &Endpoint{Name: "GetAMLMonitorRecord", Method: http.MethodGet, Path: "/submission/aml/monitor/{worklistId}/{recordId}", V3Only: true, Wire: securewire.Sealed}
-	FaceAuth                 = &Endpoint{Name: "FaceAuth", Method: http.MethodPost, Path: "/faceauth", V3Only: true, Key: AddOnKey, Body: Multipart}
-	DownloadFaceAuthImage    = &Endpoint{Name: "DownloadFaceAuthImage", Method: http.MethodGet, Path: "/faceauth/image", V3Only: true, Key: AddOnKey, Download: "image/*"}
+	GetSubmission   = &Endpoint{Name: "GetSubmission", Method: http.MethodGet, Path: "/submission", Wire: securewire.Sealed, Personal: []string{"submission_id"}}
+	ListSubmissions = &Endpoint{Name: "ListSubmissions", Method: http.MethodGet, Path: "/submission", Wire: securewire.Sealed,
+		Personal: []string{"email", "userid", "nextpage_id", "nextpage_date"}}
+	ListApplicantSubmissions = &Endpoint{Name: "ListApplicantSubmissions", Method: http.MethodGet, Path: "/submission/applicant", Personal: []string{"applicant_id"}}
+	SubmitStep1              = &Endpoint{Name: "SubmitStep1", Method: http.MethodPost, Path: "/submission/step1", Body: Multipart,
+		Personal: []string{"submissionId", "email", "userid", "cf1", "cf2", "cf3", "customOptions", "idImage", "idBackImage"}}
+	SubmitStep2 = &Endpoint{Name: "SubmitStep2", Method: http.MethodPost, Path: "/submission/step2", Body: Multipart,
+		Personal: []string{"submissionId", "name", "date_of_birth", "date_of_issue", "date_of_expiry", "identity_number", "license_number",
+			"document_number", "serial_number", "globalCode", "compoundCode", "formatted_address", "address_input", "address_detail",
+			"faceImage", "addressImage"}}
+	LookupAddressCode = &Endpoint{Name: "LookupAddressCode", Method: http.MethodPost, Path: "/address_code", Body: Form, Personal: []string{"address"}}
+	DeleteSubmission  = &Endpoint{Name: "DeleteSubmission", Method: http.MethodDelete, Path: "/submission", Personal: []string{"submission_id", "admin_name"}}
+	DownloadImage     = &Endpoint{Name: "DownloadImage", Method: http.MethodGet, Path: "/image", Download: "image/*", Personal: []string{"submission_id"}}
+	DownloadAMLReport = &Endpoint{Name: "DownloadAMLReport", Method: http.MethodGet, Path: "/report/aml", Download: "application/pdf", Personal: []string{"resourceId"}}
+	UpdateSubmission  = &Endpoint{Name: "UpdateSubmission", Method: http.MethodPatch, Path: "/submission", V3Only: true, Wire: securewire.Sealed, Body: JSON,
+		Personal: []string{"submissionId", "admin", "data"}}
+	UpdateImages = &Endpoint{Name: "UpdateImages", Method: http.MethodPut, Path: "/submission/image", V3Only: true, Body: Multipart,
+		Personal: []string{"submissionId", "admin", "idImage", "idBackImage", "selfieImage", "addressImage"}}
+	DeleteSubmissionFields = &Endpoint{Name: "DeleteSubmissionFields", Method: http.MethodDelete, Path: "/submission/partial", V3Only: true,
+		// fields and data_fields hold documented names, not applicant data;
+		// they are masked as they were before the table said what to mask.
+		Personal: []string{"submission_id", "admin_name", "fields", "data_fields"}}
+	MigrateSubmission = &Endpoint{Name: "MigrateSubmission", Method: http.MethodPost, Path: "/submission/migration", V3Only: true, Wire: securewire.Flagged, Body: JSON,
+		Personal: []string{"admin", "email", "userid", "fullName", "firstName", "lastName", "birthDate", "issueDate", "expireDate",
+			"ipAddress", "identityNumber", "documentNumber", "address_city", "address_country", "address_state", "address_street",
+			"address_full", "cf1", "cf2", "cf3"}}
+	ReviewSubmission = &Endpoint{Name: "ReviewSubmission", Method: http.MethodPost, Path: "/submission/review", V3Only: true, Body: JSON,
+		Personal: []string{"submissionId", "admin", "rejectComment", "updateFields"}}
+	AddTokens    = &Endpoint{Name: "AddTokens", Method: http.MethodPost, Path: "/submission/tokens", V3Only: true, Wire: securewire.Sealed, Body: PlainJSON, Personal: []string{"tokenId"}}
+	DeleteTokens = &Endpoint{Name: "DeleteTokens", Method: http.MethodDelete, Path: "/submission/tokens", V3Only: true, Wire: securewire.Sealed, Body: PlainJSON, Personal: []string{"tokenId"}}
+	MonitorAML   = &Endpoint{Name: "MonitorAML", Method: http.MethodPost, Path: "/submission/aml/monitor/{worklistId}", V3Only: true, Body: JSON,
+		Personal: []string{"submissionIds", "admin"}}
+	GetAMLMonitorRecord = &Endpoint{Name: "GetAMLMonitorRecord", Method: http.MethodGet, Path: "/submission/aml/monitor/{worklistId}/{recordId}", V3Only: true, Wire: securewire.Sealed}
+	FaceAuth            = &Endpoint{Name: "FaceAuth", Method: http.MethodPost, Path: "/faceauth", V3Only: true, Key: AddOnKey, Body: Multipart,
+		Personal: []string{"submissionId", "userId", "cf1", "cf2", "cf3", "faceImage"}}
+	DownloadFaceAuthImage = &Endpoint{Name: "DownloadFaceAuthImage", Method: http.MethodGet, Path: "/faceauth/image", V3Only: true, Key: AddOnKey, Download: "image/*",
+		Personal: []string{"authId"}}
 )
 
 // All lists every endpoint, in the order of the vendor's documentation.
