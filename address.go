@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"strings"
 
 	"github.com/kycgo/argos/internal/endpoint"
@@ -69,13 +68,9 @@ func (c *Client) LookupAddressCode(ctx context.Context, r *AddressCodeRequest, o
 	}
 	form := query{{"address", r.Address}, {"language", r.Language}}
 	encoded := form.encode()
-	cl := &call{
-		op: op, method: http.MethodPost, path: "/address_code", ep: endpoint.LookupAddressCode,
-		body:        func() io.ReadCloser { return io.NopCloser(strings.NewReader(encoded)) },
-		bodyLen:     int64(len(encoded)),
-		contentType: "application/x-www-form-urlencoded",
-		form:        form,
-	}
+	cl := newCall(endpoint.LookupAddressCode, nil)
+	cl.body = func() io.ReadCloser { return io.NopCloser(strings.NewReader(encoded)) }
+	cl.bodyLen, cl.contentType, cl.form = int64(len(encoded)), "application/x-www-form-urlencoded", form
 	a := &AddressCode{} // compoundCode and globalCode, as Step 2 spells them, are read too
 	if err := c.doJSON(ctx, cl, a, false); err != nil {
 		return nil, err

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/url"
 	"slices"
 
 	"github.com/kycgo/argos/internal/endpoint"
@@ -133,15 +131,14 @@ func (c *Client) MonitorAML(ctx context.Context, r *AMLMonitorRequest, opts ...O
 	if err := checkID("Admin", admin); err != nil {
 		return nil, err
 	}
-	cl, err := newJSONCall(endpoint.MonitorAML, "/submission/aml/monitor/"+url.PathEscape(worklistID), "", struct {
+	cl, err := newJSONCall(endpoint.MonitorAML, "", struct {
 		SubmissionIDs []string `json:"submissionIds"`
 		Admin         string   `json:"admin"`
-	}{submissionIDs, admin})
+	}{submissionIDs, admin}, worklistID)
 	if err != nil {
 		return nil, err
 	}
 	var res AMLMonitorResult
-	cl.route = endpoint.MonitorAML.Path
 	if err := c.doJSON(ctx, cl, &res, false); err != nil {
 		return nil, err
 	}
@@ -177,8 +174,7 @@ func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID s
 		return nil, err
 	}
 	var rec AMLMonitorRecord
-	path := "/submission/aml/monitor/" + url.PathEscape(worklistID) + "/" + url.PathEscape(recordID)
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: path, route: endpoint.GetAMLMonitorRecord.Path, secure: endpoint.GetAMLMonitorRecord.Wire, ep: endpoint.GetAMLMonitorRecord}, &rec, false); err != nil {
+	if err := c.doJSON(ctx, newCall(endpoint.GetAMLMonitorRecord, nil, worklistID, recordID), &rec, false); err != nil {
 		return nil, err
 	}
 	switch {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 
 	"github.com/kycgo/argos/internal/endpoint"
 )
@@ -45,8 +44,7 @@ func (c *Client) ListApplicantSubmissions(ctx context.Context, applicantID strin
 		return nil, err
 	}
 	var out []ApplicantSubmission
-	cl := &call{op: "ListApplicantSubmissions", method: http.MethodGet, path: "/submission/applicant",
-		query: query{{"applicant_id", applicantID}}, ep: endpoint.ListApplicantSubmissions}
+	cl := newCall(endpoint.ListApplicantSubmissions, query{{"applicant_id", applicantID}})
 	if err := c.doJSON(ctx, cl, &out, true); err != nil {
 		return nil, err
 	}

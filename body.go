@@ -10,31 +10,34 @@ import (
 	"github.com/kycgo/argos/internal/endpoint"
 )
 
-// newJSONCall is a call of ep whose body is v marshalled once to JSON; each
-// attempt reads the same bytes afresh. path "" is ep's path (one that
-// carries an ID is given whole); contentType "" is application/json. The
-// values under ep's Personal keys are masked wherever Argos echoes them
-// into an error string.
-func newJSONCall(ep *endpoint.Endpoint, path, contentType string, v any) (*call, error) {
+// newCall is a call of ep's row: its name, method, path (ids fill the
+// path's {segments}, in order), wire mode with Secure Data Transmission and,
+// for a download, the Accept its answer is asked with and checked against.
+// q is the query; masking reads the row's Personal fields.
+func newCall(ep *endpoint.Endpoint, q query, ids ...string) *call {
+	r := &call{op: ep.Name, method: ep.Method, path: ep.Path, query: q, ep: ep, secure: ep.Wire, accept: ep.Download}
+	if len(ids) > 0 {
+		r.path, r.route = ep.Fill(ids...), ep.Path
+	}
+	return r
+}
+
+// newJSONCall is a call of ep (newCall) whose body is v marshalled once to
+// JSON; each attempt reads the same bytes afresh. contentType "" is
+// application/json. The values under ep's Personal keys are masked wherever
+// Argos echoes them into an error string.
+func newJSONCall(ep *endpoint.Endpoint, contentType string, v any, ids ...string) (*call, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, &ValidationError{Field: ep.Name + " request", Reason: "cannot be encoded as JSON"}
 	}
-	if path == "" {
-		path = ep.Path
-	}
 	if contentType == "" {
 		contentType = "application/json"
 	}
-	r := &bytesBody{b: b}
-	return &call{
-		op: ep.Name, method: ep.Method, path: path, ep: ep, secure: ep.Wire,
-		body:        r.open,
-		bodyLen:     int64(len(b)),
-		contentType: contentType,
-		started:     r.started,
-		jsonBody:    b,
-	}, nil
+	r := newCall(ep, nil, ids...)
+	body := &bytesBody{b: b}
+	r.body, r.bodyLen, r.contentType, r.started, r.jsonBody = body.open, int64(len(b)), contentType, body.started, b
+	return r, nil
 }
 
 // bytesBody hands out readers over one encoded body and remembers whether

@@ -169,8 +169,7 @@ func (c *Client) DownloadFaceAuthImage(ctx context.Context, authID string, opts 
 	if err := checkID("auth ID", authID); err != nil {
 		return nil, err
 	}
-	d, err := ac.download(ctx, &call{op: op, method: http.MethodGet, path: "/faceauth/image",
-		query: query{{"authId", authID}}, accept: acceptBase64Text, ep: endpoint.DownloadFaceAuthImage})
+	d, err := ac.download(ctx, newCall(endpoint.DownloadFaceAuthImage, query{{"authId", authID}}))
 	if err != nil {
 		return nil, err
 	}

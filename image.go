@@ -71,8 +71,7 @@ func (c *Client) DownloadImage(ctx context.Context, submissionID string, t Image
 	if err := checkID("image type", string(t)); err != nil {
 		return nil, err
 	}
-	return c.download(ctx, &call{op: "DownloadImage", method: http.MethodGet, path: "/image",
-		query: query{{"submission_id", submissionID}, {"type", string(t)}}, accept: acceptImage, ep: endpoint.DownloadImage})
+	return c.download(ctx, newCall(endpoint.DownloadImage, query{{"submission_id", submissionID}, {"type", string(t)}}))
 }
 
 // download sends the call, through the client's middleware, and hands back

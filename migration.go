@@ -94,7 +94,7 @@ func (c *Client) MigrateSubmission(ctx context.Context, r *MigrationRequest, opt
 	if err := r.check(); err != nil {
 		return nil, err
 	}
-	cl, err := newJSONCall(endpoint.MigrateSubmission, "", "", r)
+	cl, err := newJSONCall(endpoint.MigrateSubmission, "", r)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package argos
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/kycgo/argos/internal/endpoint"
 )
@@ -23,6 +22,5 @@ func (c *Client) DownloadAMLReport(ctx context.Context, resourceID string, opts 
 	if err := checkID("resource ID", resourceID); err != nil {
 		return nil, err
 	}
-	return c.download(ctx, &call{op: "DownloadAMLReport", method: http.MethodGet, path: "/report/aml",
-		query: query{{"resourceId", resourceID}}, accept: acceptPDF, ep: endpoint.DownloadAMLReport})
+	return c.download(ctx, newCall(endpoint.DownloadAMLReport, query{{"resourceId", resourceID}}))
 }

@@ -65,9 +65,14 @@ type call struct {
 	outcome *outcomeInfo
 }
 
-// idempotent calls (GET, DELETE) may be repeated; others only when they
-// provably never left the machine.
-func (r *call) idempotent() bool { return r.method == http.MethodGet || r.method == http.MethodDelete }
+// idempotent calls (GET, DELETE: the row's Repeatable) may be repeated;
+// others only when they provably never left the machine.
+func (r *call) idempotent() bool {
+	if r.ep != nil {
+		return r.ep.Repeatable()
+	}
+	return r.method == http.MethodGet || r.method == http.MethodDelete
+}
 
 // errZeroClient is the error of a call on a Client that NewClient did not
 // make (the zero Client, or a nil *Client).

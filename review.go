@@ -99,7 +99,7 @@ func (c *Client) ReviewSubmission(ctx context.Context, r *ReviewRequest, opts ..
 	if err := r.check(); err != nil {
 		return nil, err
 	}
-	cl, err := newJSONCall(endpoint.ReviewSubmission, "", "", r)
+	cl, err := newJSONCall(endpoint.ReviewSubmission, "", r)
 	if err != nil {
 		return nil, err
 	}

@@ -311,13 +311,12 @@ func (c *Client) GetSubmission(ctx context.Context, submissionID string, opts ..
 	if err != nil {
 		return nil, err
 	}
-	const op = "GetSubmission"
 	if err := checkID("submission ID", submissionID); err != nil {
 		return nil, err
 	}
 	var list SubmissionList
-	r := &call{op: op, method: http.MethodGet, path: "/submission", query: query{{"submission_id", submissionID}},
-		secure: endpoint.GetSubmission.Wire, wantID: submissionID, ep: endpoint.GetSubmission}
+	r := newCall(endpoint.GetSubmission, query{{"submission_id", submissionID}})
+	r.wantID = submissionID
 	if err := c.doJSON(ctx, r, &list, false); err != nil {
 		return nil, err
 	}

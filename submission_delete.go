@@ -64,7 +64,6 @@ func (c *Client) DeleteSubmission(ctx context.Context, r *DeleteSubmissionReques
 	if err != nil {
 		return nil, err
 	}
-	const op = "DeleteSubmission"
 	if r == nil {
 		return nil, &ValidationError{Field: "DeleteSubmissionRequest", Reason: "is nil"}
 	}
@@ -78,7 +77,7 @@ func (c *Client) DeleteSubmission(ctx context.Context, r *DeleteSubmissionReques
 		}
 		q = append(q, param{"admin_name", r.Admin})
 	}
-	return c.deleteCall(ctx, &call{op: op, method: endpoint.DeleteSubmission.Method, path: endpoint.DeleteSubmission.Path, query: q, ep: endpoint.DeleteSubmission}, true)
+	return c.deleteCall(ctx, newCall(endpoint.DeleteSubmission, q), true)
 }
 
 // deleteCall sends a DELETE of a submission or its parts and reads the

@@ -93,7 +93,9 @@ func (c *Client) ListSubmissions(ctx context.Context, p *ListSubmissionsParams, 
 
 func (c *Client) listSubmissions(ctx context.Context, op string, q query) (*SubmissionList, error) {
 	var list SubmissionList
-	if err := c.doJSON(ctx, &call{op: op, method: http.MethodGet, path: "/submission", query: q, secure: endpoint.ListSubmissions.Wire, ep: endpoint.ListSubmissions}, &list, false); err != nil {
+	r := newCall(endpoint.ListSubmissions, q)
+	r.op = op // AllSubmissions names itself
+	if err := c.doJSON(ctx, r, &list, false); err != nil {
 		return nil, err
 	}
 	return &list, nil

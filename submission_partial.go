@@ -139,7 +139,6 @@ func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequ
 	if err != nil {
 		return nil, err
 	}
-	const op = "DeleteSubmissionFields"
 	if r == nil {
 		return nil, &ValidationError{Field: "DeleteFieldsRequest", Reason: "is nil"}
 	}
@@ -151,8 +150,7 @@ func (c *Client) DeleteSubmissionFields(ctx context.Context, r *DeleteFieldsRequ
 		return nil, err
 	}
 	q = append(q, param{"submission_id", r.SubmissionID})
-	return c.deleteCall(ctx, &call{op: op, method: endpoint.DeleteSubmissionFields.Method, path: endpoint.DeleteSubmissionFields.Path, query: q,
-		ep: endpoint.DeleteSubmissionFields}, false)
+	return c.deleteCall(ctx, newCall(endpoint.DeleteSubmissionFields, q), false)
 }
 
 // query checks the lists and encodes them.

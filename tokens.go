@@ -172,7 +172,7 @@ func (t *TokensResult) add(r *TokensResult) {
 // tokenRequest sends one chunk.
 func (c *Client) tokenRequest(ctx context.Context, ep *endpoint.Endpoint, ids []string) (*TokensResult, error) {
 	op := ep.Name
-	cl, err := newJSONCall(ep, "", "text/plain; charset=utf-8", struct {
+	cl, err := newJSONCall(ep, "text/plain; charset=utf-8", struct {
 		TokenID []string `json:"tokenId"`
 	}{ids})
 	if err != nil {

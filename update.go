@@ -111,7 +111,7 @@ func (c *Client) UpdateSubmission(ctx context.Context, r *UpdateSubmissionReques
 	if err := r.Data.check(); err != nil {
 		return nil, err
 	}
-	cl, err := newJSONCall(endpoint.UpdateSubmission, "", "", r)
+	cl, err := newJSONCall(endpoint.UpdateSubmission, "", r)
 	if err != nil {
 		return nil, err
 	}

@@ -186,14 +186,9 @@ func newImageSource(r io.Reader) (imageSource, error) {
 // ep's Personal parts are masked wherever Argos echoes them into an error
 // string.
 func (b *formBuilder) call(ep *endpoint.Endpoint) *call {
-	return &call{
-		op: ep.Name, method: ep.Method, path: ep.Path, ep: ep, secure: ep.Wire,
-		body:        b.m.Reader,
-		bodyLen:     b.m.Len(),
-		contentType: b.m.ContentType(),
-		started:     b.m.Started,
-		form:        b.parts,
-	}
+	r := newCall(ep, nil)
+	r.body, r.bodyLen, r.contentType, r.started, r.form = b.m.Reader, b.m.Len(), b.m.ContentType(), b.m.Started, b.parts
+	return r
 }
 
 func imageType(head []byte) string {

@@ -5,7 +5,9 @@ package endpoint
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/kycgo/argos/internal/securewire"
 )
@@ -52,7 +54,9 @@ type Endpoint struct {
 	Key Key
 	// Body is what the request carries.
 	Body Body
-	// Download: the answer is a file handed back streamed (its Accept).
+	// Download: the answer is a file handed back streamed, and this is the
+	// Accept it is asked with and checked against ("text/plain,
+	// application/json" for an image sent as Base64 text).
 	Download string
 	// Personal lists the request's fields whose values are masked wherever
 	// Argos echoes them into an error string: query parameters, form parts
@@ -75,6 +79,18 @@ func (e *Endpoint) Repeatable() bool {
 // IsPersonal reports whether field (a query parameter, form part or JSON
 // key) is one of the endpoint's Personal fields.
 func (e *Endpoint) IsPersonal(field string) bool { return slices.Contains(e.Personal, field) }
+
+// Fill returns Path with its {name} segments replaced, in order, by ids,
+// each escaped as one path segment.
+func (e *Endpoint) Fill(ids ...string) string {
+	segs := strings.Split(e.Path, "/")
+	for i, s := range segs {
+		if len(ids) > 0 && strings.HasPrefix(s, "{") {
+			segs[i], ids = url.PathEscape(ids[0]), ids[1:]
+		}
+	}
+	return strings.Join(segs, "/")
+}
 
 // Route is the method and path as a net/http.ServeMux pattern below
 // prefix ("GET /v3/submission").
@@ -118,7 +134,7 @@ var (
 	GetAMLMonitorRecord = &Endpoint{Name: "GetAMLMonitorRecord", Method: http.MethodGet, Path: "/submission/aml/monitor/{worklistId}/{recordId}", V3Only: true, Wire: securewire.Sealed}
 	FaceAuth            = &Endpoint{Name: "FaceAuth", Method: http.MethodPost, Path: "/faceauth", V3Only: true, Key: AddOnKey, Body: Multipart,
 		Personal: []string{"submissionId", "userId", "cf1", "cf2", "cf3", "faceImage"}}
-	DownloadFaceAuthImage = &Endpoint{Name: "DownloadFaceAuthImage", Method: http.MethodGet, Path: "/faceauth/image", V3Only: true, Key: AddOnKey, Download: "image/*",
+	DownloadFaceAuthImage = &Endpoint{Name: "DownloadFaceAuthImage", Method: http.MethodGet, Path: "/faceauth/image", V3Only: true, Key: AddOnKey, Download: "text/plain, application/json",
 		Personal: []string{"authId"}}
 )
 
