@@ -41,6 +41,18 @@ func TestSuccessBodiesWithTrailingCommasDecode(t *testing.T) {
 		require.Len(t, subs, 2)
 		assert.Equal(t, "s2", subs[1].SubmissionID)
 	})
+	t.Run("objects kept raw are valid JSON without the commas", func(t *testing.T) {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder(http.MethodGet, mockBase+"/submission",
+			jsonAnswer(`{"Items": [{"submission_id": "s1", "aml": {"hits": [{"resourceId": "r1",}, {"resourceId": "r2"},],}, "review": [1, 2,],}]}`))
+		sub, err := c.GetSubmission(context.Background(), "s1")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"r1", "r2"}, sub.AMLResourceIDs())
+		assert.JSONEq(t, `{"hits": [{"resourceId": "r1"}, {"resourceId": "r2"}]}`, string(sub.AML))
+		assert.JSONEq(t, `[1, 2]`, string(sub.Review))
+		_, err = json.Marshal(sub)
+		assert.NoError(t, err, "a decoded submission encodes")
+	})
 	t.Run("a body malformed in another way stays an error", func(t *testing.T) {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonAnswer(`{"Items": [{"submission_id": "s1",}`))

@@ -63,8 +63,9 @@ type Options struct {
 // Everything else about the syntax is as strict as encoding/json: the
 // document must be one JSON value, and anything else is a *SyntaxError.
 // Strings without escapes share one copy of b instead of being copied one
-// by one. A field whose type implements json.Unmarshaler is handed its
-// value's JSON (json.RawMessage keeps it as sent); an error it returns
+// by one. A field whose type implements json.Unmarshaler, or is an
+// interface, is handed its value's JSON without trailing commas
+// (json.RawMessage keeps it so: as sent otherwise); an error it returns
 // skips the value.
 func Decode(b []byte, v any, o *Options) error {
 	rv := reflect.ValueOf(v)
@@ -86,10 +87,11 @@ func Decode(b []byte, v any, o *Options) error {
 }
 
 type decoder struct {
-	b   []byte
-	i   int
-	src string // one copy of b, made when the first string needs it
-	o   Options
+	b      []byte
+	i      int
+	src    string // one copy of b, made when the first string needs it
+	o      Options
+	commas int // trailing commas read so far
 }
 
 func (d *decoder) syntax(msg string) error { return &SyntaxError{Offset: d.i, Msg: msg} }
@@ -185,13 +187,18 @@ func (d *decoder) special(v reflect.Value, depth int) (set, done bool, err error
 		}
 		return set, true, err
 	case t == rawMessageType || reflect.PointerTo(t).Implements(unmarshalerType) || t.Kind() == reflect.Interface:
-		start := d.i
+		start, commas := d.i, d.commas
 		if _, err := d.value(reflect.Value{}, depth); err != nil {
 			return false, true, err
 		}
 		raw := d.b[start:d.i]
+		if d.commas != commas {
+			raw = dropTrailingCommas(raw) // what is handed on is JSON
+		} else if t == rawMessageType {
+			raw = append([]byte(nil), raw...)
+		}
 		if t == rawMessageType {
-			v.SetBytes(append([]byte(nil), raw...))
+			v.SetBytes(raw)
 			return true, true, nil
 		}
 		if t.Kind() == reflect.Interface {
@@ -294,7 +301,7 @@ func (d *decoder) object(v reflect.Value, depth int) (bool, error) {
 			}
 			d.i++
 			if d.space(); d.i < len(d.b) && d.b[d.i] == '}' { // a trailing comma
-				d.i++
+				d.i, d.commas = d.i+1, d.commas+1
 				break
 			}
 		}
@@ -393,7 +400,7 @@ func (d *decoder) array(v reflect.Value, depth int) (bool, error) {
 			}
 			d.i++
 			if d.space(); d.i < len(d.b) && d.b[d.i] == ']' { // a trailing comma
-				d.i++
+				d.i, d.commas = d.i+1, d.commas+1
 				break
 			}
 		}
@@ -451,6 +458,46 @@ func (d *decoder) str() (string, error) {
 		}
 	}
 	return "", d.syntax("an unterminated string")
+}
+
+// dropTrailingCommas returns a copy of b, a well-formed value, without the
+// commas that stand (white space aside) right before a closing bracket or
+// brace outside strings.
+func dropTrailingCommas(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	inString, escaped := false, false
+	pending := -1 // the index in out of a comma that may be trailing
+	for _, c := range b {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			out = append(out, c)
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			out = append(out, c)
+			continue
+		case '}', ']':
+			if pending >= 0 {
+				out = append(out[:pending], out[pending+1:]...)
+			}
+		case '"':
+			inString = true
+		}
+		pending = -1
+		if c == ',' {
+			pending = len(out)
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // literal reads true, false or null.

@@ -71,6 +71,8 @@ func TestDecodeIsLenientWhereTheVendorsDocumentsDrift(t *testing.T) {
 		{"RawMessage keeps the value as sent", `{"raw": {"a": [1, "x"]}}`, sample{Raw: json.RawMessage(`{"a": [1, "x"]}`)}},
 		{"RawMessage keeps null", `{"raw": null}`, sample{Raw: json.RawMessage(`null`)}},
 		{"an interface takes what encoding/json makes", `{"any": {"a": 1}}`, sample{Any: map[string]any{"a": 1.0}}},
+		{"RawMessage drops trailing commas, so that it stays JSON", `{"raw": {"a": [1, "x,]",],}}`, sample{Raw: json.RawMessage(`{"a": [1, "x,]"]}`)}},
+		{"an interface takes a value with trailing commas", `{"any": {"a": [1,],}}`, sample{Any: map[string]any{"a": []any{1.0}}}},
 		{"a json:\"-\" field is not filled, its name goes to the unknown map", `{"Skipped": "x"}`,
 			sample{Rest: map[string]string{"Skipped": "x"}}},
 		{"unknown members go to the ,unknown map as text", `{"ocr_x": "a", "ocr_y": 5}`,
@@ -196,7 +198,8 @@ func nesting(b []byte) int {
 // encoding/json wrote.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{`{"submission_id":"a","tags":["x",],"items":[{"code":1}]}`, `[1,"2",{"a":null}]`,
-		`{"score":"1e3","inner":{"code":"\u00e9"}}`, `"x"`, `{"a":[1,2,]}`, "{\"name\":\"\xff\"}"} {
+		`{"score":"1e3","inner":{"code":"\u00e9"}}`, `"x"`, `{"a":[1,2,]}`, "{\"name\":\"\xff\"}",
+		`{"raw":{"a":[1,],},"any":[{},]}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -223,7 +226,7 @@ func FuzzDecode(f *testing.F) {
 		s.Rest = nil
 		m1, err := json.Marshal(s)
 		if err != nil {
-			return // an Any holding what encoding/json cannot write back
+			t.Fatalf("%q decoded to what does not encode: %v", b, err)
 		}
 		var again sample
 		if err := Decode(m1, &again, nil); err != nil {
