@@ -309,3 +309,34 @@ func TestEverySubmissionKeepsItsItemsJSON(t *testing.T) {
 		assert.Nil(t, (&argos.Submission{ID: "s1"}).Raw())
 	})
 }
+
+func TestStringsKeptFromAPageDoNotKeepThePage(t *testing.T) {
+	// A caller that keeps the IDs (and the page key) of every page it reads,
+	// as the CLI's purge does, holds those strings, not each page's answer.
+	item := `{"submission_id": "s%04d", "email": "a%04d@example.com", "memo": {"text": "` + strings.Repeat("x", 4000) + `"}},`
+	var b strings.Builder
+	b.WriteString(`{"Items": [`)
+	for i := range 500 {
+		fmt.Fprintf(&b, item, i, i)
+	}
+	b.WriteString(`{"submission_id": "last"}], "nextpageKey": {"id": "last", "created_at": "2024-01-01T00:00:00.000Z"}}`)
+	body := b.String() // 2 MB
+	c, mt := newMockClient(t)
+	mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonAnswer(body))
+	page, err := c.ListSubmissions(context.Background(), nil)
+	require.NoError(t, err)
+	require.NotNil(t, page.Next)
+	kept := []string{page.Next.ID, page.Next.CreatedAt}
+	for i := range page.Items {
+		kept = append(kept, page.Items[i].ID, page.Items[i].Email)
+	}
+	page = nil
+	var with, without runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&with)
+	clear(kept) // the strings go, the list stays
+	runtime.GC()
+	runtime.ReadMemStats(&without)
+	held := int64(with.HeapAlloc) - int64(without.HeapAlloc)
+	assert.Less(t, held, int64(len(body)/8), "bytes held by %d short strings", len(kept))
+}
