@@ -388,9 +388,8 @@ func (d *decoder) array(v reflect.Value, depth int) (bool, error) {
 	if v.IsValid() && (v.Kind() != reflect.Slice || v.Type() == rawMessageType) {
 		v = reflect.Value{}
 	}
-	var out reflect.Value
 	if v.IsValid() {
-		out = reflect.MakeSlice(v.Type(), 0, 0)
+		v.SetZero()
 	}
 	d.i++ // [
 	for n := 0; ; n++ {
@@ -412,23 +411,31 @@ func (d *decoder) array(v reflect.Value, depth int) (bool, error) {
 		if d.o.MaxItems > 0 && depth <= 1 && n >= d.o.MaxItems {
 			return false, ErrTooManyItems
 		}
-		if !out.IsValid() {
+		if !v.IsValid() {
 			if _, err := d.value(reflect.Value{}, depth+1); err != nil {
 				return false, err
 			}
 			continue
 		}
-		out = reflect.Append(out, reflect.Zero(v.Type().Elem()))
-		if set, err := d.value(out.Index(out.Len()-1), depth+1); err != nil {
+		// v grows in place (reflect.Append would allocate a slice header
+		// for every element).
+		l := v.Len()
+		if l == v.Cap() {
+			v.Grow(1)
+		}
+		v.SetLen(l + 1)
+		e := v.Index(l)
+		e.SetZero()
+		if set, err := d.value(e, depth+1); err != nil {
 			return false, err
 		} else if !set && scalarKind(v.Type().Elem()) {
-			out = out.Slice(0, out.Len()-1)
+			v.SetLen(l)
 		}
 	}
-	if out.IsValid() {
-		v.Set(out)
+	if v.IsValid() && v.IsNil() {
+		v.Set(reflect.MakeSlice(v.Type(), 0, 0)) // an empty list, not none
 	}
-	return out.IsValid(), nil
+	return v.IsValid(), nil
 }
 
 // str reads the string at d.i.
