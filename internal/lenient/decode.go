@@ -273,6 +273,9 @@ func parseFloat(s string, quoted bool) (float64, bool) {
 // its keys; anything else skips it.
 func (d *decoder) object(v reflect.Value, depth int) (bool, error) {
 	if v.IsValid() && v.Kind() == reflect.Slice && v.Type() != rawMessageType {
+		if v.Type().Elem().Kind() == reflect.Slice {
+			return d.object(reflect.Value{}, depth) // a list of lists takes no single object (as setScalar)
+		}
 		// A single object where a list is documented: a list of one.
 		e := reflect.New(v.Type().Elem()).Elem()
 		set, err := d.object(e, depth)

@@ -133,6 +133,23 @@ func TestDecodeHandsEachKeptStructItsJSON(t *testing.T) {
 	assert.Equal(t, `{"code":"c"}`, *one.raw)
 }
 
+// nested is a list of lists of itself: a single object is not a list of
+// one of it (that would be a list of one list of one, forever).
+type nested []nested
+
+func TestDecodeMakesAListOfOneOnlyOfWhatIsNoList(t *testing.T) {
+	var n nested
+	require.NoError(t, Decode([]byte(`{"a": 1}`), &n, nil))
+	assert.Nil(t, n)
+	var ll struct {
+		L [][]inner  `json:"l"`
+		S [][]string `json:"s"`
+	}
+	require.NoError(t, Decode([]byte(`{"l": {"code": "x"}, "s": "x"}`), &ll, nil))
+	assert.Nil(t, ll.L, "an object is not a list of lists")
+	assert.Nil(t, ll.S, "nor is a string")
+}
+
 func TestDecodeRefusesWhatIsNotAPointer(t *testing.T) {
 	var s sample
 	assert.Error(t, Decode([]byte(`{}`), s, nil))
