@@ -41,6 +41,18 @@ func TestSuccessBodiesWithTrailingCommasDecode(t *testing.T) {
 		require.Len(t, subs, 2)
 		assert.Equal(t, "s2", subs[1].SubmissionID)
 	})
+	t.Run("objects kept raw are valid JSON without the commas", func(t *testing.T) {
+		c, mt := newMockClient(t)
+		mt.RegisterResponder(http.MethodGet, mockBase+"/submission",
+			jsonAnswer(`{"Items": [{"submission_id": "s1", "aml": {"hits": [{"resourceId": "r1",}, {"resourceId": "r2"},],}, "review": [1, 2,],}]}`))
+		sub, err := c.GetSubmission(context.Background(), "s1")
+		require.NoError(t, err)
+		assert.Equal(t, []string{"r1", "r2"}, sub.AMLResourceIDs())
+		assert.JSONEq(t, `{"hits": [{"resourceId": "r1"}, {"resourceId": "r2"}]}`, string(sub.AML))
+		assert.JSONEq(t, `[1, 2]`, string(sub.Review))
+		_, err = json.Marshal(sub)
+		assert.NoError(t, err, "a decoded submission encodes")
+	})
 	t.Run("a body malformed in another way stays an error", func(t *testing.T) {
 		c, mt := newMockClient(t)
 		mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonAnswer(`{"Items": [{"submission_id": "s1",}`))
@@ -296,4 +308,35 @@ func TestEverySubmissionKeepsItsItemsJSON(t *testing.T) {
 	t.Run("a value the client did not decode has no JSON", func(t *testing.T) {
 		assert.Nil(t, (&argos.Submission{ID: "s1"}).Raw())
 	})
+}
+
+func TestStringsKeptFromAPageDoNotKeepThePage(t *testing.T) {
+	// A caller that keeps the IDs (and the page key) of every page it reads,
+	// as the CLI's purge does, holds those strings, not each page's answer.
+	item := `{"submission_id": "s%04d", "email": "a%04d@example.com", "memo": {"text": "` + strings.Repeat("x", 4000) + `"}},`
+	var b strings.Builder
+	b.WriteString(`{"Items": [`)
+	for i := range 500 {
+		fmt.Fprintf(&b, item, i, i)
+	}
+	b.WriteString(`{"submission_id": "last"}], "nextpageKey": {"id": "last", "created_at": "2024-01-01T00:00:00.000Z"}}`)
+	body := b.String() // 2 MB
+	c, mt := newMockClient(t)
+	mt.RegisterResponder(http.MethodGet, mockBase+"/submission", jsonAnswer(body))
+	page, err := c.ListSubmissions(context.Background(), nil)
+	require.NoError(t, err)
+	require.NotNil(t, page.Next)
+	kept := []string{page.Next.ID, page.Next.CreatedAt}
+	for i := range page.Items {
+		kept = append(kept, page.Items[i].ID, page.Items[i].Email)
+	}
+	page = nil
+	var with, without runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&with)
+	clear(kept) // the strings go, the list stays
+	runtime.GC()
+	runtime.ReadMemStats(&without)
+	held := int64(with.HeapAlloc) - int64(without.HeapAlloc)
+	assert.Less(t, held, int64(len(body)/8), "bytes held by %d short strings", len(kept))
 }

@@ -38,7 +38,8 @@ type Options struct {
 	// KeepType and Keep, when both set, hand each decoded struct whose
 	// pointer implements KeepType (an interface type) to Keep, with the JSON
 	// it was decoded from: a substring of one copy of the document, shared
-	// with every string Decode stores.
+	// by every struct kept (the strings Decode stores are copies of their
+	// own).
 	KeepType reflect.Type
 	Keep     func(p any, raw *string)
 }
@@ -62,9 +63,10 @@ type Options struct {
 //
 // Everything else about the syntax is as strict as encoding/json: the
 // document must be one JSON value, and anything else is a *SyntaxError.
-// Strings without escapes share one copy of b instead of being copied one
-// by one. A field whose type implements json.Unmarshaler is handed its
-// value's JSON (json.RawMessage keeps it as sent); an error it returns
+// Every string stored is a copy of its own, as encoding/json makes it, so
+// that one kept does not keep the document alive. A field whose type implements json.Unmarshaler, or is an
+// interface, is handed its value's JSON without trailing commas
+// (json.RawMessage keeps it so: as sent otherwise); an error it returns
 // skips the value.
 func Decode(b []byte, v any, o *Options) error {
 	rv := reflect.ValueOf(v)
@@ -86,10 +88,11 @@ func Decode(b []byte, v any, o *Options) error {
 }
 
 type decoder struct {
-	b   []byte
-	i   int
-	src string // one copy of b, made when the first string needs it
-	o   Options
+	b      []byte
+	i      int
+	src    string // one copy of b, made when the first string needs it
+	o      Options
+	commas int // trailing commas read so far
 }
 
 func (d *decoder) syntax(msg string) error { return &SyntaxError{Offset: d.i, Msg: msg} }
@@ -105,7 +108,11 @@ func (d *decoder) space() {
 	}
 }
 
-// text returns b[start:end] as a string sharing d.src.
+// text returns b[start:end] as a string sharing d.src, the one copy of b
+// that the JSON handed to Keep shares too. What Decode stores in a string or
+// a map key is a copy of its own (setScalar, member): a short string kept
+// must not keep the whole document alive (a page of 2,000 submissions, for
+// the ID of one).
 func (d *decoder) text(start, end int) string {
 	if d.src == "" {
 		d.src = string(d.b)
@@ -185,13 +192,18 @@ func (d *decoder) special(v reflect.Value, depth int) (set, done bool, err error
 		}
 		return set, true, err
 	case t == rawMessageType || reflect.PointerTo(t).Implements(unmarshalerType) || t.Kind() == reflect.Interface:
-		start := d.i
+		start, commas := d.i, d.commas
 		if _, err := d.value(reflect.Value{}, depth); err != nil {
 			return false, true, err
 		}
 		raw := d.b[start:d.i]
+		if d.commas != commas {
+			raw = dropTrailingCommas(raw) // what is handed on is JSON
+		} else if t == rawMessageType {
+			raw = append([]byte(nil), raw...)
+		}
 		if t == rawMessageType {
-			v.SetBytes(append([]byte(nil), raw...))
+			v.SetBytes(raw)
 			return true, true, nil
 		}
 		if t.Kind() == reflect.Interface {
@@ -207,7 +219,7 @@ func (d *decoder) special(v reflect.Value, depth int) (set, done bool, err error
 func setScalar(v reflect.Value, s string, quoted bool) bool {
 	switch v.Kind() {
 	case reflect.String:
-		v.SetString(s)
+		v.SetString(strings.Clone(s)) // its own copy: see text
 	case reflect.Bool:
 		if s != "true" && s != "false" {
 			return false
@@ -261,6 +273,9 @@ func parseFloat(s string, quoted bool) (float64, bool) {
 // its keys; anything else skips it.
 func (d *decoder) object(v reflect.Value, depth int) (bool, error) {
 	if v.IsValid() && v.Kind() == reflect.Slice && v.Type() != rawMessageType {
+		if v.Type().Elem().Kind() == reflect.Slice {
+			return d.object(reflect.Value{}, depth) // a list of lists takes no single object (as setScalar)
+		}
 		// A single object where a list is documented: a list of one.
 		e := reflect.New(v.Type().Elem()).Elem()
 		set, err := d.object(e, depth)
@@ -294,7 +309,7 @@ func (d *decoder) object(v reflect.Value, depth int) (bool, error) {
 			}
 			d.i++
 			if d.space(); d.i < len(d.b) && d.b[d.i] == '}' { // a trailing comma
-				d.i++
+				d.i, d.commas = d.i+1, d.commas+1
 				break
 			}
 		}
@@ -341,7 +356,7 @@ func (d *decoder) member(v reflect.Value, p *plan, depth int) error {
 			if set, err := d.value(e, depth+1); err != nil || !set {
 				return err
 			}
-			m.SetMapIndex(reflect.ValueOf(key).Convert(m.Type().Key()), e)
+			m.SetMapIndex(reflect.ValueOf(strings.Clone(key)).Convert(m.Type().Key()), e)
 			return nil
 		}
 	case v.IsValid(): // a map
@@ -349,7 +364,7 @@ func (d *decoder) member(v reflect.Value, p *plan, depth int) error {
 		if set, err := d.value(e, depth+1); err != nil || !set {
 			return err
 		}
-		v.SetMapIndex(reflect.ValueOf(key).Convert(v.Type().Key()), e)
+		v.SetMapIndex(reflect.ValueOf(strings.Clone(key)).Convert(v.Type().Key()), e)
 		return nil
 	}
 	if loose && !target.IsZero() {
@@ -376,9 +391,8 @@ func (d *decoder) array(v reflect.Value, depth int) (bool, error) {
 	if v.IsValid() && (v.Kind() != reflect.Slice || v.Type() == rawMessageType) {
 		v = reflect.Value{}
 	}
-	var out reflect.Value
 	if v.IsValid() {
-		out = reflect.MakeSlice(v.Type(), 0, 0)
+		v.SetZero()
 	}
 	d.i++ // [
 	for n := 0; ; n++ {
@@ -393,30 +407,38 @@ func (d *decoder) array(v reflect.Value, depth int) (bool, error) {
 			}
 			d.i++
 			if d.space(); d.i < len(d.b) && d.b[d.i] == ']' { // a trailing comma
-				d.i++
+				d.i, d.commas = d.i+1, d.commas+1
 				break
 			}
 		}
 		if d.o.MaxItems > 0 && depth <= 1 && n >= d.o.MaxItems {
 			return false, ErrTooManyItems
 		}
-		if !out.IsValid() {
+		if !v.IsValid() {
 			if _, err := d.value(reflect.Value{}, depth+1); err != nil {
 				return false, err
 			}
 			continue
 		}
-		out = reflect.Append(out, reflect.Zero(v.Type().Elem()))
-		if set, err := d.value(out.Index(out.Len()-1), depth+1); err != nil {
+		// v grows in place (reflect.Append would allocate a slice header
+		// for every element).
+		l := v.Len()
+		if l == v.Cap() {
+			v.Grow(1)
+		}
+		v.SetLen(l + 1)
+		e := v.Index(l)
+		e.SetZero()
+		if set, err := d.value(e, depth+1); err != nil {
 			return false, err
 		} else if !set && scalarKind(v.Type().Elem()) {
-			out = out.Slice(0, out.Len()-1)
+			v.SetLen(l)
 		}
 	}
-	if out.IsValid() {
-		v.Set(out)
+	if v.IsValid() && v.IsNil() {
+		v.Set(reflect.MakeSlice(v.Type(), 0, 0)) // an empty list, not none
 	}
-	return out.IsValid(), nil
+	return v.IsValid(), nil
 }
 
 // str reads the string at d.i.
@@ -451,6 +473,46 @@ func (d *decoder) str() (string, error) {
 		}
 	}
 	return "", d.syntax("an unterminated string")
+}
+
+// dropTrailingCommas returns a copy of b, a well-formed value, without the
+// commas that stand (white space aside) right before a closing bracket or
+// brace outside strings.
+func dropTrailingCommas(b []byte) []byte {
+	out := make([]byte, 0, len(b))
+	inString, escaped := false, false
+	pending := -1 // the index in out of a comma that may be trailing
+	for _, c := range b {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			out = append(out, c)
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			out = append(out, c)
+			continue
+		case '}', ']':
+			if pending >= 0 {
+				out = append(out[:pending], out[pending+1:]...)
+			}
+		case '"':
+			inString = true
+		}
+		pending = -1
+		if c == ',' {
+			pending = len(out)
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // literal reads true, false or null.

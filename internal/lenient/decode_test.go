@@ -71,6 +71,8 @@ func TestDecodeIsLenientWhereTheVendorsDocumentsDrift(t *testing.T) {
 		{"RawMessage keeps the value as sent", `{"raw": {"a": [1, "x"]}}`, sample{Raw: json.RawMessage(`{"a": [1, "x"]}`)}},
 		{"RawMessage keeps null", `{"raw": null}`, sample{Raw: json.RawMessage(`null`)}},
 		{"an interface takes what encoding/json makes", `{"any": {"a": 1}}`, sample{Any: map[string]any{"a": 1.0}}},
+		{"RawMessage drops trailing commas, so that it stays JSON", `{"raw": {"a": [1, "x,]",],}}`, sample{Raw: json.RawMessage(`{"a": [1, "x,]"]}`)}},
+		{"an interface takes a value with trailing commas", `{"any": {"a": [1,],}}`, sample{Any: map[string]any{"a": []any{1.0}}}},
 		{"a json:\"-\" field is not filled, its name goes to the unknown map", `{"Skipped": "x"}`,
 			sample{Rest: map[string]string{"Skipped": "x"}}},
 		{"unknown members go to the ,unknown map as text", `{"ocr_x": "a", "ocr_y": 5}`,
@@ -129,6 +131,23 @@ func TestDecodeHandsEachKeptStructItsJSON(t *testing.T) {
 	var one kept
 	require.NoError(t, Decode([]byte(` {"code":"c"} `), &one, o))
 	assert.Equal(t, `{"code":"c"}`, *one.raw)
+}
+
+// nested is a list of lists of itself: a single object is not a list of
+// one of it (that would be a list of one list of one, forever).
+type nested []nested
+
+func TestDecodeMakesAListOfOneOnlyOfWhatIsNoList(t *testing.T) {
+	var n nested
+	require.NoError(t, Decode([]byte(`{"a": 1}`), &n, nil))
+	assert.Nil(t, n)
+	var ll struct {
+		L [][]inner  `json:"l"`
+		S [][]string `json:"s"`
+	}
+	require.NoError(t, Decode([]byte(`{"l": {"code": "x"}, "s": "x"}`), &ll, nil))
+	assert.Nil(t, ll.L, "an object is not a list of lists")
+	assert.Nil(t, ll.S, "nor is a string")
 }
 
 func TestDecodeRefusesWhatIsNotAPointer(t *testing.T) {
@@ -196,7 +215,8 @@ func nesting(b []byte) int {
 // encoding/json wrote.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{`{"submission_id":"a","tags":["x",],"items":[{"code":1}]}`, `[1,"2",{"a":null}]`,
-		`{"score":"1e3","inner":{"code":"\u00e9"}}`, `"x"`, `{"a":[1,2,]}`, "{\"name\":\"\xff\"}"} {
+		`{"score":"1e3","inner":{"code":"\u00e9"}}`, `"x"`, `{"a":[1,2,]}`, "{\"name\":\"\xff\"}",
+		`{"raw":{"a":[1,],},"any":[{},]}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -223,7 +243,7 @@ func FuzzDecode(f *testing.F) {
 		s.Rest = nil
 		m1, err := json.Marshal(s)
 		if err != nil {
-			return // an Any holding what encoding/json cannot write back
+			t.Fatalf("%q decoded to what does not encode: %v", b, err)
 		}
 		var again sample
 		if err := Decode(m1, &again, nil); err != nil {
