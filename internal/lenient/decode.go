@@ -51,11 +51,12 @@ type Options struct {
 //   - a member matches a field by its exact name, else by its name ignoring
 //     case and underscores ("submission_id", "Submissionid" and
 //     "submissionId" are one field); a looser match never overwrites a
-//     value an earlier member set;
+//     value an earlier member set (it goes to the ",unknown" map, if any);
 //   - a string field takes a number or boolean as written; a number field
 //     takes a number in a string; a bool field takes "true" or "false";
-//   - a list takes a single value as a list of one;
-//   - null leaves the zero value (a nil pointer, list or map);
+//   - a list takes a single value as a list of one, and {} as an empty list;
+//   - null makes a pointer, list or map nil and leaves any other value as
+//     it was (as encoding/json does);
 //   - a value of any other type is skipped, so one odd value never fails
 //     the document; a pointer stays nil when its value was skipped;
 //   - a comma before a closing bracket or brace is allowed (the vendor's
@@ -150,7 +151,9 @@ func (d *decoder) value(v reflect.Value, depth int) (bool, error) {
 		if err := d.literal("null"); err != nil || !v.IsValid() {
 			return false, err
 		}
-		v.SetZero()
+		if k := v.Kind(); k == reflect.Slice || k == reflect.Map {
+			v.SetZero() // as encoding/json: null is a nil list or map, and leaves any other value as it was
+		}
 		return true, nil
 	case c == 't' || c == 'f':
 		lit := map[bool]string{true: "true", false: "false"}[c == 't']
@@ -276,6 +279,10 @@ func (d *decoder) object(v reflect.Value, depth int) (bool, error) {
 		if v.Type().Elem().Kind() == reflect.Slice {
 			return d.object(reflect.Value{}, depth) // a list of lists takes no single object (as setScalar)
 		}
+		if d.emptyObject() {
+			v.Set(reflect.MakeSlice(v.Type(), 0, 0)) // {} for [], as some servers encode an empty list
+			return true, nil
+		}
 		// A single object where a list is documented: a list of one.
 		e := reflect.New(v.Type().Elem()).Elem()
 		set, err := d.object(e, depth)
@@ -298,20 +305,11 @@ func (d *decoder) object(v reflect.Value, depth int) (bool, error) {
 	}
 	d.i++ // {
 	for n := 0; ; n++ {
-		d.space()
-		if d.i < len(d.b) && d.b[d.i] == '}' {
-			d.i++
+		if more, err := d.next(n, '}'); err != nil || !more {
+			if err != nil {
+				return false, err
+			}
 			break
-		}
-		if n > 0 {
-			if d.i >= len(d.b) || d.b[d.i] != ',' {
-				return false, d.syntax("a missing comma or closing brace")
-			}
-			d.i++
-			if d.space(); d.i < len(d.b) && d.b[d.i] == '}' { // a trailing comma
-				d.i, d.commas = d.i+1, d.commas+1
-				break
-			}
 		}
 		if err := d.member(v, p, depth); err != nil {
 			return false, err
@@ -339,36 +337,35 @@ func (d *decoder) member(v reflect.Value, p *plan, depth int) error {
 	}
 	d.i++
 	d.space()
-	var target reflect.Value
+	var target, into reflect.Value // a field, or a map that takes the member under its key
 	loose := false
 	switch {
 	case p != nil:
 		f, exact := p.field(key)
-		switch {
-		case f != nil:
+		if f != nil {
 			target, loose = v.FieldByIndex(f.index), !exact
-		case p.unknown != nil:
-			m := v.FieldByIndex(p.unknown)
-			if m.IsNil() {
-				m.Set(reflect.MakeMap(m.Type()))
-			}
-			e := reflect.New(m.Type().Elem()).Elem()
-			if set, err := d.value(e, depth+1); err != nil || !set {
-				return err
-			}
-			m.SetMapIndex(reflect.ValueOf(strings.Clone(key)).Convert(m.Type().Key()), e)
-			return nil
+		}
+		taken := loose && !target.IsZero() // a looser name never overwrites
+		switch {
+		case (f == nil || taken) && p.unknown != nil:
+			target, loose = reflect.Value{}, false
+			into = v.FieldByIndex(p.unknown)
+		case taken:
+			target = reflect.Value{}
 		}
 	case v.IsValid(): // a map
-		e := reflect.New(v.Type().Elem()).Elem()
+		into = v
+	}
+	if into.IsValid() {
+		e := reflect.New(into.Type().Elem()).Elem()
 		if set, err := d.value(e, depth+1); err != nil || !set {
 			return err
 		}
-		v.SetMapIndex(reflect.ValueOf(strings.Clone(key)).Convert(v.Type().Key()), e)
+		if into.IsNil() {
+			into.Set(reflect.MakeMap(into.Type()))
+		}
+		into.SetMapIndex(reflect.ValueOf(strings.Clone(key)).Convert(into.Type().Key()), e)
 		return nil
-	}
-	if loose && !target.IsZero() {
-		target = reflect.Value{} // a looser name never overwrites
 	}
 	if !target.IsValid() || !loose {
 		_, err = d.value(target, depth+1)
@@ -396,20 +393,11 @@ func (d *decoder) array(v reflect.Value, depth int) (bool, error) {
 	}
 	d.i++ // [
 	for n := 0; ; n++ {
-		d.space()
-		if d.i < len(d.b) && d.b[d.i] == ']' {
-			d.i++
+		if more, err := d.next(n, ']'); err != nil || !more {
+			if err != nil {
+				return false, err
+			}
 			break
-		}
-		if n > 0 {
-			if d.i >= len(d.b) || d.b[d.i] != ',' {
-				return false, d.syntax("a missing comma or closing bracket")
-			}
-			d.i++
-			if d.space(); d.i < len(d.b) && d.b[d.i] == ']' { // a trailing comma
-				d.i, d.commas = d.i+1, d.commas+1
-				break
-			}
 		}
 		if d.o.MaxItems > 0 && depth <= 1 && n >= d.o.MaxItems {
 			return false, ErrTooManyItems
@@ -475,24 +463,25 @@ func (d *decoder) str() (string, error) {
 	return "", d.syntax("an unterminated string")
 }
 
-// dropTrailingCommas returns a copy of b, a well-formed value, without the
-// commas that stand (white space aside) right before a closing bracket or
-// brace outside strings.
+// dropTrailingCommas returns a copy of b without the commas that follow a
+// value and stand (white space aside) right before a closing bracket or
+// brace, outside strings: what Decode allows beyond JSON. Nothing else is
+// changed, so b malformed in another way stays malformed.
 func dropTrailingCommas(b []byte) []byte {
+	var last byte // the last byte outside strings and white space
 	out := make([]byte, 0, len(b))
-	inString, escaped := false, false
-	pending := -1 // the index in out of a comma that may be trailing
+	inString, escaped, pending := false, false, -1
 	for _, c := range b {
 		if inString {
+			out = append(out, c)
 			switch {
 			case escaped:
 				escaped = false
 			case c == '\\':
 				escaped = true
 			case c == '"':
-				inString = false
+				inString, last = false, '"'
 			}
-			out = append(out, c)
 			continue
 		}
 		switch c {
@@ -507,10 +496,11 @@ func dropTrailingCommas(b []byte) []byte {
 			inString = true
 		}
 		pending = -1
-		if c == ',' {
-			pending = len(out)
+		if c == ',' && last != '[' && last != '{' && last != ',' {
+			pending = len(out) // a comma after a value
 		}
 		out = append(out, c)
+		last = c
 	}
 	return out
 }
@@ -567,4 +557,41 @@ func scalarKind(t reflect.Type) bool {
 		return true
 	}
 	return false
+}
+
+// emptyObject reads the object at d.i when it has no members ("{}", white
+// space inside allowed), and reports whether it did.
+func (d *decoder) emptyObject() bool {
+	j := d.i + 1
+	for j < len(d.b) && (d.b[j] == ' ' || d.b[j] == '\t' || d.b[j] == '\n' || d.b[j] == '\r') {
+		j++
+	}
+	if j < len(d.b) && d.b[j] == '}' {
+		d.i = j + 1
+		return true
+	}
+	return false
+}
+
+// next moves to the n-th member or element of the object or array being
+// read (past the comma before it), and reports false when its closing brace
+// or bracket, end, came instead, read (after a trailing comma or none).
+func (d *decoder) next(n int, end byte) (bool, error) {
+	d.space()
+	if d.i < len(d.b) && d.b[d.i] == end {
+		d.i++
+		return false, nil
+	}
+	if n == 0 {
+		return true, nil
+	}
+	if d.i >= len(d.b) || d.b[d.i] != ',' {
+		return false, d.syntax("a missing comma or closing " + map[byte]string{'}': "brace", ']': "bracket"}[end])
+	}
+	d.i++
+	if d.space(); d.i < len(d.b) && d.b[d.i] == end { // a trailing comma
+		d.i, d.commas = d.i+1, d.commas+1
+		return false, nil
+	}
+	return true, nil
 }

@@ -42,8 +42,9 @@ func planOf(t reflect.Type) *plan {
 }
 
 // add records t's fields, and those of the structs it embeds without a
-// name, as encoding/json sees them (a shallower field wins; a name two
-// fields share at one depth is neither's).
+// name, as encoding/json sees them, except that of two fields with one
+// name at one depth the first wins (encoding/json drops both; no result
+// type has such a pair).
 func (p *plan) add(t reflect.Type, index []int, depth int) {
 	if depth > 8 {
 		return
