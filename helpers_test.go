@@ -250,16 +250,6 @@ func newTLSClient(t *testing.T, version string, h http.Handler, opts ...argos.Op
 	return c
 }
 
-// closedPort returns an address nothing listens on.
-func closedPort(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
-}
-
 // newWebhookHandler is argos.NewWebhookHandler for options that are valid.
 func newWebhookHandler(t *testing.T, fn func(context.Context, *argos.WebhookEvent) error, opts ...argos.WebhookOption) *argos.WebhookHandler {
 	t.Helper()
