@@ -39,11 +39,16 @@ const (
 	faultAddOnKey = "flt-secret-add-on-key-11d2"
 	faultEmail    = "alice.fault@example.com"
 	faultUserID   = "user-fault-77"
-	// matrixParallel is how many cases of the matrix run at once.
-	matrixParallel = 10
-	// shortTimeout is the WithTimeout of the timeout faults. How long a call
-	// takes is checked in virtual time (retry_virtual_test.go), not here.
-	shortTimeout = 150 * time.Millisecond
+	// matrixParallel is how many cases of a row run at once: all of them.
+	// A case spends most of its time waiting on sockets and timers.
+	matrixParallel = 32
+	// shortTimeout is the WithTimeout (or the caller's deadline) of the
+	// timeout faults; the cases of a row wait it out together. It is not a
+	// measurement: how long a call takes is checked in virtual time
+	// (retry_virtual_test.go). It only has to outlast sending the request
+	// on the case's open connection (warm), which takes under 0.1 s under
+	// -race with the row's other cases and a huge body streaming beside it.
+	shortTimeout = 300 * time.Millisecond
 )
 
 // faultRetries is the small retry policy of the suite: 3 attempts at most.
@@ -105,10 +110,12 @@ func (ep endpointCase) key() string {
 // faultEnv is one case's world: the API server, optional redirect targets, and
 // counters.
 type faultEnv struct {
-	ep    endpointCase
-	main  *httptest.Server
-	other *httptest.Server // HTTPS on another port: "another host"
-	plain *httptest.Server // plain HTTP
+	ep   endpointCase
+	main *httptest.Server
+	// other (HTTPS on another port: "another host") and plain (plain HTTP)
+	// start when a redirect first names them (otherURL, plainURL).
+	other, plain *httptest.Server
+	extraMu      sync.Mutex
 
 	hits      atomic.Int32 // requests the API server's handler saw
 	conns     atomic.Int32 // connections the API server accepted
@@ -352,7 +359,7 @@ type faultCase struct {
 	ctxFault bool
 	// warm: the client's connection is opened before the call, so that a
 	// short deadline ends the call after the request reached the server,
-	// not during a TLS handshake on a busy machine.
+	// not during the TLS handshake.
 	warm bool
 	// costly: the row streams tens of MiB per endpoint (seconds under
 	// -race). It runs for a JSON GET, a POST and a download, whose body
@@ -395,12 +402,39 @@ func dialClosedPort(t *testing.T, e *faultEnv, o *callOptions) {
 	}}
 }
 
-// runFault runs fault f against endpoint ep and records the outcome.
-func runFault(t *testing.T, f faultCase, ep endpointCase) {
-	e := &faultEnv{ep: ep, done: make(chan struct{}), signal: make(chan struct{}), release: make(chan struct{})}
-	if f.script != nil {
-		e.script = f.script(ep)
+// matrixTLS is the certificate the matrix's HTTPS servers present, made
+// once: an ECDSA P-256 key (httptest's own is RSA-2048, whose handshake
+// signature, and the key's parsing at every StartTLS, cost more under -race
+// than a case's call) and a pool that trusts it.
+var matrixTLS = sync.OnceValues(func() (tls.Certificate, *x509.CertPool) {
+	cert, err := newSelfSignedCert("argos-matrix.test")
+	if err != nil {
+		panic(err)
 	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert.Leaf)
+	return cert, pool
+})
+
+// matrixClient is a case's own client (no connection shared between cases)
+// that trusts matrixTLS.
+func matrixClient(t *testing.T) *http.Client {
+	t.Helper()
+	_, pool := matrixTLS()
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+}
+
+// startTLS starts s with HTTPS, presenting cert, as StartTLS does.
+func startTLS(s *httptest.Server, cert tls.Certificate) {
+	s.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}}
+	s.Listener = tls.NewListener(s.Listener, s.TLS)
+	s.Start()
+	s.URL = "https://" + strings.TrimPrefix(s.URL, "http://")
+}
+
+// startMain starts the API server; untrusted: with a certificate of its own
+// that no client trusts.
+func (e *faultEnv) startMain(t *testing.T, untrusted bool) {
 	e.main = httptest.NewUnstartedServer(http.HandlerFunc(e.serveHTTP))
 	e.main.Config.ErrorLog = discardLog()
 	e.main.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -408,28 +442,93 @@ func runFault(t *testing.T, f faultCase, ep endpointCase) {
 			e.conns.Add(1)
 		}
 	}
-	if f.untrusted {
-		e.main.TLS = &tls.Config{Certificates: []tls.Certificate{selfSignedCert(t)}}
+	cert, _ := matrixTLS()
+	if untrusted {
+		cert = selfSignedCert(t)
 	}
-	e.main.StartTLS()
-	e.other = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.otherHits.Add(1)
-		if r.Header.Get("x-api-key") != "" {
-			e.otherKey.Add(1)
-		}
-		actOK(e, w, r)
-	}))
-	e.other.Config.ErrorLog = discardLog()
-	e.other.StartTLS()
-	e.plain = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.plainHits.Add(1)
-		actOK(e, w, r)
-	}))
-	e.plain.Config.ErrorLog = discardLog()
-	e.plain.Start()
+	startTLS(e.main, cert)
+}
 
+// otherURL is the base of "another host": an HTTPS server on another port
+// that the client trusts too, counting requests and any x-api-key sent.
+func (e *faultEnv) otherURL() string {
+	e.extraMu.Lock()
+	defer e.extraMu.Unlock()
+	if e.other == nil {
+		e.other = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			e.otherHits.Add(1)
+			if r.Header.Get("x-api-key") != "" {
+				e.otherKey.Add(1)
+			}
+			actOK(e, w, r)
+		}))
+		e.other.Config.ErrorLog = discardLog()
+		cert, _ := matrixTLS()
+		startTLS(e.other, cert)
+	}
+	return e.other.URL
+}
+
+// plainURL is the base of a plain-HTTP server counting the requests it gets.
+func (e *faultEnv) plainURL() string {
+	e.extraMu.Lock()
+	defer e.extraMu.Unlock()
+	if e.plain == nil {
+		e.plain = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			e.plainHits.Add(1)
+			actOK(e, w, r)
+		}))
+		e.plain.Config.ErrorLog = discardLog()
+		e.plain.Start()
+	}
+	return e.plain.URL
+}
+
+// closeServers closes the servers the case started.
+func (e *faultEnv) closeServers() {
+	e.extraMu.Lock()
+	defer e.extraMu.Unlock()
+	for _, s := range []*httptest.Server{e.other, e.plain, e.main} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// runRow runs fault f against every endpoint, matrixParallel at a time. The
+// cases run in goroutines of their own rather than as t.Parallel subtests,
+// which -test.parallel (GOMAXPROCS by default: 2 on a 2-core machine) would
+// hold to two at a time although most of a case is waiting on sockets and
+// timers.
+func runRow(t *testing.T, f faultCase, eps []endpointCase) {
+	fullMatrix := os.Getenv("ARGOS_FULL_MATRIX") == "1"
+	sem := make(chan struct{}, matrixParallel)
+	var wg sync.WaitGroup
+	for _, ep := range eps {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			t.Run(ep.name, func(t *testing.T) {
+				if f.costly && !fullMatrix && !costlyColumns[ep.name] {
+					t.Skip("a costly row runs for GetSubmission, SubmitStep1 and DownloadImage only unless ARGOS_FULL_MATRIX=1")
+				}
+				runFault(t, f, ep)
+			})
+		}()
+	}
+	wg.Wait()
+}
+
+// runFault runs fault f against endpoint ep and records the outcome.
+func runFault(t *testing.T, f faultCase, ep endpointCase) {
+	e := &faultEnv{ep: ep, done: make(chan struct{}), signal: make(chan struct{}), release: make(chan struct{})}
+	if f.script != nil {
+		e.script = f.script(ep)
+	}
+	e.startMain(t, f.untrusted)
 	o := &callOptions{
-		baseURL: e.main.URL + ep.prefix(), hc: e.main.Client(), policy: faultRetries,
+		baseURL: e.main.URL + ep.prefix(), hc: matrixClient(t), policy: faultRetries,
 		timeout: 10 * time.Second, ctxTimeout: 15 * time.Second,
 	}
 	if f.untrusted {
@@ -444,9 +543,7 @@ func runFault(t *testing.T, f faultCase, ep endpointCase) {
 		if tr, ok := o.hc.Transport.(interface{ CloseIdleConnections() }); ok {
 			tr.CloseIdleConnections()
 		}
-		e.other.Close()
-		e.plain.Close()
-		e.main.Close()
+		e.closeServers()
 	}()
 
 	c, err := argos.NewClient(faultKey, argos.WithBaseURL(o.baseURL), argos.WithHTTPClient(o.hc),

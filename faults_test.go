@@ -24,7 +24,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"syscall"
@@ -522,7 +521,7 @@ func matrixFaults(t testing.TB) []faultCase {
 			name: "redirect to another host",
 			script: func(endpointCase) func(int) serverAction {
 				return always(actRedirect(http.StatusTemporaryRedirect, func(e *faultEnv, r *http.Request) string {
-					return e.other.URL + r.URL.RequestURI()
+					return e.otherURL() + r.URL.RequestURI()
 				}))
 			},
 			check: func(t *testing.T, e *faultEnv, o *observation) {
@@ -541,7 +540,7 @@ func matrixFaults(t testing.TB) []faultCase {
 			name: "redirect to plain HTTP",
 			script: func(endpointCase) func(int) serverAction {
 				return always(actRedirect(http.StatusFound, func(e *faultEnv, r *http.Request) string {
-					return e.plain.URL + r.URL.RequestURI()
+					return e.plainURL() + r.URL.RequestURI()
 				}))
 			},
 			check: func(t *testing.T, e *faultEnv, o *observation) {
@@ -636,26 +635,9 @@ func matrixFaults(t testing.TB) []faultCase {
 func TestFaultMatrix(t *testing.T) {
 	eps := matrixEndpoints(t)
 	faults := matrixFaults(t)
-	fullMatrix := os.Getenv("ARGOS_FULL_MATRIX") == "1"
-	// The timing checks hold on a 2-core machine under -race with ten cases
-	// at a time (the huge bodies stream 33 MB each): more endpoints wait
-	// their turn rather than share the cores.
-	sem := make(chan struct{}, matrixParallel)
 	for _, f := range faults {
 		leakBaseline := goleak.IgnoreCurrent()
-		t.Run(f.name, func(t *testing.T) {
-			for _, ep := range eps {
-				t.Run(ep.name, func(t *testing.T) {
-					if f.costly && !fullMatrix && !costlyColumns[ep.name] {
-						t.Skip("a costly row runs for GetSubmission, SubmitStep1 and DownloadImage only unless ARGOS_FULL_MATRIX=1")
-					}
-					t.Parallel()
-					sem <- struct{}{}
-					defer func() { <-sem }()
-					runFault(t, f, ep)
-				})
-			}
-		})
+		t.Run(f.name, func(t *testing.T) { runRow(t, f, eps) })
 		http.DefaultTransport.(*http.Transport).CloseIdleConnections()
 		goleak.VerifyNone(t, leakBaseline)
 	}
