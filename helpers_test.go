@@ -320,7 +320,16 @@ type connCountingServer struct {
 	*httptest.Server
 	conns  atomic.Int64 // opened
 	closed atomic.Int64
-	peak   atomic.Int64 // most connections open at once, as the server saw them
+	peak   atomic.Int64  // most connections open at once, as the server saw them
+	closes chan struct{} // gets a value after a connection closed (one at most waits)
+}
+
+// waitAllClosed waits until the server has seen every connection it
+// accepted close.
+func (s *connCountingServer) waitAllClosed() {
+	for s.closed.Load() != s.conns.Load() {
+		<-s.closes
+	}
 }
 
 func newConnCountingServer(t *testing.T, http2 bool) *connCountingServer {
@@ -335,7 +344,7 @@ func newConnCountingServer(t *testing.T, http2 bool) *connCountingServer {
 // newConnCountingServerWith is a connCountingServer with handler h.
 func newConnCountingServerWith(t *testing.T, http2 bool, h http.Handler) *connCountingServer {
 	t.Helper()
-	s := &connCountingServer{}
+	s := &connCountingServer{closes: make(chan struct{}, 1)}
 	s.Server = httptest.NewUnstartedServer(h)
 	s.EnableHTTP2 = http2
 	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
@@ -346,6 +355,10 @@ func newConnCountingServerWith(t *testing.T, http2 bool, h http.Handler) *connCo
 			}
 		case http.StateClosed, http.StateHijacked:
 			s.closed.Add(1)
+			select {
+			case s.closes <- struct{}{}:
+			default:
+			}
 		}
 	}
 	s.StartTLS()
