@@ -404,6 +404,12 @@ func dialClosedPort(t *testing.T, e *faultEnv, o *callOptions) {
 // once: an ECDSA P-256 key (httptest's own is RSA-2048, whose handshake
 // signature, and the key's parsing at every StartTLS, cost more under -race
 // than a case's call) and a pool that trusts it.
+//
+// The matrix's clients and servers also agree on P-256 for the key exchange:
+// its arithmetic is in assembly, where the default X25519 and ML-KEM are Go
+// code that -race instruments. Every case opens a connection of its own, so
+// the handshakes were most of the matrix's CPU. (A client the SDK makes
+// itself keeps Go's defaults; the matrix gives the SDK its own.)
 var matrixTLS = sync.OnceValues(func() (tls.Certificate, *x509.CertPool) {
 	cert, err := newSelfSignedCert("argos-matrix.test")
 	if err != nil {
@@ -419,12 +425,15 @@ var matrixTLS = sync.OnceValues(func() (tls.Certificate, *x509.CertPool) {
 func matrixClient(t *testing.T) *http.Client {
 	t.Helper()
 	_, pool := matrixTLS()
-	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, CurvePreferences: matrixCurves}}}
 }
+
+// matrixCurves is the key exchange of the matrix's handshakes (see matrixTLS).
+var matrixCurves = []tls.CurveID{tls.CurveP256}
 
 // startTLS starts s with HTTPS, presenting cert, as StartTLS does.
 func startTLS(s *httptest.Server, cert tls.Certificate) {
-	s.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}}
+	s.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}, CurvePreferences: matrixCurves}
 	s.Listener = tls.NewListener(s.Listener, s.TLS)
 	s.Start()
 	s.URL = "https://" + strings.TrimPrefix(s.URL, "http://")
