@@ -25,6 +25,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -43,12 +44,10 @@ const (
 	// A case spends most of its time waiting on sockets and timers.
 	matrixParallel = 32
 	// shortTimeout is the WithTimeout (or the caller's deadline) of the
-	// timeout faults; the cases of a row wait it out together. It is not a
-	// measurement: how long a call takes is checked in virtual time
-	// (retry_virtual_test.go). It only has to outlast sending the request
-	// on the case's open connection (warm), which takes under 0.1 s under
-	// -race with the row's other cases and a huge body streaming beside it.
-	shortTimeout = 300 * time.Millisecond
+	// timeout faults, which run in virtual time (faultCase.virtual): it
+	// passes once the request waits at the server, however long sending it
+	// took. How long a call takes is checked in retry_virtual_test.go.
+	shortTimeout = 150 * time.Millisecond
 )
 
 // faultRetries is the small retry policy of the suite: 3 attempts at most.
@@ -116,6 +115,7 @@ type faultEnv struct {
 	// start when a redirect first names them (otherURL, plainURL).
 	other, plain *httptest.Server
 	extraMu      sync.Mutex
+	pipe         *pipeListener // a virtual case's connections to main
 
 	hits      atomic.Int32 // requests the API server's handler saw
 	conns     atomic.Int32 // connections the API server accepted
@@ -355,10 +355,15 @@ type faultCase struct {
 	// case the error must not claim to be context.Canceled or
 	// DeadlineExceeded.
 	ctxFault bool
-	// warm: the client's connection is opened before the call, so that a
-	// short deadline ends the call after the request reached the server,
-	// not during the TLS handshake.
+	// warm: the client's connection is opened before the call.
 	warm bool
+	// virtual: the case runs in a testing/synctest bubble, its server and
+	// client joined by in-memory connections (net.Pipe, plain HTTP) instead
+	// of TLS over TCP: a deadline, a timeout or a wait before cancelling
+	// then passes only once every goroutine waits — once the request is at
+	// the server, a stalled body is being read, a backoff has begun — and
+	// never because the machine was slow. For rows about time, not sockets.
+	virtual bool
 	// costly: the row streams tens of MiB per endpoint (seconds under
 	// -race). It runs for a JSON GET, a POST and a download, whose body
 	// reading (the exchange's response handler, the download path) every
@@ -440,20 +445,38 @@ func startTLS(s *httptest.Server, cert tls.Certificate) {
 }
 
 // startMain starts the API server; untrusted: with a certificate of its own
-// that no client trusts.
-func (e *faultEnv) startMain(t *testing.T, untrusted bool) {
-	e.main = httptest.NewUnstartedServer(http.HandlerFunc(e.serveHTTP))
+// that no client trusts; virtual: on in-memory connections (e.pipe).
+func (e *faultEnv) startMain(t *testing.T, untrusted, virtual bool) {
+	if virtual {
+		e.pipe = &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
+		e.main = &httptest.Server{Listener: e.pipe, Config: &http.Server{Handler: http.HandlerFunc(e.serveHTTP)}}
+	} else {
+		e.main = httptest.NewUnstartedServer(http.HandlerFunc(e.serveHTTP))
+	}
 	e.main.Config.ErrorLog = discardLog()
 	e.main.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			e.conns.Add(1)
 		}
 	}
+	if virtual {
+		e.main.Start()
+		e.main.URL = "https://argos.test" // the client's DialTLSContext reaches e.pipe whatever the host
+		return
+	}
 	cert, _ := matrixTLS()
 	if untrusted {
 		cert = selfSignedCert(t)
 	}
 	startTLS(e.main, cert)
+}
+
+// client is the case's own client of e.main (see matrixClient).
+func (e *faultEnv) client(t *testing.T) *http.Client {
+	if e.pipe != nil {
+		return &http.Client{Transport: &http.Transport{DialTLSContext: e.pipe.dial}}
+	}
+	return matrixClient(t)
 }
 
 // otherURL is the base of "another host": an HTTPS server on another port
@@ -527,15 +550,25 @@ func runRow(t *testing.T, f faultCase, eps []endpointCase) {
 	wg.Wait()
 }
 
-// runFault runs fault f against endpoint ep and records the outcome.
+// runFault runs fault f against endpoint ep and records the outcome; in a
+// synctest bubble when the row is virtual.
 func runFault(t *testing.T, f faultCase, ep endpointCase) {
+	if f.virtual {
+		synctest.Test(t, func(t *testing.T) { runCase(t, f, ep) })
+		return
+	}
+	runCase(t, f, ep)
+}
+
+// runCase runs fault f against endpoint ep once and records the outcome.
+func runCase(t *testing.T, f faultCase, ep endpointCase) {
 	e := &faultEnv{ep: ep, done: make(chan struct{}), signal: make(chan struct{}), release: make(chan struct{})}
 	if f.script != nil {
 		e.script = f.script(ep)
 	}
-	e.startMain(t, f.untrusted)
+	e.startMain(t, f.untrusted, f.virtual)
 	o := &callOptions{
-		baseURL: e.main.URL + ep.prefix(), hc: matrixClient(t), policy: faultRetries,
+		baseURL: e.main.URL + ep.prefix(), hc: e.client(t), policy: faultRetries,
 		timeout: 10 * time.Second, ctxTimeout: 15 * time.Second,
 	}
 	if f.untrusted {

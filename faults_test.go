@@ -338,6 +338,7 @@ func matrixFaults(t testing.TB) []faultCase {
 		{
 			name:     "response slower than WithTimeout",
 			ctxFault: true,
+			virtual:  true,
 			script:   func(endpointCase) func(int) serverAction { return always(actSlow) },
 			setup:    func(_ *testing.T, _ *faultEnv, o *callOptions) { o.timeout = shortTimeout },
 			warm:     true,
@@ -346,6 +347,7 @@ func matrixFaults(t testing.TB) []faultCase {
 		{
 			name:     "response slower than the caller's deadline",
 			ctxFault: true,
+			virtual:  true,
 			script:   func(endpointCase) func(int) serverAction { return always(actSlow) },
 			setup:    func(_ *testing.T, _ *faultEnv, o *callOptions) { o.ctxTimeout = shortTimeout },
 			warm:     true,
@@ -354,6 +356,7 @@ func matrixFaults(t testing.TB) []faultCase {
 		{
 			name:     "headers, then a stalled body",
 			ctxFault: true,
+			virtual:  true,
 			script:   func(endpointCase) func(int) serverAction { return always(actStall) },
 			setup:    func(_ *testing.T, _ *faultEnv, o *callOptions) { o.timeout = shortTimeout },
 			warm:     true,
@@ -584,6 +587,7 @@ func matrixFaults(t testing.TB) []faultCase {
 		{
 			name:     "context cancelled during a backoff wait",
 			ctxFault: true,
+			virtual:  true,
 			script: func(endpointCase) func(int) serverAction {
 				return seq(func(e *faultEnv, w http.ResponseWriter, r *http.Request) {
 					actStatus(http.StatusServiceUnavailable, "", "", "Retry-After", "60")(e, w, r)
@@ -614,6 +618,7 @@ func matrixFaults(t testing.TB) []faultCase {
 		{
 			name:     "context cancelled while reading the body",
 			ctxFault: true,
+			virtual:  true,
 			script:   func(endpointCase) func(int) serverAction { return always(actStall) },
 			setup: func(_ *testing.T, _ *faultEnv, o *callOptions) {
 				o.cancelOn = func(e *faultEnv) <-chan struct{} {
