@@ -445,6 +445,7 @@ func matrixFaults(t testing.TB) []faultCase {
 		{
 			name:         "huge 200 body (maxResponseSize+1MiB)",
 			costly:       true,
+			virtual:      true,
 			replacesBody: true,
 			script:       func(endpointCase) func(int) serverAction { return always(actHuge(http.StatusOK)) },
 			// Neither WithTimeout nor a deadline: how long 33 MiB take
@@ -470,9 +471,10 @@ func matrixFaults(t testing.TB) []faultCase {
 			},
 		},
 		{
-			name:   "huge 500 error body",
-			costly: true,
-			script: func(endpointCase) func(int) serverAction { return always(actHuge(http.StatusInternalServerError)) },
+			name:    "huge 500 error body",
+			costly:  true,
+			virtual: true,
+			script:  func(endpointCase) func(int) serverAction { return always(actHuge(http.StatusInternalServerError)) },
 			check: func(t *testing.T, e *faultEnv, o *observation) {
 				if apiErr := wantAPIError(t, e, o, http.StatusInternalServerError, attemptsFor(e)); apiErr != nil {
 					assert.True(t, apiErr.Truncated, "APIError.Truncated")
