@@ -1,8 +1,9 @@
 package argos_test
 
-// The fault matrix's harness: the TLS test servers and their scripted
-// actions, one call under a fault (runFault, callOnce), what it observed, the
-// expectations the cases check, and the logged fault × endpoint table.
+// The fault matrix's harness: the test servers (TLS, or in memory for the
+// virtual rows) and their scripted actions, one call under a fault
+// (runFault, callOnce), what it observed, the expectations the cases check,
+// and the logged fault × endpoint table.
 
 import (
 	"bytes"

@@ -2,14 +2,17 @@ package argos_test
 
 // Fault injection: every endpoint against every network and server fault the
 // SDK must survive. Each case runs one call against fresh TLS test servers
-// (httptest, or a closed port for "connection refused") and checks:
+// (httptest, or a closed port for "connection refused"); the rows about time
+// or body sizes rather than sockets run in virtual time over in-memory
+// connections instead (faultCase.virtual). Each case checks:
 //
 //   - a typed error (errors.Is / errors.As) or the correct result;
 //   - GETs recover when the fault clears; a POST that was sent is never sent
 //     again (requests are counted at the server);
 //   - a call ends with its context or timeout, with the context's error
 //     (how long it takes is checked in virtual time: retry_virtual_test.go);
-//   - nothing panics; no goroutine is left behind (goleak per fault group);
+//   - nothing panics; no goroutine is left behind (goleak per fault group,
+//     and synctest for a virtual case);
 //   - no error string carries the API key or the query's email / user ID.
 //
 // TestFaultMatrix logs a fault × endpoint table of outcomes at the end
