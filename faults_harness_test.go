@@ -1,8 +1,9 @@
 package argos_test
 
-// The fault matrix's harness: the TLS test servers and their scripted
-// actions, one call under a fault (runFault, callOnce), what it observed, the
-// expectations the cases check, and the logged fault × endpoint table.
+// The fault matrix's harness: the test servers (TLS, or in memory for the
+// virtual rows) and their scripted actions, one call under a fault
+// (runFault, callOnce), what it observed, the expectations the cases check,
+// and the logged fault × endpoint table.
 
 import (
 	"bytes"
@@ -25,6 +26,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -39,10 +41,13 @@ const (
 	faultAddOnKey = "flt-secret-add-on-key-11d2"
 	faultEmail    = "alice.fault@example.com"
 	faultUserID   = "user-fault-77"
-	// matrixParallel is how many cases of the matrix run at once.
-	matrixParallel = 10
-	// shortTimeout is the WithTimeout of the timeout faults. How long a call
-	// takes is checked in virtual time (retry_virtual_test.go), not here.
+	// matrixParallel is how many cases of a row run at once: all of them.
+	// A case spends most of its time waiting on sockets and timers.
+	matrixParallel = 32
+	// shortTimeout is the WithTimeout (or the caller's deadline) of the
+	// timeout faults, which run in virtual time (faultCase.virtual): it
+	// passes once the request waits at the server, however long sending it
+	// took. How long a call takes is checked in retry_virtual_test.go.
 	shortTimeout = 150 * time.Millisecond
 )
 
@@ -105,10 +110,13 @@ func (ep endpointCase) key() string {
 // faultEnv is one case's world: the API server, optional redirect targets, and
 // counters.
 type faultEnv struct {
-	ep    endpointCase
-	main  *httptest.Server
-	other *httptest.Server // HTTPS on another port: "another host"
-	plain *httptest.Server // plain HTTP
+	ep   endpointCase
+	main *httptest.Server
+	// other (HTTPS on another port: "another host") and plain (plain HTTP)
+	// start when a redirect first names them (otherURL, plainURL).
+	other, plain *httptest.Server
+	extraMu      sync.Mutex
+	pipe         *pipeListener // a virtual case's connections to main
 
 	hits      atomic.Int32 // requests the API server's handler saw
 	conns     atomic.Int32 // connections the API server accepted
@@ -125,7 +133,6 @@ type faultEnv struct {
 	signalOnce  sync.Once
 	release     chan struct{} // closed once the client holds a Download
 	releaseOnce sync.Once
-	notStreamed atomic.Bool // the server gave up waiting for release
 	wrongPath   atomic.Value
 }
 
@@ -244,8 +251,9 @@ func actRedirect(status int, to func(e *faultEnv, r *http.Request) string) serve
 const hugeSize = maxResponseSize + 1<<20
 
 // actHuge streams hugeSize bytes with status. For a 200 download it
-// sends the first 64 KiB, then waits until the client holds the Download:
-// an SDK that buffered downloads would never get there.
+// sends the first 64 KiB, then holds the rest back until the client holds
+// the Download: an SDK that buffered downloads would never get there, and
+// its call would not return (go test's -timeout ends it).
 func actHuge(status int) serverAction {
 	return func(e *faultEnv, w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -280,8 +288,6 @@ func actHuge(status int) serverAction {
 			case <-e.release:
 			case <-r.Context().Done():
 				return
-			case <-time.After(5 * time.Second):
-				e.notStreamed.Store(true)
 			}
 		}
 		for sent < hugeSize && write(chunk) {
@@ -309,7 +315,7 @@ type callOptions struct {
 	hc         *http.Client
 	policy     argos.RetryPolicy
 	timeout    time.Duration // WithTimeout
-	ctxTimeout time.Duration // the caller's context
+	ctxTimeout time.Duration // the caller's context; 0: no deadline
 	// cancelOn, when set, cancels the caller's context cancelAfter after the
 	// channel it returns is closed.
 	cancelOn     func(e *faultEnv) <-chan struct{}
@@ -350,10 +356,15 @@ type faultCase struct {
 	// case the error must not claim to be context.Canceled or
 	// DeadlineExceeded.
 	ctxFault bool
-	// warm: the client's connection is opened before the call, so that a
-	// short deadline ends the call after the request reached the server,
-	// not during a TLS handshake on a busy machine.
+	// warm: the client's connection is opened before the call.
 	warm bool
+	// virtual: the case runs in a testing/synctest bubble, its server and
+	// client joined by in-memory connections (net.Pipe, plain HTTP) instead
+	// of TLS over TCP: a deadline, a timeout or a wait before cancelling
+	// then passes only once every goroutine waits — once the request is at
+	// the server, a stalled body is being read, a backoff has begun — and
+	// never because the machine was slow. For rows about time, not sockets.
+	virtual bool
 	// costly: the row streams tens of MiB per endpoint (seconds under
 	// -race). It runs for a JSON GET, a POST and a download, whose body
 	// reading (the exchange's response handler, the download path) every
@@ -395,41 +406,170 @@ func dialClosedPort(t *testing.T, e *faultEnv, o *callOptions) {
 	}}
 }
 
-// runFault runs fault f against endpoint ep and records the outcome.
-func runFault(t *testing.T, f faultCase, ep endpointCase) {
-	e := &faultEnv{ep: ep, done: make(chan struct{}), signal: make(chan struct{}), release: make(chan struct{})}
-	if f.script != nil {
-		e.script = f.script(ep)
+// matrixTLS is the certificate the matrix's HTTPS servers present, made
+// once: an ECDSA P-256 key (httptest's own is RSA-2048, whose handshake
+// signature, and the key's parsing at every StartTLS, cost more under -race
+// than a case's call) and a pool that trusts it.
+//
+// The matrix's clients and servers also agree on P-256 for the key exchange:
+// its arithmetic is in assembly, where the default X25519 and ML-KEM are Go
+// code that -race instruments. Every case opens a connection of its own, so
+// the handshakes were most of the matrix's CPU. (A client the SDK makes
+// itself keeps Go's defaults; the matrix gives the SDK its own.)
+var matrixTLS = sync.OnceValues(func() (tls.Certificate, *x509.CertPool) {
+	cert, err := newSelfSignedCert("argos-matrix.test")
+	if err != nil {
+		panic(err)
 	}
-	e.main = httptest.NewUnstartedServer(http.HandlerFunc(e.serveHTTP))
+	pool := x509.NewCertPool()
+	pool.AddCert(cert.Leaf)
+	return cert, pool
+})
+
+// matrixClient is a case's own client (no connection shared between cases)
+// that trusts matrixTLS.
+func matrixClient(t *testing.T) *http.Client {
+	t.Helper()
+	_, pool := matrixTLS()
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, CurvePreferences: matrixCurves}}}
+}
+
+// matrixCurves is the key exchange of the matrix's handshakes (see matrixTLS).
+var matrixCurves = []tls.CurveID{tls.CurveP256}
+
+// startTLS starts s with HTTPS, presenting cert, as StartTLS does.
+func startTLS(s *httptest.Server, cert tls.Certificate) {
+	s.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}, CurvePreferences: matrixCurves}
+	s.Listener = tls.NewListener(s.Listener, s.TLS)
+	s.Start()
+	s.URL = "https://" + strings.TrimPrefix(s.URL, "http://")
+}
+
+// startMain starts the API server; untrusted: with a certificate of its own
+// that no client trusts; virtual: on in-memory connections (e.pipe).
+func (e *faultEnv) startMain(t *testing.T, untrusted, virtual bool) {
+	if virtual {
+		e.pipe = &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
+		e.main = &httptest.Server{Listener: e.pipe, Config: &http.Server{Handler: http.HandlerFunc(e.serveHTTP)}}
+	} else {
+		e.main = httptest.NewUnstartedServer(http.HandlerFunc(e.serveHTTP))
+	}
 	e.main.Config.ErrorLog = discardLog()
 	e.main.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			e.conns.Add(1)
 		}
 	}
-	if f.untrusted {
-		e.main.TLS = &tls.Config{Certificates: []tls.Certificate{selfSignedCert(t)}}
+	if virtual {
+		e.main.Start()
+		e.main.URL = "https://argos.test" // the client's DialTLSContext reaches e.pipe whatever the host
+		return
 	}
-	e.main.StartTLS()
-	e.other = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.otherHits.Add(1)
-		if r.Header.Get("x-api-key") != "" {
-			e.otherKey.Add(1)
-		}
-		actOK(e, w, r)
-	}))
-	e.other.Config.ErrorLog = discardLog()
-	e.other.StartTLS()
-	e.plain = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.plainHits.Add(1)
-		actOK(e, w, r)
-	}))
-	e.plain.Config.ErrorLog = discardLog()
-	e.plain.Start()
+	cert, _ := matrixTLS()
+	if untrusted {
+		cert = selfSignedCert(t)
+	}
+	startTLS(e.main, cert)
+}
 
+// client is the case's own client of e.main (see matrixClient).
+func (e *faultEnv) client(t *testing.T) *http.Client {
+	if e.pipe != nil {
+		return &http.Client{Transport: &http.Transport{DialTLSContext: e.pipe.dial}}
+	}
+	return matrixClient(t)
+}
+
+// otherURL is the base of "another host": an HTTPS server on another port
+// that the client trusts too, counting requests and any x-api-key sent.
+func (e *faultEnv) otherURL() string {
+	e.extraMu.Lock()
+	defer e.extraMu.Unlock()
+	if e.other == nil {
+		e.other = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			e.otherHits.Add(1)
+			if r.Header.Get("x-api-key") != "" {
+				e.otherKey.Add(1)
+			}
+			actOK(e, w, r)
+		}))
+		e.other.Config.ErrorLog = discardLog()
+		cert, _ := matrixTLS()
+		startTLS(e.other, cert)
+	}
+	return e.other.URL
+}
+
+// plainURL is the base of a plain-HTTP server counting the requests it gets.
+func (e *faultEnv) plainURL() string {
+	e.extraMu.Lock()
+	defer e.extraMu.Unlock()
+	if e.plain == nil {
+		e.plain = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			e.plainHits.Add(1)
+			actOK(e, w, r)
+		}))
+		e.plain.Config.ErrorLog = discardLog()
+		e.plain.Start()
+	}
+	return e.plain.URL
+}
+
+// closeServers closes the servers the case started.
+func (e *faultEnv) closeServers() {
+	e.extraMu.Lock()
+	defer e.extraMu.Unlock()
+	for _, s := range []*httptest.Server{e.other, e.plain, e.main} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// runRow runs fault f against every endpoint, matrixParallel at a time. The
+// cases run in goroutines of their own rather than as t.Parallel subtests,
+// which -test.parallel (GOMAXPROCS by default: 2 on a 2-core machine) would
+// hold to two at a time although most of a case is waiting on sockets and
+// timers.
+func runRow(t *testing.T, f faultCase, eps []endpointCase) {
+	fullMatrix := os.Getenv("ARGOS_FULL_MATRIX") == "1"
+	sem := make(chan struct{}, matrixParallel)
+	var wg sync.WaitGroup
+	for _, ep := range eps {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			t.Run(ep.name, func(t *testing.T) {
+				if f.costly && !fullMatrix && !costlyColumns[ep.name] {
+					t.Skip("a costly row runs for GetSubmission, SubmitStep1 and DownloadImage only unless ARGOS_FULL_MATRIX=1")
+				}
+				runFault(t, f, ep)
+			})
+		}()
+	}
+	wg.Wait()
+}
+
+// runFault runs fault f against endpoint ep and records the outcome; in a
+// synctest bubble when the row is virtual.
+func runFault(t *testing.T, f faultCase, ep endpointCase) {
+	if f.virtual {
+		synctest.Test(t, func(t *testing.T) { runCase(t, f, ep) })
+		return
+	}
+	runCase(t, f, ep)
+}
+
+// runCase runs fault f against endpoint ep once and records the outcome.
+func runCase(t *testing.T, f faultCase, ep endpointCase) {
+	e := &faultEnv{ep: ep, done: make(chan struct{}), signal: make(chan struct{}), release: make(chan struct{})}
+	if f.script != nil {
+		e.script = f.script(ep)
+	}
+	e.startMain(t, f.untrusted, f.virtual)
 	o := &callOptions{
-		baseURL: e.main.URL + ep.prefix(), hc: e.main.Client(), policy: faultRetries,
+		baseURL: e.main.URL + ep.prefix(), hc: e.client(t), policy: faultRetries,
 		timeout: 10 * time.Second, ctxTimeout: 15 * time.Second,
 	}
 	if f.untrusted {
@@ -444,9 +584,7 @@ func runFault(t *testing.T, f faultCase, ep endpointCase) {
 		if tr, ok := o.hc.Transport.(interface{ CloseIdleConnections() }); ok {
 			tr.CloseIdleConnections()
 		}
-		e.other.Close()
-		e.plain.Close()
-		e.main.Close()
+		e.closeServers()
 	}()
 
 	c, err := argos.NewClient(faultKey, argos.WithBaseURL(o.baseURL), argos.WithHTTPClient(o.hc),
@@ -500,7 +638,10 @@ func runFault(t *testing.T, f faultCase, ep endpointCase) {
 // records what came of it.
 func callOnce(e *faultEnv, o *callOptions, c *argos.Client) (obs *observation) {
 	obs = &observation{}
-	ctx, cancel := context.WithTimeout(context.Background(), o.ctxTimeout)
+	ctx, cancel := context.WithCancel(context.Background())
+	if o.ctxTimeout > 0 {
+		ctx, cancel = context.WithTimeout(context.Background(), o.ctxTimeout)
+	}
 	defer cancel()
 	stop := make(chan struct{})
 	var wg sync.WaitGroup

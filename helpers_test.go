@@ -113,11 +113,21 @@ func ptr(f float64) *float64 { return &f }
 // trusts).
 func selfSignedCert(t testing.TB) tls.Certificate {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	cert, err := newSelfSignedCert("untrusted.argos.test")
 	require.NoError(t, err)
+	return cert
+}
+
+// newSelfSignedCert makes an ECDSA P-256 certificate, its own CA, for
+// 127.0.0.1, ::1 and localhost, valid for an hour either side of now.
+func newSelfSignedCert(name string) (tls.Certificate, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "untrusted.argos.test"},
+		Subject:               pkix.Name{CommonName: name},
 		NotBefore:             time.Now().Add(-time.Hour),
 		NotAfter:              time.Now().Add(time.Hour),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
@@ -128,8 +138,14 @@ func selfSignedCert(t testing.TB) tls.Certificate {
 		DNSNames:              []string{"localhost"},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	require.NoError(t, err)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return tls.Certificate{}, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, nil
 }
 
 // discardLog is a server error log that prints nothing (handlers that hang
@@ -250,16 +266,6 @@ func newTLSClient(t *testing.T, version string, h http.Handler, opts ...argos.Op
 	return c
 }
 
-// closedPort returns an address nothing listens on.
-func closedPort(t testing.TB) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close())
-	return addr
-}
-
 // newWebhookHandler is argos.NewWebhookHandler for options that are valid.
 func newWebhookHandler(t *testing.T, fn func(context.Context, *argos.WebhookEvent) error, opts ...argos.WebhookOption) *argos.WebhookHandler {
 	t.Helper()
@@ -314,7 +320,16 @@ type connCountingServer struct {
 	*httptest.Server
 	conns  atomic.Int64 // opened
 	closed atomic.Int64
-	peak   atomic.Int64 // most connections open at once, as the server saw them
+	peak   atomic.Int64  // most connections open at once, as the server saw them
+	closes chan struct{} // gets a value after a connection closed (one at most waits)
+}
+
+// waitAllClosed waits until the server has seen every connection it
+// accepted close.
+func (s *connCountingServer) waitAllClosed() {
+	for s.closed.Load() != s.conns.Load() {
+		<-s.closes
+	}
 }
 
 func newConnCountingServer(t *testing.T, http2 bool) *connCountingServer {
@@ -329,7 +344,7 @@ func newConnCountingServer(t *testing.T, http2 bool) *connCountingServer {
 // newConnCountingServerWith is a connCountingServer with handler h.
 func newConnCountingServerWith(t *testing.T, http2 bool, h http.Handler) *connCountingServer {
 	t.Helper()
-	s := &connCountingServer{}
+	s := &connCountingServer{closes: make(chan struct{}, 1)}
 	s.Server = httptest.NewUnstartedServer(h)
 	s.EnableHTTP2 = http2
 	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
@@ -340,6 +355,10 @@ func newConnCountingServerWith(t *testing.T, http2 bool, h http.Handler) *connCo
 			}
 		case http.StateClosed, http.StateHijacked:
 			s.closed.Add(1)
+			select {
+			case s.closes <- struct{}{}:
+			default:
+			}
 		}
 	}
 	s.StartTLS()

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -92,8 +91,7 @@ func TestConcurrentCallersShareOnePoolOfConnections(t *testing.T) {
 			// them the client's per-connection goroutines, while the server
 			// is still up.
 			c.CloseIdleConnections()
-			assert.Eventually(t, func() bool { return srv.closed.Load() == srv.conns.Load() }, 5*time.Second, 10*time.Millisecond,
-				"the server saw every connection closed")
+			srv.waitAllClosed() // the server saw every connection closed
 			goleak.VerifyNone(t, ignore)
 		})
 	}

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -105,63 +105,90 @@ func TestFaultStatus(t *testing.T) {
 	})
 }
 
+// pipeGet sends GET path (below /v2) to h's pipe server with h's key.
+func pipeGet(ctx context.Context, t *testing.T, hc *http.Client, h *argostest.Handler, path string) (*http.Response, error) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pipeBase+"/v2"+path, nil)
+	require.NoError(t, err)
+	req.Header.Set("x-api-key", h.APIKey())
+	return hc.Do(req)
+}
+
+// newPipeHandler is a fake handler and a client of it over in-memory
+// connections (pipeClient), for a synctest bubble.
+func newPipeHandler(t *testing.T) (*argostest.Handler, *http.Client) {
+	t.Helper()
+	h := argostest.NewHandler()
+	t.Cleanup(h.Close)
+	return h, pipeClient(t, h)
+}
+
+// The delays are checked in virtual time (testing/synctest): exactly, not
+// "at least", and whatever the machine's speed.
 func TestFaultLatency(t *testing.T) {
-	t.Run("latency delays a normal response", func(t *testing.T) {
-		c := newRaw(t)
-		c.srv.InjectFault(argostest.Fault{Latency: 50 * time.Millisecond})
-		start := time.Now()
-		r := c.get("/submission", nil)
-		assert.Equal(t, 200, r.Status)
-		assert.GreaterOrEqual(t, time.Since(start), 50*time.Millisecond)
-		assert.True(t, c.srv.Requests()[0].Faulted)
-	})
-	t.Run("latency combines with a status", func(t *testing.T) {
-		c := newRaw(t)
-		c.srv.InjectFault(argostest.Fault{Latency: 20 * time.Millisecond, Status: 504})
-		start := time.Now()
-		assert.Equal(t, 504, c.get("/submission", nil).Status)
-		assert.GreaterOrEqual(t, time.Since(start), 20*time.Millisecond)
-	})
+	for _, tc := range []struct {
+		name       string
+		fault      argostest.Fault
+		wantStatus int
+	}{
+		{"latency delays a normal response", argostest.Fault{Latency: 50 * time.Millisecond}, http.StatusOK},
+		{"latency combines with a status", argostest.Fault{Latency: 20 * time.Millisecond, Status: 504}, http.StatusGatewayTimeout},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				h, hc := newPipeHandler(t)
+				h.InjectFault(tc.fault)
+				start := time.Now()
+
+				resp, err := pipeGet(t.Context(), t, hc, h, "/submission")
+
+				require.NoError(t, err)
+				assert.Equal(t, tc.fault.Latency, time.Since(start), "virtual time until the headers")
+				_, err = io.Copy(io.Discard, resp.Body)
+				require.NoError(t, err)
+				require.NoError(t, resp.Body.Close())
+				assert.Equal(t, tc.wantStatus, resp.StatusCode)
+				require.Len(t, h.Requests(), 1)
+				assert.True(t, h.Requests()[0].Faulted)
+			})
+		})
+	}
 	t.Run("latency ends early when the client gives up", func(t *testing.T) {
-		h := argostest.NewHandler()
-		started, returned := make(chan struct{}), make(chan struct{})
-		ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			defer close(returned)
-			close(started)
-			h.ServeHTTP(w, r)
-		}))
-		defer ts.Close()
-		defer h.Close()
-		h.InjectFault(argostest.Fault{Latency: time.Minute})
-		// The client gives up once the request reached the handler, however
-		// long the TLS handshake took.
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		go func() {
+		synctest.Test(t, func(t *testing.T) {
+			h := argostest.NewHandler()
+			t.Cleanup(h.Close)
+			returned := make(chan struct{})
+			hc := pipeClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				defer close(returned)
+				h.ServeHTTP(w, r)
+			}))
+			h.InjectFault(argostest.Fault{Latency: time.Minute})
+			ctx, cancel := context.WithCancel(t.Context())
+			start := time.Now()
+			done := make(chan error, 1)
+			go func() {
+				resp, err := pipeGet(ctx, t, hc, h, "/submission")
+				if err == nil {
+					_ = resp.Body.Close()
+				}
+				done <- err
+			}()
+			synctest.Wait() // the request waits in the fake's latency
+
+			cancel()
+			err := <-done
+			synctest.Wait() // the handler notices the client is gone
+
+			require.ErrorIs(t, err, context.Canceled)
 			select {
-			case <-started:
-				cancel()
-			case <-ctx.Done():
+			case <-returned:
+			default:
+				t.Fatal("the handler still waits although the client is gone")
 			}
-		}()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, ts.URL+"/v2/submission", nil)
-		req.Header.Set("x-api-key", h.APIKey())
-		resp, err := ts.Client().Do(req)
-		if err == nil {
-			// The empty answer net/http sends for a handler that returned
-			// can still reach a client that has just given up; the fake
-			// itself wrote nothing (the status below).
-			_ = resp.Body.Close()
-		} else {
-			assert.ErrorIs(t, err, context.Canceled)
-		}
-		select {
-		case <-returned:
-		case <-time.After(5 * time.Second):
-			t.Fatal("the handler is still waiting although the client is gone")
-		}
-		require.Len(t, h.Requests(), 1)
-		assert.Equal(t, 0, h.Requests()[0].Status)
+			assert.Zero(t, time.Since(start), "nothing waited for the minute")
+			require.Len(t, h.Requests(), 1)
+			assert.Equal(t, 0, h.Requests()[0].Status, "the fake wrote nothing")
+		})
 	})
 }
 
@@ -210,13 +237,22 @@ func TestFaultConnection(t *testing.T) {
 		assert.Equal(t, `{"message":"Inter`, string(got))
 	})
 	t.Run("StallBody delays the rest of the real body", func(t *testing.T) {
-		c := newRaw(t)
-		c.srv.InjectFault(argostest.Fault{StallBody: 60 * time.Millisecond})
-		start := time.Now()
-		r := c.get("/submission", nil)
-		assert.Equal(t, 200, r.Status)
-		assert.JSONEq(t, `{"Items":[]}`, string(r.Body))
-		assert.GreaterOrEqual(t, time.Since(start), 60*time.Millisecond)
+		synctest.Test(t, func(t *testing.T) { // virtual time: the stall is exact
+			h, hc := newPipeHandler(t)
+			h.InjectFault(argostest.Fault{StallBody: 60 * time.Millisecond})
+			start := time.Now()
+
+			resp, err := pipeGet(t.Context(), t, hc, h, "/submission")
+
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			assert.Zero(t, time.Since(start), "the headers come at once")
+			assert.Equal(t, 200, resp.StatusCode)
+			body, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			assert.JSONEq(t, `{"Items":[]}`, string(body))
+			assert.Equal(t, 60*time.Millisecond, time.Since(start), "the rest of the body comes after the stall")
+		})
 	})
 	t.Run("StallBody lets a client give up while reading the body", func(t *testing.T) {
 		c := newRaw(t)
@@ -241,7 +277,25 @@ func TestFaultConnection(t *testing.T) {
 		assert.ErrorIs(t, err, context.Canceled)
 		assert.Empty(t, rest, "nothing after the stall")
 	})
-	t.Run("Close releases a stalled response at once", func(t *testing.T) {
+	t.Run("Handler.Close releases a stalled response at once", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			h, hc := newPipeHandler(t)
+			h.InjectFault(argostest.Fault{StallBody: time.Hour})
+			start := time.Now()
+			resp, err := pipeGet(t.Context(), t, hc, h, "/submission")
+			require.NoError(t, err)
+			defer resp.Body.Close()
+
+			h.Close()
+			_, err = io.ReadAll(resp.Body)
+
+			assert.ErrorIs(t, err, io.ErrUnexpectedEOF, "the response ends short of its length")
+			assert.Zero(t, time.Since(start), "nothing waited for the hour")
+		})
+	})
+	t.Run("Server.Close returns while a response is stalled", func(t *testing.T) {
+		// Real sockets: Close must end the stall before it waits for the
+		// requests in progress (a Close that waited would hang the test).
 		srv := argostest.NewServer()
 		srv.InjectFault(argostest.Fault{StallBody: time.Hour})
 		req, _ := http.NewRequest(http.MethodGet, srv.BaseURL+"/submission", nil)
@@ -249,23 +303,20 @@ func TestFaultConnection(t *testing.T) {
 		resp, err := srv.HTTPClient().Do(req)
 		require.NoError(t, err)
 		defer resp.Body.Close()
-		done := make(chan struct{})
-		go func() {
-			srv.Close()
-			close(done)
-		}()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatal("Close waited for the stall")
-		}
+
+		srv.Close()
+		_, err = io.ReadAll(resp.Body)
+
+		assert.ErrorIs(t, err, io.ErrUnexpectedEOF, "the stalled response was cut")
 	})
 }
 
 func TestRequests(t *testing.T) {
 	t.Run("requests are recorded with fields, files and status", func(t *testing.T) {
 		c := newRaw(t)
+		before := time.Now()
 		id := c.step1("a@example.com")
+		after := time.Now()
 		c.get("/submission", url.Values{"submission_id": {id}})
 		reqs := c.srv.Requests()
 		require.Len(t, reqs, 2)
@@ -277,7 +328,7 @@ func TestRequests(t *testing.T) {
 		assert.Equal(t, 200, s1.Status)
 		assert.Equal(t, "a@example.com", s1.Form["email"])
 		assert.Equal(t, argostest.FileInfo{Name: "front.png", ContentType: "image/png", Size: len(argostest.SamplePNG())}, s1.Files["idImage"])
-		assert.WithinDuration(t, time.Now(), s1.Time, time.Minute)
+		assert.False(t, s1.Time.Before(before) || s1.Time.After(after), "stamped when it arrived: %v not in [%v, %v]", s1.Time, before, after)
 		assert.False(t, s1.Faulted)
 
 		assert.Equal(t, id, reqs[1].Query.Get("submission_id"))

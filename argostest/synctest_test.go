@@ -1,13 +1,14 @@
-//go:build go1.25
-
-// The module supports Go 1.24; testing/synctest needs 1.25, so this file
-// builds only there.
-
 package argostest_test
+
+// Tests in virtual time (testing/synctest): the client, the fake and their
+// timers share a bubble whose clock moves only when every goroutine in it
+// waits, so a duration is checked exactly, whatever the machine's speed.
 
 import (
 	"context"
+	"net"
 	"net/http"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -58,4 +59,62 @@ func TestWaitForDecisionPollsWhileTheFakesClockMoves(t *testing.T) {
 		assert.LessOrEqual(t, time.Since(started), argos.DefaultPollPolicy().MinWait,
 			"one poll interval of the bubble's clock passed; nothing slept for real")
 	})
+}
+
+// pipeBase is the base URL of a pipeClient's server.
+const pipeBase = "https://fake.test"
+
+// pipeClient serves h with an http.Server over in-memory connections
+// (net.Pipe) and returns a client of it: HTTP as on the wire (headers sent
+// before a stalled body, a client that hangs up) without a socket, so that a
+// synctest bubble holds both ends. Call it inside the bubble; everything is
+// closed when the test ends.
+func pipeClient(t *testing.T, h http.Handler) *http.Client {
+	t.Helper()
+	ln := &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Minute}
+	tr := &http.Transport{DialTLSContext: ln.dial}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() {
+		tr.CloseIdleConnections()
+		_ = srv.Close()
+	})
+	return &http.Client{Transport: tr}
+}
+
+// pipeListener hands the server end of each net.Pipe a client dials.
+type pipeListener struct {
+	conns chan net.Conn
+	once  sync.Once
+	done  chan struct{}
+}
+
+func (l *pipeListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *pipeListener) Close() error {
+	l.once.Do(func() { close(l.done) })
+	return nil
+}
+
+func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
+
+// dial is the client's DialTLSContext: the connection is in memory and
+// plain, which net/http takes as already secured.
+func (l *pipeListener) dial(ctx context.Context, _, _ string) (net.Conn, error) {
+	client, server := net.Pipe()
+	select {
+	case l.conns <- server:
+		return client, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -360,33 +361,35 @@ func TestWebhooksAreNotSentWithoutAURL(t *testing.T) {
 }
 
 func TestCloseStopsWebhookDelivery(t *testing.T) {
-	release := make(chan struct{})
-	arrived := make(chan struct{}, 10)
-	ts := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		arrived <- struct{}{}
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	}))
-	defer ts.Close()
-	defer close(release)
+	synctest.Test(t, func(t *testing.T) { // virtual time: Close's wait is exact
+		arrived := make(chan struct{}, 10)
+		// The receiver holds each webhook until its sender gives up.
+		receiver := pipeClient(t, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+			_, _ = io.Copy(io.Discard, r.Body) // then net/http watches for the sender hanging up
+			arrived <- struct{}{}
+			<-r.Context().Done()
+		}))
+		h := argostest.NewHandler(argostest.WithWebhookURL(pipeBase+"/hooks", receiver))
+		defer h.Close()
+		client, err := argos.NewClient(h.APIKey(), argos.WithBaseURL(pipeBase+"/v3"), argos.WithHTTPClient(pipeClient(t, h)))
+		require.NoError(t, err)
+		s1, err := client.SubmitStep1(t.Context(), step1Req("close@example.com"))
+		require.NoError(t, err)
+		_, err = client.SubmitStep2(t.Context(), step2Req(s1.SubmissionID)) // created, approved, aml queued
+		require.NoError(t, err)
+		<-arrived // the first one is in flight
+		start := time.Now()
 
-	srv := argostest.NewServer(argostest.WithWebhookURL(ts.URL, ts.Client()))
-	c := &raw{t: t, srv: srv, key: srv.APIKey}
-	c.step2(c.step1("close@example.com")) // created, approved, aml queued
-	<-arrived                             // the first one is in flight
+		h.Close()
 
-	start := time.Now()
-	srv.Close()
-	assert.Less(t, time.Since(start), 5*time.Second, "Close does not wait for the receiver")
-
-	got := srv.Webhooks()
-	require.Len(t, got, 1, "the webhook in flight is recorded, the queued ones are dropped")
-	assert.ErrorIs(t, got[0].Err, context.Canceled)
-	assert.ErrorIs(t, srv.WaitWebhooks(context.Background(), 2), argostest.ErrClosed)
-	assert.ErrorIs(t, srv.FlushWebhooks(context.Background()), argostest.ErrClosed)
-	// goleak (TestMain) checks that the delivery goroutine is gone.
+		assert.Zero(t, time.Since(start), "Close does not wait for the receiver")
+		got := h.Webhooks()
+		require.Len(t, got, 1, "the webhook in flight is recorded, the queued ones are dropped")
+		assert.ErrorIs(t, got[0].Err, context.Canceled)
+		assert.ErrorIs(t, h.WaitWebhooks(context.Background(), 2), argostest.ErrClosed)
+		assert.ErrorIs(t, h.FlushWebhooks(context.Background()), argostest.ErrClosed)
+		// synctest.Test fails if the delivery goroutine outlives the bubble.
+	})
 }
 
 func TestWebhookDeliveryPrintsNoApplicantData(t *testing.T) {

@@ -97,13 +97,7 @@ func (r *receiver) stop(t *testing.T) result {
 	t.Helper()
 	r.cancel()
 	r.hc.CloseIdleConnections()
-	select {
-	case res := <-r.done:
-		return res
-	case <-time.After(20 * time.Second):
-		t.Fatal("webhooks listen did not stop")
-		return result{}
-	}
+	return <-r.done // one that never stops is reported by go test's -timeout
 }
 
 func sample(t *testing.T, name string) []byte {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -303,17 +304,43 @@ func TestErrorMapping(t *testing.T) {
 }
 
 func TestRequestContextReachesArgos(t *testing.T) {
-	b := newBackend(t)
-	b.srv.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Latency: 10 * time.Second})
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	defer cancel()
-	req := httptest.NewRequest(http.MethodGet, "/kyc/status?submission_id=abc", nil).WithContext(ctx)
+	synctest.Test(t, func(t *testing.T) { // virtual time: how long the call took is exact
+		fake := argostest.NewHandler()
+		defer fake.Close()
+		client, err := argos.NewClient(fake.APIKey(), argos.WithBaseURL("https://argos.test/v3"),
+			argos.WithHTTPClient(&http.Client{Transport: inProcess{fake}}))
+		require.NoError(t, err)
+		b := &backend{t: t, handler: NewHandler(client, slog.New(slog.DiscardHandler))}
+		fake.InjectFault(argostest.Fault{Method: http.MethodGet, Path: "/submission", Latency: 10 * time.Second})
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		req := httptest.NewRequest(http.MethodGet, "/kyc/status?submission_id=abc", nil).WithContext(ctx)
+		start := time.Now()
 
-	start := time.Now()
-	rec, _ := b.do(req)
+		rec, _ := b.do(req)
 
-	assert.Less(t, time.Since(start), 5*time.Second, "the browser's context cancels the call to Argos")
-	assert.Equal(t, http.StatusBadGateway, rec.Code)
+		assert.Equal(t, 100*time.Millisecond, time.Since(start), "the browser's context ends the call to Argos")
+		assert.Equal(t, http.StatusBadGateway, rec.Code)
+		require.Len(t, fake.Requests(), 1, "the call reached Argos once")
+		assert.Zero(t, fake.Requests()[0].Status, "and gave up before the answer")
+	})
+}
+
+// inProcess serves requests with a handler in the calling goroutine: no
+// network, so a testing/synctest bubble holds the client and the fake. A
+// request whose context ended fails with the context's error, as on the
+// network.
+type inProcess struct{ h http.Handler }
+
+func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
 }
 
 func TestPage(t *testing.T) {
@@ -328,18 +355,22 @@ func TestPage(t *testing.T) {
 func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	env := map[string]string{"ADDR": "127.0.0.1:0"}
-	var logs syncBuffer
+	logs := syncBuffer{wrote: make(chan struct{}, 1)}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, func(k string) string { return env[k] }, &logs) }()
 
+	// Wait for the line run logs once it listens (or for run to fail).
 	var url string
-	require.Eventually(t, func() bool {
-		m := regexp.MustCompile(`msg=serving url=(\S+)`).FindStringSubmatch(logs.String())
-		if m != nil {
+	for url == "" {
+		select {
+		case <-logs.wrote:
+		case err := <-done:
+			t.Fatalf("run ended before serving: %v", err)
+		}
+		if m := regexp.MustCompile(`msg=serving url=(\S+)`).FindStringSubmatch(logs.String()); m != nil {
 			url = m[1]
 		}
-		return m != nil
-	}, 5*time.Second, 10*time.Millisecond)
+	}
 	resp, err := http.Get(url + "kyc/status?submission_id=nosuchsubmission")
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -350,15 +381,23 @@ func TestRun(t *testing.T) {
 	assert.Contains(t, logs.String(), "argos=\"the in-process fake Argos server\"")
 }
 
-// syncBuffer is a bytes.Buffer safe for a writing server and a reading test.
+// syncBuffer is a bytes.Buffer safe for a writing server and a reading test;
+// wrote gets a value after a write (one at most waits unread).
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu    sync.Mutex
+	b     bytes.Buffer
+	wrote chan struct{}
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	defer func() {
+		select {
+		case s.wrote <- struct{}{}:
+		default:
+		}
+	}()
 	return s.b.Write(p)
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,8 +18,7 @@ func envOf(m map[string]string) func(string) string {
 func TestRun(t *testing.T) {
 	t.Run("plays the liveform journey on the fake when no API key is set", func(t *testing.T) {
 		defer goleak.VerifyNone(t)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+		ctx := t.Context()
 		var out bytes.Buffer
 
 		err := run(ctx, &out, envOf(nil))

@@ -5,7 +5,6 @@ import (
 	"context"
 	"regexp"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,8 +14,7 @@ import (
 func TestRun(t *testing.T) {
 	t.Run("seeds the fake and lists all five submissions on three pages", func(t *testing.T) {
 		defer goleak.VerifyNone(t)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+		ctx := t.Context()
 		var out bytes.Buffer
 
 		err := run(ctx, &out, func(string) string { return "" })

@@ -24,8 +24,7 @@ func envOf(m map[string]string) func(string) string {
 func TestRun(t *testing.T) {
 	t.Run("runs the whole flow against the fake when no API key is set", func(t *testing.T) {
 		defer goleak.VerifyNone(t)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+		ctx := t.Context()
 		var out bytes.Buffer
 
 		err := run(ctx, &out, envOf(nil))
@@ -61,8 +60,7 @@ func TestRun(t *testing.T) {
 
 	t.Run("runs the whole flow encrypted with ARGOS_ENCRYPT=1", func(t *testing.T) {
 		defer goleak.VerifyNone(t)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+		ctx := t.Context()
 		var out bytes.Buffer
 
 		err := run(ctx, &out, envOf(map[string]string{"ARGOS_ENCRYPT": "1"}))

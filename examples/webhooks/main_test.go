@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -25,8 +24,7 @@ func envOf(m map[string]string) func(string) string {
 func TestRun(t *testing.T) {
 	t.Run("receives every webhook of a submission from the fake when no API key is set", func(t *testing.T) {
 		defer goleak.VerifyNone(t)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
+		ctx := t.Context()
 		var out bytes.Buffer
 
 		require.NoError(t, run(ctx, &out, envOf(nil)), out.String())
