@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/kycgo/argos/internal/lenient"
 )
 
 // Sentinel errors. Match them with errors.Is; the concrete error is an
@@ -294,33 +296,32 @@ func newAPIError(method, path string, resp *http.Response, body []byte, truncate
 	}
 	trimmed := bytes.TrimSpace(body)
 	var shape struct {
-		ErrorCode json.RawMessage `json:"errorCode"`
-		Code      json.RawMessage `json:"code"`
-		Message   json.RawMessage `json:"message"`
-		Error     json.RawMessage `json:"error"`
-		TraceID   json.RawMessage `json:"traceId"`
+		ErrorCode string `json:"errorCode"`
+		Code      string `json:"code"`
+		Message   string `json:"message"`
+		Error     string `json:"error"`
+		TraceID   string `json:"traceId"`
 		Errors    []struct {
-			Code    json.RawMessage `json:"code"`
-			Message json.RawMessage `json:"message"`
+			Code    string `json:"code"`
+			Message string `json:"message"`
 		} `json:"errors"`
 	}
-	if len(trimmed) > 0 && trimmed[0] == '{' && json.Unmarshal(trimmed, &shape) == nil {
-		e.Code = firstText(shape.ErrorCode, shape.Code)
-		e.Message = firstText(shape.Message, shape.Error)
-		e.TraceID = firstText(shape.TraceID)
+	// The one lenient decoder of answers (decode.go): a code sent as a
+	// number is its text, trailing commas are allowed, a value of another
+	// type is skipped.
+	if len(trimmed) > 0 && trimmed[0] == '{' && lenient.Decode(trimmed, &shape, nil) == nil {
+		e.Code = firstNonEmpty(shape.ErrorCode, shape.Code)
+		e.Message = firstNonEmpty(shape.Message, shape.Error)
+		e.TraceID = shape.TraceID
 		if len(shape.Errors) > 0 {
-			if e.Message == "" {
-				e.Message = firstText(shape.Errors[0].Message)
-			}
-			if e.Code == "" {
-				e.Code = firstText(shape.Errors[0].Code)
-			}
+			e.Message = firstNonEmpty(e.Message, shape.Errors[0].Message)
+			e.Code = firstNonEmpty(e.Code, shape.Errors[0].Code)
 		}
 		return e
 	}
 	if len(trimmed) > 0 && trimmed[0] == '{' {
-		// Near-JSON, as the docs print it: trailing commas, JS object
-		// literals with single quotes and bare keys.
+		// Near-JSON, as the docs print it: JS object literals with single
+		// quotes and bare keys.
 		for _, m := range looseField.FindAllSubmatch(trimmed, -1) {
 			key, val := string(m[1]), looseValue(m[2])
 			switch key {
@@ -367,26 +368,6 @@ func looseValue(quoted []byte) string {
 		}
 	}
 	return strings.ReplaceAll(string(quoted[1:len(quoted)-1]), `\'`, "'")
-}
-
-func firstText(raws ...json.RawMessage) string {
-	for _, r := range raws {
-		r = bytes.TrimSpace(r)
-		if len(r) == 0 || string(r) == "null" {
-			continue
-		}
-		var s string
-		if r[0] == '"' {
-			if json.Unmarshal(r, &s) == nil && s != "" {
-				return s
-			}
-			continue
-		}
-		if r[0] != '{' && r[0] != '[' {
-			return string(r)
-		}
-	}
-	return ""
 }
 
 // notFound is the *APIError for a 200 answer that lists no submission: it
