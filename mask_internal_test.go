@@ -203,6 +203,7 @@ type echoServer struct {
 	mu   sync.Mutex
 	got  [][]wireField
 	echo string
+	body string // when set, the 400's body instead of the echo
 }
 
 func (s *echoServer) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -213,6 +214,9 @@ func (s *echoServer) RoundTrip(r *http.Request) (*http.Response, error) {
 	s.mu.Lock()
 	s.got = append(s.got, fields)
 	body, _ := json.Marshal(map[string]string{"errorCode": "invalid_parameter", "message": "invalid parameter: " + s.echo})
+	if s.body != "" {
+		body = []byte(s.body)
+	}
 	s.mu.Unlock()
 	return &http.Response{StatusCode: http.StatusBadRequest, Header: http.Header{"Content-Type": {"application/json"}},
 		Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r}, nil
@@ -421,4 +425,52 @@ func TestTheEchoWouldShowAnUnmaskedValue(t *testing.T) {
 	assert.Contains(t, e.Error(), "rejectComment", "unmasked, the echoed value shows")
 	e.sensitive = []string{"rejectComment"}
 	assert.NotContains(t, e.Error(), "rejectComment", "masked, it does not")
+}
+
+// TestCodesInAJSONBodyAreNotMasked: a code a JSON body carries (an ID
+// type, a decision) is not masked, so a documented message that names the
+// same word stays in the error string, as it did before masking came from
+// the table. With the whole "data" or "updateFields" object Personal, the
+// ID type "passport" turned "invalid id type : id type must be passport, …"
+// into a withheld message.
+func TestCodesInAJSONBodyAreNotMasked(t *testing.T) {
+	const (
+		idType    = `{"errorCode":"invalid_idType","message":"invalid id type : id type must be passport, government_id or drivers_license"}`
+		duplicate = `{"errorCode":"invalid_data","message":"a@example.com had submitted another KYC and is already approved; therefore, this submission is not accepted to avoid duplicate submissions"}`
+	)
+	update := func(ctx context.Context, c *Client) error {
+		_, err := c.UpdateSubmission(ctx, &UpdateSubmissionRequest{SubmissionID: "sub-1", Admin: "admin@example.com",
+			Data: SubmissionUpdate{Status: KYCApproved, IDType: IDPassport, Gender: GenderFemale, FullName: "Jane Doe"}})
+		return err
+	}
+	review := func(ctx context.Context, c *Client) error {
+		_, err := c.ReviewSubmission(ctx, &ReviewRequest{SubmissionID: "sub-1", Admin: "admin@example.com", Status: KYCApproved,
+			UpdateFields: &ReviewFields{IDType: IDDriversLicense, Gender: GenderFemale, FullName: "Jane Doe"}})
+		return err
+	}
+	tests := []struct {
+		name string
+		call func(context.Context, *Client) error
+		body string
+		want string
+	}{
+		{"UpdateSubmission's data.idType", update, idType, "id type must be passport, government_id or drivers_license"},
+		{"UpdateSubmission's data.kycStatus", update, duplicate, "[email] had submitted another KYC and is already approved;"},
+		{"ReviewSubmission's updateFields.idType", review, idType, "id type must be passport, government_id or drivers_license"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, secure := range []bool{false, true} {
+				var opts []Option
+				if secure {
+					opts = append(opts, WithSecureTransmission())
+				}
+				err := tt.call(context.Background(), plantedClient(t, &echoServer{body: tt.body}, opts...))
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Contains(t, apiErr.Error(), tt.want, "secure: %v", secure)
+				assert.Contains(t, apiErr.sensitive, "Jane Doe", "the applicant's name beside the codes is still masked (secure: %v)", secure)
+			}
+		})
+	}
 }

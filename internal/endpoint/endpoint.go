@@ -60,12 +60,14 @@ type Endpoint struct {
 	Download string
 	// Personal lists the request's fields whose values are masked wherever
 	// Argos echoes them into an error string: query parameters, form parts
-	// (an image part's file name) and JSON body keys, a key covering every
-	// value nested under it ("data": the whole object). They hold applicant
-	// data, or an ID that leads to one applicant (a submission, user,
-	// applicant, token or authentication ID). Every other field the SDK
-	// sends holds a code (an ID type, a country, a date range); the root
-	// package's tests fail for a field that is neither.
+	// (an image part's file name) and JSON body keys at any depth, a key
+	// covering every value nested under it. They hold applicant data, or an
+	// ID that leads to one applicant (a submission, user, applicant, token
+	// or authentication ID). Every other field the SDK sends holds a code
+	// (an ID type, a country, a date range, a decision), which stays
+	// unmasked: the vendor's documented messages name codes ("id type must
+	// be passport, …"), and a masked one would withhold the message. The
+	// root package's tests fail for a field that is neither.
 	Personal []string
 }
 
@@ -114,7 +116,10 @@ var (
 	DownloadImage     = &Endpoint{Name: "DownloadImage", Method: http.MethodGet, Path: "/image", Download: "image/*", Personal: []string{"submission_id"}}
 	DownloadAMLReport = &Endpoint{Name: "DownloadAMLReport", Method: http.MethodGet, Path: "/report/aml", Download: "application/pdf", Personal: []string{"resourceId"}}
 	UpdateSubmission  = &Endpoint{Name: "UpdateSubmission", Method: http.MethodPatch, Path: "/submission", V3Only: true, Wire: securewire.Sealed, Body: JSON,
-		Personal: []string{"submissionId", "admin", "data"}}
+		// data's keys one by one, not "data" whole: its codes (kycStatus,
+		// idType, …) stay unmasked, as a documented message names them.
+		Personal: []string{"submissionId", "admin", "fullName", "firstName", "lastName", "birthDate", "issueDate", "expireDate",
+			"identityNumber", "documentNumber", "serialNumber"}}
 	UpdateImages = &Endpoint{Name: "UpdateImages", Method: http.MethodPut, Path: "/submission/image", V3Only: true, Body: Multipart,
 		Personal: []string{"submissionId", "admin", "idImage", "idBackImage", "selfieImage", "addressImage"}}
 	DeleteSubmissionFields = &Endpoint{Name: "DeleteSubmissionFields", Method: http.MethodDelete, Path: "/submission/partial", V3Only: true,
@@ -126,7 +131,7 @@ var (
 			"ipAddress", "identityNumber", "documentNumber", "address_city", "address_country", "address_state", "address_street",
 			"address_full", "cf1", "cf2", "cf3"}}
 	ReviewSubmission = &Endpoint{Name: "ReviewSubmission", Method: http.MethodPost, Path: "/submission/review", V3Only: true, Body: JSON,
-		Personal: []string{"submissionId", "admin", "rejectComment", "updateFields"}}
+		Personal: []string{"submissionId", "admin", "rejectComment", "fullName", "birthDate", "issueDate", "expireDate"}}
 	AddTokens    = &Endpoint{Name: "AddTokens", Method: http.MethodPost, Path: "/submission/tokens", V3Only: true, Wire: securewire.Sealed, Body: PlainJSON, Personal: []string{"tokenId"}}
 	DeleteTokens = &Endpoint{Name: "DeleteTokens", Method: http.MethodDelete, Path: "/submission/tokens", V3Only: true, Wire: securewire.Sealed, Body: PlainJSON, Personal: []string{"tokenId"}}
 	MonitorAML   = &Endpoint{Name: "MonitorAML", Method: http.MethodPost, Path: "/submission/aml/monitor/{worklistId}", V3Only: true, Body: JSON,
