@@ -117,7 +117,7 @@ func (c *Client) MonitorAML(ctx context.Context, r *AMLMonitorRequest, opts ...O
 		return nil, &ValidationError{Field: "AMLMonitorRequest", Reason: "is nil"}
 	}
 	worklistID, submissionIDs, admin := r.WorklistID, r.SubmissionIDs, r.Admin
-	if err := checkID("WorklistID", worklistID); err != nil {
+	if err := checkSegment("WorklistID", worklistID); err != nil {
 		return nil, err
 	}
 	if len(submissionIDs) == 0 || len(submissionIDs) > MaxAMLMonitorIDs {
@@ -167,10 +167,10 @@ func (c *Client) GetAMLMonitorRecord(ctx context.Context, worklistID, recordID s
 		return nil, err
 	}
 	const op = "GetAMLMonitorRecord"
-	if err := checkID("worklist ID", worklistID); err != nil {
+	if err := checkSegment("worklist ID", worklistID); err != nil {
 		return nil, err
 	}
-	if err := checkID("record ID", recordID); err != nil {
+	if err := checkSegment("record ID", recordID); err != nil {
 		return nil, err
 	}
 	var rec AMLMonitorRecord

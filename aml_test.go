@@ -112,3 +112,23 @@ func TestFakeAMLMonitoringReturnsRecordsThatReadBack(t *testing.T) {
 	_, err = c.MonitorAML(ctx, &argos.AMLMonitorRequest{WorklistID: "wl-1", SubmissionIDs: []string{approved}, Admin: "who@example.com"})
 	assert.ErrorIs(t, err, argos.ErrInvalidAdmin)
 }
+
+func TestAMLMonitorIDsThatAreDotSegmentsAreRefusedBeforeSending(t *testing.T) {
+	for _, id := range []string{".", ".."} {
+		c, got := v3JSON(t, "v3/aml_monitor.json")
+		_, err := c.MonitorAML(context.Background(), &argos.AMLMonitorRequest{WorklistID: id, SubmissionIDs: []string{"s1"}, Admin: "a@example.com"})
+		var ve *argos.ValidationError
+		require.ErrorAs(t, err, &ve, "worklist %q would send the request to another route", id)
+		assert.Equal(t, "WorklistID", ve.Field)
+		_, err = c.GetAMLMonitorRecord(context.Background(), "w", id)
+		require.ErrorAs(t, err, &ve, "record %q", id)
+		_, err = c.GetAMLMonitorRecord(context.Background(), id, "r")
+		require.ErrorAs(t, err, &ve, "worklist %q", id)
+		assert.Empty(t, got(), "nothing is sent")
+	}
+	t.Run("an ID that only holds dots among other characters is an ID", func(t *testing.T) {
+		c, got := v3JSON(t, "v3/aml_monitor.json")
+		_, _ = c.MonitorAML(context.Background(), &argos.AMLMonitorRequest{WorklistID: "w..1", SubmissionIDs: []string{"s1"}, Admin: "a@example.com"})
+		require.Len(t, got(), 1)
+	})
+}

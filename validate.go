@@ -53,6 +53,16 @@ func checkID(field, v string) error {
 	return checkText(field, v)
 }
 
+// checkSegment validates an identifier that becomes one segment of the
+// URL's path: as checkID, and neither "." nor "..", which would send the
+// request to another route (url.PathEscape leaves dots as they are).
+func checkSegment(field, v string) error {
+	if v == "." || v == ".." {
+		return &ValidationError{Field: field, Reason: "is a dot segment, which names no " + field}
+	}
+	return checkID(field, v)
+}
+
 // checkText refuses absurd lengths, bytes that are not UTF-8 (JSON would
 // turn each into U+FFFD, so different values would arrive as one) and
 // control characters.
