@@ -34,6 +34,7 @@ import (
 
 	"github.com/kycgo/argos"
 	"github.com/kycgo/argos/internal/endpoint"
+	"github.com/kycgo/argos/internal/pipenet"
 )
 
 const (
@@ -116,7 +117,7 @@ type faultEnv struct {
 	// start when a redirect first names them (otherURL, plainURL).
 	other, plain *httptest.Server
 	extraMu      sync.Mutex
-	pipe         *pipeListener // a virtual case's connections to main
+	pipe         *pipenet.Listener // a virtual case's connections to main
 
 	hits      atomic.Int32 // requests the API server's handler saw
 	conns     atomic.Int32 // connections the API server accepted
@@ -449,7 +450,7 @@ func startTLS(s *httptest.Server, cert tls.Certificate) {
 // that no client trusts; virtual: on in-memory connections (e.pipe).
 func (e *faultEnv) startMain(t *testing.T, untrusted, virtual bool) {
 	if virtual {
-		e.pipe = &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
+		e.pipe = pipenet.New()
 		e.main = &httptest.Server{Listener: e.pipe, Config: &http.Server{Handler: http.HandlerFunc(e.serveHTTP)}}
 	} else {
 		e.main = httptest.NewUnstartedServer(http.HandlerFunc(e.serveHTTP))
@@ -475,7 +476,7 @@ func (e *faultEnv) startMain(t *testing.T, untrusted, virtual bool) {
 // client is the case's own client of e.main (see matrixClient).
 func (e *faultEnv) client(t *testing.T) *http.Client {
 	if e.pipe != nil {
-		return &http.Client{Transport: &http.Transport{DialTLSContext: e.pipe.dial}}
+		return &http.Client{Transport: &http.Transport{DialTLSContext: e.pipe.Dial}}
 	}
 	return matrixClient(t)
 }

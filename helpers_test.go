@@ -35,6 +35,7 @@ import (
 
 	"github.com/kycgo/argos"
 	"github.com/kycgo/argos/argostest"
+	"github.com/kycgo/argos/internal/pipenet"
 )
 
 const (
@@ -484,7 +485,7 @@ func namedDeletedSubmission(t *testing.T, c *argos.Client, srv *argostest.Server
 // time. Its hooks (InjectFault, ScriptStep2, Requests, …) are the handler's.
 type pipeFake struct {
 	*argostest.Handler
-	ln  *pipeListener
+	ln  *pipenet.Listener
 	srv *http.Server
 	tr  *http.Transport
 }
@@ -503,9 +504,9 @@ func newPipeFake(t *testing.T, front func(http.Handler) http.Handler, opts ...ar
 	if front != nil {
 		served = front(h)
 	}
-	p := &pipeFake{Handler: h, ln: &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}}
+	p := &pipeFake{Handler: h, ln: pipenet.New()}
 	p.srv = &http.Server{Handler: served, ErrorLog: discardLog(), ReadHeaderTimeout: time.Minute}
-	p.tr = &http.Transport{DialTLSContext: p.ln.dial}
+	p.tr = &http.Transport{DialTLSContext: p.ln.Dial}
 	go func() { _ = p.srv.Serve(p.ln) }()
 	t.Cleanup(func() {
 		p.tr.CloseIdleConnections()
@@ -524,43 +525,6 @@ func (p *pipeFake) client(t *testing.T, opts ...argos.Option) *argos.Client {
 	c, err := argos.NewClient(p.APIKey(), all...)
 	require.NoError(t, err)
 	return c
-}
-
-// pipeListener hands the server end of each net.Pipe a client dials.
-type pipeListener struct {
-	conns chan net.Conn
-	once  sync.Once
-	done  chan struct{}
-}
-
-func (l *pipeListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.done:
-		return nil, net.ErrClosed
-	}
-}
-
-func (l *pipeListener) Close() error {
-	l.once.Do(func() { close(l.done) })
-	return nil
-}
-
-func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
-
-// dial is the client's DialTLSContext: the connection is in memory and
-// plain, which net/http takes as already secured.
-func (l *pipeListener) dial(ctx context.Context, _, _ string) (net.Conn, error) {
-	client, server := net.Pipe()
-	select {
-	case l.conns <- server:
-		return client, nil
-	case <-l.done:
-		return nil, net.ErrClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }
 
 // afterProcessing is a fault the fake cannot inject itself: the next

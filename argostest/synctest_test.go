@@ -6,9 +6,7 @@ package argostest_test
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -18,6 +16,7 @@ import (
 
 	"github.com/kycgo/argos"
 	"github.com/kycgo/argos/argostest"
+	"github.com/kycgo/argos/internal/pipenet"
 )
 
 func TestWaitForDecisionPollsWhileTheFakesClockMoves(t *testing.T) {
@@ -71,50 +70,13 @@ const pipeBase = "https://fake.test"
 // closed when the test ends.
 func pipeClient(t *testing.T, h http.Handler) *http.Client {
 	t.Helper()
-	ln := &pipeListener{conns: make(chan net.Conn), done: make(chan struct{})}
+	ln := pipenet.New()
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: time.Minute}
-	tr := &http.Transport{DialTLSContext: ln.dial}
+	tr := &http.Transport{DialTLSContext: ln.Dial}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() {
 		tr.CloseIdleConnections()
 		_ = srv.Close()
 	})
 	return &http.Client{Transport: tr}
-}
-
-// pipeListener hands the server end of each net.Pipe a client dials.
-type pipeListener struct {
-	conns chan net.Conn
-	once  sync.Once
-	done  chan struct{}
-}
-
-func (l *pipeListener) Accept() (net.Conn, error) {
-	select {
-	case c := <-l.conns:
-		return c, nil
-	case <-l.done:
-		return nil, net.ErrClosed
-	}
-}
-
-func (l *pipeListener) Close() error {
-	l.once.Do(func() { close(l.done) })
-	return nil
-}
-
-func (l *pipeListener) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1)} }
-
-// dial is the client's DialTLSContext: the connection is in memory and
-// plain, which net/http takes as already secured.
-func (l *pipeListener) dial(ctx context.Context, _, _ string) (net.Conn, error) {
-	client, server := net.Pipe()
-	select {
-	case l.conns <- server:
-		return client, nil
-	case <-l.done:
-		return nil, net.ErrClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 }
