@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ErrTooManyItems is the error of Decode for an array longer than
@@ -144,7 +145,10 @@ func (d *decoder) value(v reflect.Value, depth int) (bool, error) {
 		}
 		return true, nil
 	case c == 't' || c == 'f':
-		lit := map[bool]string{true: "true", false: "false"}[c == 't']
+		lit := "false"
+		if c == 't' {
+			lit = "true"
+		}
 		if err := d.literal(lit); err != nil || !v.IsValid() {
 			return false, err
 		}
@@ -164,6 +168,19 @@ var (
 	rawMessageType  = reflect.TypeFor[json.RawMessage]()
 )
 
+// unmarshalers caches, by type, whether a pointer to it implements
+// json.Unmarshaler: the question is asked for every value decoded.
+var unmarshalers sync.Map // reflect.Type -> bool
+
+func unmarshals(t reflect.Type) bool {
+	if u, ok := unmarshalers.Load(t); ok {
+		return u.(bool)
+	}
+	u := reflect.PointerTo(t).Implements(unmarshalerType)
+	unmarshalers.Store(t, u)
+	return u
+}
+
 // special decodes the values that do not follow their kind: pointers,
 // json.Unmarshaler (json.RawMessage among them) and interfaces. done
 // reports whether it did.
@@ -182,7 +199,7 @@ func (d *decoder) special(v reflect.Value, depth int) (set, done bool, err error
 			v.Set(p)
 		}
 		return set, true, err
-	case t == rawMessageType || reflect.PointerTo(t).Implements(unmarshalerType) || t.Kind() == reflect.Interface:
+	case t == rawMessageType || t.Kind() == reflect.Interface || unmarshals(t):
 		start, commas := d.i, d.commas
 		if _, err := d.value(reflect.Value{}, depth); err != nil {
 			return false, true, err
